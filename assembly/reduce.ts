@@ -1,0 +1,95 @@
+// Reduction op codes (src/ops/codes.ts mirrors them).
+export const SUM = 0, MEAN = 1, MAX = 2, MIN = 3;
+export const ARGMAX = 0, ARGMIN = 1;
+
+// @ts-ignore: decorator
+@inline function combine(op: i32, x: f32, y: f32): f32 {
+  return op == MAX ? max(x, y) : op == MIN ? min(x, y) : x + y;
+}
+
+// @ts-ignore: decorator
+@inline function combineV(op: i32, x: v128, y: v128): v128 {
+  return op == MAX ? f32x4.max(x, y) : op == MIN ? f32x4.min(x, y) : f32x4.add(x, y);
+}
+
+// Reduces the contiguous row x[0..r) (r >= 1 for MAX/MIN) with four vector accumulators.
+// @ts-ignore: decorator
+@inline function reduceRow(op: i32, x: usize, r: i32): f32 {
+  let j = 0;
+  let acc: f32 = op == MAX || op == MIN ? load<f32>(x) : 0;
+  if (r >= 16) {
+    let v0 = v128.load(x), v1 = v128.load(x, 16), v2 = v128.load(x, 32), v3 = v128.load(x, 48);
+    for (j = 16; j + 16 <= r; j += 16) {
+      const p = x + (<usize>j << 2);
+      v0 = combineV(op, v0, v128.load(p));
+      v1 = combineV(op, v1, v128.load(p, 16));
+      v2 = combineV(op, v2, v128.load(p, 32));
+      v3 = combineV(op, v3, v128.load(p, 48));
+    }
+    const v = combineV(op, combineV(op, v0, v1), combineV(op, v2, v3));
+    const h = combine(op, combine(op, f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+                          combine(op, f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+    acc = combine(op, acc, h);
+  }
+  for (; j < r; j++) acc = combine(op, acc, load<f32>(x + (<usize>j << 2)));
+  return acc;
+}
+
+// @ts-ignore: decorator
+@inline function reduceLoop(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+  const scale: f32 = op == MEAN ? <f32>1 / <f32>r : 1;
+  const step = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const src = x + <usize>o * <usize>r * step;
+    const dst = out + <usize>o * step;
+    if (inner == 1) {
+      store<f32>(dst, op == MEAN ? reduceRow(SUM, src, r) * scale : reduceRow(op, src, r));
+      continue;
+    }
+    // Columns: out[i] = reduce_j src[j*inner + i], four lanes of i at a time.
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      const p = src + (<usize>i << 2);
+      let v = op == MAX || op == MIN ? v128.load(p) : f32x4.splat(0);
+      for (let j = op == MAX || op == MIN ? 1 : 0; j < r; j++) v = combineV(op, v, v128.load(p + <usize>j * step));
+      if (op == MEAN) v = f32x4.mul(v, f32x4.splat(scale));
+      v128.store(dst + (<usize>i << 2), v);
+    }
+    for (; i < inner; i++) {
+      const p = src + (<usize>i << 2);
+      let s: f32 = op == MAX || op == MIN ? load<f32>(p) : 0;
+      for (let j = op == MAX || op == MIN ? 1 : 0; j < r; j++) s = combine(op, s, load<f32>(p + <usize>j * step));
+      store<f32>(dst + (<usize>i << 2), op == MEAN ? s * scale : s);
+    }
+  }
+}
+
+// out[o, i] = reduce_j x[o, j, i] over an [outer, r, inner] layout; out is [outer, inner]; r >= 1 for
+// MAX/MIN; NaN propagates through MAX/MIN (f32.max); SUM/MEAN accumulate in f32 (16 partial sums per row).
+export function reduce(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+  switch (op) {
+    case SUM: reduceLoop(SUM, x, out, outer, r, inner); break;
+    case MEAN: reduceLoop(MEAN, x, out, outer, r, inner); break;
+    case MAX: reduceLoop(MAX, x, out, outer, r, inner); break;
+    default: reduceLoop(MIN, x, out, outer, r, inner);
+  }
+}
+
+// out[o, i] = index j of the largest (ARGMAX) or smallest (ARGMIN) x[o, j, i], first on ties, first NaN if any,
+// stored as f32; r >= 1.
+export function argReduce(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+  const step = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const src = x + <usize>o * <usize>r * step;
+    for (let i = 0; i < inner; i++) {
+      const p = src + (<usize>i << 2);
+      let best = load<f32>(p);
+      let at = 0;
+      for (let j = 1; j < r && best == best; j++) {
+        const v = load<f32>(p + <usize>j * step);
+        if (v != v || (op == ARGMAX ? v > best : v < best)) { best = v; at = j; }
+      }
+      store<f32>(out + (<usize>(o * inner + i) << 2), <f32>at);
+    }
+  }
+}

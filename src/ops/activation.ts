@@ -1,0 +1,59 @@
+import { kernels } from '../runtime/wasm';
+import { checkAxis, checkNumber, sizeOf } from '../tensor/shape';
+import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { Activation } from './codes';
+
+function activate(op: keyof typeof Activation, x: Tensor, alpha = 0): Tensor {
+  checkTensor(x, op);
+  const out = empty(x.shape, op);
+  if (out.size > 0) kernels().activation(Activation[op], x.ptr, out.ptr, out.size, alpha);
+  return out;
+}
+
+/**
+ * The logistic function 1 / (1 + e^-x), element-wise.
+ * @example
+ * sigmoid(tensor([0])).toArray(); // [0.5]
+ */
+export function sigmoid(x: Tensor): Tensor { return activate('sigmoid', x); }
+
+/**
+ * max(x, 0), element-wise (NaN stays NaN).
+ * @example
+ * relu(tensor([-1, 2])).toArray(); // [0, 2]
+ */
+export function relu(x: Tensor): Tensor { return activate('relu', x); }
+
+/**
+ * x where x > 0, alpha·x elsewhere (alpha defaults to 0.2, as in TensorFlow.js).
+ * @example
+ * leakyRelu(tensor([-1, 2]), 0.1).toArray(); // [-0.1, 2]
+ */
+export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
+  checkNumber(alpha, 'leakyRelu', 'alpha', false);
+  return activate('leakyRelu', x, alpha);
+}
+
+/**
+ * Hyperbolic tangent, element-wise.
+ * @example
+ * tanh(tensor([0])).toArray(); // [0]
+ */
+export function tanh(x: Tensor): Tensor { return activate('tanh', x); }
+
+/**
+ * exp(x) / Σ exp(x) along `axis` (default -1, the last), computed stably (the maximum is subtracted first).
+ * @example
+ * softmax(tensor([[1, 1]])).toArray(); // [[0.5, 0.5]]
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const op = 'softmax';
+  checkTensor(x, op);
+  const a = checkAxis(axis, x.rank, op);
+  const out = empty(x.shape, op);
+  if (out.size === 0) return out;
+  const outer = sizeOf(x.shape.slice(0, a));
+  const inner = sizeOf(x.shape.slice(a + 1));
+  kernels().softmax(x.ptr, out.ptr, outer, x.shape[a], inner);
+  return out;
+}

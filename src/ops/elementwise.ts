@@ -1,0 +1,146 @@
+import { kernels } from '../runtime/wasm';
+import { scalarPtr } from '../runtime/heap';
+import { showValue } from '../tensor/errors';
+import { broadcastShapes, broadcastStrides, collapse } from '../tensor/shape';
+import { checkTensor, empty, Tensor, type Operand } from '../tensor/tensor';
+import { Binary, Unary } from './codes';
+import { writeMeta } from './strided';
+
+function checkOperand(x: unknown, op: string, arg: string): readonly number[] {
+  if (typeof x === 'number') return [];
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${showValue(x)}`);
+  return checkTensor(x, op, arg).shape;
+}
+
+function binary(op: keyof typeof Binary, a: Operand, b: Operand): Tensor {
+  const shapeA = checkOperand(a, op, 'a');
+  const shapeB = checkOperand(b, op, 'b');
+  const shape = broadcastShapes(shapeA, shapeB, op);
+  const out = empty(shape, op);
+  if (out.size === 0) return out;
+  const merged = collapse(shape, [broadcastStrides(shapeA, shape), broadcastStrides(shapeB, shape)]);
+  const pa = typeof a === 'number' ? scalarPtr(0, a) : a.ptr;
+  const pb = typeof b === 'number' ? scalarPtr(1, b) : b.ptr;
+  const meta = writeMeta(merged.shape, merged.strides, op);
+  kernels().binary(Binary[op], pa, pb, out.ptr, merged.shape.length, meta);
+  return out;
+}
+
+function unary(op: keyof typeof Unary, x: Tensor): Tensor {
+  checkTensor(x, op);
+  const out = empty(x.shape, op);
+  if (out.size > 0) kernels().unary(Unary[op], x.ptr, out.ptr, out.size);
+  return out;
+}
+
+/**
+ * a + b, element-wise with NumPy broadcasting (either may be a number).
+ * @example
+ * add(tensor([[1], [2]]), tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
+ */
+export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b); }
+
+/**
+ * a - b, element-wise with broadcasting.
+ * @example
+ * sub(tensor([5, 6]), 1).toArray(); // [4, 5]
+ */
+export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b); }
+
+/**
+ * a * b, element-wise with broadcasting (scalar multiply when one is a number).
+ * @example
+ * mul(tensor([1, 2]), 3).toArray(); // [3, 6]
+ */
+export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b); }
+
+/**
+ * a / b, element-wise with broadcasting.
+ * @example
+ * div(tensor([1, 2]), 2).toArray(); // [0.5, 1]
+ */
+export function div(a: Operand, b: Operand): Tensor { return binary('div', a, b); }
+
+/**
+ * a ** b, element-wise with broadcasting.
+ * @example
+ * pow(tensor([2, 3]), 2).toArray(); // [4, 9]
+ */
+export function pow(a: Operand, b: Operand): Tensor { return binary('pow', a, b); }
+
+/**
+ * The larger of a and b, element-wise (NaN if either is NaN).
+ * @example
+ * maximum(tensor([1, 5]), 3).toArray(); // [3, 5]
+ */
+export function maximum(a: Operand, b: Operand): Tensor { return binary('maximum', a, b); }
+
+/**
+ * The smaller of a and b, element-wise (NaN if either is NaN).
+ * @example
+ * minimum(tensor([1, 5]), 3).toArray(); // [1, 3]
+ */
+export function minimum(a: Operand, b: Operand): Tensor { return binary('minimum', a, b); }
+
+/**
+ * 1 where a > b, else 0.
+ * @example
+ * greater(tensor([1, 5]), 3).toArray(); // [0, 1]
+ */
+export function greater(a: Operand, b: Operand): Tensor { return binary('greater', a, b); }
+
+/**
+ * 1 where a < b, else 0.
+ * @example
+ * less(tensor([1, 5]), 3).toArray(); // [1, 0]
+ */
+export function less(a: Operand, b: Operand): Tensor { return binary('less', a, b); }
+
+/**
+ * 1 where a == b, else 0 (NaN equals nothing).
+ * @example
+ * equal(tensor([1, 3]), 3).toArray(); // [0, 1]
+ */
+export function equal(a: Operand, b: Operand): Tensor { return binary('equal', a, b); }
+
+/**
+ * -x.
+ * @example
+ * neg(tensor([1, -2])).toArray(); // [-1, 2]
+ */
+export function neg(x: Tensor): Tensor { return unary('neg', x); }
+
+/**
+ * |x|.
+ * @example
+ * abs(tensor([-1, 2])).toArray(); // [1, 2]
+ */
+export function abs(x: Tensor): Tensor { return unary('abs', x); }
+
+/**
+ * e ** x.
+ * @example
+ * exp(tensor([0])).toArray(); // [1]
+ */
+export function exp(x: Tensor): Tensor { return unary('exp', x); }
+
+/**
+ * Natural logarithm (NaN below 0, -Infinity at 0).
+ * @example
+ * log(tensor([1])).toArray(); // [0]
+ */
+export function log(x: Tensor): Tensor { return unary('log', x); }
+
+/**
+ * Square root (NaN below 0).
+ * @example
+ * sqrt(tensor([4, 9])).toArray(); // [2, 3]
+ */
+export function sqrt(x: Tensor): Tensor { return unary('sqrt', x); }
+
+/**
+ * x * x.
+ * @example
+ * square(tensor([3])).toArray(); // [9]
+ */
+export function square(x: Tensor): Tensor { return unary('square', x); }

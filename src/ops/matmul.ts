@@ -1,0 +1,91 @@
+import { kernels } from '../runtime/wasm';
+import { ShapeError, showShape } from '../tensor/errors';
+import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/shape';
+import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { reshape } from './shape';
+
+/** Options of `matmul`. */
+export interface MatmulOptions {
+  /** Use the transpose of a's last two axes (no copy is made). */
+  transposeA?: boolean;
+  /** Use the transpose of b's last two axes (no copy is made). */
+  transposeB?: boolean;
+}
+
+/**
+ * Matrix product with NumPy matmul semantics: 2-D·2-D, batched N-d with broadcast batch axes, and 1-D operands
+ * promoted to a row (a) or column (b) that is removed from the result. Transposes are read in place.
+ * @example
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).toArray();   // [[17], [39]]
+ * matmul(ones([8, 3, 4]), ones([5, 4]), { transposeB: true }).shape; // [8, 3, 5]
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, op = 'matmul'): Tensor {
+  checkTensor(a, op, 'a');
+  checkTensor(b, op, 'b');
+  if (a.rank === 0 || b.rank === 0) throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; scalars have no matrix product (use mul)`);
+  const transA = a.rank > 1 && options.transposeA === true;
+  const transB = b.rank > 1 && options.transposeB === true;
+  const sa = a.rank === 1 ? [1, a.shape[0]] : a.shape;
+  const sb = b.rank === 1 ? [b.shape[0], 1] : b.shape;
+  const [ra, ca] = sa.slice(-2);
+  const [rb, cb] = sb.slice(-2);
+  const m = transA ? ca : ra, k = transA ? ra : ca;
+  const kb = transB ? cb : rb, n = transB ? rb : cb;
+  if (k !== kb) {
+    const name = (t: boolean, s: string): string => (t ? `${s}ᵀ` : s);
+    throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; inner sizes of ${name(transA, 'a')} and ${name(transB, 'b')} differ (${k} and ${kb})`);
+  }
+  const batchA = sa.slice(0, -2), batchB = sb.slice(0, -2);
+  const batch = broadcastShapes(batchA, batchB, op);
+  const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
+  const out = empty(shape, op);
+  if (out.size === 0) return out;
+  const count = sizeOf(batch);
+  const stepA = broadcastStrides(batchA, batch), stepB = broadcastStrides(batchB, batch);
+  const index = stridesOf(batch);
+  const kernel = kernels();
+  for (let t = 0; t < count; t++) {
+    let ia = 0, ib = 0;
+    for (let d = 0, rest = t; d < batch.length; d++) {
+      const i = Math.floor(rest / index[d]);
+      rest -= i * index[d];
+      ia += i * stepA[d];
+      ib += i * stepB[d];
+    }
+    kernel.matmul(a.ptr + 4 * ia * m * k, b.ptr + 4 * ib * k * n, out.ptr + 4 * t * m * n, m, k, n, +transA, +transB);
+  }
+  return out;
+}
+
+/**
+ * Dot product of tensors of rank 1 or 2: vector·vector gives a scalar, otherwise the matrix product.
+ * @example
+ * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(); // 32
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'dot', 'a');
+  checkTensor(b, 'dot', 'b');
+  if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) {
+    throw new ShapeError(`dot: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; dot takes rank 1 or 2 (use matmul for batches)`);
+  }
+  return matmul(a, b, {}, 'dot');
+}
+
+/**
+ * Outer product of two vectors: out[i, j] = a[i]·b[j].
+ * @example
+ * outer(tensor([1, 2]), tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'outer', 'a');
+  checkTensor(b, 'outer', 'b');
+  if (a.rank !== 1 || b.rank !== 1) throw new ShapeError(`outer: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; both must be vectors`);
+  const column = reshape(a, [a.size, 1]);
+  const row = reshape(b, [1, b.size]);
+  try {
+    return matmul(column, row, {}, 'outer');
+  } finally {
+    column.dispose();
+    row.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+import { kernels } from '../runtime/wasm';
+import { showShape } from '../tensor/errors';
+import { checkAxes, sizeOf } from '../tensor/shape';
+import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { ArgReduce, Reduce } from './codes';
+import { transpose } from './shape';
+
+type Axis = number | readonly number[] | undefined;
+
+// Lays x out as [outer, r, inner] over the reduced axes (transposing them last when they are not adjacent)
+// and calls `run` with that layout; returns the output shape.
+function reduceLayout(op: string, x: Tensor, axis: Axis, keepDims: boolean, needsValues: boolean,
+  run: (src: Tensor, outer: number, r: number, inner: number, out: Tensor) => void): Tensor {
+  checkTensor(x, op);
+  const axes = checkAxes(axis, x.rank, op);
+  const r = sizeOf(axes.map((a) => x.shape[a]));
+  const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+  const shape = keepDims ? x.shape.map((n, d) => (axes.includes(d) ? 1 : n)) : kept.map((d) => x.shape[d]);
+  if (needsValues && r === 0 && sizeOf(shape) > 0) {
+    throw new RangeError(`${op}: cannot reduce over axes [${axes.join(',')}] of ${showShape(x.shape)}: they are empty and ${op} has no identity`);
+  }
+  const adjacent = axes.length === 0 || axes[axes.length - 1] - axes[0] === axes.length - 1;
+  const outer = sizeOf(x.shape.slice(0, adjacent && axes.length ? axes[0] : 0));
+  const out = empty(shape, op);
+  if (out.size === 0) return out;
+  if (adjacent) {
+    const inner = axes.length ? sizeOf(x.shape.slice(axes[axes.length - 1] + 1)) : x.size;
+    run(x, axes.length ? outer : 1, r, inner, out);
+    return out;
+  }
+  const moved = transpose(x, [...kept, ...axes]);
+  try {
+    run(moved, sizeOf(kept.map((d) => x.shape[d])), r, 1, out);
+  } finally {
+    moved.dispose();
+  }
+  return out;
+}
+
+function reduce(op: keyof typeof Reduce, x: Tensor, axis: Axis, keepDims: boolean): Tensor {
+  return reduceLayout(op, x, axis, keepDims, op === 'max' || op === 'min', (src, outer, r, inner, out) =>
+    kernels().reduce(Reduce[op], src.ptr, out.ptr, outer, r, inner));
+}
+
+function argReduce(op: keyof typeof ArgReduce, x: Tensor, axis: Axis, keepDims: boolean): Tensor {
+  return reduceLayout(op, x, axis, keepDims, true, (src, outer, r, inner, out) =>
+    kernels().argReduce(ArgReduce[op], src.ptr, out.ptr, outer, r, inner));
+}
+
+/**
+ * Sum over one axis, several, or all (default); `keepDims` keeps reduced axes with size 1.
+ * @example
+ * sum(tensor([[1, 2], [3, 4]]), 0).toArray(); // [4, 6]
+ */
+export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('sum', x, axis, keepDims); }
+
+/**
+ * Mean over one axis, several, or all (NaN over an empty axis).
+ * @example
+ * mean(tensor([[1, 2], [3, 4]]), 1).toArray(); // [1.5, 3.5]
+ */
+export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('mean', x, axis, keepDims); }
+
+/**
+ * Maximum over one axis, several, or all (NaN if any value is NaN; an empty axis throws).
+ * @example
+ * max(tensor([[1, 5], [3, 4]])).item(); // 5
+ */
+export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('max', x, axis, keepDims); }
+
+/**
+ * Minimum over one axis, several, or all.
+ * @example
+ * min(tensor([[1, 5], [3, 4]]), 1).toArray(); // [1, 3]
+ */
+export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('min', x, axis, keepDims); }
+
+/**
+ * Index of the largest value over one axis, or a flat (row-major) index over several or all axes;
+ * the first one on ties, the first NaN if any. Indices are stored as float32 values.
+ * @example
+ * argmax(tensor([[1, 5], [7, 4]]), 1).toArray(); // [1, 0]
+ */
+export function argmax(x: Tensor, axis?: Axis, keepDims = false): Tensor { return argReduce('argmax', x, axis, keepDims); }
+
+/**
+ * Index of the smallest value over one axis, or a flat index over several or all axes.
+ * @example
+ * argmin(tensor([3, 1, 2])).item(); // 1
+ */
+export function argmin(x: Tensor, axis?: Axis, keepDims = false): Tensor { return argReduce('argmin', x, axis, keepDims); }

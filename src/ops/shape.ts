@@ -1,0 +1,249 @@
+import { kernels } from '../runtime/wasm';
+import { allocBytes, freeBytes, i32View } from '../runtime/heap';
+import { ShapeError, showShape, showValue } from '../tensor/errors';
+import { checkAxis, checkInteger, collapse, sizeOf, stridesOf } from '../tensor/shape';
+import { checkTensor, empty, Tensor, wrap } from '../tensor/tensor';
+import { writeMeta } from './strided';
+
+/** Copies `shape` elements read at srcStrides from src to dstStrides from dst (pointers in bytes). */
+export function stridedCopy(src: number, dst: number, shape: readonly number[], srcStrides: readonly number[], dstStrides: readonly number[], op: string): void {
+  if (sizeOf(shape) === 0) return;
+  const merged = collapse(shape, [srcStrides, dstStrides]);
+  kernels().copy(src, dst, merged.shape.length, writeMeta(merged.shape, merged.strides, op));
+}
+
+/**
+ * A copy of x with its own storage.
+ * @example
+ * clone(tensor([1, 2])).toArray(); // [1, 2]
+ */
+export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone');
+  const out = empty(x.shape, 'clone');
+  stridedCopy(x.ptr, out.ptr, [x.size], [1], [1], 'clone');
+  return out;
+}
+
+/**
+ * The same values in a new shape; one dimension may be -1 (inferred). Shares x's storage, like a NumPy view.
+ * @example
+ * reshape(arange(6), [2, -1]).shape; // [2, 3]
+ */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const op = 'reshape';
+  const storage = checkTensor(x, op).storage(op, 'x');
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of dimensions, got ${showValue(shape)}`);
+  const dims = shape.map((d: unknown, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
+      throw new RangeError(`${op}: shape[${i}] must be a non-negative integer or -1, got ${showValue(d)} in ${showValue(shape)}`);
+    }
+    return d;
+  });
+  const unknown = dims.indexOf(-1);
+  if (unknown !== dims.lastIndexOf(-1)) throw new RangeError(`${op}: shape ${showShape(dims)} has more than one -1`);
+  if (unknown >= 0) {
+    const known = sizeOf(dims.filter((d) => d !== -1));
+    if (known === 0 || x.size % known !== 0) {
+      throw new ShapeError(`${op}: cannot reshape ${showShape(x.shape)} (${x.size} elements) into ${showShape(dims)}`);
+    }
+    dims[unknown] = x.size / known;
+  }
+  if (sizeOf(dims) !== x.size) {
+    throw new ShapeError(`${op}: cannot reshape ${showShape(x.shape)} (${x.size} elements) into ${showShape(dims)} (${sizeOf(dims)} elements)`);
+  }
+  return wrap(storage, dims);
+}
+
+/**
+ * Permutes the axes: output axis d is input axis perm[d] (default: reversed).
+ * @example
+ * transpose(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
+ */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const op = 'transpose';
+  checkTensor(x, op);
+  const order = perm ?? x.shape.map((_, d) => x.rank - 1 - d);
+  if (!Array.isArray(order) || order.length !== x.rank) {
+    throw new RangeError(`${op}: perm ${showValue(perm)} must list each of the ${x.rank} axes of ${showShape(x.shape)} once`);
+  }
+  const axes = order.map((p, d) => checkAxis(p, x.rank, op, `perm[${d}]`));
+  if (new Set(axes).size !== axes.length) throw new RangeError(`${op}: perm ${showValue(perm)} repeats an axis`);
+  const strides = stridesOf(x.shape);
+  const shape = axes.map((p) => x.shape[p]);
+  const out = empty(shape, op);
+  stridedCopy(x.ptr, out.ptr, shape, axes.map((p) => strides[p]), stridesOf(shape), op);
+  return out;
+}
+
+/**
+ * Removes size-1 axes: all of them, or the ones listed (each must have size 1). Shares storage.
+ * @example
+ * squeeze(zeros([1, 3, 1])).shape; // [3]
+ */
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  const op = 'squeeze';
+  checkTensor(x, op);
+  let drop: number[];
+  if (axis === undefined) drop = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  else {
+    drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => checkAxis(a, x.rank, op));
+    for (const a of drop) {
+      if (x.shape[a] !== 1) throw new ShapeError(`${op}: axis ${a} of ${showShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    }
+  }
+  return wrap(x.storage(op, 'x'), x.shape.filter((_, i) => !drop.includes(i)));
+}
+
+/**
+ * Inserts a size-1 axis at `axis` (in [-rank-1, rank]). Shares storage.
+ * @example
+ * expandDims(zeros([3]), 1).shape; // [3, 1]
+ */
+export function expandDims(x: Tensor, axis = 0): Tensor {
+  const op = 'expandDims';
+  checkTensor(x, op);
+  const a = checkAxis(axis, x.rank + 1, op);
+  const shape = [...x.shape];
+  shape.splice(a, 0, 1);
+  return wrap(x.storage(op, 'x'), shape);
+}
+
+function listFor(value: number | readonly number[] | undefined, rank: number, fill: number, op: string, arg: string): number[] {
+  if (value === undefined) return new Array<number>(rank).fill(fill);
+  if (typeof value === 'number') return [value, ...new Array<number>(rank - 1).fill(fill)];
+  if (!Array.isArray(value) || value.length > rank) throw new RangeError(`${op}: ${arg} ${showValue(value)} must have at most ${rank} entries`);
+  return [...value, ...new Array<number>(rank - value.length).fill(fill)];
+}
+
+/**
+ * The block that starts at `begin` and spans `size` along each axis (-1 or omitted: to the end).
+ * A number applies to the first axis only.
+ * @example
+ * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).toArray(); // [[2, 3], [5, 6]]
+ */
+export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+  const op = 'slice';
+  checkTensor(x, op);
+  if (x.rank === 0) throw new RangeError(`${op}: cannot slice a scalar`);
+  const starts = listFor(begin, x.rank, 0, op, 'begin');
+  const sizes = listFor(size, x.rank, -1, op, 'size');
+  const shape = x.shape.map((n, d) => {
+    const b = checkInteger(starts[d], op, `begin[${d}]`, 0, n);
+    const s = sizes[d] === -1 ? n - b : checkInteger(sizes[d], op, `size[${d}]`, 0, n - b);
+    return s;
+  });
+  const strides = stridesOf(x.shape);
+  const offset = starts.reduce((sum, b, d) => sum + b * strides[d], 0);
+  const out = empty(shape, op);
+  stridedCopy(x.ptr + 4 * offset, out.ptr, shape, strides, stridesOf(shape), op);
+  return out;
+}
+
+/**
+ * Entry `index` along `axis`, with that axis removed (`x.row(i)`, `x.column(j)`).
+ * @example
+ * indexAxis(tensor([[1, 2], [3, 4]]), 1, 0).toArray(); // [1, 3]
+ */
+export function indexAxis(x: Tensor, axis: number, index: number, op = 'indexAxis'): Tensor {
+  checkTensor(x, op);
+  const a = checkAxis(axis, x.rank, op);
+  const n = x.shape[a];
+  const i = checkInteger(index, op, 'index', -n, n - 1);
+  const strides = stridesOf(x.shape);
+  const shape = x.shape.filter((_, d) => d !== a);
+  const out = empty(shape, op);
+  stridedCopy(x.ptr + 4 * (i < 0 ? i + n : i) * strides[a], out.ptr, shape, strides.filter((_, d) => d !== a), stridesOf(shape), op);
+  return out;
+}
+
+/**
+ * Selects entries along `axis` by index (negative counts from the end); the indices' shape replaces that axis.
+ * @example
+ * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]).toArray(); // [[5, 6], [1, 2]]
+ */
+export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0): Tensor {
+  const op = 'gather';
+  checkTensor(x, op);
+  const a = checkAxis(axis, x.rank, op);
+  const n = x.shape[a];
+  let list: ArrayLike<number>;
+  let indexShape: readonly number[];
+  if (indices instanceof Tensor) {
+    list = checkTensor(indices, op, 'indices').dataSync();
+    indexShape = indices.shape;
+  } else if (Array.isArray(indices)) {
+    list = indices;
+    indexShape = [indices.length];
+  } else throw new TypeError(`${op}: indices must be an array of integers or a Tensor, got ${showValue(indices)}`);
+  const normalized = Int32Array.from(list, (v, t) => {
+    const i = checkInteger(v, op, `indices[${t}]`, -n, n - 1);
+    return i < 0 ? i + n : i;
+  });
+  const shape = [...x.shape.slice(0, a), ...indexShape, ...x.shape.slice(a + 1)];
+  const idx = allocBytes(4 * normalized.length, op);
+  try {
+    const out = empty(shape, op);
+    i32View(idx, normalized.length).set(normalized);
+    if (out.size > 0) kernels().gather(x.ptr, out.ptr, idx, normalized.length, sizeOf(x.shape.slice(0, a)), n, sizeOf(x.shape.slice(a + 1)));
+    return out;
+  } finally {
+    freeBytes(idx);
+  }
+}
+
+function checkList(tensors: unknown, op: string): Tensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${op}: tensors must be a non-empty array of Tensors, got ${showValue(tensors)}`);
+  return tensors.map((t, i) => checkTensor(t, op, `tensors[${i}]`));
+}
+
+/**
+ * Joins tensors along an existing axis; all other dimensions must agree.
+ * @example
+ * concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).toArray(); // [[1, 2], [3, 4]]
+ */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  const op = 'concat';
+  const list = checkList(tensors, op);
+  const first = list[0];
+  if (first.rank === 0) throw new RangeError(`${op}: cannot concatenate scalars; use stack`);
+  const a = checkAxis(axis, first.rank, op);
+  list.forEach((t, i) => {
+    if (t.rank !== first.rank || t.shape.some((d, k) => k !== a && d !== first.shape[k])) {
+      throw new ShapeError(`${op}: tensors[${i}] has shape ${showShape(t.shape)}, which does not match ${showShape(first.shape)} outside axis ${a}`);
+    }
+  });
+  const shape = [...first.shape];
+  shape[a] = list.reduce((sum, t) => sum + t.shape[a], 0);
+  const out = empty(shape, op);
+  const outStrides = stridesOf(shape);
+  let offset = 0;
+  for (const t of list) {
+    stridedCopy(t.ptr, out.ptr + 4 * offset * outStrides[a], t.shape, stridesOf(t.shape), outStrides, op);
+    offset += t.shape[a];
+  }
+  return out;
+}
+
+/**
+ * Joins same-shape tensors along a new axis.
+ * @example
+ * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
+ */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  const op = 'stack';
+  const list = checkList(tensors, op);
+  const first = list[0];
+  const a = checkAxis(axis, first.rank + 1, op);
+  list.forEach((t, i) => {
+    if (t.rank !== first.rank || t.shape.some((d, k) => d !== first.shape[k])) {
+      throw new ShapeError(`${op}: tensors[${i}] has shape ${showShape(t.shape)}, expected ${showShape(first.shape)}`);
+    }
+  });
+  const shape = [...first.shape];
+  shape.splice(a, 0, list.length);
+  const out = empty(shape, op);
+  const outStrides = stridesOf(shape);
+  const dstStrides = outStrides.filter((_, d) => d !== a);
+  list.forEach((t, i) => stridedCopy(t.ptr, out.ptr + 4 * i * outStrides[a], t.shape, stridesOf(t.shape), dstStrides, op));
+  return out;
+}

@@ -1,0 +1,184 @@
+import { f32View } from '../runtime/heap';
+import { ShapeError, showShape, showValue } from './errors';
+import { checkInteger, checkNumber, checkShape, MAX_SIZE, sizeOf } from './shape';
+import { checkTensor, empty, type NestedArray, type Tensor } from './tensor';
+
+/** Values `tensor()` accepts: a number, nested arrays of numbers, or a typed array of numbers. */
+export type TensorValues = number | NestedArray | readonly NestedArray[] | Float32Array | Float64Array | Int32Array
+  | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray;
+
+function inferShape(values: unknown): number[] {
+  const shape: number[] = [];
+  let level = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  return shape;
+}
+
+// Copies nested arrays into `out` in row-major order, checking that each level has the inferred length.
+function flatten(values: unknown, shape: readonly number[], out: Float32Array, op: string): void {
+  let at = 0;
+  const walk = (node: unknown, d: number, path: string): void => {
+    if (d === shape.length) {
+      if (typeof node !== 'number') {
+        const what = Array.isArray(node) ? 'an array (values are ragged)' : showValue(node);
+        throw new TypeError(`${op}: values${path} must be a number, got ${what}`);
+      }
+      out[at++] = node;
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[d]) {
+      const got = Array.isArray(node) ? `length ${node.length}` : showValue(node);
+      throw new ShapeError(`${op}: values are ragged: values${path} has ${got}, expected an array of length ${shape[d]}`);
+    }
+    for (let i = 0; i < node.length; i++) walk(node[i], d + 1, `${path}[${i}]`);
+  };
+  walk(values, 0, '');
+}
+
+function fromFlat(flat: ArrayLike<number>, shape: number[], op: string): Tensor {
+  const out = empty(shape, op);
+  if (out.size > 0) f32View(out.ptr, out.size).set(flat);
+  return out;
+}
+
+/**
+ * Creates a tensor from a number, nested arrays or a typed array; `shape` reshapes flat values.
+ * @example
+ * tensor([[1, 2, 3], [4, 5, 6]]).shape;  // [2, 3]
+ * tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).get(1, 0); // 3
+ */
+export function tensor(values: TensorValues, shape?: readonly number[]): Tensor {
+  const op = 'tensor';
+  const given = shape === undefined ? undefined : checkShape(shape, op);
+  if (ArrayBuffer.isView(values)) {
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array || values instanceof DataView) {
+      throw new TypeError(`${op}: values must hold numbers, got ${showValue(values)}`);
+    }
+    const flat = values as ArrayLike<number>;
+    const dims = given ?? [flat.length];
+    if (sizeOf(dims) !== flat.length) {
+      throw new ShapeError(`${op}: ${flat.length} values do not fill shape ${showShape(dims)} (${sizeOf(dims)} elements)`);
+    }
+    return fromFlat(flat, dims, op);
+  }
+  if (typeof values !== 'number' && !Array.isArray(values)) {
+    throw new TypeError(`${op}: values must be a number, nested arrays of numbers or a typed array, got ${showValue(values)}`);
+  }
+  const inferred = inferShape(values);
+  const size = sizeOf(inferred);
+  if (size > MAX_SIZE) throw new RangeError(`${op}: values hold ${size} elements; the limit is ${MAX_SIZE}`);
+  const flat = new Float32Array(size);
+  flatten(values, inferred, flat, op);
+  if (given === undefined) return fromFlat(flat, inferred, op);
+  if (sizeOf(given) !== size) {
+    throw new ShapeError(`${op}: ${size} values (shape ${showShape(inferred)}) do not fill shape ${showShape(given)} (${sizeOf(given)} elements)`);
+  }
+  return fromFlat(flat, given, op);
+}
+
+/**
+ * A rank-0 tensor.
+ * @example
+ * scalar(3).item(); // 3
+ */
+export function scalar(value: number): Tensor {
+  return fromFlat([checkNumber(value, 'scalar', 'value')], [], 'scalar');
+}
+
+/**
+ * A tensor of `shape` with every element `value`.
+ * @example
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ */
+export function full(shape: readonly number[], value: number): Tensor {
+  const dims = checkShape(shape, 'full');
+  checkNumber(value, 'full', 'value');
+  const out = empty(dims, 'full');
+  if (out.size > 0) f32View(out.ptr, out.size).fill(value);
+  return out;
+}
+
+/**
+ * A tensor of zeros.
+ * @example
+ * zeros([2, 3]).sum().item(); // 0
+ */
+export function zeros(shape: readonly number[]): Tensor {
+  return full(shape, 0);
+}
+
+/**
+ * A tensor of ones.
+ * @example
+ * ones([2, 3]).sum().item(); // 6
+ */
+export function ones(shape: readonly number[]): Tensor {
+  return full(shape, 1);
+}
+
+/**
+ * An identity matrix [n×m] (m defaults to n).
+ * @example
+ * eye(2).toArray(); // [[1, 0], [0, 1]]
+ */
+export function eye(n: number, m = n): Tensor {
+  checkInteger(n, 'eye', 'n', 0);
+  checkInteger(m, 'eye', 'm', 0);
+  const out = zeros([n, m]);
+  const view = f32View(out.ptr, out.size);
+  for (let i = 0; i < Math.min(n, m); i++) view[i * m + i] = 1;
+  return out;
+}
+
+/**
+ * Evenly spaced values in [start, stop) by `step`, like NumPy: `arange(stop)` or `arange(start, stop, step)`.
+ * @example
+ * arange(5).toArray();        // [0, 1, 2, 3, 4]
+ * arange(1, 2, 0.25).toArray(); // [1, 1.25, 1.5, 1.75]
+ */
+export function arange(start: number, stop?: number, step = 1): Tensor {
+  const op = 'arange';
+  if (stop === undefined) [start, stop] = [0, start];
+  checkNumber(start, op, 'start', false);
+  checkNumber(stop, op, 'stop', false);
+  checkNumber(step, op, 'step', false);
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`${op}: step must be finite and non-zero, got ${step}`);
+  const length = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isFinite(length) || length > MAX_SIZE) throw new RangeError(`${op}: ${start}..${stop} by ${step} has too many values`);
+  return fromFlat(Array.from({ length }, (_, i) => start + i * step), [length], op);
+}
+
+/**
+ * `num` evenly spaced values from start to stop, both included.
+ * @example
+ * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ */
+export function linspace(start: number, stop: number, num = 50): Tensor {
+  const op = 'linspace';
+  checkNumber(start, op, 'start', false);
+  checkNumber(stop, op, 'stop', false);
+  checkInteger(num, op, 'num', 0, MAX_SIZE);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  return fromFlat(Array.from({ length: num }, (_, i) => (i === num - 1 && num > 1 ? stop : start + i * step)), [num], op);
+}
+
+/**
+ * Zeros with the shape of `x`.
+ * @example
+ * zerosLike(ones([2])).toArray(); // [0, 0]
+ */
+export function zerosLike(x: Tensor): Tensor {
+  return zeros(checkTensor(x, 'zerosLike').shape);
+}
+
+/**
+ * Ones with the shape of `x`.
+ * @example
+ * onesLike(zeros([2])).toArray(); // [1, 1]
+ */
+export function onesLike(x: Tensor): Tensor {
+  return ones(checkTensor(x, 'onesLike').shape);
+}

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+// Inline each imported .wasm as a base64 string, as tsup's base64 loader does for the bundle.
+const wasmBase64 = (): Plugin => ({
+  name: 'wasm-base64',
+  enforce: 'pre',
+  load: (id) => (id.endsWith('.wasm') ? `export default ${JSON.stringify(readFileSync(id).toString('base64'))};` : null),
+});
+
+export default defineConfig({
+  plugins: [wasmBase64()],
+  test: { include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**', 'node_modules/**'], environment: 'node' },
+});
