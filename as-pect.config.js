@@ -1,11 +1,9 @@
-// as-pect: AssemblyScript kernel tests in tests/assembly/ (the tree mirrors assembly/); compiled with
-// as-pect.asconfig.json, which extends ./asconfig.json (features and runtime only; shared memory stays in dist/debug).
+// as-pect runs tests/assembly/**/*.spec.ts (the tree mirrors assembly/). Each spec is compiled with
+// as-pect.asconfig.json, which extends ./asconfig.json for features and runtime only: the shared-memory settings live
+// in its dist/debug targets, so the test module owns an ordinary memory and ignores the one passed here.
 export default {
   entries: ['tests/assembly/**/*.spec.ts'],
-  include: [],
-  disclude: [/node_modules/],
   async instantiate(memory, createImports, instantiate, binary) {
     return instantiate(binary, createImports({ env: { memory } }));
   },
-  outputBinary: false,
 };

@@ -121,3 +121,195 @@ export function nest(data: ArrayLike<number>, shape: readonly number[]): unknown
     d === shape.length ? data[off] : Array.from({ length: shape[d] }, (_, i) => build(d + 1, off + i * s[d]));
   return build(0, 0);
 }
+
+// ---- Helpers for the op suites (tests/ops/elementwise, activation, reduce). ----
+
+/** Round-to-nearest float32 gives ±Infinity from this magnitude on (2^128 · (1 - 2^-25)). */
+export const F32_OVERFLOW = 2 ** 128 * (1 - 2 ** -25);
+
+/** ±Infinity where a float64 reference lies beyond float32 range (where any float32 kernel overflows), else unchanged. */
+export function overflow32(values: Float64Array): Float64Array {
+  return values.map((v) => (Math.abs(v) >= F32_OVERFLOW ? Math.sign(v) * Infinity : v));
+}
+
+/** out[i] = fn(x[i]) in float64. */
+export function refUnary(x: Ref, fn: (v: number) => number): Ref {
+  return { data: x.data.map(fn), shape: x.shape.slice() };
+}
+
+/**
+ * Float64 reduction over `axes` (distinct, in [0, rank)): `fn` gets each output's values in row-major order over
+ * the reduced axes (so an index into them is the flat index over those axes); keepDims keeps them as size 1.
+ */
+export function refReduce(x: Ref, axes: readonly number[], keepDims: boolean, fn: (values: Float64Array) => number): Ref {
+  const reduced = x.shape.map((_, d) => axes.includes(d));
+  const keptShape = x.shape.filter((_, d) => !reduced[d]);
+  const redShape = x.shape.filter((_, d) => reduced[d]);
+  const buckets = Array.from({ length: size(keptShape) }, () => new Float64Array(size(redShape)));
+  const ks = strides(keptShape), rs = strides(redShape);
+  for (let i = 0; i < x.data.length; i++) {
+    const idx = unravel(i, x.shape);
+    let o = 0, p = 0, k = 0, q = 0;
+    for (let d = 0; d < idx.length; d++) {
+      if (reduced[d]) p += idx[d] * rs[q++];
+      else o += idx[d] * ks[k++];
+    }
+    buckets[o][p] = x.data[i];
+  }
+  const shape = keepDims ? x.shape.map((n, d) => (reduced[d] ? 1 : n)) : keptShape;
+  return { data: Float64Array.from(buckets, (values) => fn(values)), shape };
+}
+
+/** Float64 softmax along `axis` (in [0, rank)): exp(x - max) / Σ exp(x - max); NaN in a slice makes it NaN. */
+export function refSoftmax(x: Ref, axis: number): Ref {
+  const outer = size(x.shape.slice(0, axis)), r = x.shape[axis], inner = size(x.shape.slice(axis + 1));
+  const data = new Float64Array(x.data.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const at = (j: number): number => (o * r + j) * inner + i;
+      let m = -Infinity;
+      for (let j = 0; j < r; j++) m = Math.max(m, x.data[at(j)]);
+      let s = 0;
+      for (let j = 0; j < r; j++) s += data[at(j)] = Math.exp(x.data[at(j)] - m);
+      for (let j = 0; j < r; j++) data[at(j)] /= s;
+    }
+  }
+  return { data, shape: x.shape.slice() };
+}
+
+/** Asserts identical values, telling -0 from +0 (NaN matches NaN): for ops that must be exact. */
+export function expectExact(actual: ArrayLike<number>, expected: ArrayLike<number>, context = ''): void {
+  expect(actual.length, `${context} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (!Object.is(a, e) && !(Number.isNaN(a) && Number.isNaN(e))) {
+      throw new Error(`${context} element ${i} of ${expected.length}: got ${Object.is(a, -0) ? '-0' : a}, expected ${Object.is(e, -0) ? '-0' : e}`);
+    }
+  }
+}
+
+/** Asserts |actual - expected| <= bounds[i] per element (an error bound that depends on the data); NaN and ±Infinity exact. */
+export function expectBounded(actual: ArrayLike<number>, expected: ArrayLike<number>, bounds: ArrayLike<number>, context = ''): void {
+  expect(actual.length, `${context} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    const ok = Number.isFinite(e) ? Math.abs(a - e) <= bounds[i] : Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e));
+    if (!ok) throw new Error(`${context} element ${i} of ${expected.length}: got ${a}, expected ${e} (bound ${bounds[i]})`);
+  }
+}
+
+/** Live-tensor counts, as the library's `memory()` reports them. */
+export interface LiveCounts {
+  numTensors: number;
+  numBytes: number;
+}
+
+/**
+ * Asserts that `fn` throws an instance of `type` whose message contains every fragment, and that the live tensor
+ * and byte counts (read with `counts`, e.g. the library's `memory`) are the same afterwards: nothing leaked.
+ */
+export function expectThrowsClean(fn: () => unknown, type: abstract new (...args: never[]) => Error,
+  fragments: readonly string[], counts: () => LiveCounts): void {
+  const before = counts();
+  let caught: unknown = undefined;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected ${type.name}`).toBeInstanceOf(type);
+  const message = caught instanceof Error ? caught.message : '';
+  for (const fragment of fragments) expect(message).toContain(fragment);
+  const after = counts();
+  expect([after.numTensors, after.numBytes], 'live tensors and bytes after the error').toEqual([before.numTensors, before.numBytes]);
+}
+
+/**
+ * A pair of shapes that broadcast with size-1 axes on either side: each axis of a base shape is kept on both,
+ * or set to 1 on one of them, and one of them may drop leading axes. Both stay below maxSize elements.
+ */
+export function arbMutualBroadcastPair(maxRank = 4, maxSize = 20000): fc.Arbitrary<[number[], number[]]> {
+  return arbShape(maxRank, maxSize).chain((shape) =>
+    fc.tuple(fc.array(fc.constantFrom(0, 1, 2), { minLength: shape.length, maxLength: shape.length }),
+      fc.nat({ max: shape.length }), fc.boolean())
+      .map(([ones, drop, dropFromA]): [number[], number[]] => {
+        const a = shape.map((d, i) => (ones[i] === 1 ? 1 : d)).slice(dropFromA ? drop : 0);
+        const b = shape.map((d, i) => (ones[i] === 2 ? 1 : d)).slice(dropFromA ? 0 : drop);
+        return [a, b];
+      }));
+}
+
+/** Values that stress special cases: NaN, ±Infinity, ±0, ±1, repeats for ties, the smallest subnormal and the largest float32. */
+export const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2, 0.5, 2 ** -149, -(2 ** -149), 3.4028234663852886e38, -3.4028234663852886e38];
+
+/** Float32 values drawn from SPECIALS (n of them). */
+export function arbSpecialValues(n: number, pool: readonly number[] = SPECIALS): fc.Arbitrary<Float64Array> {
+  return fc.array(fc.constantFrom(...pool), { minLength: n, maxLength: n }).map((v) => Float64Array.from(v));
+}
+
+/** An axis argument for a tensor of `rank`: undefined (all), one axis, or a list of distinct axes in any order and sign. */
+export function arbAxisArg(rank: number): fc.Arbitrary<number | number[] | undefined> {
+  const axes = Array.from({ length: rank }, (_, d) => d);
+  const signed = (d: number): fc.Arbitrary<number> => fc.boolean().map((neg) => (neg ? d - rank : d));
+  const list = fc.shuffledSubarray(axes).chain((ds) => fc.tuple(...ds.map(signed)).map((xs): number[] => xs));
+  return rank === 0
+    ? fc.oneof(fc.constant(undefined), fc.constant<number[]>([]))
+    : fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: rank - 1 }).chain(signed), list);
+}
+
+/** The distinct axes in [0, rank) an axis argument names, sorted (all of them for undefined). */
+export function normalizeAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
+  if (axis === undefined) return Array.from({ length: rank }, (_, d) => d);
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  return list.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+}
+
+// ---- Helpers for the tensor, shape, matmul and memory suites. ----
+
+/** n float32-exact values in [-range, range) from a seeded mulberry32 stream: operands too big to draw with fast-check. */
+export function seededValues(n: number, seed: number, range = 1): Float64Array {
+  let state = seed >>> 0;
+  return Float64Array.from({ length: n }, () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return Math.fround(range * (2 * (((z ^ (z >>> 14)) >>> 0) / 2 ** 32) - 1));
+  });
+}
+
+/** Axis permutation in float64 terms: output axis d is input axis perm[d] (perm entries in [0, rank)). */
+export function refTranspose(x: Ref, perm: readonly number[]): Ref {
+  const shape = perm.map((p) => x.shape[p]);
+  const s = strides(x.shape);
+  const data = new Float64Array(x.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const idx = unravel(i, shape);
+    let at = 0;
+    for (let d = 0; d < perm.length; d++) at += idx[d] * s[perm[d]];
+    data[i] = x.data[at];
+  }
+  return { data, shape };
+}
+
+/**
+ * Float64 c[m×n] = op(a)·op(b) with a stored [m×k] (or [k×m] if transA) and b stored [k×n] (or [n×k] if transB),
+ * and absSum[i·n+j] = Σ_p |a_ip·b_pj|, the scale of the rounding error of any float32 summation order.
+ */
+export function refMatmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, transA = false,
+  transB = false): { data: Float64Array; absSum: Float64Array } {
+  const data = new Float64Array(m * n), absSum = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0, abs = 0;
+      for (let p = 0; p < k; p++) {
+        const product = (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+        sum += product;
+        abs += Math.abs(product);
+      }
+      data[i * n + j] = sum;
+      absSum[i * n + j] = abs;
+    }
+  }
+  return { data, absSum };
+}

@@ -56,7 +56,7 @@ export function checkNumber(value: unknown, op: string, arg: string, allowNaN = 
 /** Normalizes an axis in [-rank, rank) to [0, rank). */
 export function checkAxis(axis: unknown, rank: number, op: string, arg = 'axis'): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-    throw new TypeError(`${op}: ${arg} must be an integer, got ${showValue(axis)}`);
+    throw new TypeError(`${op}: ${arg} must be an integer, got ${showValue(axis)} (tensor of rank ${rank}; valid: ${-rank}..${rank - 1})`);
   }
   if (axis < -rank || axis >= rank) {
     throw new RangeError(`${op}: ${arg} ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank}..${rank - 1})`);
@@ -70,7 +70,10 @@ export function checkAxes(axis: unknown, rank: number, op: string): number[] {
   const list = Array.isArray(axis) ? axis : [axis];
   const axes = list.map((a, i) => checkAxis(a, rank, op, Array.isArray(axis) ? `axis[${i}]` : 'axis'));
   const sorted = [...new Set(axes)].sort((a, b) => a - b);
-  if (sorted.length !== axes.length) throw new RangeError(`${op}: axis ${showValue(axis)} repeats an axis`);
+  if (sorted.length !== axes.length) {
+    const repeated = axes.find((a, i) => axes.indexOf(a) !== i);
+    throw new RangeError(`${op}: axis ${showValue(axis)} repeats an axis (axis ${repeated} of a tensor of rank ${rank})`);
+  }
   return sorted;
 }
 

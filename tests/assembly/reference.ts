@@ -68,12 +68,6 @@ export function allocF64(n: i32): usize {
   store<f64>(p + (<usize>i << 3), v);
 }
 
-export function copyF32(src: usize, n: i32): usize {
-  const p = allocF32(n);
-  memory.copy(p, src, <usize>n << 2);
-  return p;
-}
-
 // |got - want| <= max(abs, rel·|want|), NaN only against NaN, infinities only against themselves.
 export function close(got: f64, want: f64, abs: f64, rel: f64): bool {
   if (want != want) return got != got;
