@@ -1,42 +1,61 @@
 // Activation op codes (src/ops/codes.ts mirrors them).
 export const SIGMOID = 0, RELU = 1, LEAKY_RELU = 2, TANH = 3;
 
-// @ts-ignore: decorator
-@inline function activationScalar(op: i32, x: f32, alpha: f32): f32 {
-  switch (op) {
-    case SIGMOID: return 1 / (1 + Mathf.exp(-x));
-    case RELU: return x > 0 ? x : x != x ? x : 0;
-    case LEAKY_RELU: return x > 0 ? x : x * alpha;
-    default: return Mathf.tanh(x);
-  }
-}
+// NOTE: one class per activation, passed as a type parameter, so each gets its own loop (see elementwise.ts).
 
 // @ts-ignore: decorator
-@inline function activationVector(op: i32, x: v128, alpha: v128): v128 {
-  switch (op) {
-    case RELU: return v128.bitselect(f32x4.splat(0), x, f32x4.le(x, f32x4.splat(0)));
-    case LEAKY_RELU: return v128.bitselect(f32x4.mul(x, alpha), x, f32x4.le(x, f32x4.splat(0)));
-    default: {
-      const a = f32x4.extract_lane(alpha, 0);
-      let r = f32x4.splat(activationScalar(op, f32x4.extract_lane(x, 0), a));
-      r = f32x4.replace_lane(r, 1, activationScalar(op, f32x4.extract_lane(x, 1), a));
-      r = f32x4.replace_lane(r, 2, activationScalar(op, f32x4.extract_lane(x, 2), a));
-      return f32x4.replace_lane(r, 3, activationScalar(op, f32x4.extract_lane(x, 3), a));
-    }
-  }
-}
+@inline function sigmoid1(x: f32): f32 { return 1 / (1 + Mathf.exp(-x)); }
 
 // @ts-ignore: decorator
-@inline function activationLoop(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
+@final @unmanaged class Sigmoid {
+  // @ts-ignore: decorator
+  @inline s(x: f32, _alpha: f32): f32 { return sigmoid1(x); }
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 {
+    let r = f32x4.splat(sigmoid1(f32x4.extract_lane(x, 0)));
+    r = f32x4.replace_lane(r, 1, sigmoid1(f32x4.extract_lane(x, 1)));
+    r = f32x4.replace_lane(r, 2, sigmoid1(f32x4.extract_lane(x, 2)));
+    return f32x4.replace_lane(r, 3, sigmoid1(f32x4.extract_lane(x, 3)));
+  }
+}
+// @ts-ignore: decorator
+@final @unmanaged class Tanh {
+  // @ts-ignore: decorator
+  @inline s(x: f32, _alpha: f32): f32 { return Mathf.tanh(x); }
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 {
+    let r = f32x4.splat(Mathf.tanh(f32x4.extract_lane(x, 0)));
+    r = f32x4.replace_lane(r, 1, Mathf.tanh(f32x4.extract_lane(x, 1)));
+    r = f32x4.replace_lane(r, 2, Mathf.tanh(f32x4.extract_lane(x, 2)));
+    return f32x4.replace_lane(r, 3, Mathf.tanh(f32x4.extract_lane(x, 3)));
+  }
+}
+// @ts-ignore: decorator
+@final @unmanaged class Relu {
+  // @ts-ignore: decorator
+  @inline s(x: f32, _alpha: f32): f32 { return x > 0 ? x : x != x ? x : 0; }
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 { return v128.bitselect(f32x4.splat(0), x, f32x4.le(x, f32x4.splat(0))); }
+}
+// @ts-ignore: decorator
+@final @unmanaged class LeakyRelu {
+  // @ts-ignore: decorator
+  @inline s(x: f32, alpha: f32): f32 { return x > 0 ? x : x * alpha; }
+  // @ts-ignore: decorator
+  @inline v(x: v128, alpha: v128): v128 { return v128.bitselect(f32x4.mul(x, alpha), x, f32x4.le(x, f32x4.splat(0))); }
+}
+
+function activationLoop<Op>(x: usize, out: usize, n: i32, alpha: f32): void {
+  const op = changetype<Op>(0);
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, activationVector(op, v128.load(x + o), va));
+    v128.store(out + o, op.v(v128.load(x + o), va));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(out + o, activationScalar(op, load<f32>(x + o), alpha));
+    store<f32>(out + o, op.s(load<f32>(x + o), alpha));
   }
 }
 
@@ -44,10 +63,10 @@ export const SIGMOID = 0, RELU = 1, LEAKY_RELU = 2, TANH = 3;
 // NaN stays NaN for every activation.
 export function activation(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
   switch (op) {
-    case SIGMOID: activationLoop(SIGMOID, x, out, n, alpha); break;
-    case RELU: activationLoop(RELU, x, out, n, alpha); break;
-    case LEAKY_RELU: activationLoop(LEAKY_RELU, x, out, n, alpha); break;
-    default: activationLoop(TANH, x, out, n, alpha);
+    case SIGMOID: activationLoop<Sigmoid>(x, out, n, alpha); break;
+    case RELU: activationLoop<Relu>(x, out, n, alpha); break;
+    case LEAKY_RELU: activationLoop<LeakyRelu>(x, out, n, alpha); break;
+    default: activationLoop<Tanh>(x, out, n, alpha);
   }
 }
 

@@ -5,75 +5,77 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM =
 // Unary op codes.
 export const NEG = 0, ABS = 1, EXP = 2, LOG = 3, SQRT = 4, SQUARE = 5;
 
+// NOTE: each op is a class with inlined scalar (s) and vector (v) forms, passed as a type parameter, so every op
+// gets its own loop; a runtime op code inside one loop made Binaryen fold all ops into one loop with a br_table.
+
 // @ts-ignore: decorator
-@inline function scalarOp(op: i32, x: f32, y: f32): f32 {
-  switch (op) {
-    case ADD: return x + y;
-    case SUB: return x - y;
-    case MUL: return x * y;
-    case DIV: return x / y;
-    case POW: return Mathf.pow(x, y);
-    case MAXIMUM: return max(x, y); // f32.max: NaN if either is NaN, like f32x4.max
-    case MINIMUM: return min(x, y);
-    case GREATER: return x > y ? 1 : 0;
-    case LESS: return x < y ? 1 : 0;
-    default: return x == y ? 1 : 0;
-  }
+@inline function ones(mask: v128): v128 {
+  return v128.and(mask, f32x4.splat(1));
 }
 
 // @ts-ignore: decorator
-@inline function vectorOp(op: i32, x: v128, y: v128): v128 {
-  const one = f32x4.splat(1);
-  switch (op) {
-    case ADD: return f32x4.add(x, y);
-    case SUB: return f32x4.sub(x, y);
-    case MUL: return f32x4.mul(x, y);
-    case DIV: return f32x4.div(x, y);
-    case POW: {
-      let r = f32x4.splat(Mathf.pow(f32x4.extract_lane(x, 0), f32x4.extract_lane(y, 0)));
-      r = f32x4.replace_lane(r, 1, Mathf.pow(f32x4.extract_lane(x, 1), f32x4.extract_lane(y, 1)));
-      r = f32x4.replace_lane(r, 2, Mathf.pow(f32x4.extract_lane(x, 2), f32x4.extract_lane(y, 2)));
-      return f32x4.replace_lane(r, 3, Mathf.pow(f32x4.extract_lane(x, 3), f32x4.extract_lane(y, 3)));
-    }
-    case MAXIMUM: return f32x4.max(x, y);
-    case MINIMUM: return f32x4.min(x, y);
-    case GREATER: return v128.and(f32x4.gt(x, y), one);
-    case LESS: return v128.and(f32x4.lt(x, y), one);
-    default: return v128.and(f32x4.eq(x, y), one);
+@final @unmanaged class Add { @inline s(x: f32, y: f32): f32 { return x + y; } @inline v(x: v128, y: v128): v128 { return f32x4.add(x, y); } }
+// @ts-ignore: decorator
+@final @unmanaged class Sub { @inline s(x: f32, y: f32): f32 { return x - y; } @inline v(x: v128, y: v128): v128 { return f32x4.sub(x, y); } }
+// @ts-ignore: decorator
+@final @unmanaged class Mul { @inline s(x: f32, y: f32): f32 { return x * y; } @inline v(x: v128, y: v128): v128 { return f32x4.mul(x, y); } }
+// @ts-ignore: decorator
+@final @unmanaged class Div { @inline s(x: f32, y: f32): f32 { return x / y; } @inline v(x: v128, y: v128): v128 { return f32x4.div(x, y); } }
+// f32.max/min and f32x4.max/min: NaN if either operand is NaN.
+// @ts-ignore: decorator
+@final @unmanaged class Maximum { @inline s(x: f32, y: f32): f32 { return max(x, y); } @inline v(x: v128, y: v128): v128 { return f32x4.max(x, y); } }
+// @ts-ignore: decorator
+@final @unmanaged class Minimum { @inline s(x: f32, y: f32): f32 { return min(x, y); } @inline v(x: v128, y: v128): v128 { return f32x4.min(x, y); } }
+// @ts-ignore: decorator
+@final @unmanaged class Greater { @inline s(x: f32, y: f32): f32 { return x > y ? 1 : 0; } @inline v(x: v128, y: v128): v128 { return ones(f32x4.gt(x, y)); } }
+// @ts-ignore: decorator
+@final @unmanaged class Less { @inline s(x: f32, y: f32): f32 { return x < y ? 1 : 0; } @inline v(x: v128, y: v128): v128 { return ones(f32x4.lt(x, y)); } }
+// @ts-ignore: decorator
+@final @unmanaged class Equal { @inline s(x: f32, y: f32): f32 { return x == y ? 1 : 0; } @inline v(x: v128, y: v128): v128 { return ones(f32x4.eq(x, y)); } }
+// @ts-ignore: decorator
+@final @unmanaged class Pow {
+  // @ts-ignore: decorator
+  @inline s(x: f32, y: f32): f32 { return Mathf.pow(x, y); }
+  // @ts-ignore: decorator
+  @inline v(x: v128, y: v128): v128 {
+    let r = f32x4.splat(Mathf.pow(f32x4.extract_lane(x, 0), f32x4.extract_lane(y, 0)));
+    r = f32x4.replace_lane(r, 1, Mathf.pow(f32x4.extract_lane(x, 1), f32x4.extract_lane(y, 1)));
+    r = f32x4.replace_lane(r, 2, Mathf.pow(f32x4.extract_lane(x, 2), f32x4.extract_lane(y, 2)));
+    return f32x4.replace_lane(r, 3, Mathf.pow(f32x4.extract_lane(x, 3), f32x4.extract_lane(y, 3)));
   }
 }
 
-// out[i*so] = a[i*sa] op b[i*sb] for i < n; sa, sb in {0, 1} take the SIMD paths.
+// out[i] = a[i*sa] op b[i*sb] for i < n; sa, sb in {0, 1} take the SIMD paths.
 // @ts-ignore: decorator
-@inline function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+@inline function binaryRow<Op>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  const op = changetype<Op>(0);
   let i = 0;
   if (sa == 1 && sb == 1) {
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(out + o, vectorOp(op, v128.load(a + o), v128.load(b + o)));
+      v128.store(out + o, op.v(v128.load(a + o), v128.load(b + o)));
     }
   } else if (sa == 1 && sb == 0) {
     const y = v128.load32_splat(b);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(out + o, vectorOp(op, v128.load(a + o), y));
+      v128.store(out + o, op.v(v128.load(a + o), y));
     }
   } else if (sa == 0 && sb == 1) {
     const x = v128.load32_splat(a);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(out + o, vectorOp(op, x, v128.load(b + o)));
+      v128.store(out + o, op.v(x, v128.load(b + o)));
     }
   }
   for (; i < n; i++) {
     const x = load<f32>(a + (<usize>(i * sa) << 2));
     const y = load<f32>(b + (<usize>(i * sb) << 2));
-    store<f32>(out + (<usize>i << 2), scalarOp(op, x, y));
+    store<f32>(out + (<usize>i << 2), op.s(x, y));
   }
 }
 
-// @ts-ignore: decorator
-@inline function binaryRows(op: i32, a: usize, b: usize, out: usize, rank: i32, meta: usize): void {
+function binaryRows<Op>(a: usize, b: usize, out: usize, rank: i32, meta: usize): void {
   const n = metaAt(meta, rank - 1);
   const sa = metaAt(meta, 2 * rank - 1), sb = metaAt(meta, 3 * rank - 1);
   const rows = rowCount(meta, rank);
@@ -81,7 +83,7 @@ export const NEG = 0, ABS = 1, EXP = 2, LOG = 3, SQRT = 4, SQUARE = 5;
   for (let r = 0; r < rows; r++) {
     const pa = a + (<usize>rowOffset(meta, rank, 0) << 2);
     const pb = b + (<usize>rowOffset(meta, rank, 1) << 2);
-    binaryRow(op, pa, sa, pb, sb, out + (<usize>r * <usize>n << 2), n);
+    binaryRow<Op>(pa, sa, pb, sb, out + (<usize>r * <usize>n << 2), n);
     nextRow(meta, rank);
   }
 }
@@ -91,68 +93,74 @@ export const NEG = 0, ABS = 1, EXP = 2, LOG = 3, SQRT = 4, SQUARE = 5;
 // out may alias a or b only when that operand is contiguous with the output's shape.
 export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, meta: usize): void {
   switch (op) {
-    case ADD: binaryRows(ADD, a, b, out, rank, meta); break;
-    case SUB: binaryRows(SUB, a, b, out, rank, meta); break;
-    case MUL: binaryRows(MUL, a, b, out, rank, meta); break;
-    case DIV: binaryRows(DIV, a, b, out, rank, meta); break;
-    case POW: binaryRows(POW, a, b, out, rank, meta); break;
-    case MAXIMUM: binaryRows(MAXIMUM, a, b, out, rank, meta); break;
-    case MINIMUM: binaryRows(MINIMUM, a, b, out, rank, meta); break;
-    case GREATER: binaryRows(GREATER, a, b, out, rank, meta); break;
-    case LESS: binaryRows(LESS, a, b, out, rank, meta); break;
-    default: binaryRows(EQUAL, a, b, out, rank, meta);
+    case ADD: binaryRows<Add>(a, b, out, rank, meta); break;
+    case SUB: binaryRows<Sub>(a, b, out, rank, meta); break;
+    case MUL: binaryRows<Mul>(a, b, out, rank, meta); break;
+    case DIV: binaryRows<Div>(a, b, out, rank, meta); break;
+    case POW: binaryRows<Pow>(a, b, out, rank, meta); break;
+    case MAXIMUM: binaryRows<Maximum>(a, b, out, rank, meta); break;
+    case MINIMUM: binaryRows<Minimum>(a, b, out, rank, meta); break;
+    case GREATER: binaryRows<Greater>(a, b, out, rank, meta); break;
+    case LESS: binaryRows<Less>(a, b, out, rank, meta); break;
+    default: binaryRows<Equal>(a, b, out, rank, meta);
   }
 }
 
 // @ts-ignore: decorator
-@inline function unaryScalar(op: i32, x: f32): f32 {
-  switch (op) {
-    case NEG: return -x;
-    case ABS: return abs(x);
-    case EXP: return Mathf.exp(x);
-    case LOG: return Mathf.log(x);
-    case SQRT: return Mathf.sqrt(x);
-    default: return x * x;
+@final @unmanaged class Neg { @inline s(x: f32): f32 { return -x; } @inline v(x: v128): v128 { return f32x4.neg(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Abs { @inline s(x: f32): f32 { return abs(x); } @inline v(x: v128): v128 { return f32x4.abs(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Sqrt { @inline s(x: f32): f32 { return Mathf.sqrt(x); } @inline v(x: v128): v128 { return f32x4.sqrt(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Square { @inline s(x: f32): f32 { return x * x; } @inline v(x: v128): v128 { return f32x4.mul(x, x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Exp {
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 { return Mathf.exp(x); }
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 {
+    let r = f32x4.splat(Mathf.exp(f32x4.extract_lane(x, 0)));
+    r = f32x4.replace_lane(r, 1, Mathf.exp(f32x4.extract_lane(x, 1)));
+    r = f32x4.replace_lane(r, 2, Mathf.exp(f32x4.extract_lane(x, 2)));
+    return f32x4.replace_lane(r, 3, Mathf.exp(f32x4.extract_lane(x, 3)));
+  }
+}
+// @ts-ignore: decorator
+@final @unmanaged class Log {
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 { return Mathf.log(x); }
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 {
+    let r = f32x4.splat(Mathf.log(f32x4.extract_lane(x, 0)));
+    r = f32x4.replace_lane(r, 1, Mathf.log(f32x4.extract_lane(x, 1)));
+    r = f32x4.replace_lane(r, 2, Mathf.log(f32x4.extract_lane(x, 2)));
+    return f32x4.replace_lane(r, 3, Mathf.log(f32x4.extract_lane(x, 3)));
   }
 }
 
-// @ts-ignore: decorator
-@inline function unaryVector(op: i32, x: v128): v128 {
-  switch (op) {
-    case NEG: return f32x4.neg(x);
-    case ABS: return f32x4.abs(x);
-    case SQRT: return f32x4.sqrt(x);
-    case SQUARE: return f32x4.mul(x, x);
-    default: {
-      let r = f32x4.splat(unaryScalar(op, f32x4.extract_lane(x, 0)));
-      r = f32x4.replace_lane(r, 1, unaryScalar(op, f32x4.extract_lane(x, 1)));
-      r = f32x4.replace_lane(r, 2, unaryScalar(op, f32x4.extract_lane(x, 2)));
-      return f32x4.replace_lane(r, 3, unaryScalar(op, f32x4.extract_lane(x, 3)));
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline function unaryLoop(op: i32, x: usize, out: usize, n: i32): void {
+// out[i] = op(x[i]) for i < n, four lanes at a time, then the tail.
+function unaryLoop<Op>(x: usize, out: usize, n: i32): void {
+  const op = changetype<Op>(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, unaryVector(op, v128.load(x + o)));
+    v128.store(out + o, op.v(v128.load(x + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(out + o, unaryScalar(op, load<f32>(x + o)));
+    store<f32>(out + o, op.s(load<f32>(x + o)));
   }
 }
 
 // out[i] = op(x[i]) for i < n; contiguous f32; out may equal x.
 export function unary(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case NEG: unaryLoop(NEG, x, out, n); break;
-    case ABS: unaryLoop(ABS, x, out, n); break;
-    case EXP: unaryLoop(EXP, x, out, n); break;
-    case LOG: unaryLoop(LOG, x, out, n); break;
-    case SQRT: unaryLoop(SQRT, x, out, n); break;
-    default: unaryLoop(SQUARE, x, out, n);
+    case NEG: unaryLoop<Neg>(x, out, n); break;
+    case ABS: unaryLoop<Abs>(x, out, n); break;
+    case EXP: unaryLoop<Exp>(x, out, n); break;
+    case LOG: unaryLoop<Log>(x, out, n); break;
+    case SQRT: unaryLoop<Sqrt>(x, out, n); break;
+    default: unaryLoop<Square>(x, out, n);
   }
 }
