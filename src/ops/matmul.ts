@@ -19,7 +19,11 @@ export interface MatmulOptions {
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).toArray();   // [[17], [39]]
  * matmul(ones([8, 3, 4]), ones([5, 4]), { transposeB: true }).shape; // [8, 3, 5]
  */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, op = 'matmul'): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  return product(a, b, options, 'matmul');
+}
+
+function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tensor {
   checkTensor(a, op, 'a');
   checkTensor(b, op, 'b');
   if (a.rank === 0 || b.rank === 0) throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; scalars have no matrix product (use mul)`);
@@ -36,6 +40,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, op = '
     throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; inner sizes of ${name(transA, 'a')} and ${name(transB, 'b')} differ (${k} and ${kb})`);
   }
   const batchA = sa.slice(0, -2), batchB = sb.slice(0, -2);
+  if (!batchA.every((d, i) => { const e = batchB[batchB.length - batchA.length + i] ?? 1; return d === e || d === 1 || e === 1; })) {
+    throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; batch axes ${showShape(batchA)} and ${showShape(batchB)} do not broadcast`);
+  }
   const batch = broadcastShapes(batchA, batchB, op);
   const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
   const out = empty(shape, op);
@@ -68,7 +75,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) {
     throw new ShapeError(`dot: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; dot takes rank 1 or 2 (use matmul for batches)`);
   }
-  return matmul(a, b, {}, 'dot');
+  return product(a, b, {}, 'dot');
 }
 
 /**
@@ -83,7 +90,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   const column = reshape(a, [a.size, 1]);
   const row = reshape(b, [1, b.size]);
   try {
-    return matmul(column, row, {}, 'outer');
+    return product(column, row, {}, 'outer');
   } finally {
     column.dispose();
     row.dispose();

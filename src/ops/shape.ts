@@ -128,8 +128,8 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
   const starts = listFor(begin, x.rank, 0, op, 'begin');
   const sizes = listFor(size, x.rank, -1, op, 'size');
   const shape = x.shape.map((n, d) => {
-    const b = checkInteger(starts[d], op, `begin[${d}]`, 0, n);
-    const s = sizes[d] === -1 ? n - b : checkInteger(sizes[d], op, `size[${d}]`, 0, n - b);
+    const b = checkInteger(starts[d], op, `begin[${d}] for ${showShape(x.shape)}`, 0, n);
+    const s = sizes[d] === -1 ? n - b : checkInteger(sizes[d], op, `size[${d}] for ${showShape(x.shape)} from ${b}`, 0, n - b);
     return s;
   });
   const strides = stridesOf(x.shape);
@@ -148,7 +148,7 @@ export function indexAxis(x: Tensor, axis: number, index: number, op = 'indexAxi
   checkTensor(x, op);
   const a = checkAxis(axis, x.rank, op);
   const n = x.shape[a];
-  const i = checkInteger(index, op, 'index', -n, n - 1);
+  const i = checkInteger(index, op, `index for axis ${a} of ${showShape(x.shape)}`, -n, n - 1);
   const strides = stridesOf(x.shape);
   const shape = x.shape.filter((_, d) => d !== a);
   const out = empty(shape, op);
@@ -176,7 +176,7 @@ export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0)
     indexShape = [indices.length];
   } else throw new TypeError(`${op}: indices must be an array of integers or a Tensor, got ${showValue(indices)}`);
   const normalized = Int32Array.from(list, (v, t) => {
-    const i = checkInteger(v, op, `indices[${t}]`, -n, n - 1);
+    const i = checkInteger(v, op, `indices[${t}] for axis ${a} of ${showShape(x.shape)}`, -n, n - 1);
     return i < 0 ? i + n : i;
   });
   const shape = [...x.shape.slice(0, a), ...indexShape, ...x.shape.slice(a + 1)];

@@ -22,10 +22,10 @@ function flatten(values: unknown, shape: readonly number[], out: Float32Array, o
   let at = 0;
   const walk = (node: unknown, d: number, path: string): void => {
     if (d === shape.length) {
-      if (typeof node !== 'number') {
-        const what = Array.isArray(node) ? 'an array (values are ragged)' : showValue(node);
-        throw new TypeError(`${op}: values${path} must be a number, got ${what}`);
+      if (Array.isArray(node)) {
+        throw new ShapeError(`${op}: values are ragged: values${path} is an array of length ${node.length}, expected a number`);
       }
+      if (typeof node !== 'number') throw new TypeError(`${op}: values${path} must be a number, got ${showValue(node)}`);
       out[at++] = node;
       return;
     }
@@ -94,9 +94,13 @@ export function scalar(value: number): Tensor {
  * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
 export function full(shape: readonly number[], value: number): Tensor {
-  const dims = checkShape(shape, 'full');
-  checkNumber(value, 'full', 'value');
-  const out = empty(dims, 'full');
+  return filled(shape, value, 'full');
+}
+
+function filled(shape: readonly number[], value: number, op: string): Tensor {
+  const dims = checkShape(shape, op);
+  checkNumber(value, op, 'value');
+  const out = empty(dims, op);
   if (out.size > 0) f32View(out.ptr, out.size).fill(value);
   return out;
 }
@@ -107,7 +111,7 @@ export function full(shape: readonly number[], value: number): Tensor {
  * zeros([2, 3]).sum().item(); // 0
  */
 export function zeros(shape: readonly number[]): Tensor {
-  return full(shape, 0);
+  return filled(shape, 0, 'zeros');
 }
 
 /**
@@ -116,7 +120,7 @@ export function zeros(shape: readonly number[]): Tensor {
  * ones([2, 3]).sum().item(); // 6
  */
 export function ones(shape: readonly number[]): Tensor {
-  return full(shape, 1);
+  return filled(shape, 1, 'ones');
 }
 
 /**

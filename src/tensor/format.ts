@@ -46,11 +46,13 @@ function leaves(node: Node, into: string[] = []): string[] {
 function render(node: Node, indent: string, width: number, depth: number, rank: number): string {
   if (typeof node === 'string') return node.padStart(width);
   if (depth === rank - 1) {
+    // NOTE: as NumPy wraps: a row line with its closing brackets and ')' fits LINE_WIDTH; '...' is not padded.
+    const limit = LINE_WIDTH - rank - 2;
     const lines: string[] = [];
     let line = '';
     for (const item of node) {
-      const text = (item as string).padStart(width);
-      if (line && indent.length + line.length + text.length + 2 > LINE_WIDTH) {
+      const text = item === '...' ? item : (item as string).padStart(width);
+      if (line && indent.length + line.length + text.length + 2 > limit) {
         lines.push(line + ',');
         line = text;
       } else line = line ? `${line}, ${text}` : text;
@@ -66,6 +68,7 @@ function render(node: Node, indent: string, width: number, depth: number, rank: 
 export function formatTensor(data: Float32Array, shape: readonly number[]): string {
   const prefix = 'tensor(';
   if (shape.length === 0) return `${prefix}${formatNumber(data[0])})`;
+  if (data.length === 0) return `${prefix}[], shape=[${shape.join(',')}])`; // NumPy prints any empty array as []
   const summarize = data.length > THRESHOLD;
   const tree = build(data, shape, summarize);
   const width = Math.max(0, ...leaves(tree).filter((s) => s !== '...').map((s) => s.length));

@@ -50,11 +50,18 @@ function statePtr(options: RandomOptions | undefined, op: string): number {
  * randomUniform([2, 2], -1, 1, { seed: 7 }).shape; // [2, 2]
  */
 export function randomUniform(shape: readonly number[], min = 0, max = 1, options?: RandomOptions): Tensor {
-  const op = 'randomUniform';
+  return uniform(shape, min, max, options, 'randomUniform');
+}
+
+function uniform(shape: readonly number[], min: number, max: number, options: RandomOptions | undefined, op: string): Tensor {
   const dims = checkShape(shape, op);
   checkNumber(min, op, 'min', false);
   checkNumber(max, op, 'max', false);
-  if (!(min < max) || !Number.isFinite(max - min)) throw new RangeError(`${op}: need finite min < max, got min ${min} and max ${max}`);
+  // NOTE: the kernel takes float32 bounds; if they round equal it would redraw forever, if infinite give NaN.
+  const lo = Math.fround(min), hi = Math.fround(max);
+  if (!(lo < hi) || !Number.isFinite(hi - lo)) {
+    throw new RangeError(`${op}: need finite min < max as float32, got min ${min} and max ${max}`);
+  }
   const state = statePtr(options, op);
   const out = empty(dims, op);
   kernels().randomUniform(state, out.ptr, out.size, min, max);
@@ -67,7 +74,7 @@ export function randomUniform(shape: readonly number[], min = 0, max = 1, option
  * rand([3], { seed: 1 }).max().item() < 1; // true
  */
 export function rand(shape: readonly number[], options?: RandomOptions): Tensor {
-  return randomUniform(shape, 0, 1, options);
+  return uniform(shape, 0, 1, options, 'rand');
 }
 
 /** Options of `randn`. */
@@ -88,7 +95,7 @@ export function randn(shape: readonly number[], options: NormalOptions = {}): Te
   const dims = checkShape(shape, op);
   const mean = checkNumber(options.mean ?? 0, op, 'options.mean', false);
   const std = checkNumber(options.std ?? 1, op, 'options.std', false);
-  if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
+  if (!Number.isFinite(Math.fround(mean)) || !Number.isFinite(Math.fround(std)) || std < 0) { // the kernel takes float32
     throw new RangeError(`${op}: need a finite mean and std >= 0, got mean ${mean} and std ${std}`);
   }
   const state = statePtr(options, op);

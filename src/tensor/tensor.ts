@@ -78,6 +78,7 @@ export class Tensor {
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
+    this.storage('toArray'); // so that the error names toArray, not dataSync
     const data = this.dataSync();
     const build = (d: number, offset: number): NestedArray => {
       if (d === this.rank) return data[offset];

@@ -1,0 +1,251 @@
+// matmul, dot and outer (src/ops/matmul.ts over assembly/gemm.ts). Reference: a float64 triple loop (refMatmul).
+//
+// Tolerance. The kernel rounds each product and each partial sum to float32 (round to nearest, no FMA), in any
+// order (SIMD lanes, 4x8 tiles, horizontal sums). Each product then passes through at most k roundings, so
+//   |c_ij - ref_ij| <= γ_k · Σ_p |a_ip·b_pj| + k·2^-149,   γ_k = k·u / (1 - k·u),  u = 2^-24,
+// the classical bound for a float32 dot product of length k (Higham, Accuracy and Stability, §3.1); the second term
+// covers underflow (at most 2^-150 per operation). Inputs are float32 already, so they add no error. k = 0 must give
+// exact zeros. Integer inputs with exact float32 sums must give exact results.
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { DisposedError, dot, matmul, memory, outer, ShapeError, tensor, zeros, type MatmulOptions, type Tensor } from '../../src/index';
+import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, unravel } from '../reference';
+
+const bad = <T>(value: unknown): T => value as T;
+
+/** Matrix sizes below, at and above the SIMD width and the 4x8 tile, and large. */
+const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 17, 129];
+
+/** The bound above for each element, from the float64 sums of |a_ip·b_pj|. */
+const bounds = (absSum: Float64Array, k: number): Float64Array => {
+  const u = 2 ** -24;
+  const gamma = (k * u) / (1 - k * u);
+  return absSum.map((s) => gamma * s + k * 2 ** -149);
+};
+
+/** Values of a tensor, which is then disposed. */
+function take(t: Tensor, shape: readonly number[]): Float32Array {
+  try {
+    expect(t.shape).toEqual(shape);
+    return t.dataSync();
+  } finally {
+    t.dispose();
+  }
+}
+
+/** Runs matmul on new tensors of the given stored shapes and values, and disposes the operands. */
+function run(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[], options: MatmulOptions, outShape: number[]): Float32Array {
+  const ta = tensor(Float32Array.from(a), aShape), tb = tensor(Float32Array.from(b), bShape);
+  try {
+    return take(matmul(ta, tb, options), outShape);
+  } finally {
+    ta.dispose();
+    tb.dispose();
+  }
+}
+
+const stored = (rows: number, cols: number, trans: boolean): number[] => (trans ? [cols, rows] : [rows, cols]);
+const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+
+describe('matmul 2-D', () => {
+  test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
+    const arbCase = fc.record({
+      m: fc.constantFrom(...SIZES), k: fc.constantFrom(...SIZES), n: fc.constantFrom(...SIZES),
+      transA: fc.boolean(), transB: fc.boolean(), seed: fc.nat(), range: fc.constantFrom(1, 1e3, 1e-3),
+    });
+    fc.assert(fc.property(arbCase, ({ m, k, n, transA, transB, seed, range }) => {
+      const a = seededValues(m * k, seed, range), b = seededValues(k * n, seed + 1, 1);
+      const ref = refMatmul(a, b, m, k, n, transA, transB);
+      const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
+      expectBounded(out, ref.data, bounds(ref.absSum, k), `m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
+    }), { numRuns: 250 });
+  });
+
+  test('every transpose at m, k, n = 129 and at each size against 129', () => {
+    for (const [transA, transB] of TRANSPOSES) {
+      for (const [m, k, n] of [[129, 129, 129], [129, 17, 1], [1, 129, 129], [9, 129, 7], [129, 4, 129]]) {
+        const a = seededValues(m * k, m + k, 1), b = seededValues(k * n, k + n, 1);
+        const ref = refMatmul(a, b, m, k, n, transA, transB);
+        const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
+        expectBounded(out, ref.data, bounds(ref.absSum, k), `m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
+      }
+    }
+  });
+
+  test('small integers give exact results at every tile edge and transpose', () => {
+    // |values| <= 8 and k <= 17: every partial sum is an integer below 2^24, so float32 is exact.
+    const edges = SIZES.filter((s) => s < 129);
+    const ints = (n: number, seed: number): Float64Array => seededValues(n, seed, 1).map((v) => Math.round(v * 8));
+    for (const [transA, transB] of TRANSPOSES) {
+      for (const m of edges) {
+        for (const k of edges) {
+          for (const n of edges) {
+            const a = ints(m * k, m * 31 + k), b = ints(k * n, k * 17 + n);
+            const ref = refMatmul(a, b, m, k, n, transA, transB);
+            const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
+            expectExact(out, ref.data.map((v) => v + 0), `m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
+          }
+        }
+      }
+    }
+  });
+
+  test('k = 0 gives zeros; fixed examples', () => {
+    expectExact(run(new Float64Array(0), [3, 0], new Float64Array(0), [0, 5], {}, [3, 5]), new Float64Array(15));
+    const a = tensor([[1, 2], [3, 4]]), b = tensor([[5], [6]]);
+    expectExact(take(matmul(a, b), [2, 1]), [17, 39]);
+    expectExact(take(a.matmul(a, { transposeB: true }), [2, 2]), [5, 11, 11, 25]);
+    expectExact(take(a.matmul(a, { transposeA: true }), [2, 2]), [10, 14, 14, 20]);
+    a.dispose();
+    b.dispose();
+  });
+
+  test('NaN and infinities propagate as in float64', () => {
+    const a = Float64Array.of(NaN, 1, 0, Infinity, 1, 1, -Infinity, 2, 0, 1, 0, 0);
+    const b = Float64Array.of(1, 0, 2, 0, 1, -1, 3, 4, 5);
+    const ref = refMatmul(a, b, 4, 3, 3);
+    expect(ref.data.some(Number.isNaN) && ref.data.some((v) => v === Infinity) && ref.data.some((v) => v === -Infinity)).toBe(true);
+    expectBounded(run(a, [4, 3], b, [3, 3], {}, [4, 3]), ref.data, bounds(ref.absSum, 3));
+    const refT = refMatmul(b, a, 3, 3, 4, true, true);
+    expectBounded(run(b, [3, 3], a, [4, 3], { transposeA: true, transposeB: true }, [3, 4]), refT.data, bounds(refT.absSum, 3));
+  });
+});
+
+/** Batch shapes that broadcast: axes from {0, 1, 2, 3}, one side set to 1 or dropping leading axes. */
+const arbBatchPair: fc.Arbitrary<[number[], number[]]> = fc.array(fc.constantFrom(0, 1, 2, 3), { maxLength: 3 }).chain((batch) =>
+  fc.tuple(fc.array(fc.constantFrom(0, 1, 2), { minLength: batch.length, maxLength: batch.length }), fc.nat({ max: batch.length }), fc.boolean())
+    .map(([ones, drop, fromA]): [number[], number[]] => {
+      const a = batch.map((d, i) => (ones[i] === 1 ? 1 : d)).slice(fromA ? drop : 0);
+      const b = batch.map((d, i) => (ones[i] === 2 ? 1 : d)).slice(fromA ? 0 : drop);
+      return [a, b];
+    }));
+
+/** Float64 batched matmul with NumPy broadcasting of the batch axes; rank-1 operands are promoted and squeezed. */
+function refBatched(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[], transA: boolean, transB: boolean) {
+  const aVec = aShape.length === 1, bVec = bShape.length === 1;
+  transA &&= !aVec;
+  transB &&= !bVec;
+  const sa = aVec ? [1, aShape[0]] : aShape, sb = bVec ? [bShape[0], 1] : bShape;
+  const [ra, ca] = sa.slice(-2), [rb, cb] = sb.slice(-2);
+  const m = transA ? ca : ra, k = transA ? ra : ca, n = transB ? rb : cb;
+  const ba = sa.slice(0, -2), bb = sb.slice(0, -2);
+  const rank = Math.max(ba.length, bb.length);
+  const batch = Array.from({ length: rank }, (_, i) => {
+    const da = ba[ba.length - rank + i] ?? 1, db = bb[bb.length - rank + i] ?? 1;
+    return da === 1 ? db : da;
+  });
+  const data = new Float64Array(size(batch) * m * n), absSum = new Float64Array(data.length);
+  const flatIn = (shape: number[], idx: number[]): number => {
+    const s = strides(shape), off = rank - shape.length;
+    return shape.reduce((at, d, i) => at + (d === 1 ? 0 : idx[i + off]) * s[i], 0);
+  };
+  for (let t = 0; t < size(batch); t++) {
+    const idx = unravel(t, batch);
+    const ia = flatIn(ba, idx), ib = flatIn(bb, idx);
+    const r = refMatmul(a.subarray(ia * m * k, (ia + 1) * m * k), b.subarray(ib * k * n, (ib + 1) * k * n), m, k, n, transA, transB);
+    data.set(r.data, t * m * n);
+    absSum.set(r.absSum, t * m * n);
+  }
+  const shape = [...batch, ...(aVec ? [] : [m]), ...(bVec ? [] : [n])];
+  return { data, absSum, shape, k };
+}
+
+describe('matmul N-d and 1-D (NumPy semantics)', () => {
+  test('batched operands with broadcast batch axes, every transpose (property)', () => {
+    const dim = fc.constantFrom(0, 1, 3, 4, 5, 8, 9, 17);
+    fc.assert(fc.property(arbBatchPair, dim, dim, dim, fc.boolean(), fc.boolean(), fc.nat(), ([ba, bb], m, k, n, transA, transB, seed) => {
+      const aShape = [...ba, ...stored(m, k, transA)], bShape = [...bb, ...stored(k, n, transB)];
+      const a = seededValues(size(aShape), seed, 1), b = seededValues(size(bShape), seed + 7, 1);
+      const ref = refBatched(a, aShape, b, bShape, transA, transB);
+      const out = run(a, aShape, b, bShape, { transposeA: transA, transposeB: transB }, ref.shape);
+      expectBounded(out, ref.data, bounds(ref.absSum, k), `a [${aShape}] b [${bShape}] transA ${transA} transB ${transB}`);
+    }), { numRuns: 200 });
+  });
+
+  test('1-D operands are promoted to a row (a) or a column (b) that the result drops (property)', () => {
+    const dim = fc.constantFrom(0, 1, 3, 4, 5, 8, 9, 17, 129);
+    const batch = fc.array(fc.constantFrom(1, 2, 3), { maxLength: 2 });
+    fc.assert(fc.property(batch, dim, dim, fc.constantFrom('a', 'b', 'both'), fc.boolean(), fc.nat(), (lead, k, other, which, trans, seed) => {
+      const aShape = which === 'b' ? [...lead, ...stored(other, k, trans)] : [k];
+      const bShape = which === 'a' ? [...lead, ...stored(k, other, trans)] : [k];
+      const options: MatmulOptions = which === 'b' ? { transposeA: trans } : { transposeB: trans };
+      const a = seededValues(size(aShape), seed, 1), b = seededValues(size(bShape), seed + 3, 1);
+      const ref = refBatched(a, aShape, b, bShape, options.transposeA ?? false, options.transposeB ?? false);
+      const expectedShape = which === 'both' ? [] : [...lead, other];
+      expect(ref.shape).toEqual(expectedShape);
+      expectBounded(run(a, aShape, b, bShape, options, expectedShape), ref.data, bounds(ref.absSum, k), `a [${aShape}] b [${bShape}]`);
+    }), { numRuns: 150 });
+  });
+
+  test('fixed N-d cases', () => {
+    const a = tensor([[[1, 2]], [[3, 4]]]); // [2, 1, 2]
+    const b = tensor([[1, 0], [0, 2]]); // [2, 2]
+    const v = tensor([1, -1]);
+    expectExact(take(matmul(a, b), [2, 1, 2]), [1, 4, 3, 8]);
+    expectExact(take(matmul(a, v), [2, 1]), [-1, -1]);
+    expectExact(take(matmul(v, b), [2]), [1, -2]);
+    expectExact(take(matmul(v, v), []), [2]);
+    const columns = a.reshape([2, 2, 1]);
+    expectExact(take(matmul(v, columns), [2, 1]), [-1, -1]);
+    expectExact(take(matmul(columns, v, { transposeA: true }), [2, 1]), [-1, -1]);
+    for (const t of [a, b, v, columns]) t.dispose();
+  });
+});
+
+describe('dot and outer', () => {
+  test('dot of vectors and matrices matches the reference', () => {
+    for (const [aShape, bShape, outShape] of [[[17], [17], []], [[0], [0], []], [[5, 9], [9], [5]], [[9], [9, 3], [3]], [[4, 8], [8, 7], [4, 7]]]) {
+      const a = seededValues(size(aShape), 1, 1), b = seededValues(size(bShape), 2, 1);
+      const ref = refBatched(a, aShape, b, bShape, false, false);
+      const ta = tensor(Float32Array.from(a), aShape), tb = tensor(Float32Array.from(b), bShape);
+      expectBounded(take(dot(ta, tb), outShape), ref.data, bounds(ref.absSum, aShape[aShape.length - 1]), `dot [${aShape}]·[${bShape}]`);
+      expectBounded(take(ta.dot(tb), outShape), ref.data, bounds(ref.absSum, aShape[aShape.length - 1]));
+      ta.dispose();
+      tb.dispose();
+    }
+  });
+
+  test('outer(a, b)[i, j] = a[i]·b[j] exactly (one rounding, as the float32 product)', () => {
+    for (const [m, n] of [[0, 3], [3, 0], [1, 1], [5, 9], [17, 129]]) {
+      const a = seededValues(m, m, 10), b = seededValues(n, n + 1, 10);
+      const ta = tensor(Float32Array.from(a)), tb = tensor(Float32Array.from(b));
+      const before = memory();
+      const ref = Float64Array.from({ length: m * n }, (_, i) => Math.fround(a[Math.floor(i / n)] * b[i % n]));
+      expectExact(take(outer(ta, tb), [m, n]), ref, `outer ${m}×${n}`);
+      expect(memory()).toEqual(before); // its reshaped views are freed
+      ta.dispose();
+      tb.dispose();
+    }
+  });
+});
+
+describe('bad input', () => {
+  test('mismatched inner sizes throw a ShapeError naming both shapes', () => {
+    const a = zeros([2, 3]), b = zeros([4, 5]), v = zeros([4]), c = zeros([2, 2, 3]), d = zeros([3, 3, 5]);
+    expectThrowsClean(() => matmul(a, b), ShapeError, ['matmul:', 'a is [2,3]', 'b is [4,5]', '3 and 4'], memory);
+    expectThrowsClean(() => matmul(a, b, { transposeA: true }), ShapeError, ['matmul:', '[2,3]', '[4,5]', 'aᵀ', '2 and 4'], memory);
+    expectThrowsClean(() => matmul(a, b, { transposeB: true }), ShapeError, ['matmul:', '[2,3]', '[4,5]', 'bᵀ', '3 and 5'], memory);
+    expectThrowsClean(() => matmul(a, v), ShapeError, ['matmul:', 'a is [2,3]', 'b is [4]', '3 and 4'], memory);
+    expectThrowsClean(() => matmul(v, a), ShapeError, ['matmul:', 'a is [4]', 'b is [2,3]', '4 and 2'], memory);
+    expectThrowsClean(() => matmul(c, d), ShapeError, ['matmul:', '[2]', '[3]', 'broadcast'], memory);
+    expectThrowsClean(() => dot(a, b), ShapeError, ['dot:', 'a is [2,3]', 'b is [4,5]'], memory);
+    for (const t of [a, b, v, c, d]) t.dispose();
+  });
+
+  test('scalars, ranks and non-tensors', () => {
+    const s = tensor(2), m = zeros([2, 2]), c = zeros([2, 2, 2]), v = zeros([3]);
+    expectThrowsClean(() => matmul(s, m), ShapeError, ['matmul:', 'a is []', 'scalars'], memory);
+    expectThrowsClean(() => matmul(m, s), ShapeError, ['matmul:', 'b is []'], memory);
+    expectThrowsClean(() => dot(c, m), ShapeError, ['dot:', 'a is [2,2,2]', 'rank 1 or 2'], memory);
+    expectThrowsClean(() => dot(v, s), ShapeError, ['dot:', 'b is []'], memory);
+    expectThrowsClean(() => outer(m, v), ShapeError, ['outer:', 'a is [2,2]', 'vectors'], memory);
+    expectThrowsClean(() => matmul(bad([[1]]), m), TypeError, ['matmul:', 'a must be a Tensor'], memory);
+    expectThrowsClean(() => outer(v, bad(3)), TypeError, ['outer:', 'b must be a Tensor'], memory);
+    const gone = zeros([2, 2]);
+    gone.dispose();
+    expectThrowsClean(() => matmul(m, gone), DisposedError, ['matmul:', 'b was disposed'], memory);
+    expectThrowsClean(() => dot(gone, m), DisposedError, ['dot:', 'a was disposed'], memory);
+    expectThrowsClean(() => outer(gone, v), DisposedError, ['outer:', 'a was disposed'], memory);
+    for (const t of [s, m, c, v]) t.dispose();
+  });
+});
