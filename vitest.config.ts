@@ -10,5 +10,10 @@ const wasmBase64 = (): Plugin => ({
 
 export default defineConfig({
   plugins: [wasmBase64()],
-  test: { include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**', 'node_modules/**'], environment: 'node' },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    exclude: ['tests/browser/**', 'node_modules/**'],
+    environment: 'node',
+    execArgv: ['--expose-gc'], // the FinalizationRegistry test collects garbage on demand
+  },
 });

@@ -238,3 +238,27 @@ describe('dispose()', () => {
     expect(delta(before)).toEqual([0, 0]);
   });
 });
+
+describe('forgotten tensors', () => {
+  // Needs --expose-gc (vitest.config.ts passes it to the test workers).
+  const gc = (globalThis as { gc?: () => void }).gc;
+
+  test('are freed by the FinalizationRegistry once garbage collected', async () => {
+    expect(gc, 'run with --expose-gc').toBeTypeOf('function');
+    const collect = async (): Promise<void> => {
+      for (let round = 0; round < 5; round++) {
+        gc?.();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await collect(); // earlier tests' garbage goes first
+    const before = memory();
+    const forget = (): void => {
+      for (let i = 0; i < 100; i++) zeros([256]).add(1);
+    };
+    forget();
+    expect(delta(before)).toEqual([200, 200 * 1024]);
+    await collect();
+    expect(delta(before)).toEqual([0, 0]);
+  });
+});

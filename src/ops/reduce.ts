@@ -1,5 +1,5 @@
 import { kernels } from '../runtime/wasm';
-import { showShape } from '../tensor/errors';
+import { showShape, showValue } from '../tensor/errors';
 import { checkAxes, sizeOf } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { ArgReduce, Reduce } from './codes';
@@ -12,6 +12,7 @@ type Axis = number | readonly number[] | undefined;
 function reduceLayout(op: string, x: Tensor, axis: Axis, keepDims: boolean, needsValues: boolean,
   run: (src: Tensor, outer: number, r: number, inner: number, out: Tensor) => void): Tensor {
   checkTensor(x, op);
+  if (typeof keepDims !== 'boolean') throw new TypeError(`${op}: keepDims must be a boolean, got ${showValue(keepDims)}`);
   const axes = checkAxes(axis, x.rank, op);
   const r = sizeOf(axes.map((a) => x.shape[a]));
   const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
