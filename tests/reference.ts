@@ -1,7 +1,8 @@
 // Independent float64 references and test helpers: plain JS loops over flat row-major arrays, tolerances
 // max(abs, rel·|ref|), and fast-check arbitraries over shapes that include 0, 1, 3, 7, 17 and 129.
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { memory } from '../src/index';
 
 export interface Ref {
   data: Float64Array;
@@ -312,4 +313,16 @@ export function refMatmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number,
     }
   }
   return { data, absSum };
+}
+
+/** Makes every test of the calling file fail if it leaves tensors or wasm bytes behind. */
+export function failOnLeaks(): void {
+  let before = memory();
+  beforeEach(() => {
+    before = memory();
+  });
+  afterEach(() => {
+    const after = memory();
+    expect([after.numTensors, after.numBytes], 'tensors leaked by the test').toEqual([before.numTensors, before.numBytes]);
+  });
 }

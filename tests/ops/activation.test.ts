@@ -2,13 +2,14 @@
 // hand-picked values, fast-check properties over shapes with 0, 1, 3, 7, 17 and 129, softmax along every axis,
 // special values in the SIMD body and in the scalar tail, and bad input that must throw without leaking.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DisposedError, leakyRelu, memory, relu, scalar, sigmoid, softmax, tanh, tensor, Tensor, tidy, transpose, zeros,
 } from '../../src/index';
 import {
   arbShape, arbSpecialValues, arbValues, expectClose, expectExact, expectThrowsClean, f32, refSoftmax, refUnary, size,
   type Ref, type Tolerance,
+  failOnLeaks,
 } from '../reference';
 
 const RUNS = { numRuns: 30 };
@@ -59,14 +60,7 @@ function softmaxTolerance(x: Ref, axis: number): Tolerance {
   return { abs: 0, rel: (2 * spread + x.shape[axis] + 4) * 2 ** -24 };
 }
 
-let before = memory();
-beforeEach(() => {
-  before = memory();
-});
-afterEach(() => {
-  const after = memory();
-  expect([after.numTensors, after.numBytes], 'tensors leaked by the test').toEqual([before.numTensors, before.numBytes]);
-});
+failOnLeaks();
 
 describe('sigmoid, relu, leakyRelu, tanh', () => {
   it('compute hand-picked values', () => {

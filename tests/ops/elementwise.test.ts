@@ -2,7 +2,7 @@
 // hand-picked exact cases, fast-check properties over shapes with 0, 1, 3, 7, 17 and 129 and broadcasting corners,
 // special values in the SIMD body and in the scalar tail, and bad input that must throw without leaking.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   abs, add, div, DisposedError, equal, exp, greater, less, log, maximum, memory, minimum, mul, neg, pow, scalar,
   ShapeError, sqrt, square, sub, tensor, Tensor, tidy, zeros, type Operand,
@@ -10,6 +10,7 @@ import {
 import {
   arbBroadcastPair, arbMutualBroadcastPair, arbRef, arbShape, arbSpecialValues, arbValues, expectClose, expectExact,
   expectThrowsClean, f32, overflow32, refBinary, refUnary, size, SPECIALS, type Ref, type Tolerance,
+  failOnLeaks,
 } from '../reference';
 
 // Correctly rounded IEEE operations: one round-to-nearest, so 2^-24 relative (half of 2^-149 among subnormals).
@@ -92,14 +93,7 @@ function checkBinary(op: BinaryOp, a: Ref | number, b: Ref | number, useMethod: 
   });
 }
 
-let before = memory();
-beforeEach(() => {
-  before = memory();
-});
-afterEach(() => {
-  const after = memory();
-  expect([after.numTensors, after.numBytes], 'tensors leaked by the test').toEqual([before.numTensors, before.numBytes]);
-});
+failOnLeaks();
 
 describe('binary ops: hand-picked values', () => {
   it('add broadcasts a column against a row, as the docs show', () => {

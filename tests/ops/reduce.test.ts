@@ -2,13 +2,14 @@
 // values, fast-check properties over shapes with 0, 1, 3, 7, 17 and 129 and every kind of axis argument (one, several
 // adjacent or not, all, negative, keepDims), empty axes, special values, and bad input that must throw without leaking.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   arange, argmax, argmin, DisposedError, max, mean, memory, min, scalar, sum, tensor, Tensor, tidy, zeros,
 } from '../../src/index';
 import {
   arbAxisArg, arbShape, arbSpecialValues, arbValues, expectBounded, expectExact, expectThrowsClean, normalizeAxes,
   refReduce, size, type Ref,
+  failOnLeaks,
 } from '../reference';
 
 type Axis = number | number[] | undefined;
@@ -78,14 +79,7 @@ function checkReduce(op: ReduceOp, x: Ref, axis: Axis, keepDims: boolean, useMet
   });
 }
 
-let before = memory();
-beforeEach(() => {
-  before = memory();
-});
-afterEach(() => {
-  const after = memory();
-  expect([after.numTensors, after.numBytes], 'tensors leaked by the test').toEqual([before.numTensors, before.numBytes]);
-});
+failOnLeaks();
 
 describe('hand-picked values', () => {
   it('match the JSDoc examples', () => {
