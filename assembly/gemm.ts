@@ -1,6 +1,21 @@
-// First SIMD matrix multiply: unpacked 4x8 register tiles (the packed, blocked GEMM replaces it).
-// Element (i, p) of A is at a + (i*ars + p*acs)*4; B rows are contiguous (stride brs);
-// element (i, j) of C is at c + (i*crs + j*ccs)*4.
+// Packed, cache-blocked GEMM: C = op(A)·op(B) (+ C) (+ bias row) then an activation.
+// op(A) is packed into MR-row micro-panels and op(B) into NR-column micro-panels (k-major, zero-padded), so all
+// four transposes share one register-tiled micro-kernel. Loops: jc (NC) → pc (KC, pack B) → ic (MC, pack A)
+// → ir (A micro-panel) → jr (B micro-panel). The baseline build tiles 4×8 with mul+add; the relaxed-SIMD build
+// 6×8 with relaxed_madd (12 accumulators; V8 gives 15 usable vector registers on x64).
+import { activation } from './activation';
+
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 132; // a multiple of both tiles' MR
+const NC: i32 = 1024;
+
+// Floats of workspace one gemm call needs: a packed A block, a packed B block and an edge tile.
+export const GEMM_WORK_FLOATS: i32 = MC * KC + KC * NC + MR * NR;
+
+export const TRANS_A = 1, TRANS_B = 2, ACCUMULATE = 4;
+export const NO_ACTIVATION = -1;
 
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {
@@ -8,128 +23,286 @@
 }
 
 // @ts-ignore: decorator
-@inline function storeLanes(c: usize, ccs: i32, v: v128): void {
-  if (ccs == 1) { v128.store(c, v); return; }
-  store<f32>(c, f32x4.extract_lane(v, 0));
-  store<f32>(at(c, ccs), f32x4.extract_lane(v, 1));
-  store<f32>(at(c, 2 * ccs), f32x4.extract_lane(v, 2));
-  store<f32>(at(c, 3 * ccs), f32x4.extract_lane(v, 3));
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
 }
 
-// C[i0..i0+4, j0..j0+8] from a 4x8 tile of eight accumulators.
-function tile4x8(a: usize, ars: i32, acs: i32, b: usize, brs: i32, c: usize, crs: i32, ccs: i32, k: i32): void {
+// @ts-ignore: decorator
+@inline function put(c: usize, v: v128, first: bool): void {
+  v128.store(c, first ? v : f32x4.add(v128.load(c), v));
+}
+
+// C[0..4, 0..8] (=|+=) pa·pb over kc: pa holds 4 rows per k, pb 8 columns per k.
+function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < k; p++) {
-    const pb = at(b, p * brs);
+  for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    const pa = at(a, p * acs);
     let x = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(at(pa, ars));
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    x = v128.load32_splat(at(pa, 2 * ars));
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    x = v128.load32_splat(at(pa, 3 * ars));
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    pa += 16;
+    pb += 32;
   }
-  const c4 = 4 * ccs;
-  storeLanes(c, ccs, c00); storeLanes(at(c, c4), ccs, c01);
-  storeLanes(at(c, crs), ccs, c10); storeLanes(at(c, crs + c4), ccs, c11);
-  storeLanes(at(c, 2 * crs), ccs, c20); storeLanes(at(c, 2 * crs + c4), ccs, c21);
-  storeLanes(at(c, 3 * crs), ccs, c30); storeLanes(at(c, 3 * crs + c4), ccs, c31);
+  const row = <usize>ldc << 2;
+  put(c, c00, first); put(c + 16, c01, first); c += row;
+  put(c, c10, first); put(c + 16, c11, first); c += row;
+  put(c, c20, first); put(c + 16, c21, first); c += row;
+  put(c, c30, first); put(c + 16, c31, first);
 }
 
-// C[i0, j0..j0+8] from a 1x8 tile.
-function tile1x8(a: usize, acs: i32, b: usize, brs: i32, c: usize, ccs: i32, k: i32): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  for (let p = 0; p < k; p++) {
-    const pb = at(b, p * brs);
-    const x = v128.load32_splat(at(a, p * acs));
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(pb)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(pb, 16)));
+// C[0..6, 0..8] (=|+=) pa·pb over kc (relaxed build).
+function kernel6x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    x = v128.load32_splat(pa, 16);
+    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+    x = v128.load32_splat(pa, 20);
+    c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+    pa += 24;
+    pb += 32;
   }
-  storeLanes(c, ccs, c0); storeLanes(at(c, 4 * ccs), ccs, c1);
+  const row = <usize>ldc << 2;
+  put(c, c00, first); put(c + 16, c01, first); c += row;
+  put(c, c10, first); put(c + 16, c11, first); c += row;
+  put(c, c20, first); put(c + 16, c21, first); c += row;
+  put(c, c30, first); put(c + 16, c31, first); c += row;
+  put(c, c40, first); put(c + 16, c41, first); c += row;
+  put(c, c50, first); put(c + 16, c51, first);
 }
 
-// One element of C: a scalar dot product over k.
-// @ts-ignore: decorator
-@inline function element(a: usize, acs: i32, b: usize, brs: i32, k: i32): f32 {
-  let s: f32 = 0;
-  for (let p = 0; p < k; p++) s += load<f32>(at(a, p * acs)) * load<f32>(at(b, p * brs));
-  return s;
-}
-
-// C = A·B with the strides above; B rows contiguous; any m, k, n >= 0.
-function gemmTiled(a: usize, ars: i32, acs: i32, b: usize, brs: i32, c: usize, crs: i32, ccs: i32, m: i32, k: i32, n: i32): void {
-  const n8 = n & ~7;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const pa = at(a, i * ars), pc = at(c, i * crs);
-    for (let j = 0; j < n8; j += 8) tile4x8(pa, ars, acs, at(b, j), brs, at(pc, j * ccs), crs, ccs, k);
-    for (let j = n8; j < n; j++) {
-      for (let r = 0; r < 4; r++) store<f32>(at(pc, r * crs + j * ccs), element(at(pa, r * ars), acs, at(b, j), brs, k));
+// C[0..MR, 0..4] (=|+=) pa·pb over kc, for a last B panel of at most 4 columns.
+function kernelMRx4(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa, 4), b0, c1);
+    c2 = madd(v128.load32_splat(pa, 8), b0, c2);
+    c3 = madd(v128.load32_splat(pa, 12), b0, c3);
+    if (MR == 6) {
+      c4 = madd(v128.load32_splat(pa, 16), b0, c4);
+      c5 = madd(v128.load32_splat(pa, 20), b0, c5);
     }
+    pa += MR << 2;
+    pb += 32;
   }
-  for (; i < m; i++) {
-    const pa = at(a, i * ars), pc = at(c, i * crs);
-    for (let j = 0; j < n8; j += 8) tile1x8(pa, acs, at(b, j), brs, at(pc, j * ccs), ccs, k);
-    for (let j = n8; j < n; j++) store<f32>(at(pc, j * ccs), element(pa, acs, at(b, j), brs, k));
+  const row = <usize>ldc << 2;
+  put(c, c0, first); c += row;
+  put(c, c1, first); c += row;
+  put(c, c2, first); c += row;
+  put(c, c3, first);
+  if (MR == 6) {
+    c += row; put(c, c4, first);
+    c += row; put(c, c5, first);
   }
 }
 
 // @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+@inline function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool, narrow: bool): void {
+  if (narrow) kernelMRx4(kc, pa, pb, c, ldc, first);
+  else if (MR == 6) kernel6x8(kc, pa, pb, c, ldc, first);
+  else kernel4x8(kc, pa, pb, c, ldc, first);
 }
 
-// C[i, j] = dot(A row i, B row j) for A [m×k] and B [n×k], both row-major: C = A·Bᵀ.
-function gemmDot(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
-  const k4 = k & ~3;
-  for (let i = 0; i < m; i++) {
-    const pa = at(a, i * k), pc = at(c, i * n);
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const b0 = at(b, j * k), b1 = at(b0, k), b2 = at(b1, k), b3 = at(b2, k);
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      for (let p = 0; p < k4; p += 4) {
+// Packs op(A)[i0..i0+mc, p0..p0+kc] into MR-row micro-panels: out[(panel·kc + p)·MR + r]; rows past mc are 0.
+function packA(a: usize, lda: i32, transA: bool, i0: i32, p0: i32, mc: i32, kc: i32, out: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    const panel = out + <usize>(ir * kc) * 4;
+    if (transA) {
+      // op(A)[i, p] = a[p·lda + i]: MR consecutive floats per k.
+      for (let p = 0; p < kc; p++) {
+        const src = at(a, (p0 + p) * lda + i0 + ir);
+        const dst = at(panel, p * MR);
+        if (rows == MR) {
+          v128.store(dst, v128.load(src));
+          if (MR == 6) store<u64>(dst + 16, load<u64>(src + 16));
+        } else {
+          for (let r = 0; r < MR; r++) store<f32>(at(dst, r), r < rows ? load<f32>(at(src, r)) : 0);
+        }
+      }
+    } else if (rows >= 4) {
+      // op(A)[i, p] = a[i·lda + p]: rows are strided; transpose 4×4 blocks (rows 0..3), the rest one by one.
+      const r0 = at(a, (i0 + ir) * lda + p0), r1 = at(r0, lda), r2 = at(r1, lda), r3 = at(r2, lda);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
-        const x = v128.load(pa + o);
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + o)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + o)));
-        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b2 + o)));
-        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b3 + o)));
+        const v0 = v128.load(r0 + o), v1 = v128.load(r1 + o), v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        const dst = at(panel, p * MR);
+        v128.store(dst, i64x2.shuffle(t0, t2, 0, 2));
+        v128.store(at(dst, MR), i64x2.shuffle(t0, t2, 1, 3));
+        v128.store(at(dst, 2 * MR), i64x2.shuffle(t1, t3, 0, 2));
+        v128.store(at(dst, 3 * MR), i64x2.shuffle(t1, t3, 1, 3));
       }
-      let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3);
-      for (let p = k4; p < k; p++) {
-        const x = load<f32>(at(pa, p));
-        t0 += x * load<f32>(at(b0, p)); t1 += x * load<f32>(at(b1, p));
-        t2 += x * load<f32>(at(b2, p)); t3 += x * load<f32>(at(b3, p));
+      for (; p < kc; p++) {
+        const dst = at(panel, p * MR), o = <usize>p << 2;
+        store<f32>(dst, load<f32>(r0 + o)); store<f32>(dst, load<f32>(r1 + o), 4);
+        store<f32>(dst, load<f32>(r2 + o), 8); store<f32>(dst, load<f32>(r3 + o), 12);
       }
-      store<f32>(at(pc, j), t0); store<f32>(at(pc, j + 1), t1);
-      store<f32>(at(pc, j + 2), t2); store<f32>(at(pc, j + 3), t3);
-    }
-    for (; j < n; j++) {
-      const pb = at(b, j * k);
-      let s = f32x4.splat(0);
-      for (let p = 0; p < k4; p += 4) s = f32x4.add(s, f32x4.mul(v128.load(at(pa, p)), v128.load(at(pb, p))));
-      let t = hsum(s);
-      for (let p = k4; p < k; p++) t += load<f32>(at(pa, p)) * load<f32>(at(pb, p));
-      store<f32>(at(pc, j), t);
+      for (let r = 4; r < MR; r++) {
+        const src = at(a, (i0 + ir + r) * lda + p0);
+        for (p = 0; p < kc; p++) store<f32>(at(panel, p * MR + r), r < rows ? load<f32>(at(src, p)) : 0);
+      }
+    } else {
+      for (let r = 0; r < MR; r++) {
+        const src = at(a, (i0 + ir + r) * lda + p0);
+        for (let p = 0; p < kc; p++) store<f32>(at(panel, p * MR + r), r < rows ? load<f32>(at(src, p)) : 0);
+      }
     }
   }
 }
 
-// c[m×n] = op(a)·op(b), op(a) = transA ? aᵀ (a is [k×m]) : a ([m×k]), op(b) = transB ? bᵀ (b is [n×k]) : b ([k×n]);
-// row-major f32, sizes in elements, any m, k, n >= 0; c must not alias a or b; no transpose is materialised.
-export function matmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool): void {
-  if (!transB) {
-    if (transA) gemmTiled(a, 1, m, b, n, c, n, 1, m, k, n);
-    else gemmTiled(a, k, 1, b, n, c, n, 1, m, k, n);
-  } else if (!transA) {
-    gemmDot(a, b, c, m, k, n);
-  } else {
-    // C[i, j] = Σp A[p, i]·B[j, p]: the product B·A ([n×m]) written transposed.
-    gemmTiled(b, k, 1, a, m, c, 1, n, n, k, m);
+// Packs op(B)[p0..p0+kc, j0..j0+nc] into NR-column micro-panels: out[(panel·kc + p)·NR + c]; columns past nc are 0.
+function packB(b: usize, ldb: i32, transB: bool, p0: i32, j0: i32, kc: i32, nc: i32, out: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    const panel = out + <usize>(jr * kc) * 4;
+    if (!transB) {
+      // op(B)[p, j] = b[p·ldb + j]: NR consecutive floats per k.
+      for (let p = 0; p < kc; p++) {
+        const src = at(b, (p0 + p) * ldb + j0 + jr);
+        const dst = at(panel, p * NR);
+        if (cols == NR) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+        } else {
+          for (let c = 0; c < NR; c++) store<f32>(at(dst, c), c < cols ? load<f32>(at(src, c)) : 0);
+        }
+      }
+    } else if (cols == NR) {
+      // op(B)[p, j] = b[j·ldb + p]: transpose two 4×4 blocks per 4 k.
+      for (let half = 0; half < 2; half++) {
+        const r0 = at(b, (j0 + jr + 4 * half) * ldb + p0), r1 = at(r0, ldb), r2 = at(r1, ldb), r3 = at(r2, ldb);
+        const base = at(panel, 4 * half);
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          const v0 = v128.load(r0 + o), v1 = v128.load(r1 + o), v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
+          const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+          const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+          const dst = at(base, p * NR);
+          v128.store(dst, i64x2.shuffle(t0, t2, 0, 2));
+          v128.store(at(dst, NR), i64x2.shuffle(t0, t2, 1, 3));
+          v128.store(at(dst, 2 * NR), i64x2.shuffle(t1, t3, 0, 2));
+          v128.store(at(dst, 3 * NR), i64x2.shuffle(t1, t3, 1, 3));
+        }
+        for (; p < kc; p++) {
+          const dst = at(base, p * NR), o = <usize>p << 2;
+          store<f32>(dst, load<f32>(r0 + o)); store<f32>(dst, load<f32>(r1 + o), 4);
+          store<f32>(dst, load<f32>(r2 + o), 8); store<f32>(dst, load<f32>(r3 + o), 12);
+        }
+      }
+    } else {
+      for (let c = 0; c < NR; c++) {
+        const src = at(b, (j0 + jr + c) * ldb + p0);
+        for (let p = 0; p < kc; p++) store<f32>(at(panel, p * NR + c), c < cols ? load<f32>(at(src, p)) : 0);
+      }
+    }
   }
+}
+
+// Adds the bias row and applies the activation to C[i0..i1, j0..j0+nc].
+function epilogue(c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, nc: i32, bias: usize, act: i32, alpha: f32): void {
+  for (let i = i0; i < i1; i++) {
+    const row = at(c, i * ldc + j0);
+    if (bias) {
+      const pb = at(bias, j0);
+      let j = 0;
+      for (; j + 4 <= nc; j += 4) v128.store(at(row, j), f32x4.add(v128.load(at(row, j)), v128.load(at(pb, j))));
+      for (; j < nc; j++) store<f32>(at(row, j), load<f32>(at(row, j)) + load<f32>(at(pb, j)));
+    }
+    if (act != NO_ACTIVATION) activation(act, row, row, nc, alpha);
+  }
+}
+
+// C[m×n] = op(A)·op(B) for rows [rowStart, rowEnd) of C, then + bias[n] (if bias ≠ 0) and activation `act`
+// (activation.ts codes; -1: none). op(A) = A [m×k] (row stride lda) or, with TRANS_A, Aᵀ of A [k×m];
+// op(B) = B [k×n] (ldb) or, with TRANS_B, Bᵀ of B [n×k]; ACCUMULATE adds to C instead of overwriting it.
+// Row-major f32, sizes and strides in elements, any m, k, n >= 0; C must not alias A or B; `work` holds
+// GEMM_WORK_FLOATS floats private to this call. Each element's sum runs over k in the same order whatever the
+// row range, so splitting rows across threads gives bit-identical results.
+export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32, flags: i32,
+  bias: usize, act: i32, alpha: f32, work: usize, rowStart: i32, rowEnd: i32): void {
+  const transA = (flags & TRANS_A) != 0, transB = (flags & TRANS_B) != 0, accumulate = (flags & ACCUMULATE) != 0;
+  const packedA = work, packedB = at(work, MC * KC), edge = at(packedB, KC * NC);
+  rowEnd = min(rowEnd, m);
+  if (rowStart >= rowEnd || n <= 0) return;
+  if (k <= 0) {
+    for (let i = rowStart; i < rowEnd && !accumulate; i++) memory.fill(at(c, i * ldc), 0, <usize>n << 2);
+    epilogue(c, ldc, rowStart, rowEnd, 0, n, bias, act, alpha);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const first = pc == 0 && !accumulate;
+      packB(b, ldb, transB, pc, jc, kc, nc, packedB);
+      for (let ic = rowStart; ic < rowEnd; ic += MC) {
+        const mc = min(MC, rowEnd - ic);
+        packA(a, lda, transA, ic, pc, mc, kc, packedA);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = min(MR, mc - ir);
+          const pa = at(packedA, ir * kc);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const cols = min(NR, nc - jr);
+            const pb = at(packedB, jr * kc);
+            const pcij = at(c, (ic + ir) * ldc + jc + jr);
+            if (rows == MR && (cols == NR || cols == 4)) {
+              tile(kc, pa, pb, pcij, ldc, first, cols == 4);
+              continue;
+            }
+            // Edge tile: compute into the scratch tile, then write the valid part.
+            tile(kc, pa, pb, edge, NR, true, cols <= 4);
+            for (let r = 0; r < rows; r++) {
+              for (let q = 0; q < cols; q++) {
+                const dst = at(pcij, r * ldc + q);
+                const v = load<f32>(at(edge, r * NR + q));
+                store<f32>(dst, first ? v : load<f32>(dst) + v);
+              }
+            }
+          }
+        }
+        if (pc + kc == k) epilogue(c, ldc, ic, ic + mc, jc, nc, bias, act, alpha);
+      }
+    }
+  }
+}
+
+// Runs the micro-kernel `reps` times on L1-resident panels of depth kc (from `work`): the in-process ceiling
+// that gemm is measured against (2·MR·NR·kc·reps flops). Writes a 4×8 or 6×8 tile at the end of work.
+export function gemmPeak(kc: i32, reps: i32, work: usize): void {
+  const pa = work, pb = at(work, MR * kc), c = at(pb, NR * kc);
+  for (let i = 0; i < reps; i++) tile(kc, pa, pb, c, NR, true, false);
+}
+
+// The micro-kernel tile: rows (MR) in the low 16 bits, columns (NR) above.
+export function gemmTile(): i32 {
+  return MR | (NR << 16);
+}
+
+// Bytes of workspace one gemm call needs.
+export function gemmWorkBytes(): i32 {
+  return GEMM_WORK_FLOATS << 2;
 }

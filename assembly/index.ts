@@ -4,6 +4,6 @@ export { alloc, free } from './memory';
 export { binary, unary } from './elementwise';
 export { activation, softmax } from './activation';
 export { reduce, argReduce } from './reduce';
-export { matmul } from './gemm';
+export { gemm, gemmPeak, gemmTile, gemmWorkBytes } from './gemm';
 export { copy, gather } from './copy';
 export { randomUniform, randomNormal } from './random';

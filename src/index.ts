@@ -9,3 +9,5 @@ export { sigmoid, relu, leakyRelu, tanh, softmax } from './ops/activation';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
+export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
+export { preferRelaxedSimd } from './runtime/wasm';

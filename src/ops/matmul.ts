@@ -1,4 +1,4 @@
-import { kernels } from '../runtime/wasm';
+import { gemm } from '../runtime/threads';
 import { ShapeError, showShape } from '../tensor/errors';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
@@ -50,7 +50,7 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
   const count = sizeOf(batch);
   const stepA = broadcastStrides(batchA, batch), stepB = broadcastStrides(batchB, batch);
   const index = stridesOf(batch);
-  const kernel = kernels();
+  const flags = (transA ? 1 : 0) | (transB ? 2 : 0);
   for (let t = 0; t < count; t++) {
     let ia = 0, ib = 0;
     for (let d = 0, rest = t; d < batch.length; d++) {
@@ -59,7 +59,8 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
       ia += i * stepA[d];
       ib += i * stepB[d];
     }
-    kernel.matmul(a.ptr + 4 * ia * m * k, b.ptr + 4 * ib * k * n, out.ptr + 4 * t * m * n, m, k, n, +transA, +transB);
+    gemm(a.ptr + 4 * ia * m * k, transA ? m : k, b.ptr + 4 * ib * k * n, transB ? k : n, out.ptr + 4 * t * m * n, n,
+      m, k, n, flags, 0, -1, 0);
   }
   return out;
 }

@@ -1,6 +1,13 @@
 import kernelsBase64 from '../../build/kernels.wasm';
+import relaxedBase64 from '../../build/relaxed.wasm';
 
-let compiled: WebAssembly.Module | undefined;
+/** The compiled kernel modules: the baseline SIMD build and, where the engine accepts it, the relaxed-SIMD GEMM. */
+export interface KernelModules {
+  main: WebAssembly.Module;
+  relaxed: WebAssembly.Module | null;
+}
+
+let compiled: KernelModules | undefined;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -9,8 +16,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled kernel module (inlined in the bundle; compiled once, synchronously, on first use). */
-export function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(decodeBase64(kernelsBase64));
+/** The modules (inlined in the bundle; compiled once, synchronously, on first use). */
+export function kernelModules(): KernelModules {
+  if (!compiled) {
+    const relaxed = decodeBase64(relaxedBase64);
+    compiled = {
+      main: new WebAssembly.Module(decodeBase64(kernelsBase64)),
+      relaxed: WebAssembly.validate(relaxed) ? new WebAssembly.Module(relaxed) : null,
+    };
+  }
   return compiled;
 }

@@ -1,7 +1,16 @@
-import { kernelModule } from './module';
+import { kernelModules, type KernelModules } from './module';
+
+/** The GEMM exports, present in both builds (assembly/gemm.ts). */
+export interface GemmKernels {
+  gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number,
+    flags: number, bias: number, act: number, alpha: number, work: number, rowStart: number, rowEnd: number): void;
+  gemmPeak(kc: number, reps: number, work: number): void;
+  gemmTile(): number;
+  gemmWorkBytes(): number;
+}
 
 /** Typed view of the kernel exports (assembly/index.ts); pointers are byte offsets, sizes in elements. */
-export interface Kernels {
+export interface Kernels extends GemmKernels {
   alloc(bytes: number): number;
   free(ptr: number): void;
   binary(op: number, a: number, b: number, out: number, rank: number, meta: number): void;
@@ -10,7 +19,6 @@ export interface Kernels {
   softmax(x: number, out: number, outer: number, r: number, inner: number): void;
   reduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
   argReduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
-  matmul(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number): void;
   copy(src: number, dst: number, rank: number, meta: number): void;
   gather(src: number, dst: number, idx: number, count: number, outer: number, axisLen: number, inner: number): void;
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;
@@ -23,10 +31,13 @@ export const MAXIMUM_PAGES = 16384;
 
 interface Runtime {
   kernels: Kernels;
+  relaxed: GemmKernels | null;
   memory: WebAssembly.Memory;
+  modules: KernelModules;
 }
 
 let runtime: Runtime | undefined;
+let preferRelaxed = true;
 
 function readString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return '';
@@ -34,23 +45,61 @@ function readString(memory: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, length));
 }
 
-function instantiate(): Runtime {
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+/** Imports of both modules: the shared memory and an abort that reports AssemblyScript's message. */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   const abort = (message: number, file: number, line: number, column: number): never => {
     throw new WebAssembly.RuntimeError(`${readString(memory, message)} at ${readString(memory, file)}:${line}:${column}`);
   };
-  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory, abort } });
-  return { kernels: instance.exports as unknown as Kernels, memory };
+  return { env: { memory, abort } };
+}
+
+function instantiate(): Runtime {
+  const modules = kernelModules();
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  const imports = kernelImports(memory);
+  const kernels = new WebAssembly.Instance(modules.main, imports).exports as unknown as Kernels;
+  const relaxed = modules.relaxed && (new WebAssembly.Instance(modules.relaxed, imports).exports as unknown as GemmKernels);
+  return { kernels, relaxed, memory, modules };
+}
+
+function current(): Runtime {
+  runtime ??= instantiate();
+  return runtime;
 }
 
 /** The kernels of this thread's instance, instantiated on first use. */
 export function kernels(): Kernels {
-  runtime ??= instantiate();
-  return runtime.kernels;
+  return current().kernels;
+}
+
+/** The GEMM in use: the relaxed-SIMD build where the engine supports it (unless turned off), else the baseline. */
+export function gemmKernels(): GemmKernels {
+  const { relaxed, kernels } = current();
+  return preferRelaxed && relaxed ? relaxed : kernels;
+}
+
+/** Bytes of GEMM workspace that fit either build. */
+export function gemmWorkBytes(): number {
+  const { relaxed, kernels } = current();
+  return Math.max(kernels.gemmWorkBytes(), relaxed?.gemmWorkBytes() ?? 0);
+}
+
+/** Whether the GEMM in use is the relaxed-SIMD build. */
+export function usingRelaxed(): boolean {
+  return preferRelaxed && current().relaxed !== null;
+}
+
+/** Chooses whether to use the relaxed-SIMD GEMM where available (default true). */
+export function preferRelaxedSimd(enabled: boolean): void {
+  preferRelaxed = enabled;
 }
 
 /** The one shared wasm memory. Its buffer is replaced when it grows: make views at the point of use. */
 export function wasmMemory(): WebAssembly.Memory {
-  runtime ??= instantiate();
-  return runtime.memory;
+  return current().memory;
+}
+
+/** The compiled modules, for workers that instantiate them on the same memory. */
+export function compiledModules(): KernelModules {
+  return current().modules;
 }

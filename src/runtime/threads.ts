@@ -1,0 +1,246 @@
+// Threads over the one shared memory: workers (worker_threads in Node, Web Workers in browsers) instantiate the
+// same compiled modules on the same Memory and take row chunks of large products. A control block in wasm memory
+// holds the job: participants claim chunks with compareExchange on a word tagged with the job's generation, so a
+// late worker never touches a newer job, and the caller computes every chunk nobody else claimed. Each element is
+// computed the same way whoever computes it, so results are bit-identical for any thread count.
+import { allocBytes, i32View } from './heap';
+import { compiledModules, gemmKernels, gemmWorkBytes, usingRelaxed, wasmMemory, type GemmKernels } from './wasm';
+
+// Control block (Int32 words): 0 generation, 1 claim (tag << 16 | next chunk), 2 chunks done, 3 error flag,
+// 4 stop flag, 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..23 gemm arguments (alpha as f32 at 20).
+const CTL_INTS = 32;
+
+/** Runs claimed chunks of the job tagged `tag` until none is left (shared verbatim with the worker source). */
+function runChunks(I: Int32Array, F: Float32Array, base: GemmKernels, relaxed: GemmKernels | null, work: number, tag: number): void {
+  for (;;) {
+    const v = Atomics.load(I, 1);
+    if (v >>> 16 !== tag || (v & 0xffff) >= I[5]) return;
+    if (Atomics.compareExchange(I, 1, v, v + 1) !== v) continue;
+    const start = (v & 0xffff) * I[6];
+    try {
+      (I[7] && relaxed ? relaxed : base).gemm(I[8], I[9], I[10], I[11], I[12], I[13], I[14], I[15], I[16], I[17], I[18],
+        I[19], F[20], work, start, Math.min(I[14], start + I[6]));
+    } catch {
+      Atomics.store(I, 3, 1);
+    }
+    Atomics.add(I, 2, 1);
+    Atomics.notify(I, 2);
+  }
+}
+
+interface WorkerData {
+  modules: { main: WebAssembly.Module; relaxed: WebAssembly.Module | null };
+  memory: WebAssembly.Memory;
+  ctl: number;
+  work: number;
+}
+
+/** A worker's life: instantiate on the shared memory, report ready, then sleep until each new job and join it. */
+function workerMain(data: WorkerData, post: (message: string) => void): void {
+  const imports = { env: { memory: data.memory, abort: () => { throw new Error('simdeep: kernel abort'); } } };
+  const base = new WebAssembly.Instance(data.modules.main, imports).exports as unknown as GemmKernels;
+  const relaxed = data.modules.relaxed && (new WebAssembly.Instance(data.modules.relaxed, imports).exports as unknown as GemmKernels);
+  const I = new Int32Array(data.memory.buffer, data.ctl, 32);
+  const F = new Float32Array(data.memory.buffer, data.ctl, 32);
+  let gen = Atomics.load(I, 0);
+  post('ready');
+  for (;;) {
+    Atomics.wait(I, 0, gen);
+    gen = Atomics.load(I, 0);
+    if (Atomics.load(I, 4) !== 0) return;
+    runChunks(I, F, base, relaxed, data.work, gen & 0xffff);
+  }
+}
+
+const shared = `const runChunks = ${runChunks.toString()};\nconst workerMain = ${workerMain.toString()};\n`;
+const NODE_SOURCE = `${shared}const { parentPort, workerData } = require('node:worker_threads');\nworkerMain(workerData, (m) => parentPort.postMessage(m));\n`;
+const WEB_SOURCE = `${shared}self.onmessage = (e) => { self.onmessage = null; workerMain(e.data, (m) => self.postMessage(m)); };\n`;
+
+interface Handle {
+  terminate(): unknown;
+}
+
+interface Pool {
+  workers: Handle[];
+  ctl: number;
+  // Workspaces of the workers, kept across resizes.
+  works: number[];
+}
+
+const pool: Pool = { workers: [], ctl: 0, works: [] };
+let requested = 0;
+let autoStarted = false;
+let starting: Promise<void> | null = null;
+let unavailable = '';
+let canWait: boolean | undefined;
+
+const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Cores of this machine (1 where unknown). */
+async function cores(): Promise<number> {
+  if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0) return navigator.hardwareConcurrency;
+  if (!isNode()) return 1;
+  const os = (await import(/* @vite-ignore */ 'node:os' as string)) as typeof import('node:os');
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+// Why workers cannot run here, or '' if they can.
+function whyNoWorkers(): string {
+  if (isNode()) return '';
+  if (typeof Worker === 'undefined') return 'this runtime has no Worker';
+  if (globalThis.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (COOP/COEP headers), so memory cannot be shared with workers';
+  return '';
+}
+
+async function spawn(data: WorkerData): Promise<Handle> {
+  if (isNode()) {
+    const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as typeof import('node:worker_threads');
+    const worker = new Worker(NODE_SOURCE, { eval: true, workerData: data });
+    worker.unref(); // idle workers never keep the process alive
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return worker;
+  }
+  const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  worker.postMessage(data);
+  await new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (event) => reject(new Error(`simdeep worker failed: ${event.message}`));
+  });
+  return worker;
+}
+
+function stopWorkers(): void {
+  if (pool.workers.length === 0) return;
+  const I = i32View(pool.ctl, CTL_INTS);
+  Atomics.store(I, 4, 1);
+  Atomics.add(I, 0, 1);
+  Atomics.notify(I, 0);
+  for (const worker of pool.workers) worker.terminate();
+  pool.workers = [];
+  Atomics.store(I, 4, 0);
+}
+
+/**
+ * Sets how many threads large matrix products use (default: the number of cores) and resolves once the workers
+ * are running. Where workers or shared memory across them are missing, one thread is used and `threads()` says why.
+ * @example
+ * await setThreads(2); threads().active; // 2 where workers are available
+ */
+export async function setThreads(n: number): Promise<void> {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 256) {
+    throw new RangeError(`setThreads: n must be an integer in [1, 256], got ${String(n)}`);
+  }
+  await starting;
+  requested = n;
+  starting = resize(n).finally(() => (starting = null));
+  await starting;
+}
+
+async function resize(n: number): Promise<void> {
+  stopWorkers();
+  unavailable = n > 1 ? whyNoWorkers() : '';
+  if (n === 1 || unavailable) return;
+  if (!pool.ctl) pool.ctl = allocBytes(CTL_INTS * 4, 'setThreads');
+  i32View(pool.ctl, CTL_INTS).fill(0);
+  while (pool.works.length < n - 1) pool.works.push(allocBytes(gemmWorkBytes(), 'setThreads'));
+  const modules = compiledModules();
+  const spawned = await Promise.allSettled(pool.works.slice(0, n - 1).map((work) =>
+    spawn({ modules, memory: wasmMemory(), ctl: pool.ctl, work })));
+  pool.workers = spawned.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = spawned.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) unavailable = `a worker failed to start: ${String(failed.reason)}`;
+}
+
+/** What `threads()` reports. */
+export interface ThreadsInfo {
+  /** Threads large products use now (the caller plus running workers). */
+  active: number;
+  /** Threads asked for with setThreads (0: not yet started; the default is the number of cores). */
+  requested: number;
+  /** Why fewer threads than requested run, or '' when all do (or while they are starting). */
+  reason: string;
+  /** Whether the relaxed-SIMD GEMM (f32x4.relaxed_madd) is in use; otherwise the baseline SIMD build. */
+  relaxedSimd: boolean;
+}
+
+/**
+ * The threading state.
+ * @example
+ * threads(); // { active: 2, requested: 2, reason: '', relaxedSimd: false }
+ */
+export function threads(): ThreadsInfo {
+  return { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed() };
+}
+
+// Starts the default pool in the background the first time a product is large enough to use it.
+function autoStart(): void {
+  if (requested !== 0 || starting || autoStarted) return;
+  autoStarted = true;
+  starting = cores().then((n) => {
+    requested = Math.min(n, 16);
+    return resize(requested);
+  }).catch((error: unknown) => {
+    unavailable = `threads could not start: ${String(error)}`;
+  }).finally(() => (starting = null));
+}
+
+/** Products below this many flops (2·m·k·n) stay on the calling thread: the handoff costs what it saves. */
+export const PARALLEL_FLOPS = 2 ** 23;
+const ROW_ALIGN = 12; // a multiple of both builds' micro-kernel rows
+
+let mainWork = 0;
+
+/** Arguments of one gemm call (see assembly/gemm.ts), without the workspace and row range. */
+export type GemmArgs = [a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number,
+  n: number, flags: number, bias: number, act: number, alpha: number];
+
+/** Runs one gemm, split by rows over the pool when it is large enough. */
+export function gemm(...args: GemmArgs): void {
+  const kernels = gemmKernels();
+  mainWork ||= allocBytes(gemmWorkBytes(), 'matmul');
+  const [, , , , , , m, k, n] = args;
+  const large = 2 * m * k * n >= PARALLEL_FLOPS && m >= 2 * ROW_ALIGN;
+  if (large) autoStart();
+  const chunks = large ? Math.min(1 + pool.workers.length, Math.floor(m / ROW_ALIGN)) : 1;
+  if (chunks <= 1) {
+    kernels.gemm(...args, mainWork, 0, m);
+    return;
+  }
+  const I = i32View(pool.ctl, CTL_INTS);
+  const F = new Float32Array(I.buffer, I.byteOffset, CTL_INTS);
+  const gen = (Atomics.load(I, 0) + 1) | 0;
+  I[5] = chunks;
+  I[6] = Math.ceil(m / chunks / ROW_ALIGN) * ROW_ALIGN;
+  I[7] = usingRelaxed() ? 1 : 0;
+  I.set(args.slice(0, 12), 8);
+  F[20] = args[12];
+  I[2] = 0;
+  I[3] = 0;
+  Atomics.store(I, 1, (gen & 0xffff) << 16);
+  Atomics.store(I, 0, gen);
+  Atomics.notify(I, 0);
+  runChunks(I, F, kernels, null, mainWork, gen & 0xffff);
+  waitAll(I, chunks);
+  if (I[3] !== 0) throw new Error('matmul: a worker failed while computing the product');
+}
+
+// Waits until every chunk is done: Atomics.wait where allowed, else (a browser's main thread) a spin on the
+// counter, which only runs while workers finish chunks they have already claimed.
+function waitAll(I: Int32Array, chunks: number): void {
+  if (canWait === undefined) {
+    try {
+      Atomics.wait(I, 4, 1, 0);
+      canWait = true;
+    } catch {
+      canWait = false;
+    }
+  }
+  for (let done = Atomics.load(I, 2); done < chunks; done = Atomics.load(I, 2)) {
+    if (canWait) Atomics.wait(I, 2, done, 50);
+  }
+}
