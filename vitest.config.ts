@@ -14,6 +14,6 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/browser/**', 'node_modules/**'],
     environment: 'node',
-    execArgv: ['--expose-gc'], // the FinalizationRegistry test collects garbage on demand
+    execArgv: ['--expose-gc', '--experimental-wasm-relaxed-simd'], // gc() on demand; relaxed SIMD on Node 20
   },
 });

@@ -53,7 +53,9 @@ function workerMain(data: WorkerData, post: (message: string) => void): void {
 }
 
 const shared = `const runChunks = ${runChunks.toString()};\nconst workerMain = ${workerMain.toString()};\n`;
-const NODE_SOURCE = `${shared}const { parentPort, workerData } = require('node:worker_threads');\nworkerMain(workerData, (m) => parentPort.postMessage(m));\n`;
+// NOTE: import(), not require(): an eval'd worker inherits the process's execArgv, and under --input-type=module
+// (or --experimental-default-type=module) its source runs as an ES module, where require is not defined.
+const NODE_SOURCE = `${shared}import('node:worker_threads').then(({ parentPort, workerData }) => workerMain(workerData, (m) => parentPort.postMessage(m)));\n`;
 const WEB_SOURCE = `${shared}self.onmessage = (e) => { self.onmessage = null; workerMain(e.data, (m) => self.postMessage(m)); };\n`;
 
 interface Handle {
@@ -135,7 +137,9 @@ export async function setThreads(n: number): Promise<void> {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 256) {
     throw new RangeError(`setThreads: n must be an integer in [1, 256], got ${String(n)}`);
   }
-  await starting;
+  // NOTE: a loop, not one await: every overlapping call waits for the resize before it, so resizes never run
+  // at once (two would each start workers on the same workspaces, and the pool would keep only one set).
+  while (starting) await starting;
   requested = n;
   starting = resize(n).finally(() => (starting = null));
   await starting;
@@ -214,6 +218,9 @@ export function gemm(...args: GemmArgs): void {
   const I = i32View(pool.ctl, CTL_INTS);
   const F = new Float32Array(I.buffer, I.byteOffset, CTL_INTS);
   const gen = (Atomics.load(I, 0) + 1) | 0;
+  // NOTE: close the claim word (new tag, no chunk left) before rewriting the job: a participant of the previous
+  // job that already loaded the old word could otherwise read the new chunk count and claim a chunk of it.
+  Atomics.store(I, 1, ((gen & 0xffff) << 16) | 0xffff);
   I[5] = chunks;
   I[6] = Math.ceil(m / chunks / ROW_ALIGN) * ROW_ALIGN;
   I[7] = usingRelaxed() ? 1 : 0;

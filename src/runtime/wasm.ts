@@ -89,7 +89,14 @@ export function usingRelaxed(): boolean {
   return preferRelaxed && current().relaxed !== null;
 }
 
-/** Chooses whether to use the relaxed-SIMD GEMM where available (default true). */
+/**
+ * Chooses whether matrix products use the relaxed-SIMD build (`f32x4.relaxed_madd`, 6×8 tile) where the engine
+ * supports it (default true), or the baseline SIMD build everywhere. Fused multiply-add rounds once, so the relaxed
+ * build's results can differ from the baseline's in the last bits; turn it off for results that are bit-identical
+ * across engines.
+ * @example
+ * preferRelaxedSimd(false); threads().relaxedSimd; // false
+ */
 export function preferRelaxedSimd(enabled: boolean): void {
   preferRelaxed = enabled;
 }

@@ -7,8 +7,8 @@
 // covers underflow (at most 2^-150 per operation). Inputs are float32 already, so they add no error. k = 0 must give
 // exact zeros. Integer inputs with exact float32 sums must give exact results.
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
-import { DisposedError, dot, matmul, memory, outer, ShapeError, tensor, zeros, type MatmulOptions, type Tensor } from '../../src/index';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DisposedError, dot, matmul, memory, outer, preferRelaxedSimd, ShapeError, tensor, threads, zeros, type MatmulOptions, type Tensor } from '../../src/index';
 import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, unravel } from '../reference';
 
 const bad = <T>(value: unknown): T => value as T;
@@ -247,5 +247,33 @@ describe('bad input', () => {
     expectThrowsClean(() => dot(gone, m), DisposedError, ['dot:', 'a was disposed'], memory);
     expectThrowsClean(() => outer(gone, v), DisposedError, ['outer:', 'a was disposed'], memory);
     for (const t of [s, m, c, v]) t.dispose();
+  });
+});
+
+// vitest loads the relaxed-SIMD build (vitest.config.ts), so the suites above run on it; these run the baseline
+// build (f32x4 mul+add, 4×8 tile) through the same public API and the same bound.
+describe('matmul on the baseline build (preferRelaxedSimd(false))', () => {
+  beforeAll(() => preferRelaxedSimd(false));
+  afterAll(() => preferRelaxedSimd(true));
+
+  test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
+    expect(threads().relaxedSimd).toBe(false);
+    const arbCase = fc.record({
+      m: fc.constantFrom(...SIZES), k: fc.constantFrom(...SIZES, 257), n: fc.constantFrom(...SIZES),
+      transA: fc.boolean(), transB: fc.boolean(), seed: fc.nat(), range: fc.constantFrom(1, 1e3, 1e-3),
+    });
+    fc.assert(fc.property(arbCase, ({ m, k, n, transA, transB, seed, range }) => {
+      const a = seededValues(m * k, seed, range), b = seededValues(k * n, seed + 1, 1);
+      const ref = refMatmul(a, b, m, k, n, transA, transB);
+      const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
+      expectBounded(out, ref.data, bounds(ref.absSum, k), `baseline m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
+    }), { numRuns: 150 });
+  });
+
+  test('NaN and infinities propagate as in float64', () => {
+    const a = Float64Array.of(NaN, 1, 0, Infinity, 1, 1, -Infinity, 2, 0, 1, 0, 0);
+    const b = Float64Array.of(1, 0, 2, 0, 1, -1, 3, 4, 5);
+    const ref = refMatmul(a, b, 4, 3, 3);
+    expectBounded(run(a, [4, 3], b, [3, 3], {}, [4, 3]), ref.data, bounds(ref.absSum, 3));
   });
 });
