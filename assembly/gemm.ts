@@ -88,39 +88,67 @@ function kernel6x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: boo
   put(c, c50, first); put(c + 16, c51, first);
 }
 
-// C[0..MR, 0..4] (=|+=) pa·pb over kc, for a last B panel of at most 4 columns.
-function kernelMRx4(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+// C[0..2·MR, 0..4] (=|+=) [pa; pa2]·pb over kc: two A micro-panels against a last B panel of at most 4 columns,
+// so the narrow tile still has 2·MR independent accumulators.
+function kernel2MRx4(kc: i32, pa: usize, pa2: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let c4 = f32x4.splat(0), c5 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let c8 = f32x4.splat(0), c9 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     c0 = madd(v128.load32_splat(pa), b0, c0);
     c1 = madd(v128.load32_splat(pa, 4), b0, c1);
     c2 = madd(v128.load32_splat(pa, 8), b0, c2);
     c3 = madd(v128.load32_splat(pa, 12), b0, c3);
+    c6 = madd(v128.load32_splat(pa2), b0, c6);
+    c7 = madd(v128.load32_splat(pa2, 4), b0, c7);
+    c8 = madd(v128.load32_splat(pa2, 8), b0, c8);
+    c9 = madd(v128.load32_splat(pa2, 12), b0, c9);
     if (MR == 6) {
       c4 = madd(v128.load32_splat(pa, 16), b0, c4);
       c5 = madd(v128.load32_splat(pa, 20), b0, c5);
+      c10 = madd(v128.load32_splat(pa2, 16), b0, c10);
+      c11 = madd(v128.load32_splat(pa2, 20), b0, c11);
     }
     pa += MR << 2;
+    pa2 += MR << 2;
     pb += 32;
   }
   const row = <usize>ldc << 2;
   put(c, c0, first); c += row;
   put(c, c1, first); c += row;
   put(c, c2, first); c += row;
-  put(c, c3, first);
+  put(c, c3, first); c += row;
   if (MR == 6) {
-    c += row; put(c, c4, first);
-    c += row; put(c, c5, first);
+    put(c, c4, first); c += row;
+    put(c, c5, first); c += row;
+  }
+  put(c, c6, first); c += row;
+  put(c, c7, first); c += row;
+  put(c, c8, first); c += row;
+  put(c, c9, first);
+  if (MR == 6) {
+    c += row; put(c, c10, first);
+    c += row; put(c, c11, first);
   }
 }
 
 // @ts-ignore: decorator
-@inline function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool, narrow: bool): void {
-  if (narrow) kernelMRx4(kc, pa, pb, c, ldc, first);
-  else if (MR == 6) kernel6x8(kc, pa, pb, c, ldc, first);
+@inline function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+  if (MR == 6) kernel6x8(kc, pa, pb, c, ldc, first);
   else kernel4x8(kc, pa, pb, c, ldc, first);
+}
+
+// Writes (or adds, unless first) the valid rows × cols of a scratch tile with row stride lde into C.
+// @ts-ignore: decorator
+@inline function writeEdge(edge: usize, lde: i32, c: usize, ldc: i32, rows: i32, cols: i32, first: bool): void {
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const dst = at(c, r * ldc + q);
+      const v = load<f32>(at(edge, r * lde + q));
+      store<f32>(dst, first ? v : load<f32>(dst) + v);
+    }
+  }
 }
 
 // Packs op(A)[i0..i0+mc, p0..p0+kc] into MR-row micro-panels: out[(panel·kc + p)·MR + r]; rows past mc are 0.
@@ -262,26 +290,35 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
       for (let ic = rowStart; ic < rowEnd; ic += MC) {
         const mc = min(MC, rowEnd - ic);
         packA(a, lda, transA, ic, pc, mc, kc, packedA);
+        const full = nc - nc % NR, tail = nc - full;
         for (let ir = 0; ir < mc; ir += MR) {
           const rows = min(MR, mc - ir);
           const pa = at(packedA, ir * kc);
-          for (let jr = 0; jr < nc; jr += NR) {
-            const cols = min(NR, nc - jr);
-            const pb = at(packedB, jr * kc);
+          for (let jr = 0; jr < full; jr += NR) {
             const pcij = at(c, (ic + ir) * ldc + jc + jr);
-            if (rows == MR && (cols == NR || cols == 4)) {
-              tile(kc, pa, pb, pcij, ldc, first, cols == 4);
-              continue;
+            if (rows == MR) {
+              tile(kc, pa, at(packedB, jr * kc), pcij, ldc, first);
+            } else {
+              tile(kc, pa, at(packedB, jr * kc), edge, NR, true);
+              writeEdge(edge, NR, pcij, ldc, rows, NR, first);
             }
-            // Edge tile: compute into the scratch tile, then write the valid part.
-            tile(kc, pa, pb, edge, NR, true, cols <= 4);
-            for (let r = 0; r < rows; r++) {
-              for (let q = 0; q < cols; q++) {
-                const dst = at(pcij, r * ldc + q);
-                const v = load<f32>(at(edge, r * NR + q));
-                store<f32>(dst, first ? v : load<f32>(dst) + v);
-              }
-            }
+          }
+          if (tail > 4) {
+            tile(kc, pa, at(packedB, full * kc), edge, NR, true);
+            writeEdge(edge, NR, at(c, (ic + ir) * ldc + jc + full), ldc, rows, tail, first);
+          }
+        }
+        // A last B panel of at most 4 columns: two A micro-panels at a time (the second may be padding or
+        // past the block; its rows are never written).
+        for (let ir = 0; ir < mc && tail > 0 && tail <= 4; ir += 2 * MR) {
+          const rows = min(2 * MR, mc - ir);
+          const pa = at(packedA, ir * kc), pb = at(packedB, full * kc);
+          const pcij = at(c, (ic + ir) * ldc + jc + full);
+          if (rows == 2 * MR && tail == 4) {
+            kernel2MRx4(kc, pa, at(pa, MR * kc), pb, pcij, ldc, first);
+          } else {
+            kernel2MRx4(kc, pa, at(pa, MR * kc), pb, edge, 4, true);
+            writeEdge(edge, 4, pcij, ldc, rows, tail, first);
           }
         }
         if (pc + kc == k) epilogue(c, ldc, ic, ic + mc, jc, nc, bias, act, alpha);
@@ -294,7 +331,7 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
 // that gemm is measured against (2·MR·NR·kc·reps flops). Writes a 4×8 or 6×8 tile at the end of work.
 export function gemmPeak(kc: i32, reps: i32, work: usize): void {
   const pa = work, pb = at(work, MR * kc), c = at(pb, NR * kc);
-  for (let i = 0; i < reps; i++) tile(kc, pa, pb, c, NR, true, false);
+  for (let i = 0; i < reps; i++) tile(kc, pa, pb, c, NR, true);
 }
 
 // The micro-kernel tile: rows (MR) in the low 16 bits, columns (NR) above.
