@@ -7,3 +7,6 @@ export { reduce, argReduce } from './reduce';
 export { gemm, gemmPeak, gemmTile, gemmWorkBytes } from './gemm';
 export { copy, gather } from './copy';
 export { randomUniform, randomNormal } from './random';
+export { activationBackward } from './activation';
+export { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
+export { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';

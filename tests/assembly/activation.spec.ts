@@ -1,5 +1,5 @@
 // activation and softmax (assembly/activation.ts) against f64 scalar loops.
-import { activation, softmax, SIGMOID, RELU, LEAKY_RELU, TANH } from '../../assembly/activation';
+import { activation, activationBackward, softmax, SIGMOID, RELU, LEAKY_RELU, TANH } from '../../assembly/activation';
 import {
   SIZES, allocF32, allocF64, allocUniform, getF32, setF32, setF64, expectClose, expectGuard, reseed,
 } from './reference';
@@ -133,6 +133,103 @@ describe('softmax', () => {
       if (r == 0) continue;
       checkSoftmax(2, r, 1, 100, false);
       checkSoftmax(2, r, 3, -100, false);
+    }
+  });
+});
+
+// act'(x) written in terms of the forward output y = act(x), in f64 (the contract of activationBackward).
+function refDerivative(op: i32, y: f64, alpha: f64): f64 {
+  switch (op) {
+    case SIGMOID: return y * (1 - y);
+    case RELU: return y > 0 ? 1 : 0;
+    case LEAKY_RELU: return y > 0 ? 1 : alpha;
+    default: return 1 - y * y;
+  }
+}
+
+// 2^-24: the unit roundoff of f32.
+const U: f64 = 5.960464477539063e-8;
+
+// Tolerance max(abs, rel·|ref|) against dy·act'(y) in f64 on the same f32 y, for |dy| <= 1: relu is exact; leakyRelu
+// is one rounded multiply (u); sigmoid is three roundings (3u = 1.8e-7 relative); tanh rounds y² (absolute error
+// <= u·y² <= u, not relative: 1 − y² cancels), then 1 − y² and the multiply (2u relative), so u + 2u·|ref| <=
+// max(2u, 4u·|ref|).
+function backAbs(op: i32): f64 { return op == TANH ? 2 * U : 0; }
+function backRel(op: i32): f64 { return op == RELU ? 0 : op == LEAKY_RELU ? 1e-7 : op == SIGMOID ? 2e-7 : 4 * U; }
+
+describe('activationBackward', () => {
+  it("matches dy·act'(y) in f64 for every op and size, out of place and in place (dx == dy, dx == y)", () => {
+    reseed(15);
+    const alphas: StaticArray<f32> = [0.01, 0.2];
+    for (let op = SIGMOID; op <= TANH; op++) {
+      for (let a = 0; a < alphas.length; a++) {
+        const alpha = alphas[a];
+        for (let s = 0; s < SIZES.length; s++) {
+          const n = SIZES[s];
+          // y is the forward output of x in [-8, 8) (half of relu's outputs are 0), rounded to f32.
+          const y = allocUniform(n, -8, 8), dy = allocUniform(n, -1, 1), dx = allocF32(n), want = allocF64(n);
+          for (let i = 0; i < n; i++) setF32(y, i, <f32>refActivation(op, getF32(y, i), alpha));
+          for (let i = 0; i < n; i++) setF64(want, i, <f64>getF32(dy, i) * refDerivative(op, getF32(y, i), alpha));
+          const what = `${NAMES[op]}Backward alpha=${alpha} n=${n}`;
+          activationBackward(op, y, dy, dx, n, alpha);
+          expectClose(dx, want, n, backAbs(op), backRel(op), what);
+          expectGuard(y, n, what + ': y');
+          expectGuard(dy, n, what + ': dy');
+          const y2 = allocF32(n);
+          for (let i = 0; i < n; i++) setF32(y2, i, getF32(y, i));
+          activationBackward(op, y2, dy, y2, n, alpha);
+          expectClose(y2, want, n, backAbs(op), backRel(op), what + ' dx == y');
+          activationBackward(op, y, dy, dy, n, alpha);
+          expectClose(dy, want, n, backAbs(op), backRel(op), what + ' dx == dy');
+          heap.free(y); heap.free(y2); heap.free(dy); heap.free(dx); heap.free(want);
+        }
+      }
+    }
+  });
+
+  it('equals dy times the central finite difference of the f64 forward', () => {
+    // x in [-6, 6) with |x| >= 1e-3 (relu and leakyRelu have a kink at 0), y = act(x) rounded to f32, h = 1e-5.
+    // The f64 difference errs by h²/6·max|act'''| (tanh: 2·1.7e-11) plus rounding 2^-53/h (1e-11). The kernel's
+    // error on the f32 y (above: <= 3u for |ref| <= 1) plus that of rounding y itself (sigmoid: |1 − 2y|·y·u <= u;
+    // tanh: 2y²·u <= 2u) stays below 6u = 3.6e-7 for |dy| <= 1: tolerance abs 6u for every op.
+    reseed(16);
+    const h = 1e-5;
+    const alpha: f32 = 0.2;
+    for (let op = SIGMOID; op <= TANH; op++) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const x = allocUniform(n, -6, 6), y = allocF32(n), dy = allocUniform(n, -1, 1), dx = allocF32(n);
+        const want = allocF64(n);
+        for (let i = 0; i < n; i++) {
+          let xi = <f64>getF32(x, i);
+          if (Math.abs(xi) < 1e-3) xi = 0.5;
+          setF32(y, i, <f32>refActivation(op, xi, alpha));
+          const fd = (refActivation(op, xi + h, alpha) - refActivation(op, xi - h, alpha)) / (2 * h);
+          setF64(want, i, <f64>getF32(dy, i) * fd);
+        }
+        activationBackward(op, y, dy, dx, n, alpha);
+        expectClose(dx, want, n, 6 * U, 0, `${NAMES[op]}Backward vs finite differences n=${n}`);
+        heap.free(x); heap.free(y); heap.free(dy); heap.free(dx); heap.free(want);
+      }
+    }
+  });
+
+  it('follows the formula on saturated, zero, NaN and infinite y in SIMD lanes and in the tail', () => {
+    // Nine values: two 4-lane blocks and a one-element tail.
+    const ys: StaticArray<f32> = [0, -0.0, 1, -1, NaN, 1e-30, Infinity, 0.5, NaN];
+    const dys: StaticArray<f32> = [0.5, -2, 3, 0.25, 1, -1, 0.5, NaN, 2];
+    const n = ys.length;
+    const alpha: f32 = 0.1;
+    for (let op = SIGMOID; op <= TANH; op++) {
+      const y = allocF32(n), dy = allocF32(n), dx = allocF32(n), want = allocF64(n);
+      for (let i = 0; i < n; i++) {
+        setF32(y, i, ys[i]);
+        setF32(dy, i, dys[i]);
+        setF64(want, i, <f64>dys[i] * refDerivative(op, ys[i], alpha));
+      }
+      activationBackward(op, y, dy, dx, n, alpha);
+      expectClose(dx, want, n, backAbs(op), backRel(op), `${NAMES[op]}Backward special values`);
+      heap.free(y); heap.free(dy); heap.free(dx); heap.free(want);
     }
   });
 });

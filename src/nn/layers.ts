@@ -1,0 +1,2 @@
+// The layer factories, as `layers.dense(...)` in the style of TensorFlow.js.
+export { dense } from './dense';

@@ -1,0 +1,87 @@
+// Dense networks trained end to end (src/nn): the classic 3-4-1 sigmoid network, gradients of every
+// loss/activation pairing checked against central finite differences of evaluate(), and the model API.
+import { describe, expect, it } from 'vitest';
+import {
+  adam, dense, dispose, initializers, memory, sequential, sgd, tensor, tidy, type ActivationName, type LossName, type Tensor,
+} from '../../src/index';
+
+const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]];
+const Y = [[0], [1], [1], [0]];
+
+describe('the classic 3-4-1 sigmoid network', () => {
+  it('learns its four samples', async () => {
+    const model = sequential([
+      dense({ units: 4, activation: 'sigmoid', inputShape: [3], kernelInitializer: initializers.randomUniform({ seed: 1 }) }),
+      dense({ units: 1, activation: 'sigmoid', kernelInitializer: initializers.randomUniform({ seed: 2 }) }),
+    ]);
+    model.compile({ optimizer: adam({ learningRate: 0.1 }), loss: 'meanSquaredError', metrics: ['accuracy'] });
+    const x = tensor(X), y = tensor(Y);
+    const history = await model.fit(x, y, { epochs: 300, batchSize: 4, seed: 3 });
+    expect(history.history.loss[0]).toBeGreaterThan(0.1);
+    expect(history.history.loss.at(-1)).toBeLessThan(0.01);
+    expect(history.history.accuracy.at(-1)).toBe(1);
+    const p = model.predict(x);
+    p.dataSync().forEach((v, i) => expect(Math.abs(v - Y[i][0])).toBeLessThan(0.15));
+    dispose([x, y, p]);
+    model.dispose();
+  });
+});
+
+// One full-batch SGD step with learning rate 1 moves each weight by -dLoss/dw: compare with central differences
+// of evaluate()'s float32 loss. Step 1e-3: small enough that no ReLU pre-activation crosses its kink, while float32
+// rounding adds at most ~6e-8·loss/1e-3 ≈ 6e-5·loss; tolerance 3e-3 + 3e-2·|g|.
+async function gradientCheck(hidden: ActivationName, output: ActivationName, loss: LossName, targets: number[][] | number[]): Promise<void> {
+  const x = tensor([[0.2, -0.5, 0.9], [1.1, 0.3, -0.7], [-0.4, 0.8, 0.1], [0.6, -0.2, -0.3], [0.05, 0.4, 0.7]]);
+  const y = tensor(targets as number[][]);
+  const outUnits = Array.isArray(targets[0]) ? (targets[0] as number[]).length : 3;
+  const model = sequential([
+    dense({ units: 5, activation: hidden, inputShape: [3], kernelInitializer: initializers.glorotNormal({ seed: 4 }), biasInitializer: initializers.randomNormal({ stddev: 0.1, seed: 5 }) }),
+    dense({ units: outUnits, activation: output, kernelInitializer: initializers.glorotNormal({ seed: 6 }), biasInitializer: initializers.randomNormal({ stddev: 0.1, seed: 7 }) }),
+  ]);
+  model.compile({ optimizer: sgd({ learningRate: 1 }), loss });
+  const before = model.getWeights();
+  await model.fit(x, y, { epochs: 1, batchSize: 5, shuffle: false });
+  {
+    const after = model.getWeights();
+    const lossAt = (weights: Tensor[]): number => { model.setWeights(weights); return model.evaluate(x, y).loss; };
+    before.forEach((w, i) => {
+      const step = w.dataSync().map((v, j) => v - after[i].dataSync()[j]);
+      for (let j = 0; j < w.size; j++) {
+        const h = 1e-3;
+        const shifted = (delta: number): number => tidy(() => {
+          const copy = before.map((t) => t.clone());
+          const data = copy[i].dataSync();
+          copy[i].set(data[j] + delta, ...(copy[i].rank === 2 ? [Math.floor(j / copy[i].shape[1]), j % copy[i].shape[1]] : [j]));
+          return lossAt(copy);
+        });
+        const fd = (shifted(h) - shifted(-h)) / (2 * h);
+        const bound = 3e-3 + 3e-2 * Math.abs(fd);
+        if (!(Math.abs(step[j] - fd) <= bound)) {
+          throw new Error(`${hidden}/${output}/${loss}: weights[${i}][${j}] gradient ${step[j]}, finite difference ${fd}`);
+        }
+      }
+    });
+    dispose([x, y, ...before, ...after]);
+    model.dispose();
+  }
+}
+
+describe('gradients match finite differences', () => {
+  const regression = [[0.5, -1], [1, 0.2], [-0.3, 0.4], [0.9, 0.9], [0, -0.5]];
+  const binary = [[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]];
+  const onehot = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0]];
+  const cases: [ActivationName, ActivationName, LossName, number[][] | number[]][] = [
+    ['sigmoid', 'linear', 'meanSquaredError', regression],
+    ['tanh', 'linear', 'meanSquaredError', regression],
+    ['relu', 'tanh', 'meanSquaredError', regression],
+    ['leakyRelu', 'sigmoid', 'meanSquaredError', regression],
+    ['tanh', 'sigmoid', 'binaryCrossentropy', binary],
+    ['sigmoid', 'softmax', 'categoricalCrossentropy', onehot],
+    ['relu', 'softmax', 'sparseCategoricalCrossentropy', [0, 1, 2, 1, 0]],
+  ];
+  for (const [hidden, output, loss, targets] of cases) {
+    it(`${hidden} hidden, ${output} output, ${loss}`, async () => {
+      await gradientCheck(hidden, output, loss, targets);
+    });
+  }
+});
