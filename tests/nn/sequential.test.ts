@@ -85,3 +85,81 @@ describe('gradients match finite differences', () => {
     });
   }
 });
+
+describe('the model API', () => {
+  const build = () => {
+    const model = sequential([
+      dense({ units: 8, activation: 'relu', inputShape: [3], kernelInitializer: initializers.heNormal({ seed: 1 }) }),
+      dense({ units: 3, activation: 'softmax', kernelInitializer: initializers.glorotUniform({ seed: 2 }) }),
+    ]);
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  };
+
+  it('predicts shapes, evaluates, round-trips weights and summarises', () => {
+    const model = build();
+    const x = tensor([[0.1, 0.2, 0.3], [1, 0, -1]]);
+    const p = model.predict(x);
+    expect(p.shape).toEqual([2, 3]);
+    p.sum(1).dataSync().forEach((s) => expect(Math.abs(s - 1)).toBeLessThan(1e-6)); // softmax rows
+    const weights = model.getWeights();
+    expect(weights.map((w) => w.shape)).toEqual([[3, 8], [8], [8, 3], [3]]);
+    const other = build();
+    other.setWeights(weights);
+    const q = other.predict(x);
+    expect(Array.from(q.dataSync())).toEqual(Array.from(p.dataSync()));
+    const scores = model.evaluate(x, tensor([0, 2]));
+    expect(Object.keys(scores)).toEqual(['loss', 'accuracy']);
+    expect(model.summary()).toContain('Total params: 59');
+    dispose([x, p, q, ...weights]);
+    model.dispose();
+    other.dispose();
+  });
+
+  it('rejects bad input before any work, naming the argument and shapes', async () => {
+    const model = build();
+    const x = tensor([[1, 2, 3]]), bad = tensor([[1, 2]]), five = tensor([5]), zero = tensor([0]);
+    const before = memory();
+    expect(() => model.predict(bad)).toThrow(/predict: x has shape \[1,2\]; the model takes \[samples, 3\]/);
+    await expect(model.fit(x, five)).rejects.toThrow(/fit: y\[0\] is 5, not a class index in \[0, 3\)/);
+    await expect(model.fit(x, zero, { batchSize: 0 })).rejects.toThrow(/batchSize/);
+    expect(memory()).toEqual(before);
+    expect(() => sequential([dense({ units: 2 })])).toThrow(/first layer needs inputShape/);
+    expect(() => dense({ units: 0 })).toThrow(/units/);
+    const fresh = sequential([dense({ units: 2, inputShape: [3], activation: 'softmax' })]);
+    expect(() => fresh.compile({ loss: 'meanSquaredError' })).toThrow(/softmax output layer needs categoricalCrossentropy/);
+    expect(() => fresh.predict(x)).not.toThrow();
+    dispose([x, bad, five, zero]);
+    model.dispose();
+    fresh.dispose();
+  });
+
+  it('trains without leaking; steady-state epochs do not grow the wasm memory', async () => {
+    const model = build();
+    const x = tidy(() => tensor(Array.from({ length: 300 }, (_, i) => [Math.sin(i), Math.cos(i), (i % 7) / 7])));
+    const y = tensor(Array.from({ length: 300 }, (_, i) => i % 3));
+    await model.fit(x, y, { epochs: 1, batchSize: 32, seed: 1 });
+    const before = memory();
+    const history = await model.fit(x, y, { epochs: 20, batchSize: 32, seed: 1, validationSplit: 0.2 });
+    expect(memory()).toEqual(before);
+    expect(history.history.val_loss).toHaveLength(20);
+    expect(history.history.loss.at(-1)).toBeLessThan(history.history.loss[0]);
+    dispose([x, y]);
+    model.dispose();
+  });
+
+  it('a seeded fit is repeatable bit for bit', async () => {
+    const run = async (): Promise<number[]> => {
+      const model = build();
+      const x = tensor(Array.from({ length: 64 }, (_, i) => [i / 64, (i % 5) / 5, 1]));
+      const y = tensor(Array.from({ length: 64 }, (_, i) => i % 3));
+      await model.fit(x, y, { epochs: 5, batchSize: 16, seed: 9 });
+      const w = model.getWeights();
+      const values = w.flatMap((t) => Array.from(t.dataSync()));
+      dispose([x, y, ...w]);
+      model.dispose();
+      return values;
+    };
+    expect(await run()).toEqual(await run());
+  });
+});
