@@ -19,3 +19,5 @@ export type { MetricName } from './nn/metrics';
 export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig } from './optim/optimizers';
 export * as initializers from './nn/initializers';
 export * as layers from './nn/layers';
+export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
+export { loadModel, type ModelJSON } from './nn/save';

@@ -16,8 +16,12 @@ export type Logs = Record<string, number>;
 
 /** Callbacks `fit` calls; returning true from onEpochEnd stops training. */
 export interface Callbacks {
+  /** Called once before training with the model being trained. */
+  setModel?: (model: Sequential) => void;
   onEpochEnd?: (epoch: number, logs: Logs) => void | boolean | Promise<void | boolean>;
   onBatchEnd?: (batch: number, logs: Logs) => void;
+  /** Called once when training ends, however it ends. */
+  onTrainEnd?: () => void;
 }
 
 /** Options of `fit`. */
@@ -88,6 +92,7 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
     buffers.push(ptr);
     return ptr;
   };
+  for (const c of callbacks) c.setModel?.(model);
   try {
     const order = take(Math.max(samples, 1));
     const xb = take(rowsOf * inDim), yb = take(rowsOf * yCols);
@@ -150,6 +155,7 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
     return history;
   } finally {
     buffers.forEach(freeBytes);
+    for (const c of callbacks) c.onTrainEnd?.();
   }
 }
 

@@ -4,16 +4,17 @@ import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { clone } from '../ops/shape';
-import { toOptimizer, type Optimizer } from '../optim/optimizers';
+import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
 import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
 import { toLoss, type Loss, type LossName } from './losses';
 import { computeMetrics, toMetrics, type MetricName } from './metrics';
 import { runFit, type FitOptions, type History } from './fit';
+import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
 
 /** Options of `compile`. */
 export interface CompileOptions {
   /** An optimizer object or name (default 'adam'). */
-  optimizer?: Optimizer | 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
+  optimizer?: Optimizer | OptimizerConfig | 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
   loss: LossName | 'mse' | 'mae';
   /** Metrics reported per epoch besides the loss: 'accuracy' (or 'acc'), 'mae', 'mse'. */
   metrics?: readonly MetricName[];
@@ -230,6 +231,28 @@ export class Sequential {
     const line = (r: string[]): string => r.map((cell, c) => cell.padEnd(widths[c])).join('   ');
     const rule = '_'.repeat(widths.reduce((a, b) => a + b + 3, -3));
     return [rule, line(table[0]), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), `Total params: ${total}`].join('\n');
+  }
+
+  /**
+   * The architecture and compile settings as JSON.
+   * @example
+   * model.toJSON().layers.map((l) => l.units); // [4, 1]
+   */
+  toJSON(): ModelJSON {
+    return modelToJSON(this);
+  }
+
+  /**
+   * The model file (architecture JSON and float32 weights in one blob); with a path, in Node, also writes it
+   * atomically. `loadModel` reads it back and predicts bit-identically.
+   * @example
+   * await model.save('model.sdpm');           // Node
+   * const bytes = await model.save();         // anywhere: an ArrayBuffer
+   */
+  save(path?: string): Promise<ArrayBuffer> {
+    if (path === undefined) return Promise.resolve(serialize(this));
+    if (typeof path !== 'string') return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
+    return saveToFile(this, path);
   }
 
   /** Frees the weights and optimizer state. */
