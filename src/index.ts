@@ -21,3 +21,4 @@ export * as initializers from './nn/initializers';
 export * as layers from './nn/layers';
 export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
 export { loadModel, type ModelJSON } from './nn/save';
+export { dropout, Dropout } from './nn/dropout';

@@ -39,6 +39,8 @@ export class Dense {
   kernel: Tensor | null = null;
   /** [units] bias, once built (null without bias). */
   bias: Tensor | null = null;
+  /** Dropout rate applied to this layer's outputs while training (set by a following dropout layer). */
+  dropout = 0;
 
   constructor(options: DenseOptions) {
     const op = 'dense';
@@ -75,7 +77,7 @@ export class Dense {
 
   /** Saved form. */
   get config(): Record<string, unknown> {
-    return { className: 'Dense', units: this.units, activation: this.activation, useBias: this.useBias, inputDim: this.inputDim,
+    return { className: 'Dense', units: this.units, activation: this.activation, useBias: this.useBias, inputDim: this.inputDim, dropout: this.dropout,
       kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config };
   }
 

@@ -9,7 +9,9 @@ import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { ACTIVATION_CODES, LEAKY_ALPHA } from './dense';
 import { computeMetrics } from './metrics';
-import type { Sequential } from './sequential';
+import type { DropoutBuffers, Sequential } from './sequential';
+import { dropoutBackward } from './dropout';
+import { writeState } from '../tensor/random';
 
 /** Logs of an epoch or batch: the loss, metrics and (with validation) val_ versions. */
 export type Logs = Record<string, number>;
@@ -80,7 +82,8 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
   }
   const samples = total - Math.floor(total * split);
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
-  const random = generator(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const fitSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const random = generator(fitSeed);
 
   const k = kernels();
   const layers = model.layers;
@@ -100,6 +103,13 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
     const deltas = layers.map((layer) => take(rowsOf * layer.units));
     const params = model.parameters();
     const grads = params.map((p) => take(p.size));
+    const dropping = layers.some((layer) => layer.dropout > 0);
+    const drop: DropoutBuffers | undefined = dropping ? {
+      masks: layers.map((layer) => (layer.dropout > 0 ? take(rowsOf * layer.units) : 0)),
+      dropped: layers.map((layer) => (layer.dropout > 0 ? take(rowsOf * layer.units) : 0)),
+      state: take(4),
+    } : undefined;
+    if (drop) writeState(drop.state, fitSeed);
     const state = model.optimizerState();
     const history: History = { epoch: [], history: {} };
     const record = (logs: Logs): void => {
@@ -123,11 +133,11 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
         const rows = Math.min(batchSize, samples - start);
         k.gather(input.ptr, xb, order + 4 * start, rows, 1, total, inDim);
         k.gather(target.ptr, yb, order + 4 * start, rows, 1, total, yCols);
-        const out = model.forwardRows(xb, rows, outputs, loss.fused);
+        const out = model.forwardRows(xb, rows, outputs, loss.fused, drop);
         const value = loss.compute(out, yb, deltas[layers.length - 1], rows, outDim);
         const logs: Logs = { loss: value, ...computeMetrics(model.metrics, loss, out, yb, rows, outDim) };
         for (const [key, v] of Object.entries(logs)) sums[key] = (sums[key] ?? 0) + v * rows;
-        backward(model, xb, rows, outputs, deltas, grads);
+        backward(model, xb, rows, outputs, deltas, grads, drop);
         model.step++;
         params.forEach((p, i) => model.optimizer?.update(p.ptr, grads[i], state[i] ?? [], p.size, model.step));
         for (const c of callbacks) c.onBatchEnd?.(batch, logs);
@@ -160,17 +170,19 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
 }
 
 // Gradients of the batch: deltas[last] holds dLoss/dZ of the output layer on entry.
-function backward(model: Sequential, xb: number, rows: number, outputs: number[], deltas: number[], grads: number[]): void {
+function backward(model: Sequential, xb: number, rows: number, outputs: number[], deltas: number[], grads: number[], drop?: DropoutBuffers): void {
   const k = kernels();
   let g = grads.length;
   for (let l = model.layers.length - 1; l >= 0; l--) {
     const layer = model.layers[l];
     const inDim = layer.inputDim ?? 0, units = layer.units;
-    const input = l === 0 ? xb : outputs[l - 1];
+    const dropped = l > 0 && drop && model.layers[l - 1].dropout > 0;
+    const input = l === 0 ? xb : dropped ? drop.dropped[l - 1] : outputs[l - 1];
     if (layer.bias) k.reduce(0, deltas[l], grads[--g], 1, rows, units); // db = Σ rows of dZ
     gemm(input, inDim, deltas[l], units, grads[--g], units, inDim, rows, units, 1, 0, -1, 0); // dW = Xᵀ·dZ
     if (l === 0) break;
     gemm(deltas[l], units, layer.kernel?.ptr ?? 0, units, deltas[l - 1], inDim, rows, units, inDim, 2, 0, -1, 0); // dA = dZ·Wᵀ
+    if (dropped) dropoutBackward(drop.masks[l - 1], deltas[l - 1], rows * inDim);
     const code = ACTIVATION_CODES[model.layers[l - 1].activation];
     if (code >= 0) k.activationBackward(code, outputs[l - 1], deltas[l - 1], deltas[l - 1], rows * inDim, LEAKY_ALPHA);
   }

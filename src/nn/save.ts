@@ -4,6 +4,7 @@
 import { f32View } from '../runtime/heap';
 import { showValue } from '../tensor/errors';
 import { dense, type ActivationName, ACTIVATION_CODES } from './dense';
+import { Dropout } from './dropout';
 import type { Initializer } from './initializers';
 import { sequential, type Sequential } from './sequential';
 import type { LossName } from './losses';
@@ -19,7 +20,7 @@ export interface ModelJSON {
   format: 'simdeep-model';
   version: number;
   layers: { className: 'Dense'; units: number; activation: ActivationName; useBias: boolean; inputDim: number;
-    kernelInitializer: Initializer['config']; biasInitializer: Initializer['config'] }[];
+    dropout?: number; kernelInitializer: Initializer['config']; biasInitializer: Initializer['config'] }[];
   compile?: { loss: LossName; optimizer: OptimizerConfig; metrics: MetricName[] };
 }
 
@@ -67,6 +68,8 @@ function checkLayer(value: unknown, i: number, previous: number | undefined): Mo
   if (previous !== undefined && inputDim !== previous) fail(`layers[${i}].inputDim is ${inputDim} but the previous layer has ${previous} units`);
   if (typeof layer.activation !== 'string' || !Object.hasOwn(ACTIVATION_CODES, layer.activation)) fail(`layers[${i}].activation is ${showValue(layer.activation)}`);
   if (typeof layer.useBias !== 'boolean') fail(`layers[${i}].useBias is ${showValue(layer.useBias)}`);
+  const rate = layer.dropout ?? 0;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`layers[${i}].dropout is ${showValue(rate)}`);
   return layer as ModelJSON['layers'][number];
 }
 
@@ -98,9 +101,9 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
 
-  const model = sequential(layers.map((l) => dense({
+  const model = sequential(layers.flatMap((l) => [dense({
     units: l.units, activation: l.activation, useBias: l.useBias, inputShape: [l.inputDim], kernelInitializer: 'zeros', biasInitializer: 'zeros',
-  })));
+  }), ...(l.dropout ? [new Dropout(l.dropout)] : [])]));
   let at = 0;
   for (const p of model.parameters()) {
     f32View(p.ptr, p.size).set(weights.subarray(at, at + p.size));

@@ -6,6 +6,7 @@ import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { clone } from '../ops/shape';
 import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
 import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
+import { applyDropout, Dropout } from './dropout';
 import { toLoss, type Loss, type LossName } from './losses';
 import { computeMetrics, toMetrics, type MetricName } from './metrics';
 import { runFit, type FitOptions, type History } from './fit';
@@ -20,6 +21,13 @@ export interface CompileOptions {
   metrics?: readonly MetricName[];
 }
 
+/** Training-time dropout buffers per layer (masks and dropped outputs) and the generator state. */
+export interface DropoutBuffers {
+  masks: number[];
+  dropped: number[];
+  state: number;
+}
+
 /** A stack of layers trained end to end, as Keras' Sequential. */
 export class Sequential {
   readonly layers: Dense[] = [];
@@ -31,14 +39,19 @@ export class Sequential {
   // Optimizer state per parameter array (kernel, bias of each layer), allocated on first fit.
   state: number[][] = [];
 
-  constructor(layers: readonly Dense[] = []) {
+  constructor(layers: readonly (Dense | Dropout)[] = []) {
     for (const layer of layers) this.add(layer);
   }
 
-  /** Appends a layer; its input size comes from the previous layer. */
-  add(layer: Dense): this {
-    if (!(layer instanceof Dense)) throw new TypeError(`add: layer must be a layer such as dense({...}), got ${showValue(layer)}`);
+  /** Appends a layer; its input size comes from the previous layer. A dropout layer acts on the previous layer's outputs. */
+  add(layer: Dense | Dropout): this {
     const previous = this.layers[this.layers.length - 1];
+    if (layer instanceof Dropout) {
+      if (!previous) throw new RangeError('add: a dropout layer needs a dense layer before it');
+      previous.dropout = 1 - (1 - previous.dropout) * (1 - layer.rate);
+      return this;
+    }
+    if (!(layer instanceof Dense)) throw new TypeError(`add: layer must be a layer such as dense({...}), got ${showValue(layer)}`);
     if (previous) layer.build(previous.units);
     else if (layer.inputDim !== undefined) layer.build(layer.inputDim);
     else throw new RangeError('add: the first layer needs inputShape, e.g. dense({ units: 4, inputShape: [3] })');
@@ -54,6 +67,7 @@ export class Sequential {
     this.layers.slice(0, -1).forEach((layer, i) => {
       if (layer.activation === 'softmax') throw new RangeError(`${op}: softmax is supported on the output layer only (layer ${i})`);
     });
+    if (last.dropout > 0) throw new RangeError(`${op}: dropout after the output layer is not supported; put it between dense layers`);
     this.loss = toLoss(options?.loss, last.activation, op);
     this.optimizer = toOptimizer(options.optimizer ?? 'adam', op);
     this.metrics = toMetrics(options.metrics ?? [], op);
@@ -82,7 +96,7 @@ export class Sequential {
   }
 
   /** Runs the layers forward on rows of x already in wasm memory; returns the output pointer in `buffers`. */
-  forwardRows(x: number, rows: number, outputs: readonly number[], logits: boolean): number {
+  forwardRows(x: number, rows: number, outputs: readonly number[], logits: boolean, drop?: DropoutBuffers): number {
     let input = x;
     this.layers.forEach((layer, l) => {
       const last = l === this.layers.length - 1;
@@ -91,6 +105,10 @@ export class Sequential {
         layer.units, 0, layer.bias?.ptr ?? 0, code, LEAKY_ALPHA);
       if (layer.activation === 'softmax' && !logits && rows > 0) kernels().softmax(outputs[l], outputs[l], rows, layer.units, 1);
       input = outputs[l];
+      if (drop && layer.dropout > 0 && !last) {
+        applyDropout(drop.state, layer.dropout, outputs[l], drop.masks[l], drop.dropped[l], rows * layer.units);
+        input = drop.dropped[l];
+      }
     });
     return input;
   }
@@ -224,7 +242,8 @@ export class Sequential {
    * console.log(model.summary());
    */
   summary(): string {
-    const rows = this.layers.map((layer, i) => [`dense_${i + 1} (Dense, ${layer.activation})`, `[null, ${layer.units}]`, String(layer.parameterCount)]);
+    const rows = this.layers.map((layer, i) => [`dense_${i + 1} (Dense, ${layer.activation}${layer.dropout ? `, dropout ${layer.dropout}` : ''})`,
+      `[null, ${layer.units}]`, String(layer.parameterCount)]);
     const total = this.layers.reduce((sum, layer) => sum + layer.parameterCount, 0);
     const table = [['Layer (type)', 'Output shape', 'Param #'], ...rows];
     const widths = [0, 1, 2].map((c) => Math.max(...table.map((r) => r[c].length)));
@@ -268,7 +287,7 @@ export class Sequential {
  * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
  * model.compile({ optimizer: sgd({ learningRate: 1 }), loss: 'meanSquaredError' });
  */
-export function sequential(layers: readonly Dense[] = []): Sequential {
+export function sequential(layers: readonly (Dense | Dropout)[] = []): Sequential {
   if (!Array.isArray(layers)) throw new TypeError(`sequential: layers must be an array, got ${showValue(layers)}`);
   return new Sequential(layers);
 }

@@ -11,8 +11,8 @@ export interface RandomOptions {
 
 let seeded = false;
 
-// Fills a xoshiro128** state from a seed with splitmix32 (integer math only: the same on every engine).
-function writeState(ptr: number, seed: number): void {
+/** Fills a xoshiro128** state (4 words at ptr) from a seed with splitmix32 (integer math only: the same on every engine). */
+export function writeState(ptr: number, seed: number): void {
   let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x9e3779b9);
   const state = i32View(ptr, 4);
   for (let i = 0; i < 4; i++) {

@@ -2,7 +2,7 @@
 // loss/activation pairing checked against central finite differences of evaluate(), and the model API.
 import { describe, expect, it } from 'vitest';
 import {
-  adam, dense, dispose, initializers, memory, sequential, sgd, tensor, tidy, type ActivationName, type LossName, type Tensor,
+  adam, dense, dispose, initializers, layers, loadModel, memory, sequential, sgd, tensor, tidy, type ActivationName, type LossName, type Tensor,
 } from '../../src/index';
 
 const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]];
@@ -161,5 +161,46 @@ describe('the model API', () => {
       return values;
     };
     expect(await run()).toEqual(await run());
+  });
+});
+
+describe('dropout', () => {
+  const make = (rate: number) => {
+    const model = sequential([
+      dense({ units: 16, activation: 'relu', inputShape: [3], kernelInitializer: initializers.heNormal({ seed: 1 }) }),
+      layers.dropout({ rate }),
+      dense({ units: 1, activation: 'linear', kernelInitializer: initializers.glorotUniform({ seed: 2 }) }),
+    ]);
+    model.compile({ optimizer: sgd({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    return model;
+  };
+  const data = () => [tensor(X), tensor(Y)] as const;
+
+  it('changes training but not prediction, is repeatable with a seed, and learns', async () => {
+    const [x, y] = data();
+    const weightsAfter = async (rate: number, seed: number): Promise<number[]> => {
+      const model = make(rate);
+      await model.fit(x, y, { epochs: 3, batchSize: 4, seed });
+      const w = model.getWeights();
+      const values = w.flatMap((t) => Array.from(t.dataSync()));
+      dispose(w);
+      model.dispose();
+      return values;
+    };
+    expect(await weightsAfter(0.5, 1)).toEqual(await weightsAfter(0.5, 1));
+    expect(await weightsAfter(0.5, 1)).not.toEqual(await weightsAfter(0, 1));
+    const model = make(0.5);
+    const p1 = model.predict(x), p2 = model.predict(x);
+    expect(Array.from(p1.dataSync())).toEqual(Array.from(p2.dataSync())); // no dropout at inference
+    const history = await model.fit(x, y, { epochs: 400, batchSize: 4, seed: 2 });
+    expect(history.history.loss.at(-1)).toBeLessThan(history.history.loss[0]);
+    expect(model.summary()).toContain('dropout 0.5');
+    const copy = await loadModel(await model.save());
+    expect(copy.layers[0].dropout).toBe(0.5);
+    expect(() => sequential([dense({ units: 2, inputShape: [3] }), layers.dropout({ rate: 0.2 })]).compile({ loss: 'mse' })).toThrow(/dropout after the output layer/);
+    expect(() => layers.dropout({ rate: 1 })).toThrow(/rate must be in \[0, 1\)/);
+    dispose([x, y, p1, p2]);
+    model.dispose();
+    copy.dispose();
   });
 });
