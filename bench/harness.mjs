@@ -12,7 +12,8 @@ export function median(xs) {
  * case, rotating the cases and alternating the group order so that clock drift hits all alike and each setup runs
  * about once per round (a group with `rewarm` makes one untimed call per case after its setup). A sample repeats
  * the call until it lasts about `sampleMs`. A case is done after `maxSamples`, or after `minSamples` once its time
- * (warm-up included) exceeds `budgetMs`.
+ * (warm-up included) exceeds `budgetMs`. A `run` may return a promise (a training epoch): it is awaited inside the
+ * timing, while a synchronous `run` pays no await.
  */
 export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3, maxSamples = 31, sampleMs = 5, warmMs = 40 } = {}) {
   const state = new Map();
@@ -21,7 +22,7 @@ export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3,
     if (current === group) return;
     current = group;
     await group.setup?.();
-    if (group.rewarm) for (const c of cases) c.run();
+    if (group.rewarm) for (const c of cases) await call(c);
   };
   for (const group of groups) {
     await enter(group, []);
@@ -29,7 +30,7 @@ export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3,
       // Warm-up (JIT tiers, caches) doubles as calibration: a slow case runs once.
       let calls = 0;
       const t0 = performance.now();
-      do { c.run(); calls++; } while (performance.now() - t0 < warmMs);
+      do { await call(c); calls++; } while (performance.now() - t0 < warmMs);
       const spent = performance.now() - t0;
       state.set(c, { inner: Math.max(1, Math.round(sampleMs / (spent / calls))), samples: [], spent });
     }
@@ -45,7 +46,10 @@ export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3,
       for (let i = 0; i < pending.length; i++) {
         const c = pending[(i + round) % pending.length], s = state.get(c);
         const t0 = performance.now();
-        for (let j = 0; j < s.inner; j++) c.run();
+        for (let j = 0; j < s.inner; j++) {
+          const result = c.run();
+          if (typeof result?.then === 'function') await result;
+        }
         const dt = performance.now() - t0;
         s.samples.push(dt / s.inner / 1e3);
         s.spent += dt;
@@ -54,6 +58,12 @@ export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3,
     if (!sampled) break;
   }
   return new Map([...state].map(([c, s]) => [c.name, median(s.samples)]));
+}
+
+// One call of a case, awaited if it returned a promise (outside the timed loop, where an await costs nothing that counts).
+async function call(c) {
+  const result = c.run();
+  if (typeof result?.then === 'function') await result;
 }
 
 /** Starts a meter; calling the result gives the cores other processes kept busy since (this process's workers excluded). */

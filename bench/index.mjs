@@ -6,6 +6,7 @@ import { otherCpu } from './harness.mjs';
 
 const BENCHES = {
   matmul: () => import('./matmul.mjs'),
+  nn: () => import('./nn.mjs'),
 };
 
 const root = new URL('../', import.meta.url);
