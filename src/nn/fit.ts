@@ -188,9 +188,9 @@ function backward(model: Sequential, xb: number, rows: number, outputs: number[]
   }
 }
 
-// Validation loss and metrics on rows [from, to) of x and y, in chunks through the training buffers.
-function evaluateRows(model: Sequential, x: Tensor, y: Tensor, from: number, to: number, outputs: number[], chunk: number): Logs {
-  const loss = model.requireCompiled('fit');
+/** Loss and metrics on rows [from, to) of x and y, computed `chunk` rows at a time through `outputs`. */
+export function evaluateRows(model: Sequential, x: Tensor, y: Tensor, from: number, to: number, outputs: number[], chunk: number): Logs {
+  const loss = model.requireCompiled('evaluate');
   const yCols = loss.sparse ? 1 : model.outputDim;
   const sums: Logs = {};
   for (let start = from; start < to; start += chunk) {

@@ -9,7 +9,7 @@ import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
 import { applyDropout, Dropout } from './dropout';
 import { toLoss, type Loss, type LossName } from './losses';
 import { computeMetrics, toMetrics, type MetricName } from './metrics';
-import { runFit, type FitOptions, type History } from './fit';
+import { evaluateRows, runFit, type FitOptions, type History } from './fit';
 import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
 
 /** Options of `compile`. */
@@ -143,12 +143,11 @@ export class Sequential {
     const input = this.checkInput(x, op);
     const target = this.checkTarget(y, input.shape[0], op);
     const rows = input.shape[0];
-    const last = this.layers.length - 1;
-    const outputs = this.layers.map((layer) => allocBytes(rows * layer.units * 4, op));
+    if (rows === 0) return { loss: NaN, ...computeMetrics(this.metrics, loss, 0, 0, 0, this.outputDim) };
+    const chunk = Math.min(rows, 4096);
+    const outputs = this.layers.map((layer) => allocBytes(chunk * layer.units * 4, op));
     try {
-      const out = this.forwardRows(input.ptr, rows, outputs, loss.fused);
-      const value = rows > 0 ? loss.compute(out, target.ptr, 0, rows, this.outputDim) : NaN;
-      return { loss: value, ...computeMetrics(this.metrics, loss, out, target.ptr, rows, this.layers[last].units) };
+      return evaluateRows(this, input, target, 0, rows, outputs, chunk);
     } finally {
       outputs.forEach(freeBytes);
     }
