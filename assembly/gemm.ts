@@ -264,6 +264,31 @@ function epilogue(c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, nc: i32, bias: 
   }
 }
 
+// Products of at most SMALL multiply-adds skip packing: the plain loop is faster below it.
+const SMALL: i64 = 1024;
+
+// Rows [i0, i1) of C = op(A)·op(B) (+ C when accumulate), each sum over p in order.
+function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32, k: i32, n: i32,
+  accumulate: bool, i0: i32, i1: i32): void {
+  const sa = <usize>(transA ? lda : 1) << 2, sb = <usize>(transB ? 1 : ldb) << 2;
+  const ia = <usize>(transA ? 1 : lda) << 2, jb = <usize>(transB ? ldb : 1) << 2;
+  for (let i = i0; i < i1; i++) {
+    const ra = a + <usize>i * ia;
+    let dst = at(c, i * ldc);
+    for (let j = 0; j < n; j++) {
+      let pa = ra, pb = b + <usize>j * jb;
+      let s: f32 = accumulate ? load<f32>(dst) : 0;
+      for (let p = 0; p < k; p++) {
+        s += load<f32>(pa) * load<f32>(pb);
+        pa += sa;
+        pb += sb;
+      }
+      store<f32>(dst, s);
+      dst += 4;
+    }
+  }
+}
+
 // C[m×n] = op(A)·op(B) for rows [rowStart, rowEnd) of C, then + bias[n] (if bias ≠ 0) and activation `act`
 // (activation.ts codes; -1: none). op(A) = A [m×k] (row stride lda) or, with TRANS_A, Aᵀ of A [k×m];
 // op(B) = B [k×n] (ldb) or, with TRANS_B, Bᵀ of B [n×k]; ACCUMULATE adds to C instead of overwriting it.
@@ -276,6 +301,11 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   const packedA = work, packedB = at(work, MC * KC), edge = at(packedB, KC * NC);
   rowEnd = min(rowEnd, m);
   if (rowStart >= rowEnd || n <= 0) return;
+  if (<i64>m * <i64>k * <i64>n <= SMALL) {
+    gemmSmall(a, lda, transA, b, ldb, transB, c, ldc, k, n, accumulate, rowStart, rowEnd);
+    epilogue(c, ldc, rowStart, rowEnd, 0, n, bias, act, alpha);
+    return;
+  }
   if (k <= 0) {
     for (let i = rowStart; i < rowEnd && !accumulate; i++) memory.fill(at(c, i * ldc), 0, <usize>n << 2);
     epilogue(c, ldc, rowStart, rowEnd, 0, n, bias, act, alpha);

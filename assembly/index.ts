@@ -10,3 +10,4 @@ export { randomUniform, randomNormal } from './random';
 export { activationBackward } from './activation';
 export { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 export { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
+export { trainEpochs, lossOf, addMetrics, dropout, firstNonFinite } from './train';

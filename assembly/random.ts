@@ -1,7 +1,7 @@
 // xoshiro128** over a 4 x u32 state in memory; the same state gives the same numbers on every engine.
 
 // @ts-ignore: decorator
-@inline function next(state: usize): u32 {
+@inline export function next(state: usize): u32 {
   const s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
   const result = rotl<u32>(s1 * 5, 7) * 9;
   const t = s1 << 9;

@@ -1,6 +1,6 @@
 // simdeep: tensors and neural networks on SIMD WebAssembly kernels over one shared memory.
 export { Tensor, type Operand, type NestedArray } from './tensor/tensor';
-export { ShapeError, DisposedError } from './tensor/errors';
+export { ShapeError, DisposedError, DivergedError } from './tensor/errors';
 export { tensor, scalar, zeros, ones, full, eye, arange, linspace, zerosLike, onesLike, type TensorValues } from './tensor/create';
 export { seed, rand, randn, randomUniform, type RandomOptions, type NormalOptions } from './tensor/random';
 export { memory, tidy, keep, dispose, type MemoryInfo } from './memory';

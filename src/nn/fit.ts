@@ -1,17 +1,15 @@
-// The training loop: one workspace per fit (batch buffers, activations, deltas, gradients), so a steady-state
-// epoch allocates nothing; per batch: gather rows, forward (matmul + bias + activation fused), loss and its
-// gradient, backward deltas through Wᵀ, weight gradients Xᵀ·dZ and bias sums, then in-place optimizer updates.
-import { allocBytes, freeBytes, i32View } from '../runtime/heap';
-import { gemm } from '../runtime/threads';
-import { kernels } from '../runtime/wasm';
-import { showValue } from '../tensor/errors';
+// The training loop: a plan in wasm memory (plan.ts) that assembly/train.ts runs batch after batch: gather,
+// forward (matmul + bias + activation fused), loss and its gradient, metrics, backward deltas through Wᵀ, weight
+// gradients Xᵀ·dZ and bias sums, then in-place optimizer updates. A steady-state epoch allocates nothing. JS runs
+// between calls only: logs, validation, callbacks and a yield to the event loop about every 16 ms.
+import { allocBytes, freeBytes } from '../runtime/heap';
+import { kernels, wasmMemory } from '../runtime/wasm';
+import { DivergedError, showValue } from '../tensor/errors';
 import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
-import { ACTIVATION_CODES, LEAKY_ALPHA } from './dense';
-import { computeMetrics } from './metrics';
-import type { DropoutBuffers, Sequential } from './sequential';
-import { dropoutBackward } from './dropout';
-import { writeState } from '../tensor/random';
+import { metricMask, metricSlots, SLOTS, toLogs } from './metrics';
+import { TrainingPlan } from './plan';
+import type { Sequential } from './sequential';
 
 /** Logs of an epoch or batch: the loss, metrics and (with validation) val_ versions. */
 export type Logs = Record<string, number>;
@@ -43,6 +41,11 @@ export interface FitOptions {
   callbacks?: Callbacks | readonly Callbacks[];
   /** 1 prints one line per epoch. */
   verbose?: 0 | 1;
+  /**
+   * Stop with a DivergedError when a batch's loss or gradient is NaN or ±Infinity, keeping the weights from before
+   * that step (default true, as Keras' TerminateOnNaN); false trains on.
+   */
+  terminateOnNaN?: boolean;
 }
 
 /** What `fit` resolves to. */
@@ -51,21 +54,19 @@ export interface History {
   history: Record<string, number[]>;
 }
 
-// A small seeded generator (mulberry32) for shuffling: the same seed gives the same order everywhere.
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+/** Throws a RangeError naming the row and column of the first NaN or ±Infinity in a [rows, cols] tensor. */
+export function checkFinite(t: Tensor, op: string, arg: string): void {
+  const i = kernels().firstNonFinite(t.ptr, t.size);
+  if (i < 0) return;
+  const cols = t.rank > 1 ? t.size / t.shape[0] : 1;
+  const at = t.rank > 1 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `row ${i}`;
+  throw new RangeError(`${op}: ${arg} holds ${t.dataSync()[i]} at ${at}; clean or fill missing values first`);
 }
 
 /** Trains `model` (see Sequential.fit). */
 export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
   const op = 'fit';
-  const loss = model.requireCompiled(op);
+  model.requireCompiled(op);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   const input = model.checkInput(x, op);
   const total = input.shape[0];
@@ -74,131 +75,98 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
   const batchSize = checkInteger(options.batchSize ?? 32, op, 'batchSize', 1, 1 << 20);
   const split = options.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new RangeError(`${op}: validationSplit must be in [0, 1), got ${showValue(split)}`);
-  let validation = options.validationData;
+  const validation = options.validationData;
   if (validation !== undefined) {
     if (!Array.isArray(validation) || validation.length !== 2) throw new TypeError(`${op}: validationData must be [x, y], got ${showValue(validation)}`);
     model.checkInput(validation[0], op, 'validationData[0]');
     model.checkTarget(validation[1], validation[0].shape[0], op, 'validationData[1]');
+    checkFinite(validation[0], op, 'validationData[0]');
+    checkFinite(validation[1], op, 'validationData[1]');
   }
+  checkFinite(input, op, 'x');
+  checkFinite(target, op, 'y');
   const samples = total - Math.floor(total * split);
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
-  const fitSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  const random = generator(fitSeed);
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const heldOut = samples < total; // validation on rows [samples, total) of x and y
+  const perEpoch = validation !== undefined || heldOut || options.verbose === 1 || callbacks.some((c) => c.onEpochEnd);
+  const perBatch = callbacks.some((c) => c.onBatchEnd);
+  const epochsPerCall = perEpoch || perBatch ? 1 : Math.min(Math.max(epochs, 1), 1024);
 
-  const k = kernels();
-  const layers = model.layers;
-  const inDim = model.inputDim, outDim = model.outputDim, yCols = loss.sparse ? 1 : outDim;
-  const rowsOf = Math.min(batchSize, Math.max(samples, 1));
-  const buffers: number[] = [];
-  const take = (floats: number): number => {
-    const ptr = allocBytes(Math.max(1, floats) * 4, op);
-    buffers.push(ptr);
-    return ptr;
-  };
   for (const c of callbacks) c.setModel?.(model);
+  let plan: TrainingPlan | undefined;
   try {
-    const order = take(Math.max(samples, 1));
-    const xb = take(rowsOf * inDim), yb = take(rowsOf * yCols);
-    const outputs = layers.map((layer) => take(rowsOf * layer.units));
-    const deltas = layers.map((layer) => take(rowsOf * layer.units));
-    const params = model.parameters();
-    const grads = params.map((p) => take(p.size));
-    const dropping = layers.some((layer) => layer.dropout > 0);
-    const drop: DropoutBuffers | undefined = dropping ? {
-      masks: layers.map((layer) => (layer.dropout > 0 ? take(rowsOf * layer.units) : 0)),
-      dropped: layers.map((layer) => (layer.dropout > 0 ? take(rowsOf * layer.units) : 0)),
-      state: take(4),
-    } : undefined;
-    if (drop) writeState(drop.state, fitSeed);
-    const state = model.optimizerState();
+    plan = new TrainingPlan(model, input, target, { samples, batchSize, shuffle: options.shuffle ?? true, seed,
+      checkFinite: options.terminateOnNaN ?? true, epochsPerCall });
+    const train = kernels().trainEpochs;
     const history: History = { epoch: [], history: {} };
-    const record = (logs: Logs): void => {
-      for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
-    };
-    if (split > 0 && samples < total) {
-      validation = [input, target]; // rows [samples, total) of the same tensors
-    }
-    let lastYield = performance.now();
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const perm = i32View(order, samples);
-      for (let i = 0; i < samples; i++) perm[i] = i;
-      if (options.shuffle ?? true) {
-        for (let i = samples - 1; i > 0; i--) {
-          const j = Math.floor(random() * (i + 1));
-          [perm[i], perm[j]] = [perm[j], perm[i]];
-        }
-      }
-      const sums: Logs = {};
-      for (let start = 0, batch = 0; start < samples; start += batchSize, batch++) {
-        const rows = Math.min(batchSize, samples - start);
-        k.gather(input.ptr, xb, order + 4 * start, rows, 1, total, inDim);
-        k.gather(target.ptr, yb, order + 4 * start, rows, 1, total, yCols);
-        const out = model.forwardRows(xb, rows, outputs, loss.fused, drop);
-        const value = loss.compute(out, yb, deltas[layers.length - 1], rows, outDim);
-        const logs: Logs = { loss: value, ...computeMetrics(model.metrics, loss, out, yb, rows, outDim) };
-        for (const [key, v] of Object.entries(logs)) sums[key] = (sums[key] ?? 0) + v * rows;
-        backward(model, xb, rows, outputs, deltas, grads, drop);
-        model.step++;
-        params.forEach((p, i) => model.optimizer?.update(p.ptr, grads[i], state[i] ?? [], p.size, model.step));
+    const slots = metricSlots(model.metrics);
+    const series = slots.map(([key]): number[] => (history.history[key] = []));
+    let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
+    while (epoch < epochs && !stop) {
+      const batch = plan.cursor, began = performance.now();
+      const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget, train);
+      const failed = plan.failedBatch;
+      if (failed >= 0) throw new DivergedError(epoch + ended + 1, failed + 1);
+      const spent = performance.now() - began;
+      budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
+      if (perBatch) {
+        const logs = toLogs(model.metrics, plan.batchMeans());
         for (const c of callbacks) c.onBatchEnd?.(batch, logs);
-        if (performance.now() - lastYield > 16) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
+      }
+      const means = plan.epochMeans(ended);
+      if (!perEpoch) {
+        // Only the history to fill: straight from the kernel's means.
+        const copy = means.slice();
+        for (let e = 0; e < ended; e++, epoch++) {
+          history.epoch.push(epoch);
+          for (let i = 0; i < series.length; i++) series[i].push(copy[e * SLOTS + slots[i][1]]);
         }
       }
-      const logs: Logs = Object.fromEntries(Object.entries(sums).map(([key, v]) => [key, v / samples]));
-      if (validation) {
-        const [vx, vy] = validation;
-        const valLogs = vx === input && samples < total ? evaluateRows(model, input, target, samples, total, outputs, rowsOf) : model.evaluate(vx, vy);
-        for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
+      for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
+        const logs = toLogs(model.metrics, means.subarray(e * SLOTS, (e + 1) * SLOTS));
+        if (validation || heldOut) {
+          const valLogs = heldOut ? evaluateRows(model, input, target, samples, total, plan.outputs, Math.min(batchSize, samples) || 1)
+            : model.evaluate(validation![0], validation![1]);
+          for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
+        }
+        history.epoch.push(epoch);
+        for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
+        if (options.verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([key, v]) => `${key}=${v.toPrecision(4)}`).join(' ')}`);
+        for (const c of callbacks) stop = (await c.onEpochEnd?.(epoch, logs)) === true || stop;
       }
-      if (!Number.isFinite(logs.loss) && samples > 0) {
-        throw new RangeError(`fit: the loss became ${logs.loss} in epoch ${epoch + 1}; lower the learning rate or check the data for NaN`);
+      if (performance.now() - lastYield > 16) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
       }
-      history.epoch.push(epoch);
-      record(logs);
-      if (options.verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([key, v]) => `${key}=${v.toPrecision(4)}`).join(' ')}`);
-      let stop = false;
-      for (const c of callbacks) stop = (await c.onEpochEnd?.(epoch, logs)) === true || stop;
-      if (stop) break;
     }
     return history;
   } finally {
-    buffers.forEach(freeBytes);
+    plan?.free();
     for (const c of callbacks) c.onTrainEnd?.();
-  }
-}
-
-// Gradients of the batch: deltas[last] holds dLoss/dZ of the output layer on entry.
-function backward(model: Sequential, xb: number, rows: number, outputs: number[], deltas: number[], grads: number[], drop?: DropoutBuffers): void {
-  const k = kernels();
-  let g = grads.length;
-  for (let l = model.layers.length - 1; l >= 0; l--) {
-    const layer = model.layers[l];
-    const inDim = layer.inputDim ?? 0, units = layer.units;
-    const dropped = l > 0 && drop && model.layers[l - 1].dropout > 0;
-    const input = l === 0 ? xb : dropped ? drop.dropped[l - 1] : outputs[l - 1];
-    if (layer.bias) k.reduce(0, deltas[l], grads[--g], 1, rows, units); // db = Σ rows of dZ
-    gemm(input, inDim, deltas[l], units, grads[--g], units, inDim, rows, units, 1, 0, -1, 0); // dW = Xᵀ·dZ
-    if (l === 0) break;
-    gemm(deltas[l], units, layer.kernel?.ptr ?? 0, units, deltas[l - 1], inDim, rows, units, inDim, 2, 0, -1, 0); // dA = dZ·Wᵀ
-    if (dropped) dropoutBackward(drop.masks[l - 1], deltas[l - 1], rows * inDim);
-    const code = ACTIVATION_CODES[model.layers[l - 1].activation];
-    if (code >= 0) k.activationBackward(code, outputs[l - 1], deltas[l - 1], deltas[l - 1], rows * inDim, LEAKY_ALPHA);
   }
 }
 
 /** Loss and metrics on rows [from, to) of x and y, computed `chunk` rows at a time through `outputs`. */
 export function evaluateRows(model: Sequential, x: Tensor, y: Tensor, from: number, to: number, outputs: number[], chunk: number): Logs {
   const loss = model.requireCompiled('evaluate');
+  const k = kernels();
   const yCols = loss.sparse ? 1 : model.outputDim;
-  const sums: Logs = {};
-  for (let start = from; start < to; start += chunk) {
-    const rows = Math.min(chunk, to - start);
-    const out = model.forwardRows(x.ptr + 4 * start * model.inputDim, rows, outputs, loss.fused);
-    const yPtr = y.ptr + 4 * start * yCols;
-    const logs = { loss: loss.compute(out, yPtr, 0, rows, model.outputDim), ...computeMetrics(model.metrics, loss, out, yPtr, rows, model.outputDim) };
-    for (const [key, v] of Object.entries(logs)) sums[key] = (sums[key] ?? 0) + v * rows;
+  const sums = allocBytes(32, 'evaluate');
+  try {
+    new Float64Array(wasmMemory().buffer, sums, 4).fill(0);
+    let total = 0;
+    for (let start = from; start < to; start += chunk) {
+      const rows = Math.min(chunk, to - start);
+      const out = model.forwardRows(x.ptr + 4 * start * model.inputDim, rows, outputs, loss.fused);
+      const yPtr = y.ptr + 4 * start * yCols;
+      total += loss.compute(out, yPtr, 0, rows, model.outputDim) * rows;
+      k.addMetrics(loss.code, metricMask(model.metrics), out, yPtr, rows, model.outputDim, sums);
+    }
+    const slots = new Float64Array(wasmMemory().buffer, sums, 4).map((v) => v / (to - from));
+    slots[0] = total / (to - from);
+    return toLogs(model.metrics, slots);
+  } finally {
+    freeBytes(sums);
   }
-  return Object.fromEntries(Object.entries(sums).map(([key, v]) => [key, v / (to - from)]));
 }

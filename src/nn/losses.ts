@@ -10,12 +10,14 @@ const ALIASES: Record<string, LossName> = {
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
 };
 
-/** Keras' probability clip for cross-entropy on probabilities. */
-const EPSILON = 1e-7;
+/** Loss codes of assembly/train.ts. */
+const CODES = { meanSquaredError: 0, meanAbsoluteError: 1, binaryCrossentropy: 2, sigmoidCrossentropy: 3, categoricalCrossentropy: 4, sparseCategoricalCrossentropy: 5 };
 
 /** The loss of a compiled model: whether it works on the output layer's weighted sums (fused) or its outputs. */
 export interface Loss {
   readonly name: LossName;
+  /** The kernel's loss code. */
+  readonly code: number;
   /** True when the loss takes the last layer's weighted sums (softmax or sigmoid folded in, numerically stable). */
   readonly fused: boolean;
   readonly sparse: boolean;
@@ -30,25 +32,16 @@ export interface Loss {
 export function toLoss(value: unknown, activation: ActivationName, op: string): Loss {
   const name = typeof value === 'string' && Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined;
   if (!name) throw new RangeError(`${op}: loss must be one of ${Object.keys(ALIASES).join(', ')}, got ${showValue(value)}`);
-  const k = kernels();
-  if (name === 'categoricalCrossentropy' || name === 'sparseCategoricalCrossentropy') {
-    if (activation !== 'softmax') throw new RangeError(`${op}: ${name} needs a softmax output layer, got '${activation}'`);
-    const sparse = name === 'sparseCategoricalCrossentropy';
-    return { name, fused: true, sparse, compute: (out, t, g, rows, cols) => k.softmaxCrossEntropy(out, t, g, rows, cols, sparse ? 1 : 0) };
+  const categorical = name === 'categoricalCrossentropy' || name === 'sparseCategoricalCrossentropy';
+  if (categorical && activation !== 'softmax') throw new RangeError(`${op}: ${name} needs a softmax output layer, got '${activation}'`);
+  if (!categorical && activation === 'softmax') {
+    throw new RangeError(`${op}: a softmax output layer needs categoricalCrossentropy or sparseCategoricalCrossentropy, got ${name}`);
   }
-  if (activation === 'softmax') throw new RangeError(`${op}: a softmax output layer needs categoricalCrossentropy or sparseCategoricalCrossentropy, got ${name}`);
-  if (name === 'binaryCrossentropy' && activation === 'sigmoid') {
-    return { name, fused: true, sparse: false, compute: (out, t, g, rows, cols) => k.sigmoidCrossEntropy(out, t, g, rows * cols) };
-  }
-  const code = ACTIVATION_CODES[activation];
-  const mean = name === 'meanSquaredError' ? k.meanSquaredError.bind(k) : name === 'meanAbsoluteError' ? k.meanAbsoluteError.bind(k)
-    : (p: number, t: number, g: number, n: number) => k.binaryCrossentropy(p, t, g, n, EPSILON);
+  const sigmoidFused = name === 'binaryCrossentropy' && activation === 'sigmoid';
+  const code = sigmoidFused ? CODES.sigmoidCrossentropy : CODES[name];
+  const act = ACTIVATION_CODES[activation];
   return {
-    name, fused: false, sparse: false,
-    compute: (out, t, g, rows, cols) => {
-      const loss = mean(out, t, g, rows * cols);
-      if (g !== 0 && code >= 0) k.activationBackward(code, out, g, g, rows * cols, LEAKY_ALPHA);
-      return loss;
-    },
+    name, code, fused: categorical || sigmoidFused, sparse: name === 'sparseCategoricalCrossentropy',
+    compute: (out, t, g, rows, cols) => kernels().lossOf(code, act, out, t, g, rows, cols, LEAKY_ALPHA),
   };
 }

@@ -6,9 +6,9 @@ import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { clone } from '../ops/shape';
 import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
 import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
-import { applyDropout, Dropout } from './dropout';
+import { Dropout } from './dropout';
 import { toLoss, type Loss, type LossName } from './losses';
-import { computeMetrics, toMetrics, type MetricName } from './metrics';
+import { toLogs, toMetrics, type MetricName } from './metrics';
 import { evaluateRows, runFit, type FitOptions, type History } from './fit';
 import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
 
@@ -19,13 +19,6 @@ export interface CompileOptions {
   loss: LossName | 'mse' | 'mae';
   /** Metrics reported per epoch besides the loss: 'accuracy' (or 'acc'), 'mae', 'mse'. */
   metrics?: readonly MetricName[];
-}
-
-/** Training-time dropout buffers per layer (masks and dropped outputs) and the generator state. */
-export interface DropoutBuffers {
-  masks: number[];
-  dropped: number[];
-  state: number;
 }
 
 /** A stack of layers trained end to end, as Keras' Sequential. */
@@ -69,6 +62,9 @@ export class Sequential {
     });
     if (last.dropout > 0) throw new RangeError(`${op}: dropout after the output layer is not supported; put it between dense layers`);
     this.loss = toLoss(options?.loss, last.activation, op);
+    if (this.loss.name.endsWith('ategoricalCrossentropy') && last.units < 2) {
+      throw new RangeError(`${op}: ${this.loss.name} needs an output layer of at least 2 units (one per class), got ${last.units}; use binaryCrossentropy with a sigmoid unit`);
+    }
     this.optimizer = toOptimizer(options.optimizer ?? 'adam', op);
     this.metrics = toMetrics(options.metrics ?? [], op);
     this.freeState();
@@ -95,8 +91,8 @@ export class Sequential {
     return t;
   }
 
-  /** Runs the layers forward on rows of x already in wasm memory; returns the output pointer in `buffers`. */
-  forwardRows(x: number, rows: number, outputs: readonly number[], logits: boolean, drop?: DropoutBuffers): number {
+  /** Runs the layers forward (no dropout) on rows of x already in wasm memory; returns the output pointer in `outputs`. */
+  forwardRows(x: number, rows: number, outputs: readonly number[], logits: boolean): number {
     let input = x;
     this.layers.forEach((layer, l) => {
       const last = l === this.layers.length - 1;
@@ -105,10 +101,6 @@ export class Sequential {
         layer.units, 0, layer.bias?.ptr ?? 0, code, LEAKY_ALPHA);
       if (layer.activation === 'softmax' && !logits && rows > 0) kernels().softmax(outputs[l], outputs[l], rows, layer.units, 1);
       input = outputs[l];
-      if (drop && layer.dropout > 0 && !last) {
-        applyDropout(drop.state, layer.dropout, outputs[l], drop.masks[l], drop.dropped[l], rows * layer.units);
-        input = drop.dropped[l];
-      }
     });
     return input;
   }
@@ -143,7 +135,7 @@ export class Sequential {
     const input = this.checkInput(x, op);
     const target = this.checkTarget(y, input.shape[0], op);
     const rows = input.shape[0];
-    if (rows === 0) return { loss: NaN, ...computeMetrics(this.metrics, loss, 0, 0, 0, this.outputDim) };
+    if (rows === 0) return toLogs(this.metrics, [NaN, NaN, NaN, NaN]);
     const chunk = Math.min(rows, 4096);
     const outputs = this.layers.map((layer) => allocBytes(chunk * layer.units * 4, op));
     try {

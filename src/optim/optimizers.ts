@@ -1,4 +1,3 @@
-import { kernels } from '../runtime/wasm';
 import { showValue } from '../tensor/errors';
 
 /** Saved form of an optimizer. */
@@ -8,13 +7,11 @@ export interface OptimizerConfig {
   [option: string]: number | boolean | string;
 }
 
-/** Updates parameters in place from their gradients (one wasm kernel per parameter array). */
+/** An optimizer's settings; the training kernel (assembly/train.ts) applies its updates in place. */
 export interface Optimizer {
   readonly config: OptimizerConfig;
   /** Arrays of optimizer state each parameter needs (momentum, Adam's m and v, …). */
   readonly stateArrays: number;
-  /** w −= update(g); `state` holds stateArrays pointers of n floats (zeroed at start); t counts steps from 1. */
-  update(w: number, g: number, state: readonly number[], n: number, t: number): void;
 }
 
 function checkOptions(op: string, options: Record<string, unknown>, ranges: Record<string, [number, number]>): void {
@@ -48,7 +45,6 @@ export function sgd(options: SgdOptions = {}): Optimizer {
   return {
     config: { name: 'sgd', learningRate, momentum, nesterov, weightDecay },
     stateArrays: momentum > 0 ? 1 : 0,
-    update: (w, g, state, n) => kernels().sgdStep(w, g, state[0] ?? 0, n, learningRate, momentum, nesterov ? 1 : 0, weightDecay),
   };
 }
 
@@ -66,7 +62,6 @@ export function adam(options: AdamOptions = {}): Optimizer {
   return {
     config: { name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay },
     stateArrays: 2,
-    update: (w, g, state, n, t) => kernels().adamStep(w, g, state[0], state[1], n, learningRate, beta1, beta2, epsilon, t, weightDecay),
   };
 }
 
@@ -84,7 +79,6 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
   return {
     config: { name: 'rmsprop', learningRate, rho, epsilon, weightDecay },
     stateArrays: 1,
-    update: (w, g, state, n) => kernels().rmspropStep(w, g, state[0], n, learningRate, rho, epsilon, weightDecay),
   };
 }
 
@@ -102,7 +96,6 @@ export function adagrad(options: AdagradOptions = {}): Optimizer {
   return {
     config: { name: 'adagrad', learningRate, epsilon, weightDecay },
     stateArrays: 1,
-    update: (w, g, state, n) => kernels().adagradStep(w, g, state[0], n, learningRate, epsilon, weightDecay),
   };
 }
 
@@ -110,8 +103,8 @@ const factories = { sgd, adam, rmsprop, adagrad } as const;
 
 /** An optimizer from a name ('adam'), a saved config, or an Optimizer. */
 export function toOptimizer(value: unknown, op: string): Optimizer {
-  if (typeof value === 'object' && value !== null && 'update' in value && 'config' in value) return value as Optimizer;
-  const config = (typeof value === 'string' ? { name: value } : value) as { name?: unknown } | null;
+  const optimizer = typeof value === 'object' && value !== null && 'config' in value && 'stateArrays' in value;
+  const config = (typeof value === 'string' ? { name: value } : optimizer ? value.config : value) as { name?: unknown } | null;
   const name = config?.name;
   if (typeof name !== 'string' || !Object.hasOwn(factories, name)) {
     throw new RangeError(`${op}: optimizer must be one of ${Object.keys(factories).join(', ')} or an optimizer object, got ${showValue(value)}`);

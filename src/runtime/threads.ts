@@ -4,7 +4,7 @@
 // late worker never touches a newer job, and the caller computes every chunk nobody else claimed. Each element is
 // computed the same way whoever computes it, so results are bit-identical for any thread count.
 import { allocBytes, i32View } from './heap';
-import { compiledModules, gemmKernels, gemmWorkBytes, usingRelaxed, wasmMemory, type GemmKernels } from './wasm';
+import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory, type GemmKernels } from './wasm';
 
 // Control block (Int32 words): 0 generation, 1 claim (tag << 16 | next chunk), 2 chunks done, 3 error flag,
 // 4 stop flag, 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..23 gemm arguments (alpha as f32 at 20).
@@ -37,7 +37,8 @@ interface WorkerData {
 
 /** A worker's life: instantiate on the shared memory, report ready, then sleep until each new job and join it. */
 function workerMain(data: WorkerData, post: (message: string) => void): void {
-  const imports = { env: { memory: data.memory, abort: () => { throw new Error('simdeep: kernel abort'); } } };
+  const fail = (): never => { throw new Error('simdeep: kernel abort'); };
+  const imports = { env: { memory: data.memory, abort: fail, gemmHost: fail } };
   const base = new WebAssembly.Instance(data.modules.main, imports).exports as unknown as GemmKernels;
   const relaxed = data.modules.relaxed && (new WebAssembly.Instance(data.modules.relaxed, imports).exports as unknown as GemmKernels);
   const I = new Int32Array(data.memory.buffer, data.ctl, 32);
@@ -235,6 +236,8 @@ export function gemm(...args: GemmArgs): void {
   waitAll(I, chunks);
   if (I[3] !== 0) throw new Error('matmul: a worker failed while computing the product');
 }
+
+setHostGemm(gemm);
 
 // Waits until every chunk is done: Atomics.wait where allowed, else (a browser's main thread) a spin on the
 // counter, which only runs while workers finish chunks they have already claimed.

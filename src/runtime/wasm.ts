@@ -33,6 +33,11 @@ export interface Kernels extends GemmKernels {
   adamStep(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, t: number, wd: number): void;
   rmspropStep(w: number, g: number, ms: number, n: number, lr: number, rho: number, eps: number, wd: number): void;
   adagradStep(w: number, g: number, acc: number, n: number, lr: number, eps: number, wd: number): void;
+  trainEpochs(plan: number, epochs: number, maxBatches: number): number;
+  lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
+  addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
+  dropout(state: number, rate: number, x: number, mask: number, out: number, n: number): void;
+  firstNonFinite(p: number, n: number): number;
 }
 
 /** Pages of 64 KiB the shared memory starts with and may grow to (1 GiB). */
@@ -55,12 +60,27 @@ function readString(memory: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, length));
 }
 
-/** Imports of both modules: the shared memory and an abort that reports AssemblyScript's message. */
+type HostGemm = (a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number,
+  flags: number, bias: number, act: number, alpha: number) => void;
+let hostGemm: HostGemm = () => {
+  throw new Error('simdeep: no host matrix product registered');
+};
+
+/** Sets the product the training kernel calls for large matrices (the thread pool's). */
+export function setHostGemm(gemm: HostGemm): void {
+  hostGemm = gemm;
+}
+
+/**
+ * Imports of both modules: the shared memory, an abort that reports AssemblyScript's message, and the host
+ * matrix product of assembly/train.ts.
+ */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   const abort = (message: number, file: number, line: number, column: number): never => {
     throw new WebAssembly.RuntimeError(`${readString(memory, message)} at ${readString(memory, file)}:${line}:${column}`);
   };
-  return { env: { memory, abort } };
+  const gemmHost: HostGemm = (...args) => hostGemm(...args);
+  return { env: { memory, abort, gemmHost } };
 }
 
 function instantiate(): Runtime {

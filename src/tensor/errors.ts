@@ -17,6 +17,20 @@ export class DisposedError extends Error {
   override name = 'DisposedError';
 }
 
+/**
+ * Thrown by `fit` when a batch's loss or gradient becomes NaN or ±Infinity; the weights are those from before that
+ * step. `epoch` and `batch` count from 1.
+ * @example
+ * try { await model.fit(x, y, { epochs: 10 }); } catch (e) { if (e instanceof DivergedError) console.log(e.epoch, e.batch); }
+ */
+export class DivergedError extends RangeError {
+  override name = 'DivergedError';
+  constructor(readonly epoch: number, readonly batch: number) {
+    super(`fit: the loss or its gradient became NaN or Infinity in epoch ${epoch}, batch ${batch}; training stopped with the weights ` +
+      'from before that step (lower the learning rate, scale the inputs, or pass terminateOnNaN: false to train on)');
+  }
+}
+
 /** Formats a shape for messages: [2,3]. */
 export function showShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
