@@ -1,7 +1,7 @@
 import { allocBytes, freeBytes, f32View } from '../runtime/heap';
 import { gemm } from '../runtime/threads';
 import { kernels } from '../runtime/wasm';
-import { ShapeError, showShape, showValue } from '../tensor/errors';
+import { DisposedError, ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { clone } from '../ops/shape';
 import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
@@ -31,6 +31,7 @@ export class Sequential {
   step = 0;
   // Optimizer state per parameter array (kernel, bias of each layer), allocated on first fit.
   state: number[][] = [];
+  private disposed = false;
 
   constructor(layers: readonly (Dense | Dropout)[] = []) {
     for (const layer of layers) this.add(layer);
@@ -38,6 +39,7 @@ export class Sequential {
 
   /** Appends a layer; its input size comes from the previous layer. A dropout layer acts on the previous layer's outputs. */
   add(layer: Dense | Dropout): this {
+    if (this.disposed) throw new DisposedError('add: the model was disposed');
     const previous = this.layers[this.layers.length - 1];
     if (layer instanceof Dropout) {
       if (!previous) throw new RangeError('add: a dropout layer needs a dense layer before it');
@@ -54,6 +56,7 @@ export class Sequential {
 
   /** Sets the optimizer, the loss and the metrics. */
   compile(options: CompileOptions): void {
+    if (this.disposed) throw new DisposedError('compile: the model was disposed');
     const op = 'compile';
     const last = this.layers[this.layers.length - 1];
     if (!last) throw new RangeError(`${op}: the model has no layers`);
@@ -83,8 +86,8 @@ export class Sequential {
 
   /** Checks x against the model's input: [samples, features]. */
   checkInput(x: unknown, op: string, arg = 'x'): Tensor {
+    this.checkUsable(op);
     const t = checkTensor(x, op, arg);
-    if (this.layers.length === 0) throw new RangeError(`${op}: the model has no layers`);
     if (t.rank !== 2 || t.shape[1] !== this.inputDim) {
       throw new ShapeError(`${op}: ${arg} has shape ${showShape(t.shape)}; the model takes [samples, ${this.inputDim}]`);
     }
@@ -206,6 +209,7 @@ export class Sequential {
    * model.getWeights().map((w) => w.shape); // [[3, 4], [4], [4, 1], [1]]
    */
   getWeights(): Tensor[] {
+    if (this.disposed) throw new DisposedError('getWeights: the model was disposed');
     return this.parameters().map((t) => clone(t));
   }
 
@@ -215,6 +219,7 @@ export class Sequential {
    * model.setWeights(other.getWeights());
    */
   setWeights(weights: readonly Tensor[]): void {
+    if (this.disposed) throw new DisposedError('setWeights: the model was disposed');
     const op = 'setWeights';
     const params = this.parameters();
     if (!Array.isArray(weights) || weights.length !== params.length) {
@@ -260,13 +265,33 @@ export class Sequential {
    * const bytes = await model.save();         // anywhere: an ArrayBuffer
    */
   save(path?: string): Promise<ArrayBuffer> {
+    if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
     if (path === undefined) return Promise.resolve(serialize(this));
     if (typeof path !== 'string') return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
     return saveToFile(this, path);
   }
 
-  /** Frees the weights and optimizer state. */
+  /**
+   * The model file as a Blob (type application/octet-stream), for a download link or IndexedDB in browsers;
+   * `loadModel(blob)` reads it back.
+   * @example
+   * const url = URL.createObjectURL(model.toBlob());
+   */
+  toBlob(): Blob {
+    if (this.disposed) throw new DisposedError('toBlob: the model was disposed');
+    return new Blob([serialize(this)], { type: 'application/octet-stream' });
+  }
+
+  /** Throws unless the model has layers and is not disposed. */
+  checkUsable(op: string): void {
+    if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
+    if (this.layers.length === 0) throw new RangeError(`${op}: the model has no layers`);
+  }
+
+  /** Frees the weights and optimizer state; using the model afterwards throws a DisposedError. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.layers.forEach((layer) => layer.dispose());
     this.freeState();
   }
