@@ -2,7 +2,6 @@
 // forward (matmul + bias + activation fused), loss and its gradient, metrics, backward deltas through Wᵀ, weight
 // gradients Xᵀ·dZ and bias sums, then in-place optimizer updates. A steady-state epoch allocates nothing. JS runs
 // between calls only: logs, validation, callbacks and a yield to the event loop about every 16 ms.
-import { allocBytes, freeBytes } from '../runtime/heap';
 import { kernels, wasmMemory } from '../runtime/wasm';
 import { DivergedError, showValue } from '../tensor/errors';
 import { checkInteger } from '../tensor/shape';
@@ -126,8 +125,8 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
         const logs = toLogs(model.metrics, means.subarray(e * SLOTS, (e + 1) * SLOTS));
         if (validation || heldOut) {
-          const valLogs = heldOut ? evaluateRows(model, input, target, samples, total, plan.outputs, Math.min(batchSize, samples) || 1)
-            : model.evaluate(validation![0], validation![1]);
+          const [vx, vy, from, to] = heldOut ? [input, target, samples, total] : [validation![0], validation![1], 0, validation![0].shape[0]];
+          const valLogs = evaluateRows(model, vx, vy, from, to, plan.outputs, Math.min(batchSize, samples) || 1, plan.validationSums);
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
         history.epoch.push(epoch);
@@ -147,26 +146,21 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
   }
 }
 
-/** Loss and metrics on rows [from, to) of x and y, computed `chunk` rows at a time through `outputs`. */
-export function evaluateRows(model: Sequential, x: Tensor, y: Tensor, from: number, to: number, outputs: number[], chunk: number): Logs {
+/** Loss and metrics on rows [from, to) of x and y, computed `chunk` rows at a time through `outputs`, summed in `sums` (SLOTS f64). */
+export function evaluateRows(model: Sequential, x: Tensor, y: Tensor, from: number, to: number, outputs: number[], chunk: number, sums: number): Logs {
   const loss = model.requireCompiled('evaluate');
   const k = kernels();
   const yCols = loss.sparse ? 1 : model.outputDim;
-  const sums = allocBytes(32, 'evaluate');
-  try {
-    new Float64Array(wasmMemory().buffer, sums, 4).fill(0);
-    let total = 0;
-    for (let start = from; start < to; start += chunk) {
-      const rows = Math.min(chunk, to - start);
-      const out = model.forwardRows(x.ptr + 4 * start * model.inputDim, rows, outputs, loss.fused);
-      const yPtr = y.ptr + 4 * start * yCols;
-      total += loss.compute(out, yPtr, 0, rows, model.outputDim) * rows;
-      k.addMetrics(loss.code, metricMask(model.metrics), out, yPtr, rows, model.outputDim, sums);
-    }
-    const slots = new Float64Array(wasmMemory().buffer, sums, 4).map((v) => v / (to - from));
-    slots[0] = total / (to - from);
-    return toLogs(model.metrics, slots);
-  } finally {
-    freeBytes(sums);
+  new Float64Array(wasmMemory().buffer, sums, SLOTS).fill(0);
+  let total = 0;
+  for (let start = from; start < to; start += chunk) {
+    const rows = Math.min(chunk, to - start);
+    const out = model.forwardRows(x.ptr + 4 * start * model.inputDim, rows, outputs, loss.fused);
+    const yPtr = y.ptr + 4 * start * yCols;
+    total += loss.compute(out, yPtr, 0, rows, model.outputDim) * rows;
+    k.addMetrics(loss.code, metricMask(model.metrics), out, yPtr, rows, model.outputDim, sums);
   }
+  const means = new Float64Array(wasmMemory().buffer, sums, SLOTS).map((v) => v / (to - from));
+  means[0] = total / (to - from);
+  return toLogs(model.metrics, means);
 }

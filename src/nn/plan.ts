@@ -56,7 +56,7 @@ export class TrainingPlan {
       const rows = Math.min(options.batchSize, Math.max(options.samples, 1));
       const words = HEADER + layers.length * LAYER_WORDS + params.length * PARAM_WORDS;
       this.ptr = take(words * 4);
-      this.sums = take(2 * SLOTS * 8);
+      this.sums = take(3 * SLOTS * 8); // the epoch's running sums, the last batch's means, validation sums
       this.history = take(options.epochsPerCall * SLOTS * 8);
       const I = i32View(this.ptr, words);
       const F = new Float32Array(I.buffer, I.byteOffset, words);
@@ -126,6 +126,11 @@ export class TrainingPlan {
   /** Means of the loss and metrics (SLOTS per epoch) of the `epochs` epochs ended by the last run. */
   epochMeans(epochs: number): Float64Array {
     return new Float64Array(wasmMemory().buffer, this.history, epochs * SLOTS);
+  }
+
+  /** SLOTS f64 sums for validation passes. */
+  get validationSums(): number {
+    return this.sums + 2 * SLOTS * 8;
   }
 
   /** Means of the loss and metrics of the last batch. */

@@ -8,7 +8,7 @@ import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/opti
 import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
 import { Dropout } from './dropout';
 import { toLoss, type Loss, type LossName } from './losses';
-import { toLogs, toMetrics, type MetricName } from './metrics';
+import { SLOTS, toLogs, toMetrics, type MetricName } from './metrics';
 import { evaluateRows, runFit, type FitOptions, type History } from './fit';
 import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
 
@@ -117,14 +117,15 @@ export class Sequential {
     const op = 'predict';
     const input = this.checkInput(x, op);
     const rows = input.shape[0];
-    const out = empty([rows, this.outputDim], op);
-    const hidden = this.layers.slice(0, -1).map((layer) => allocBytes(rows * layer.units * 4, op));
+    const hidden: number[] = [];
     try {
+      for (const layer of this.layers.slice(0, -1)) hidden.push(allocBytes(rows * layer.units * 4, op));
+      const out = empty([rows, this.outputDim], op);
       this.forwardRows(input.ptr, rows, [...hidden, out.ptr], false);
+      return out;
     } finally {
       hidden.forEach(freeBytes);
     }
-    return out;
   }
 
   /**
@@ -140,11 +141,13 @@ export class Sequential {
     const rows = input.shape[0];
     if (rows === 0) return toLogs(this.metrics, [NaN, NaN, NaN, NaN]);
     const chunk = Math.min(rows, 4096);
-    const outputs = this.layers.map((layer) => allocBytes(chunk * layer.units * 4, op));
+    const buffers: number[] = [];
     try {
-      return evaluateRows(this, input, target, 0, rows, outputs, chunk);
+      for (const layer of this.layers) buffers.push(allocBytes(chunk * layer.units * 4, op));
+      buffers.push(allocBytes(SLOTS * 8, op));
+      return evaluateRows(this, input, target, 0, rows, buffers.slice(0, -1), chunk, buffers[buffers.length - 1]);
     } finally {
-      outputs.forEach(freeBytes);
+      buffers.forEach(freeBytes);
     }
   }
 

@@ -196,7 +196,6 @@ function autoStart(): void {
 
 /** Products below this many flops (2·m·k·n) stay on the calling thread: the handoff costs what it saves. */
 export const PARALLEL_FLOPS = 2 ** 23;
-const ROW_ALIGN = 12; // a multiple of both builds' micro-kernel rows
 
 let mainWork = 0;
 
@@ -209,9 +208,10 @@ export function gemm(...args: GemmArgs): void {
   const kernels = gemmKernels();
   mainWork ||= allocBytes(gemmWorkBytes(), 'matmul');
   const [, , , , , , m, k, n] = args;
-  const large = 2 * m * k * n >= PARALLEL_FLOPS && m >= 2 * ROW_ALIGN;
+  const align = kernels.gemmTile() & 0xffff; // chunks of whole micro-kernel rows
+  const large = 2 * m * k * n >= PARALLEL_FLOPS && m >= 2 * align;
   if (large) autoStart();
-  const chunks = large ? Math.min(1 + pool.workers.length, Math.floor(m / ROW_ALIGN)) : 1;
+  const chunks = large ? Math.min(1 + pool.workers.length, Math.floor(m / align)) : 1;
   if (chunks <= 1) {
     kernels.gemm(...args, mainWork, 0, m);
     return;
@@ -223,7 +223,7 @@ export function gemm(...args: GemmArgs): void {
   // job that already loaded the old word could otherwise read the new chunk count and claim a chunk of it.
   Atomics.store(I, 1, ((gen & 0xffff) << 16) | 0xffff);
   I[5] = chunks;
-  I[6] = Math.ceil(m / chunks / ROW_ALIGN) * ROW_ALIGN;
+  I[6] = Math.ceil(m / chunks / align) * align;
   I[7] = usingRelaxed() ? 1 : 0;
   I.set(args.slice(0, 12), 8);
   F[20] = args[12];
