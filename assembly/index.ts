@@ -7,7 +7,4 @@ export { reduce, argReduce } from './reduce';
 export { gemm, gemmPeak, gemmTile, gemmWorkBytes } from './gemm';
 export { copy, gather } from './copy';
 export { randomUniform, randomNormal } from './random';
-export { activationBackward } from './activation';
-export { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
-export { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
-export { trainEpochs, lossOf, addMetrics, dropout, firstNonFinite } from './train';
+export { trainEpochs, lossOf, addMetrics, firstNonFinite } from './train';

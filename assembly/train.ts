@@ -23,8 +23,11 @@ const LAYERS = 0, TOTAL = 1, SAMPLES = 2, BATCH = 3, X = 4, Y = 5, YCOLS = 6, OR
 // (f32) applied to the outputs, its mask and the dropped outputs.
 const IN = 0, UNITS = 1, ACT = 2, KERNEL = 3, BIAS = 4, OUT = 5, DELTA = 6, DW = 7, DB = 8, RATE = 9, MASK = 10,
   DROPPED = 11, LAYER_WORDS = 12;
-// Parameter words: weights, gradient, size, two optimizer state arrays.
-const W = 0, G = 1, SIZE = 2, S0 = 3, S1 = 4, PARAM_WORDS = 5;
+// Parameter words: the weights (the model's buffer and a spare), gradient, size, two optimizer state arrays (each
+// with a spare), which of each pair is current (0: the model's), and the byte address of the layer word (KERNEL or
+// BIAS) that points at the current weights. With CHECK_FINITE a step writes into the spares, and they become current
+// only when every new weight is finite; without it, steps run in place.
+const HOME = 0, SPARE = 1, G = 2, SIZE = 3, S0 = 4, S0_SPARE = 5, S1 = 6, S1_SPARE = 7, CUR = 8, REF = 9, PARAM_WORDS = 10;
 
 // Loss codes; the fused ones take the last layer's weighted sums.
 export const MSE = 0, MAE = 1, BCE = 2, SIGMOID_CE = 3, SOFTMAX_CE = 4, SPARSE_SOFTMAX_CE = 5;
@@ -53,7 +56,7 @@ function product(plan: usize, a: usize, lda: i32, b: usize, ldb: i32, c: usize, 
 }
 
 // out = x·mask with mask = (u > rate)/(1 − rate) for fresh uniform u from the generator `state`, n floats.
-export function dropout(state: usize, rate: f32, x: usize, mask: usize, out: usize, n: i32): void {
+function dropout(state: usize, rate: f32, x: usize, mask: usize, out: usize, n: i32): void {
   const scale: f32 = 1 / (1 - rate);
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
@@ -167,29 +170,59 @@ function backward(plan: usize, rows: i32): void {
   }
 }
 
-function update(plan: usize): void {
+// @ts-ignore: decorator
+@inline function paramAt(plan: usize, i: i32): usize {
+  return plan + (<usize>(HEADER + word(plan, LAYERS) * LAYER_WORDS + i * PARAM_WORDS) << 2);
+}
+
+// One optimizer step on every parameter; false (and nothing committed) when a new weight is not finite.
+function update(plan: usize): bool {
   const t = word(plan, STEP) + 1;
-  setWord(plan, STEP, t);
-  const params = plan + (<usize>(HEADER + word(plan, LAYERS) * LAYER_WORDS) << 2);
+  const check = word(plan, CHECK_FINITE) != 0;
   const lr = real(plan, LR), p1 = real(plan, P1), p2 = real(plan, P2), eps = real(plan, EPS), wd = real(plan, WD);
+  let finite = true;
   for (let i = 0; i < word(plan, PARAMS); i++) {
-    const P = params + (<usize>(i * PARAM_WORDS) << 2);
-    const w = ptr(P, W), g = ptr(P, G), n = word(P, SIZE);
+    const P = paramAt(plan, i);
+    const cur = word(P, CUR), next = check ? 1 - cur : cur, n = word(P, SIZE), g = ptr(P, G);
+    const w = ptr(P, HOME + cur), wOut = ptr(P, HOME + next);
+    const s0 = ptr(P, S0 + cur), s0Out = ptr(P, S0 + next), s1 = ptr(P, S1 + cur), s1Out = ptr(P, S1 + next);
     switch (word(plan, OPTIMIZER)) {
-      case SGD: sgdStep(w, g, ptr(P, S0), n, lr, p1, p2 != 0, wd); break;
-      case ADAM: adamStep(w, g, ptr(P, S0), ptr(P, S1), n, lr, p1, p2, eps, t, wd); break;
-      case RMSPROP: rmspropStep(w, g, ptr(P, S0), n, lr, p1, eps, wd); break;
-      default: adagradStep(w, g, ptr(P, S0), n, lr, eps, wd);
+      case SGD: finite = sgdStep(w, g, s0, n, lr, p1, p2 != 0, wd, wOut, s0Out) && finite; break;
+      case ADAM: finite = adamStep(w, g, s0, s1, n, lr, p1, p2, eps, t, wd, wOut, s0Out, s1Out) && finite; break;
+      case RMSPROP: finite = rmspropStep(w, g, s0, n, lr, p1, eps, wd, wOut, s0Out) && finite; break;
+      default: finite = adagradStep(w, g, s0, n, lr, eps, wd, wOut, s0Out) && finite;
     }
+  }
+  if (check && !finite) return false;
+  setWord(plan, STEP, t);
+  for (let i = 0; i < word(plan, PARAMS) && check; i++) {
+    const P = paramAt(plan, i);
+    const next = 1 - word(P, CUR);
+    setWord(P, CUR, next);
+    store<i32>(ptr(P, REF), word(P, HOME + next));
+  }
+  return true;
+}
+
+// Copies current spares back into the model's buffers, so the model holds the latest weights and state.
+function settle(plan: usize): void {
+  for (let i = 0; i < word(plan, PARAMS); i++) {
+    const P = paramAt(plan, i);
+    if (word(P, CUR) == 0) continue;
+    const bytes = <usize>word(P, SIZE) << 2;
+    memory.copy(ptr(P, HOME), ptr(P, SPARE), bytes);
+    if (ptr(P, S0) != 0) memory.copy(ptr(P, S0), ptr(P, S0_SPARE), bytes);
+    if (ptr(P, S1) != 0) memory.copy(ptr(P, S1), ptr(P, S1_SPARE), bytes);
+    setWord(P, CUR, 0);
+    store<i32>(ptr(P, REF), word(P, HOME));
   }
 }
 
 // False when the batch's loss or any gradient is NaN or ±Infinity.
 function finiteStep(plan: usize, loss: f64): bool {
   if (!isFinite(loss)) return false;
-  const params = plan + (<usize>(HEADER + word(plan, LAYERS) * LAYER_WORDS) << 2);
   for (let i = 0; i < word(plan, PARAMS); i++) {
-    const P = params + (<usize>(i * PARAM_WORDS) << 2);
+    const P = paramAt(plan, i);
     if (firstNonFinite(ptr(P, G), word(P, SIZE)) >= 0) return false;
   }
   return true;
@@ -199,7 +232,8 @@ function finiteStep(plan: usize, loss: f64): bool {
 // batches ran; returns the epochs that ended. SUMS holds the running sums of the epoch (slots 0..3: loss and
 // metrics, weighted by rows) and the last batch's means (slots 4..7); each ended epoch's means go to HISTORY
 // (4 slots per epoch). With CHECK_FINITE, a batch whose loss or gradient is not finite stops training before its
-// update, with FAILED set to its index in the epoch.
+// update, with FAILED set to its index in the epoch; so does a step that would make a weight non-finite. On return
+// the model's buffers hold the weights and optimizer state of the last committed step.
 export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
   const samples = word(plan, SAMPLES), batch = word(plan, BATCH), loss = word(plan, LOSS), metrics = word(plan, METRICS);
   const fused = loss == SIGMOID_CE || loss >= SOFTMAX_CE;
@@ -228,11 +262,11 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
         store<f64>(slot(sums, SLOTS + s), batchSum / <f64>rows);
       }
       backward(plan, rows);
-      if (word(plan, CHECK_FINITE) != 0 && !finiteStep(plan, value)) {
+      if ((word(plan, CHECK_FINITE) != 0 && !finiteStep(plan, value)) || !update(plan)) {
         setWord(plan, FAILED, word(plan, CURSOR));
+        settle(plan);
         return ended;
       }
-      update(plan);
     }
     if (start + rows >= samples) {
       const history = ptr(plan, HISTORY) + (<usize>(ended * SLOTS) << 3);
@@ -243,6 +277,7 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
       setWord(plan, CURSOR, word(plan, CURSOR) + 1);
     }
   }
+  settle(plan);
   return ended;
 }
 

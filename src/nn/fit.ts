@@ -65,6 +65,7 @@ export function checkFinite(t: Tensor, op: string, arg: string): void {
 /** Trains `model` (see Sequential.fit). */
 export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
   const op = 'fit';
+  model.checkUsable(op);
   model.requireCompiled(op);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   const input = model.checkInput(x, op);

@@ -13,7 +13,7 @@ const LAYERS = 0, TOTAL = 1, SAMPLES = 2, BATCH = 3, X = 4, Y = 5, YCOLS = 6, OR
   METRICS = 11, OPTIMIZER = 12, LR = 13, P1 = 14, P2 = 15, EPS = 16, WD = 17, STEP = 18, HOST_FLOPS = 19, WORK = 20,
   SHUFFLE = 21, DROP_STATE = 22, PARAMS = 23, FAILED = 24, CHECK_FINITE = 25, CURSOR = 26, SUMS = 27, HISTORY = 28,
   ALPHA = 29, HEADER = 32;
-const LAYER_WORDS = 12, PARAM_WORDS = 5;
+const LAYER_WORDS = 12, PARAM_WORDS = 10;
 /** Activation code of a softmax layer in a plan. */
 const SOFTMAX = 4;
 const OPTIMIZER_CODES = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3 } as const;
@@ -97,7 +97,10 @@ export class TrainingPlan {
           if (!p) return;
           const pat = HEADER + layers.length * LAYER_WORDS + (index + j) * PARAM_WORDS;
           const s = state[index + j];
-          I.set([p.ptr, gradients[j], p.size, s[0] ?? 0, s[1] ?? 0], pat);
+          // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
+          const spare = (home: number | undefined): number => (home && options.checkFinite ? take(p.size * 4) : home ?? 0);
+          I.set([p.ptr, spare(p.ptr), gradients[j], p.size, s[0] ?? 0, spare(s[0]), s[1] ?? 0, spare(s[1]), 0,
+            this.ptr + 4 * (at + 3 + j)], pat);
         });
       });
     } catch (e) {

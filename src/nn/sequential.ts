@@ -135,6 +135,7 @@ export class Sequential {
    */
   evaluate(x: Tensor, y: Tensor): Record<string, number> {
     const op = 'evaluate';
+    this.checkUsable(op);
     const loss = this.requireCompiled(op);
     const input = this.checkInput(x, op);
     const target = this.checkTarget(y, input.shape[0], op);

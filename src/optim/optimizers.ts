@@ -35,7 +35,9 @@ const FRACTION: [number, number] = [0, 1];
 export interface SgdOptions { learningRate?: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
 
 /**
- * Stochastic gradient descent, with optional momentum (Nesterov or classic) and L2 weight decay (as Keras).
+ * Stochastic gradient descent, with optional momentum (Nesterov or classic, as Keras). Every optimizer's
+ * `weightDecay` is an L2 penalty folded into the gradient, g + weightDecay·w (as an l2(weightDecay/2) kernel
+ * regularizer would add), not Keras 3's decoupled decay.
  * @example
  * model.compile({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'meanSquaredError' });
  */
@@ -69,7 +71,8 @@ export function adam(options: AdamOptions = {}): Optimizer {
 export interface RmspropOptions { learningRate?: number; rho?: number; epsilon?: number; weightDecay?: number }
 
 /**
- * RMSprop: steps scaled by a running root mean square of the gradients.
+ * RMSprop: steps scaled by a running root mean square of the gradients, w −= lr·g/(√ms + ε) (ε outside the root,
+ * as PyTorch; Keras and TensorFlow.js put it inside, which differs only while ms is near ε).
  * @example
  * model.compile({ optimizer: rmsprop({ learningRate: 0.001 }), loss: 'meanSquaredError' });
  */
@@ -86,7 +89,8 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
 export interface AdagradOptions { learningRate?: number; epsilon?: number; weightDecay?: number }
 
 /**
- * Adagrad: steps scaled by the accumulated squared gradients.
+ * Adagrad: steps scaled by the accumulated squared gradients, w −= lr·g/(√acc + ε), acc starting at 0 (Duchi et
+ * al.; Keras and TensorFlow.js start it at 0.1 and put ε inside the root).
  * @example
  * model.compile({ optimizer: adagrad({ learningRate: 0.01 }), loss: 'meanSquaredError' });
  */

@@ -23,20 +23,9 @@ export interface Kernels extends GemmKernels {
   gather(src: number, dst: number, idx: number, count: number, outer: number, axisLen: number, inner: number): void;
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;
   randomNormal(state: number, out: number, n: number, mean: number, std: number): void;
-  activationBackward(op: number, y: number, dy: number, dx: number, n: number, alpha: number): void;
-  meanSquaredError(pred: number, target: number, grad: number, n: number): number;
-  meanAbsoluteError(pred: number, target: number, grad: number, n: number): number;
-  binaryCrossentropy(prob: number, target: number, grad: number, n: number, eps: number): number;
-  sigmoidCrossEntropy(logits: number, target: number, grad: number, n: number): number;
-  softmaxCrossEntropy(logits: number, labels: number, grad: number, rows: number, classes: number, sparse: number): number;
-  sgdStep(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number, wd: number): void;
-  adamStep(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, t: number, wd: number): void;
-  rmspropStep(w: number, g: number, ms: number, n: number, lr: number, rho: number, eps: number, wd: number): void;
-  adagradStep(w: number, g: number, acc: number, n: number, lr: number, eps: number, wd: number): void;
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
   addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
-  dropout(state: number, rate: number, x: number, mask: number, out: number, n: number): void;
   firstNonFinite(p: number, n: number): number;
 }
 

@@ -1,0 +1,135 @@
+// The gradient one SGD step applies ((weights before − after) / learningRate, full batch, no shuffle) against
+// float64 central differences of each loss computed in JS from getWeights(), for every hidden and output activation
+// with every loss, over random shapes. sequential.test.ts checks seven pairings against differences of the
+// library's own float32 evaluate(); this suite covers every pairing against an independent float64 loss.
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { sgd, tensor, type ActivationName, type LossName } from '../../src/index';
+import { failOnLeaks, seededValues } from '../reference';
+import {
+  buildModel, denseTargets, flatParams, refForward, refGradients, refLayers, refLoss, roundingFactor, seededLayers, U, type RefLayer,
+} from './net-reference';
+
+failOnLeaks();
+
+const ACTS: ActivationName[] = ['linear', 'sigmoid', 'relu', 'leakyRelu', 'tanh'];
+const SIZES = [1, 3, 7, 17];
+/** Central-difference step; relu kinks and mae's |p − t| kink are kept KINK away from every weighted sum it moves. */
+const H = 1e-5, KINK = 1e-3;
+
+type Targets = 'regression' | 'binary' | 'classes';
+interface Case { loss: LossName; hidden: ActivationName; out: ActivationName; unitChoices: number[]; targets: Targets; squash?: boolean }
+
+/** Targets for `rows` samples: in [-1, 1], in [0, 1] (hard 0/1 or soft), or class rows (one-hot or soft) / indices. */
+function targetsFor(c: Case, rows: number, cols: number, seed: number, hard: boolean): Float64Array {
+  const v = seededValues(rows * cols, seed);
+  if (c.targets === 'regression') return v;
+  if (c.targets === 'binary') return v.map((x) => (hard ? (x > 0 ? 1 : 0) : Math.fround((x + 1) / 2)));
+  const labels = Array.from({ length: rows }, (_, r) => Math.min(cols - 1, Math.floor(((v[r * cols] + 1) / 2) * cols)));
+  if (c.loss === 'sparseCategoricalCrossentropy') return Float64Array.from(labels);
+  const t = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    if (hard) { t[r * cols + labels[r]] = 1; continue; }
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += t[r * cols + j] = v[r * cols + j] + 1.5;
+    for (let j = 0; j < cols; j++) t[r * cols + j] = Math.fround(t[r * cols + j] / s);
+  }
+  return t;
+}
+
+/** Rescales the output layer so every output weighted sum lies in [0.15, 0.85]: probabilities for binaryCrossentropy. */
+function squashOutputs(layers: RefLayer[], x: Float64Array, rows: number): void {
+  const last = layers[layers.length - 1];
+  const hidden = refForward(layers.slice(0, -1), x, rows).a.at(-1)!;
+  let maxRow = 0;
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let p = 0; p < last.inDim; p++) s += Math.abs(hidden[r * last.inDim + p]);
+    maxRow = Math.max(maxRow, s);
+  }
+  const range = Math.sqrt(6 / (last.inDim + last.units));
+  last.w = last.w.map((v) => Math.fround((v / range) * (0.35 / (maxRow + 1e-3))));
+  last.b = last.b!.map(() => 0.5);
+}
+
+/** True when a relu kink or mae's kink lies within KINK of a weighted sum or output. */
+function nearKink(c: Case, layers: RefLayer[], x: Float64Array, t: Float64Array, rows: number): boolean {
+  const f = refForward(layers, x, rows);
+  const kinked = layers.some((L, l) => (L.act === 'relu' || L.act === 'leakyRelu') && f.z[l].some((z) => Math.abs(z) < KINK));
+  return kinked || (c.loss === 'meanAbsoluteError' && f.a.at(-1)!.some((p, i) => Math.abs(p - t[i]) < KINK));
+}
+
+async function checkCase(c: Case, inDim: number, hiddenUnits: number, rows: number, outUnits: number, seed: number, hard: boolean): Promise<void> {
+  const spec = { inDim, hidden: [c.hidden], hiddenUnits: [hiddenUnits], out: c.out, outUnits };
+  const layers = seededLayers(spec, seed);
+  const xv = seededValues(rows * inDim, seed + 100);
+  if (c.squash) squashOutputs(layers, xv, rows);
+  const yv = targetsFor(c, rows, outUnits, seed + 200, hard);
+  const t = denseTargets(c.loss, yv, rows, outUnits);
+  fc.pre(!nearKink(c, layers, xv, t, rows));
+  const model = buildModel(layers);
+  const x = tensor(xv, [rows, inDim]), y = c.loss === 'sparseCategoricalCrossentropy' ? tensor(yv, [rows]) : tensor(yv, [rows, outUnits]);
+  try {
+    model.compile({ optimizer: sgd({ learningRate: 1 }), loss: c.loss });
+    const before = refLayers(model);
+    await model.fit(x, y, { epochs: 1, batchSize: rows, shuffle: false });
+    const after = flatParams(refLayers(model));
+    const params = flatParams(before);
+    const lossAt = (): number => refLoss(c.loss, refForward(before, xv, rows), before, t, rows);
+    const L0 = lossAt();
+    const { g, bound } = refGradients(c.loss, before, xv, t, rows);
+    const K = roundingFactor(before, rows);
+    params.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) {
+        const w0 = w[j];
+        const diff = (h: number): number => {
+          w[j] = w0 + h; const up = lossAt();
+          w[j] = w0 - h; const down = lossAt();
+          w[j] = w0;
+          return (up - down) / (2 * h);
+        };
+        const fd = diff(H), fd2 = diff(2 * H);
+        // Richardson: fd's truncation error is about |fd − fd2|/3; f64 rounding of the loss adds ~1e-16·|L|/H.
+        const fdError = 2 * Math.abs(fd - fd2) + 1e-10 * (1 + Math.abs(L0));
+        const applied = w0 - after[i][j];
+        // Float32 gradient error K·U·bound, plus the rounding of w − g and of the difference read back.
+        const tol = K * U * bound[i][j] + 2 * U * (Math.abs(w0) + Math.abs(applied)) + fdError;
+        const where = `${c.hidden}/${c.out}/${c.loss} [${inDim},${hiddenUnits},${outUnits}] rows ${rows} seed ${seed}: weights[${i}][${j}]`;
+        if (!(Math.abs(g[i][j] - fd) <= fdError)) throw new Error(`${where}: float64 reference gradient ${g[i][j]}, finite difference ${fd}`);
+        if (!(Math.abs(applied - fd) <= tol)) throw new Error(`${where}: applied gradient ${applied}, finite difference ${fd} (tolerance ${tol})`);
+      }
+    });
+  } finally {
+    x.dispose(); y.dispose(); model.dispose();
+  }
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const loss of ['meanSquaredError', 'meanAbsoluteError'] as const) {
+    for (const hidden of ACTS) for (const o of ACTS) out.push({ loss, hidden, out: o, unitChoices: [1, 3, 7], targets: 'regression' });
+  }
+  for (const hidden of ACTS) {
+    out.push({ loss: 'binaryCrossentropy', hidden, out: 'sigmoid', unitChoices: [1, 3, 7], targets: 'binary' });
+    for (const o of ACTS.filter((a) => a !== 'sigmoid')) {
+      out.push({ loss: 'binaryCrossentropy', hidden, out: o, unitChoices: [1, 3, 7], targets: 'binary', squash: true });
+    }
+    for (const loss of ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const) {
+      out.push({ loss, hidden, out: 'softmax', unitChoices: [2, 3, 7], targets: 'classes' });
+    }
+  }
+  return out;
+}
+
+describe('one sgd step applies the float64 finite-difference gradient', () => {
+  for (const c of cases()) {
+    const name = `${c.hidden} hidden, ${c.out} output${c.squash ? ' in (0, 1)' : ''}, ${c.loss}`;
+    it(name, async () => {
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom(...SIZES), fc.constantFrom(...SIZES), fc.constantFrom(...SIZES), fc.constantFrom(...c.unitChoices),
+        fc.integer({ min: 1, max: 1e6 }), fc.boolean(),
+        (inDim, hidden, rows, outUnits, seed, hard) => checkCase(c, inDim, hidden, rows, outUnits, seed, hard),
+      ), { numRuns: 6 });
+    });
+  }
+});
