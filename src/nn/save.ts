@@ -22,6 +22,8 @@ export interface ModelJSON {
   layers: { className: 'Dense'; units: number; activation: ActivationName; useBias: boolean; inputDim: number;
     dropout?: number; kernelInitializer: Initializer['config']; biasInitializer: Initializer['config'] }[];
   compile?: { loss: LossName; optimizer: OptimizerConfig; metrics: MetricName[] };
+  /** The model's `metadata` (JSON), such as the preprocessing of its inputs. */
+  metadata?: Record<string, unknown>;
 }
 
 /** The architecture of a model as JSON. */
@@ -31,6 +33,7 @@ export function modelToJSON(model: Sequential): ModelJSON {
     version: FORMAT_VERSION,
     layers: model.layers.map((layer) => layer.config as ModelJSON['layers'][number]),
     compile: model.loss && model.optimizer ? { loss: model.loss.name, optimizer: model.optimizer.config, metrics: model.metrics } : undefined,
+    metadata: model.metadata,
   };
 }
 
@@ -92,6 +95,8 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   if (config?.format !== 'simdeep-model') fail(`format is ${showValue(config?.format)}, expected 'simdeep-model'`);
   if (config.version !== FORMAT_VERSION) fail(`format version ${showValue(config.version)} is not supported (this library reads ${FORMAT_VERSION})`);
   if (!Array.isArray(config.layers) || config.layers.length === 0) fail('the model has no layers');
+  const metadata = config.metadata;
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) fail(`metadata must be an object, got ${showValue(metadata)}`);
   const layers: ModelJSON['layers'] = [];
   config.layers.forEach((layer, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
   const floats = layers.reduce((sum, l) => sum + l.inputDim * l.units + (l.useBias ? l.units : 0), 0);
@@ -109,6 +114,7 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
     f32View(p.ptr, p.size).set(weights.subarray(at, at + p.size));
     at += p.size;
   }
+  model.metadata = metadata;
   if (config.compile) {
     try {
       model.compile(config.compile);

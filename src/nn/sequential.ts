@@ -32,6 +32,11 @@ export class Sequential {
   // Optimizer state per parameter array (kernel, bias of each layer), allocated on first fit.
   state: number[][] = [];
   private disposed = false;
+  /**
+   * JSON saved with the model and restored by loadModel, such as the scaler and columns its inputs need
+   * (`{ scaler: scaler.toJSON(), features: [...] }`).
+   */
+  metadata: Record<string, unknown> | undefined = undefined;
 
   constructor(layers: readonly (Dense | Dropout)[] = []) {
     for (const layer of layers) this.add(layer);

@@ -20,6 +20,7 @@ describe('save and loadModel', () => {
     const model = build();
     const input = x();
     const expected = model.predict(input);
+    model.metadata = { scaler: { name: 'minMax', min: [0, 1, 2] }, features: ['a', 'b', 'c'] };
     const bytes = await model.save();
     const fromBytes = await loadModel(bytes);
     const dir = mkdtempSync(join(tmpdir(), 'simdeep-save-'));
@@ -31,6 +32,7 @@ describe('save and loadModel', () => {
       expect(Array.from(p.dataSync())).toEqual(Array.from(expected.dataSync()));
       expect(copy.toJSON()).toEqual({ ...model.toJSON(), layers: copy.toJSON().layers });
       expect(copy.optimizer?.config).toEqual(model.optimizer?.config);
+      expect(copy.metadata).toEqual(model.metadata);
       p.dispose();
       copy.dispose();
     }
