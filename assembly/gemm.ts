@@ -270,8 +270,9 @@ const SMALL: i64 = 1024;
 // Rows [i0, i1) of C = op(A)·op(B) (+ C when accumulate), each sum over p in order.
 function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32, k: i32, n: i32,
   accumulate: bool, i0: i32, i1: i32): void {
-  const sa = <usize>(transA ? lda : 1) << 2, sb = <usize>(transB ? 1 : ldb) << 2;
-  const ia = <usize>(transA ? 1 : lda) << 2, jb = <usize>(transB ? ldb : 1) << 2;
+  const one: i32 = 1;
+  const sa = <usize>(transA ? lda : one) << 2, sb = <usize>(transB ? one : ldb) << 2;
+  const ia = <usize>(transA ? one : lda) << 2, jb = <usize>(transB ? ldb : one) << 2;
   for (let i = i0; i < i1; i++) {
     const ra = a + <usize>i * ia;
     let dst = at(c, i * ldc);

@@ -1,0 +1,37 @@
+// Model files of the command line: the library's model file (architecture, weights and the preparation in its
+// metadata), inside a JSON document when the name ends in .json, else as the binary file itself.
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { loadModel } from '../nn/save';
+import type { Sequential } from '../nn/sequential';
+
+const FORMAT = 'simdeep-model-base64';
+
+/** Writes the model atomically (a temporary file, then a rename). */
+export async function saveCliModel(model: Sequential, path: string): Promise<void> {
+  const bytes = new Uint8Array(await model.save());
+  const content = path.endsWith('.json') ? `${JSON.stringify({ format: FORMAT, model: Buffer.from(bytes).toString('base64') })}\n` : bytes;
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Reads a model written by saveCliModel or model.save. */
+export async function loadCliModel(path: string): Promise<Sequential> {
+  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(error.code === 'ENOENT' ? `the model file ${path} does not exist` : `cannot read ${path}: ${error.message}`);
+  });
+  if (bytes[0] !== 0x7b) return loadModel(new Uint8Array(bytes)); // not '{': the binary file
+  let document: { format?: unknown; model?: unknown };
+  try {
+    document = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new Error(`${path} is not a simdeep model (its JSON is malformed)`);
+  }
+  if (document.format !== FORMAT || typeof document.model !== 'string') throw new Error(`${path} is not a simdeep model (format ${JSON.stringify(document.format)})`);
+  return loadModel(new Uint8Array(Buffer.from(document.model, 'base64')));
+}

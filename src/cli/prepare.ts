@@ -1,0 +1,138 @@
+// Input preparation the command line fits on training data and saves with the model: which columns are features,
+// how each is encoded (numbers with missing values filled by the training median; text one-hot over the training
+// categories), the min-max scaling of the encoded features, and the target (a regression value scaled to 0..1, or
+// a class index).
+import { tensor } from '../tensor/create';
+import type { Tensor } from '../tensor/tensor';
+import type { Cell, Table } from '../data/table';
+import { MinMaxScaler, scalerFromJSON } from '../data/scalers';
+
+/** A text column with more distinct values than this is an identifier or free text, not a category. */
+const MAX_CATEGORIES = 50;
+
+export type Feature = { name: string; kind: 'numeric'; fill: number } | { name: string; kind: 'categorical'; categories: string[] };
+
+/** What the command line saves with a model to prepare raw rows the way training did. */
+export interface Preparation {
+  target: string;
+  task: 'regression' | 'classification';
+  /** Class labels in index order (classification). */
+  classes?: string[];
+  /** Target range for regression outputs in 0..1. */
+  targetRange?: [number, number];
+  features: Feature[];
+  scaler: ReturnType<MinMaxScaler['toJSON']>;
+  /** Columns left out, and why. */
+  dropped: Record<string, string>;
+}
+
+const isMissing = (v: Cell): boolean => v === null || (typeof v === 'number' && Number.isNaN(v));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Chooses the features and the task from training rows; rows with no target must be removed first. */
+export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification'): Preparation {
+  if (!table.columns.includes(target)) throw new RangeError(`train: the target column "${target}" is not in the data (columns: ${table.columns.join(', ')})`);
+  const unknown = drop.filter((name) => !table.columns.includes(name));
+  if (unknown.length) throw new RangeError(`train: --drop names columns not in the data: ${unknown.join(', ')}`);
+  const dropped: Record<string, string> = Object.fromEntries(drop.map((name) => [name, 'dropped (--drop)']));
+  const features: Feature[] = [];
+  for (const name of table.columns) {
+    if (name === target || name in dropped) continue;
+    const values = table.column(name).filter((v) => !isMissing(v));
+    if (values.length === 0) {
+      dropped[name] = 'always empty';
+    } else if (values.every((v) => typeof v === 'number')) {
+      if (new Set(values).size === 1) dropped[name] = 'constant';
+      else features.push({ name, kind: 'numeric', fill: median(values as number[]) });
+    } else {
+      const numbers = values.filter((v) => typeof v === 'number').length;
+      if (numbers >= 0.9 * values.length) {
+        const row = table.column(name).findIndex((v) => typeof v === 'string');
+        throw new TypeError(`train: column "${name}" row ${row} is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
+      }
+      const categories = [...new Set(values.map(String))].sort();
+      if (categories.length > MAX_CATEGORIES) dropped[name] = `text with ${categories.length} distinct values`;
+      else if (categories.length === 1) dropped[name] = 'constant';
+      else features.push({ name, kind: 'categorical', categories });
+    }
+  }
+  if (features.length === 0) throw new RangeError('train: no feature columns are left after dropping empty, constant and free-text columns');
+  const y = table.column(target);
+  const numericTarget = y.every((v) => typeof v === 'number');
+  const resolved = task ?? (numericTarget ? 'regression' : 'classification');
+  if (resolved === 'regression' && !numericTarget) {
+    const row = y.findIndex((v) => typeof v !== 'number');
+    throw new RangeError(`train: target "${target}" row ${row} is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
+  }
+  const preparation: Preparation = { target, task: resolved, features, dropped, scaler: new MinMaxScaler().toJSON() };
+  if (resolved === 'classification') {
+    preparation.classes = [...new Set(y.map(String))].sort();
+    if (preparation.classes.length < 2) throw new RangeError(`train: target "${target}" has one class only`);
+  } else {
+    const values = y as number[];
+    preparation.targetRange = [Math.min(...values), Math.max(...values)];
+  }
+  return preparation;
+}
+
+/** The encoded feature rows of a table (missing numbers filled, text one-hot) as numbers. */
+function encode(table: Table, preparation: Preparation): number[][] {
+  const columns = preparation.features.map((feature) => {
+    if (!table.columns.includes(feature.name)) throw new RangeError(`the data has no column "${feature.name}", which the model needs`);
+    return table.column(feature.name);
+  });
+  return Array.from({ length: table.rowCount }, (_, row) => preparation.features.flatMap((feature, f) => {
+    const v = columns[f][row];
+    if (feature.kind === 'categorical') return feature.categories.map((c) => (!isMissing(v) && String(v) === c ? 1 : 0));
+    if (isMissing(v)) return [feature.fill];
+    if (typeof v !== 'number') throw new RangeError(`column "${feature.name}" row ${row} is ${JSON.stringify(v)}, not a number`);
+    return [v];
+  }));
+}
+
+/** The encoded, unscaled features of a table as [rows, encoded columns]. */
+export function encodeFeatures(table: Table, preparation: Preparation): Tensor {
+  return tensor(Float32Array.from(encode(table, preparation).flat()), [table.rowCount, featureNames(preparation).length]);
+}
+
+/** Fits the min-max scaler on training features (encoded) and saves it in the preparation. */
+export function fitScaler(preparation: Preparation, xTrain: Tensor): void {
+  preparation.scaler = new MinMaxScaler().fit(xTrain).toJSON();
+}
+
+/** Scales encoded features with the saved statistics. */
+export function scale(preparation: Preparation, x: Tensor): Tensor {
+  return scalerFromJSON(preparation.scaler).transform(x);
+}
+
+/** Encoded feature names: numeric columns as they are, categories as column=value. */
+export function featureNames(preparation: Preparation): string[] {
+  return preparation.features.flatMap((f) => (f.kind === 'numeric' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+}
+
+/** The target as training needs it: [rows, 1] in 0..1 (regression) or [rows] class indices. */
+export function targets(table: Table, preparation: Preparation): Tensor {
+  const y = table.column(preparation.target);
+  if (preparation.task === 'classification') {
+    return tensor(y.map((v, row) => {
+      const index = preparation.classes!.indexOf(String(v));
+      if (index < 0) throw new RangeError(`target "${preparation.target}" row ${row} is ${JSON.stringify(v)}, a class the model does not know`);
+      return index;
+    }));
+  }
+  const [lo, hi] = preparation.targetRange!;
+  return tensor(y.map((v) => [((v as number) - lo) / (hi - lo || 1)]));
+}
+
+/** Model outputs back to target units: regression values, or class labels. */
+export function decode(outputs: Tensor, preparation: Preparation): (number | string)[] {
+  const rows = outputs.toArray() as number[][];
+  if (preparation.task === 'classification') return rows.map((p) => preparation.classes![p.indexOf(Math.max(...p))]);
+  const [lo, hi] = preparation.targetRange!;
+  return rows.map(([v]) => lo + v * (hi - lo || 1));
+}

@@ -1,0 +1,107 @@
+// What randomSearch and gridSearch share: checking the options, running the trials (here, or in worker threads),
+// keeping the best, showing progress, and sorting the results.
+import { showValue } from '../tensor/errors';
+import { checkInteger } from '../tensor/shape';
+import { progressByDefault, startProgress } from './progress';
+import { checkCloneable, type Job } from './space';
+import { availableCores, importObjective, isNode } from './module';
+import { callObjective, compareTrials, toTrial, type Call, type Objective, type ObjectiveModule, type Trial } from './trial';
+import { runInWorkers } from './workers';
+
+/** Options both searches take. */
+export interface SearchOptions<P> {
+  /**
+   * Scores a trial's hyperparameters: a function `(params, { trial, seed }) => score`, or `{ module, export }`, a
+   * module exporting that function (required for parallel runs, since functions cannot be sent to worker threads).
+   */
+  objective: Objective<P> | ObjectiveModule;
+  /** Seed of the draws and of each trial's seed (default: a random one, reported in the result). */
+  seed?: number;
+  /**
+   * Run trials in worker threads (Node): true for one per core, or a number of workers; each runs one trial at a
+   * time. Outside Node the trials run one by one instead. Default false.
+   */
+  parallel?: boolean | number;
+  /** Whether lower scores are better (default 'minimize', as for losses) or higher ('maximize', as for accuracy). */
+  direction?: 'minimize' | 'maximize';
+  /** Called as each trial ends, with the best trial so far; if it throws, the search stops and rejects. */
+  onTrialEnd?: (trial: Trial<P>, best: Trial<P> | undefined) => void | Promise<void>;
+  /** Show a progress bar on stderr (Node; default: when stderr is a terminal and the CI variable is unset). */
+  progress?: boolean;
+}
+
+/** What a search resolves to. */
+export interface SearchResult<P> {
+  /** Every trial: the best first, failed ones last. */
+  trials: Trial<P>[];
+  /** The best trial, or undefined if every trial failed. */
+  best: Trial<P> | undefined;
+  /** The search seed (the one given, or the one chosen): pass it again to repeat the search. */
+  seed: number;
+}
+
+/** Checked search options. */
+export interface Settings {
+  objective: Objective<unknown> | ObjectiveModule;
+  seed: number;
+  parallel: boolean | number;
+  direction: 'minimize' | 'maximize';
+  onTrialEnd?: (trial: Trial, best: Trial | undefined) => void | Promise<void>;
+  progress: boolean;
+}
+
+function checkObjective(objective: unknown, parallel: boolean | number, op: string): Objective<unknown> | ObjectiveModule {
+  if (typeof objective === 'function') {
+    if (parallel !== false) throw new TypeError(`${op}: a parallel search needs objective as { module, export }: functions cannot be sent to worker threads`);
+    return objective as Objective<unknown>;
+  }
+  const target = objective as ObjectiveModule | null;
+  if (typeof target !== 'object' || target === null) throw new TypeError(`${op}: objective must be a function or { module, export }, got ${showValue(objective)}`);
+  if (!(typeof target.module === 'string' ? target.module !== '' : target.module instanceof URL)) {
+    throw new TypeError(`${op}: objective.module must be a module path or URL, got ${showValue(target.module)}`);
+  }
+  if (target.export !== undefined && typeof target.export !== 'string') throw new TypeError(`${op}: objective.export must be a string, got ${showValue(target.export)}`);
+  return target;
+}
+
+/** Checks the shared options, throwing errors that name the option. */
+export function checkSettings(options: SearchOptions<never>, op: string): Settings {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  const { parallel = false, direction = 'minimize', onTrialEnd, progress = progressByDefault() } = options;
+  if (typeof parallel !== 'boolean') checkInteger(parallel, op, 'parallel', 1, 1024);
+  if (direction !== 'minimize' && direction !== 'maximize') throw new RangeError(`${op}: direction must be 'minimize' or 'maximize', got ${showValue(direction)}`);
+  if (onTrialEnd !== undefined && typeof onTrialEnd !== 'function') throw new TypeError(`${op}: onTrialEnd must be a function, got ${showValue(onTrialEnd)}`);
+  if (typeof progress !== 'boolean') throw new TypeError(`${op}: progress must be true or false, got ${showValue(progress)}`);
+  const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  const objective = checkObjective(options.objective, parallel, op);
+  return { objective, seed, parallel, direction, onTrialEnd: onTrialEnd as Settings['onTrialEnd'], progress };
+}
+
+/** Runs the jobs and gathers the result. */
+export async function runSearch(jobs: Job[], settings: Settings, op: string): Promise<SearchResult<Record<string, unknown>>> {
+  const { objective, parallel, direction } = settings;
+  const workers = parallel === false || !isNode() ? 0 : Math.min(jobs.length, parallel === true ? await availableCores() : parallel);
+  if (workers > 0) checkCloneable(jobs, op);
+  const better = compareTrials(direction);
+  const trials: Trial[] = [];
+  let best: Trial | undefined;
+  const progress = await startProgress(settings.progress, jobs.length);
+  const finished = async (job: Job, call: Call): Promise<void> => {
+    const trial = toTrial(job, call);
+    trials.push(trial);
+    if (trial.status === 'ok' && (!best || better(trial, best) < 0)) best = trial;
+    progress.update(trials.length, best?.score);
+    await settings.onTrialEnd?.(trial, best);
+  };
+  try {
+    if (workers > 0) {
+      await runInWorkers(jobs, objective as ObjectiveModule, workers, finished, op);
+    } else {
+      const run = typeof objective === 'function' ? objective : await importObjective(objective, op);
+      for (const job of jobs) await finished(job, await callObjective(run, { ...job.params }, { trial: job.index, seed: job.seed }));
+    }
+  } finally {
+    progress.stop();
+  }
+  return { trials: trials.sort(better), best, seed: settings.seed };
+}

@@ -1,0 +1,105 @@
+// Parallel runs: a pool of worker_threads (Node), each importing the objective module once and running one trial at
+// a time. Workers are started for the search and terminated when it ends, however it ends.
+import { moduleError, moduleHref, nodeImport, type ModuleProblem } from './module';
+import type { Job } from './space';
+import type { Call, ObjectiveModule } from './trial';
+
+// The worker: import the module, say 'ready' (or why it cannot), then run each trial it is sent, as callObjective
+// in trial.ts does. NOTE: plain source text, not a stringified function: minifiers that keep function names wrap
+// functions in calls to helpers that would not exist in the worker. import(), not require(): an eval'd worker
+// runs as an ES module when the process was started with --input-type=module.
+const WORKER_SOURCE = `import('node:worker_threads').then(async ({ parentPort, workerData }) => {
+  const message = (error) => (error instanceof Error ? error.message : String(error));
+  let loaded;
+  try {
+    loaded = await import(workerData.href);
+  } catch (error) {
+    return parentPort.postMessage({ type: 'unusable', problem: { importError: message(error) } });
+  }
+  const objective = loaded[workerData.name];
+  if (typeof objective !== 'function') return parentPort.postMessage({ type: 'unusable', problem: { exports: Object.keys(loaded) } });
+  parentPort.on('message', async (job) => {
+    const start = performance.now();
+    let call;
+    try {
+      const value = await objective(job.params, { trial: job.index, seed: job.seed });
+      const seconds = (performance.now() - start) / 1000;
+      call = typeof value === 'number' ? { seconds, value } : { seconds, type: value === null ? 'null' : typeof value };
+    } catch (error) {
+      call = { seconds: (performance.now() - start) / 1000, error: message(error) };
+    }
+    parentPort.postMessage({ type: 'done', call });
+  });
+  parentPort.postMessage({ type: 'ready' });
+});
+`;
+
+type Message = { type: 'ready' } | { type: 'unusable'; problem: ModuleProblem } | { type: 'done'; call: Call };
+
+/**
+ * Runs the jobs on `count` worker threads, one trial per worker at a time, calling `finished` as each ends. A worker
+ * that dies during a trial (process.exit, an uncaught error) fails that trial and is replaced. Resolves once every
+ * job has finished, and rejects on a module that cannot be used or when `finished` throws; either way every worker
+ * has been terminated by then.
+ */
+export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule, count: number,
+  finished: (job: Job, call: Call) => Promise<void>, op: string): Promise<void> {
+  const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
+  const workerData = { href: await moduleHref(target.module), name: target.export ?? 'objective' };
+  const queue = [...jobs];
+  const live = new Set<InstanceType<typeof Worker>>();
+  const terminations: Promise<unknown>[] = [];
+  const retire = (worker: InstanceType<typeof Worker>): void => {
+    if (live.delete(worker)) terminations.push(worker.terminate());
+  };
+  let remaining = jobs.length;
+  let ended: { failure?: { error: unknown } } | null = null;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  const stop = (failure?: { error: unknown }): void => {
+    if (ended) return;
+    ended = { failure };
+    live.forEach(retire);
+    void Promise.allSettled(terminations).then(settle);
+  };
+  const fail = (error: unknown): void => stop({ error });
+  const report = (job: Job, call: Call): void => {
+    finished(job, call).then(() => --remaining === 0 && stop(), fail);
+  };
+
+  const start = (): void => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    live.add(worker);
+    let job: Job | undefined;
+    let began = 0;
+    let crash: Error | undefined;
+    const next = (): void => {
+      job = queue.shift();
+      began = performance.now();
+      if (job) worker.postMessage(job);
+      else retire(worker);
+    };
+    worker.on('message', (message: Message) => {
+      if (ended) return;
+      if (message.type === 'ready') return next();
+      if (message.type === 'unusable') return fail(moduleError(op, workerData.href, workerData.name, message.problem));
+      const done = job!;
+      next();
+      report(done, message.call);
+    });
+    worker.on('error', (error) => (crash = error));
+    worker.on('exit', (code) => {
+      if (!live.delete(worker) || ended) return; // retired or stopped by us
+      const why = crash?.message ?? `exit code ${code}`;
+      if (!job) return fail(new Error(`${op}: a worker stopped while importing objective.module ${workerData.href}: ${why}`));
+      report(job, { seconds: (performance.now() - began) / 1000, error: `the worker running this trial stopped: ${why}` });
+      if (queue.length > 0) start();
+    });
+  };
+
+  for (let i = 0; i < Math.min(count, jobs.length); i++) start();
+  if (jobs.length === 0) stop();
+  await settled;
+  const failure = (ended as { failure?: { error: unknown } } | null)?.failure;
+  if (failure) throw failure.error;
+}
