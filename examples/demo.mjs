@@ -1,5 +1,5 @@
-// simdeep demo: tensors, broadcasting, matrix algebra and reductions, then forward propagation through the
-// classic 3-4-1 sigmoid network, by hand and then trained as a model, all on wasm kernels.
+// The tensor tour (`npm run example:tensors`): tensors, broadcasting, matrix algebra and reductions, then forward
+// propagation through the classic 3-4-1 sigmoid network, by hand and then trained as a model, all on wasm kernels.
 import {
   tensor, randn, randomUniform, zeros, matmul, sigmoid, tidy, memory, seed, sequential, dense, initializers, sgd,
 } from 'simdeep';

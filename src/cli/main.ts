@@ -36,7 +36,7 @@ export function earthquakesFile(): string {
 /** The features the earthquake demo uses: where, how deep, how well recorded, by which network and method. */
 export const EARTHQUAKE_FEATURES = ['depth', 'latitude', 'longitude', 'nst', 'gap', 'dmin', 'rms', 'net', 'magType'];
 
-type TrainFlags = Omit<TrainOptions, 'drop' | 'hidden'> & { drop: string[]; features?: string[]; hidden: number[]; threads: number };
+type TrainFlags = Omit<TrainOptions, 'drop' | 'hidden' | 'learningRate'> & { drop: string[]; features?: string[]; hidden: number[]; lr: number; threads: number };
 
 function withTrainOptions(command: Command): Command {
   return command
@@ -67,12 +67,15 @@ async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     drop = columns.filter((c) => c !== flags.target && !flags.features!.includes(c));
   }
   const progress = process.stderr.isTTY === true && !process.env.CI;
-  await train(file, { ...flags, drop }, { log: (line) => console.log(line), progress });
+  await train(file, { ...flags, drop, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
 }
 
 /** The command-line program. */
 export function program(): Command {
-  const cli = new Command('simdeep').description('Train and run dense neural networks on CSV and JSON data (SIMD WebAssembly)').showHelpAfterError();
+  // Subcommands inherit these settings when created: errors throw to main() instead of exiting the process, and
+  // print as one line.
+  const cli = new Command('simdeep').description('Train and run dense neural networks on CSV and JSON data (SIMD WebAssembly)')
+    .exitOverride().configureOutput({ outputError: (text, write) => write(`simdeep: ${text.replace(/^error: /, '')}`) });
   withTrainOptions(cli.command('train <file>').description('clean, encode, normalize and train on a .csv, .json or .geojson file; save the model')
     .requiredOption('--target <column>', 'the column to predict')
     .option('--out <file>', 'where to save the model (.json, or binary otherwise)', 'model.json'))
@@ -92,7 +95,7 @@ export function program(): Command {
 /** Runs the program on argv; resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await program().exitOverride().parseAsync(argv as string[], { from: 'user' });
+    await program().parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (error) {
     const e = error as { code?: string; exitCode?: number; message?: string };

@@ -31,9 +31,9 @@ export async function trainModel(settings: ModelSettings, data: Split, classes: 
     kernelInitializer: initializers.glorotUniform({ seed: seed + 99 }),
   });
   const model = sequential([...layers, output]);
-  model.compile({ optimizer: adam({ learningRate: settings.learningRate }), loss: classes > 0 ? 'sparseCategoricalCrossentropy' : 'meanSquaredError',
-    metrics: classes > 0 ? ['accuracy'] : ['mae'] });
   try {
+    model.compile({ optimizer: adam({ learningRate: settings.learningRate }), loss: classes > 0 ? 'sparseCategoricalCrossentropy' : 'meanSquaredError',
+      metrics: classes > 0 ? ['accuracy'] : ['mae'] });
     const history = await model.fit(data.xTrain, data.yTrain, {
       epochs: settings.epochs, batchSize: settings.batchSize, seed, validationData: [data.xVal, data.yVal],
       callbacks: [earlyStopping({ monitor: 'val_loss', patience: 15, restoreBestWeights: true }), ...callbacks],

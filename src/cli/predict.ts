@@ -17,7 +17,8 @@ export async function predict(modelPath: string, file: string, out?: string): Pr
     const y = model.predict(x);
     const values = decode(y, preparation);
     [raw, x, y].forEach((t) => t.dispose());
-    const csv = `${Papa.unparse({ fields: [preparation.target], data: values.map((v) => [v]) })}\n`;
+    // One line ending throughout: papaparse's default is \r\n between rows.
+    const csv = `${Papa.unparse({ fields: [preparation.target], data: values.map((v) => [v]) }, { newline: '\n' })}\n`;
     if (out) await writeFile(out, csv);
     return csv;
   } finally {

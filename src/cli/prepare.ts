@@ -34,9 +34,24 @@ function median(values: number[]): number {
   return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Chooses the features and the task from training rows; rows with no target must be removed first. */
-export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification'): Preparation {
+const checkTarget = (table: Table, target: string): void => {
   if (!table.columns.includes(target)) throw new RangeError(`train: the target column "${target}" is not in the data (columns: ${table.columns.join(', ')})`);
+};
+
+/** The rows that have a target, and their indices in `table` (so messages name rows as the file counts them). */
+export function rowsWithTarget(table: Table, target: string): { table: Table; rows: number[] } {
+  checkTarget(table, target);
+  const rows = table.column(target).flatMap((v, row) => (isMissing(v) ? [] : [row]));
+  return { table: table.take(rows), rows };
+}
+
+/**
+ * Chooses the features and the task from training rows; rows with no target must be removed first. `rows` maps
+ * the table's rows to the file's, for messages.
+ */
+export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification', rows?: readonly number[]): Preparation {
+  checkTarget(table, target);
+  const fileRow = (row: number): number => rows?.[row] ?? row;
   const unknown = drop.filter((name) => !table.columns.includes(name));
   if (unknown.length) throw new RangeError(`train: --drop names columns not in the data: ${unknown.join(', ')}`);
   const dropped: Record<string, string> = Object.fromEntries(drop.map((name) => [name, 'dropped (--drop)']));
@@ -53,7 +68,7 @@ export function planPreparation(table: Table, target: string, drop: readonly str
       const numbers = values.filter((v) => typeof v === 'number').length;
       if (numbers >= 0.9 * values.length) {
         const row = table.column(name).findIndex((v) => typeof v === 'string');
-        throw new TypeError(`train: column "${name}" row ${row} is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
+        throw new TypeError(`train: column "${name}" row ${fileRow(row)} is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
       }
       const categories = [...new Set(values.map(String))].sort();
       if (categories.length > MAX_CATEGORIES) dropped[name] = `text with ${categories.length} distinct values`;
@@ -67,7 +82,7 @@ export function planPreparation(table: Table, target: string, drop: readonly str
   const resolved = task ?? (numericTarget ? 'regression' : 'classification');
   if (resolved === 'regression' && !numericTarget) {
     const row = y.findIndex((v) => typeof v !== 'number');
-    throw new RangeError(`train: target "${target}" row ${row} is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
+    throw new RangeError(`train: target "${target}" row ${fileRow(row)} is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
   }
   const preparation: Preparation = { target, task: resolved, features, dropped, scaler: new MinMaxScaler().toJSON() };
   if (resolved === 'classification') {

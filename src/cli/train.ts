@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Sequential } from '../nn/sequential';
 import type { Callbacks } from '../nn/fit';
 import { trainModel, type ModelSettings, type Split } from './model';
-import { decode, encodeFeatures, fitScaler, featureNames, planPreparation, scale, targets, type Preparation } from './prepare';
+import { decode, encodeFeatures, fitScaler, featureNames, planPreparation, rowsWithTarget, scale, targets, type Preparation } from './prepare';
 import { htmlReport, sparkline, textTable } from './report';
 import { saveCliModel } from './files';
 
@@ -72,9 +72,9 @@ function epochBar(output: Output, epochs: number): { callbacks: Callbacks[]; sto
 
 /** Runs `simdeep train`. */
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
-  const table = (await readTable(file)).dropMissing([options.target]);
+  const { table, rows } = rowsWithTarget(await readTable(file), options.target);
   if (table.rowCount < 10) throw new RangeError(`train: ${file} has ${table.rowCount} rows with a target; at least 10 are needed`);
-  const preparation = planPreparation(table, options.target, options.drop, options.task);
+  const preparation = planPreparation(table, options.target, options.drop, options.task, rows);
   const tensors: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (tensors.push(t), t);
   let model: Sequential | undefined;
@@ -90,7 +90,8 @@ export async function train(file: string, options: TrainOptions, output: Output)
     if (chosen.length) output.log(`  left out by request: ${chosen.join(', ')}`);
     for (const [name, why] of Object.entries(preparation.dropped)) if (!options.drop.includes(name)) output.log(`  left out ${name}: ${why}`);
 
-    let settings: ModelSettings = options;
+    const { hidden, activation, learningRate, batchSize, epochs } = options;
+    let settings: ModelSettings = { hidden, activation, learningRate, batchSize, epochs };
     let trialRows: string[][] | undefined;
     if (options.search > 0) {
       // Trials score on an inner split of the training rows, so the validation rows stay unseen until the end.

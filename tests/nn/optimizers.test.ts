@@ -130,12 +130,13 @@ async function checkSteps(config: Config, model: (typeof MODELS)[number], d: num
               `${w[j]} → ${after[i][j]}, reference ${want.c} ± ${want.r}`);
           }
           const step = Math.abs(want.c - w[j]), gradientKnown = K * U * bound[i][j] <= 1e-3 * Math.abs(g[i][j] + config.weightDecay * w[j]);
-          if (t === 1 && want.r > 0.01 * step && gradientKnown && step > 100 * U * Math.abs(w[j])) loose++;
+          if (t === 1 && want.r > 0.01 * step && gradientKnown && step > 200 * U * Math.abs(w[j])) loose++;
         }
       });
     }
     // The tolerances are no blanket: each first step is resolved to 1% unless float32 cannot know its gradient
-    // (with decay) to 0.1% or the step is within 100 ulps of the weight. Later ones widen legitimately: a fit
+    // (with decay) to 0.1% or the step is within 200 units of roundoff of the weight (the float32 rounding of the
+    // new weight alone is about one, so 1% of a step below 100 of them cannot be resolved). Later ones widen legitimately: a fit
     // converged on few samples leaves gradients as small as their rounding, and optimizer state carries old rounding.
     expect(loose).toBe(0);
     // Optimizer state and Adam's step count carry over between fits: five one-epoch fits give the same bits.

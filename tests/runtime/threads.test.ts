@@ -3,11 +3,10 @@
 // reference (see tests/ops/matmul.test.ts), for both GEMM builds; thread counts can change at will; idle workers
 // never keep a process alive; a chunk that traps is reported and does not hang the pool.
 //
-// The process tests run a bundle of src/ (built by tsup into a temporary directory) in child `node` processes, so
+// The process tests run a bundle of src/ (built by tsup into a temporary directory under node_modules/.cache) in child `node` processes, so
 // a hang is seen as a timeout there instead of blocking this test worker in Atomics.wait.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -197,7 +196,10 @@ const expectCleanExit = (exit: Exit, what: string): void => {
 
 describe('processes', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'simdeep-threads-'));
+    // Inside node_modules so the bundle resolves its dependencies (papaparse, commander) from the project.
+    const cache = join(root, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    dir = mkdtempSync(join(cache, 'simdeep-threads-'));
     const src = (path: string): string => JSON.stringify(join(root, 'src', path));
     writeFileSync(join(dir, 'entry.ts'), [
       `export * from ${src('index.ts')};`,
