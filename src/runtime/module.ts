@@ -7,6 +7,9 @@ export interface KernelModules {
   relaxed: WebAssembly.Module | null;
 }
 
+/** Why worker threads cannot run in this build, or '' where they may (see module.workerd.ts). */
+export const NO_WORKERS = '';
+
 let compiled: KernelModules | undefined;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

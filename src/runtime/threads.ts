@@ -4,6 +4,7 @@
 // late worker never touches a newer job, and the caller computes every chunk nobody else claimed. Each element is
 // computed the same way whoever computes it, so results are bit-identical for any thread count.
 import { allocBytes, i32View } from './heap';
+import { NO_WORKERS } from './module';
 import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory, type GemmKernels } from './wasm';
 
 // Control block (Int32 words): 0 generation, 1 claim (tag << 16 | next chunk), 2 chunks done, 3 error flag,
@@ -93,6 +94,7 @@ async function cores(): Promise<number> {
 
 // Why workers cannot run here, or '' if they can.
 function whyNoWorkers(): string {
+  if (NO_WORKERS) return NO_WORKERS;
   if (isNode()) return '';
   if (typeof Worker === 'undefined') return 'this runtime has no Worker';
   if (globalThis.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (COOP/COEP headers), so memory cannot be shared with workers';
