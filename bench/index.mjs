@@ -7,6 +7,8 @@ import { otherCpu } from './harness.mjs';
 const BENCHES = {
   matmul: () => import('./matmul.mjs'),
   nn: () => import('./nn.mjs'),
+  size: () => import('./size.mjs'),
+  startup: () => import('./startup.mjs'),
 };
 
 const root = new URL('../', import.meta.url);

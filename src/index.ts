@@ -16,8 +16,23 @@ export { dense, Dense, type DenseOptions, type ActivationName } from './nn/dense
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
 export type { LossName } from './nn/losses';
 export type { MetricName } from './nn/metrics';
-export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig } from './optim/optimizers';
+export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';
+/**
+ * Initializers of a dense layer's weights, as in Keras: pass one as `kernelInitializer` or `biasInitializer` of
+ * `dense`, or give its name ('heNormal'). The random ones take a `seed` for repeatable weights; without one they
+ * draw from the global generator (see `seed`).
+ * @example
+ * const layer = dense({ units: 8, activation: 'relu', inputShape: [4], kernelInitializer: initializers.heNormal({ seed: 1 }) });
+ * layer.kernelInitializer.config; // { name: 'heNormal', seed: 1 }
+ */
 export * as initializers from './nn/initializers';
+/**
+ * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense` and `layers.dropout` is
+ * `dropout`.
+ * @example
+ * const model = sequential([layers.dense({ units: 4, inputShape: [2] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })]);
+ * model.layers.length; // 2
+ */
 export * as layers from './nn/layers';
 export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
 export { loadModel, type ModelJSON } from './nn/save';

@@ -5,19 +5,28 @@ import { checkTensor, Tensor } from './tensor/tensor';
 export type { MemoryInfo } from './tensor/storage';
 
 /**
- * Live tensors, the wasm bytes they hold, and the bytes the shared wasm memory maps.
+ * Counts for finding leaks: the live tensors (not disposed or garbage collected), the wasm bytes they hold (views
+ * that share storage count it once), and the bytes the shared wasm memory maps.
  * @example
- * const before = memory().numTensors; const t = zeros([4]); memory().numTensors - before; // 1
+ * const before = memory();
+ * const t = zeros([4]);
+ * memory().numTensors - before.numTensors; // 1
+ * memory().numBytes - before.numBytes; // 16
  */
 export function memory(): MemoryInfo {
   return { ...liveCounts(), wasmBytes: wasmMemory().buffer.byteLength };
 }
 
 /**
- * Runs `fn` and disposes every tensor it created except those it returns (a tensor, or tensors inside arrays,
- * Maps and plain objects). Nested calls nest; if fn throws, everything it created is disposed.
+ * Runs `fn` and returns what it returns, after disposing every tensor it created except those it returns (a
+ * tensor, or tensors inside arrays, Maps and plain objects) and those passed to `keep`. Nested calls nest; if fn
+ * throws, everything it created is disposed. Throws a TypeError unless fn is a function, or if it returns a Promise
+ * (tidy is synchronous).
  * @example
- * const y = tidy(() => tensor([1, 2]).mul(2).add(1)); // the intermediate product is freed
+ * const before = memory().numTensors;
+ * const y = tidy(() => tensor([1, 2]).mul(2).add(1)); // the product tensor([2, 4]) is freed
+ * y.toArray(); // [3, 5]
+ * memory().numTensors - before; // 1
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError('tidy: fn must be a function');
@@ -25,9 +34,15 @@ export function tidy<T>(fn: () => T): T {
 }
 
 /**
- * Lets a tensor created inside `tidy` outlive it.
+ * Lets a tensor created inside `tidy` outlive it (every enclosing tidy); returns the tensor. Throws a TypeError
+ * unless x is a Tensor, a DisposedError if it was disposed.
  * @example
- * let kept; tidy(() => { kept = keep(tensor([1])); }); kept.disposed; // false
+ * const made: Tensor[] = [];
+ * tidy(() => {
+ *   made.push(keep(tensor([1, 2]))); // outlives tidy
+ *   made.push(tensor([3]));          // disposed when tidy returns
+ * });
+ * made.map((t) => t.disposed); // [false, true]
  */
 export function keep<T extends Tensor>(x: T): T {
   keepOwner(checkTensor(x, 'keep'));
@@ -35,9 +50,12 @@ export function keep<T extends Tensor>(x: T): T {
 }
 
 /**
- * Disposes a tensor, or every tensor in an array or plain object.
+ * Disposes a tensor, or every tensor in an array or object (and in arrays and objects nested in them); other
+ * values are ignored.
  * @example
- * dispose([tensor([1]), tensor([2])]);
+ * const pair = { a: tensor([1]), b: tensor([2]) };
+ * dispose(pair);
+ * pair.b.disposed; // true
  */
 export function dispose(value: Tensor | readonly Tensor[] | Record<string, Tensor>): void {
   if (value instanceof Tensor) value.dispose();

@@ -1,6 +1,11 @@
 import { showValue } from '../tensor/errors';
 
-/** One value of a Table: a number, a string, or null for a missing value. */
+/**
+ * One value of a Table: a number, a string, or null for a missing value.
+ * @example
+ * const cells: Cell[] = Table.fromRecords([{ a: 1 }, { a: 'x' }, { a: null }]).column('a');
+ * cells; // [1, 'x', null]
+ */
 export type Cell = number | string | null;
 
 /**

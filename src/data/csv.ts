@@ -5,7 +5,12 @@ import { showValue } from '../tensor/errors';
 import { showColumns, toCell, type Cell } from './cells';
 import { tableOf, type Table } from './table';
 
-/** Options of `parseCsv` and `readCsv`. */
+/**
+ * Options of `parseCsv` and `readCsv`.
+ * @example
+ * const options: CsvOptions = { delimiter: ';', missing: ['NA'] };
+ * parseCsv('a;b\n1;NA\n', options).toRecords(); // [{ a: 1, b: null }]
+ */
 export interface CsvOptions {
   /** The field delimiter (default: detected among comma, tab, pipe, semicolon and others). */
   delimiter?: string;

@@ -1,16 +1,36 @@
 import { showValue } from '../tensor/errors';
 
-/** A GeoJSON FeatureCollection, as far as Table reads it. */
+/**
+ * A GeoJSON FeatureCollection, as far as Table reads it.
+ * @example
+ * const collection: FeatureCollection = { type: 'FeatureCollection', features: [{ properties: { mag: 2.5 } }] };
+ * Table.fromGeoJSON(collection).column('mag'); // [2.5]
+ */
 export interface FeatureCollection {
+  /** Always 'FeatureCollection'. */
   type: 'FeatureCollection';
+  /** The features: one row each. */
   features: readonly Feature[];
 }
 
-/** A GeoJSON Feature: its properties become cells; a Point geometry adds longitude, latitude and depth. */
+/**
+ * A GeoJSON Feature: its properties become cells; a Point geometry adds longitude, latitude and depth.
+ * @example
+ * const quake: Feature = { type: 'Feature', properties: { mag: 2.5 }, geometry: { type: 'Point', coordinates: [-150, 61] } };
+ * Table.fromGeoJSON({ type: 'FeatureCollection', features: [quake] }).toRecords(); // [{ mag: 2.5, longitude: -150, latitude: 61 }]
+ */
 export interface Feature {
+  /** 'Feature' (not checked). */
   type?: 'Feature';
+  /** The row's cells by column name (numbers, strings, booleans or null). */
   properties?: Record<string, unknown> | null;
-  geometry?: { type: string; coordinates?: unknown } | null;
+  /** Only a Point is read, as [longitude, latitude] or [longitude, latitude, depth]; other geometries are ignored. */
+  geometry?: {
+    /** The geometry type, such as 'Point'. */
+    type: string;
+    /** The coordinates. */
+    coordinates?: unknown;
+  } | null;
 }
 
 /** Whether `value` looks like a GeoJSON FeatureCollection (its `type` says so). */

@@ -1,10 +1,21 @@
 import { showValue } from '../tensor/errors';
 import { compareCells, showCell, type Cell } from './cells';
 
-/** How `fillMissing` chooses the value for a column's missing cells. */
+/**
+ * How `fillMissing` chooses the value for a column's missing cells: 'mean' or 'median' of the present values
+ * (numeric columns only), the 'mostFrequent' value, or a 'constant'.
+ * @example
+ * const strategy: FillStrategy = 'median';
+ * Table.fromColumns({ a: [1, null, 10, 2] }).fillMissing({ strategy }).column('a'); // [1, 2, 10, 2]
+ */
 export type FillStrategy = 'mean' | 'median' | 'mostFrequent' | 'constant';
 
-/** Options of `Table.fillMissing`. */
+/**
+ * Options of `Table.fillMissing`.
+ * @example
+ * const options: FillOptions = { strategy: 'constant', value: 0, columns: ['rooms'] };
+ * Table.fromRecords([{ rooms: null, city: null }]).fillMissing(options).toRecords(); // [{ rooms: 0, city: null }]
+ */
 export interface FillOptions {
   /** 'mean' and 'median' of the present values (numeric columns only), 'mostFrequent' value, or a 'constant'. */
   strategy: FillStrategy;

@@ -2,17 +2,31 @@ import { showValue } from '../tensor/errors';
 import type { Tensor } from '../tensor/tensor';
 import { checkJSONType, mapColumns, notFitted, readFitData, readMatrix, readStats } from './scaling';
 
-/** Options of `MinMaxScaler`. */
+/**
+ * Options of `MinMaxScaler`.
+ * @example
+ * const options: MinMaxScalerOptions = { featureRange: [-1, 1] };
+ * new MinMaxScaler(options).fitTransform(tensor([[0], [5], [10]])).toArray(); // [[-1], [0], [1]]
+ */
 export interface MinMaxScalerOptions {
   /** The [low, high] range each feature is mapped to (default [0, 1]; low < high). */
   featureRange?: readonly [number, number];
 }
 
-/** A MinMaxScaler as JSON: its range and, once fitted, each feature's minimum and maximum. */
+/**
+ * A MinMaxScaler as JSON: its range and, once fitted, each feature's minimum and maximum.
+ * @example
+ * const json: MinMaxScalerJSON = { type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [0], dataMax: [10] };
+ * MinMaxScaler.fromJSON(json).transform(tensor([[5]])).toArray(); // [[0.5]]
+ */
 export interface MinMaxScalerJSON {
+  /** Always 'MinMaxScaler'. */
   type: 'MinMaxScaler';
+  /** The [low, high] range features are mapped to. */
   featureRange: [number, number];
+  /** Each feature's minimum in the fitted data (null before fit). */
   dataMin: number[] | null;
+  /** Each feature's maximum in the fitted data (null before fit). */
   dataMax: number[] | null;
 }
 
@@ -25,11 +39,21 @@ export interface MinMaxScalerJSON {
  * scaler.fitTransform(tensor([[1, 10], [3, 30], [2, 20]])).toArray(); // [[0, 0], [1, 1], [0.5, 0.5]]
  */
 export class MinMaxScaler {
-  /** The [low, high] range features are mapped to. */
+  /**
+   * The [low, high] range features are mapped to.
+   * @example
+   * new MinMaxScaler().featureRange; // [0, 1]
+   */
   readonly featureRange: readonly [number, number];
   #min: Float64Array | null = null;
   #max: Float64Array | null = null;
 
+  /**
+   * An unfitted scaler to `options.featureRange` (default [0, 1]). Throws a TypeError unless options is an object,
+   * a RangeError unless featureRange is [low, high] with finite low < high.
+   * @example
+   * new MinMaxScaler({ featureRange: [-1, 1] }).fitted; // false
+   */
   constructor(options: MinMaxScalerOptions = {}) {
     const op = 'MinMaxScaler';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
@@ -40,23 +64,36 @@ export class MinMaxScaler {
     this.featureRange = Object.freeze([range[0], range[1]] as [number, number]);
   }
 
-  /** Whether `fit` was called (or the scaler was loaded fitted). */
+  /**
+   * Whether `fit` was called (or the scaler was loaded fitted).
+   * @example
+   * new MinMaxScaler().fit(tensor([[1], [2]])).fitted; // true
+   */
   get fitted(): boolean {
     return this.#min !== null;
   }
 
-  /** Each feature's minimum in the fitted data (undefined before fit). */
+  /**
+   * Each feature's minimum in the fitted data (a copy; undefined before fit).
+   * @example
+   * new MinMaxScaler().fit(tensor([[1, 20], [3, 10]])).dataMin; // [1, 10]
+   */
   get dataMin(): number[] | undefined {
     return this.#min ? Array.from(this.#min) : undefined;
   }
 
-  /** Each feature's maximum in the fitted data (undefined before fit). */
+  /**
+   * Each feature's maximum in the fitted data (a copy; undefined before fit).
+   * @example
+   * new MinMaxScaler().fit(tensor([[1, 20], [3, 10]])).dataMax; // [3, 20]
+   */
   get dataMax(): number[] | undefined {
     return this.#max ? Array.from(this.#max) : undefined;
   }
 
   /**
-   * Learns each feature's minimum and maximum from x [rows, features] (no NaN or ±Infinity); returns the scaler.
+   * Learns each feature's minimum and maximum from x [rows, features] (no NaN or ±Infinity); returns the scaler. Throws a ShapeError unless x is [rows, features], a RangeError for no rows or a NaN or ±Infinity (naming its
+   * row and column).
    * @example
    * new MinMaxScaler().fit(tensor([[1], [5]])).dataMax; // [5]
    */
@@ -75,7 +112,8 @@ export class MinMaxScaler {
   }
 
   /**
-   * x [rows, features] scaled with the fitted minimum and maximum (values outside them land outside the range).
+   * A new tensor: x [rows, features] scaled with the fitted minimum and maximum (values outside them land outside
+   * the range). Throws an Error before fit, a ShapeError unless x has the fitted number of features.
    * @example
    * new MinMaxScaler({ featureRange: [-1, 1] }).fit(tensor([[0], [10]])).transform(tensor([[5]])).toArray(); // [[0]]
    */
@@ -86,7 +124,7 @@ export class MinMaxScaler {
   }
 
   /**
-   * Fits on x, then scales it.
+   * Fits on x, then scales it; throws as `fit` does.
    * @example
    * new MinMaxScaler().fitTransform(tensor([[2], [4]])).toArray(); // [[0], [1]]
    */
@@ -95,7 +133,7 @@ export class MinMaxScaler {
   }
 
   /**
-   * Maps scaled values back to the original units.
+   * A new tensor: scaled values mapped back to the original units; throws as `transform` does.
    * @example
    * const s = new MinMaxScaler().fit(tensor([[2], [4]]));
    * s.inverseTransform(tensor([[0.5]])).toArray(); // [[3]]
@@ -116,7 +154,8 @@ export class MinMaxScaler {
   }
 
   /**
-   * A scaler from `toJSON()` output, checked.
+   * A scaler from `toJSON()` output, checked: a TypeError for another type or statistics that are not arrays of
+   * finite numbers, a RangeError for a bad range, lists of different lengths or a minimum above its maximum.
    * @example
    * MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [1], dataMax: [3] }).dataMax; // [3]
    */

@@ -1,7 +1,12 @@
 import { showValue } from '../tensor/errors';
 import { distinctSorted, showCell, type Cell } from './cells';
 
-/** Options of `Table.oneHot`. */
+/**
+ * Options of `Table.oneHot`.
+ * @example
+ * const options: OneHotOptions = { categories: ['a', 'b'], unknown: 'ignore' };
+ * Table.fromColumns({ c: ['b', 'z'] }).oneHot('c', options).toRecords(); // [{ 'c=a': 0, 'c=b': 1 }, { 'c=a': 0, 'c=b': 0 }]
+ */
 export interface OneHotOptions {
   /** The categories to encode, in column order (default: the column's distinct values, sorted). */
   categories?: readonly (number | string)[];

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
 import { CsvCollector, type CsvOptions } from './csv';
 import { isFeatureCollection } from './geojson';
@@ -25,9 +26,14 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
 }
 
 /**
- * Reads a CSV file in Node as `parseCsv` does, streaming it through papaparse row by row.
+ * Resolves to a Table from a CSV file in Node, read as `parseCsv` reads text, streamed through papaparse row by
+ * row. Rejects with an error naming the path when the file is missing, a directory or empty, and with parseCsv's
+ * errors (naming the row) for malformed text.
  * @example
- * const table = await readCsv('data/houses.csv');
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('houses.csv', 'area,rooms,price\n50,2,150\n80,,240\n');
+ * const table = await readCsv('houses.csv');
+ * table.missingCounts(); // { area: 0, rooms: 1, price: 0 }
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Table> {
   return csvFile(path, options, 'readCsv');
@@ -35,7 +41,8 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<T
 
 /**
  * A Table from JSON text or an already parsed value: an array of records (plain objects, as `Table.fromRecords`)
- * or a GeoJSON FeatureCollection (as `Table.fromGeoJSON`).
+ * or a GeoJSON FeatureCollection (as `Table.fromGeoJSON`). Throws a SyntaxError for blank or invalid JSON, a
+ * RangeError for an empty array or a collection without features, and a TypeError for other values.
  * @example
  * parseJson('[{"a": 1, "b": "x"}, {"a": 2}]').column('b'); // ['x', null]
  */
@@ -45,19 +52,27 @@ export function parseJson(textOrValue: unknown): Table {
 }
 
 /**
- * Reads a JSON or GeoJSON file in Node as `parseJson` does.
+ * Resolves to a Table from a JSON or GeoJSON file in Node, read as `parseJson` reads text (a leading byte order
+ * mark is skipped). Rejects as `readCsv` does for a missing, directory or empty file, and as `parseJson` for its
+ * contents.
  * @example
- * const quakes = await readJson('node_modules/vega-datasets/data/earthquakes.json');
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('quakes.geojson', JSON.stringify({ type: 'FeatureCollection', features: [
+ *   { type: 'Feature', properties: { mag: 4.1 }, geometry: { type: 'Point', coordinates: [142.4, 38.3, 24] } }] }));
+ * (await readJson('quakes.geojson')).toRecords(); // [{ mag: 4.1, longitude: 142.4, latitude: 38.3, depth: 24 }]
  */
 export async function readJson(path: string): Promise<Table> {
   return jsonFile(path, 'readJson');
 }
 
 /**
- * Reads a data file in Node, by its extension: .csv (and .tsv, tab-separated) as `readCsv`, .json and .geojson as
- * `readJson`. A missing or empty file and other extensions throw, naming the path.
+ * Resolves to a Table from a data file in Node, read by its extension (in any case): .csv as `readCsv`, .tsv as
+ * tab-separated CSV, .json and .geojson as `readJson`. Rejects, naming the path, for other extensions and as those
+ * readers do.
  * @example
- * const table = await readTable('measurements.csv');
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('measurements.tsv', 'depth\tmag\n10\t2.5\n');
+ * (await readTable('measurements.tsv')).toRecords(); // [{ depth: 10, mag: 2.5 }]
  */
 export async function readTable(path: string): Promise<Table> {
   const op = 'readTable';
@@ -125,10 +140,11 @@ function checkPath(path: unknown, op: string): void {
   if (typeof path !== 'string' || path === '') throw new TypeError(`${op}: path must be a non-empty string, got ${showValue(path)}`);
 }
 
-// node:fs is imported on first use, so bundles for browsers and edge runtimes do not pull it in.
+// node:fs is imported on first use, so bundles for browsers and edge runtimes do not pull it in. NOTE: a string
+// the bundler does not resolve, or Vite would substitute a stub that imports without error and throws on first use.
 async function nodeFs(op: string): Promise<NodeFs> {
   try {
-    return await import('node:fs');
+    return await nodeImport<NodeFs>('node:fs');
   } catch (error) {
     throw new Error(`${op}: reading files needs Node's fs module; elsewhere, fetch the text and call parseCsv or parseJson`, { cause: error });
   }

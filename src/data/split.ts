@@ -4,7 +4,12 @@ import { checkInteger } from '../tensor/shape';
 import { checkTensor, Tensor } from '../tensor/tensor';
 import { seededRandom, seedOrRandom, shuffleInPlace } from './shuffle';
 
-/** Options of `trainTestSplit`. */
+/**
+ * Options of `trainTestSplit`.
+ * @example
+ * const options: SplitOptions = { testSize: 2, shuffle: false };
+ * trainTestSplit(arange(5), arange(5), options).yTest.toArray(); // [3, 4]
+ */
 export interface SplitOptions {
   /** Rows held out for testing: a fraction in (0, 1) (rounded up), or a whole number of rows (default 0.25). */
   testSize?: number;
@@ -16,15 +21,29 @@ export interface SplitOptions {
   stratify?: boolean;
 }
 
-/** The four tensors `trainTestSplit` returns (a type, not an interface, so `dispose(split)` accepts it). */
+/**
+ * The four tensors `trainTestSplit` returns (a type, not an interface, so `dispose(split)` accepts it).
+ * @example
+ * const split: Split = trainTestSplit(arange(10), arange(10), { seed: 1 });
+ * dispose(split);
+ */
 export type Split = {
+  /** The training rows of x. */
   xTrain: Tensor;
+  /** The test rows of x. */
   xTest: Tensor;
+  /** The training rows of y, matching xTrain. */
   yTrain: Tensor;
+  /** The test rows of y, matching xTest. */
   yTest: Tensor;
 };
 
-/** Options of `kFold`. */
+/**
+ * Options of `kFold`.
+ * @example
+ * const options: KFoldOptions = { k: 3, shuffle: true, seed: 1 };
+ * kFold(9, options).map((fold) => fold.test.length); // [3, 3, 3]
+ */
 export interface KFoldOptions {
   /** Number of folds, at least 2 and at most the number of samples (default 5). */
   k?: number;
@@ -34,16 +53,26 @@ export interface KFoldOptions {
   seed?: number;
 }
 
-/** One fold of `kFold`: the sample indices to train on and to test on, each ascending. */
+/**
+ * One fold of `kFold`: the sample indices to train on and to test on, each ascending.
+ * @example
+ * const [fold]: Fold[] = kFold(4, { k: 2 });
+ * fold; // { train: [2, 3], test: [0, 1] }
+ */
 export interface Fold {
+  /** The indices to train on. */
   train: number[];
+  /** The indices to test on. */
   test: number[];
 }
 
 /**
  * Splits the rows of x and y (the first axis) into training and test sets, as scikit-learn's train_test_split.
  * With `stratify`, y holds class labels, as a [rows] or [rows, 1] tensor of class indices or a one-hot
- * [rows, classes] tensor, and each class keeps its share of rows on both sides.
+ * [rows, classes] tensor, and each class keeps its share of rows on both sides (at least one row of each). Returns
+ * new tensors (see Split). Throws a ShapeError for scalars or row counts that differ, a RangeError for a testSize
+ * that leaves either side empty or a stratify that cannot keep each class on both sides, a TypeError for bad
+ * options.
  * @example
  * const x = arange(20).reshape([10, 2]), y = arange(10);
  * const { xTrain, xTest, yTrain, yTest } = trainTestSplit(x, y, { testSize: 0.2, seed: 1 });
@@ -79,7 +108,8 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {})
 /**
  * Cuts `samples` indices (a count, or a tensor's rows) into k folds for cross-validation, as scikit-learn's KFold:
  * each index is tested in exactly one fold and trained on in the others; the first `samples % k` folds test one
- * more sample.
+ * more sample. Throws a TypeError or RangeError unless k is an integer from 2 to the number of samples, or for
+ * bad options.
  * @example
  * kFold(5, { k: 2 }); // [{ train: [3, 4], test: [0, 1, 2] }, { train: [0, 1, 2], test: [3, 4] }]
  */

@@ -2,7 +2,12 @@ import { showValue } from '../tensor/errors';
 import type { Tensor } from '../tensor/tensor';
 import { checkJSONType, mapColumns, notFitted, readFitData, readMatrix, readStats } from './scaling';
 
-/** Options of `StandardScaler`. */
+/**
+ * Options of `StandardScaler`.
+ * @example
+ * const options: StandardScalerOptions = { withStd: false };
+ * new StandardScaler(options).fitTransform(tensor([[1], [5]])).toArray(); // [[-2], [2]]
+ */
 export interface StandardScalerOptions {
   /** Subtract each feature's mean (default true). */
   withMean?: boolean;
@@ -10,12 +15,22 @@ export interface StandardScalerOptions {
   withStd?: boolean;
 }
 
-/** A StandardScaler as JSON: its options and, once fitted, each feature's mean and scale. */
+/**
+ * A StandardScaler as JSON: its options and, once fitted, each feature's mean and scale.
+ * @example
+ * const json: StandardScalerJSON = { type: 'StandardScaler', withMean: true, withStd: true, mean: [10], scale: [2] };
+ * StandardScaler.fromJSON(json).transform(tensor([[14]])).toArray(); // [[2]]
+ */
 export interface StandardScalerJSON {
+  /** Always 'StandardScaler'. */
   type: 'StandardScaler';
+  /** Whether transform subtracts the mean. */
   withMean: boolean;
+  /** Whether transform divides by the standard deviation. */
   withStd: boolean;
+  /** Each feature's mean in the fitted data (null before fit). */
   mean: number[] | null;
+  /** Each feature's standard deviation, 1 for a constant feature (null before fit). */
   scale: number[] | null;
 }
 
@@ -28,13 +43,27 @@ export interface StandardScalerJSON {
  * scaler.fitTransform(tensor([[1], [3]])).toArray(); // [[-1], [1]]
  */
 export class StandardScaler {
-  /** Whether transform subtracts the mean. */
+  /**
+   * Whether transform subtracts the mean.
+   * @example
+   * new StandardScaler().withMean; // true
+   */
   readonly withMean: boolean;
-  /** Whether transform divides by the standard deviation. */
+  /**
+   * Whether transform divides by the standard deviation.
+   * @example
+   * new StandardScaler({ withStd: false }).withStd; // false
+   */
   readonly withStd: boolean;
   #mean: Float64Array | null = null;
   #scale: Float64Array | null = null;
 
+  /**
+   * An unfitted scaler with `options` (both default true). Throws a TypeError unless options is an object and its
+   * values booleans.
+   * @example
+   * new StandardScaler({ withMean: false }).fitted; // false
+   */
   constructor(options: StandardScalerOptions = {}) {
     const op = 'StandardScaler';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
@@ -44,24 +73,37 @@ export class StandardScaler {
     [this.withMean, this.withStd] = [withMean, withStd];
   }
 
-  /** Whether `fit` was called (or the scaler was loaded fitted). */
+  /**
+   * Whether `fit` was called (or the scaler was loaded fitted).
+   * @example
+   * new StandardScaler().fitted; // false
+   */
   get fitted(): boolean {
     return this.#mean !== null;
   }
 
-  /** Each feature's mean in the fitted data (undefined before fit). */
+  /**
+   * Each feature's mean in the fitted data (a copy; undefined before fit).
+   * @example
+   * new StandardScaler().fit(tensor([[1, 10], [3, 10]])).mean; // [2, 10]
+   */
   get mean(): number[] | undefined {
     return this.#mean ? Array.from(this.#mean) : undefined;
   }
 
-  /** Each feature's standard deviation in the fitted data, 1 for a constant feature (undefined before fit). */
+  /**
+   * Each feature's standard deviation in the fitted data, 1 for a constant feature (a copy; undefined before fit).
+   * @example
+   * new StandardScaler().fit(tensor([[1, 10], [3, 10]])).scale; // [1, 1]
+   */
   get scale(): number[] | undefined {
     return this.#scale ? Array.from(this.#scale) : undefined;
   }
 
   /**
    * Learns each feature's mean and standard deviation from x [rows, features] (no NaN or ±Infinity); returns the
-   * scaler.
+   * scaler. Throws a ShapeError unless x is [rows, features], a RangeError for no rows or a NaN or ±Infinity (naming its
+   * row and column).
    * @example
    * new StandardScaler().fit(tensor([[1], [3]])).scale; // [1]
    */
@@ -77,7 +119,8 @@ export class StandardScaler {
   }
 
   /**
-   * x [rows, features] standardized with the fitted statistics.
+   * A new tensor: x [rows, features] standardized with the fitted statistics. Throws an Error before fit, a
+   * ShapeError unless x has the fitted number of features.
    * @example
    * new StandardScaler().fit(tensor([[1], [3]])).transform(tensor([[5]])).toArray(); // [[3]]
    */
@@ -87,16 +130,16 @@ export class StandardScaler {
   }
 
   /**
-   * Fits on x, then standardizes it.
+   * Fits on x, then standardizes it; throws as `fit` does.
    * @example
-   * new StandardScaler().fitTransform(tensor([[0], [2], [4]])).toArray(); // [[-1.2247...], [0], [1.2247...]]
+   * new StandardScaler().fitTransform(tensor([[0], [2], [4]])).toArray(); // ≈ [[-1.2247], [0], [1.2247]]
    */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
   /**
-   * Maps standardized values back to the original units.
+   * A new tensor: standardized values mapped back to the original units; throws as `transform` does.
    * @example
    * new StandardScaler().fit(tensor([[1], [3]])).inverseTransform(tensor([[0.5]])).toArray(); // [[2.5]]
    */
@@ -115,7 +158,8 @@ export class StandardScaler {
   }
 
   /**
-   * A scaler from `toJSON()` output, checked.
+   * A scaler from `toJSON()` output, checked: a TypeError for another type or statistics that are not arrays of
+   * finite numbers, a RangeError for lists of different lengths or a scale that is not positive.
    * @example
    * StandardScaler.fromJSON({ type: 'StandardScaler', withMean: true, withStd: true, mean: [2], scale: [1] }).mean; // [2]
    */

@@ -19,20 +19,34 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /**
  * An immutable table of named columns whose cells are numbers, strings or null (missing). Every method returns a
  * new Table. Read one with `readTable`, `parseCsv` or `parseJson`, or build one with `Table.fromRecords`; clean and
- * encode it; then `toTensor()` gives the float32 [rows, columns] matrix a model trains on.
+ * encode it; then `toTensor()` gives the float32 [rows, columns] matrix a model trains on. Methods that take column
+ * names throw a RangeError for a name the table lacks (listing its columns) and a TypeError for one that is not a
+ * string.
  * @example
  * const table = Table.fromRecords([{ size: 1, color: 'red' }, { size: null, color: 'blue' }, { size: 3, color: 'red' }]);
  * const x = table.fillMissing({ strategy: 'mean' }).oneHot('color').toTensor();
  * x.toArray(); // [[1, 0, 1], [2, 1, 0], [3, 0, 1]]  (size, color=blue, color=red)
  */
 export class Table {
-  /** Column names, in order. */
+  /**
+   * Column names, in order (frozen).
+   * @example
+   * Table.fromRecords([{ a: 1, b: 2 }]).columns; // ['a', 'b']
+   */
   readonly columns: readonly string[];
-  /** Number of rows. */
+  /**
+   * Number of rows.
+   * @example
+   * Table.fromColumns({ a: [1, 2, 3] }).rowCount; // 3
+   */
   readonly rowCount: number;
   readonly #data: readonly (readonly Cell[])[];
 
-  /** Internal: tables come from `Table.fromRecords`, `fromColumns`, `fromGeoJSON` and the readers. */
+  /**
+   * Tables come from `Table.fromRecords`, `fromColumns`, `fromGeoJSON` and the readers; any other token throws a
+   * TypeError.
+   * @internal
+   */
   constructor(token: symbol, columns: readonly string[], data: readonly (readonly Cell[])[], rowCount: number) {
     if (token !== CREATE) throw new TypeError('Table: create tables with Table.fromRecords(), Table.fromColumns() or a reader such as readTable()');
     this.columns = Object.freeze(columns.slice());
@@ -43,6 +57,7 @@ export class Table {
   /**
    * A table from an array of plain objects; the columns are every key, in order of first appearance. Missing keys,
    * null, undefined, '' and NaN become null; true and false become 1 and 0; strings stay strings (also "12").
+   * Throws a TypeError unless records is an array of plain objects, or for a cell that is an object or array.
    * @example
    * Table.fromRecords([{ a: 1, b: 'x' }, { a: 2 }]).column('b'); // ['x', null]
    */
@@ -52,6 +67,7 @@ export class Table {
 
   /**
    * A table from arrays of cells keyed by column name (all of the same length), converted as `fromRecords` does.
+   * Throws a TypeError for a value that is not an array or a bad cell, a RangeError for columns of different lengths.
    * @example
    * Table.fromColumns({ x: [1, 2, NaN], label: ['a', 'b', 'a'] }).column('x'); // [1, 2, null]
    */
@@ -73,7 +89,9 @@ export class Table {
 
   /**
    * A table from a GeoJSON FeatureCollection: one row per feature, with its properties and, for a Point geometry,
-   * `longitude`, `latitude` and `depth` (the coordinates; `depth` when there is a third).
+   * `longitude`, `latitude` and `depth` (the coordinates, replacing properties of those names; `depth` when there
+   * is a third). Throws a TypeError for anything that is not a FeatureCollection of Feature objects, or for a Point
+   * without 2 or 3 numeric coordinates.
    * @example
    * const quakes = Table.fromGeoJSON({ type: 'FeatureCollection', features: [
    *   { type: 'Feature', properties: { mag: 2 }, geometry: { type: 'Point', coordinates: [-118.6, 34.5, 7.2] } }] });
@@ -142,7 +160,8 @@ export class Table {
   }
 
   /**
-   * The rows at the given indices (0-based; in that order, repeats allowed), e.g. the folds of `kFold`.
+   * The rows at the given indices (0-based; in that order, repeats allowed), e.g. the folds of `kFold`. Throws a
+   * TypeError or RangeError for an index that is not an integer in [0, rowCount).
    * @example
    * Table.fromRecords([{ a: 1 }, { a: 2 }, { a: 3 }]).take([2, 0]).column('a'); // [3, 1]
    */
@@ -153,7 +172,8 @@ export class Table {
   }
 
   /**
-   * The first `n` rows (all of them if there are fewer).
+   * The first `n` rows (default 5; all of them if there are fewer). Throws a TypeError or RangeError unless n is a
+   * non-negative integer.
    * @example
    * Table.fromRecords([{ a: 1 }, { a: 2 }, { a: 3 }]).head(2).rowCount; // 2
    */
@@ -177,7 +197,9 @@ export class Table {
   /**
    * A table whose missing cells are filled, per column: with the 'mean' or 'median' of its present values (numeric
    * columns only), its 'mostFrequent' value (ties: the smallest, numbers before strings), or a 'constant' value.
-   * Without `columns`, 'mean' and 'median' fill every numeric column and the other strategies every column.
+   * Without `columns`, 'mean' and 'median' fill every numeric column and the other strategies every column. Throws a
+   * RangeError for an unknown strategy or a column with no present value, a TypeError for 'mean' or 'median' of a
+   * text column or a bad constant.
    * @example
    * const t = Table.fromRecords([{ a: 1, c: 'x' }, { a: null, c: null }, { a: 5, c: 'x' }]);
    * t.fillMissing({ strategy: 'median' }).column('a');               // [1, 3, 5]
@@ -203,7 +225,8 @@ export class Table {
 
   /**
    * A table where `column` is replaced, in place, by one 0/1 column per category named `column=value` (categories
-   * as `categories(column)` lists them, unless given). A missing cell is 0 in every one of them.
+   * as `categories(column)` lists them, unless given). A missing cell is 0 in every one of them. Throws a RangeError
+   * for a value outside the given categories (unless `unknown: 'ignore'`) or a new name that would repeat a column.
    * @example
    * const t = Table.fromRecords([{ net: 'ci', mag: 2 }, { net: 'ak', mag: 3 }]).oneHot('net');
    * t.columns;     // ['net=ak', 'net=ci', 'mag']

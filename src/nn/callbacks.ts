@@ -4,22 +4,41 @@ import type { Tensor } from '../tensor/tensor';
 import type { Callbacks, Logs } from './fit';
 import type { Sequential } from './sequential';
 
-/** Options of `earlyStopping`. */
+/**
+ * Options of `earlyStopping`.
+ * @example
+ * const options: EarlyStoppingOptions = { monitor: 'loss', patience: 3, minDelta: 1e-4 };
+ * const callbacks = earlyStopping(options);
+ */
 export interface EarlyStoppingOptions {
-  /** The log to watch (default 'val_loss'; accuracy logs are maximised, others minimised). */
+  /**
+   * The log to watch (default 'val_loss', which needs validation data; names with 'acc' in them are maximised,
+   * others minimised).
+   */
   monitor?: string;
-  /** Epochs without improvement before stopping (default 0). */
+  /** Epochs in a row without improvement that stop training (default 0, which stops at the first, as 1 does). */
   patience?: number;
   /** Smallest change that counts as an improvement (default 0). */
   minDelta?: number;
-  /** Put back the weights of the best epoch when stopping (default false). */
+  /**
+   * When it stops training, put back the weights of the best epoch (default false). Training that runs all its
+   * epochs keeps the last weights.
+   */
   restoreBestWeights?: boolean;
 }
 
 /**
- * Stops `fit` once the monitored value stops improving, as Keras' EarlyStopping.
+ * Callbacks for `fit` that stop training once the monitored log stops improving, as Keras' EarlyStopping. One
+ * object can serve several fits (it resets when each starts). Throws a TypeError for a monitor that is not a
+ * string, a RangeError for a patience that is not a non-negative integer or a negative minDelta; `fit` rejects
+ * with a RangeError if the logs have no such entry.
  * @example
- * await model.fit(x, y, { epochs: 1000, validationSplit: 0.2, callbacks: earlyStopping({ patience: 10, restoreBestWeights: true }) });
+ * const x = linspace(-1, 1, 40).reshape([40, 1]), y = x.mul(3);
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ optimizer: adam({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+ * const history = await model.fit(x, y, { epochs: 1000, validationSplit: 0.25, seed: 1,
+ *   callbacks: earlyStopping({ patience: 5, minDelta: 1e-4, restoreBestWeights: true }) });
+ * history.epoch.length < 1000; // true
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callbacks {
   const { monitor = 'val_loss', patience = 0, minDelta = 0, restoreBestWeights = false } = options;

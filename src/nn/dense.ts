@@ -3,7 +3,13 @@ import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { toInitializer, type Initializer } from './initializers';
 
-/** Activations a dense layer applies to its weighted sums. */
+/**
+ * Activations a dense layer applies to its weighted sums: 'linear' (none), 'sigmoid', 'relu', 'leakyRelu' (slope
+ * 0.2 below 0), 'tanh', and 'softmax' (output layer only).
+ * @example
+ * const activation: ActivationName = 'relu';
+ * dense({ units: 8, activation }).activation; // 'relu'
+ */
 export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh' | 'softmax';
 
 /** Kernel codes of the activations (assembly/activation.ts); -1 is none, softmax runs as its own kernel. */
@@ -11,37 +17,108 @@ export const ACTIVATION_CODES: Record<ActivationName, number> = { linear: -1, si
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
 
-/** Options of `dense`. */
+/**
+ * Options of `dense`.
+ * @example
+ * const options: DenseOptions = { units: 8, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [4] };
+ * sequential([dense(options)]).getWeights()[0].shape; // [4, 8]
+ */
 export interface DenseOptions {
-  /** Output size. */
+  /** Output size: the number of units, an integer in [1, 2^24]. */
   units: number;
   /** Activation of the weighted sums (default 'linear'). */
   activation?: ActivationName;
   /** Whether the layer adds a bias (default true). */
   useBias?: boolean;
-  /** Initial weights (default glorotUniform). */
+  /**
+   * Initial weights: an initializer (`initializers.heNormal({ seed: 1 })`) or its name (default 'glorotUniform').
+   */
   kernelInitializer?: string | Initializer;
-  /** Initial bias (default zeros). */
+  /** Initial bias: an initializer or its name (default 'zeros'). */
   biasInitializer?: string | Initializer;
-  /** Input shape [features] of the first layer. */
+  /** Input shape [features]; the first layer of a model needs it, the others take their predecessor's units. */
   inputShape?: readonly number[];
 }
 
-/** A fully connected layer: outputs = activation(inputs · kernel + bias). */
+/**
+ * A fully connected layer: outputs = activation(inputs · kernel + bias). Create it with `dense({...})`; its weights
+ * are created when it is added to a model.
+ * @example
+ * const layer = dense({ units: 3, activation: 'tanh', inputShape: [2] });
+ * layer instanceof Dense; // true
+ * sequential([layer]);
+ * layer.kernel?.shape; // [2, 3]
+ */
 export class Dense {
+  /**
+   * Output size (the number of units).
+   * @example
+   * dense({ units: 3 }).units; // 3
+   */
   readonly units: number;
+  /**
+   * The activation applied to the weighted sums.
+   * @example
+   * dense({ units: 3 }).activation; // 'linear'
+   */
   readonly activation: ActivationName;
+  /**
+   * Whether the layer adds a bias.
+   * @example
+   * dense({ units: 3, useBias: false }).useBias; // false
+   */
   readonly useBias: boolean;
+  /**
+   * The initializer of the kernel.
+   * @example
+   * dense({ units: 3 }).kernelInitializer.config.name; // 'glorotUniform'
+   */
   readonly kernelInitializer: Initializer;
+  /**
+   * The initializer of the bias.
+   * @example
+   * dense({ units: 3 }).biasInitializer.config.name; // 'zeros'
+   */
   readonly biasInitializer: Initializer;
+  /**
+   * Input features: from `inputShape`, or the previous layer's units once the layer is added to a model
+   * (undefined until then).
+   * @example
+   * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 2 })]);
+   * model.layers[1].inputDim; // 4
+   */
   inputDim: number | undefined;
-  /** [inputDim × units] weights, once built. */
+  /**
+   * The [inputDim, units] weights, once the layer is in a model (null before). The model's own tensor: read it,
+   * or use the model's getWeights and setWeights.
+   * @example
+   * const layer = dense({ units: 2, inputShape: [3] });
+   * layer.kernel; // null
+   * sequential([layer]);
+   * layer.kernel?.shape; // [3, 2]
+   */
   kernel: Tensor | null = null;
-  /** [units] bias, once built (null without bias). */
+  /**
+   * The [units] bias, once the layer is in a model (null before, and without bias).
+   * @example
+   * const model = sequential([dense({ units: 2, inputShape: [3] })]);
+   * model.layers[0].bias?.toArray(); // [0, 0]
+   */
   bias: Tensor | null = null;
-  /** Dropout rate applied to this layer's outputs while training (set by a following dropout layer). */
+  /**
+   * Dropout rate applied to this layer's outputs while training (set by a following dropout layer; several combine).
+   * @example
+   * const model = sequential([dense({ units: 4, inputShape: [3] }), dropout({ rate: 0.25 }), dense({ units: 1 })]);
+   * model.layers[0].dropout; // 0.25
+   */
   dropout = 0;
 
+  /**
+   * A layer with `options` (see DenseOptions); `dense(options)` does the same. Throws a TypeError unless options is
+   * an object, a RangeError or TypeError for bad units, activation, initializer or inputShape.
+   * @example
+   * new Dense({ units: 2, activation: 'relu' }).units; // 2
+   */
   constructor(options: DenseOptions) {
     const op = 'dense';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
@@ -61,7 +138,10 @@ export class Dense {
     }
   }
 
-  /** Creates the weights for `inputDim` input features. */
+  /**
+   * Creates the weights for `inputDim` input features.
+   * @internal
+   */
   build(inputDim: number): void {
     this.inputDim = inputDim;
     this.kernel?.dispose();
@@ -70,17 +150,28 @@ export class Dense {
     this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units) : null;
   }
 
-  /** Number of trainable values. */
+  /**
+   * Number of trainable values: inputDim · units, plus units with a bias (0 until the input size is known).
+   * @example
+   * dense({ units: 4, inputShape: [3] }).parameterCount; // 16
+   */
   get parameterCount(): number {
     return (this.inputDim ?? 0) * this.units + (this.useBias ? this.units : 0);
   }
 
-  /** Saved form. */
+  /**
+   * Saved form.
+   * @internal
+   */
   get config(): Record<string, unknown> {
     return { className: 'Dense', units: this.units, activation: this.activation, useBias: this.useBias, inputDim: this.inputDim, dropout: this.dropout,
       kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config };
   }
 
+  /**
+   * Frees the kernel and bias; `Sequential.dispose` calls it for each layer.
+   * @internal
+   */
   dispose(): void {
     this.kernel?.dispose();
     this.bias?.dispose();
@@ -89,9 +180,11 @@ export class Dense {
 }
 
 /**
- * A dense layer: weighted_sum = inputs · W + bias, then the activation.
+ * A dense layer (also `layers.dense`): weighted_sum = inputs · W + bias, then the activation. Throws as the Dense
+ * constructor does.
  * @example
  * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
+ * model.getWeights().map((w) => w.shape); // [[3, 4], [4], [4, 1], [1]]
  */
 export function dense(options: DenseOptions): Dense {
   return new Dense(options);

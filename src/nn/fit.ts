@@ -10,33 +10,65 @@ import { metricMask, metricSlots, SLOTS, toLogs } from './metrics';
 import { TrainingPlan } from './plan';
 import type { Sequential } from './sequential';
 
-/** Logs of an epoch or batch: the loss, metrics and (with validation) val_ versions. */
+/**
+ * Logs of an epoch or batch: the mean loss and metrics by name, and with validation their `val_` versions
+ * (`{ loss, accuracy, val_loss, val_accuracy }`).
+ * @example
+ * const logs: Logs = { loss: 0.25, val_loss: 0.3 };
+ */
 export type Logs = Record<string, number>;
 
-/** Callbacks `fit` calls; returning true from onEpochEnd stops training. */
+/**
+ * Callbacks `fit` calls (pass one or an array as `callbacks`); returning true from onEpochEnd stops training. An
+ * error a callback throws rejects `fit`.
+ * @example
+ * const losses: number[] = [];
+ * const callbacks: Callbacks = { onEpochEnd: (epoch, logs) => { losses.push(logs.loss); return epoch === 2; } };
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ loss: 'meanSquaredError' });
+ * await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 10, callbacks });
+ * losses.length; // 3
+ */
 export interface Callbacks {
   /** Called once before training with the model being trained. */
   setModel?: (model: Sequential) => void;
+  /**
+   * Called after each epoch with its index (from 0) and logs (validation included); may be async. Returning true
+   * stops training after this epoch.
+   */
   onEpochEnd?: (epoch: number, logs: Logs) => void | boolean | Promise<void | boolean>;
+  /**
+   * Called after each batch with its index within the epoch (from 0) and its logs (with it, the training kernel
+   * runs one batch per call).
+   */
   onBatchEnd?: (batch: number, logs: Logs) => void;
   /** Called once when training ends, however it ends. */
   onTrainEnd?: () => void;
 }
 
-/** Options of `fit`. */
+/**
+ * Options of `Sequential.fit`.
+ * @example
+ * const options: FitOptions = { epochs: 50, batchSize: 16, validationSplit: 0.2, seed: 1 };
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ loss: 'meanSquaredError' });
+ * const history = await model.fit(linspace(0, 1, 20).reshape([20, 1]), linspace(0, 2, 20).reshape([20, 1]), options);
+ * Object.keys(history.history); // ['loss', 'val_loss']
+ */
 export interface FitOptions {
   /** Passes over the data (default 1). */
   epochs?: number;
-  /** Samples per gradient step (default 32). */
+  /** Samples per gradient step (default 32; the last batch of an epoch may be smaller). */
   batchSize?: number;
   /** Shuffle the samples every epoch (default true). */
   shuffle?: boolean;
   /** Seed of the shuffling, for repeatable runs. */
   seed?: number;
-  /** Fraction of the samples, taken from the end, held out for validation (as Keras). */
+  /** Fraction in [0, 1) of the samples, taken from the end (before shuffling), held out for validation, as Keras. */
   validationSplit?: number;
-  /** Validation samples given explicitly. */
+  /** Validation samples [x, y] given explicitly (instead of validationSplit). */
   validationData?: [Tensor, Tensor];
+  /** Callbacks, such as `earlyStopping({...})`. */
   callbacks?: Callbacks | readonly Callbacks[];
   /** 1 prints one line per epoch. */
   verbose?: 0 | 1;
@@ -47,9 +79,20 @@ export interface FitOptions {
   terminateOnNaN?: boolean;
 }
 
-/** What `fit` resolves to. */
+/**
+ * What `fit` resolves to: per epoch, the loss and metrics averaged over its training samples (and the validation
+ * ones).
+ * @example
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
+ * const history: History = await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 3 });
+ * history.epoch; // [0, 1, 2]
+ * Object.keys(history.history); // ['loss', 'mae']
+ */
 export interface History {
+  /** The epochs trained, counted from 0. */
   epoch: number[];
+  /** A series per log name (loss, metrics, val_ versions), one value per epoch. */
   history: Record<string, number[]>;
 }
 

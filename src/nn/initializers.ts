@@ -3,23 +3,45 @@ import { full } from '../tensor/create';
 import { randn, randomUniform as uniformTensor } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 
-/** Creates a layer's initial weights of a shape, given its fan-in and fan-out. */
+/**
+ * Creates a layer's initial weights of a shape, given its fan-in and fan-out: what `initializers.heNormal()` and
+ * the others return, and what `dense`'s kernelInitializer and biasInitializer take. Layers loaded from a file are
+ * rebuilt with zeros and then given the saved weights.
+ * @example
+ * const init: initializers.Initializer = initializers.glorotUniform({ seed: 1 });
+ * init.init([3, 2], 3, 2).shape; // [3, 2]
+ */
 export interface Initializer {
   /** Name and options, for saving the model. */
-  readonly config: { name: string; [option: string]: number | string | undefined };
+  readonly config: {
+    /** The initializer's name, e.g. 'heNormal'. */
+    name: string;
+    /** Its options, e.g. seed. */
+    [option: string]: number | string | undefined;
+  };
+  /** A new tensor of `shape` with initial values for a layer of `fanIn` inputs and `fanOut` outputs. */
   init(shape: readonly number[], fanIn: number, fanOut: number): Tensor;
 }
 
-/** Options every random initializer takes. */
+/**
+ * Options every random initializer takes. A seed makes the layer's initial weights repeatable.
+ * @example
+ * const option: initializers.SeedOption = { seed: 7 };
+ * const a = initializers.heNormal(option).init([2, 2], 2, 2), b = initializers.heNormal(option).init([2, 2], 2, 2);
+ * equal(a, b).sum().item(); // 4
+ */
 export interface SeedOption {
   /** Seed of this initializer alone (else the global generator, see `seed`). */
   seed?: number;
 }
 
 /**
- * Normal values with a mean and a (small) standard deviation.
+ * Normal values of mean `mean` (default 0) and standard deviation `stddev` (default 0.05). Throws a TypeError for a
+ * mean or stddev that is not a number; a bad stddev (negative, infinite) throws when the weights are created.
  * @example
- * dense({ units: 4, kernelInitializer: randomNormal({ stddev: 0.05, seed: 1 }) });
+ * const layer = dense({ units: 4, inputShape: [3], kernelInitializer: initializers.randomNormal({ stddev: 0.05, seed: 1 }) });
+ * const [kernel] = sequential([layer]).getWeights();
+ * kernel.abs().max().item() < 0.5; // true
  */
 export function randomNormal({ mean = 0, stddev = 0.05, seed }: { mean?: number; stddev?: number } & SeedOption = {}): Initializer {
   checkNumber(mean, 'randomNormal', 'mean', false);
@@ -28,18 +50,20 @@ export function randomNormal({ mean = 0, stddev = 0.05, seed }: { mean?: number;
 }
 
 /**
- * Uniform values in [min, max) (the classic -1..1 by default).
+ * Uniform values in [min, max) (the classic -1..1 by default). Bad bounds throw when the weights are created.
  * @example
- * dense({ units: 4, kernelInitializer: randomUniform({ min: -1, max: 1, seed: 1 }) });
+ * const layer = dense({ units: 4, inputShape: [3], kernelInitializer: initializers.randomUniform({ min: -0.1, max: 0.1, seed: 1 }) });
+ * const [kernel] = sequential([layer]).getWeights();
+ * kernel.abs().max().item() < 0.1; // true
  */
 export function randomUniform({ min = -1, max = 1, seed }: { min?: number; max?: number } & SeedOption = {}): Initializer {
   return { config: { name: 'randomUniform', min, max, seed }, init: (shape) => uniformTensor(shape, min, max, { seed }) };
 }
 
 /**
- * Glorot (Xavier) uniform: U(-l, l) with l = sqrt(6 / (fanIn + fanOut)). Keras' default for dense kernels.
+ * Glorot (Xavier) uniform: U(-l, l) with l = sqrt(6 / (fanIn + fanOut)). The default for dense kernels, as in Keras.
  * @example
- * dense({ units: 4, kernelInitializer: glorotUniform({ seed: 1 }) });
+ * dense({ units: 4, kernelInitializer: initializers.glorotUniform({ seed: 1 }) }).kernelInitializer.config; // { name: 'glorotUniform', seed: 1 }
  */
 export function glorotUniform({ seed }: SeedOption = {}): Initializer {
   return {
@@ -49,9 +73,10 @@ export function glorotUniform({ seed }: SeedOption = {}): Initializer {
 }
 
 /**
- * Glorot normal: N(0, 2 / (fanIn + fanOut)).
+ * Glorot normal: N(0, 2 / (fanIn + fanOut)), not truncated.
  * @example
- * dense({ units: 4, kernelInitializer: glorotNormal({ seed: 1 }) });
+ * const w = initializers.glorotNormal({ seed: 1 }).init([200, 200], 200, 200);
+ * w.square().mean().item(); // ≈ 0.005 (the variance, 2 / 400)
  */
 export function glorotNormal({ seed }: SeedOption = {}): Initializer {
   return { config: { name: 'glorotNormal', seed }, init: (shape, fanIn, fanOut) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn + fanOut)), seed }) };
@@ -60,7 +85,9 @@ export function glorotNormal({ seed }: SeedOption = {}): Initializer {
 /**
  * He uniform: U(-l, l) with l = sqrt(6 / fanIn), for ReLU layers.
  * @example
- * dense({ units: 4, activation: 'relu', kernelInitializer: heUniform({ seed: 1 }) });
+ * const w = initializers.heUniform({ seed: 1 }).init([6, 4], 6, 4);
+ * w.abs().max().item() < 1; // true
+ * dense({ units: 4, activation: 'relu', kernelInitializer: initializers.heUniform({ seed: 1 }) });
  */
 export function heUniform({ seed }: SeedOption = {}): Initializer {
   return {
@@ -70,27 +97,29 @@ export function heUniform({ seed }: SeedOption = {}): Initializer {
 }
 
 /**
- * He normal: N(0, 2 / fanIn), for ReLU layers.
+ * He normal: N(0, 2 / fanIn), not truncated, for ReLU layers.
  * @example
- * dense({ units: 4, activation: 'relu', kernelInitializer: heNormal({ seed: 1 }) });
+ * const w = initializers.heNormal({ seed: 1 }).init([200, 200], 200, 200);
+ * w.square().mean().item(); // ≈ 0.01 (the variance, 2 / 200)
  */
 export function heNormal({ seed }: SeedOption = {}): Initializer {
   return { config: { name: 'heNormal', seed }, init: (shape, fanIn) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn)), seed }) };
 }
 
 /**
- * All zeros (the default for biases).
+ * All zeros (the default for biases; also the name 'zeros').
  * @example
- * dense({ units: 4, biasInitializer: zeros() });
+ * initializers.zeros().init([2], 3, 2).toArray(); // [0, 0]
  */
 export function zeros(): Initializer {
   return { config: { name: 'zeros' }, init: (shape) => full(shape, 0) };
 }
 
 /**
- * All ones.
+ * All ones (also the name 'ones').
  * @example
- * dense({ units: 4, biasInitializer: ones() });
+ * const model = sequential([dense({ units: 2, inputShape: [3], biasInitializer: initializers.ones() })]);
+ * model.layers[0].bias?.toArray(); // [1, 1]
  */
 export function ones(): Initializer {
   return { config: { name: 'ones' }, init: (shape) => full(shape, 1) };
@@ -100,7 +129,10 @@ const byName: Record<string, (options: Record<string, number | undefined>) => In
   randomNormal, randomUniform, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones,
 };
 
-/** An initializer from a name, a saved config or an Initializer. */
+/**
+ * An initializer from a name, a saved config or an Initializer.
+ * @internal
+ */
 export function toInitializer(value: string | Initializer | Initializer['config'], op: string, arg: string): Initializer {
   if (typeof value === 'object' && value !== null && 'init' in value) return value as Initializer;
   const config = (typeof value === 'string' ? { name: value } : value) as Initializer['config'] | null;

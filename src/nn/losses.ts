@@ -2,7 +2,17 @@ import { kernels } from '../runtime/wasm';
 import { showValue } from '../tensor/errors';
 import { ACTIVATION_CODES, LEAKY_ALPHA, type ActivationName } from './dense';
 
-/** Losses `compile` takes. */
+/**
+ * Losses `compile` takes: 'meanSquaredError' and 'meanAbsoluteError' (averaged over the outputs); 'binaryCrossentropy'
+ * (targets in [0, 1]; fused with a sigmoid output layer, numerically stable); 'categoricalCrossentropy' (one-hot
+ * targets) and 'sparseCategoricalCrossentropy' (class indices), which need a softmax output layer and are fused
+ * with it.
+ * @example
+ * const loss: LossName = 'sparseCategoricalCrossentropy';
+ * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [2] })]);
+ * model.compile({ loss });
+ * model.evaluate(tensor([[0, 0]]), tensor([2])).loss; // ≈ 1.0986 (ln 3: all three outputs are 1/3)
+ */
 export type LossName = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
 const ALIASES: Record<string, LossName> = {
   meanSquaredError: 'meanSquaredError', mse: 'meanSquaredError', meanAbsoluteError: 'meanAbsoluteError', mae: 'meanAbsoluteError',

@@ -1,6 +1,15 @@
 import { showValue } from '../tensor/errors';
 
-/** Metrics `compile` takes. */
+/**
+ * Metrics `compile` takes, reported besides the loss. 'accuracy' (or 'acc'): with a softmax output, whether the
+ * largest output is the target class; otherwise the share of outputs on the same side of 0.5 as their targets.
+ * 'mae' and 'mse': mean absolute and squared error of the outputs (probabilities for the fused losses).
+ * @example
+ * const metrics: MetricName[] = ['accuracy', 'mse'];
+ * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2], kernelInitializer: 'zeros' })]);
+ * model.compile({ loss: 'binaryCrossentropy', metrics });
+ * model.evaluate(tensor([[1, 1]]), tensor([[1]])); // ≈ { loss: 0.6931, accuracy: 0, mse: 0.25 }
+ */
 export type MetricName = 'accuracy' | 'acc' | 'mae' | 'mse';
 
 /** Normalizes the metric list ('acc' → 'accuracy'). */

@@ -2,6 +2,7 @@
 // loads anywhere (Node file, browser ArrayBuffer or Blob) and predicts bit-identically.
 // Layout: "SDPM" | u32 JSON byte length | JSON (UTF-8) | zero padding to 4 bytes | float32 weights in order.
 import { f32View } from '../runtime/heap';
+import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
 import { dense, type ActivationName, ACTIVATION_CODES } from './dense';
 import { Dropout } from './dropout';
@@ -15,13 +16,47 @@ const MAGIC = 0x4d504453; // "SDPM" little-endian
 const FORMAT_VERSION = 1;
 const MAX_UNITS = 1 << 24;
 
-/** The architecture (and compile settings) a model file holds. */
+/**
+ * The architecture, compile settings and metadata a model file holds (its JSON header), as `model.toJSON()` gives
+ * them.
+ * @example
+ * const model = sequential([dense({ units: 2, activation: 'relu', inputShape: [3] })]);
+ * const json: ModelJSON = model.toJSON();
+ * json.layers[0].inputDim; // 3
+ */
 export interface ModelJSON {
+  /** Always 'simdeep-model'. */
   format: 'simdeep-model';
+  /** The file format version (1). */
   version: number;
-  layers: { className: 'Dense'; units: number; activation: ActivationName; useBias: boolean; inputDim: number;
-    dropout?: number; kernelInitializer: Initializer['config']; biasInitializer: Initializer['config'] }[];
-  compile?: { loss: LossName; optimizer: OptimizerConfig; metrics: MetricName[] };
+  /** The dense layers, in order. */
+  layers: {
+    /** Always 'Dense'. */
+    className: 'Dense';
+    /** Output size. */
+    units: number;
+    /** The activation. */
+    activation: ActivationName;
+    /** Whether the layer has a bias. */
+    useBias: boolean;
+    /** Input features. */
+    inputDim: number;
+    /** Dropout rate on the layer's outputs while training (0 or missing: none). */
+    dropout?: number;
+    /** The kernel's initializer, as created (a loaded model was rebuilt with zeros). */
+    kernelInitializer: Initializer['config'];
+    /** The bias' initializer, as created. */
+    biasInitializer: Initializer['config'];
+  }[];
+  /** The compile settings, if the model was compiled. */
+  compile?: {
+    /** The loss. */
+    loss: LossName;
+    /** The optimizer's settings. */
+    optimizer: OptimizerConfig;
+    /** The metrics besides the loss. */
+    metrics: MetricName[];
+  };
   /** The model's `metadata` (JSON), such as the preprocessing of its inputs. */
   metadata?: Record<string, unknown>;
 }
@@ -126,8 +161,7 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   return model;
 }
 
-const nodeFs = async (): Promise<typeof import('node:fs/promises')> =>
-  (await import(/* @vite-ignore */ 'node:fs/promises' as string)) as typeof import('node:fs/promises');
+const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
 
 /** Writes the model file to `path` atomically (a temporary file, then a rename), in Node. */
 export async function saveToFile(model: Sequential, path: string): Promise<ArrayBuffer> {
@@ -145,11 +179,17 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
 }
 
 /**
- * Loads a model saved with `model.save()`: from a file path (Node), an ArrayBuffer, a Uint8Array or a Blob.
- * Everything is validated before weights are allocated; a bad file gives a RangeError saying what is wrong.
+ * Resolves to the model saved with `model.save()` or `toBlob()`, read from a file path (Node), an ArrayBuffer, a
+ * Uint8Array or a Blob: its layers and weights, compile settings (so it can train on) and metadata. Everything is
+ * validated before weights are allocated; a bad file rejects with a RangeError saying what is wrong, a missing file
+ * with the file system's error.
  * @example
- * const bytes = await model.save();
- * const copy = await loadModel(bytes); // predicts exactly as model does
+ * const model = sequential([dense({ units: 2, activation: 'tanh', inputShape: [3] })]);
+ * model.compile({ loss: 'meanSquaredError' });
+ * const copy = await loadModel(await model.save());
+ * const x = tensor([[1, 2, 3]]);
+ * equal(copy.predict(x), model.predict(x)).toArray(); // [[1, 1]]
+ * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
 export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
   if (typeof source === 'string') return deserialize(new Uint8Array(await (await nodeFs()).readFile(source)));

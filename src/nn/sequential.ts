@@ -12,37 +12,108 @@ import { SLOTS, toLogs, toMetrics, type MetricName } from './metrics';
 import { evaluateRows, runFit, type FitOptions, type History } from './fit';
 import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
 
-/** Options of `compile`. */
+/**
+ * Options of `Sequential.compile`.
+ * @example
+ * const options: CompileOptions = { optimizer: adam({ learningRate: 0.01 }), loss: 'meanSquaredError', metrics: ['mae'] };
+ * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+ * model.compile(options);
+ * model.metrics; // ['mae']
+ */
 export interface CompileOptions {
-  /** An optimizer object or name (default 'adam'). */
+  /** An optimizer (`adam({...})`), its saved config, or its name with default settings (default 'adam'). */
   optimizer?: Optimizer | OptimizerConfig | 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
+  /** The loss to minimise; 'mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'. */
   loss: LossName | 'mse' | 'mae';
   /** Metrics reported per epoch besides the loss: 'accuracy' (or 'acc'), 'mae', 'mse'. */
   metrics?: readonly MetricName[];
 }
 
-/** A stack of layers trained end to end, as Keras' Sequential. */
+/**
+ * A stack of dense layers trained end to end, as Keras' Sequential: build it with `sequential([...])` (or `new
+ * Sequential` and `add`), `compile` it, then `fit`, `predict`, `evaluate` and `save`. Its weights live in wasm
+ * memory until `dispose()`.
+ * @example
+ * const model = sequential([dense({ units: 4, activation: 'relu', inputShape: [2] }), dense({ units: 1 })]);
+ * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+ * await model.fit(tensor([[0, 1], [1, 0]]), tensor([[1], [-1]]), { epochs: 10 });
+ * model.predict(tensor([[0, 1]])).shape; // [1, 1]
+ * model.dispose();
+ */
 export class Sequential {
+  /**
+   * The dense layers, in order. A dropout layer is not listed: it sets the `dropout` of the layer before it.
+   * @example
+   * sequential([dense({ units: 4, inputShape: [3] }), dropout({ rate: 0.5 }), dense({ units: 1 })]).layers.map((l) => l.units); // [4, 1]
+   */
   readonly layers: Dense[] = [];
+  /**
+   * The optimizer `compile` set (null before).
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+   * model.optimizer?.config.learningRate; // 0.01
+   */
   optimizer: Optimizer | null = null;
+  /**
+   * The loss `compile` set, resolved against the output activation (null before).
+   * @internal
+   */
   loss: Loss | null = null;
+  /**
+   * The metrics `compile` set, besides the loss ('acc' is listed as 'accuracy').
+   * @example
+   * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2] })]);
+   * model.compile({ loss: 'binaryCrossentropy', metrics: ['acc'] });
+   * model.metrics; // ['accuracy']
+   */
   metrics: MetricName[] = [];
-  /** Optimizer steps taken so far (Adam's t). */
+  /**
+   * Optimizer steps taken so far (Adam's t); `compile` resets it to 0.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+   * model.compile({ loss: 'meanSquaredError' });
+   * await model.fit(tensor([[1], [2], [3], [4]]), tensor([[2], [4], [6], [8]]), { epochs: 3, batchSize: 2 });
+   * model.step; // 6
+   */
   step = 0;
-  // Optimizer state per parameter array (kernel, bias of each layer), allocated on first fit.
+  /**
+   * Optimizer state per parameter array (kernel, bias of each layer), allocated on first fit.
+   * @internal
+   */
   state: number[][] = [];
   private disposed = false;
   /**
    * JSON saved with the model and restored by loadModel, such as the scaler and columns its inputs need
    * (`{ scaler: scaler.toJSON(), features: [...] }`).
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.metadata = { features: ['area', 'rooms'] };
+   * (await loadModel(await model.save())).metadata; // { features: ['area', 'rooms'] }
    */
   metadata: Record<string, unknown> | undefined = undefined;
 
+  /**
+   * A model of `layers` (default none), added in order with `add`; `sequential(layers)` does the same. Throws as
+   * `add` does.
+   * @example
+   * const model = new Sequential([dense({ units: 2, inputShape: [3] })]);
+   * model.outputDim; // 2
+   */
   constructor(layers: readonly (Dense | Dropout)[] = []) {
     for (const layer of layers) this.add(layer);
   }
 
-  /** Appends a layer; its input size comes from the previous layer. A dropout layer acts on the previous layer's outputs. */
+  /**
+   * Appends a layer and returns the model. A dense layer's weights are created here: its input size is the previous
+   * layer's units, or its `inputShape` if it is the first. A dropout layer acts on the previous layer's outputs.
+   * Throws a RangeError if the first layer has no inputShape or is a dropout layer, a TypeError for anything that is
+   * not a layer, a DisposedError once the model is disposed.
+   * @example
+   * const model = sequential([dense({ units: 8, activation: 'relu', inputShape: [4] })]);
+   * model.add(dense({ units: 3, activation: 'softmax' }));
+   * model.outputDim; // 3
+   */
   add(layer: Dense | Dropout): this {
     if (this.disposed) throw new DisposedError('add: the model was disposed');
     const previous = this.layers[this.layers.length - 1];
@@ -59,7 +130,17 @@ export class Sequential {
     return this;
   }
 
-  /** Sets the optimizer, the loss and the metrics. */
+  /**
+   * Sets the optimizer, the loss and the metrics, and resets the optimizer state and `step`. binaryCrossentropy on a
+   * sigmoid output, and the categorical losses (which need a softmax output of at least 2 units), work on the
+   * weighted sums, numerically stable. Throws a RangeError for a model without layers, softmax on a hidden layer,
+   * dropout after the output layer, an unknown loss, optimizer or metric, or a loss that does not fit the output
+   * activation; a DisposedError once the model is disposed.
+   * @example
+   * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+   * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+   * model.toJSON().compile?.loss; // 'sparseCategoricalCrossentropy'
+   */
   compile(options: CompileOptions): void {
     if (this.disposed) throw new DisposedError('compile: the model was disposed');
     const op = 'compile';
@@ -79,17 +160,28 @@ export class Sequential {
     this.step = 0;
   }
 
-  /** Input features the model takes. */
+  /**
+   * Input features the model takes (0 without layers).
+   * @example
+   * sequential([dense({ units: 4, inputShape: [3] })]).inputDim; // 3
+   */
   get inputDim(): number {
     return this.layers[0]?.inputDim ?? 0;
   }
 
-  /** Output values per sample. */
+  /**
+   * Output values per sample: the last layer's units (0 without layers).
+   * @example
+   * sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 2 })]).outputDim; // 2
+   */
   get outputDim(): number {
     return this.layers[this.layers.length - 1]?.units ?? 0;
   }
 
-  /** Checks x against the model's input: [samples, features]. */
+  /**
+   * Checks x against the model's input: [samples, features].
+   * @internal
+   */
   checkInput(x: unknown, op: string, arg = 'x'): Tensor {
     this.checkUsable(op);
     const t = checkTensor(x, op, arg);
@@ -99,7 +191,10 @@ export class Sequential {
     return t;
   }
 
-  /** Runs the layers forward (no dropout) on rows of x already in wasm memory; returns the output pointer in `outputs`. */
+  /**
+   * Runs the layers forward (no dropout) on rows of x already in wasm memory; returns the output pointer in `outputs`.
+   * @internal
+   */
   forwardRows(x: number, rows: number, outputs: readonly number[], logits: boolean): number {
     let input = x;
     this.layers.forEach((layer, l) => {
@@ -114,9 +209,12 @@ export class Sequential {
   }
 
   /**
-   * Outputs for each row of x ([samples, features] → [samples, units of the last layer]).
+   * The outputs for each row of x: [samples, features] in, a new [samples, outputDim] tensor out. Dropout is off.
+   * Throws a ShapeError if x is not [samples, inputDim], a RangeError for a model without layers, a DisposedError
+   * once x or the model is disposed.
    * @example
-   * model.predict(tensor([[0, 0, 1]])).toArray(); // [[0.03…]]
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * model.predict(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
    */
   predict(x: Tensor): Tensor {
     const op = 'predict';
@@ -134,9 +232,13 @@ export class Sequential {
   }
 
   /**
-   * Loss and metrics on x and y, computed in batches like `fit` reports them.
+   * The mean loss and metrics over the rows of x and y, as `fit` reports them (dropout off; NaN for no rows).
+   * Throws a RangeError before `compile` or for class indices out of range, a ShapeError for shapes that do not fit
+   * the model and loss, a DisposedError once the model or a tensor is disposed.
    * @example
-   * model.evaluate(x, y); // { loss: 0.01, accuracy: 1 }
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
+   * model.evaluate(tensor([[1, 2]]), tensor([[1]])); // { loss: 4, mae: 2 }
    */
   evaluate(x: Tensor, y: Tensor): Record<string, number> {
     const op = 'evaluate';
@@ -157,7 +259,10 @@ export class Sequential {
     }
   }
 
-  /** Checks y against the loss: [samples, outputs], or [samples] / [samples, 1] class indices when sparse. */
+  /**
+   * Checks y against the loss: [samples, outputs], or [samples] / [samples, 1] class indices when sparse.
+   * @internal
+   */
   checkTarget(y: unknown, samples: number, op: string, arg = 'y'): Tensor {
     const t = checkTensor(y, op, arg);
     const loss = this.requireCompiled(op);
@@ -172,23 +277,37 @@ export class Sequential {
     return t;
   }
 
-  /** The compiled loss, or an error naming the op. */
+  /**
+   * The compiled loss, or an error naming the op.
+   * @internal
+   */
   requireCompiled(op: string): Loss {
     if (!this.loss || !this.optimizer) throw new RangeError(`${op}: call compile({ optimizer, loss }) first`);
     return this.loss;
   }
 
   /**
-   * Trains on x and y; resolves to the loss and metrics of each epoch.
+   * Trains on x [samples, inputDim] and y (targets [samples, outputDim], or class indices [samples] for
+   * sparseCategoricalCrossentropy) with the compiled optimizer; resolves to the History of each epoch's loss and
+   * metrics (and their `val_` versions with validation). Rejects with a RangeError before `compile` or for NaN or
+   * ±Infinity in the data (naming the row and column), a RangeError or TypeError for bad options, a ShapeError for
+   * shapes that do not fit, and a DivergedError when a step's loss or gradient stops being finite (see FitOptions).
    * @example
-   * const history = await model.fit(x, y, { epochs: 100, batchSize: 4 });
-   * history.history.loss.at(-1); // the last epoch's mean loss
+   * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y = tensor([[0], [1], [1], [1]]); // logical or
+   * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2], kernelInitializer: initializers.glorotUniform({ seed: 1 }) })]);
+   * model.compile({ optimizer: adam({ learningRate: 0.1 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+   * const history = await model.fit(x, y, { epochs: 200, batchSize: 4, seed: 1 });
+   * history.history.accuracy.at(-1); // 1
+   * history.epoch.length; // 200
    */
   fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
     return runFit(this, x, y, options);
   }
 
-  /** Optimizer state arrays of each parameter, allocated (zeroed) on first use. */
+  /**
+   * Optimizer state arrays of each parameter, allocated (zeroed) on first use.
+   * @internal
+   */
   optimizerState(): number[][] {
     const optimizer = this.optimizer;
     if (!optimizer) return [];
@@ -207,14 +326,19 @@ export class Sequential {
     this.state = [];
   }
 
-  /** Trainable tensors in order: kernel, bias of each layer. */
+  /**
+   * Trainable tensors in order: kernel, bias of each layer (the model's own, not copies).
+   * @internal
+   */
   parameters(): Tensor[] {
     return this.layers.flatMap((layer) => [layer.kernel, layer.bias].filter((t): t is Tensor => t !== null));
   }
 
   /**
-   * Copies of the weights: [kernel, bias] of each layer in order.
+   * Copies of the weights: the kernel [inputs, units] and the bias [units] (if the layer has one) of each layer in
+   * order. Dispose them when done. Throws a DisposedError once the model is disposed.
    * @example
+   * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 1 })]);
    * model.getWeights().map((w) => w.shape); // [[3, 4], [4], [4, 1], [1]]
    */
   getWeights(): Tensor[] {
@@ -223,9 +347,14 @@ export class Sequential {
   }
 
   /**
-   * Replaces the weights with copies of `weights` (same order and shapes as getWeights).
+   * Overwrites the weights with the values of `weights`, in the order and shapes `getWeights` gives (they are
+   * copied; the optimizer state is kept). Throws a RangeError for the wrong number of tensors, a ShapeError for a
+   * wrong shape, a DisposedError once the model or a tensor is disposed.
    * @example
-   * model.setWeights(other.getWeights());
+   * const source = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.setWeights(source.getWeights());
+   * model.predict(tensor([[1, 2]])).toArray(); // [[3]]
    */
   setWeights(weights: readonly Tensor[]): void {
     if (this.disposed) throw new DisposedError('setWeights: the model was disposed');
@@ -242,9 +371,18 @@ export class Sequential {
   }
 
   /**
-   * A table of the layers, their output shapes and parameter counts.
+   * A text table of the layers (with activation and dropout), their output shapes and parameter counts, and the
+   * total, as Keras prints it.
    * @example
+   * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
    * console.log(model.summary());
+   * // _________________________________________________
+   * // Layer (type)               Output shape   Param #
+   * // =================================================
+   * // dense_1 (Dense, sigmoid)   [null, 4]      16
+   * // dense_2 (Dense, sigmoid)   [null, 1]      5
+   * // =================================================
+   * // Total params: 21
    */
   summary(): string {
     const rows = this.layers.map((layer, i) => [`dense_${i + 1} (Dense, ${layer.activation}${layer.dropout ? `, dropout ${layer.dropout}` : ''})`,
@@ -258,8 +396,9 @@ export class Sequential {
   }
 
   /**
-   * The architecture and compile settings as JSON.
+   * The architecture, compile settings and metadata as JSON: the header of the model file (without the weights).
    * @example
+   * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 1 })]);
    * model.toJSON().layers.map((l) => l.units); // [4, 1]
    */
   toJSON(): ModelJSON {
@@ -267,11 +406,16 @@ export class Sequential {
   }
 
   /**
-   * The model file (architecture JSON and float32 weights in one blob); with a path, in Node, also writes it
-   * atomically. `loadModel` reads it back and predicts bit-identically.
+   * Resolves to the model file (architecture JSON and float32 weights in one blob) as an ArrayBuffer; with a path,
+   * in Node, also writes it there atomically (a temporary file, then a rename). `loadModel` reads it back and
+   * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a TypeError for a path that
+   * is not a string, and the file system's error if writing fails.
    * @example
-   * await model.save('model.sdpm');           // Node
-   * const bytes = await model.save();         // anywhere: an ArrayBuffer
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * await model.save('model.sdpm');   // Node: a file
+   * const bytes = await model.save(); // anywhere: an ArrayBuffer
+   * const copy = await loadModel('model.sdpm');
+   * copy.predict(tensor([[1, 2]])).toArray(); // [[3]]
    */
   save(path?: string): Promise<ArrayBuffer> {
     if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
@@ -281,23 +425,41 @@ export class Sequential {
   }
 
   /**
-   * The model file as a Blob (type application/octet-stream), for a download link or IndexedDB in browsers;
-   * `loadModel(blob)` reads it back.
+   * The model file (as `save()` gives it) in a Blob of type application/octet-stream, for a download link or
+   * IndexedDB in browsers; `loadModel(blob)` reads it back. Throws a DisposedError once the model is disposed.
    * @example
-   * const url = URL.createObjectURL(model.toBlob());
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * const blob = model.toBlob();
+   * const url = URL.createObjectURL(blob); // e.g. the href of a download link
+   * (await loadModel(blob)).predict(tensor([[1, 2]])).toArray(); // [[3]]
    */
   toBlob(): Blob {
     if (this.disposed) throw new DisposedError('toBlob: the model was disposed');
     return new Blob([serialize(this)], { type: 'application/octet-stream' });
   }
 
-  /** Throws unless the model has layers and is not disposed. */
+  /**
+   * Throws unless the model has layers and is not disposed.
+   * @internal
+   */
   checkUsable(op: string): void {
     if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
     if (this.layers.length === 0) throw new RangeError(`${op}: the model has no layers`);
   }
 
-  /** Frees the weights and optimizer state; using the model afterwards throws a DisposedError. */
+  /**
+   * Frees the weights and the optimizer state (calling it again does nothing). Using the model afterwards throws a
+   * DisposedError. Dispose models you are done with: unlike tensors, the optimizer state is not freed by the
+   * garbage collector.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.dispose();
+   * try {
+   *   model.predict(tensor([[1, 2]]));
+   * } catch (e) {
+   *   console.log(e instanceof DisposedError); // true
+   * }
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -307,10 +469,12 @@ export class Sequential {
 }
 
 /**
- * A model of layers applied in order.
+ * A Sequential model of `layers` (default none) applied in order; the first needs `inputShape`. Throws a TypeError
+ * unless layers is an array, and as `Sequential.add` does.
  * @example
  * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
  * model.compile({ optimizer: sgd({ learningRate: 1 }), loss: 'meanSquaredError' });
+ * model.predict(tensor([[0, 0, 1]])).shape; // [1, 1]
  */
 export function sequential(layers: readonly (Dense | Dropout)[] = []): Sequential {
   if (!Array.isArray(layers)) throw new TypeError(`sequential: layers must be an array, got ${showValue(layers)}`);

@@ -11,21 +11,24 @@ function activate(op: keyof typeof Activation, x: Tensor, alpha = 0): Tensor {
 }
 
 /**
- * The logistic function 1 / (1 + e^-x), element-wise.
+ * The logistic function 1 / (1 + e^-x), element-wise: a new tensor of x's shape, in [0, 1].
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
  * @example
- * sigmoid(tensor([0])).toArray(); // [0.5]
+ * sigmoid(tensor([0, 100, -100])).toArray(); // [0.5, 1, 0]
  */
 export function sigmoid(x: Tensor): Tensor { return activate('sigmoid', x); }
 
 /**
  * max(x, 0), element-wise (NaN stays NaN).
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
  * @example
  * relu(tensor([-1, 2])).toArray(); // [0, 2]
  */
 export function relu(x: Tensor): Tensor { return activate('relu', x); }
 
 /**
- * x where x > 0, alpha·x elsewhere (alpha defaults to 0.2, as in TensorFlow.js).
+ * x where x > 0, alpha·x elsewhere (alpha defaults to 0.2, as in TensorFlow.js), element-wise.
+ * @throws TypeError unless x is a Tensor and alpha a number (not NaN); DisposedError if x was disposed.
  * @example
  * leakyRelu(tensor([-1, 2]), 0.1).toArray(); // [-0.1, 2]
  */
@@ -35,16 +38,20 @@ export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
 }
 
 /**
- * Hyperbolic tangent, element-wise.
+ * Hyperbolic tangent, element-wise, in [-1, 1].
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
  * @example
  * tanh(tensor([0])).toArray(); // [0]
  */
 export function tanh(x: Tensor): Tensor { return activate('tanh', x); }
 
 /**
- * exp(x) / Σ exp(x) along `axis` (default -1, the last), computed stably (the maximum is subtracted first).
+ * exp(x) / Σ exp(x) along `axis` (default -1, the last), computed stably (the maximum is subtracted first): each
+ * slice along that axis sums to 1.
+ * @throws TypeError unless x is a Tensor and axis an integer; RangeError if axis is out of range; DisposedError.
  * @example
  * softmax(tensor([[1, 1]])).toArray(); // [[0.5, 0.5]]
+ * softmax(tensor([[0], [Math.log(3)]]), 0).toArray(); // [[0.25], [0.75]]
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const op = 'softmax';

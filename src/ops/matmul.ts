@@ -4,7 +4,12 @@ import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { reshape } from './shape';
 
-/** Options of `matmul`. */
+/**
+ * Options of `matmul`.
+ * @example
+ * const options: MatmulOptions = { transposeB: true };
+ * matmul(ones([2, 3]), ones([4, 3]), options).shape; // [2, 4]
+ */
 export interface MatmulOptions {
   /** Use the transpose of a's last two axes (no copy is made). */
   transposeA?: boolean;
@@ -14,7 +19,11 @@ export interface MatmulOptions {
 
 /**
  * Matrix product with NumPy matmul semantics: 2-D·2-D, batched N-d with broadcast batch axes, and 1-D operands
- * promoted to a row (a) or column (b) that is removed from the result. Transposes are read in place.
+ * promoted to a row (a) or column (b) that is removed from the result. `transposeA` and `transposeB` use the
+ * transpose of the last two axes, read in place. Large products run on the thread pool (see `setThreads`), with the
+ * same result for any thread count.
+ * @throws ShapeError for a scalar operand, inner sizes that differ or batch axes that do not broadcast; TypeError or
+ * DisposedError unless a and b are live Tensors.
  * @example
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).toArray();   // [[17], [39]]
  * matmul(ones([8, 3, 4]), ones([5, 4]), { transposeB: true }).shape; // [8, 3, 5]
@@ -66,7 +75,9 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
 }
 
 /**
- * Dot product of tensors of rank 1 or 2: vector·vector gives a scalar, otherwise the matrix product.
+ * Dot product of tensors of rank 1 or 2: vector·vector gives a scalar, otherwise the matrix product (as `matmul`).
+ * @throws ShapeError for other ranks or inner sizes that differ; TypeError or DisposedError unless a and b are live
+ * Tensors.
  * @example
  * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(); // 32
  */
@@ -80,7 +91,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * Outer product of two vectors: out[i, j] = a[i]·b[j].
+ * Outer product of two vectors: out[i, j] = a[i]·b[j], of shape [a.size, b.size].
+ * @throws ShapeError unless both are 1-D; TypeError or DisposedError unless a and b are live Tensors.
  * @example
  * outer(tensor([1, 2]), tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
  */

@@ -5,6 +5,10 @@ import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { ArgReduce, Reduce } from './codes';
 import { transpose } from './shape';
 
+/**
+ * One axis, several, or undefined for all of them.
+ * @inline
+ */
 type Axis = number | readonly number[] | undefined;
 
 // Lays x out as [outer, r, inner] over the reduced axes (transposing them last when they are not adjacent)
@@ -49,43 +53,62 @@ function argReduce(op: keyof typeof ArgReduce, x: Tensor, axis: Axis, keepDims: 
 }
 
 /**
- * Sum over one axis, several, or all (default); `keepDims` keeps reduced axes with size 1.
+ * Sum over one axis, several (an array), or all (omitted; a scalar results). Axes may be negative (from the end).
+ * The result lacks the reduced axes, or keeps them with size 1 when `keepDims` is true. An empty axis sums to 0.
+ * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
+ * of range or repeated; DisposedError if x was disposed.
  * @example
  * sum(tensor([[1, 2], [3, 4]]), 0).toArray(); // [4, 6]
+ * sum(tensor([[1, 2], [3, 4]]), -1, true).toArray(); // [[3], [7]]
+ * sum(ones([2, 3, 4]), [0, 2]).toArray(); // [8, 8, 8]
  */
 export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('sum', x, axis, keepDims); }
 
 /**
- * Mean over one axis, several, or all (NaN over an empty axis).
+ * Mean over one axis, several, or all, as `sum` takes them (NaN over an empty axis).
+ * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
+ * of range or repeated; DisposedError if x was disposed.
  * @example
  * mean(tensor([[1, 2], [3, 4]]), 1).toArray(); // [1.5, 3.5]
  */
 export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('mean', x, axis, keepDims); }
 
 /**
- * Maximum over one axis, several, or all (NaN if any value is NaN; an empty axis throws).
+ * Maximum over one axis, several, or all, as `sum` takes them (NaN if any value is NaN). Reducing an empty axis
+ * throws a RangeError.
+ * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
+ * of range or repeated; DisposedError if x was disposed.
  * @example
  * max(tensor([[1, 5], [3, 4]])).item(); // 5
  */
 export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('max', x, axis, keepDims); }
 
 /**
- * Minimum over one axis, several, or all.
+ * Minimum over one axis, several, or all, as `max` (NaN if any value is NaN; an empty axis throws a RangeError).
+ * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
+ * of range or repeated; DisposedError if x was disposed.
  * @example
  * min(tensor([[1, 5], [3, 4]]), 1).toArray(); // [1, 3]
  */
 export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('min', x, axis, keepDims); }
 
 /**
- * Index of the largest value over one axis, or a flat (row-major) index over several or all axes;
- * the first one on ties, the first NaN if any. Indices are stored as float32 values.
+ * Index of the largest value over one axis, or a flat (row-major) index over several or all axes (the default):
+ * the first one on ties, the first NaN if any. Indices are float32 values (exact up to 2^24). An empty axis throws a
+ * RangeError.
+ * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
+ * of range or repeated; DisposedError if x was disposed.
  * @example
  * argmax(tensor([[1, 5], [7, 4]]), 1).toArray(); // [1, 0]
+ * argmax(tensor([[1, 5], [7, 4]])).item(); // 2
  */
 export function argmax(x: Tensor, axis?: Axis, keepDims = false): Tensor { return argReduce('argmax', x, axis, keepDims); }
 
 /**
- * Index of the smallest value over one axis, or a flat index over several or all axes.
+ * Index of the smallest value over one axis, or a flat index over several or all axes, as `argmax` (the first on
+ * ties, the first NaN if any).
+ * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
+ * of range or repeated; DisposedError if x was disposed.
  * @example
  * argmin(tensor([3, 1, 2])).item(); // 1
  */

@@ -13,7 +13,8 @@ export function stridedCopy(src: number, dst: number, shape: readonly number[], 
 }
 
 /**
- * A copy of x with its own storage.
+ * A copy of x with its own storage (changes to one do not show in the other).
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
  * @example
  * clone(tensor([1, 2])).toArray(); // [1, 2]
  */
@@ -25,9 +26,16 @@ export function clone(x: Tensor): Tensor {
 }
 
 /**
- * The same values in a new shape; one dimension may be -1 (inferred). Shares x's storage, like a NumPy view.
+ * The same values in a new shape with the same number of elements; one dimension may be -1 (inferred). Shares x's
+ * storage, like a NumPy view: `set` on one shows in the other.
+ * @throws ShapeError if the sizes differ; RangeError for a dimension that is not a non-negative integer or -1, or
+ * more than one -1; TypeError unless shape is an array; DisposedError if x was disposed.
  * @example
- * reshape(arange(6), [2, -1]).shape; // [2, 3]
+ * const x = arange(6);
+ * const m = reshape(x, [2, -1]);
+ * m.shape; // [2, 3]
+ * m.set(9, 0, 0);
+ * x.get(0); // 9
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const op = 'reshape';
@@ -55,7 +63,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
- * Permutes the axes: output axis d is input axis perm[d] (default: reversed).
+ * A copy with the axes permuted: output axis d is input axis perm[d] (default: reversed, the matrix transpose).
+ * @throws RangeError unless perm lists each axis once; TypeError for an axis that is not an integer;
+ * DisposedError if x was disposed.
  * @example
  * transpose(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
  */
@@ -76,9 +86,12 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 }
 
 /**
- * Removes size-1 axes: all of them, or the ones listed (each must have size 1). Shares storage.
+ * x without size-1 axes: all of them, or the ones listed in `axis`. Shares x's storage.
+ * @throws ShapeError if a listed axis does not have size 1; TypeError or RangeError for an axis that is not an
+ * integer in [-rank, rank); DisposedError if x was disposed.
  * @example
  * squeeze(zeros([1, 3, 1])).shape; // [3]
+ * squeeze(zeros([1, 3, 1]), 0).shape; // [3, 1]
  */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   const op = 'squeeze';
@@ -95,9 +108,12 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
 }
 
 /**
- * Inserts a size-1 axis at `axis` (in [-rank-1, rank]). Shares storage.
+ * x with a size-1 axis inserted at `axis` (default 0; in [-rank-1, rank], negative from the end). Shares x's
+ * storage.
+ * @throws TypeError or RangeError for another axis; DisposedError if x was disposed.
  * @example
  * expandDims(zeros([3]), 1).shape; // [3, 1]
+ * expandDims(zeros([3]), -1).shape; // [3, 1]
  */
 export function expandDims(x: Tensor, axis = 0): Tensor {
   const op = 'expandDims';
@@ -116,10 +132,13 @@ function listFor(value: number | readonly number[] | undefined, rank: number, fi
 }
 
 /**
- * The block that starts at `begin` and spans `size` along each axis (-1 or omitted: to the end).
- * A number applies to the first axis only.
+ * A copy of the block that starts at `begin` and spans `size` along each axis (-1 or omitted: to the end). A
+ * number, or a list shorter than the rank, applies to the first axes; the others start at 0 and run to the end.
+ * @throws RangeError for a scalar x, or a begin or size out of range; TypeError for one that is not an integer;
+ * DisposedError if x was disposed.
  * @example
  * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).toArray(); // [[2, 3], [5, 6]]
+ * slice(arange(5), 1, 2).toArray(); // [1, 2]
  */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   const op = 'slice';
@@ -140,7 +159,9 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
 }
 
 /**
- * Entry `index` along `axis`, with that axis removed (`x.row(i)`, `x.column(j)`).
+ * A copy of entry `index` (negative from the end) along `axis`, with that axis removed: `x.row(i)` and
+ * `x.column(j)` call it. `op` is the name its errors give (default 'indexAxis').
+ * @throws RangeError for an axis or index out of range; TypeError for one that is not an integer; DisposedError.
  * @example
  * indexAxis(tensor([[1, 2], [3, 4]]), 1, 0).toArray(); // [1, 3]
  */
@@ -157,9 +178,13 @@ export function indexAxis(x: Tensor, axis: number, index: number, op = 'indexAxi
 }
 
 /**
- * Selects entries along `axis` by index (negative counts from the end); the indices' shape replaces that axis.
+ * The entries of x at `indices` (negative ones count from the end) along `axis` (default 0), repeats allowed. The
+ * indices are an array or a tensor, whose shape replaces that axis.
+ * @throws RangeError for an index or axis out of range; TypeError for an index that is not an integer or indices
+ * that are not an array or Tensor; DisposedError.
  * @example
  * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]).toArray(); // [[5, 6], [1, 2]]
+ * gather(tensor([[1, 2], [3, 4]]), tensor([[1], [0]]), 1).shape; // [2, 2, 1]
  */
 export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0): Tensor {
   const op = 'gather';
@@ -197,9 +222,12 @@ function checkList(tensors: unknown, op: string): Tensor[] {
 }
 
 /**
- * Joins tensors along an existing axis; all other dimensions must agree.
+ * A new tensor joining `tensors` along an existing `axis` (default 0); all other dimensions must agree.
+ * @throws ShapeError if they do not; RangeError for scalars or an axis out of range; TypeError for an empty list or
+ * an entry that is not a Tensor; DisposedError.
  * @example
  * concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).toArray(); // [[1, 2], [3, 4]]
+ * concat([zeros([1, 2]), ones([1, 2])], 1).toArray(); // [[0, 0, 1, 1]]
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const op = 'concat';
@@ -225,7 +253,9 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 }
 
 /**
- * Joins same-shape tensors along a new axis.
+ * A new tensor stacking same-shape `tensors` along a new axis `axis` (default 0, in [-rank-1, rank]).
+ * @throws ShapeError if the shapes differ; RangeError for an axis out of range; TypeError for an empty list or an
+ * entry that is not a Tensor; DisposedError.
  * @example
  * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
  */

@@ -1,14 +1,32 @@
 import { showValue } from '../tensor/errors';
 
-/** Saved form of an optimizer. */
+/**
+ * An optimizer's settings as JSON, as model files save them: its name, learning rate and other options. `compile`
+ * takes one in place of an optimizer.
+ * @example
+ * const config: OptimizerConfig = { name: 'adam', learningRate: 0.01 };
+ * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+ * model.compile({ optimizer: config, loss: 'meanSquaredError' });
+ * model.optimizer?.config.beta1; // 0.9
+ */
 export interface OptimizerConfig {
+  /** Which optimizer. */
   name: 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
+  /** The step size. */
   learningRate: number;
+  /** The optimizer's other options, such as momentum or beta1. */
   [option: string]: number | boolean | string;
 }
 
-/** An optimizer's settings; the training kernel (assembly/train.ts) applies its updates in place. */
+/**
+ * An optimizer: its settings, for `compile`. Make one with `sgd`, `adam`, `rmsprop` or `adagrad`; the training
+ * kernel applies its updates to the weights in place.
+ * @example
+ * const optimizer: Optimizer = rmsprop({ learningRate: 0.01 });
+ * optimizer.stateArrays; // 1
+ */
 export interface Optimizer {
+  /** The settings, every option filled in with its default. */
   readonly config: OptimizerConfig;
   /** Arrays of optimizer state each parameter needs (momentum, Adam's m and v, …). */
   readonly stateArrays: number;
@@ -31,15 +49,30 @@ function checkOptions(op: string, options: Record<string, unknown>, ranges: Reco
 const RATE: [number, number] = [0, Infinity];
 const FRACTION: [number, number] = [0, 1];
 
-/** Options of `sgd`. */
-export interface SgdOptions { learningRate?: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
+/**
+ * Options of `sgd`.
+ * @inline
+ */
+export interface SgdOptions {
+  /** Step size, >= 0 (default 0.01). */
+  learningRate?: number;
+  /** Momentum in [0, 1] (default 0: plain gradient descent). */
+  momentum?: number;
+  /** Nesterov momentum instead of classic (default false). */
+  nesterov?: boolean;
+  /** L2 penalty factor, >= 0 (default 0). */
+  weightDecay?: number;
+}
 
 /**
  * Stochastic gradient descent, with optional momentum (Nesterov or classic, as Keras). Every optimizer's
  * `weightDecay` is an L2 penalty folded into the gradient, g + weightDecay·w (as an l2(weightDecay/2) kernel
  * regularizer would add), not Keras 3's decoupled decay.
+ * @throws RangeError for an unknown option or a value out of range; TypeError if nesterov is not a boolean.
  * @example
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
  * model.compile({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'meanSquaredError' });
+ * sgd().config; // { name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
   checkOptions('sgd', { ...options }, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE });
@@ -50,13 +83,31 @@ export function sgd(options: SgdOptions = {}): Optimizer {
   };
 }
 
-/** Options of `adam`. */
-export interface AdamOptions { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number }
+/**
+ * Options of `adam`.
+ * @inline
+ */
+export interface AdamOptions {
+  /** Step size, >= 0 (default 0.001). */
+  learningRate?: number;
+  /** Decay of the running mean of the gradients, in [0, 0.999999] (default 0.9). */
+  beta1?: number;
+  /** Decay of the running mean of the squared gradients, in [0, 0.999999] (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the squared-gradient mean, >= 0 (default 1e-7). */
+  epsilon?: number;
+  /** L2 penalty factor, >= 0 (default 0; see `sgd`). */
+  weightDecay?: number;
+}
 
 /**
- * Adam (Kingma & Ba), with Keras' defaults and bias correction folded into the step size.
+ * Adam (Kingma & Ba), with Keras' defaults and bias correction folded into the step size. `compile` uses it with
+ * the defaults when no optimizer is given.
+ * @throws RangeError for an unknown option or a value out of range.
  * @example
- * model.compile({ optimizer: adam({ learningRate: 0.001 }), loss: 'categoricalCrossentropy' });
+ * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+ * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+ * adam().config; // { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adam(options: AdamOptions = {}): Optimizer {
   checkOptions('adam', { ...options }, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
@@ -67,14 +118,29 @@ export function adam(options: AdamOptions = {}): Optimizer {
   };
 }
 
-/** Options of `rmsprop`. */
-export interface RmspropOptions { learningRate?: number; rho?: number; epsilon?: number; weightDecay?: number }
+/**
+ * Options of `rmsprop`.
+ * @inline
+ */
+export interface RmspropOptions {
+  /** Step size, >= 0 (default 0.001). */
+  learningRate?: number;
+  /** Decay of the running mean of the squared gradients, in [0, 1] (default 0.9). */
+  rho?: number;
+  /** Added to the root mean square, >= 0 (default 1e-7). */
+  epsilon?: number;
+  /** L2 penalty factor, >= 0 (default 0; see `sgd`). */
+  weightDecay?: number;
+}
 
 /**
  * RMSprop: steps scaled by a running root mean square of the gradients, w −= lr·g/(√ms + ε) (ε outside the root,
  * as PyTorch; Keras and TensorFlow.js put it inside, which differs only while ms is near ε).
+ * @throws RangeError for an unknown option or a value out of range.
  * @example
- * model.compile({ optimizer: rmsprop({ learningRate: 0.001 }), loss: 'meanSquaredError' });
+ * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+ * model.compile({ optimizer: rmsprop({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+ * rmsprop().config; // { name: 'rmsprop', learningRate: 0.001, rho: 0.9, epsilon: 1e-7, weightDecay: 0 }
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
   checkOptions('rmsprop', { ...options }, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
@@ -85,14 +151,27 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
   };
 }
 
-/** Options of `adagrad`. */
-export interface AdagradOptions { learningRate?: number; epsilon?: number; weightDecay?: number }
+/**
+ * Options of `adagrad`.
+ * @inline
+ */
+export interface AdagradOptions {
+  /** Step size, >= 0 (default 0.01). */
+  learningRate?: number;
+  /** Added to the root of the accumulated squares, >= 0 (default 1e-7). */
+  epsilon?: number;
+  /** L2 penalty factor, >= 0 (default 0; see `sgd`). */
+  weightDecay?: number;
+}
 
 /**
  * Adagrad: steps scaled by the accumulated squared gradients, w −= lr·g/(√acc + ε), acc starting at 0 (Duchi et
  * al.; Keras and TensorFlow.js start it at 0.1 and put ε inside the root).
+ * @throws RangeError for an unknown option or a value out of range.
  * @example
- * model.compile({ optimizer: adagrad({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+ * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+ * model.compile({ optimizer: adagrad({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+ * adagrad().config; // { name: 'adagrad', learningRate: 0.01, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adagrad(options: AdagradOptions = {}): Optimizer {
   checkOptions('adagrad', { ...options }, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });

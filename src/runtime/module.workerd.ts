@@ -8,7 +8,15 @@ import type { KernelModules } from './module';
 /** Why worker threads cannot run in this build, or '' where they may. */
 export const NO_WORKERS = 'edge runtimes (workerd) run one thread and have no Worker';
 
+// The import's type is declared for the inlining builds (src/wasm.d.ts: base64 text); here it is whatever the
+// bundler made of the file, which must be a compiled module.
+function compiledModule(imported: unknown, file: string): WebAssembly.Module {
+  if (imported instanceof WebAssembly.Module) return imported;
+  throw new TypeError(`simdeep: ${file} was imported as ${Object.prototype.toString.call(imported)}, not a WebAssembly.Module; ` +
+    'load .wasm files as compiled modules (wrangler\'s default rule for **/*.wasm, type CompiledWasm)');
+}
+
 /** The imported modules (compiled by the runtime before the Worker starts). */
 export function kernelModules(): KernelModules {
-  return { main: main as unknown as WebAssembly.Module, relaxed: relaxed as unknown as WebAssembly.Module };
+  return { main: compiledModule(main, 'kernels.wasm'), relaxed: compiledModule(relaxed, 'relaxed.wasm') };
 }

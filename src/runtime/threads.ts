@@ -5,10 +5,12 @@
 // computed the same way whoever computes it, so results are bit-identical for any thread count.
 import { allocBytes, i32View } from './heap';
 import { NO_WORKERS } from './module';
+import { isNode, nodeImport } from './node';
 import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory, type GemmKernels } from './wasm';
 
 // Control block (Int32 words): 0 generation, 1 claim (tag << 16 | next chunk), 2 chunks done, 3 error flag,
-// 4 stop flag, 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..23 gemm arguments (alpha as f32 at 20).
+// 4 pool id (workers of an older pool return), 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..23 gemm
+// arguments (alpha as f32 at 20).
 const CTL_INTS = 32;
 
 /** Runs claimed chunks of the job tagged `tag` until none is left (shared verbatim with the worker source). */
@@ -34,12 +36,14 @@ interface WorkerData {
   memory: WebAssembly.Memory;
   ctl: number;
   work: number;
+  /** The pool this worker belongs to (control word 4): it returns once a newer pool replaces it. */
+  id: number;
 }
 
 /** A worker's life: instantiate on the shared memory, report ready, then sleep until each new job and join it. */
-function workerMain(data: WorkerData, post: (message: string) => void): void {
-  const fail = (): never => { throw new Error('simdeep: kernel abort'); };
-  const imports = { env: { memory: data.memory, abort: fail, gemmHost: fail } };
+function workerMain(data: WorkerData, post: (message: string) => void, run: typeof runChunks): void {
+  const env = { memory: data.memory, abort(): never { throw new Error('simdeep: kernel abort'); } };
+  const imports = { env: { ...env, gemmHost: env.abort } };
   const base = new WebAssembly.Instance(data.modules.main, imports).exports as unknown as GemmKernels;
   const relaxed = data.modules.relaxed && (new WebAssembly.Instance(data.modules.relaxed, imports).exports as unknown as GemmKernels);
   const I = new Int32Array(data.memory.buffer, data.ctl, 32);
@@ -53,16 +57,17 @@ function workerMain(data: WorkerData, post: (message: string) => void): void {
     while (Atomics.load(I, 0) === gen && performance.now() < until);
     Atomics.wait(I, 0, gen);
     gen = Atomics.load(I, 0);
-    if (Atomics.load(I, 4) !== 0) return;
-    runChunks(I, F, base, relaxed, data.work, gen & 0xffff);
+    if (Atomics.load(I, 4) !== data.id) return;
+    run(I, F, base, relaxed, data.work, gen & 0xffff);
   }
 }
 
-const shared = `const runChunks = ${runChunks.toString()};\nconst workerMain = ${workerMain.toString()};\n`;
-// NOTE: import(), not require(): an eval'd worker inherits the process's execArgv, and under --input-type=module
-// (or --experimental-default-type=module) its source runs as an ES module, where require is not defined.
-const NODE_SOURCE = `${shared}import('node:worker_threads').then(({ parentPort, workerData }) => workerMain(workerData, (m) => parentPort.postMessage(m)));\n`;
-const WEB_SOURCE = `${shared}self.onmessage = (e) => { self.onmessage = null; workerMain(e.data, (m) => self.postMessage(m)); };\n`;
+// NOTE: both functions go to the worker as source text, as expressions that never refer to each other by name (a
+// minifier renames them, and keepNames would not rename the text). Neither holds an arrow or function expression,
+// which esbuild's keepNames wraps in a helper the worker lacks (a method is left alone). import(), not require(): an
+// eval'd worker inherits the process's execArgv, and under --input-type=module its source runs as an ES module.
+const NODE_SOURCE = `import('node:worker_threads').then(({ parentPort, workerData }) => (${workerMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runChunks.toString()}));\n`;
+const WEB_SOURCE = `self.onmessage = (e) => { self.onmessage = null; (${workerMain.toString()})(e.data, (m) => self.postMessage(m), ${runChunks.toString()}); };\n`;
 
 interface Handle {
   terminate(): unknown;
@@ -82,13 +87,12 @@ let starting: Promise<void> | null = null;
 let unavailable = '';
 let canWait: boolean | undefined;
 
-const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** Cores of this machine (1 where unknown). */
 async function cores(): Promise<number> {
   if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0) return navigator.hardwareConcurrency;
   if (!isNode()) return 1;
-  const os = (await import(/* @vite-ignore */ 'node:os' as string)) as typeof import('node:os');
+  const os = await nodeImport<typeof import('node:os')>('node:os');
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
@@ -103,7 +107,7 @@ function whyNoWorkers(): string {
 
 async function spawn(data: WorkerData): Promise<Handle> {
   if (isNode()) {
-    const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as typeof import('node:worker_threads');
+    const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
     const worker = new Worker(NODE_SOURCE, { eval: true, workerData: data });
     worker.unref(); // idle workers never keep the process alive
     await new Promise<void>((resolve, reject) => {
@@ -126,19 +130,24 @@ async function spawn(data: WorkerData): Promise<Handle> {
 function stopWorkers(): void {
   if (pool.workers.length === 0) return;
   const I = i32View(pool.ctl, CTL_INTS);
-  Atomics.store(I, 4, 1);
+  // NOTE: a new pool id, never reset, rather than a stop flag: Chromium's terminate() does not stop a worker that
+  // loops in Atomics.wait, so a terminated worker runs on. Woken by the new generation, it sees a newer pool and
+  // returns; had it joined a later job, it would have shared its workspace with the worker that replaced it.
+  Atomics.add(I, 4, 1);
   Atomics.add(I, 0, 1);
   Atomics.notify(I, 0);
   for (const worker of pool.workers) worker.terminate();
   pool.workers = [];
-  Atomics.store(I, 4, 0);
 }
 
 /**
- * Sets how many threads large matrix products use (default: the number of cores) and resolves once the workers
- * are running. Where workers or shared memory across them are missing, one thread is used and `threads()` says why.
+ * Sets how many threads large matrix products use, the calling one included, and resolves once the workers are
+ * running. Without a call, the first large product starts the number of cores (at most 16) in the background.
+ * Where workers or shared memory across them are missing, one thread is used and `threads()` says why. Rejects
+ * with a RangeError unless n is an integer in [1, 256].
  * @example
- * await setThreads(2); threads().active; // 2 where workers are available
+ * await setThreads(2);
+ * threads().active; // 2 (in Node; 1 where workers cannot run)
  */
 export async function setThreads(n: number): Promise<void> {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 256) {
@@ -156,22 +165,28 @@ async function resize(n: number): Promise<void> {
   stopWorkers();
   unavailable = n > 1 ? whyNoWorkers() : '';
   if (n === 1 || unavailable) return;
-  if (!pool.ctl) pool.ctl = allocBytes(CTL_INTS * 4, 'setThreads');
-  i32View(pool.ctl, CTL_INTS).fill(0);
+  // The generation and the pool id carry over from earlier pools, so workers of those never match a new job.
+  if (!pool.ctl) i32View((pool.ctl = allocBytes(CTL_INTS * 4, 'setThreads')), CTL_INTS).fill(0);
+  const id = Atomics.load(i32View(pool.ctl, CTL_INTS), 4);
   while (pool.works.length < n - 1) pool.works.push(allocBytes(gemmWorkBytes(), 'setThreads'));
   const modules = compiledModules();
   const spawned = await Promise.allSettled(pool.works.slice(0, n - 1).map((work) =>
-    spawn({ modules, memory: wasmMemory(), ctl: pool.ctl, work })));
+    spawn({ modules, memory: wasmMemory(), ctl: pool.ctl, work, id })));
   pool.workers = spawned.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = spawned.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) unavailable = `a worker failed to start: ${String(failed.reason)}`;
 }
 
-/** What `threads()` reports. */
+/**
+ * What `threads()` reports.
+ * @example
+ * const info: ThreadsInfo = threads();
+ * info.active >= 1; // true
+ */
 export interface ThreadsInfo {
   /** Threads large products use now (the caller plus running workers). */
   active: number;
-  /** Threads asked for with setThreads (0: not yet started; the default is the number of cores). */
+  /** Threads asked for with setThreads (0: not yet started; the default is the number of cores, at most 16). */
   requested: number;
   /** Why fewer threads than requested run, or '' when all do (or while they are starting). */
   reason: string;
@@ -180,9 +195,11 @@ export interface ThreadsInfo {
 }
 
 /**
- * The threading state.
+ * The threading state: the threads running and asked for, why fewer run, and which GEMM build is in use.
  * @example
- * threads(); // { active: 2, requested: 2, reason: '', relaxedSimd: false }
+ * await setThreads(2);
+ * const { active, requested, reason } = threads();
+ * [active, requested, reason]; // [2, 2, ''] (in Node; in a page without COOP/COEP headers, active is 1 and reason says why)
  */
 export function threads(): ThreadsInfo {
   return { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed() };
@@ -250,7 +267,7 @@ setHostGemm(gemm);
 function waitAll(I: Int32Array, chunks: number): void {
   if (canWait === undefined) {
     try {
-      Atomics.wait(I, 4, 1, 0);
+      Atomics.wait(I, 3, -1, 0);
       canWait = true;
     } catch {
       canWait = false;

@@ -112,9 +112,10 @@ export function usingRelaxed(): boolean {
  * Chooses whether matrix products use the relaxed-SIMD build (`f32x4.relaxed_madd`, 6×8 tile) where the engine
  * supports it (default true), or the baseline SIMD build everywhere. Fused multiply-add rounds once, so the relaxed
  * build's results can differ from the baseline's in the last bits; turn it off for results that are bit-identical
- * across engines.
+ * across engines. Applies to the products that follow; `threads().relaxedSimd` says which build is in use.
  * @example
- * preferRelaxedSimd(false); threads().relaxedSimd; // false
+ * preferRelaxedSimd(false);
+ * threads().relaxedSimd; // false
  */
 export function preferRelaxedSimd(enabled: boolean): void {
   preferRelaxed = enabled;

@@ -2,11 +2,9 @@
 // on demand, by a variable name, so browser bundles never include them.
 import type { Objective, ObjectiveModule } from './trial';
 
-/** Whether this is Node (worker_threads available). */
-export const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+import { isNode, nodeImport } from '../runtime/node';
 
-// NOTE: a variable specifier keeps bundlers from resolving Node built-ins into browser bundles.
-export const nodeImport = <T>(name: string): Promise<T> => import(/* @vite-ignore */ name) as Promise<T>;
+export { isNode, nodeImport };
 
 /** Cores available to this process (1 outside Node). */
 export async function availableCores(): Promise<number> {

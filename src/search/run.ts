@@ -8,7 +8,12 @@ import { availableCores, importObjective, isNode } from './module';
 import { callObjective, compareTrials, toTrial, type Call, type Objective, type ObjectiveModule, type Trial } from './trial';
 import { runInWorkers } from './workers';
 
-/** Options both searches take. */
+/**
+ * Options both searches take.
+ * @example
+ * const options: SearchOptions<{ x: number }> = { objective: ({ x }) => x, direction: 'maximize', seed: 1 };
+ * (await gridSearch({ ...options, space: { x: [1, 3, 2] } })).best?.params; // { x: 3 }
+ */
 export interface SearchOptions<P> {
   /**
    * Scores a trial's hyperparameters: a function `(params, { trial, seed }) => score`, or `{ module, export }`, a
@@ -30,7 +35,13 @@ export interface SearchOptions<P> {
   progress?: boolean;
 }
 
-/** What a search resolves to. */
+/**
+ * What a search resolves to.
+ * @example
+ * const result: SearchResult<{ x: number }> = await gridSearch({ space: { x: [2, 1] }, seed: 5, objective: ({ x }) => x });
+ * result.trials.map((t) => t.params.x); // [1, 2]
+ * result.seed; // 5
+ */
 export interface SearchResult<P> {
   /** Every trial: the best first, failed ones last. */
   trials: Trial<P>[];

@@ -3,16 +3,34 @@
 import { showValue } from '../tensor/errors';
 import { isDistribution, type Distribution } from './distributions';
 
-/** A random-search space: a distribution per hyperparameter, or a constant value passed to every trial as is. */
+/**
+ * A random-search space: a distribution per hyperparameter, or a constant value passed to every trial as is.
+ * @example
+ * const space: Space = { learningRate: logUniform(1e-4, 1e-1), layers: int(1, 3), epochs: 100 };
+ */
 export type Space = Record<string, unknown>;
 
-/** A grid-search space: per hyperparameter an array of values, a `choice([...])`, or a constant (not an array). */
+/**
+ * A grid-search space: per hyperparameter an array of values, a `choice([...])`, or a constant (not an array).
+ * @example
+ * const grid: GridSpace = { units: [16, 32], activation: choice(['relu', 'tanh']), hidden: choice([[16, 8]]), epochs: 50 };
+ */
 export type GridSpace = Record<string, unknown>;
 
-/** The hyperparameters a trial of `space` receives. */
+/**
+ * The hyperparameters a trial of a random-search `space` receives: a distribution's values, or the constant.
+ * @example
+ * const space = { learningRate: logUniform(1e-4, 1e-1), epochs: 100 };
+ * const params: ParamsOf<typeof space> = { learningRate: 0.01, epochs: 100 };
+ */
 export type ParamsOf<S> = { [K in keyof S]: S[K] extends Distribution<infer T> ? T : S[K] };
 
-/** The hyperparameters a trial of a grid `space` receives. */
+/**
+ * The hyperparameters a trial of a grid `space` receives: an array's elements, a choice's values, or the constant.
+ * @example
+ * const grid = { units: [16, 32], activation: choice(['relu', 'tanh']) };
+ * const params: GridParamsOf<typeof grid> = { units: 16, activation: 'tanh' };
+ */
 export type GridParamsOf<S> = {
   [K in keyof S]: S[K] extends Distribution<infer T> ? T : S[K] extends readonly (infer T)[] ? T : S[K];
 };

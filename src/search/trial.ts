@@ -1,7 +1,13 @@
 // One trial: calling the objective, and turning what it returned (or threw) into a score or a failure.
 import type { Job } from './space';
 
-/** What the objective receives besides the hyperparameters. */
+/**
+ * What the objective receives besides the hyperparameters.
+ * @example
+ * const seen: TrialContext[] = [];
+ * await gridSearch({ space: { x: [1, 2] }, seed: 1, objective: (params, context) => { seen.push(context); return params.x; } });
+ * seen.map((c) => c.trial); // [0, 1]
+ */
 export interface TrialContext {
   /** The trial's index (0 for the first trial). */
   trial: number;
@@ -13,7 +19,13 @@ export interface TrialContext {
   seed: number;
 }
 
-/** Scores one set of hyperparameters (a validation loss, say); a Promise is awaited. */
+/**
+ * Scores one set of hyperparameters (a validation loss, say); a Promise is awaited. A search fails the trial
+ * when it throws or returns something other than a finite number.
+ * @example
+ * const objective: Objective<{ x: number }> = async ({ x }) => (x - 1) ** 2;
+ * (await gridSearch({ space: { x: [0, 1, 2] }, seed: 1, objective })).best?.params; // { x: 1 }
+ */
 export type Objective<P = Record<string, unknown>> = (params: P, context: TrialContext) => number | Promise<number>;
 
 /**
@@ -21,6 +33,8 @@ export type Objective<P = Record<string, unknown>> = (params: P, context: TrialC
  * it must be JavaScript Node can import (or TypeScript when Node runs with a loader such as tsx, which workers
  * inherit). simdeep in a worker is an instance of its own: start such a module with `await setThreads(1)`, so the
  * workers do not each start a thread per core.
+ * @example
+ * const target: ObjectiveModule = { module: new URL('file:///srv/search/objective.js'), export: 'score' };
  */
 export interface ObjectiveModule {
   /**
@@ -32,14 +46,23 @@ export interface ObjectiveModule {
   export?: string;
 }
 
-/** One finished trial. */
+/**
+ * One finished trial.
+ * @example
+ * const { trials } = await gridSearch({ space: { x: [1, 0] }, seed: 1, objective: ({ x }) => (x ? 1 / x : NaN) });
+ * const failed: Trial<{ x: number }> = trials[1];
+ * [failed.status, failed.error]; // ['failed', 'the objective returned NaN, not a finite number']
+ */
 export interface Trial<P = Record<string, unknown>> {
+  /** Its place in the search's order of trials, from 0. */
   index: number;
+  /** The hyperparameters it tried. */
   params: P;
   /** The trial's seed, as the objective received it: train the best model again with it. */
   seed: number;
   /** The objective's value; NaN when the trial failed. */
   score: number;
+  /** 'ok', or 'failed' when the objective threw or did not return a finite number. */
   status: 'ok' | 'failed';
   /** Why the trial failed: the objective's error message, or what it returned instead of a finite number. */
   error?: string;

@@ -3,7 +3,13 @@ import { ShapeError, showShape, showValue } from './errors';
 import { checkInteger, checkNumber, checkShape, MAX_SIZE, sizeOf } from './shape';
 import { checkTensor, empty, type NestedArray, type Tensor } from './tensor';
 
-/** Values `tensor()` accepts: a number, nested arrays of numbers, or a typed array of numbers. */
+/**
+ * Values `tensor()` accepts: a number, nested arrays of numbers, or a typed array of numbers (not BigInt64Array,
+ * BigUint64Array or DataView).
+ * @example
+ * const values: TensorValues = new Int32Array([1, 2, 3]);
+ * tensor(values).toArray(); // [1, 2, 3]
+ */
 export type TensorValues = number | NestedArray | readonly NestedArray[] | Float32Array | Float64Array | Int32Array
   | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray;
 
@@ -45,10 +51,14 @@ function fromFlat(flat: ArrayLike<number>, shape: number[], op: string): Tensor 
 }
 
 /**
- * Creates a tensor from a number, nested arrays or a typed array; `shape` reshapes flat values.
+ * A new tensor holding `values` (a number, nested arrays or a typed array), converted to float32. Its shape is that
+ * of the nesting, or `shape` when given, which must hold the same number of values (a typed array is flat).
+ * Throws a ShapeError for ragged arrays or values that do not fill `shape`, a TypeError for values that are not
+ * numbers, a TypeError or RangeError for a bad `shape`, and a RangeError for more than 2^28 elements.
  * @example
- * tensor([[1, 2, 3], [4, 5, 6]]).shape;  // [2, 3]
+ * tensor([[1, 2, 3], [4, 5, 6]]).shape; // [2, 3]
  * tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).get(1, 0); // 3
+ * tensor([1, 2, 3, 4], [2, 2]).toArray(); // [[1, 2], [3, 4]]
  */
 export function tensor(values: TensorValues, shape?: readonly number[]): Tensor {
   const op = 'tensor';
@@ -80,7 +90,7 @@ export function tensor(values: TensorValues, shape?: readonly number[]): Tensor 
 }
 
 /**
- * A rank-0 tensor.
+ * A rank-0 tensor (shape []) holding `value`; throws a TypeError if it is not a number.
  * @example
  * scalar(3).item(); // 3
  */
@@ -89,7 +99,8 @@ export function scalar(value: number): Tensor {
 }
 
 /**
- * A tensor of `shape` with every element `value`.
+ * A tensor of `shape` with every element `value`. Throws as `zeros` does for a bad shape, and a TypeError if value
+ * is not a number.
  * @example
  * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
@@ -106,16 +117,17 @@ function filled(shape: readonly number[], value: number, op: string): Tensor {
 }
 
 /**
- * A tensor of zeros.
+ * A tensor of `shape` filled with zeros. Throws a TypeError if shape is not an array, a RangeError if a dimension is
+ * not a non-negative integer or the tensor would exceed 2^28 elements.
  * @example
- * zeros([2, 3]).sum().item(); // 0
+ * zeros([2, 3]).toArray(); // [[0, 0, 0], [0, 0, 0]]
  */
 export function zeros(shape: readonly number[]): Tensor {
   return filled(shape, 0, 'zeros');
 }
 
 /**
- * A tensor of ones.
+ * A tensor of `shape` filled with ones; throws as `zeros` does.
  * @example
  * ones([2, 3]).sum().item(); // 6
  */
@@ -124,7 +136,8 @@ export function ones(shape: readonly number[]): Tensor {
 }
 
 /**
- * An identity matrix [n×m] (m defaults to n).
+ * An identity matrix of n rows and m columns (m defaults to n): ones on the diagonal, zeros elsewhere. Throws a
+ * TypeError or RangeError unless n and m are non-negative integers.
  * @example
  * eye(2).toArray(); // [[1, 0], [0, 1]]
  */
@@ -138,7 +151,9 @@ export function eye(n: number, m = n): Tensor {
 }
 
 /**
- * Evenly spaced values in [start, stop) by `step`, like NumPy: `arange(stop)` or `arange(start, stop, step)`.
+ * A 1-D tensor of evenly spaced values in [start, stop) by `step` (default 1), like NumPy: `arange(stop)` counts
+ * from 0. Empty when the step points away from stop. Throws a RangeError for a zero or infinite step, or too many
+ * values; a TypeError for NaN or a non-number.
  * @example
  * arange(5).toArray();        // [0, 1, 2, 3, 4]
  * arange(1, 2, 0.25).toArray(); // [1, 1.25, 1.5, 1.75]
@@ -156,7 +171,8 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
 }
 
 /**
- * `num` evenly spaced values from start to stop, both included.
+ * A 1-D tensor of `num` (default 50) evenly spaced values from start to stop, both included (just start when num
+ * is 1). Throws a TypeError for a NaN bound or a num that is not an integer, a RangeError for num outside [0, 2^28].
  * @example
  * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
  */
@@ -170,7 +186,7 @@ export function linspace(start: number, stop: number, num = 50): Tensor {
 }
 
 /**
- * Zeros with the shape of `x`.
+ * Zeros with the shape of `x`; throws a TypeError unless x is a Tensor, a DisposedError if it was disposed.
  * @example
  * zerosLike(ones([2])).toArray(); // [0, 0]
  */
@@ -179,7 +195,7 @@ export function zerosLike(x: Tensor): Tensor {
 }
 
 /**
- * Ones with the shape of `x`.
+ * Ones with the shape of `x`; throws as `zerosLike` does.
  * @example
  * onesLike(zeros([2])).toArray(); // [1, 1]
  */

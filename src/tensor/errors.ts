@@ -1,31 +1,81 @@
 /**
- * Thrown when shapes do not fit an op: they do not broadcast, multiply, concatenate or reshape.
+ * Thrown when shapes do not fit an op: they do not broadcast, multiply, concatenate or reshape. The message names
+ * the op, the arguments and their shapes.
  * @example
- * try { add(zeros([2, 3]), zeros([4])); } catch (e) { console.log(e instanceof ShapeError); } // true
+ * try {
+ *   add(zeros([2, 3]), zeros([4]));
+ * } catch (e) {
+ *   if (e instanceof ShapeError) console.log(e.message); // 'add: shapes [2,3] and [4] do not broadcast (axis -1: 3 vs 4)'
+ * }
  */
 export class ShapeError extends Error {
+  /**
+   * The error's name, shown in stack traces.
+   * @example
+   * new ShapeError('a message').name; // 'ShapeError'
+   */
   override name = 'ShapeError';
 }
 
 /**
- * Thrown when a disposed tensor is used.
+ * Thrown when a disposed tensor (or model) is used. The message names the op and the argument.
  * @example
- * const t = zeros([2]); t.dispose();
- * try { t.sum(); } catch (e) { console.log(e instanceof DisposedError); } // true
+ * const t = zeros([2]);
+ * t.dispose();
+ * try {
+ *   t.sum();
+ * } catch (e) {
+ *   if (e instanceof DisposedError) console.log(e.message); // 'sum: x was disposed'
+ * }
  */
 export class DisposedError extends Error {
+  /**
+   * The error's name, shown in stack traces.
+   * @example
+   * new DisposedError('a message').name; // 'DisposedError'
+   */
   override name = 'DisposedError';
 }
 
 /**
- * Thrown by `fit` when a batch's loss or gradient becomes NaN or ±Infinity; the weights are those from before that
- * step. `epoch` and `batch` count from 1.
+ * Thrown (as a rejection) by `fit` when a batch's loss or gradient becomes NaN or ±Infinity; the weights are those
+ * from before that step. A RangeError. Pass `terminateOnNaN: false` to `fit` to train on instead.
  * @example
- * try { await model.fit(x, y, { epochs: 10 }); } catch (e) { if (e instanceof DivergedError) console.log(e.epoch, e.batch); }
+ * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'ones' })]);
+ * model.compile({ optimizer: sgd(), loss: 'meanSquaredError' });
+ * try {
+ *   await model.fit(tensor([[1e30]]), tensor([[0]]), { epochs: 5 }); // the squared error overflows float32
+ * } catch (e) {
+ *   if (e instanceof DivergedError) console.log([e.epoch, e.batch]); // [1, 1]
+ * }
  */
 export class DivergedError extends RangeError {
+  /**
+   * The error's name, shown in stack traces.
+   * @example
+   * new DivergedError(1, 1).name; // 'DivergedError'
+   */
   override name = 'DivergedError';
-  constructor(readonly epoch: number, readonly batch: number) {
+  /**
+   * An error for the step of batch `batch` in epoch `epoch` (both counted from 1), with a message that says what
+   * to try.
+   * @example
+   * new DivergedError(3, 7).message.startsWith('fit: the loss or its gradient became NaN or Infinity in epoch 3, batch 7'); // true
+   */
+  constructor(
+    /**
+     * The epoch of the step that diverged, counted from 1.
+     * @example
+     * new DivergedError(3, 7).epoch; // 3
+     */
+    readonly epoch: number,
+    /**
+     * The batch of that epoch whose step diverged, counted from 1.
+     * @example
+     * new DivergedError(3, 7).batch; // 7
+     */
+    readonly batch: number,
+  ) {
     super(`fit: the loss or its gradient became NaN or Infinity in epoch ${epoch}, batch ${batch}; training stopped with the weights ` +
       'from before that step (lower the learning rate, scale the inputs, or pass terminateOnNaN: false to train on)');
   }

@@ -3,9 +3,17 @@ import { i32View, rngPtr } from '../runtime/heap';
 import { checkInteger, checkNumber, checkShape } from './shape';
 import { empty, type Tensor } from './tensor';
 
-/** Options of the random factories. */
+/**
+ * Options of the random factories `rand`, `randn` and `randomUniform`.
+ * @example
+ * const options: RandomOptions = { seed: 1 };
+ * equal(rand([2], options), rand([2], options)).toArray(); // [1, 1]
+ */
 export interface RandomOptions {
-  /** Seed for this call alone; without it the global generator (see `seed`) is used and advanced. */
+  /**
+   * Seed for this call alone, an integer in [0, 2^53); without it the global generator (see `seed`) is used and
+   * advanced.
+   */
   seed?: number;
 }
 
@@ -25,9 +33,15 @@ export function writeState(ptr: number, seed: number): void {
 }
 
 /**
- * Seeds the global generator used by `rand`, `randn` and `randomUniform` when no per-call seed is given.
+ * Seeds the global generator that `rand`, `randn`, `randomUniform` and unseeded initializers draw from when no
+ * per-call seed is given (until then it is seeded from Math.random). A seed gives the same numbers on every engine.
+ * Throws a TypeError or RangeError unless value is an integer in [0, 2^53).
  * @example
- * seed(42); const a = rand([3]); seed(42); const b = rand([3]); // a and b hold the same numbers
+ * seed(42);
+ * const a = rand([3]);
+ * seed(42);
+ * const b = rand([3]);
+ * equal(a, b).toArray(); // [1, 1, 1]
  */
 export function seed(value: number): void {
   writeState(rngPtr(0), checkInteger(value, 'seed', 'value', 0, Number.MAX_SAFE_INTEGER));
@@ -45,9 +59,12 @@ function statePtr(options: RandomOptions | undefined, op: string): number {
 }
 
 /**
- * Uniform random values in [min, max).
+ * A tensor of `shape` with uniform random values in [min, max) (default [0, 1)), drawn from the global generator
+ * or from `options.seed`. Throws a RangeError for a bad shape or unless min < max, both finite as float32.
  * @example
- * randomUniform([2, 2], -1, 1, { seed: 7 }).shape; // [2, 2]
+ * const w = randomUniform([2, 2], -1, 1, { seed: 7 });
+ * w.shape; // [2, 2]
+ * w.abs().max().item() < 1; // true
  */
 export function randomUniform(shape: readonly number[], min = 0, max = 1, options?: RandomOptions): Tensor {
   return uniform(shape, min, max, options, 'randomUniform');
@@ -69,7 +86,7 @@ function uniform(shape: readonly number[], min: number, max: number, options: Ra
 }
 
 /**
- * Uniform random values in [0, 1).
+ * A tensor of `shape` with uniform random values in [0, 1); see `randomUniform`, whose errors it throws.
  * @example
  * rand([3], { seed: 1 }).max().item() < 1; // true
  */
@@ -77,7 +94,12 @@ export function rand(shape: readonly number[], options?: RandomOptions): Tensor 
   return uniform(shape, 0, 1, options, 'rand');
 }
 
-/** Options of `randn`. */
+/**
+ * Options of `randn`.
+ * @example
+ * const options: NormalOptions = { mean: 10, std: 0, seed: 1 };
+ * randn([2], options).toArray(); // [10, 10]
+ */
 export interface NormalOptions extends RandomOptions {
   /** Mean (default 0). */
   mean?: number;
@@ -86,7 +108,9 @@ export interface NormalOptions extends RandomOptions {
 }
 
 /**
- * Normally distributed random values (Box–Muller).
+ * A tensor of `shape` with normally distributed random values (Box–Muller), of mean `options.mean` (default 0) and
+ * standard deviation `options.std` (default 1). Throws a RangeError for a bad shape, an infinite mean or std, or
+ * std < 0.
  * @example
  * randn([1000], { mean: 5, std: 0.1, seed: 3 }).mean().item(); // ≈ 5
  */

@@ -45,7 +45,12 @@ export function releaseOwner(owner: Owner, storage: Storage): void {
   release(storage);
 }
 
-/** What `memory()` reports. */
+/**
+ * What `memory()` reports.
+ * @example
+ * const info: MemoryInfo = memory();
+ * info.wasmBytes % 65536; // 0 (whole 64 KiB pages)
+ */
 export interface MemoryInfo {
   /** Tensors not yet disposed (or collected). */
   numTensors: number;

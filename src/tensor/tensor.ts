@@ -9,30 +9,57 @@ import * as reduction from '../ops/reduce';
 import * as linalg from '../ops/matmul';
 import * as shaping from '../ops/shape';
 
-/** A tensor operand: a Tensor, or a number used as a scalar. */
+/**
+ * A tensor operand: a Tensor, or a number used as a scalar (broadcast to any shape).
+ * @example
+ * const operands: Operand[] = [tensor([1, 2]), 10];
+ * add(operands[0], operands[1]).toArray(); // [11, 12]
+ */
 export type Operand = Tensor | number;
-/** Nested arrays of numbers, as `toArray()` returns them (a number for a scalar). */
+/**
+ * Nested arrays of numbers, as `toArray()` returns them (a number for a scalar).
+ * @example
+ * const rows: NestedArray = [[1, 2], [3, 4]];
+ * tensor(rows).shape; // [2, 2]
+ */
 export type NestedArray = number | NestedArray[];
 
 const CREATE = Symbol('create');
 
 /**
  * An N-dimensional float32 array whose values live in wasm memory (row-major). Create tensors with
- * `tensor`, `zeros`, `rand` and friends; free them with `dispose()` or `tidy()`.
+ * {@link tensor}, {@link zeros}, {@link rand} and the other factories, not with `new`; free them with `dispose()`
+ * or {@link tidy} (or leave them to the garbage collector). Every op is also a method: `a.add(b)` is `add(a, b)`.
+ * Once it is disposed, reading its values throws a DisposedError; methods also throw what the op they call throws.
  * @example
  * const a = tensor([[1, 2], [3, 4]]);
- * console.log(a.matmul(a.T).toArray()); // [[5, 11], [11, 25]]
+ * a.matmul(a.T).toArray(); // [[5, 11], [11, 25]]
  */
 export class Tensor {
-  /** Dimensions, outermost first; [] for a scalar. */
+  /**
+   * Dimensions, outermost first; [] for a scalar. Frozen.
+   * @example
+   * tensor([[1, 2, 3], [4, 5, 6]]).shape; // [2, 3]
+   */
   readonly shape: readonly number[];
-  /** Number of elements. */
+  /**
+   * Number of elements: the product of the dimensions (1 for a scalar).
+   * @example
+   * zeros([2, 3]).size; // 6
+   */
   readonly size: number;
-  /** Element type; always 'float32'. */
+  /**
+   * Element type; always 'float32'.
+   * @example
+   * scalar(1).dtype; // 'float32'
+   */
   readonly dtype = 'float32' as const;
   #storage: Storage | null;
 
-  /** Internal: tensors come from `tensor()`, `zeros()` and the ops. */
+  /**
+   * Tensors come from `tensor()`, `zeros()` and the ops; any other token throws a TypeError.
+   * @internal
+   */
   constructor(token: symbol, storage: Storage, shape: readonly number[]) {
     if (token !== CREATE) throw new TypeError('Tensor: create tensors with tensor(), zeros() or another factory');
     this.shape = Object.freeze(shape.slice());
@@ -41,28 +68,55 @@ export class Tensor {
     retain(this, storage);
   }
 
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions (0 for a scalar).
+   * @example
+   * zeros([2, 3, 4]).rank; // 3
+   */
   get rank(): number {
     return this.shape.length;
   }
 
-  /** Whether `dispose()` was called. */
+  /**
+   * Whether `dispose()` was called.
+   * @example
+   * const t = zeros([2]);
+   * t.dispose();
+   * t.disposed; // true
+   */
   get disposed(): boolean {
     return this.#storage === null;
   }
 
-  /** Byte offset of the values in the shared wasm memory; throws if disposed. */
+  /**
+   * Byte offset of the values in the shared wasm memory (16-byte aligned); tensors that share storage (views from
+   * reshape, squeeze, expandDims, flatten) have the same one. Throws a DisposedError once disposed.
+   * @example
+   * const t = zeros([4]);
+   * t.reshape([2, 2]).ptr === t.ptr; // true
+   */
   get ptr(): number {
     return this.storage('ptr').ptr;
   }
 
-  /** Internal: the storage, for ops that share it (reshape); throws DisposedError naming the op. */
+  /**
+   * The storage, for ops that share it (reshape); throws a DisposedError naming the op.
+   * @internal
+   */
   storage(op: string, arg = 'tensor'): Storage {
     if (this.#storage === null) throw new DisposedError(`${op}: ${arg} was disposed`);
     return this.#storage;
   }
 
-  /** Frees the values now (idempotent). Using the tensor afterwards throws DisposedError. */
+  /**
+   * Frees the values now (calling it again does nothing). Using the tensor afterwards throws a DisposedError.
+   * Views share storage, which is freed once every tensor over it is disposed.
+   * @example
+   * const before = memory().numTensors;
+   * const t = zeros([1000]);
+   * t.dispose();
+   * memory().numTensors - before; // 0
+   */
   dispose(): void {
     if (this.#storage === null) return;
     const storage = this.#storage;
@@ -70,13 +124,22 @@ export class Tensor {
     releaseOwner(this, storage);
   }
 
-  /** A copy of the values (row-major). */
+  /**
+   * A copy of the values, row-major, as a Float32Array.
+   * @example
+   * tensor([[1, 2], [3, 4]]).dataSync(); // [1, 2, 3, 4]
+   */
   dataSync(): Float32Array {
     const ptr = this.storage('dataSync').ptr;
     return f32View(ptr, this.size).slice();
   }
 
-  /** The values as nested arrays (a number for a scalar). */
+  /**
+   * The values as nested arrays of numbers (a number for a scalar).
+   * @example
+   * tensor([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   * scalar(5).toArray(); // 5
+   */
   toArray(): NestedArray {
     this.storage('toArray'); // so that the error names toArray, not dataSync
     const data = this.dataSync();
@@ -88,7 +151,11 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** The only value of a one-element tensor. */
+  /**
+   * The only value of a one-element tensor, of any rank; throws a RangeError for other sizes.
+   * @example
+   * tensor([[7]]).item(); // 7
+   */
   item(): number {
     const ptr = this.storage('item').ptr;
     if (this.size !== 1) throw new RangeError(`item: tensor has shape ${showShape(this.shape)}, not exactly one element`);
@@ -110,113 +177,294 @@ export class Tensor {
     return offset;
   }
 
-  /** The value at an index (negative indices count from the end). */
+  /**
+   * The value at an index, one integer per axis (negative ones count from the end). Throws a RangeError for the
+   * wrong number of indices or one out of range, a TypeError for one that is not an integer.
+   * @example
+   * tensor([[1, 2], [3, 4]]).get(1, -1); // 4
+   */
   get(...index: number[]): number {
     const ptr = this.storage('get').ptr;
     return f32View(ptr + 4 * this.#offset('get', index), 1)[0];
   }
 
-  /** Writes a value at an index, in place (visible through tensors that share the storage). */
+  /**
+   * Writes `value` at an index (as `get` takes it), in place: tensors that share the storage see it too. Throws as
+   * `get` does, and a TypeError if value is not a number.
+   * @example
+   * const t = zeros([2, 2]);
+   * t.set(5, 0, 1);
+   * t.toArray(); // [[0, 5], [0, 0]]
+   */
   set(value: number, ...index: number[]): void {
     const ptr = this.storage('set').ptr;
     if (typeof value !== 'number') throw new TypeError(`set: value must be a number, got ${showValue(value)}`);
     f32View(ptr + 4 * this.#offset('set', index), 1)[0] = value;
   }
 
-  /** NumPy-style text, summarised with '...' for large tensors. */
+  /**
+   * NumPy-style text; beyond 1000 elements each axis shows its first and last 3 entries around '...'. A disposed
+   * tensor gives 'tensor(<disposed>)'.
+   * @example
+   * tensor([[1, 2], [3, 4]]).toString(); // 'tensor([[1, 2],\n        [3, 4]])'
+   */
   toString(): string {
     if (this.disposed) return 'tensor(<disposed>)';
     return formatTensor(this.dataSync(), this.shape);
   }
 
-  /** Prints toString() to the console. */
+  /**
+   * Prints `toString()` with console.log.
+   * @example
+   * tensor([1, 2]).print(); // logs tensor([1, 2])
+   */
   print(): void {
     console.log(this.toString());
   }
 
-  /** A copy with its own storage. */
+  /**
+   * A copy with its own storage; see {@link clone}.
+   * @example
+   * tensor([1, 2]).clone().toArray(); // [1, 2]
+   */
   clone(): Tensor { return shaping.clone(this); }
-  /** Same values, new shape (one dimension may be -1); shares storage. */
+  /**
+   * The same values in a new shape (one dimension may be -1), sharing storage; see {@link reshape}.
+   * @example
+   * arange(6).reshape([3, -1]).shape; // [3, 2]
+   */
   reshape(shape: readonly number[]): Tensor { return shaping.reshape(this, shape); }
-  /** A 1-D tensor of the values; shares storage. */
+  /**
+   * The values as a 1-D tensor, sharing storage.
+   * @example
+   * tensor([[1, 2], [3, 4]]).flatten().toArray(); // [1, 2, 3, 4]
+   */
   flatten(): Tensor { return shaping.reshape(this, [-1]); }
-  /** Permutes the axes (default: reversed). */
+  /**
+   * The axes permuted (default: reversed), as a copy; see {@link transpose}.
+   * @example
+   * zeros([2, 3, 4]).transpose([0, 2, 1]).shape; // [2, 4, 3]
+   */
   transpose(perm?: readonly number[]): Tensor { return shaping.transpose(this, perm); }
-  /** The transpose with axes reversed, like NumPy's `.T`. */
+  /**
+   * The transpose with the axes reversed, as NumPy's `.T` (a copy).
+   * @example
+   * tensor([[1, 2], [3, 4]]).T.toArray(); // [[1, 3], [2, 4]]
+   */
   get T(): Tensor { return shaping.transpose(this); }
-  /** Removes size-1 axes (all of them, or those given). */
+  /**
+   * Without size-1 axes (all of them, or those given), sharing storage; see {@link squeeze}.
+   * @example
+   * tensor([[1], [2]]).squeeze().shape; // [2]
+   */
   squeeze(axis?: number | readonly number[]): Tensor { return shaping.squeeze(this, axis); }
-  /** Inserts a size-1 axis at `axis`. */
+  /**
+   * With a size-1 axis inserted at `axis` (default 0), sharing storage; see {@link expandDims}.
+   * @example
+   * tensor([1, 2]).expandDims().shape; // [1, 2]
+   */
   expandDims(axis = 0): Tensor { return shaping.expandDims(this, axis); }
-  /** A block starting at `begin` of extent `size` (-1: to the end) per axis. */
+  /**
+   * A copy of the block starting at `begin` with extent `size` (-1: to the end) per axis; see {@link slice}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).slice(1).toArray(); // [[3, 4]]
+   */
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return shaping.slice(this, begin, size); }
-  /** Selects entries along `axis` by index. */
+  /**
+   * The entries at `indices` along `axis` (default 0); see {@link gather}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).gather([1, 1]).toArray(); // [[3, 4], [3, 4]]
+   */
   gather(indices: readonly number[] | Tensor, axis = 0): Tensor { return shaping.gather(this, indices, axis); }
-  /** Row `i` (index along axis 0) with that axis removed. */
+  /**
+   * Row `i` (index `i` along axis 0, negative from the end) with that axis removed, as a copy.
+   * @example
+   * tensor([[1, 2], [3, 4]]).row(0).toArray(); // [1, 2]
+   */
   row(i: number): Tensor { return shaping.indexAxis(this, 0, i, 'row'); }
-  /** Column `j` (index along axis 1) with that axis removed. */
+  /**
+   * Column `j` (index `j` along axis 1, negative from the end) with that axis removed, as a copy.
+   * @example
+   * tensor([[1, 2], [3, 4]]).column(1).toArray(); // [2, 4]
+   */
   column(j: number): Tensor { return shaping.indexAxis(this, 1, j, 'column'); }
 
-  /** this + b, broadcasting. */
+  /**
+   * this + b, broadcasting; see {@link add}.
+   * @example
+   * tensor([1, 2]).add(10).toArray(); // [11, 12]
+   */
   add(b: Operand): Tensor { return elementwise.add(this, b); }
-  /** this - b, broadcasting. */
+  /**
+   * this - b, broadcasting; see {@link sub}.
+   * @example
+   * tensor([5, 6]).sub(tensor([1, 2])).toArray(); // [4, 4]
+   */
   sub(b: Operand): Tensor { return elementwise.sub(this, b); }
-  /** this * b, broadcasting. */
+  /**
+   * this * b, broadcasting; see {@link mul}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).mul(tensor([10, 100])).toArray(); // [[10, 200], [30, 400]]
+   */
   mul(b: Operand): Tensor { return elementwise.mul(this, b); }
-  /** this / b, broadcasting. */
+  /**
+   * this / b, broadcasting; see {@link div}.
+   * @example
+   * tensor([1, 2]).div(4).toArray(); // [0.25, 0.5]
+   */
   div(b: Operand): Tensor { return elementwise.div(this, b); }
-  /** this ** b, broadcasting. */
+  /**
+   * this ** b, broadcasting; see {@link pow}.
+   * @example
+   * tensor([2, 3]).pow(3).toArray(); // [8, 27]
+   */
   pow(b: Operand): Tensor { return elementwise.pow(this, b); }
-  /** Element-wise larger value (NaN if either is NaN), broadcasting. */
+  /**
+   * The larger of this and b, element-wise, broadcasting (NaN if either is NaN); see {@link maximum}.
+   * @example
+   * tensor([1, 5]).maximum(3).toArray(); // [3, 5]
+   */
   maximum(b: Operand): Tensor { return elementwise.maximum(this, b); }
-  /** Element-wise smaller value (NaN if either is NaN), broadcasting. */
+  /**
+   * The smaller of this and b, element-wise, broadcasting (NaN if either is NaN); see {@link minimum}.
+   * @example
+   * tensor([1, 5]).minimum(3).toArray(); // [1, 3]
+   */
   minimum(b: Operand): Tensor { return elementwise.minimum(this, b); }
-  /** 1 where this > b, else 0. */
+  /**
+   * 1 where this > b, else 0, broadcasting; see {@link greater}.
+   * @example
+   * tensor([1, 5]).greater(3).toArray(); // [0, 1]
+   */
   greater(b: Operand): Tensor { return elementwise.greater(this, b); }
-  /** 1 where this < b, else 0. */
+  /**
+   * 1 where this < b, else 0, broadcasting; see {@link less}.
+   * @example
+   * tensor([1, 5]).less(3).toArray(); // [1, 0]
+   */
   less(b: Operand): Tensor { return elementwise.less(this, b); }
-  /** 1 where this == b, else 0. */
+  /**
+   * 1 where this == b, else 0, broadcasting; see {@link equal}.
+   * @example
+   * tensor([1, 3]).equal(3).toArray(); // [0, 1]
+   */
   equal(b: Operand): Tensor { return elementwise.equal(this, b); }
-  /** -this. */
+  /**
+   * -this, element-wise.
+   * @example
+   * tensor([1, -2]).neg().toArray(); // [-1, 2]
+   */
   neg(): Tensor { return elementwise.neg(this); }
-  /** |this|. */
+  /**
+   * |this|, element-wise.
+   * @example
+   * tensor([-1, 2]).abs().toArray(); // [1, 2]
+   */
   abs(): Tensor { return elementwise.abs(this); }
-  /** e ** this. */
+  /**
+   * e ** this, element-wise.
+   * @example
+   * tensor([0, 1]).exp().toArray(); // [1, 2.7182817]
+   */
   exp(): Tensor { return elementwise.exp(this); }
-  /** Natural logarithm. */
+  /**
+   * Natural logarithm, element-wise (NaN below 0, -Infinity at 0).
+   * @example
+   * tensor([1, 0]).log().toArray(); // [0, -Infinity]
+   */
   log(): Tensor { return elementwise.log(this); }
-  /** Square root. */
+  /**
+   * Square root, element-wise (NaN below 0).
+   * @example
+   * tensor([4, 9]).sqrt().toArray(); // [2, 3]
+   */
   sqrt(): Tensor { return elementwise.sqrt(this); }
-  /** this * this. */
+  /**
+   * this * this, element-wise.
+   * @example
+   * tensor([-3, 2]).square().toArray(); // [9, 4]
+   */
   square(): Tensor { return elementwise.square(this); }
 
-  /** 1 / (1 + e ** -this). */
+  /**
+   * 1 / (1 + e ** -this), element-wise; see {@link sigmoid}.
+   * @example
+   * tensor([0]).sigmoid().toArray(); // [0.5]
+   */
   sigmoid(): Tensor { return activation.sigmoid(this); }
-  /** max(this, 0). */
+  /**
+   * max(this, 0), element-wise; see {@link relu}.
+   * @example
+   * tensor([-1, 2]).relu().toArray(); // [0, 2]
+   */
   relu(): Tensor { return activation.relu(this); }
-  /** this where positive, alpha * this elsewhere. */
+  /**
+   * this where positive, alpha · this elsewhere (alpha defaults to 0.2); see {@link leakyRelu}.
+   * @example
+   * tensor([-1, 2]).leakyRelu().toArray(); // [-0.2, 2]
+   */
   leakyRelu(alpha?: number): Tensor { return activation.leakyRelu(this, alpha); }
-  /** Hyperbolic tangent. */
+  /**
+   * Hyperbolic tangent, element-wise; see {@link tanh}.
+   * @example
+   * tensor([0]).tanh().toArray(); // [0]
+   */
   tanh(): Tensor { return activation.tanh(this); }
-  /** exp(this) / sum(exp(this)) along `axis` (default last). */
+  /**
+   * exp(this) / sum(exp(this)) along `axis` (default -1, the last); see {@link softmax}.
+   * @example
+   * tensor([[0, 0, 0, 0]]).softmax().toArray(); // [[0.25, 0.25, 0.25, 0.25]]
+   */
   softmax(axis?: number): Tensor { return activation.softmax(this, axis); }
 
-  /** Sum over `axis` (one, several, or all when omitted). */
+  /**
+   * Sum over `axis` (one, several, or all when omitted); `keepDims` keeps reduced axes with size 1. See {@link sum}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).sum(1, true).toArray(); // [[3], [7]]
+   */
   sum(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.sum(this, axis, keepDims); }
-  /** Mean over `axis`. */
+  /**
+   * Mean over `axis` (one, several, or all when omitted); see {@link mean}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).mean().item(); // 2.5
+   */
   mean(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.mean(this, axis, keepDims); }
-  /** Maximum over `axis`. */
+  /**
+   * Maximum over `axis` (one, several, or all when omitted); see {@link max}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).max(0).toArray(); // [3, 4]
+   */
   max(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.max(this, axis, keepDims); }
-  /** Minimum over `axis`. */
+  /**
+   * Minimum over `axis` (one, several, or all when omitted); see {@link min}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).min(1).toArray(); // [1, 3]
+   */
   min(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.min(this, axis, keepDims); }
-  /** Index of the maximum over `axis` (flat index over several or all axes). */
+  /**
+   * Index of the maximum over `axis` (a flat index over several or all axes), as float32; see {@link argmax}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).argmax().item(); // 3
+   */
   argmax(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.argmax(this, axis, keepDims); }
-  /** Index of the minimum over `axis`. */
+  /**
+   * Index of the minimum over `axis` (a flat index over several or all axes), as float32; see {@link argmin}.
+   * @example
+   * tensor([[1, 2], [3, 0]]).argmin(0).toArray(); // [0, 1]
+   */
   argmin(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.argmin(this, axis, keepDims); }
 
-  /** Matrix product with NumPy matmul semantics. */
+  /**
+   * Matrix product with NumPy matmul semantics; see {@link matmul}.
+   * @example
+   * tensor([[1, 2], [3, 4]]).matmul(tensor([[1], [1]])).toArray(); // [[3], [7]]
+   */
   matmul(b: Tensor, options?: linalg.MatmulOptions): Tensor { return linalg.matmul(this, b, options); }
-  /** Dot product (rank ≤ 2). */
+  /**
+   * Dot product of tensors of rank 1 or 2; see {@link dot}.
+   * @example
+   * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
+   */
   dot(b: Tensor): Tensor { return linalg.dot(this, b); }
 }
 

@@ -1,43 +1,11 @@
-// Model files (src/nn/save.ts) and early stopping (src/nn/callbacks.ts).
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Model files (src/nn/save.ts) and early stopping (src/nn/callbacks.ts). Files on disk: save-file.test.ts (Node).
 import { describe, expect, it } from 'vitest';
-import { dense, dispose, earlyStopping, initializers, loadModel, memory, sequential, sgd, tensor } from '../../src/index';
-
-const build = () => {
-  const model = sequential([
-    dense({ units: 5, activation: 'tanh', inputShape: [3], kernelInitializer: initializers.glorotNormal({ seed: 1 }), biasInitializer: initializers.randomNormal({ seed: 2 }) }),
-    dense({ units: 2, activation: 'sigmoid', kernelInitializer: initializers.glorotNormal({ seed: 3 }) }),
-  ]);
-  model.compile({ optimizer: sgd({ learningRate: 0.5, momentum: 0.9 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  return model;
-};
-const x = () => tensor([[0.1, 0.2, 0.3], [1, -1, 0.5], [0, 0, 0]]);
+import { dispose, earlyStopping, loadModel, memory, tensor } from '../../src/index';
+import { build, expectRoundTrip, x } from './save-fixture';
 
 describe('save and loadModel', () => {
-  it('round-trips through bytes and a file, predicting bit-identically, with compile settings', async () => {
-    const model = build();
-    const input = x();
-    const expected = model.predict(input);
-    model.metadata = { scaler: { name: 'minMax', min: [0, 1, 2] }, features: ['a', 'b', 'c'] };
-    const bytes = await model.save();
-    const fromBytes = await loadModel(bytes);
-    const dir = mkdtempSync(join(tmpdir(), 'simdeep-save-'));
-    await model.save(join(dir, 'model.sdpm'));
-    expect(readdirSync(dir)).toEqual(['model.sdpm']); // the temporary file was renamed
-    const fromFile = await loadModel(join(dir, 'model.sdpm'));
-    for (const copy of [fromBytes, fromFile]) {
-      const p = copy.predict(input);
-      expect(Array.from(p.dataSync())).toEqual(Array.from(expected.dataSync()));
-      expect(copy.toJSON()).toEqual({ ...model.toJSON(), layers: copy.toJSON().layers });
-      expect(copy.optimizer?.config).toEqual(model.optimizer?.config);
-      expect(copy.metadata).toEqual(model.metadata);
-      p.dispose();
-      copy.dispose();
-    }
-    dispose([input, expected]);
-    model.dispose();
+  it('round-trips through bytes, predicting bit-identically, with compile settings', async () => {
+    await expectRoundTrip(async (model) => loadModel(await model.save()));
   });
 
   it('rejects truncated, corrupt and hostile files with a clear error and no leak', async () => {

@@ -34,7 +34,9 @@ function inputsHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-const sleep = (ms: number): void => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const sleep = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
 
 /** The path of simdeep-<version>.tgz packed from the current sources. */
 export function packedTarball(): string {

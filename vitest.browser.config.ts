@@ -1,0 +1,80 @@
+// The tensor and neural-network suites in Debian's Chromium (vitest browser mode), as two projects: `isolated` serves
+// the pages with COOP/COEP headers (workers share the wasm memory, so large products run on the thread pool), and
+// `not-isolated` without them (simdeep runs on one thread and threads() says why).
+// Run: vitest run --config vitest.browser.config.ts [--project isolated | --project not-isolated]
+import { readFileSync } from 'node:fs';
+import { playwright } from '@vitest/browser-playwright';
+import type { BrowserCommand } from 'vitest/node';
+import { defineConfig, type Plugin } from 'vitest/config';
+import type { SmokeResult } from './tests/smoke/smoke.mjs';
+
+// Inline each imported .wasm as a base64 string, as tsup's base64 loader does for the bundle (as vitest.config.ts).
+const wasmBase64 = (): Plugin => ({
+  name: 'wasm-base64',
+  enforce: 'pre',
+  load: (id) => (id.endsWith('.wasm') ? `export default ${JSON.stringify(readFileSync(id).toString('base64'))};` : null),
+});
+
+// NOTE: --js-flags=--expose-gc gives the page gc(), as --expose-gc does for Node (tests/memory.test.ts);
+// --disable-dev-shm-usage because Debian's wrapper omits it when its /dev/shm check fails.
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--js-flags=--expose-gc'];
+
+const nodeSmokes = new Map<number, Promise<SmokeResult>>();
+let lastSmoke: Promise<unknown> = Promise.resolve();
+
+/**
+ * tests/smoke/smoke.mjs run in Node on src/ (through the project's Vite transform), once per thread count and one
+ * run at a time (runs share the library's state), for the browsers to match.
+ */
+const smokeInNode: BrowserCommand<[threads: number], Promise<SmokeResult>> = ({ project }, threads) => {
+  let run = nodeSmokes.get(threads);
+  if (!run) {
+    run = lastSmoke.catch(() => undefined).then(async () => {
+      const [sd, { smoke }] = await Promise.all([project.import<object>('/src/index.ts'), import('./tests/smoke/smoke.mjs')]);
+      return smoke(sd, { threads });
+    });
+    nodeSmokes.set(threads, run);
+    lastSmoke = run;
+  }
+  return run;
+};
+
+// The two projects differ only in the headers of the pages Vite serves and in what the tests are told to expect.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const project = (name: string, isolated: boolean) => ({
+  extends: true as const,
+  server: { headers: isolated ? isolation : {} },
+  test: { name, provide: { isolated } },
+});
+
+export default defineConfig({
+  plugins: [wasmBase64()],
+  test: {
+    include: ['tests/tensor/**/*.test.ts', 'tests/ops/**/*.test.ts', 'tests/nn/**/*.test.ts', 'tests/memory.test.ts',
+      'tests/browser/**/*.browser.test.ts'],
+    exclude: ['tests/nn/save-file.test.ts'], // node:fs
+    browser: {
+      enabled: true,
+      headless: true,
+      instances: [{ browser: 'chromium' }],
+      provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args } }),
+      commands: { smokeInNode },
+      screenshotFailures: false,
+    },
+    projects: [project('isolated', true), project('not-isolated', false)],
+  },
+});
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Whether the project's pages are served with COOP/COEP headers. */
+    isolated: boolean;
+  }
+}
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    smokeInNode: (threads: number) => Promise<SmokeResult>;
+  }
+}
