@@ -1,10 +1,13 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
+import { wasmTextEsbuild as wasmText } from './scripts/wasm-text';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 // The edge build (dist/workerd.js): runtime/module.workerd.ts in place of runtime/module.ts, and the kernels'
 // .wasm files imported as modules from beside the bundle instead of inlined.
-const edgeModules: NonNullable<Options['esbuildPlugins']>[number] = {
+const edgeModules: Plugin = {
   name: 'workerd-modules',
   setup(build) {
     build.onResolve({ filter: /^\.\/module$/ }, (args) =>
@@ -18,7 +21,7 @@ const edgeModules: NonNullable<Options['esbuildPlugins']>[number] = {
 // edge runtimes do not recognise as Node's and try to resolve.
 const common: Options = { target: 'es2022', outDir: 'dist', removeNodeProtocol: false, external: [/^node:/] };
 
-// ESM + CJS + .d.ts; the kernels' wasm is inlined as base64, so the default entry needs no configuration. The
+// ESM + CJS + .d.ts; the kernels' wasm is inlined as text, so the default entry needs no configuration. The
 // edge entry and the command line (Node only) are separate builds.
 export default defineConfig([{
   entry: { index: 'src/index.ts' },
@@ -27,7 +30,7 @@ export default defineConfig([{
   ...common,
   platform: 'neutral',
   sourcemap: true,
-  loader: { '.wasm': 'base64' },
+  esbuildPlugins: [wasmText],
 }, {
   entry: { workerd: 'src/index.ts' },
   format: ['esm'],
@@ -44,5 +47,5 @@ export default defineConfig([{
   ...common,
   platform: 'node',
   banner: { js: '#!/usr/bin/env node' },
-  loader: { '.wasm': 'base64' },
+  esbuildPlugins: [wasmText],
 }]);

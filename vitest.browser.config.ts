@@ -2,18 +2,11 @@
 // the pages with COOP/COEP headers (workers share the wasm memory, so large products run on the thread pool), and
 // `not-isolated` without them (simdeep runs on one thread and threads() says why).
 // Run: vitest run --config vitest.browser.config.ts [--project isolated | --project not-isolated]
-import { readFileSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
+import { wasmTextVite } from './scripts/wasm-text';
 import type { SmokeResult } from './tests/smoke/smoke.mjs';
-
-// Inline each imported .wasm as a base64 string, as tsup's base64 loader does for the bundle (as vitest.config.ts).
-const wasmBase64 = (): Plugin => ({
-  name: 'wasm-base64',
-  enforce: 'pre',
-  load: (id) => (id.endsWith('.wasm') ? `export default ${JSON.stringify(readFileSync(id).toString('base64'))};` : null),
-});
 
 // NOTE: --js-flags=--expose-gc gives the page gc(), as --expose-gc does for Node (tests/memory.test.ts);
 // --disable-dev-shm-usage because Debian's wrapper omits it when its /dev/shm check fails.
@@ -49,7 +42,7 @@ const project = (name: string, isolated: boolean) => ({
 });
 
 export default defineConfig({
-  plugins: [wasmBase64()],
+  plugins: [wasmTextVite()],
   test: {
     include: ['tests/tensor/**/*.test.ts', 'tests/ops/**/*.test.ts', 'tests/nn/**/*.test.ts', 'tests/memory.test.ts',
       'tests/browser/**/*.browser.test.ts'],

@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
+import { wasmTextVite as wasmText } from './scripts/wasm-text';
 
-// Inline each imported .wasm as a base64 string, as tsup's base64 loader does for the bundle.
-const wasmBase64 = (): Plugin => ({
-  name: 'wasm-base64',
-  enforce: 'pre',
-  load: (id) => (id.endsWith('.wasm') ? `export default ${JSON.stringify(readFileSync(id).toString('base64'))};` : null),
-});
+// Each imported .wasm is inlined as text (src/runtime/wasmText.ts), as tsup.config.ts does for the bundle.
 
 export default defineConfig({
-  plugins: [wasmBase64()],
+  plugins: [wasmText()],
   // The examples import the package by name; in tests that name is the TypeScript source, not the built dist/.
   resolve: { alias: [{ find: /^simdeep$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {

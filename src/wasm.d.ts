@@ -1,5 +1,6 @@
-// The build inlines each imported .wasm file as a base64 string (tsup's base64 loader, vitest's plugin).
+// The build inlines each imported .wasm file as a string: the text of runtime/wasmText.ts (tsup's and vitest's
+// plugins).
 declare module '*.wasm' {
-  const base64: string;
-  export default base64;
+  const text: string;
+  export default text;
 }

@@ -1,6 +1,7 @@
 // Builds a Table from papaparse's rows, one step at a time, so a file streams through without being held as one
-// string; turns papaparse's errors into messages that name the row.
-import Papa from 'papaparse';
+// string; turns papaparse's errors into messages that name the row. papaparse is loaded when CSV is first parsed:
+// it is CommonJS, which bundlers cannot tree-shake, so a static import would put it in every app's bundle.
+import type * as Papa from 'papaparse';
 import { showValue } from '../tensor/errors';
 import { showColumns, toCell, type Cell } from './cells';
 import { tableOf, type Table } from './table';
@@ -9,7 +10,7 @@ import { tableOf, type Table } from './table';
  * Options of `parseCsv` and `readCsv`.
  * @example
  * const options: CsvOptions = { delimiter: ';', missing: ['NA'] };
- * parseCsv('a;b\n1;NA\n', options).toRecords(); // [{ a: 1, b: null }]
+ * (await parseCsv('a;b\n1;NA\n', options)).toRecords(); // [{ a: 1, b: null }]
  */
 export interface CsvOptions {
   /** The field delimiter (default: detected among comma, tab, pipe, semicolon and others). */
@@ -19,6 +20,27 @@ export interface CsvOptions {
 }
 
 type Row = Record<string, unknown> & { __parsed_extra?: unknown[] };
+type Papaparse = typeof Papa;
+
+// papaparse's BAD_DELIMITERS (line breaks, the quote and the byte order mark), here so that checking the options
+// needs no papaparse.
+const BAD_DELIMITERS: readonly string[] = ['\r', '\n', '"', '\uFEFF'];
+
+let papaparse: Promise<Papaparse> | undefined;
+
+/**
+ * papaparse, imported on first use and kept. NOTE: a literal specifier, so that bundlers put papaparse in a chunk
+ * of its own, loaded only by apps that parse CSV. Being CommonJS, it comes as the namespace's default export.
+ */
+export function loadPapaparse(): Promise<Papaparse> {
+  papaparse ??= import('papaparse').then(
+    (module) => (module as { default?: Papaparse }).default ?? module,
+    (error: unknown) => {
+      papaparse = undefined; // a later call tries again
+      throw error;
+    });
+  return papaparse;
+}
 
 /** Collects the rows of one CSV source; `source` names it in messages (e.g. 'the text' or a quoted path). */
 export class CsvCollector {
@@ -34,7 +56,7 @@ export class CsvCollector {
   constructor(readonly op: string, readonly source: string, options: CsvOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
     const { delimiter, missing = [] } = options;
-    if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length === 0 || Papa.BAD_DELIMITERS.includes(delimiter))) {
+    if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length === 0 || BAD_DELIMITERS.includes(delimiter))) {
       throw new TypeError(`${op}: delimiter must be a non-empty string other than a quote or line break, got ${showValue(delimiter)}`);
     }
     if (!Array.isArray(missing) || missing.some((m) => typeof m !== 'string')) {

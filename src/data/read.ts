@@ -1,7 +1,6 @@
-import Papa from 'papaparse';
 import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
-import { CsvCollector, type CsvOptions } from './csv';
+import { CsvCollector, loadPapaparse, type CsvOptions } from './csv';
 import { isFeatureCollection } from './geojson';
 import { geoJSONTable, recordsTable, type Table } from './table';
 
@@ -10,17 +9,20 @@ export type { CsvOptions } from './csv';
 type NodeFs = typeof import('node:fs');
 
 /**
- * A Table from CSV text: a header row names the columns (trimmed; a repeated name gets a suffix: a, a_1); numbers
- * become numbers and true/false 1/0 (papaparse's dynamic typing), empty cells null; empty lines are skipped. Malformed text (an unclosed quote, a row with more
- * or fewer fields than the header), blank text and a header without rows throw, naming the row.
+ * Resolves to a Table from CSV text: a header row names the columns (trimmed; a repeated name gets a suffix: a,
+ * a_1); numbers become numbers and true/false 1/0 (papaparse's dynamic typing), empty cells null; empty lines are
+ * skipped. Rejects, naming the row, for malformed text (an unclosed quote, a row with more or fewer fields than the
+ * header), blank text and a header without rows. papaparse is imported on the first call, so bundles of apps that
+ * parse no CSV leave it out.
  * @example
- * const table = parseCsv('name,age\n"Smith, J.",42\nLee,\n');
+ * const table = await parseCsv('name,age\n"Smith, J.",42\nLee,\n');
  * table.toRecords(); // [{ name: 'Smith, J.', age: 42 }, { name: 'Lee', age: null }]
  */
-export function parseCsv(text: string, options: CsvOptions = {}): Table {
+export async function parseCsv(text: string, options: CsvOptions = {}): Promise<Table> {
   const op = 'parseCsv';
   if (typeof text !== 'string') throw new TypeError(`${op}: text must be a string, got ${showValue(text)}`);
   const collector = new CsvCollector(op, 'the text', options);
+  const Papa = await loadPapaparse();
   Papa.parse(text, collector.config());
   return collector.finish();
 }
@@ -90,6 +92,7 @@ async function csvFile(path: string, options: CsvOptions, op: string): Promise<T
   const collector = new CsvCollector(op, JSON.stringify(path), options);
   const fs = await nodeFs(op);
   await checkFile(fs, path, op);
+  const Papa = await loadPapaparse();
   const stream = fs.createReadStream(path, { encoding: 'utf8' });
   try {
     await new Promise<void>((resolve, reject) => {

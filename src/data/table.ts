@@ -18,10 +18,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * An immutable table of named columns whose cells are numbers, strings or null (missing). Every method returns a
- * new Table. Read one with `readTable`, `parseCsv` or `parseJson`, or build one with `Table.fromRecords`; clean and
- * encode it; then `toTensor()` gives the float32 [rows, columns] matrix a model trains on. Methods that take column
- * names throw a RangeError for a name the table lacks (listing its columns) and a TypeError for one that is not a
- * string.
+ * new Table. Read one with `await readTable(path)`, `await parseCsv(text)` or `parseJson`, or build one with
+ * `Table.fromRecords`; clean and encode it; then `toTensor()` gives the float32 [rows, columns] matrix a model trains
+ * on. Methods that take column names throw a RangeError for a name the table lacks (listing its columns) and a
+ * TypeError for one that is not a string.
  * @example
  * const table = Table.fromRecords([{ size: 1, color: 'red' }, { size: null, color: 'blue' }, { size: 3, color: 'red' }]);
  * const x = table.fillMissing({ strategy: 'mean' }).oneHot('color').toTensor();

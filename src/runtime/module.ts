@@ -1,5 +1,6 @@
-import kernelsBase64 from '../../build/kernels.wasm';
-import relaxedBase64 from '../../build/relaxed.wasm';
+import kernelsText from '../../build/kernels.wasm';
+import relaxedText from '../../build/relaxed.wasm';
+import { decodeWasmText } from './wasmText';
 
 /** The compiled kernel modules: the baseline SIMD build and, where the engine accepts it, the relaxed-SIMD GEMM. */
 export interface KernelModules {
@@ -12,19 +13,12 @@ export const NO_WORKERS = '';
 
 let compiled: KernelModules | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** The modules (inlined in the bundle; compiled once, synchronously, on first use). */
+/** The modules (inlined in the bundle as text; compiled once, synchronously, on first use). */
 export function kernelModules(): KernelModules {
   if (!compiled) {
-    const relaxed = decodeBase64(relaxedBase64);
+    const relaxed = decodeWasmText(relaxedText);
     compiled = {
-      main: new WebAssembly.Module(decodeBase64(kernelsBase64)),
+      main: new WebAssembly.Module(decodeWasmText(kernelsText)),
       relaxed: WebAssembly.validate(relaxed) ? new WebAssembly.Module(relaxed) : null,
     };
   }

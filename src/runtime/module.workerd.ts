@@ -8,7 +8,7 @@ import type { KernelModules } from './module';
 /** Why worker threads cannot run in this build, or '' where they may. */
 export const NO_WORKERS = 'edge runtimes (workerd) run one thread and have no Worker';
 
-// The import's type is declared for the inlining builds (src/wasm.d.ts: base64 text); here it is whatever the
+// The import's type is declared for the inlining builds (src/wasm.d.ts: text); here it is whatever the
 // bundler made of the file, which must be a compiled module.
 function compiledModule(imported: unknown, file: string): WebAssembly.Module {
   if (imported instanceof WebAssembly.Module) return imported;

@@ -172,7 +172,8 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
 
 /**
  * A 1-D tensor of `num` (default 50) evenly spaced values from start to stop, both included (just start when num
- * is 1). Throws a TypeError for a NaN bound or a num that is not an integer, a RangeError for num outside [0, 2^28].
+ * is 1). Throws a TypeError for a NaN bound or a num that is not an integer, a RangeError for an infinite bound or
+ * num outside [0, 2^28].
  * @example
  * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
  */
@@ -181,6 +182,9 @@ export function linspace(start: number, stop: number, num = 50): Tensor {
   checkNumber(start, op, 'start', false);
   checkNumber(stop, op, 'stop', false);
   checkInteger(num, op, 'num', 0, MAX_SIZE);
+  for (const [name, value] of [['start', start], ['stop', stop]] as const) {
+    if (!Number.isFinite(value)) throw new RangeError(`${op}: ${name} must be finite, got ${value}`);
+  }
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   return fromFlat(Array.from({ length: num }, (_, i) => (i === num - 1 && num > 1 ? stop : start + i * step)), [num], op);
 }

@@ -37,8 +37,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('parseCsv', () => {
-  it('reads a header row, types numbers, and keeps quoted commas, quotes and line breaks', () => {
-    const t = parseCsv('name,age,note\n"Smith, J.",42,"said ""hi"""\nLee,7.5,"two\nlines"\n');
+  it('reads a header row, types numbers, and keeps quoted commas, quotes and line breaks', async () => {
+    const t = await parseCsv('name,age,note\n"Smith, J.",42,"said ""hi"""\nLee,7.5,"two\nlines"\n');
     expect(t.columns).toEqual(['name', 'age', 'note']);
     expect(t.toRecords()).toEqual([
       { name: 'Smith, J.', age: 42, note: 'said "hi"' },
@@ -46,68 +46,75 @@ describe('parseCsv', () => {
     ]);
   });
 
-  it('empty cells are missing; empty lines are skipped; header names are trimmed', () => {
-    const t = parseCsv('\r\n  \r\n a , b ,c\r\n1,,x\r\n\r\n,2,\r\n\r\n');
+  it('empty cells are missing; empty lines are skipped; header names are trimmed', async () => {
+    const t = await parseCsv('\r\n  \r\n a , b ,c\r\n1,,x\r\n\r\n,2,\r\n\r\n');
     expect(t.columns).toEqual(['a', 'b', 'c']);
     expect(t.toRecords()).toEqual([{ a: 1, b: null, c: 'x' }, { a: null, b: 2, c: null }]);
   });
 
-  it('types numbers (1e3, -0.5) and true/false (1/0); other text, and integers beyond 2^53, stay text', () => {
-    const t = parseCsv('v\n1e3\n-0.5\ntrue\nFALSE\n0x10\n12345678901234567890\n');
+  it('types numbers (1e3, -0.5) and true/false (1/0); other text, and integers beyond 2^53, stay text', async () => {
+    const t = await parseCsv('v\n1e3\n-0.5\ntrue\nFALSE\n0x10\n12345678901234567890\n');
     expect(t.column('v')).toEqual([1000, -0.5, 1, 0, '0x10', '12345678901234567890']);
   });
 
-  it('ISO date-times with a time zone, which papaparse types as dates, become milliseconds since 1970; dates stay text', () => {
-    expect(parseCsv('t\n2018-02-07T00:32:14Z\n2018-02-07\n').column('t')).toEqual([Date.UTC(2018, 1, 7, 0, 32, 14), '2018-02-07']);
+  it('ISO date-times with a time zone, which papaparse types as dates, become milliseconds since 1970; dates stay text', async () => {
+    expect((await parseCsv('t\n2018-02-07T00:32:14Z\n2018-02-07\n')).column('t')).toEqual([Date.UTC(2018, 1, 7, 0, 32, 14), '2018-02-07']);
   });
 
-  it('options: a delimiter, and extra texts that mean missing', () => {
-    expect(parseCsv('a;b\n1;2\n', { delimiter: ';' }).toRecords()).toEqual([{ a: 1, b: 2 }]);
-    expect(parseCsv('a\tb\n1\t2\n').toRecords()).toEqual([{ a: 1, b: 2 }]); // detected
-    expect(parseCsv('a,b\nNA,1\n ? ,NAN\n', { missing: ['NA', '?'] }).toRecords()).toEqual([{ a: null, b: 1 }, { a: null, b: 'NAN' }]);
-    expect(() => parseCsv('a\n1\n', { delimiter: '"' })).toThrow(TypeError);
-    expect(() => parseCsv('a\n1\n', { missing: 'NA' as never })).toThrow('parseCsv: missing must be an array of strings');
+  it('options: a delimiter, and extra texts that mean missing', async () => {
+    expect((await parseCsv('a;b\n1;2\n', { delimiter: ';' })).toRecords()).toEqual([{ a: 1, b: 2 }]);
+    expect((await parseCsv('a\tb\n1\t2\n')).toRecords()).toEqual([{ a: 1, b: 2 }]); // detected
+    expect((await parseCsv('a,b\nNA,1\n ? ,NAN\n', { missing: ['NA', '?'] })).toRecords()).toEqual([{ a: null, b: 1 }, { a: null, b: 'NAN' }]);
+    await expect(parseCsv('a\n1\n', { delimiter: '"' })).rejects.toThrow(TypeError);
+    await expect(parseCsv('a\n1\n', { missing: 'NA' as never })).rejects.toThrow('parseCsv: missing must be an array of strings');
   });
 
-  it('renames empty header cells by position, and repeated names with a suffix', () => {
-    expect(parseCsv(',a\n1,2\n').columns).toEqual(['Unnamed: 0', 'a']);
-    expect(parseCsv('a,a,b\n1,2,3\n').toRecords()).toEqual([{ a: 1, a_1: 2, b: 3 }]);
+  it('bad arguments are rejections, not synchronous throws', async () => {
+    const pending = parseCsv('a\n1\n', { delimiter: '\n' });
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).rejects.toThrow('parseCsv: delimiter must be a non-empty string other than a quote or line break, got');
   });
 
-  it('a non-numeric value in a numeric column: toTensor names its row and column', () => {
-    const t = parseCsv('depth,mag\n1.5,2\n3,abc\n4,5\n');
+  it('renames empty header cells by position, and repeated names with a suffix', async () => {
+    expect((await parseCsv(',a\n1,2\n')).columns).toEqual(['Unnamed: 0', 'a']);
+    expect((await parseCsv('a,a,b\n1,2,3\n')).toRecords()).toEqual([{ a: 1, a_1: 2, b: 3 }]);
+  });
+
+  it('a non-numeric value in a numeric column: toTensor names its row and column', async () => {
+    const t = await parseCsv('depth,mag\n1.5,2\n3,abc\n4,5\n');
     expect(t.isNumeric('mag')).toBe(false);
     expectThrowsClean(() => t.toTensor(), TypeError, ['toTensor: column "mag" row 1 is "abc", not a number'], memory);
-    expectThrowsClean(() => parseCsv('a,b\n1,\n').toTensor(), RangeError, ['toTensor: column "b" row 0 is missing (null)'], memory);
+    const gap = await parseCsv('a,b\n1,\n');
+    expectThrowsClean(() => gap.toTensor(), RangeError, ['toTensor: column "b" row 0 is missing (null)'], memory);
   });
 
-  it('malformed text throws a SyntaxError naming the row (0-based after the header)', () => {
-    expect(() => parseCsv('a,b\n1,2\n3,4,5\n')).toThrow('parseCsv: the text row 1 (counting from 0 after the header) has 3 fields but the header has 2 ("a", "b")');
-    expect(() => parseCsv('a,b\n1,2\n3,4\n5\n')).toThrow('row 2 (counting from 0 after the header) has 1 fields but the header has 2');
-    expect(() => parseCsv('a,b\n1,2\n"open,2\n')).toThrow(SyntaxError);
-    expect(() => parseCsv('a,b\n1,2\n"open,2\n')).toThrow('parseCsv: the text row 1 (counting from 0 after the header): quoted field unterminated');
-    expect(() => parseCsv('a,b\n1,"x"y\n')).toThrow('row 0 (counting from 0 after the header): trailing quote on quoted field is malformed');
+  it('malformed text throws a SyntaxError naming the row (0-based after the header)', async () => {
+    await expect(parseCsv('a,b\n1,2\n3,4,5\n')).rejects.toThrow('parseCsv: the text row 1 (counting from 0 after the header) has 3 fields but the header has 2 ("a", "b")');
+    await expect(parseCsv('a,b\n1,2\n3,4\n5\n')).rejects.toThrow('row 2 (counting from 0 after the header) has 1 fields but the header has 2');
+    await expect(parseCsv('a,b\n1,2\n"open,2\n')).rejects.toThrow(SyntaxError);
+    await expect(parseCsv('a,b\n1,2\n"open,2\n')).rejects.toThrow('parseCsv: the text row 1 (counting from 0 after the header): quoted field unterminated');
+    await expect(parseCsv('a,b\n1,"x"y\n')).rejects.toThrow('row 0 (counting from 0 after the header): trailing quote on quoted field is malformed');
   });
 
-  it('blank text and a header without rows throw', () => {
-    expect(() => parseCsv('')).toThrow('parseCsv: the text is blank; expected a header row, then rows');
-    expect(() => parseCsv('\n \n\n')).toThrow(SyntaxError);
-    expect(() => parseCsv('   ')).toThrow('parseCsv: the text is blank');
-    expect(() => parseCsv('\uFEFF')).toThrow('parseCsv: the text is blank');
-    expect(parseCsv('\uFEFF\n\nx\n1\n').columns).toEqual(['x']);
-    expect(() => parseCsv('a,b\n')).toThrow('parseCsv: the text has a header ("a", "b") but no rows');
-    expect(() => parseCsv(3 as never)).toThrow('parseCsv: text must be a string, got 3');
+  it('blank text and a header without rows throw', async () => {
+    await expect(parseCsv('')).rejects.toThrow('parseCsv: the text is blank; expected a header row, then rows');
+    await expect(parseCsv('\n \n\n')).rejects.toThrow(SyntaxError);
+    await expect(parseCsv('   ')).rejects.toThrow('parseCsv: the text is blank');
+    await expect(parseCsv('\uFEFF')).rejects.toThrow('parseCsv: the text is blank');
+    expect((await parseCsv('\uFEFF\n\nx\n1\n')).columns).toEqual(['x']);
+    await expect(parseCsv('a,b\n')).rejects.toThrow('parseCsv: the text has a header ("a", "b") but no rows');
+    await expect(parseCsv(3 as never)).rejects.toThrow('parseCsv: text must be a string, got 3');
   });
 
-  it('reads back what papaparse writes (property: text with commas, quotes and line breaks, numbers, gaps)', () => {
+  it('reads back what papaparse writes (property: text with commas, quotes and line breaks, numbers, gaps)', async () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', ' ', 'é'), maxLength: 8 }).map((s) => `x${s}`);
     const cell = fc.oneof(text, fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v)), fc.constant(null));
     const arbRows = fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 4 })).chain(([rows, extra]) =>
       fc.array(fc.tuple(text, fc.array(cell, { minLength: extra, maxLength: extra })), { minLength: rows, maxLength: rows }));
-    fc.assert(fc.property(arbRows, (rows) => {
+    await fc.assert(fc.asyncProperty(arbRows, async (rows) => {
       const fields = ['key', ...rows[0][1].map((_, i) => `c${i}`)];
       const data = rows.map(([key, cells]) => [key, ...cells]);
-      const parsed = parseCsv(Papa.unparse({ fields, data }));
+      const parsed = await parseCsv(Papa.unparse({ fields, data }));
       expect(parsed.toRecords()).toEqual(data.map((row) => Object.fromEntries(fields.map((f, i) => [f, row[i]]))));
     }), { numRuns: 100 });
   });
@@ -116,7 +123,7 @@ describe('parseCsv', () => {
 describe('readCsv', () => {
   it('streams a file into the same table parseCsv gives', async () => {
     const text = 'name,age\n"Smith, J.",42\nLee,\n';
-    expect((await readCsv(file('small.csv', text))).toRecords()).toEqual(parseCsv(text).toRecords());
+    expect((await readCsv(file('small.csv', text))).toRecords()).toEqual((await parseCsv(text)).toRecords());
   });
 
   it('reads a file of many chunks, and counts rows across chunks in errors', async () => {

@@ -1,6 +1,7 @@
 // Tree-shaking of the packed library: a minified browser bundle (esbuild) of an app that imports only `tensor` and
-// `matmul` leaves out the data readers, search, cli-progress and the training code. Each part is recognised by
-// strings its code holds (error messages, a package's own names); a bundle of everything shows that they all do.
+// `matmul` leaves out the data readers, papaparse, search, cli-progress and the training code. Each part is
+// recognised by strings its code holds (error messages, a package's own names); a bundle of everything shows that
+// they all do.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +53,8 @@ test('a bundle of tensor and matmul leaves out the data readers, search, cli-pro
   }
 });
 
-// NOTE: known failure. dist/index.js is one module and imports papaparse (a CommonJS package without
-// "sideEffects": false) at its top level, for parseCsv. Bundlers must keep a module whose evaluation may have side
-// effects, so papaparse (19 KB minified, 7 KB gzip) ships in every browser bundle. This test passes, and so must
-// lose its `.fails`, once papaparse is imported only where CSV is parsed.
-test.fails('a bundle of tensor and matmul leaves out papaparse', () => {
+// papaparse is CommonJS (no "sideEffects": false), so a bundler keeps it once anything imports it statically; the
+// library imports it with a dynamic import() in parseCsv and readCsv only, which shakes away with them.
+test('a bundle of tensor and matmul leaves out papaparse', () => {
   expect(bundles.matmul.includes(MARKERS.papaparse[0])).toBe(false);
 });

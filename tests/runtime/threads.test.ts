@@ -3,16 +3,18 @@
 // reference (see tests/ops/matmul.test.ts), for both GEMM builds; thread counts can change at will; idle workers
 // never keep a process alive; a chunk that traps is reported and does not hang the pool.
 //
-// The process tests run a bundle of src/ (built by tsup into a temporary directory under node_modules/.cache) in child `node` processes, so
-// a hang is seen as a timeout there instead of blocking this test worker in Atomics.wait.
-import { spawn, execFileSync } from 'node:child_process';
+// The process tests run a bundle of src/ (built by esbuild into a temporary directory under node_modules/.cache) in
+// child `node` processes, so a hang is seen as a timeout there instead of blocking this test worker in Atomics.wait.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { matmul, preferRelaxedSimd, setThreads, tensor, threads, type MatmulOptions } from '../../src/index';
 import { PARALLEL_FLOPS } from '../../src/runtime/threads';
 import { compiledModules } from '../../src/runtime/wasm';
+import { wasmTextEsbuild } from '../../scripts/wasm-text';
 import { failOnLeaks, expectBounded, expectExact, refMatmul, seededValues, size } from '../reference';
 
 failOnLeaks();
@@ -195,7 +197,7 @@ const expectCleanExit = (exit: Exit, what: string): void => {
 };
 
 describe('processes', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     // Inside node_modules so the bundle resolves its dependencies (papaparse, commander) from the project.
     const cache = join(root, 'node_modules', '.cache');
     mkdirSync(cache, { recursive: true });
@@ -207,9 +209,8 @@ describe('processes', () => {
       `export { allocBytes, freeBytes, f32View } from ${src('runtime/heap.ts')};`,
       `export { wasmMemory } from ${src('runtime/wasm.ts')};`,
     ].join('\n'));
-    execFileSync(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), join(dir, 'entry.ts'),
-      '--no-config', '--format', 'esm', '--target', 'es2022', '--platform', 'node', '--loader', '.wasm=base64',
-      '--out-dir', dir, '--silent'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    await build({ entryPoints: [join(dir, 'entry.ts')], bundle: true, format: 'esm', target: 'es2022', platform: 'node',
+      outfile: join(dir, 'entry.js'), plugins: [wasmTextEsbuild], packages: 'external', logLevel: 'error' });
     bundle = pathToFileURL(join(dir, 'entry.js')).href;
   }, 60_000);
 

@@ -263,6 +263,8 @@ describe('linspace', () => {
     expectThrowsClean(() => linspace(0, 1, 2.5), TypeError, ['linspace:', 'num', '2.5'], memory);
     expectThrowsClean(() => linspace(NaN, 1), TypeError, ['linspace:', 'start', 'NaN'], memory);
     expectThrowsClean(() => linspace(0, NaN), TypeError, ['linspace:', 'stop', 'NaN'], memory);
+    expectThrowsClean(() => linspace(0, Infinity, 3), RangeError, ['linspace:', 'stop', 'Infinity'], memory);
+    expectThrowsClean(() => linspace(-Infinity, 0, 3), RangeError, ['linspace:', 'start', '-Infinity'], memory);
     expectThrowsClean(() => linspace(0, 1, 2 ** 29), RangeError, ['linspace:', 'num'], memory);
   });
 });

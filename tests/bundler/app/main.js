@@ -1,6 +1,7 @@
 // Runs in the page: a product checked against a plain loop, one large enough for the thread pool, a small seeded fit
-// of XOR, and the data helpers (parseCsv works; readCsv, which needs Node's fs, says so). The whole namespace is
-// imported, so every module of the library goes through the bundler. Results go to window.result and the page.
+// of XOR, and the data helpers (parseCsv works, loading papaparse from its own chunk; readCsv, which needs Node's fs,
+// says so). The whole namespace is imported, so every module of the library goes through the bundler. Results go to
+// window.result and the page.
 import * as sd from 'simdeep';
 
 function values(n, seed) {
@@ -48,7 +49,7 @@ async function main() {
   const history = await model.fit(x, y, { epochs: 300, batchSize: 4, seed: 1 });
   const predictions = Array.from(model.predict(x).dataSync());
 
-  const records = sd.parseCsv('a,b\n1,x\n2,\n').toRecords();
+  const records = (await sd.parseCsv('a,b\n1,x\n2,\n')).toRecords();
   const readCsvError = await sd.readCsv('data.csv').then(() => 'resolved', (error) => String(error.message));
 
   return { crossOriginIsolated: globalThis.crossOriginIsolated, threads: sd.threads(), exact, smallError, largeError,
