@@ -5,13 +5,17 @@ import { wasmTextEsbuild as wasmText } from './scripts/wasm-text';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
-// The edge build (dist/workerd.js): runtime/module.workerd.ts in place of runtime/module.ts, and the kernels'
-// .wasm files imported as modules from beside the bundle instead of inlined.
+// The edge build (dist/workerd.js): runtime/module.workerd.ts and platform.workerd.ts in place of module.ts and
+// platform.ts, and the kernels' .wasm files imported as modules from beside the bundle instead of inlined. Workerd
+// has no workers: runtime/workerStart.workerd.ts and search/workers.workerd.ts stand in for the modules that start them, so the
+// bundle names no worker file.
 const edgeModules: Plugin = {
   name: 'workerd-modules',
   setup(build) {
-    build.onResolve({ filter: /^\.\/module$/ }, (args) =>
-      (args.importer.includes('/src/runtime/') ? { path: join(args.resolveDir, 'module.workerd.ts') } : undefined));
+    build.onResolve({ filter: /^\.\/(module|platform|workerStart)$/ }, (args) =>
+      (args.importer.includes('/src/runtime/') ? { path: join(args.resolveDir, `${args.path}.workerd.ts`) } : undefined));
+    build.onResolve({ filter: /^\.\/workers$/ }, (args) =>
+      (args.importer.includes('/src/search/') ? { path: join(args.resolveDir, 'workers.workerd.ts') } : undefined));
     build.onResolve({ filter: /^\.\/(kernels|relaxed)\.wasm$/ }, (args) =>
       (args.importer.endsWith('module.workerd.ts') ? { path: args.path, external: true } : undefined));
   },
@@ -22,15 +26,25 @@ const edgeModules: Plugin = {
 const common: Options = { target: 'es2022', outDir: 'dist', removeNodeProtocol: false, external: [/^node:/] };
 
 // ESM + CJS + .d.ts; the kernels' wasm is inlined as text, so the default entry needs no configuration. The
-// edge entry and the command line (Node only) are separate builds.
+// workers, the edge entry and the command line (Node only) are separate builds. shims: the CJS build gets
+// import.meta.url (from __filename), which locates the workers beside it.
 export default defineConfig([{
   entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   ...common,
   platform: 'neutral',
+  shims: true,
   sourcemap: true,
   esbuildPlugins: [wasmText],
+}, {
+  // The worker files, each one module (no shared chunks): dist/index.js, index.cjs and cli.js start them as
+  // new URL('./worker.js', import.meta.url) and new URL('./workerTrial.js', import.meta.url).
+  entry: { worker: 'src/runtime/worker.ts', workerTrial: 'src/search/workerTrial.ts' },
+  format: ['esm'],
+  ...common,
+  platform: 'neutral',
+  splitting: false,
 }, {
   entry: { workerd: 'src/index.ts' },
   format: ['esm'],

@@ -6,6 +6,7 @@ import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 import { wasmTextVite } from './scripts/wasm-text';
+import { workerFiles } from './vitest.config';
 import type { SmokeResult } from './tests/smoke/smoke.mjs';
 
 // NOTE: --js-flags=--expose-gc gives the page gc(), as --expose-gc does for Node (tests/memory.test.ts);
@@ -41,12 +42,14 @@ const project = (name: string, isolated: boolean) => ({
   test: { name, provide: { isolated } },
 });
 
+// workerFiles: smokeInNode runs src/ in Node, whose workers are bundled as in vitest.config.ts; the pages' workers are
+// Vite's (it serves src/runtime/worker.ts for new URL('./worker.js', import.meta.url)).
 export default defineConfig({
-  plugins: [wasmTextVite()],
+  plugins: [wasmTextVite(), workerFiles()],
   test: {
     include: ['tests/tensor/**/*.test.ts', 'tests/ops/**/*.test.ts', 'tests/nn/**/*.test.ts', 'tests/memory.test.ts',
-      'tests/browser/**/*.browser.test.ts'],
-    exclude: ['tests/nn/save-file.test.ts'], // node:fs
+      'tests/browser/**/*.browser.test.ts', 'tests/reliability/longrun.test.ts'],
+    exclude: ['tests/nn/save-file.test.ts', 'tests/nn/model-files.test.ts'], // node:fs
     browser: {
       enabled: true,
       headless: true,

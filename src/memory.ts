@@ -58,7 +58,13 @@ export function keep<T extends Tensor>(x: T): T {
  * pair.b.disposed; // true
  */
 export function dispose(value: Tensor | readonly Tensor[] | Record<string, Tensor>): void {
+  disposeAll(value, new Set());
+}
+
+// `seen` stops at structures that contain themselves.
+function disposeAll(value: unknown, seen: Set<unknown>): void {
   if (value instanceof Tensor) value.dispose();
-  else if (Array.isArray(value)) for (const t of value) dispose(t);
-  else if (value && typeof value === 'object') for (const t of Object.values(value)) dispose(t);
+  else if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  else if (seen.add(value) && Array.isArray(value)) for (const t of value) disposeAll(t, seen);
+  else for (const t of Object.values(value)) disposeAll(t, seen);
 }

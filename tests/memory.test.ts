@@ -237,6 +237,15 @@ describe('dispose()', () => {
     dispose({});
     expect(delta(before)).toEqual([0, 0]);
   });
+
+  test('a structure that contains itself is disposed once, without overflowing the stack', () => {
+    const before = memory();
+    const cyclic: Record<string, unknown> = { t: zeros([2]) };
+    cyclic.self = cyclic;
+    cyclic.list = [cyclic, ones([3])];
+    dispose(bad(cyclic));
+    expect(delta(before)).toEqual([0, 0]);
+  });
 });
 
 describe('forgotten tensors', () => {

@@ -40,9 +40,9 @@ export function mapColumns(m: Matrix, fn: (value: number, column: number) => num
   return tensor(out, [m.rows, m.cols]);
 }
 
-/** The error for using a scaler before fit. */
-export function notFitted(op: string): Error {
-  return new Error(`${op}: the scaler is not fitted; call fit(x) first`);
+/** The error for using a scaler before fit (a RangeError, as for a model used before compile). */
+export function notFitted(op: string): RangeError {
+  return new RangeError(`${op}: the scaler is not fitted; call fit(x) first`);
 }
 
 /**

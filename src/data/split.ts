@@ -1,6 +1,6 @@
 import { gather } from '../ops/shape';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
-import { checkInteger } from '../tensor/shape';
+import { checkInteger, MAX_SIZE } from '../tensor/shape';
 import { checkTensor, Tensor } from '../tensor/tensor';
 import { seededRandom, seedOrRandom, shuffleInPlace } from './shuffle';
 
@@ -115,7 +115,7 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {})
  */
 export function kFold(samples: number | Tensor, options: KFoldOptions = {}): Fold[] {
   const op = 'kFold';
-  const n = samples instanceof Tensor ? rowsOf(samples, op) : checkInteger(samples, op, 'samples (a count or a Tensor)', 0);
+  const n = samples instanceof Tensor ? rowsOf(samples, op) : checkInteger(samples, op, 'samples (a count or a Tensor)', 0, MAX_SIZE); // at most a tensor's rows
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   const k = checkInteger(options.k ?? 5, op, 'k', 2);
   if (k > n) throw new RangeError(`${op}: k = ${k} folds need at least ${k} samples, got ${n}`);

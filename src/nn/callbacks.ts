@@ -41,6 +41,7 @@ export interface EarlyStoppingOptions {
  * history.epoch.length < 1000; // true
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callbacks {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`earlyStopping: options must be an object, got ${showValue(options)}`);
   const { monitor = 'val_loss', patience = 0, minDelta = 0, restoreBestWeights = false } = options;
   if (typeof monitor !== 'string') throw new TypeError(`earlyStopping: monitor must be a log name, got ${showValue(monitor)}`);
   if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`earlyStopping: patience must be a non-negative integer, got ${showValue(patience)}`);

@@ -124,10 +124,11 @@ export class Dense {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
     this.units = checkInteger(options.units, op, 'units', 1, 1 << 24);
     this.activation = options.activation ?? 'linear';
-    if (!Object.hasOwn(ACTIVATION_CODES, this.activation)) {
+    if (typeof this.activation !== 'string' || !Object.hasOwn(ACTIVATION_CODES, this.activation)) {
       throw new RangeError(`${op}: activation must be one of ${Object.keys(ACTIVATION_CODES).join(', ')}, got ${showValue(options.activation)}`);
     }
     this.useBias = options.useBias ?? true;
+    if (typeof this.useBias !== 'boolean') throw new TypeError(`${op}: useBias must be true or false, got ${showValue(options.useBias)}`);
     this.kernelInitializer = toInitializer(options.kernelInitializer ?? 'glorotUniform', op, 'kernelInitializer');
     this.biasInitializer = toInitializer(options.biasInitializer ?? 'zeros', op, 'biasInitializer');
     if (options.inputShape !== undefined) {

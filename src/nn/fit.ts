@@ -3,7 +3,7 @@
 // gradients Xᵀ·dZ and bias sums, then in-place optimizer updates. A steady-state epoch allocates nothing. JS runs
 // between calls only: logs, validation, callbacks and a yield to the event loop about every 16 ms.
 import { kernels, wasmMemory } from '../runtime/wasm';
-import { DivergedError, showValue } from '../tensor/errors';
+import { DisposedError, DivergedError, showValue } from '../tensor/errors';
 import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { metricMask, metricSlots, SLOTS, toLogs } from './metrics';
@@ -130,7 +130,13 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
   checkFinite(target, op, 'y');
   const samples = total - Math.floor(total * split);
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  callbacks.forEach((c: unknown, i) => {
+    if (typeof c !== 'object' || c === null) throw new TypeError(`${op}: callbacks[${i}] must be an object such as { onEpochEnd }, got ${showValue(c)}`);
+  });
+  const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  for (const flag of ['shuffle', 'terminateOnNaN'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${op}: ${flag} must be true or false, got ${showValue(options[flag])}`);
+  }
   const heldOut = samples < total; // validation on rows [samples, total) of x and y
   const perEpoch = validation !== undefined || heldOut || options.verbose === 1 || callbacks.some((c) => c.onEpochEnd);
   const perBatch = callbacks.some((c) => c.onBatchEnd);
@@ -142,11 +148,13 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
     plan = new TrainingPlan(model, input, target, { samples, batchSize, shuffle: options.shuffle ?? true, seed,
       checkFinite: options.terminateOnNaN ?? true, epochsPerCall });
     const train = kernels().trainEpochs;
+    const unchanged = stillTrainable(model, [[input, 'x'], [target, 'y'], ...(validation ? [[validation[0], 'validationData[0]'], [validation[1], 'validationData[1]']] as const : [])]);
     const history: History = { epoch: [], history: {} };
     const slots = metricSlots(model.metrics);
     const series = slots.map(([key]): number[] => (history.history[key] = []));
     let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
     while (epoch < epochs && !stop) {
+      unchanged(); // callbacks may have disposed or recompiled what the plan points to
       const batch = plan.cursor, began = performance.now();
       const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget, train);
       const failed = plan.failedBatch;
@@ -188,6 +196,23 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
     plan?.free();
     for (const c of callbacks) c.onTrainEnd?.();
   }
+}
+
+/**
+ * A check that what a training plan points to is still there: the model's weights and optimizer state, and the
+ * data. Callbacks run between kernel calls and may dispose or recompile them; the plan would then write to freed
+ * memory.
+ */
+function stillTrainable(model: Sequential, data: readonly (readonly [Tensor, string])[]): () => void {
+  const op = 'fit';
+  const { optimizer, loss, state } = model, params = model.parameters();
+  return () => {
+    model.checkUsable(op);
+    for (const [t, name] of data) if (t.disposed) throw new DisposedError(`${op}: ${name} was disposed during training`);
+    if (model.optimizer !== optimizer || model.loss !== loss || model.state !== state || model.parameters().some((p, i) => p !== params[i])) {
+      throw new RangeError(`${op}: the model was compiled again or its layers rebuilt during training (in a callback); training stopped`);
+    }
+  };
 }
 
 /** Loss and metrics on rows [from, to) of x and y, computed `chunk` rows at a time through `outputs`, summed in `sums` (SLOTS f64). */

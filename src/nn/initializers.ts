@@ -1,4 +1,5 @@
-import { checkNumber } from '../tensor/shape';
+import { showValue } from '../tensor/errors';
+import { checkInteger, checkNumber } from '../tensor/shape';
 import { full } from '../tensor/create';
 import { randn, randomUniform as uniformTensor } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
@@ -35,28 +36,46 @@ export interface SeedOption {
   seed?: number;
 }
 
+/** Checks an initializer's options: an object whose seed, if given, is an integer in [0, 2^53). */
+function checkOptions<T extends SeedOption>(options: T, op: string): T {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  if (options.seed !== undefined) checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  return options;
+}
+
 /**
  * Normal values of mean `mean` (default 0) and standard deviation `stddev` (default 0.05). Throws a TypeError for a
- * mean or stddev that is not a number; a bad stddev (negative, infinite) throws when the weights are created.
+ * mean or stddev that is not a number, a RangeError for an infinite one, a negative stddev or a seed outside [0, 2^53).
  * @example
  * const layer = dense({ units: 4, inputShape: [3], kernelInitializer: initializers.randomNormal({ stddev: 0.05, seed: 1 }) });
  * const [kernel] = sequential([layer]).getWeights();
  * kernel.abs().max().item() < 0.5; // true
  */
-export function randomNormal({ mean = 0, stddev = 0.05, seed }: { mean?: number; stddev?: number } & SeedOption = {}): Initializer {
+export function randomNormal(options: { mean?: number; stddev?: number } & SeedOption = {}): Initializer {
+  const { mean = 0, stddev = 0.05, seed } = checkOptions(options, 'randomNormal');
   checkNumber(mean, 'randomNormal', 'mean', false);
   checkNumber(stddev, 'randomNormal', 'stddev', false);
+  if (!Number.isFinite(Math.fround(mean)) || !Number.isFinite(Math.fround(stddev)) || stddev < 0) {
+    throw new RangeError(`randomNormal: need a finite mean and stddev >= 0, got mean ${mean} and stddev ${stddev}`);
+  }
   return { config: { name: 'randomNormal', mean, stddev, seed }, init: (shape) => randn(shape, { mean, std: stddev, seed }) };
 }
 
 /**
- * Uniform values in [min, max) (the classic -1..1 by default). Bad bounds throw when the weights are created.
+ * Uniform values in [min, max) (the classic -1..1 by default). Throws a TypeError for a bound that is not a number, a
+ * RangeError unless min < max, both finite as float32, and for a seed outside [0, 2^53).
  * @example
  * const layer = dense({ units: 4, inputShape: [3], kernelInitializer: initializers.randomUniform({ min: -0.1, max: 0.1, seed: 1 }) });
  * const [kernel] = sequential([layer]).getWeights();
  * kernel.abs().max().item() < 0.1; // true
  */
-export function randomUniform({ min = -1, max = 1, seed }: { min?: number; max?: number } & SeedOption = {}): Initializer {
+export function randomUniform(options: { min?: number; max?: number } & SeedOption = {}): Initializer {
+  const { min = -1, max = 1, seed } = checkOptions(options, 'randomUniform');
+  checkNumber(min, 'randomUniform', 'min', false);
+  checkNumber(max, 'randomUniform', 'max', false);
+  if (!(Math.fround(min) < Math.fround(max)) || !Number.isFinite(Math.fround(max) - Math.fround(min))) {
+    throw new RangeError(`randomUniform: need finite min < max as float32, got min ${min} and max ${max}`);
+  }
   return { config: { name: 'randomUniform', min, max, seed }, init: (shape) => uniformTensor(shape, min, max, { seed }) };
 }
 
@@ -65,7 +84,8 @@ export function randomUniform({ min = -1, max = 1, seed }: { min?: number; max?:
  * @example
  * dense({ units: 4, kernelInitializer: initializers.glorotUniform({ seed: 1 }) }).kernelInitializer.config; // { name: 'glorotUniform', seed: 1 }
  */
-export function glorotUniform({ seed }: SeedOption = {}): Initializer {
+export function glorotUniform(options: SeedOption = {}): Initializer {
+  const { seed } = checkOptions(options, 'glorotUniform');
   return {
     config: { name: 'glorotUniform', seed },
     init: (shape, fanIn, fanOut) => { const l = Math.sqrt(6 / Math.max(1, fanIn + fanOut)); return uniformTensor(shape, -l, l, { seed }); },
@@ -78,7 +98,8 @@ export function glorotUniform({ seed }: SeedOption = {}): Initializer {
  * const w = initializers.glorotNormal({ seed: 1 }).init([200, 200], 200, 200);
  * w.square().mean().item(); // ≈ 0.005 (the variance, 2 / 400)
  */
-export function glorotNormal({ seed }: SeedOption = {}): Initializer {
+export function glorotNormal(options: SeedOption = {}): Initializer {
+  const { seed } = checkOptions(options, 'glorotNormal');
   return { config: { name: 'glorotNormal', seed }, init: (shape, fanIn, fanOut) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn + fanOut)), seed }) };
 }
 
@@ -89,7 +110,8 @@ export function glorotNormal({ seed }: SeedOption = {}): Initializer {
  * w.abs().max().item() < 1; // true
  * dense({ units: 4, activation: 'relu', kernelInitializer: initializers.heUniform({ seed: 1 }) });
  */
-export function heUniform({ seed }: SeedOption = {}): Initializer {
+export function heUniform(options: SeedOption = {}): Initializer {
+  const { seed } = checkOptions(options, 'heUniform');
   return {
     config: { name: 'heUniform', seed },
     init: (shape, fanIn) => { const l = Math.sqrt(6 / Math.max(1, fanIn)); return uniformTensor(shape, -l, l, { seed }); },
@@ -102,7 +124,8 @@ export function heUniform({ seed }: SeedOption = {}): Initializer {
  * const w = initializers.heNormal({ seed: 1 }).init([200, 200], 200, 200);
  * w.square().mean().item(); // ≈ 0.01 (the variance, 2 / 200)
  */
-export function heNormal({ seed }: SeedOption = {}): Initializer {
+export function heNormal(options: SeedOption = {}): Initializer {
+  const { seed } = checkOptions(options, 'heNormal');
   return { config: { name: 'heNormal', seed }, init: (shape, fanIn) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn)), seed }) };
 }
 
@@ -136,8 +159,8 @@ const byName: Record<string, (options: Record<string, number | undefined>) => In
 export function toInitializer(value: string | Initializer | Initializer['config'], op: string, arg: string): Initializer {
   if (typeof value === 'object' && value !== null && 'init' in value) return value as Initializer;
   const config = (typeof value === 'string' ? { name: value } : value) as Initializer['config'] | null;
-  const make = config && Object.hasOwn(byName, config.name) ? byName[config.name] : undefined;
-  if (!make) throw new RangeError(`${op}: ${arg} must be one of ${Object.keys(byName).join(', ')}, got ${JSON.stringify(config?.name ?? value)}`);
+  const make = config && typeof config.name === 'string' && Object.hasOwn(byName, config.name) ? byName[config.name] : undefined;
+  if (!make) throw new RangeError(`${op}: ${arg} must be one of ${Object.keys(byName).join(', ')}, got ${showValue(config?.name ?? value)}`);
   const options = Object.fromEntries(Object.entries(config ?? {}).filter(([key, v]) => key !== 'name' && typeof v === 'number')) as Record<string, number>;
   return make(options);
 }

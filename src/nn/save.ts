@@ -7,7 +7,7 @@ import { showValue } from '../tensor/errors';
 import { dense, type ActivationName, ACTIVATION_CODES } from './dense';
 import { Dropout } from './dropout';
 import type { Initializer } from './initializers';
-import { sequential, type Sequential } from './sequential';
+import { compileSettings, sequential, type CompileOptions, type Sequential } from './sequential';
 import type { LossName } from './losses';
 import type { MetricName } from './metrics';
 import type { OptimizerConfig } from '../optim/optimizers';
@@ -96,47 +96,145 @@ function fail(message: string): never {
   throw new RangeError(`loadModel: ${message}`);
 }
 
-function checkLayer(value: unknown, i: number, previous: number | undefined): ModelJSON['layers'][number] {
-  if (typeof value !== 'object' || value === null) fail(`layers[${i}] is not an object`);
-  const layer = value as Record<string, unknown>;
-  if (layer.className !== 'Dense') fail(`layers[${i}].className must be 'Dense', got ${showValue(layer.className)}`);
-  const units = layer.units, inputDim = layer.inputDim;
-  if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_UNITS) fail(`layers[${i}].units is ${showValue(units)}`);
-  if (typeof inputDim !== 'number' || !Number.isInteger(inputDim) || inputDim < 1 || inputDim > MAX_UNITS) fail(`layers[${i}].inputDim is ${showValue(inputDim)}`);
-  if (previous !== undefined && inputDim !== previous) fail(`layers[${i}].inputDim is ${inputDim} but the previous layer has ${previous} units`);
-  if (typeof layer.activation !== 'string' || !Object.hasOwn(ACTIVATION_CODES, layer.activation)) fail(`layers[${i}].activation is ${showValue(layer.activation)}`);
-  if (typeof layer.useBias !== 'boolean') fail(`layers[${i}].useBias is ${showValue(layer.useBias)}`);
-  const rate = layer.dropout ?? 0;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`layers[${i}].dropout is ${showValue(rate)}`);
-  return layer as ModelJSON['layers'][number];
+/** A value for an error message, cut short (a hostile file may hold megabytes in one string). */
+const show = (value: unknown): string => {
+  const text = showValue(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
+
+/** Parameters a file may declare: 512 MB of float32, half the wasm memory, so loading never asks for more. */
+export const MAX_PARAMETERS = 2 ** 27;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const TOP_KEYS = new Set(['format', 'version', 'layers', 'compile', 'metadata']);
+const LAYER_KEYS = new Set(['className', 'units', 'activation', 'useBias', 'inputDim', 'dropout', 'kernelInitializer', 'biasInitializer']);
+const COMPILE_KEYS = new Set(['loss', 'optimizer', 'metrics']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * Rejects keys that could reach a prototype (`__proto__`, `constructor`, `prototype`) and numbers JSON cannot hold
+ * (1e999 parses to Infinity) anywhere in the header. Iterative, so deep nesting cannot overflow the stack.
+ */
+function checkTree(root: unknown): void {
+  const stack: [unknown, string][] = [[root, '']];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, path] = item;
+    if (typeof value === 'number' && !Number.isFinite(value)) fail(`${path} is ${value}; a model file holds finite numbers only`);
+    if (typeof value !== 'object' || value === null) continue;
+    const array = Array.isArray(value);
+    for (const key of Object.keys(value)) {
+      const at = array ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (!array && FORBIDDEN_KEYS.has(key)) fail(`the JSON header has the key ${JSON.stringify(key)} (at ${at}), which is never saved`);
+      stack.push([(value as Record<string, unknown>)[key], at]);
+    }
+  }
 }
 
-/** Rebuilds a model from a file's bytes, validating everything before allocating weights. */
+function checkKeys(value: Record<string, unknown>, known: Set<string>, where: string): void {
+  const unknown = Object.keys(value).find((key) => !known.has(key));
+  if (unknown !== undefined) fail(`${where} has the unknown key ${show(unknown)} (expected ${[...known].join(', ')})`);
+}
+
+const isUnits = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_UNITS;
+
+function checkLayer(value: unknown, i: number, previous: number | undefined): ModelJSON['layers'][number] {
+  const at = `layers[${i}]`;
+  if (!isRecord(value)) fail(`${at} is ${show(value)}, not an object`);
+  checkKeys(value, LAYER_KEYS, at);
+  if (value.className !== 'Dense') fail(`${at}.className must be 'Dense', got ${show(value.className)}`);
+  const { units, inputDim } = value;
+  if (!isUnits(units)) fail(`${at}.units is ${show(units)}, not an integer in [1, ${MAX_UNITS}]`);
+  if (!isUnits(inputDim)) fail(`${at}.inputDim is ${show(inputDim)}, not an integer in [1, ${MAX_UNITS}]`);
+  if (previous !== undefined && inputDim !== previous) fail(`${at}.inputDim is ${inputDim} but layers[${i - 1}] has ${previous} units`);
+  if (typeof value.activation !== 'string' || !Object.hasOwn(ACTIVATION_CODES, value.activation)) {
+    fail(`${at}.activation is ${show(value.activation)}, not one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
+  }
+  if (typeof value.useBias !== 'boolean') fail(`${at}.useBias is ${show(value.useBias)}, not a boolean`);
+  const rate = value.dropout ?? 0;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`${at}.dropout is ${show(rate)}, not a rate in [0, 1)`);
+  for (const key of ['kernelInitializer', 'biasInitializer']) {
+    const init = value[key];
+    if (init !== undefined && !(isRecord(init) && typeof init.name === 'string')) fail(`${at}.${key} is ${show(init)}, not an initializer's config`);
+  }
+  return value as unknown as ModelJSON['layers'][number];
+}
+
+/** The weight count the layers declare, checked against the parameter limit and the file's weight bytes. */
+function checkWeightBytes(layers: ModelJSON['layers'], bytes: number): number {
+  const own = layers.map((l) => l.inputDim * l.units + (l.useBias ? l.units : 0));
+  const floats = own.reduce((a, b) => a + b, 0);
+  if (floats > MAX_PARAMETERS) fail(`the layers declare ${count(floats)} parameters (${size(4 * floats)}); a model file holds at most ${count(MAX_PARAMETERS)}`);
+  if (4 * floats === bytes) return floats;
+  const need = `the layers need ${count(floats)} weights (${size(4 * floats)}) but the file holds ${size(bytes)} of weights`;
+  if (4 * floats < bytes) fail(`${need}: ${size(bytes - 4 * floats)} too many`);
+  let left = bytes, i = 0;
+  while (4 * own[i] <= left) left -= 4 * own[i++];
+  const l = layers[i];
+  fail(`${need}: layers[${i}] declares ${l.inputDim}×${l.units} weights${l.useBias ? ` and ${l.units} biases` : ''} (${size(4 * own[i])}) and ${size(left)} are left for it`);
+}
+
+/** The compile section, checked as `compile` checks it, allocating nothing. */
+function checkCompile(value: unknown, layers: ModelJSON['layers']): ModelJSON['compile'] {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) fail(`compile is ${show(value)}, not an object`);
+  checkKeys(value, COMPILE_KEYS, 'compile');
+  const optimizer = value.optimizer;
+  // NOTE: an object with `config` and `stateArrays` would pass for an Optimizer; a file holds its config only.
+  if (!isRecord(optimizer) || typeof optimizer.name !== 'string' || Object.hasOwn(optimizer, 'config') || Object.hasOwn(optimizer, 'stateArrays')) {
+    fail(`compile.optimizer is ${show(optimizer)}, not an optimizer's config such as { name: 'adam', learningRate: 0.001 }`);
+  }
+  if (!Array.isArray(value.metrics)) fail(`compile.metrics is ${show(value.metrics)}, not an array`);
+  try {
+    compileSettings(layers.map((l) => ({ activation: l.activation, units: l.units, dropout: l.dropout ?? 0 })), value as unknown as CompileOptions, 'compile');
+  } catch (error) {
+    fail(`the compile section is invalid: ${(error as Error).message}`);
+  }
+  return value as ModelJSON['compile'];
+}
+
+/** The file's bytes as an ArrayBuffer of its own (a Node Buffer may be a view into a larger pool). */
+function ownBuffer(bytes: unknown): ArrayBuffer {
+  if (bytes instanceof Uint8Array) return new Uint8Array(bytes).buffer;
+  if (bytes instanceof ArrayBuffer) return bytes;
+  fail(`expected an ArrayBuffer, Uint8Array, Blob or file path, got ${show(bytes)}`);
+}
+
+/**
+ * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the magic, version
+ * and lengths, the JSON (plain objects, no prototype keys), layers, shapes, the exact weight byte count, finite
+ * weights, the compile section and metadata, and the parameter count (at most MAX_PARAMETERS).
+ */
 export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
-  const buffer = bytes instanceof Uint8Array ? bytes.slice().buffer : bytes;
-  if (!(buffer instanceof ArrayBuffer)) fail(`expected an ArrayBuffer, Uint8Array, Blob or file path, got ${showValue(bytes)}`);
+  const buffer = ownBuffer(bytes);
   if (buffer.byteLength < 8) fail(`the file has ${buffer.byteLength} bytes; it is not a simdeep model`);
   const view = new DataView(buffer);
   if (view.getUint32(0, true) !== MAGIC) fail('the file does not start with SDPM; it is not a simdeep model');
   const length = view.getUint32(4, true);
-  if (8 + length > buffer.byteLength) fail(`the JSON header claims ${length} bytes but the file has ${buffer.byteLength}`);
+  const head = 8 + length + ((4 - (length % 4)) % 4);
+  if (head > buffer.byteLength) fail(`the JSON header claims ${count(length)} bytes (padded to ${count(head - 8)}) but the file has ${count(buffer.byteLength)} in all`);
+  const padding = new Uint8Array(buffer, 8 + length, head - 8 - length);
+  if (padding.some((b) => b !== 0)) fail('the padding after the JSON header is not zero');
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, length)));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(buffer, 8, length)));
   } catch (error) {
     fail(`the JSON header is corrupt: ${String(error)}`);
   }
-  const config = json as Partial<ModelJSON>;
-  if (config?.format !== 'simdeep-model') fail(`format is ${showValue(config?.format)}, expected 'simdeep-model'`);
-  if (config.version !== FORMAT_VERSION) fail(`format version ${showValue(config.version)} is not supported (this library reads ${FORMAT_VERSION})`);
-  if (!Array.isArray(config.layers) || config.layers.length === 0) fail('the model has no layers');
-  const metadata = config.metadata;
-  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) fail(`metadata must be an object, got ${showValue(metadata)}`);
+  if (!isRecord(json)) fail(`the JSON header is ${show(json)}, not an object`);
+  checkTree(json);
+  checkKeys(json, TOP_KEYS, 'the JSON header');
+  if (json.format !== 'simdeep-model') fail(`format is ${show(json.format)}, expected 'simdeep-model'`);
+  if (json.version !== FORMAT_VERSION) fail(`format version ${show(json.version)} is not supported (this library reads ${FORMAT_VERSION})`);
+  if (!Array.isArray(json.layers) || json.layers.length === 0) fail(`layers is ${show(json.layers)}; the model has no layers`);
+  const metadata = json.metadata;
+  if (metadata !== undefined && !isRecord(metadata)) fail(`metadata is ${show(metadata)}, not an object`);
   const layers: ModelJSON['layers'] = [];
-  config.layers.forEach((layer, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
-  const floats = layers.reduce((sum, l) => sum + l.inputDim * l.units + (l.useBias ? l.units : 0), 0);
-  const head = 8 + length + ((4 - (length % 4)) % 4);
-  if (buffer.byteLength !== head + 4 * floats) fail(`the layers need ${floats} weights (${head + 4 * floats} bytes in all) but the file has ${buffer.byteLength} bytes`);
+  json.layers.forEach((layer: unknown, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
+  const compile = checkCompile(json.compile, layers);
+  const floats = checkWeightBytes(layers, buffer.byteLength - head);
   const weights = new Float32Array(buffer, head, floats);
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
@@ -150,29 +248,33 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
     at += p.size;
   }
   model.metadata = metadata;
-  if (config.compile) {
-    try {
-      model.compile(config.compile);
-    } catch (error) {
-      model.dispose();
-      fail(`its compile settings are invalid: ${(error as Error).message}`);
-    }
-  }
+  if (compile) model.compile(compile);
   return model;
 }
 
 const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
 
-/** Writes the model file to `path` atomically (a temporary file, then a rename), in Node. */
+/**
+ * Writes the model file to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
+ * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file.
+ */
 export async function saveToFile(model: Sequential, path: string): Promise<ArrayBuffer> {
   const bytes = serialize(model);
   const fs = await nodeFs();
   const temporary = `${path}.${Date.now()}.${Math.floor(Math.random() * 1e9)}.tmp`;
+  let created = false;
   try {
-    await fs.writeFile(temporary, new Uint8Array(bytes));
+    const file = await fs.open(temporary, 'wx'); // never an existing file, nor one a symbolic link points to
+    created = true;
+    try {
+      await file.writeFile(new Uint8Array(bytes));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await fs.rename(temporary, path);
   } catch (error) {
-    await fs.rm(temporary, { force: true });
+    if (created) await fs.rm(temporary, { force: true });
     throw error;
   }
   return bytes;
@@ -181,8 +283,10 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
 /**
  * Resolves to the model saved with `model.save()` or `toBlob()`, read from a file path (Node), an ArrayBuffer, a
  * Uint8Array or a Blob: its layers and weights, compile settings (so it can train on) and metadata. Everything is
- * validated before weights are allocated; a bad file rejects with a RangeError saying what is wrong, a missing file
- * with the file system's error.
+ * checked before anything is allocated: the lengths, the JSON (plain objects without `__proto__`, `constructor` or
+ * `prototype` keys), the layers and their shapes, a weight byte count of exactly what the layers declare, finite
+ * weights, the compile settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects
+ * with a RangeError naming the field and the value, a missing file with the file system's error.
  * @example
  * const model = sequential([dense({ units: 2, activation: 'tanh', inputShape: [3] })]);
  * model.compile({ loss: 'meanSquaredError' });
@@ -192,7 +296,7 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
  * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
 export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
-  if (typeof source === 'string') return deserialize(new Uint8Array(await (await nodeFs()).readFile(source)));
+  if (typeof source === 'string') return deserialize(await (await nodeFs()).readFile(source)); // a Buffer: deserialize copies it
   if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
   return deserialize(source as ArrayBuffer | Uint8Array);
 }

@@ -101,7 +101,13 @@ export class Sequential {
    * model.outputDim; // 2
    */
   constructor(layers: readonly (Dense | Dropout)[] = []) {
-    for (const layer of layers) this.add(layer);
+    const unbuilt = layers.filter((layer) => layer instanceof Dense && layer.kernel === null) as Dense[];
+    try {
+      for (const layer of layers) this.add(layer);
+    } catch (error) {
+      for (const layer of unbuilt) layer.dispose(); // the weights this call built; the error leaves nothing behind
+      throw error;
+    }
   }
 
   /**
@@ -143,19 +149,10 @@ export class Sequential {
    */
   compile(options: CompileOptions): void {
     if (this.disposed) throw new DisposedError('compile: the model was disposed');
-    const op = 'compile';
-    const last = this.layers[this.layers.length - 1];
-    if (!last) throw new RangeError(`${op}: the model has no layers`);
-    this.layers.slice(0, -1).forEach((layer, i) => {
-      if (layer.activation === 'softmax') throw new RangeError(`${op}: softmax is supported on the output layer only (layer ${i})`);
-    });
-    if (last.dropout > 0) throw new RangeError(`${op}: dropout after the output layer is not supported; put it between dense layers`);
-    this.loss = toLoss(options?.loss, last.activation, op);
-    if (this.loss.name.endsWith('ategoricalCrossentropy') && last.units < 2) {
-      throw new RangeError(`${op}: ${this.loss.name} needs an output layer of at least 2 units (one per class), got ${last.units}; use binaryCrossentropy with a sigmoid unit`);
-    }
-    this.optimizer = toOptimizer(options.optimizer ?? 'adam', op);
-    this.metrics = toMetrics(options.metrics ?? [], op);
+    const { loss, optimizer, metrics } = compileSettings(this.layers, options, 'compile');
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.metrics = metrics;
     this.freeState();
     this.step = 0;
   }
@@ -343,6 +340,7 @@ export class Sequential {
    */
   getWeights(): Tensor[] {
     if (this.disposed) throw new DisposedError('getWeights: the model was disposed');
+    this.checkLayers('getWeights');
     return this.parameters().map((t) => clone(t));
   }
 
@@ -359,6 +357,7 @@ export class Sequential {
   setWeights(weights: readonly Tensor[]): void {
     if (this.disposed) throw new DisposedError('setWeights: the model was disposed');
     const op = 'setWeights';
+    this.checkLayers(op);
     const params = this.parameters();
     if (!Array.isArray(weights) || weights.length !== params.length) {
       throw new RangeError(`${op}: expected ${params.length} tensors, got ${Array.isArray(weights) ? weights.length : showValue(weights)}`);
@@ -445,6 +444,25 @@ export class Sequential {
   checkUsable(op: string): void {
     if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
     if (this.layers.length === 0) throw new RangeError(`${op}: the model has no layers`);
+    this.checkLayers(op);
+  }
+
+  /**
+   * Throws unless every layer holds live weights shaped for the layer before it (a layer disposed, or rebuilt by
+   * adding it to another model, would be read at a stale address).
+   */
+  private checkLayers(op: string): void {
+    this.layers.forEach((layer, i) => {
+      const { kernel, bias } = layer;
+      if (!kernel || kernel.disposed || (layer.useBias && (!bias || bias.disposed))) {
+        throw new DisposedError(`${op}: layer ${i} (dense_${i + 1}) was disposed`);
+      }
+      const inputs = i === 0 ? this.inputDim : this.layers[i - 1].units;
+      if (kernel.shape[0] !== inputs) {
+        throw new ShapeError(`${op}: layer ${i} (dense_${i + 1}) has weights for ${kernel.shape[0]} inputs but the layer before it gives ${inputs}; ` +
+          'was it added to another model?');
+      }
+    });
   }
 
   /**
@@ -481,3 +499,22 @@ export function sequential(layers: readonly (Dense | Dropout)[] = []): Sequentia
   return new Sequential(layers);
 }
 
+/**
+ * The loss, optimizer and metrics `options` give for layers with these activations, units and dropout rates, checked
+ * as `compile` checks them (loadModel checks a file's compile section with it before allocating). Allocates nothing.
+ * @internal
+ */
+export function compileSettings(layers: readonly Pick<Dense, 'activation' | 'units' | 'dropout'>[], options: CompileOptions, op: string):
+  { loss: Loss; optimizer: Optimizer; metrics: MetricName[] } {
+  const last = layers[layers.length - 1];
+  if (!last) throw new RangeError(`${op}: the model has no layers`);
+  layers.slice(0, -1).forEach((layer, i) => {
+    if (layer.activation === 'softmax') throw new RangeError(`${op}: softmax is supported on the output layer only (layer ${i})`);
+  });
+  if (last.dropout > 0) throw new RangeError(`${op}: dropout after the output layer is not supported; put it between dense layers`);
+  const loss = toLoss(options?.loss, last.activation, op);
+  if (loss.name.endsWith('ategoricalCrossentropy') && last.units < 2) {
+    throw new RangeError(`${op}: ${loss.name} needs an output layer of at least 2 units (one per class), got ${last.units}; use binaryCrossentropy with a sigmoid unit`);
+  }
+  return { loss, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics: toMetrics(options.metrics ?? [], op) };
+}

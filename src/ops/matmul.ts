@@ -1,5 +1,5 @@
 import { gemm } from '../runtime/threads';
-import { ShapeError, showShape } from '../tensor/errors';
+import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { reshape } from './shape';
@@ -35,6 +35,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tensor {
   checkTensor(a, op, 'a');
   checkTensor(b, op, 'b');
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  for (const name of ['transposeA', 'transposeB'] as const) {
+    const flag: unknown = options[name];
+    if (flag !== undefined && typeof flag !== 'boolean') throw new TypeError(`${op}: options.${name} must be true or false, got ${showValue(flag)}`);
+  }
   if (a.rank === 0 || b.rank === 0) throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; scalars have no matrix product (use mul)`);
   const transA = a.rank > 1 && options.transposeA === true;
   const transB = b.rank > 1 && options.transposeB === true;

@@ -99,7 +99,10 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   let drop: number[];
   if (axis === undefined) drop = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
   else {
-    drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => checkAxis(a, x.rank, op));
+    if (typeof axis !== 'number' && !Array.isArray(axis)) {
+      throw new TypeError(`${op}: axis must be an integer or an array of integers, got ${showValue(axis)}`);
+    }
+    drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a, i) => checkAxis(a, x.rank, op, typeof axis === 'number' ? 'axis' : `axis[${i}]`));
     for (const a of drop) {
       if (x.shape[a] !== 1) throw new ShapeError(`${op}: axis ${a} of ${showShape(x.shape)} has size ${x.shape[a]}, not 1`);
     }
@@ -127,7 +130,8 @@ export function expandDims(x: Tensor, axis = 0): Tensor {
 function listFor(value: number | readonly number[] | undefined, rank: number, fill: number, op: string, arg: string): number[] {
   if (value === undefined) return new Array<number>(rank).fill(fill);
   if (typeof value === 'number') return [value, ...new Array<number>(rank - 1).fill(fill)];
-  if (!Array.isArray(value) || value.length > rank) throw new RangeError(`${op}: ${arg} ${showValue(value)} must have at most ${rank} entries`);
+  if (!Array.isArray(value)) throw new TypeError(`${op}: ${arg} must be an integer or an array of integers, got ${showValue(value)}`);
+  if (value.length > rank) throw new RangeError(`${op}: ${arg} ${showValue(value)} must have at most ${rank} entries`);
   return [...value, ...new Array<number>(rank - value.length).fill(fill)];
 }
 
@@ -218,7 +222,7 @@ export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0)
 
 function checkList(tensors: unknown, op: string): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${op}: tensors must be a non-empty array of Tensors, got ${showValue(tensors)}`);
-  return tensors.map((t, i) => checkTensor(t, op, `tensors[${i}]`));
+  return Array.from(tensors, (t, i) => checkTensor(t, op, `tensors[${i}]`)); // holes are undefined, not skipped
 }
 
 /**

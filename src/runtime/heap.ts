@@ -3,6 +3,10 @@ import { kernels, wasmMemory, MAXIMUM_PAGES } from './wasm';
 /** Bytes the shared memory can grow to. */
 export const MAXIMUM_BYTES = MAXIMUM_PAGES * 65536;
 
+// Blocks allocated and not freed, and the end of the highest block allocated (heapStats).
+let blocks = 0;
+let end = 0;
+
 /**
  * Allocates `bytes` bytes (16-byte aligned) in wasm memory; 0 bytes gives pointer 0 and allocates nothing.
  * Throws a RangeError naming the request and the limit when the memory cannot grow that far.
@@ -12,7 +16,10 @@ export function allocBytes(bytes: number, op: string): number {
   const limit = `the wasm memory is limited to ${MAXIMUM_BYTES} bytes`;
   if (bytes > MAXIMUM_BYTES - 65536) throw new RangeError(`${op}: cannot allocate ${bytes} bytes; ${limit}`);
   try {
-    return kernels().alloc(bytes) >>> 0;
+    const ptr = kernels().alloc(bytes) >>> 0;
+    blocks++;
+    end = Math.max(end, ptr + bytes);
+    return ptr;
   } catch (error) {
     if (!(error instanceof WebAssembly.RuntimeError)) throw error;
     const used = wasmMemory().buffer.byteLength;
@@ -22,7 +29,18 @@ export function allocBytes(bytes: number, op: string): number {
 
 /** Frees what allocBytes returned (pointer 0 is ignored). */
 export function freeBytes(ptr: number): void {
-  if (ptr !== 0) kernels().free(ptr);
+  if (ptr === 0) return;
+  kernels().free(ptr);
+  blocks--;
+}
+
+/**
+ * Blocks allocated and not yet freed (tensors, training plans, optimizer state, workspaces), and the end of the
+ * highest block ever allocated: a heap whose free space fragments places new blocks ever higher, long before the
+ * memory has to grow. For leak tests.
+ */
+export function heapStats(): { blocks: number; end: number } {
+  return { blocks, end };
 }
 
 /** A fresh Float32Array view of `length` floats at `ptr`; never keep it across calls that may allocate. */

@@ -8,9 +8,6 @@ export interface KernelModules {
   relaxed: WebAssembly.Module | null;
 }
 
-/** Why worker threads cannot run in this build, or '' where they may (see module.workerd.ts). */
-export const NO_WORKERS = '';
-
 let compiled: KernelModules | undefined;
 
 /** The modules (inlined in the bundle as text; compiled once, synchronously, on first use). */

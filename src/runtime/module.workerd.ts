@@ -5,8 +5,6 @@ import main from './kernels.wasm';
 import relaxed from './relaxed.wasm';
 import type { KernelModules } from './module';
 
-/** Why worker threads cannot run in this build, or '' where they may. */
-export const NO_WORKERS = 'edge runtimes (workerd) run one thread and have no Worker';
 
 // The import's type is declared for the inlining builds (src/wasm.d.ts: text); here it is whatever the
 // bundler made of the file, which must be a compiled module.

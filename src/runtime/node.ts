@@ -1,7 +1,7 @@
 // Node's built-ins where the runtime has them: Node, and Bun and Deno, which provide them. Edge runtimes with Node
 // compatibility report a Node version too, but the edge build runs no workers and reads no files. The built-ins
 // are imported on demand by a variable specifier, so browser and edge bundlers never try to resolve them.
-import { NO_WORKERS } from './module';
+import { NO_WORKERS } from './platform';
 
 /** Whether Node's built-ins (worker_threads, fs, os) are there to use. */
 export const isNode = (): boolean => !NO_WORKERS && typeof process !== 'undefined' && typeof process.versions?.node === 'string';

@@ -2,79 +2,17 @@
 // same compiled modules on the same Memory and take row chunks of large products. A control block in wasm memory
 // holds the job: participants claim chunks with compareExchange on a word tagged with the job's generation, so a
 // late worker never touches a newer job, and the caller computes every chunk nobody else claimed. Each element is
-// computed the same way whoever computes it, so results are bit-identical for any thread count.
+// computed the same way whoever computes it, so results are bit-identical for any thread count. The control block
+// and the chunk loop are in workerJob.ts, the worker's side in worker.ts, and its start in workerStart.ts.
 import { allocBytes, i32View } from './heap';
-import { NO_WORKERS } from './module';
+import { NO_WORKERS } from './platform';
 import { isNode, nodeImport } from './node';
-import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory, type GemmKernels } from './wasm';
-
-// Control block (Int32 words): 0 generation, 1 claim (tag << 16 | next chunk), 2 chunks done, 3 error flag,
-// 4 pool id (workers of an older pool return), 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..23 gemm
-// arguments (alpha as f32 at 20).
-const CTL_INTS = 32;
-
-/** Runs claimed chunks of the job tagged `tag` until none is left (shared verbatim with the worker source). */
-function runChunks(I: Int32Array, F: Float32Array, base: GemmKernels, relaxed: GemmKernels | null, work: number, tag: number): void {
-  for (;;) {
-    const v = Atomics.load(I, 1);
-    if (v >>> 16 !== tag || (v & 0xffff) >= I[5]) return;
-    if (Atomics.compareExchange(I, 1, v, v + 1) !== v) continue;
-    const start = (v & 0xffff) * I[6];
-    try {
-      (I[7] && relaxed ? relaxed : base).gemm(I[8], I[9], I[10], I[11], I[12], I[13], I[14], I[15], I[16], I[17], I[18],
-        I[19], F[20], work, start, Math.min(I[14], start + I[6]));
-    } catch {
-      Atomics.store(I, 3, 1);
-    }
-    Atomics.add(I, 2, 1);
-    Atomics.notify(I, 2);
-  }
-}
-
-interface WorkerData {
-  modules: { main: WebAssembly.Module; relaxed: WebAssembly.Module | null };
-  memory: WebAssembly.Memory;
-  ctl: number;
-  work: number;
-  /** The pool this worker belongs to (control word 4): it returns once a newer pool replaces it. */
-  id: number;
-}
-
-/** A worker's life: instantiate on the shared memory, report ready, then sleep until each new job and join it. */
-function workerMain(data: WorkerData, post: (message: string) => void, run: typeof runChunks): void {
-  const env = { memory: data.memory, abort(): never { throw new Error('simdeep: kernel abort'); } };
-  const imports = { env: { ...env, gemmHost: env.abort } };
-  const base = new WebAssembly.Instance(data.modules.main, imports).exports as unknown as GemmKernels;
-  const relaxed = data.modules.relaxed && (new WebAssembly.Instance(data.modules.relaxed, imports).exports as unknown as GemmKernels);
-  const I = new Int32Array(data.memory.buffer, data.ctl, 32);
-  const F = new Float32Array(data.memory.buffer, data.ctl, 32);
-  let gen = Atomics.load(I, 0);
-  post('ready');
-  for (;;) {
-    // NOTE: spin about 2 ms before sleeping. Waking a thread that sleeps costs the waker up to 0.5 ms on virtual
-    // machines, which is as long as a training step's product; during training the next job comes well within 2 ms.
-    const until = performance.now() + 2;
-    while (Atomics.load(I, 0) === gen && performance.now() < until);
-    Atomics.wait(I, 0, gen);
-    gen = Atomics.load(I, 0);
-    if (Atomics.load(I, 4) !== data.id) return;
-    run(I, F, base, relaxed, data.work, gen & 0xffff);
-  }
-}
-
-// NOTE: both functions go to the worker as source text, as expressions that never refer to each other by name (a
-// minifier renames them, and keepNames would not rename the text). Neither holds an arrow or function expression,
-// which esbuild's keepNames wraps in a helper the worker lacks (a method is left alone). import(), not require(): an
-// eval'd worker inherits the process's execArgv, and under --input-type=module its source runs as an ES module.
-const NODE_SOURCE = `import('node:worker_threads').then(({ parentPort, workerData }) => (${workerMain.toString()})(workerData, (m) => parentPort.postMessage(m), ${runChunks.toString()}));\n`;
-const WEB_SOURCE = `self.onmessage = (e) => { self.onmessage = null; (${workerMain.toString()})(e.data, (m) => self.postMessage(m), ${runChunks.toString()}); };\n`;
-
-interface Handle {
-  terminate(): unknown;
-}
+import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory } from './wasm';
+import { CTL_INTS, runChunks } from './workerJob';
+import { startWorker, type WorkerHandle } from './workerStart';
 
 interface Pool {
-  workers: Handle[];
+  workers: WorkerHandle[];
   ctl: number;
   // Workspaces of the workers, kept across resizes.
   works: number[];
@@ -103,28 +41,6 @@ function whyNoWorkers(): string {
   if (typeof Worker === 'undefined') return 'this runtime has no Worker';
   if (globalThis.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (COOP/COEP headers), so memory cannot be shared with workers';
   return '';
-}
-
-async function spawn(data: WorkerData): Promise<Handle> {
-  if (isNode()) {
-    const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
-    const worker = new Worker(NODE_SOURCE, { eval: true, workerData: data });
-    worker.unref(); // idle workers never keep the process alive
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    });
-    return worker;
-  }
-  const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  URL.revokeObjectURL(url);
-  worker.postMessage(data);
-  await new Promise<void>((resolve, reject) => {
-    worker.onmessage = () => resolve();
-    worker.onerror = (event) => reject(new Error(`simdeep worker failed: ${event.message}`));
-  });
-  return worker;
 }
 
 function stopWorkers(): void {
@@ -165,16 +81,46 @@ async function resize(n: number): Promise<void> {
   stopWorkers();
   unavailable = n > 1 ? whyNoWorkers() : '';
   if (n === 1 || unavailable) return;
-  // The generation and the pool id carry over from earlier pools, so workers of those never match a new job.
-  if (!pool.ctl) i32View((pool.ctl = allocBytes(CTL_INTS * 4, 'setThreads')), CTL_INTS).fill(0);
+  try {
+    // The generation and the pool id carry over from earlier pools, so workers of those never match a new job.
+    if (!pool.ctl) i32View((pool.ctl = allocBytes(CTL_INTS * 4, 'setThreads')), CTL_INTS).fill(0);
+    while (pool.works.length < n - 1) pool.works.push(allocBytes(gemmWorkBytes(), 'setThreads'));
+  } catch (error) {
+    unavailable = error instanceof Error ? error.message : String(error);
+    throw error;
+  }
   const id = Atomics.load(i32View(pool.ctl, CTL_INTS), 4);
-  while (pool.works.length < n - 1) pool.works.push(allocBytes(gemmWorkBytes(), 'setThreads'));
   const modules = compiledModules();
   const spawned = await Promise.allSettled(pool.works.slice(0, n - 1).map((work) =>
-    spawn({ modules, memory: wasmMemory(), ctl: pool.ctl, work, id })));
+    startWorker({ modules, memory: wasmMemory(), ctl: pool.ctl, work, id })));
   pool.workers = spawned.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  pool.workers.forEach(watch);
   const failed = spawned.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) unavailable = `a worker failed to start: ${String(failed.reason)}`;
+}
+
+/**
+ * Drops a worker that stops on its own (an uncaught error, or terminated from outside) from the pool: products
+ * then count one participant fewer, and threads() says why. A worker that died between jobs never holds up a
+ * product, since the caller computes every chunk nobody claims.
+ */
+function watch(worker: WorkerHandle): void {
+  const drop = (why: string): void => {
+    const at = pool.workers.indexOf(worker);
+    if (at < 0) return; // stopped by stopWorkers, or already dropped
+    pool.workers.splice(at, 1);
+    worker.terminate();
+    unavailable = `a worker stopped (${why}); ${1 + pool.workers.length} of ${requested} threads run`;
+  };
+  const events = worker as Partial<{ on(event: string, listener: (value: unknown) => void): unknown;
+    addEventListener(event: string, listener: (event: { message?: string }) => void): unknown }>;
+  if (typeof events.on === 'function') {
+    // Node: 'error' (an uncaught exception) comes before 'exit'.
+    events.on('error', (error) => drop(String(error)));
+    events.on('exit', (code) => drop(`exit code ${String(code)}`));
+  } else {
+    events.addEventListener?.('error', (event) => drop(event.message ?? 'an uncaught error'));
+  }
 }
 
 /**
@@ -273,7 +219,7 @@ function waitAll(I: Int32Array, chunks: number): void {
       canWait = false;
     }
   }
-  // Spin first (the other chunks usually end within a fraction of a millisecond; see workerMain), then sleep.
+  // Spin first (the other chunks usually end within a fraction of a millisecond; see worker.ts), then sleep.
   const until = performance.now() + 1;
   for (let done = Atomics.load(I, 2); done < chunks; done = Atomics.load(I, 2)) {
     if (canWait && performance.now() > until) Atomics.wait(I, 2, done, 50);

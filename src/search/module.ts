@@ -24,9 +24,9 @@ export async function moduleHref(module: string | URL): Promise<string> {
 /** Why a module cannot give the objective: the import failed, or these are its exports (none is the function). */
 export type ModuleProblem = { importError: string } | { exports: string[] };
 
-/** The error a search rejects with when objective.module is unusable. */
-export function moduleError(op: string, href: string, name: string, problem: ModuleProblem): Error {
-  if ('importError' in problem) return new Error(`${op}: objective.module ${href} could not be imported: ${problem.importError}`);
+/** The error a search rejects with when objective.module is unusable: a TypeError, as for any bad objective. */
+export function moduleError(op: string, href: string, name: string, problem: ModuleProblem): TypeError {
+  if ('importError' in problem) return new TypeError(`${op}: objective.module ${href} could not be imported: ${problem.importError}`);
   return new TypeError(`${op}: objective.module ${href} has no function export "${name}" (it exports: ${[...problem.exports].sort().join(', ') || 'nothing'})`);
 }
 

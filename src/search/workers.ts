@@ -1,38 +1,10 @@
 // Parallel runs: a pool of worker_threads (Node), each importing the objective module once and running one trial at
-// a time. Workers are started for the search and terminated when it ends, however it ends.
+// a time. Workers are started for the search and terminated when it ends, however it ends. The worker is the file
+// workerTrial.ts, as workerTrial.js beside the bundle (dist/workerTrial.js), found by its URL relative to this
+// module. The workerd build puts workers.workerd.ts in this file's place.
 import { moduleError, moduleHref, nodeImport, type ModuleProblem } from './module';
 import type { Job } from './space';
 import type { Call, ObjectiveModule } from './trial';
-
-// The worker: import the module, say 'ready' (or why it cannot), then run each trial it is sent, as callObjective
-// in trial.ts does. NOTE: plain source text, not a stringified function: minifiers that keep function names wrap
-// functions in calls to helpers that would not exist in the worker. import(), not require(): an eval'd worker
-// runs as an ES module when the process was started with --input-type=module.
-const WORKER_SOURCE = `import('node:worker_threads').then(async ({ parentPort, workerData }) => {
-  const message = (error) => (error instanceof Error ? error.message : String(error));
-  let loaded;
-  try {
-    loaded = await import(workerData.href);
-  } catch (error) {
-    return parentPort.postMessage({ type: 'unusable', problem: { importError: message(error) } });
-  }
-  const objective = loaded[workerData.name];
-  if (typeof objective !== 'function') return parentPort.postMessage({ type: 'unusable', problem: { exports: Object.keys(loaded) } });
-  parentPort.on('message', async (job) => {
-    const start = performance.now();
-    let call;
-    try {
-      const value = await objective(job.params, { trial: job.index, seed: job.seed });
-      const seconds = (performance.now() - start) / 1000;
-      call = typeof value === 'number' ? { seconds, value } : { seconds, type: value === null ? 'null' : typeof value };
-    } catch (error) {
-      call = { seconds: (performance.now() - start) / 1000, error: message(error) };
-    }
-    parentPort.postMessage({ type: 'done', call });
-  });
-  parentPort.postMessage({ type: 'ready' });
-});
-`;
 
 type Message = { type: 'ready' } | { type: 'unusable'; problem: ModuleProblem } | { type: 'done'; call: Call };
 
@@ -44,12 +16,15 @@ type Message = { type: 'ready' } | { type: 'unusable'; problem: ModuleProblem } 
  */
 export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule, count: number,
   finished: (job: Job, call: Call) => Promise<void>, op: string): Promise<void> {
-  const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
+  const { Worker: NodeWorker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
   const workerData = { href: await moduleHref(target.module), name: target.export ?? 'objective' };
+  // NOTE: workers inherit the process's Node options (a loader such as tsx, for TypeScript objectives), but
+  // --input-type (node --input-type=module -e …) stops a worker run from a file: then they get none.
+  const execArgv = process.execArgv.some((arg) => arg.startsWith('--input-type')) ? { execArgv: [] } : {};
   const queue = [...jobs];
-  const live = new Set<InstanceType<typeof Worker>>();
+  const live = new Set<InstanceType<typeof NodeWorker>>();
   const terminations: Promise<unknown>[] = [];
-  const retire = (worker: InstanceType<typeof Worker>): void => {
+  const retire = (worker: InstanceType<typeof NodeWorker>): void => {
     if (live.delete(worker)) terminations.push(worker.terminate());
   };
   let remaining = jobs.length;
@@ -68,7 +43,8 @@ export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule
   };
 
   const start = (): void => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    // @vite-ignore: browser builds would carry this Node-only URL as an asset (a small one inlined as a data: URL).
+    const worker = new NodeWorker(new URL(/* @vite-ignore */ './workerTrial.js', import.meta.url), { workerData, ...execArgv });
     live.add(worker);
     let job: Job | undefined;
     let began = 0;

@@ -144,7 +144,9 @@ export function ones(shape: readonly number[]): Tensor {
 export function eye(n: number, m = n): Tensor {
   checkInteger(n, 'eye', 'n', 0);
   checkInteger(m, 'eye', 'm', 0);
-  const out = zeros([n, m]);
+  if (n * m > MAX_SIZE) throw new RangeError(`eye: n ${n} by m ${m} gives ${n * m} elements; the limit is ${MAX_SIZE}`);
+  const out = empty([n, m], 'eye');
+  if (out.size > 0) f32View(out.ptr, out.size).fill(0);
   const view = f32View(out.ptr, out.size);
   for (let i = 0; i < Math.min(n, m); i++) view[i * m + i] = 1;
   return out;

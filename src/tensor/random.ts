@@ -1,5 +1,6 @@
 import { kernels } from '../runtime/wasm';
 import { i32View, rngPtr } from '../runtime/heap';
+import { showValue } from './errors';
 import { checkInteger, checkNumber, checkShape } from './shape';
 import { empty, type Tensor } from './tensor';
 
@@ -117,6 +118,7 @@ export interface NormalOptions extends RandomOptions {
 export function randn(shape: readonly number[], options: NormalOptions = {}): Tensor {
   const op = 'randn';
   const dims = checkShape(shape, op);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   const mean = checkNumber(options.mean ?? 0, op, 'options.mean', false);
   const std = checkNumber(options.std ?? 1, op, 'options.std', false);
   if (!Number.isFinite(Math.fround(mean)) || !Number.isFinite(Math.fround(std)) || std < 0) { // the kernel takes float32

@@ -59,7 +59,7 @@ test('a Vite app built from the packed library computes, trains and uses two thr
       const output = viteBuild(app, join(app, 'out', name), env);
       // The library's Node-only imports are left to run time: Vite neither fails nor substitutes a browser stub.
       expect(output).not.toMatch(/error|externalized/i);
-      // The wasm is inlined in the JavaScript and the workers are Blob URLs: no asset to resolve or serve.
+      // The wasm is inlined in the JavaScript and the pool worker is emitted as assets/worker-<hash>.js: no asset to resolve or serve.
       const files = readdirSync(join(app, 'out', name), { recursive: true, encoding: 'utf8' }).filter((f) => extname(f));
       expect([...new Set(files.map((f) => extname(f)))].sort()).toEqual(['.html', '.js']);
       // papaparse, imported by parseCsv with import(), is a chunk of its own that the page loads on the first parse.

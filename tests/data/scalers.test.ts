@@ -192,8 +192,8 @@ describe('errors', () => {
     withX([[1, 2]], (x) => {
       for (const scaler of [new MinMaxScaler(), new StandardScaler()]) {
         const name = scaler.constructor.name;
-        expectThrowsClean(() => scaler.transform(x), Error, [`${name}.transform: the scaler is not fitted; call fit(x) first`], memory);
-        expectThrowsClean(() => scaler.inverseTransform(x), Error, [`${name}.inverseTransform: the scaler is not fitted; call fit(x) first`], memory);
+        expectThrowsClean(() => scaler.transform(x), RangeError, [`${name}.transform: the scaler is not fitted; call fit(x) first`], memory);
+        expectThrowsClean(() => scaler.inverseTransform(x), RangeError, [`${name}.inverseTransform: the scaler is not fitted; call fit(x) first`], memory);
       }
     });
   });

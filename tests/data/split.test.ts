@@ -158,6 +158,7 @@ describe('kFold', () => {
     expect(() => kFold(3, { k: 4 })).toThrow('kFold: k = 4 folds need at least 4 samples, got 3');
     expect(() => kFold(10, { k: 1 })).toThrow('kFold: k must be in [2, Infinity], got 1');
     expect(() => kFold(-1)).toThrow(RangeError);
+    expect(() => kFold(2 ** 40)).toThrow('kFold: samples (a count or a Tensor) must be in [0, 268435456], got 1099511627776');
     expect(() => kFold(2.5)).toThrow(TypeError);
     expect(() => kFold(10, { shuffle: 1 as never })).toThrow('kFold: shuffle must be true or false, got 1');
   });

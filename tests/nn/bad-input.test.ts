@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  dense, DisposedError, DivergedError, initializers, memory, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
+  dense, DisposedError, DivergedError, earlyStopping, initializers, memory, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
 } from '../../src/index';
 import { failOnLeaks, seededValues } from '../reference';
 
@@ -142,6 +142,91 @@ describe('a disposed model', () => {
       await expectFailsClean(() => model.evaluate(x, y), DisposedError, /^evaluate: the model was disposed$/);
     } finally {
       x.dispose(); y.dispose();
+    }
+  });
+});
+
+describe('disposed, shared and changed layers', () => {
+  it('a disposed layer or kernel makes predict, fit, evaluate, getWeights and setWeights throw DisposedError', async () => {
+    const x = values(5, 3), y = values(5, 2);
+    for (const dispose of [(m: Sequential) => m.layers[0].dispose(), (m: Sequential) => m.layers[1].kernel?.dispose()]) {
+      const model = regression(), source = regression(), weights = source.getWeights();
+      source.dispose();
+      dispose(model);
+      const layer = /^\w+: layer \d \(dense_\d\) was disposed$/;
+      try {
+        await expectFailsClean(() => model.predict(x), DisposedError, layer);
+        await expectFailsClean(() => model.fit(x, y), DisposedError, layer);
+        await expectFailsClean(() => model.evaluate(x, y), DisposedError, layer);
+        await expectFailsClean(() => model.getWeights(), DisposedError, layer);
+        await expectFailsClean(() => model.setWeights(weights), DisposedError, layer);
+      } finally {
+        model.dispose();
+        weights.forEach((w) => w.dispose());
+      }
+    }
+    x.dispose(); y.dispose();
+  });
+
+  it('a layer rebuilt by adding it to another model makes the first one throw a ShapeError, not read stale weights', async () => {
+    const model = regression(), other = sequential([dense({ units: 5, inputShape: [2] })]), x = values(5, 3);
+    other.add(model.layers[1]); // now [5, 2] weights
+    try {
+      await expectFailsClean(() => model.predict(x), ShapeError, /^predict: layer 1 \(dense_2\) has weights for 5 inputs but the layer before it gives 4; was it added to another model\?$/);
+    } finally {
+      model.dispose(); other.dispose(); x.dispose();
+    }
+  });
+
+  it('sequential() that fails on a later layer frees the weights it built for the earlier ones', async () => {
+    const first = dense({ units: 3, inputShape: [2] });
+    await expectFailsClean(() => sequential([first, 'junk' as never]), TypeError, /^add: layer must be a layer such as dense\(\{\.\.\.\}\), got "junk"$/);
+    expect(first.kernel).toBeNull();
+  });
+
+  it('initializers and earlyStopping check their options when made, naming themselves', async () => {
+    await expectFailsClean(() => initializers.randomNormal(null as never), TypeError, /^randomNormal: options must be an object, got null$/);
+    await expectFailsClean(() => initializers.heNormal({ seed: -1 }), RangeError, /^heNormal: seed must be in \[0, 9007199254740991\], got -1$/);
+    await expectFailsClean(() => initializers.glorotUniform({ seed: 1.5 }), TypeError, /^glorotUniform: seed must be an integer, got 1.5$/);
+    await expectFailsClean(() => initializers.randomUniform({ min: 2, max: 1 }), RangeError, /^randomUniform: need finite min < max as float32, got min 2 and max 1$/);
+    await expectFailsClean(() => initializers.randomNormal({ stddev: -1 }), RangeError, /^randomNormal: need a finite mean and stddev >= 0, got mean 0 and stddev -1$/);
+    await expectFailsClean(() => earlyStopping(null as never), TypeError, /^earlyStopping: options must be an object, got null$/);
+  });
+
+  it('dense() rejects a useBias, activation or initializer of the wrong kind with a TypeError or RangeError naming it', async () => {
+    await expectFailsClean(() => dense({ units: 2, useBias: 'yes' as never }), TypeError, /^dense: useBias must be true or false, got "yes"$/);
+    await expectFailsClean(() => dense({ units: 2, activation: Object.create(null) }), RangeError, /^dense: activation must be one of .*, got a object$/);
+    await expectFailsClean(() => dense({ units: 2, kernelInitializer: new BigInt64Array(2) as never }), RangeError, /^dense: kernelInitializer must be one of .*, got a BigInt64Array$/);
+    await expectFailsClean(() => dense({ units: 2, kernelInitializer: { name: Object.create(null) } as never }), RangeError, /^dense: kernelInitializer must be one of/);
+  });
+
+  it('callbacks that dispose, recompile or rebuild the model stop fit with an error, never a trap or a write to freed memory', async () => {
+    const x = values(8, 3), y = values(8, 2);
+    const cases: [(m: Sequential) => void, abstract new (...args: never[]) => Error, RegExp][] = [
+      [(m) => m.dispose(), DisposedError, /^fit: the model was disposed$/],
+      [(m) => m.layers[0].dispose(), DisposedError, /^fit: layer 0 \(dense_1\) was disposed$/],
+      [(m) => m.compile({ optimizer: 'adam', loss: 'mae' }), RangeError, /^fit: the model was compiled again or its layers rebuilt during training/],
+    ];
+    for (const [change, type, pattern] of cases) {
+      const model = regression();
+      try {
+        const error = await model.fit(x, y, { epochs: 3, batchSize: 4, callbacks: { onEpochEnd: () => change(model) } }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(type);
+        expect((error as Error).message).toMatch(pattern);
+      } finally {
+        model.dispose();
+      }
+    }
+    const model = regression(), gone = values(8, 3);
+    try {
+      const error = await model.fit(gone, y, { epochs: 3, callbacks: { onEpochEnd: () => gone.dispose() } }).catch((e: unknown) => e);
+      expect((error as Error).message).toBe('fit: x was disposed during training');
+      await expectFailsClean(() => model.fit(x, y, { callbacks: [null as never] }), TypeError, /^fit: callbacks\[0\] must be an object such as \{ onEpochEnd \}, got null$/);
+      await expectFailsClean(() => model.fit(x, y, { seed: Object.create(null) }), TypeError, /^fit: seed must be an integer, got a object$/);
+      await expectFailsClean(() => model.fit(x, y, { seed: -1 }), RangeError, /^fit: seed must be in \[0, 9007199254740991\], got -1$/);
+      await expectFailsClean(() => model.fit(x, y, { shuffle: 'yes' as never }), TypeError, /^fit: shuffle must be true or false, got "yes"$/);
+    } finally {
+      model.dispose(); x.dispose(); y.dispose();
     }
   });
 });

@@ -232,6 +232,14 @@ describe('bad input', () => {
     for (const t of [a, b, v, c, d]) t.dispose();
   });
 
+  test('options that are not an object of booleans throw a TypeError naming them', () => {
+    const a = zeros([2, 2]);
+    expectThrowsClean(() => matmul(a, a, bad(null)), TypeError, ['matmul: options must be an object, got null'], memory);
+    expectThrowsClean(() => matmul(a, a, bad(1)), TypeError, ['matmul: options must be an object, got 1'], memory);
+    expectThrowsClean(() => matmul(a, a, bad({ transposeB: 'yes' })), TypeError, ['matmul: options.transposeB must be true or false, got "yes"'], memory);
+    a.dispose();
+  });
+
   test('scalars, ranks and non-tensors', () => {
     const s = tensor(2), m = zeros([2, 2]), c = zeros([2, 2, 2]), v = zeros([3]);
     expectThrowsClean(() => matmul(s, m), ShapeError, ['matmul:', 'a is []', 'scalars'], memory);

@@ -209,8 +209,9 @@ describe('processes', () => {
       `export { allocBytes, freeBytes, f32View } from ${src('runtime/heap.ts')};`,
       `export { wasmMemory } from ${src('runtime/wasm.ts')};`,
     ].join('\n'));
-    await build({ entryPoints: [join(dir, 'entry.ts')], bundle: true, format: 'esm', target: 'es2022', platform: 'node',
-      outfile: join(dir, 'entry.js'), plugins: [wasmTextEsbuild], packages: 'external', logLevel: 'error' });
+    // The pool's worker beside the bundle, where `new URL('./worker.js', import.meta.url)` finds it.
+    await build({ entryPoints: { entry: join(dir, 'entry.ts'), worker: join(root, 'src', 'runtime', 'worker.ts') }, bundle: true,
+      format: 'esm', target: 'es2022', platform: 'node', outdir: dir, plugins: [wasmTextEsbuild], packages: 'external', logLevel: 'error' });
     bundle = pathToFileURL(join(dir, 'entry.js')).href;
   }, 60_000);
 
@@ -288,5 +289,99 @@ console.log(JSON.stringify({ errors, same, value: after[0], threads: sd.threads(
     expect(out.same, 'a product after the failures has the bits of one before them').toBe(true);
     expect(out.value).toBe(1024 * 0.5 * 0.25);
     expect(out.threads.active).toBe(2);
+  }, 40_000);
+
+  // ---- Workers that die ----
+
+  /**
+   * A child script's start: `handles` collects the pool's workers (node:worker_threads' Worker, replaced for the
+   * bundle), the first of them running `workerPrelude` before its own file; `exact()` compares a product bit for bit with
+   * the one-thread product; `seen` is printed at the end.
+   */
+  const dying = (workerPrelude = ''): string => `${prelude()}
+import wt from 'node:worker_threads';
+import { syncBuiltinESMExports } from 'node:module';
+const handles = [], Original = wt.Worker;
+wt.Worker = class extends Original {
+  constructor(file, options) {
+    const first = ${JSON.stringify(workerPrelude)} !== '' && handles.length === 0;
+    super(first ? ${JSON.stringify(workerPrelude)} + '; import(' + JSON.stringify(String(file)) + ');' : file, first ? { ...options, eval: true } : options);
+    handles.push(this);
+  }
+};
+syncBuiltinESMExports();
+await sd.setThreads(1);
+const want = sd.matmul(a, b).dataSync();
+const exact = () => { const c = sd.matmul(a, b), got = c.dataSync(); c.dispose(); return got.every((v, i) => Object.is(v, want[i])); };
+const tick = () => new Promise((r) => setTimeout(r, 50));
+const seen = {};
+`;
+  const resizeAndReport = `await sd.setThreads(2);
+seen.resized = { exact: exact(), threads: sd.threads() };
+console.log(JSON.stringify(seen));
+`;
+
+  type Seen = Record<string, { exact: boolean; threads: { active: number; requested: number; reason: string } }>;
+
+  const expectAllExact = (seen: Seen): void => {
+    for (const [step, { exact }] of Object.entries(seen)) expect(exact, `product ${step}`).toBe(true);
+  };
+
+  test('a worker terminated from outside: products stay exact, the pool drops it and says why, and resizes', async () => {
+    const exit = await runChild(`${dying()}
+await sd.setThreads(3);
+seen.started = { exact: exact(), threads: sd.threads() };
+await handles[0].terminate();
+seen.terminated = { exact: exact(), threads: sd.threads() };
+await tick();
+seen.later = { exact: exact(), threads: sd.threads() };
+${resizeAndReport}`, 30_000);
+    expectCleanExit(exit, 'the terminated-worker process');
+    const seen = JSON.parse(exit.stdout) as Seen;
+    expectAllExact(seen);
+    expect(seen.started.threads).toMatchObject({ active: 3, reason: '' });
+    for (const step of ['terminated', 'later']) {
+      expect(seen[step].threads, step).toMatchObject({ active: 2, requested: 3, reason: 'a worker stopped (exit code 1); 2 of 3 threads run' });
+    }
+    expect(seen.resized.threads).toMatchObject({ active: 2, requested: 2, reason: '' });
+  }, 40_000);
+
+  test('a worker that throws between jobs: products stay exact, the pool drops it and says why, and resizes', async () => {
+    // The first worker's third sleep throws: an uncaught error outside any job.
+    const thrower = "const wait = Atomics.wait; let calls = 0; Atomics.wait = function (...args) { if (++calls === 3) throw new Error('thrown by the worker'); return wait.apply(this, args); }";
+    const exit = await runChild(`${dying(thrower)}
+await sd.setThreads(2);
+for (let i = 0; i < 4; i++) { seen['step' + i] = { exact: exact(), threads: sd.threads() }; await tick(); }
+seen.later = { exact: exact(), threads: sd.threads() };
+${resizeAndReport}`, 30_000);
+    expectCleanExit(exit, 'the throwing-worker process');
+    const seen = JSON.parse(exit.stdout) as Seen;
+    expectAllExact(seen);
+    expect(seen.step0.threads).toMatchObject({ active: 2, reason: '' });
+    expect(seen.later.threads).toMatchObject({ active: 1, requested: 2, reason: 'a worker stopped (Error: thrown by the worker); 1 of 2 threads run' });
+    expect(seen.resized.threads).toMatchObject({ active: 2, requested: 2, reason: '' });
+  }, 40_000);
+
+  test('after failing calls the pool resizes, products are exact, and the process exits', async () => {
+    // The trapping product of 'a chunk that traps on a worker' above.
+    const exit = await runChild(`${dying()}
+await sd.setThreads(2);
+const m = 48, k = 1024, n = 512;
+const pb = sd.allocBytes(k * n * 4, 'test'), pc = sd.allocBytes(m * n * 4, 'test'), pa = sd.allocBytes(m * k * 4, 'test');
+const end = sd.wasmMemory().buffer.byteLength, lda = Math.floor((end - pa - 4 * k - 64) / (23 * 4));
+if (pa + 24 * lda * 4 < end) throw new Error('row 24 is not past the end of memory');
+seen.errors = [];
+for (let r = 0; r < 3; r++) {
+  try { sd.gemmRows(pa, lda, pb, n, pc, n, m, k, n, 0, 0, -1, 0); } catch (error) { seen.errors.push(error.message); }
+}
+await sd.setThreads(3);
+seen.three = { exact: exact(), threads: sd.threads() };
+${resizeAndReport}`, 30_000);
+    expectCleanExit(exit, 'the failing-call process');
+    const { errors, ...seen } = JSON.parse(exit.stdout) as Seen & { errors: string[] };
+    expect(errors).toEqual(Array(3).fill('matmul: a worker failed while computing the product'));
+    expectAllExact(seen as Seen);
+    expect(seen.three.threads).toMatchObject({ active: 3, requested: 3, reason: '' });
+    expect(seen.resized.threads).toMatchObject({ active: 2, requested: 2, reason: '' });
   }, 40_000);
 });

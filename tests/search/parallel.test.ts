@@ -3,11 +3,15 @@
 // trial; a module without the objective rejects the search; and the process ends on its own afterwards. The
 // objectives are plain JavaScript in fixtures/objective.mjs (workers import it with Node, not through vitest).
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { threadId as mainThreadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { uniform } from '../../src/search/distributions';
 import { randomSearch, gridSearch, type Objective, type Trial } from '../../src/search/search';
+import { wasmTextEsbuild } from '../../scripts/wasm-text';
 
 const fixture = new URL('./fixtures/objective.mjs', import.meta.url);
 const { objective } = (await import(/* @vite-ignore */ fixture.href)) as { objective: Objective<{ x: number; y: number }> };
@@ -75,19 +79,32 @@ describe('objective modules', () => {
 
   it.each([false, 2] as const)('that cannot be imported reject the search (parallel: %s)', async (parallel) => {
     const missing = new URL('./fixtures/no-such-file.mjs', import.meta.url);
-    await expect(randomSearch({ space, trials: 4, seed: 1, progress: false, parallel, objective: { module: missing } }))
-      .rejects.toThrow(`randomSearch: objective.module ${missing.href} could not be imported: `);
+    const search = randomSearch({ space, trials: 4, seed: 1, progress: false, parallel, objective: { module: missing } });
+    await expect(search).rejects.toThrow(`randomSearch: objective.module ${missing.href} could not be imported: `);
+    await expect(search).rejects.toBeInstanceOf(TypeError);
   });
 });
 
 describe('the process', () => {
   it('ends on its own after a parallel search, completed or stopped by an error', async () => {
-    const script = fileURLToPath(new URL('./fixtures/search-then-exit.mjs', import.meta.url));
+    // The fixture runs bundled with the search worker beside it, where new URL('./workerTrial.js', import.meta.url)
+    // finds it, and with the objective module it names.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const cache = join(root, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'simdeep-search-'));
+    await build({ entryPoints: { 'search-then-exit': fileURLToPath(new URL('./fixtures/search-then-exit.mjs', import.meta.url)),
+      workerTrial: join(root, 'src', 'search', 'workerTrial.ts') }, bundle: true, format: 'esm', target: 'es2022', platform: 'node',
+    outdir: dir, plugins: [wasmTextEsbuild], packages: 'external', logLevel: 'error' });
+    copyFileSync(fileURLToPath(new URL('./fixtures/objective.mjs', import.meta.url)), join(dir, 'objective.mjs'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    const script = join(dir, 'search-then-exit.js');
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 15_000 }, (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+      const child = execFile(process.execPath, [script], { timeout: 15_000 }, (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
     });
     expect(stderr).toBe('');
     expect(stdout).toBe('completed 6\nrejected: stop here\n');
     expect(code).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   }, 25_000);
 });

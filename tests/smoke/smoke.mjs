@@ -1,8 +1,8 @@
 // One smoke run of the public API that every runtime executes the same way (Node 20/22/24, Bun, Deno, Chromium,
-// workerd): tensor ops, a small seeded fit, save and load, and a product large enough for the thread pool. It takes
-// the library's namespace, so each runtime imports simdeep its own way, and returns the checks plus a digest of the
-// float32 bits of every result: runs of the same kernel build give the same digest. The baseline SIMD build is
-// forced (preferRelaxedSimd(false)) because engines without relaxed SIMD would otherwise use another GEMM.
+// workerd): tensor ops, a small seeded fit, save and load, and a product and a fit large enough for the thread
+// pool. It takes the library's namespace, so each runtime imports simdeep its own way, and returns the checks plus a
+// digest of the float32 bits of every result: runs of the same kernel build give the same digest. The baseline SIMD
+// build is forced (preferRelaxedSimd(false)) because engines without relaxed SIMD would otherwise use another GEMM.
 
 /** Deterministic values in [-1, 1) (a linear congruential generator, so no runtime's Math.random is involved). */
 function values(n, seed) {
@@ -86,6 +86,30 @@ export async function smoke(sd, { threads = 1 } = {}) {
   checks.threadsSameBits = one.toArray().flat().every((v, i) => Object.is(v, manyBits[i]));
   results.push(manyBits);
   [big, wide, many, one].forEach((t) => t.dispose());
+
+  // A seeded fit whose products the pool splits (256 samples × 256 inputs × 128 units): the same weights on the
+  // requested threads and on one, and their bits join the digest.
+  const fitX = sd.tensor(values(256 * 256, 6), [256, 256]);
+  const fitY = sd.tensor(values(256 * 4, 7), [256, 4]);
+  const fitWeights = async (n) => {
+    await sd.setThreads(n);
+    const net = sd.sequential([
+      sd.dense({ units: 128, activation: 'relu', inputShape: [256], kernelInitializer: sd.initializers.heNormal({ seed: 4 }) }),
+      sd.dense({ units: 4, kernelInitializer: sd.initializers.glorotUniform({ seed: 5 }) }),
+    ]);
+    net.compile({ optimizer: sd.adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+    await net.fit(fitX, fitY, { epochs: 3, batchSize: 256, seed: 6 });
+    const weights = net.getWeights();
+    const bits = weights.flatMap((w) => Array.from(w.dataSync()));
+    weights.forEach((w) => w.dispose());
+    net.dispose();
+    return bits;
+  };
+  const fitMany = await fitWeights(threads);
+  const fitOne = await fitWeights(1);
+  checks.fitThreadsSameBits = fitOne.every((v, i) => Object.is(v, fitMany[i]));
+  results.push(fitMany);
+  [fitX, fitY].forEach((t) => t.dispose());
   checks.noLeaks = sd.memory().numTensors === live;
 
   return { digest: digestOf(results), checks, threads: info };

@@ -188,6 +188,7 @@ describe('eye', () => {
     expectThrowsClean(() => eye(2.5), TypeError, ['eye:', 'n', '2.5'], memory);
     expectThrowsClean(() => eye(NaN), TypeError, ['eye:', 'n', 'NaN'], memory);
     expectThrowsClean(() => eye(2, bad('2')), TypeError, ['eye:', 'm', '"2"'], memory);
+    expectThrowsClean(() => eye(2 ** 20, 2 ** 20), RangeError, ['eye:', 'n 1048576 by m 1048576', 'limit'], memory);
   });
 });
 

@@ -216,6 +216,11 @@ describe('bad input', () => {
     expectThrowsClean(() => seed(bad('1')), TypeError, ['seed:', '"1"'], memory);
   });
 
+  test('randn options must be an object', () => {
+    expectThrowsClean(() => randn([2], bad(null)), TypeError, ['randn: options must be an object, got null'], memory);
+    expectThrowsClean(() => randn([2], bad(3)), TypeError, ['randn: options must be an object, got 3'], memory);
+  });
+
   test('options.seed is checked like seed(), naming the op', () => {
     expectThrowsClean(() => rand([2], { seed: -5 }), RangeError, ['rand:', 'options.seed', '-5'], memory);
     expectThrowsClean(() => randn([2], { seed: 0.5 }), TypeError, ['randn:', 'options.seed', '0.5'], memory);
