@@ -32,7 +32,10 @@ export interface Optimizer {
   readonly stateArrays: number;
 }
 
-function checkOptions(op: string, options: Record<string, unknown>, ranges: Record<string, [number, number]>): void {
+function checkOptions(op: string, options: unknown, ranges: Record<string, [number, number]>): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  }
   for (const [key, value] of Object.entries(options)) {
     if (key === 'nesterov') {
       if (typeof value !== 'boolean') throw new TypeError(`${op}: nesterov must be a boolean, got ${showValue(value)}`);
@@ -40,8 +43,9 @@ function checkOptions(op: string, options: Record<string, unknown>, ranges: Reco
     }
     const range = ranges[key];
     if (!range) throw new RangeError(`${op}: unknown option ${JSON.stringify(key)} (expected ${Object.keys(ranges).join(', ')})`);
-    if (typeof value !== 'number' || !(value >= range[0] && value <= range[1])) {
-      throw new RangeError(`${op}: ${key} must be a number in [${range[0]}, ${range[1]}], got ${showValue(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= range[0] && value <= range[1])) {
+      const upper = range[1] === Infinity ? 'Infinity)' : `${range[1]}]`;
+      throw new RangeError(`${op}: ${key} must be a finite number in [${range[0]}, ${upper}, got ${showValue(value)}`);
     }
   }
 }
@@ -75,7 +79,7 @@ export interface SgdOptions {
  * sgd().config; // { name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  checkOptions('sgd', { ...options }, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE });
+  checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE });
   const { learningRate = 0.01, momentum = 0, nesterov = false, weightDecay = 0 } = options;
   return {
     config: { name: 'sgd', learningRate, momentum, nesterov, weightDecay },
@@ -110,7 +114,7 @@ export interface AdamOptions {
  * adam().config; // { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adam(options: AdamOptions = {}): Optimizer {
-  checkOptions('adam', { ...options }, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
+  checkOptions('adam', options, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
   return {
     config: { name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay },
@@ -143,7 +147,7 @@ export interface RmspropOptions {
  * rmsprop().config; // { name: 'rmsprop', learningRate: 0.001, rho: 0.9, epsilon: 1e-7, weightDecay: 0 }
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
-  checkOptions('rmsprop', { ...options }, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
+  checkOptions('rmsprop', options, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.001, rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
   return {
     config: { name: 'rmsprop', learningRate, rho, epsilon, weightDecay },
@@ -174,7 +178,7 @@ export interface AdagradOptions {
  * adagrad().config; // { name: 'adagrad', learningRate: 0.01, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adagrad(options: AdagradOptions = {}): Optimizer {
-  checkOptions('adagrad', { ...options }, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });
+  checkOptions('adagrad', options, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.01, epsilon = 1e-7, weightDecay = 0 } = options;
   return {
     config: { name: 'adagrad', learningRate, epsilon, weightDecay },

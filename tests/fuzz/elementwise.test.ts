@@ -57,7 +57,7 @@ describe('fuzz: element-wise', () => {
   test('unary ops on random, special and junk inputs', () => check(fc.property(
     fc.constantFrom(...Object.keys(UNARY), ...OTHERS), fc.oneof(arbTensorSpec(arbShape(5), 0.1), arbAny), fc.array(arbAny, { maxLength: 2 }),
     (name, x, extra) => fuzzCall(name, [x, ...extra], (t, ...rest) => api[name](t, ...rest), (out, [t]) => {
-      if (!(t instanceof sd.Tensor)) return; // pow of two numbers
+      if (name === 'pow') return; // binary: the first test checks its shapes
       const input = (t as sd.Tensor).dataSync();
       const got = (out as sd.Tensor).dataSync();
       expect([...(out as sd.Tensor).shape]).toEqual([...(t as sd.Tensor).shape]);

@@ -3,13 +3,15 @@
 // that must give the same bits after every case. FUZZ_RUNS scales the number of cases (default: CI budget).
 import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterAll, expect } from 'vitest';
+import { afterAll, expect, vi } from 'vitest';
 import { DisposedError, DivergedError, dispose, matmul, memory, ShapeError, Tensor, tensor } from '../../src/index';
 import { seededValues, SPECIALS } from '../reference';
 
 /** Cases per property: FUZZ_RUNS (default 150) times a weight for cheap or costly properties. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 export const runs = (weight = 1): number => Math.max(5, Math.round(RUNS * weight));
+// A property runs about 1,000 cases a second on a busy core; large FUZZ_RUNS need more than vitest's 5 s.
+vi.setConfig({ testTimeout: Math.max(30_000, RUNS * 20) });
 
 let cases = 0;
 /** Runs a property with the run budget and counts its cases (printed per file; written to FUZZ_COUNT_FILE). */

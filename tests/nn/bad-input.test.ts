@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  dense, DisposedError, DivergedError, earlyStopping, initializers, memory, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
+  adagrad, adam, dense, DisposedError, DivergedError, earlyStopping, initializers, memory, rmsprop, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
 } from '../../src/index';
 import { failOnLeaks, seededValues } from '../reference';
 
@@ -318,5 +318,15 @@ describe('a diverging fit', () => {
 
   it('with sgd lr 1e30 on plain data rejects at the step whose update overflows, keeping finite weights', async () => {
     await checkDivergence(linear(true, 1e30, [0.5, -0.3]), seededValues(12, 3), seededValues(6, 4), 2, 2, 1e30);
+  });
+});
+
+describe('optimizer options', () => {
+  it('must be an object of finite numbers in range', () => {
+    for (const make of [sgd, adam, rmsprop, adagrad]) {
+      expect(() => make(null as never)).toThrow(new TypeError(`${make.name}: options must be an object, got null`));
+      expect(() => make({ learningRate: Infinity })).toThrow(`${make.name}: learningRate must be a finite number in [0, Infinity), got Infinity`);
+      expect(() => make({ learningRate: NaN })).toThrow(RangeError);
+    }
   });
 });
