@@ -296,7 +296,15 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
  * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
 export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
-  if (typeof source === 'string') return deserialize(await (await nodeFs()).readFile(source)); // a Buffer: deserialize copies it
+  if (typeof source === 'string') {
+    let bytes: Uint8Array;
+    try {
+      bytes = await (await nodeFs()).readFile(source); // a Buffer: deserialize copies it
+    } catch (error) {
+      throw new Error(`loadModel: cannot read ${JSON.stringify(source)}: ${(error as Error).message}`, { cause: error });
+    }
+    return deserialize(bytes);
+  }
   if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
   return deserialize(source as ArrayBuffer | Uint8Array);
 }

@@ -15,4 +15,9 @@ describe('save and loadModel with a path', () => {
       return loadModel(join(dir, 'model.sdpm'));
     });
   });
+
+  it('a file that cannot be read rejects naming loadModel and the path', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'simdeep-save-')), 'missing.sdpm');
+    await expect(loadModel(path)).rejects.toThrow(`loadModel: cannot read ${JSON.stringify(path)}: ENOENT`);
+  });
 });
