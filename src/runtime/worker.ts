@@ -1,6 +1,7 @@
 // A thread-pool worker (started by src/runtime/workerStart.ts): in Node, Bun and Deno a worker_threads Worker given
 // its WorkerData as workerData, in browsers a module Worker given it as the first message. It instantiates the
 // compiled kernel modules on the shared memory, says 'ready', then joins each job of the pool.
+import { isNode, nodeImport } from './node';
 import { CTL_INTS, runChunks, type WorkerData } from './workerJob';
 import type { GemmKernels } from './wasm';
 
@@ -32,12 +33,9 @@ interface WorkerScope {
   postMessage(message: unknown): void;
 }
 
-// NOTE: worker_threads is imported by a variable name, so browser bundlers of this file leave it alone; and with
-// then(), not a top-level await, since bundlers may emit workers as classic scripts.
-const nodeImport = (name: string): Promise<typeof import('node:worker_threads')> => import(/* @vite-ignore */ name);
-
-if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
-  void nodeImport('node:worker_threads').then(({ parentPort, workerData }) =>
+// NOTE: with then(), not a top-level await, since bundlers may emit workers as classic scripts.
+if (isNode()) {
+  void nodeImport<typeof import('node:worker_threads')>('node:worker_threads').then(({ parentPort, workerData }) =>
     workerMain(workerData as WorkerData, (message) => parentPort?.postMessage(message)));
 } else {
   const scope = globalThis as unknown as WorkerScope;
