@@ -188,7 +188,7 @@ export function linspace(start: number, stop: number, num = 50): Tensor {
     if (!Number.isFinite(value)) throw new RangeError(`${op}: ${name} must be finite, got ${value}`);
   }
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
-  return fromFlat(Array.from({ length: num }, (_, i) => (i === num - 1 && num > 1 ? stop : start + i * step)), [num], op);
+  return fromFlat(Array.from({ length: num }, (_, i) => (num === 1 ? start : i === num - 1 ? stop : start + i * step)), [num], op);
 }
 
 /**

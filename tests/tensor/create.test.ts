@@ -244,6 +244,7 @@ describe('linspace', () => {
     expectTensor(linspace(2, 3, 1), [1], [2]);
     expectTensor(linspace(2, 3, 0), [0], []);
     expectTensor(linspace(-1, -1, 3), [3], [-1, -1, -1]);
+    expectTensor(linspace(-0, 0, 1), [1], [-0]); // just start when num is 1 (not -0 + 0·step)
     const t = linspace(0, 0.7);
     expect(t.shape).toEqual([50]);
     expect(t.get(-1)).toBe(Math.fround(0.7));
