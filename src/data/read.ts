@@ -31,9 +31,9 @@ export interface ReadOptions extends CsvOptions {
 const READ_KEYS: readonly string[] = [...CSV_KEYS, 'encoding'];
 
 /**
- * Resolves to a Table from CSV text: a header row names the columns (trimmed; a repeated name gets a suffix: a,
- * a_1); numbers become numbers and true/false 1/0 (papaparse's dynamic typing), empty cells null; empty lines are
- * skipped. Rejects, naming the row, for malformed text (an unclosed quote, a row with more or fewer fields than the
+ * Resolves to a Table from CSV text: a header row names the columns (trimmed, any text, `constructor` and
+ * `__proto__` too; a repeated name gets a suffix: a, a_1); numbers become numbers and true/false 1/0 (papaparse's
+ * dynamic typing rules), empty cells null; empty lines are skipped. Rejects, naming the row, for malformed text (an unclosed quote, a row with more or fewer fields than the
  * header), blank text and a header without rows. papaparse is imported on the first call, so bundles of apps that
  * parse no CSV leave it out.
  * @example
