@@ -38,7 +38,7 @@ export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
 export { loadModel, type ModelJSON } from './nn/save';
 export { dropout, Dropout } from './nn/dropout';
 export { Table, type Cell, type FillOptions, type FillStrategy, type OneHotOptions, type FeatureCollection, type Feature } from './data/table';
-export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions } from './data/read';
+export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions, type ReadOptions } from './data/read';
 export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions, type Fold } from './data/split';
 export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJSON, type MinMaxScalerJSON, type MinMaxScalerOptions, type StandardScalerJSON, type StandardScalerOptions } from './data/scalers';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';

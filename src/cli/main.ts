@@ -61,7 +61,7 @@ async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   await setThreads(flags.threads);
   let drop = flags.drop;
   if (flags.features) {
-    const columns = (await readTable(file)).columns;
+    const columns = (await readTable(file, { encoding: flags.encoding })).columns;
     const unknown = flags.features.filter((c) => !columns.includes(c));
     if (unknown.length) throw new Error(`--features names columns not in the data: ${unknown.join(', ')}`);
     drop = columns.filter((c) => c !== flags.target && !flags.features!.includes(c));
@@ -69,6 +69,8 @@ async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   const progress = process.stderr.isTTY === true && !process.env.CI;
   await train(file, { ...flags, drop, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
 }
+
+const ENCODING_HELP = "the data file's text encoding, e.g. latin1, windows-1252, utf-16le (default: utf-8)";
 
 /** The command-line program. */
 export function program(): Command {
@@ -78,12 +80,14 @@ export function program(): Command {
     .exitOverride().configureOutput({ outputError: (text, write) => write(`simdeep: ${text.replace(/^error: /, '')}`) });
   withTrainOptions(cli.command('train <file>').description('clean, encode, normalize and train on a .csv, .json or .geojson file; save the model')
     .requiredOption('--target <column>', 'the column to predict')
-    .option('--out <file>', 'where to save the model (.json, or binary otherwise)', 'model.json'))
+    .option('--out <file>', 'where to save the model (.json, or binary otherwise)', 'model.json')
+    .option('--encoding <label>', ENCODING_HELP))
     .action((file: string, flags: TrainFlags) => runTrain(file, flags));
   cli.command('predict <model> <file>').description('predict the target for each row of a file; CSV on stdout (or --out)')
     .option('--out <file.csv>', 'write the CSV here instead of stdout')
-    .action(async (model: string, file: string, flags: { out?: string }) => {
-      const csv = await predict(model, file, flags.out);
+    .option('--encoding <label>', ENCODING_HELP)
+    .action(async (model: string, file: string, flags: { out?: string; encoding?: string }) => {
+      const csv = await predict(model, file, flags.out, flags.encoding);
       if (!flags.out) process.stdout.write(csv);
     });
   withTrainOptions(cli.command('demo').description('the earthquake example: predict magnitudes of one week of USGS earthquakes, with a random search')

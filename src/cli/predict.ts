@@ -6,12 +6,12 @@ import { loadCliModel } from './files';
 import { decode, encodeFeatures, scale, type Preparation } from './prepare';
 
 /** Runs `simdeep predict`; returns the CSV it wrote (to `out`, or for the caller to print). */
-export async function predict(modelPath: string, file: string, out?: string): Promise<string> {
+export async function predict(modelPath: string, file: string, out?: string, encoding?: string): Promise<string> {
   const model = await loadCliModel(modelPath);
   try {
     const preparation = model.metadata?.preparation as Preparation | undefined;
     if (!preparation) throw new Error(`${modelPath} has no preparation: train it with \`simdeep train\``);
-    const table = await readTable(file);
+    const table = await readTable(file, { encoding });
     const raw = encodeFeatures(table, preparation);
     const x = scale(preparation, raw);
     const y = model.predict(x);

@@ -54,10 +54,12 @@ export function planPreparation(table: Table, target: string, drop: readonly str
   const fileRow = (row: number): number => rows?.[row] ?? row;
   const unknown = drop.filter((name) => !table.columns.includes(name));
   if (unknown.length) throw new RangeError(`train: --drop names columns not in the data: ${unknown.join(', ')}`);
-  const dropped: Record<string, string> = Object.fromEntries(drop.map((name) => [name, 'dropped (--drop)']));
+  // NOTE: keyed by column names, which may be any text ('constructor', '__proto__'): no prototype to inherit from.
+  const dropped: Record<string, string> = Object.create(null);
+  for (const name of drop) dropped[name] = 'dropped (--drop)';
   const features: Feature[] = [];
   for (const name of table.columns) {
-    if (name === target || name in dropped) continue;
+    if (name === target || Object.hasOwn(dropped, name)) continue;
     const values = table.column(name).filter((v) => !isMissing(v));
     if (values.length === 0) {
       dropped[name] = 'always empty';

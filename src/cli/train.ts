@@ -17,6 +17,8 @@ import { saveCliModel } from './files';
 export interface TrainOptions extends ModelSettings {
   target: string;
   drop: string[];
+  /** The data file's text encoding (a TextDecoder label; default utf-8). */
+  encoding?: string;
   task?: 'regression' | 'classification';
   /** Random-search trials (0: train with the given settings). */
   search: number;
@@ -72,7 +74,7 @@ function epochBar(output: Output, epochs: number): { callbacks: Callbacks[]; sto
 
 /** Runs `simdeep train`. */
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
-  const { table, rows } = rowsWithTarget(await readTable(file), options.target);
+  const { table, rows } = rowsWithTarget(await readTable(file, { encoding: options.encoding }), options.target);
   if (table.rowCount < 10) throw new RangeError(`train: ${file} has ${table.rowCount} rows with a target; at least 10 are needed`);
   const preparation = planPreparation(table, options.target, options.drop, options.task, rows);
   const tensors: Tensor[] = [];

@@ -3,7 +3,8 @@
 // it is CommonJS, which bundlers cannot tree-shake, so a static import would put it in every app's bundle.
 import type * as Papa from 'papaparse';
 import { showValue } from '../tensor/errors';
-import { showColumns, toCell, type Cell } from './cells';
+import { checkOptionKeys } from '../tensor/options';
+import { showColumns, type Cell } from './cells';
 import { tableOf, type Table } from './table';
 
 /**
@@ -19,7 +20,6 @@ export interface CsvOptions {
   missing?: readonly string[];
 }
 
-type Row = Record<string, unknown> & { __parsed_extra?: unknown[] };
 type Papaparse = typeof Papa;
 
 // papaparse's BAD_DELIMITERS (line breaks, the quote and the byte order mark), here so that checking the options
@@ -42,10 +42,50 @@ export function loadPapaparse(): Promise<Papaparse> {
   return papaparse;
 }
 
+/** The keys CsvOptions allows. */
+export const CSV_KEYS: readonly string[] = ['delimiter', 'missing'];
+
+// papaparse's dynamic typing rules (5.7.1), applied here: papaparse looks a column's typing up by its name in a plain
+// object, so columns named like Object.prototype members (constructor, toString) were never typed.
+const FLOAT = /^\s*-?(\d+\.?|\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s*$/;
+const ISO_DATE = /^((\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d\.\d+([+-][0-2]\d:[0-5]\d|Z))|(\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d([+-][0-2]\d:[0-5]\d|Z))|(\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d([+-][0-2]\d:[0-5]\d|Z)))$/;
+
+/**
+ * A CSV field as a cell: empty is missing (null); true/TRUE and false/FALSE are 1 and 0; decimal numbers within
+ * ±2^53 are numbers; ISO date-times with a time zone are milliseconds since 1970; other text stays text.
+ */
+function typedCell(text: string): Cell {
+  if (text === '') return null;
+  if (text === 'true' || text === 'TRUE') return 1;
+  if (text === 'false' || text === 'FALSE') return 0;
+  if (FLOAT.test(text)) {
+    const value = parseFloat(text);
+    if (value > -(2 ** 53) && value < 2 ** 53) return value;
+  }
+  return ISO_DATE.test(text) ? new Date(text).getTime() : text;
+}
+
+/**
+ * Header names: trimmed; a blank one is `Unnamed: <index>`; a repeated one gets the first free suffix (a, a_1),
+ * as papaparse names them.
+ */
+function headerNames(cells: readonly string[]): string[] {
+  const names = cells.map((cell, index) => cell.trim() || `Unnamed: ${index}`);
+  const used = new Set(names);
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const count = seen.get(name);
+    if (count === undefined) return (seen.set(name, 1), name);
+    let suffix = count, renamed: string;
+    do renamed = `${name}_${suffix++}`; while (used.has(renamed));
+    used.add(renamed);
+    seen.set(name, count + 1);
+    return renamed;
+  });
+}
+
 /** Collects the rows of one CSV source; `source` names it in messages (e.g. 'the text' or a quoted path). */
 export class CsvCollector {
-  #header: string[] | null = null;
-  #blankHeader = true;
   #columns: string[] | null = null;
   #data: Cell[][] = [];
   #rows = 0;
@@ -53,8 +93,8 @@ export class CsvCollector {
   readonly #missing: Set<string>;
   readonly #delimiter: string | undefined;
 
-  constructor(readonly op: string, readonly source: string, options: CsvOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  constructor(readonly op: string, readonly source: string, options: CsvOptions, allowed: readonly string[] = CSV_KEYS) {
+    checkOptionKeys(op, options, allowed);
     const { delimiter, missing = [] } = options;
     if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length === 0 || BAD_DELIMITERS.includes(delimiter))) {
       throw new TypeError(`${op}: delimiter must be a non-empty string other than a quote or line break, got ${showValue(delimiter)}`);
@@ -66,59 +106,57 @@ export class CsvCollector {
     this.#delimiter = delimiter;
   }
 
-  /** The papaparse configuration: header row, typed values, empty lines skipped, one step per row. */
-  config(): Papa.ParseConfig<Row> & { step: NonNullable<Papa.ParseConfig<Row>['step']> } {
+  /**
+   * The papaparse configuration: rows as arrays of text (the header and typing are done here, so that any text
+   * can name a column), empty lines skipped, one step per row.
+   */
+  config(): Papa.ParseConfig<string[]> & { step: NonNullable<Papa.ParseConfig<string[]>['step']> } {
     return {
-      header: true,
-      dynamicTyping: true,
+      header: false,
+      dynamicTyping: false,
       skipEmptyLines: 'greedy',
       delimiter: this.#delimiter,
-      // NOTE: papaparse takes a leading blank line for the header row, so blank lines before it are removed.
-      beforeFirstChunk: (chunk) => chunk.replace(/^\uFEFF?(?:[ \t]*(?:\r\n|\n|\r))+/, ''),
-      transformHeader: (name, index) => {
-        const trimmed = name.trim();
-        if (trimmed !== '') this.#blankHeader = false;
-        return ((this.#header ??= [])[index] = trimmed === '' ? `Unnamed: ${index}` : trimmed);
-      },
-      transform: this.#missing.size > 0 ? (value) => (this.#missing.has(value.trim()) ? '' : value) : undefined,
+      // NOTE: blank lines before the header row are removed, so that delimiter detection starts at the header.
+      beforeFirstChunk: (chunk) => chunk.replace(/^\uFEFF?(?:[ \t]*(?:\r\n|\n|\r))*/, ''),
       step: (result, parser) => this.#step(result, parser),
     };
   }
 
-  #step(result: Papa.ParseStepResult<Row>, parser: Papa.Parser): void {
+  #step(result: Papa.ParseStepResult<string[]>, parser: Papa.Parser): void {
     if (this.#error) return;
-    const row = this.#rows;
-    this.#columns ??= result.meta.fields ?? [];
     const errors = result.errors.filter((e) => e.code !== 'UndetectableDelimiter');
-    if (errors.length > 0) {
-      this.#error = this.#rowError(errors, row, result.data);
+    if (errors.length === 0 && this.#columns === null) {
+      this.#columns = headerNames(result.data);
+      this.#data = this.#columns.map(() => []);
+      return;
+    }
+    const fields = result.data;
+    const expected = this.#columns?.length ?? fields.length;
+    if (errors.length > 0 || fields.length !== expected) {
+      this.#error = this.#rowError(errors, fields.length);
       parser.abort();
       return;
     }
-    if (this.#data.length === 0) this.#data = this.#columns.map(() => []);
-    this.#columns.forEach((name, c) => {
-      const value = result.data[name];
-      // NOTE: papaparse's typing reads ISO date-times such as 2018-02-07T00:32:14Z as Dates; they become milliseconds.
-      this.#data[c].push(toCell(value instanceof Date ? value.getTime() : value, this.op, `row ${row}, column "${name}"`));
-    });
+    for (let c = 0; c < expected; c++) {
+      const text = fields[c];
+      this.#data[c].push(this.#missing.size > 0 && this.#missing.has(text.trim()) ? null : typedCell(text));
+    }
     this.#rows++;
   }
 
-  #rowError(errors: Papa.ParseError[], row: number, data: Row): Error {
-    const where = `${this.op}: ${this.source} row ${row} (counting from 0 after the header)`;
+  #rowError(errors: Papa.ParseError[], parsed: number): Error {
+    const where = this.#columns === null ? `${this.op}: ${this.source} header row` : `${this.op}: ${this.source} row ${this.#rows} (counting from 0 after the header)`;
     const quote = errors.find((e) => e.type === 'Quotes');
     if (quote) return new SyntaxError(`${where}: ${quote.message.toLowerCase()}; a field that starts with " must end with " and write any " inside as ""`);
-    const expected = this.#columns!.length;
-    const parsed = errors[0].code === 'TooManyFields' ? expected + (data.__parsed_extra?.length ?? 0) : Object.keys(data).length;
-    if (errors[0].type === 'FieldMismatch') return new SyntaxError(`${where} has ${parsed} fields but the header has ${expected} (${showColumns(this.#columns!)})`);
-    return new SyntaxError(`${where}: ${errors[0].message}`);
+    if (errors.length > 0) return new SyntaxError(`${where}: ${errors[0].message}`);
+    return new SyntaxError(`${where} has ${parsed} fields but the header has ${this.#columns!.length} (${showColumns(this.#columns!)})`);
   }
 
   /** The table once every row was seen; throws the first error, or if there was no header or no row. */
   finish(): Table {
     if (this.#error) throw this.#error;
-    if (this.#header === null || (this.#blankHeader && this.#rows === 0)) throw new SyntaxError(`${this.op}: ${this.source} is blank; expected a header row, then rows`);
-    if (this.#rows === 0) throw new RangeError(`${this.op}: ${this.source} has a header (${showColumns(this.#header)}) but no rows`);
-    return tableOf(this.#columns!, this.#data, this.#rows);
+    if (this.#columns === null) throw new SyntaxError(`${this.op}: ${this.source} is blank; expected a header row, then rows`);
+    if (this.#rows === 0) throw new RangeError(`${this.op}: ${this.source} has a header (${showColumns(this.#columns)}) but no rows`);
+    return tableOf(this.#columns, this.#data, this.#rows);
   }
 }

@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { compareCells, showCell, type Cell } from './cells';
 
 /**
@@ -32,6 +33,7 @@ export function checkFillOptions(options: unknown, op: string): { strategy: Fill
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${op}: options must be an object such as { strategy: 'median' }, got ${showValue(options)}`);
   }
+  checkOptionKeys(op, options, ['strategy', 'value', 'columns']);
   const { strategy, value } = options as { strategy?: unknown; value?: unknown };
   if (!STRATEGIES.includes(strategy as FillStrategy)) {
     throw new RangeError(`${op}: strategy must be one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}, got ${showValue(strategy)}`);

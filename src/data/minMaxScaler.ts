@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import { checkJSONType, mapColumns, notFitted, readFitData, readMatrix, readStats } from './scaling';
 
@@ -56,7 +57,7 @@ export class MinMaxScaler {
    */
   constructor(options: MinMaxScalerOptions = {}) {
     const op = 'MinMaxScaler';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+    checkOptionKeys(op, options, ['featureRange']);
     const range: unknown = options.featureRange ?? [0, 1];
     if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(range[0] < range[1])) {
       throw new RangeError(`${op}: featureRange must be [low, high] with finite low < high, got ${showValue(range)}`);
@@ -161,7 +162,7 @@ export class MinMaxScaler {
    */
   static fromJSON(json: MinMaxScalerJSON): MinMaxScaler {
     const op = 'MinMaxScaler.fromJSON';
-    const saved = checkJSONType(json, 'MinMaxScaler', op);
+    const saved = checkJSONType(json, 'MinMaxScaler', op, ['featureRange', 'dataMin', 'dataMax']);
     const scaler = new MinMaxScaler({ featureRange: saved.featureRange as [number, number] });
     const stats = readStats(saved, ['dataMin', 'dataMax'], op, ([min, max], c) =>
       (min[c] <= max[c] ? undefined : `dataMin ${min[c]} is above dataMax ${max[c]}`));

@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { distinctSorted, showCell, type Cell } from './cells';
 
 /**
@@ -19,7 +20,7 @@ export interface OneHotOptions {
  * cell). `others` are the table's other column names, which the new names must not repeat.
  */
 export function oneHotColumns(column: string, values: readonly Cell[], others: readonly string[], options: OneHotOptions, op: string): { names: string[]; encoded: Cell[][] } {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['categories', 'unknown']);
   const unknown = options.unknown ?? 'error';
   if (unknown !== 'error' && unknown !== 'ignore') throw new RangeError(`${op}: unknown must be 'error' or 'ignore', got ${showValue(unknown)}`);
   const categories = options.categories === undefined ? distinctSorted(values) : checkCategories(options.categories, op);

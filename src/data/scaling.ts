@@ -2,6 +2,7 @@
 // values column by column in float64, and checking saved statistics.
 import { tensor } from '../tensor/create';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { checkTensor, type Tensor } from '../tensor/tensor';
 
 /** The values of a [rows, features] tensor, checked. */
@@ -70,11 +71,12 @@ export function readStats(json: Record<string, unknown>, keys: readonly string[]
   return stats;
 }
 
-/** Checks that `json` is an object whose `type` is `type`. */
-export function checkJSONType(json: unknown, type: string, op: string): Record<string, unknown> {
+/** Checks that `json` is an object whose `type` is `type` and whose other keys are among `keys`. */
+export function checkJSONType(json: unknown, type: string, op: string, keys: readonly string[]): Record<string, unknown> {
   if (typeof json !== 'object' || json === null || (json as { type?: unknown }).type !== type) {
     throw new TypeError(`${op}: expected the JSON of a ${type} ({ type: '${type}', ... }), got ${showValue(json)}` +
       (typeof json === 'object' && json !== null ? ` with type ${showValue((json as { type?: unknown }).type)}` : ''));
   }
+  checkOptionKeys(op, json, ['type', ...keys], 'json');
   return json as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { gather } from '../ops/shape';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { checkInteger, MAX_SIZE } from '../tensor/shape';
 import { checkTensor, Tensor } from '../tensor/tensor';
 import { seededRandom, seedOrRandom, shuffleInPlace } from './shuffle';
@@ -86,7 +87,7 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {})
   if (x.rank === 0 || y.rank === 0) throw new ShapeError(`${op}: x and y need a row axis, got shapes ${showShape(x.shape)} and ${showShape(y.shape)}`);
   const n = x.shape[0];
   if (y.shape[0] !== n) throw new ShapeError(`${op}: x has ${n} rows (shape ${showShape(x.shape)}) but y has ${y.shape[0]} (shape ${showShape(y.shape)})`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['testSize', 'shuffle', 'seed', 'stratify']);
   const nTest = testCount(options.testSize ?? 0.25, n, op);
   const shuffle = checkFlag(options.shuffle ?? true, op, 'shuffle');
   const stratify = checkFlag(options.stratify ?? false, op, 'stratify');
@@ -116,7 +117,7 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {})
 export function kFold(samples: number | Tensor, options: KFoldOptions = {}): Fold[] {
   const op = 'kFold';
   const n = samples instanceof Tensor ? rowsOf(samples, op) : checkInteger(samples, op, 'samples (a count or a Tensor)', 0, MAX_SIZE); // at most a tensor's rows
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['k', 'shuffle', 'seed']);
   const k = checkInteger(options.k ?? 5, op, 'k', 2);
   if (k > n) throw new RangeError(`${op}: k = ${k} folds need at least ${k} samples, got ${n}`);
   const shuffle = checkFlag(options.shuffle ?? false, op, 'shuffle');

@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import { checkJSONType, mapColumns, notFitted, readFitData, readMatrix, readStats } from './scaling';
 
@@ -66,7 +67,7 @@ export class StandardScaler {
    */
   constructor(options: StandardScalerOptions = {}) {
     const op = 'StandardScaler';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+    checkOptionKeys(op, options, ['withMean', 'withStd']);
     const { withMean = true, withStd = true } = options;
     if (typeof withMean !== 'boolean') throw new TypeError(`${op}: withMean must be true or false, got ${showValue(withMean)}`);
     if (typeof withStd !== 'boolean') throw new TypeError(`${op}: withStd must be true or false, got ${showValue(withStd)}`);
@@ -165,7 +166,7 @@ export class StandardScaler {
    */
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     const op = 'StandardScaler.fromJSON';
-    const saved = checkJSONType(json, 'StandardScaler', op);
+    const saved = checkJSONType(json, 'StandardScaler', op, ['withMean', 'withStd', 'mean', 'scale']);
     const scaler = new StandardScaler({ withMean: saved.withMean as boolean, withStd: saved.withStd as boolean });
     const stats = readStats(saved, ['mean', 'scale'], op, ([, scale], c) => (scale[c] > 0 ? undefined : `scale ${scale[c]} is not positive`));
     if (stats) [scaler.#mean, scaler.#scale] = stats;

@@ -267,6 +267,7 @@ export class Table {
    * Table.fromColumns({ a: [1, 2] }).toRecords(); // [{ a: 1 }, { a: 2 }]
    */
   toRecords(): Record<string, Cell>[] {
+    // NOTE: Object.fromEntries defines own properties, so a column named "__proto__" is a key, not the prototype.
     return Array.from({ length: this.rowCount }, (_, r) => Object.fromEntries(this.columns.map((name, c) => [name, this.#data[c][r]])));
   }
 

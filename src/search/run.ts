@@ -1,6 +1,7 @@
 // What randomSearch and gridSearch share: checking the options, running the trials (here, or in worker threads),
 // keeping the best, showing progress, and sorting the results.
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import { progressByDefault, startProgress } from './progress';
 import { checkCloneable, type Job } from './space';
@@ -68,6 +69,7 @@ function checkObjective(objective: unknown, parallel: boolean | number, op: stri
   }
   const target = objective as ObjectiveModule | null;
   if (typeof target !== 'object' || target === null) throw new TypeError(`${op}: objective must be a function or { module, export }, got ${showValue(objective)}`);
+  checkOptionKeys(op, target, ['module', 'export'], 'objective');
   if (!(typeof target.module === 'string' ? target.module !== '' : target.module instanceof URL)) {
     throw new TypeError(`${op}: objective.module must be a module path or URL, got ${showValue(target.module)}`);
   }
@@ -75,9 +77,13 @@ function checkObjective(objective: unknown, parallel: boolean | number, op: stri
   return target;
 }
 
-/** Checks the shared options, throwing errors that name the option. */
-export function checkSettings(options: SearchOptions<never>, op: string): Settings {
+/** The keys of SearchOptions. */
+const SEARCH_KEYS: readonly string[] = ['objective', 'seed', 'parallel', 'direction', 'onTrialEnd', 'progress'];
+
+/** Checks the shared options, and that no key is unknown (`keys`: the search's own), throwing errors that name the option. */
+export function checkSettings(options: SearchOptions<never>, op: string, keys: readonly string[]): Settings {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, [...keys, ...SEARCH_KEYS]);
   const { parallel = false, direction = 'minimize', onTrialEnd, progress = progressByDefault() } = options;
   if (typeof parallel !== 'boolean') checkInteger(parallel, op, 'parallel', 1, 1024);
   if (direction !== 'minimize' && direction !== 'maximize') throw new RangeError(`${op}: direction must be 'minimize' or 'maximize', got ${showValue(direction)}`);

@@ -69,7 +69,7 @@ export interface GridSearchOptions<S extends GridSpace> extends SearchOptions<Gr
  */
 export async function randomSearch<S extends Space>(options: RandomSearchOptions<S>): Promise<SearchResult<ParamsOf<S>>> {
   const op = 'randomSearch';
-  const settings = checkSettings(options as SearchOptions<never>, op);
+  const settings = checkSettings(options as SearchOptions<never>, op, ['space', 'trials']);
   const trials = checkInteger(options.trials, op, 'trials', 1, 1e7);
   const jobs = randomJobs(options.space, trials, settings.seed, op);
   return (await runSearch(jobs, settings, op)) as SearchResult<ParamsOf<S>>;
@@ -91,7 +91,7 @@ export async function randomSearch<S extends Space>(options: RandomSearchOptions
  */
 export async function gridSearch<S extends GridSpace>(options: GridSearchOptions<S>): Promise<SearchResult<GridParamsOf<S>>> {
   const op = 'gridSearch';
-  const settings = checkSettings(options as SearchOptions<never>, op);
+  const settings = checkSettings(options as SearchOptions<never>, op, ['space']);
   const jobs = gridJobs(options.space, settings.seed, op);
   return (await runSearch(jobs, settings, op)) as SearchResult<GridParamsOf<S>>;
 }

@@ -206,3 +206,113 @@ describe('readTable', () => {
     expect((await rejection(readTable(42 as never))).message).toBe('readTable: path must be a non-empty string, got 42');
   });
 });
+
+// Column names that are also Object.prototype members: papaparse's typing looked them up on a plain object, and its
+// row objects could not hold "__proto__"; every reader must keep them as data.
+const PROTO_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__', 'isPrototypeOf'];
+
+describe('column names like Object.prototype members', () => {
+  /** Checks a table read from rows [1, 2, ...], [10, 20, ...]: the names kept, numbers numeric, own record keys. */
+  function expectProtoTable(t: Table): void {
+    expect(t.columns).toEqual([...PROTO_NAMES, 'y']);
+    PROTO_NAMES.forEach((name, c) => expect(t.column(name)).toEqual([c + 1, 10 * (c + 1)]));
+    const [record] = t.toRecords();
+    for (const name of PROTO_NAMES) expect(Object.getOwnPropertyDescriptor(record, name)?.value).toBe(PROTO_NAMES.indexOf(name) + 1);
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+  }
+  const rows = [PROTO_NAMES.map((_, c) => c + 1), PROTO_NAMES.map((_, c) => 10 * (c + 1))];
+  const csv = `${[...PROTO_NAMES, 'y'].join(',')}\n${rows.map((r, i) => [...r, i].join(',')).join('\n')}\n`;
+  const records = `[${rows.map((r, i) => `{${[...PROTO_NAMES.map((name, c) => `"${name}": ${r[c]}`), `"y": ${i}`].join(', ')}}`).join(', ')}]`;
+
+  it('parseCsv and readCsv type their numbers and keep __proto__ as a column', async () => {
+    expectProtoTable(await parseCsv(csv));
+    expectProtoTable(await readCsv(file('proto.csv', csv)));
+    expect((await parseCsv('__proto__,constructor\nx,true\n')).toRecords()).toEqual(JSON.parse('[{"__proto__": "x", "constructor": 1}]'));
+  });
+
+  it('parseJson, readJson and GeoJSON properties keep them as columns', async () => {
+    expectProtoTable(parseJson(records));
+    expectProtoTable(await readJson(file('proto.json', records)));
+    const features = (JSON.parse(records) as object[]).map((properties) => ({ type: 'Feature', properties }));
+    expectProtoTable(parseJson({ type: 'FeatureCollection', features }));
+  });
+});
+
+describe('encodings', () => {
+  const latin1 = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, Buffer.from(text, 'latin1'));
+    return path;
+  };
+  const cities = 'city,t\nBonn,10\nK\u00f6ln,12\nM\u00fcnchen,9\n';
+
+  it('a file that is not UTF-8 fails, naming the line of the first invalid byte (1-based)', async () => {
+    const path = latin1('cities.csv', cities);
+    for (const read of [readCsv, readTable]) {
+      const error = await rejection(read(path));
+      expect(error).toBeInstanceOf(SyntaxError);
+      expect(error.message).toBe(`${read.name}: ${JSON.stringify(path)} line 3 is not valid utf-8; if the file is in another encoding, pass it ` +
+        "as the encoding option (simdeep: --encoding), such as 'windows-1252' or 'utf-16le'");
+    }
+    // \r\n and \r line endings count once each; an invalid byte at the very end of a line belongs to that line.
+    expect((await rejection(readCsv(latin1('crlf.csv', 'a\r\nb\r\rc\u00e9\nd\n')))).message).toContain('line 4 is not valid utf-8');
+    const json = latin1('cities.json', '[\n{"city": "Bonn"},\n{"city": "K\u00f6ln"}\n]\n');
+    expect((await rejection(readJson(json))).message).toMatch(/^readJson: ".*cities\.json" line 3 is not valid utf-8;/);
+  });
+
+  it('counts lines across chunks, and decodes characters cut by a chunk boundary', async () => {
+    // A file is read in chunks of 64 KiB: the é here has its first byte in the first chunk, its second in the next.
+    const cut = `name\n${'x'.repeat(65530)}\u00e9\nb\n`;
+    expect(Buffer.from(cut).indexOf(Buffer.from('\u00e9'))).toBe(65535);
+    expect((await readCsv(file('boundary.csv', cut))).column('name')).toEqual([`${'x'.repeat(65530)}\u00e9`, 'b']);
+    // ... and a first byte that ends a chunk, followed by one that cannot continue it: line 2.
+    writeFileSync(join(dir, 'split-bad.csv'), Buffer.concat([Buffer.from(`name\n${'x'.repeat(65530)}`), Buffer.from([0xc3]), Buffer.from('A\nb\nc\n')]));
+    expect((await rejection(readCsv(join(dir, 'split-bad.csv')))).message).toContain('line 2 is not valid utf-8;');
+    const lines = ['id,name', ...Array.from({ length: 40000 }, (_, i) => `${i},\u00e9t\u00e9 ${i}`)];
+    expect((await readCsv(file('chunks.csv', `${lines.join('\n')}\n`))).column('name')[39999]).toBe('\u00e9t\u00e9 39999');
+    lines[30000] = '29999,caf\u00e9';
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const at = bytes.indexOf(Buffer.from('caf\u00e9', 'utf8')) + 3;
+    writeFileSync(join(dir, 'late.csv'), Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe9]), bytes.subarray(at + 2)]));
+    expect((await rejection(readCsv(join(dir, 'late.csv')))).message).toContain('line 30001 is not valid utf-8;');
+    writeFileSync(join(dir, 'cut.csv'), Buffer.concat([Buffer.from('a\n1\n2', 'utf8'), Buffer.from([0xc3])]));
+    expect((await rejection(readCsv(join(dir, 'cut.csv')))).message).toContain('line 3 is not valid utf-8 (the file ends inside a character);');
+  });
+
+  it('the encoding option decodes latin1, windows-1252 and UTF-16 files; a UTF-8 byte order mark is skipped', async () => {
+    const path = latin1('cities.csv', cities);
+    const expected = ['Bonn', 'K\u00f6ln', 'M\u00fcnchen'];
+    expect((await readCsv(path, { encoding: 'latin1' })).column('city')).toEqual(expected);
+    expect((await readTable(path, { encoding: 'windows-1252' })).column('city')).toEqual(expected);
+    writeFileSync(join(dir, 'euro.csv'), Buffer.from([0x70, 0x0a, 0x80, 0x0a])); // 0x80 is € in windows-1252
+    expect((await readTable(join(dir, 'euro.csv'), { encoding: 'windows-1252' })).column('p')).toEqual(['\u20ac']);
+    writeFileSync(join(dir, 'utf16.tsv'), Buffer.from(`\ufeff${cities.replaceAll(',', '\t')}`, 'utf16le'));
+    expect((await readTable(join(dir, 'utf16.tsv'), { encoding: 'utf-16le' })).toRecords()[1]).toEqual({ city: 'K\u00f6ln', t: 12 });
+    expect((await readTable(file('bom.csv', `\ufeff${cities}`))).columns).toEqual(['city', 't']);
+    expect((await readJson(latin1('c.json', '[{"city": "K\u00f6ln"}]'), { encoding: 'latin1' })).column('city')).toEqual(['K\u00f6ln']);
+  });
+
+  it('an unknown encoding label or type is rejected before the file is read', async () => {
+    const missing = join(dir, 'never-read.csv');
+    const error = await rejection(readCsv(missing, { encoding: 'latin-9x' }));
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe('readCsv: encoding "latin-9x" is not an encoding TextDecoder knows; use a label such as \'utf-8\', \'latin1\', \'windows-1252\' or \'utf-16le\'');
+    expect((await rejection(readTable(missing, { encoding: 8 as never }))).message).toBe("readTable: encoding must be a string such as 'utf-8' or 'latin1', got 8");
+    expect((await rejection(readJson(join(dir, 'never.json'), { encoding: 'nope' }))).message).toContain('readJson: encoding "nope" is not an encoding');
+  });
+});
+
+describe('strict options', () => {
+  it('unknown option keys are RangeErrors naming the key and the nearest valid one', async () => {
+    const path = file('opts.csv', 'a;b\n1;2\n');
+    await expect(parseCsv('a\n1\n', { delimeter: ';' } as never)).rejects.toThrow('parseCsv: unknown option "delimeter" in options; did you mean "delimiter"? (expected delimiter, missing)');
+    await expect(parseCsv('a\n1\n', { encoding: 'latin1' } as never)).rejects.toThrow('parseCsv: unknown option "encoding" in options');
+    await expect(readCsv(path, { missng: ['NA'] } as never)).rejects.toThrow('readCsv: unknown option "missng" in options; did you mean "missing"? (expected delimiter, missing, encoding)');
+    await expect(readTable(path, { encodng: 'latin1' } as never)).rejects.toThrow(RangeError);
+    await expect(readTable(path, { encodng: 'latin1' } as never)).rejects.toThrow('readTable: unknown option "encodng" in options; did you mean "encoding"?');
+    await expect(readJson(file('o.json', '[{"a": 1}]'), { delimiter: ';' } as never)).rejects.toThrow('readJson: unknown option "delimiter" in options (expected encoding)');
+    await expect(readTable(file('o2.json', '[{"a": 1}]'), { missing: ['NA'] })).rejects.toThrow('readTable: option "missing" is for CSV files;');
+    await expect(readTable(path, null as never)).rejects.toThrow('readTable: options must be an object, got null');
+    expect((await readTable(path, { delimiter: ';', missing: ['2'] })).toRecords()).toEqual([{ a: 1, b: null }]);
+  });
+});

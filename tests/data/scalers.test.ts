@@ -234,4 +234,17 @@ describe('errors', () => {
     expect(() => new MinMaxScaler({ featureRange: [0] as never })).toThrow(RangeError);
     expect(() => new StandardScaler({ withMean: 'no' as never })).toThrow('StandardScaler: withMean must be true or false, got "no"');
   });
+
+  it('unknown option and JSON keys throw, suggesting the nearest one', () => {
+    expect(() => new MinMaxScaler({ feature_range: [-1, 1] } as never)).toThrow(
+      'MinMaxScaler: unknown option "feature_range" in options; did you mean "featureRange"? (expected featureRange)');
+    expect(() => new StandardScaler({ withMean: false, with_std: false } as never)).toThrow(
+      'StandardScaler: unknown option "with_std" in options; did you mean "withStd"? (expected withMean, withStd)');
+    expect(() => new StandardScaler([] as never)).toThrow('StandardScaler: options must be an object, got []');
+    // Statistics under other names would load as an unfitted scaler.
+    expect(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], min: [0], max: [1] } as never)).toThrow(
+      'MinMaxScaler.fromJSON: unknown option "min" in json (expected type, featureRange, dataMin, dataMax)');
+    expect(() => scalerFromJSON({ type: 'StandardScaler', withMean: true, withStd: true, mean: [0], scale: [1], var: [1] } as never)).toThrow(
+      'StandardScaler.fromJSON: unknown option "var" in json');
+  });
 });

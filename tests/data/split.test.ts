@@ -125,6 +125,23 @@ describe('trainTestSplit', () => {
       expectThrowsClean(() => trainTestSplit(x, [1] as never), TypeError, ['trainTestSplit: y must be a Tensor'], memory);
     });
   });
+
+  it('unknown option keys throw before any work, suggesting the nearest one (test_size: testSize)', () => {
+    using([rowsX(10), arange(10)], (x, y) => {
+      expectThrowsClean(() => trainTestSplit(x, y, { test_size: 0.2 } as never), RangeError,
+        ['trainTestSplit: unknown option "test_size" in options; did you mean "testSize"? (expected testSize, shuffle, seed, stratify)'], memory);
+      expectThrowsClean(() => trainTestSplit(x, y, { random_state: 1 } as never), RangeError, ['trainTestSplit: unknown option "random_state"'], memory);
+      expectThrowsClean(() => trainTestSplit(x, y, 0.2 as never), TypeError, ['trainTestSplit: options must be an object, got 0.2'], memory);
+    });
+  });
+
+  it('splits 300,000 rows', () => {
+    using([seq([300_000, 1]), arange(300_000)], (x, y) => {
+      const { train, test, yTest } = indicesOf(trainTestSplit(x, y, { testSize: 0.1, seed: 2 }));
+      expect([train.length, test.length]).toEqual([270_000, 30_000]);
+      expect(yTest).toEqual(test);
+    });
+  });
 });
 
 describe('kFold', () => {
@@ -161,5 +178,8 @@ describe('kFold', () => {
     expect(() => kFold(2 ** 40)).toThrow('kFold: samples (a count or a Tensor) must be in [0, 268435456], got 1099511627776');
     expect(() => kFold(2.5)).toThrow(TypeError);
     expect(() => kFold(10, { shuffle: 1 as never })).toThrow('kFold: shuffle must be true or false, got 1');
+    expect(() => kFold(10, { n_splits: 3 } as never)).toThrow('kFold: unknown option "n_splits" in options (expected k, shuffle, seed)');
+    expect(() => kFold(10, { sead: 3 } as never)).toThrow('kFold: unknown option "sead" in options; did you mean "seed"?');
+    expect(kFold(300_000, { k: 3, shuffle: true, seed: 1 }).map((f) => f.train.length)).toEqual([200_000, 200_000, 200_000]);
   });
 });

@@ -270,3 +270,63 @@ describe('Table.fromGeoJSON', () => {
       .toThrow('Table.fromGeoJSON: features[0].properties["a"] is an object');
   });
 });
+
+describe('column names like Object.prototype members', () => {
+  const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__', 'isPrototypeOf'];
+  // From JSON text, so that "__proto__" is an own key of each record (as JSON.parse makes it), not the prototype.
+  const table = (): Table => Table.fromRecords(JSON.parse(JSON.stringify([0, 1, 2].map((r) =>
+    Object.fromEntries(NAMES.map((name, c) => [name, r === 1 ? null : 10 * c + r]).concat([['kind', r === 2 ? 'b' : 'a']]))))) as object[]);
+
+  it('fillMissing, oneHot, toTensor, select, drop, missingCounts and toRecords treat them as any column', () => {
+    const t = table();
+    expect(t.columns).toEqual([...NAMES, 'kind']);
+    expect(t.missingCounts()).toEqual(JSON.parse(`{${NAMES.map((n) => `"${n}": 1`).join(', ')}, "kind": 0}`));
+    const filled = t.fillMissing({ strategy: 'mean', columns: ['__proto__', 'constructor'] });
+    expect(filled.column('__proto__')).toEqual([40, 41, 42]);
+    expect(filled.column('constructor')).toEqual([0, 1, 2]);
+    const full = t.fillMissing({ strategy: 'median' }).oneHot('kind');
+    expect(full.columns).toEqual([...NAMES, 'kind=a', 'kind=b']);
+    expect(values(full.toTensor(['valueOf', '__proto__', 'kind=b']))).toEqual([[20, 40, 0], [21, 41, 0], [22, 42, 1]]);
+    expect(full.select(['__proto__', 'toString']).columns).toEqual(['__proto__', 'toString']);
+    expect(full.drop(NAMES.filter((n) => n !== 'hasOwnProperty')).columns).toEqual(['hasOwnProperty', 'kind=a', 'kind=b']);
+    const [record] = full.toRecords();
+    expect(Object.keys(record)).toEqual([...NAMES, 'kind=a', 'kind=b']);
+    expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toBe(40);
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Table.fromRecords(full.toRecords()).toRecords()).toEqual(full.toRecords()); // records round-trip
+    const byColumns = Table.fromColumns(JSON.parse('{"__proto__": [1, null], "constructor": ["x", "y"]}') as Record<string, unknown[]>);
+    expect(byColumns.oneHot('constructor').fillMissing({ strategy: 'constant', value: 0 }).toRecords()).toEqual(
+      JSON.parse('[{"__proto__": 1, "constructor=x": 1, "constructor=y": 0}, {"__proto__": 0, "constructor=x": 0, "constructor=y": 1}]'));
+  });
+});
+
+describe('strict options', () => {
+  it('fillMissing and oneHot reject unknown option keys, suggesting the nearest one', () => {
+    const t = Table.fromColumns({ a: [1, null], c: ['x', 'y'] });
+    expect(() => t.fillMissing({ strategy: 'mean', column: ['a'] } as never)).toThrow(
+      'fillMissing: unknown option "column" in options; did you mean "columns"? (expected strategy, value, columns)');
+    expect(() => t.fillMissing({ strategy: 'constant', value: 0, fill_value: 0 } as never)).toThrow(RangeError);
+    expect(() => t.oneHot('c', { categorie: ['x'] } as never)).toThrow(
+      'oneHot: unknown option "categorie" in options; did you mean "categories"? (expected categories, unknown)');
+    expect(() => t.oneHot('c', { handle_unknown: 'ignore' } as never)).toThrow('oneHot: unknown option "handle_unknown" in options');
+    expect(() => t.oneHot('c', null as never)).toThrow('oneHot: options must be an object, got null');
+  });
+});
+
+describe('300,000 rows', () => {
+  it('every method runs on columns of 300,000 cells (no argument lists of data size)', () => {
+    const n = 300_000;
+    const t = Table.fromColumns({ v: Array.from({ length: n }, (_, i) => (i % 10 === 0 ? null : i % 1000)), k: Array.from({ length: n }, (_, i) => `k${i % 3}`) });
+    expect(t.missingCounts()).toEqual({ v: 30_000, k: 0 });
+    expect(t.fillMissing({ strategy: 'median' }).column('v')[0]).toBe(500);
+    expect(t.fillMissing({ strategy: 'mean' }).column('v')[0]).toBe(500);
+    expect(t.fillMissing({ strategy: 'mostFrequent' }).column('v')[0]).toBe(1);
+    const encoded = t.dropMissing().oneHot('k');
+    expect(encoded.rowCount).toBe(270_000);
+    const x = encoded.toTensor();
+    expect(x.shape).toEqual([270_000, 4]);
+    x.dispose();
+    expect(t.categories('k')).toEqual(['k0', 'k1', 'k2']);
+    expect(t.head(n).take([n - 1]).toRecords()).toEqual([{ v: 999, k: 'k2' }]);
+  });
+});
