@@ -72,8 +72,9 @@ export function modelToJSON(model: Sequential): ModelJSON {
   };
 }
 
-/** The model file as bytes. */
-export function serialize(model: Sequential): ArrayBuffer {
+/** The model file as bytes; a RangeError for a model without layers, which no file can hold. */
+export function serialize(model: Sequential, op: string): ArrayBuffer {
+  if (model.layers.length === 0) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
   const json = new TextEncoder().encode(JSON.stringify(modelToJSON(model)));
   const head = 8 + json.length + ((4 - (json.length % 4)) % 4);
   const params = model.parameters();
@@ -256,10 +257,11 @@ const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('nod
 
 /**
  * Writes the model file to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
- * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file.
+ * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file; the error
+ * names `path` (not the temporary file).
  */
 export async function saveToFile(model: Sequential, path: string): Promise<ArrayBuffer> {
-  const bytes = serialize(model);
+  const bytes = serialize(model, 'save');
   const fs = await nodeFs();
   const temporary = `${path}.${Date.now()}.${Math.floor(Math.random() * 1e9)}.tmp`;
   let created = false;
@@ -275,9 +277,52 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
     await fs.rename(temporary, path);
   } catch (error) {
     if (created) await fs.rm(temporary, { force: true });
-    throw error;
+    const { code, message } = error as NodeJS.ErrnoException;
+    const reason = code === 'ENOENT' && !created ? `its directory does not exist (${code})` : message.split(temporary).join(path);
+    throw new Error(`save: cannot write ${JSON.stringify(path)}: ${reason}`, { cause: error });
   }
   return bytes;
+}
+
+/**
+ * The bytes of the model file at `path`, in Node. Only a regular file is read (a device such as /dev/zero, a FIFO
+ * or a directory is refused before reading), and never more than its header allows: the JSON header's declared
+ * length and at most MAX_PARAMETERS float32 weights after it.
+ */
+async function readModelFile(path: string): Promise<Uint8Array> {
+  const fs = await nodeFs();
+  const where = `loadModel: cannot read ${JSON.stringify(path)}`;
+  const notRegular = (stats: { isDirectory(): boolean }): never => {
+    throw new RangeError(`${where}: it is ${stats.isDirectory() ? 'a directory' : 'not a regular file (a device, FIFO or socket)'}`);
+  };
+  let file: Awaited<ReturnType<typeof fs.open>> | undefined;
+  try {
+    const before = await fs.stat(path);
+    if (!before.isFile()) notRegular(before); // before open: opening a FIFO would block until a writer came
+    const { constants } = await nodeImport<typeof import('node:fs')>('node:fs');
+    file = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = await file.stat();
+    if (!stats.isFile()) notRegular(stats);
+    const prefix = new Uint8Array(8);
+    await file.read(prefix, 0, 8, 0);
+    const length = stats.size >= 8 ? new DataView(prefix.buffer).getUint32(4, true) : 0;
+    const limit = 8 + length + 3 + 4 * MAX_PARAMETERS;
+    if (stats.size > limit) {
+      fail(`${JSON.stringify(path)} holds ${size(stats.size)}, more than its header allows (${size(limit)}: a ${count(length)}-byte JSON header and at most ${count(MAX_PARAMETERS)} weights)`);
+    }
+    const bytes = new Uint8Array(stats.size);
+    for (let at = 0; at < bytes.length;) {
+      const { bytesRead } = await file.read(bytes, at, bytes.length - at, at);
+      if (bytesRead === 0) fail(`${JSON.stringify(path)} shrank while it was read`);
+      at += bytesRead;
+    }
+    return bytes;
+  } catch (error) {
+    if ((error as Error).message.startsWith('loadModel: ')) throw error;
+    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await file?.close();
+  }
 }
 
 /**
@@ -286,7 +331,9 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
  * checked before anything is allocated: the lengths, the JSON (plain objects without `__proto__`, `constructor` or
  * `prototype` keys), the layers and their shapes, a weight byte count of exactly what the layers declare, finite
  * weights, the compile settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects
- * with a RangeError naming the field and the value, a missing file with the file system's error.
+ * with a RangeError naming the field and the value; a path that is not a regular file (a directory, a device such
+ * as /dev/zero, a FIFO) or holds more bytes than its header allows with a RangeError naming it, before reading it;
+ * a missing file with an Error naming the path and the file system's reason.
  * @example
  * const model = sequential([dense({ units: 2, activation: 'tanh', inputShape: [3] })]);
  * model.compile({ loss: 'meanSquaredError' });
@@ -296,15 +343,7 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
  * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
 export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
-  if (typeof source === 'string') {
-    let bytes: Uint8Array;
-    try {
-      bytes = await (await nodeFs()).readFile(source); // a Buffer: deserialize copies it
-    } catch (error) {
-      throw new Error(`loadModel: cannot read ${JSON.stringify(source)}: ${(error as Error).message}`, { cause: error });
-    }
-    return deserialize(bytes);
-  }
+  if (typeof source === 'string') return deserialize(await readModelFile(source));
   if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
   return deserialize(source as ArrayBuffer | Uint8Array);
 }
