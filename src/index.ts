@@ -11,7 +11,7 @@ export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
-export { sequential, Sequential, type CompileOptions } from './nn/sequential';
+export { sequential, Sequential, type CompileOptions, type SequentialOptions, type BatchOptions } from './nn/sequential';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/dense';
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
 export type { LossName } from './nn/losses';

@@ -2,7 +2,6 @@
 // loads anywhere (Node file, browser ArrayBuffer or Blob) and predicts bit-identically.
 // Layout: "SDPM" | u32 JSON byte length | JSON (UTF-8) | zero padding to 4 bytes | float32 weights in order.
 import { f32View } from '../runtime/heap';
-import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
 import { dense, type ActivationName, ACTIVATION_CODES } from './dense';
 import { Dropout } from './dropout';
@@ -11,6 +10,7 @@ import { compileSettings, sequential, type CompileOptions, type Sequential } fro
 import type { LossName } from './losses';
 import type { MetricName } from './metrics';
 import type { OptimizerConfig } from '../optim/optimizers';
+import { readModelFile } from './model-file';
 
 const MAGIC = 0x4d504453; // "SDPM" little-endian
 const FORMAT_VERSION = 1;
@@ -93,7 +93,8 @@ export function serialize(model: Sequential, op: string): ArrayBuffer {
   return bytes;
 }
 
-function fail(message: string): never {
+/** Throws a RangeError prefixed with loadModel. */
+export function fail(message: string): never {
   throw new RangeError(`loadModel: ${message}`);
 }
 
@@ -102,8 +103,8 @@ const show = (value: unknown): string => {
   const text = showValue(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
+export const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+export const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
 
 /** Parameters a file may declare: 512 MB of float32, half the wasm memory, so loading never asks for more. */
 export const MAX_PARAMETERS = 2 ** 27;
@@ -203,19 +204,30 @@ function ownBuffer(bytes: unknown): ArrayBuffer {
   fail(`expected an ArrayBuffer, Uint8Array, Blob or file path, got ${show(bytes)}`);
 }
 
+/** What a model file's header holds, checked: the layers, compile settings, metadata, and where the weights are. */
+export interface ModelHeader {
+  /** Bytes before the weights: the prefix, the JSON and its padding. */
+  head: number;
+  /** Float32 weights the layers declare (the file holds exactly these after `head`). */
+  floats: number;
+  layers: ModelJSON['layers'];
+  compile: ModelJSON['compile'];
+  metadata: Record<string, unknown> | undefined;
+}
+
 /**
- * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the magic, version
- * and lengths, the JSON (plain objects, no prototype keys), layers, shapes, the exact weight byte count, finite
- * weights, the compile section and metadata, and the parameter count (at most MAX_PARAMETERS).
+ * Checks the header of a model file of `fileBytes` bytes from its first bytes (`buffer`: at least the prefix and
+ * the padded JSON, or the whole file if shorter): the magic, version and lengths, the JSON (plain objects, no
+ * prototype keys), layers, shapes, the compile section and metadata, the parameter count (at most MAX_PARAMETERS)
+ * and a weight byte count of exactly what the layers declare. Reads nothing after the header.
  */
-export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
-  const buffer = ownBuffer(bytes);
-  if (buffer.byteLength < 8) fail(`the file has ${buffer.byteLength} bytes; it is not a simdeep model`);
+export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ModelHeader {
+  if (fileBytes < 8) fail(`the file has ${fileBytes} bytes; it is not a simdeep model`);
   const view = new DataView(buffer);
   if (view.getUint32(0, true) !== MAGIC) fail('the file does not start with SDPM; it is not a simdeep model');
   const length = view.getUint32(4, true);
   const head = 8 + length + ((4 - (length % 4)) % 4);
-  if (head > buffer.byteLength) fail(`the JSON header claims ${count(length)} bytes (padded to ${count(head - 8)}) but the file has ${count(buffer.byteLength)} in all`);
+  if (head > fileBytes) fail(`the JSON header claims ${count(length)} bytes (padded to ${count(head - 8)}) but the file has ${count(fileBytes)} in all`);
   const padding = new Uint8Array(buffer, 8 + length, head - 8 - length);
   if (padding.some((b) => b !== 0)) fail('the padding after the JSON header is not zero');
   let json: unknown;
@@ -235,7 +247,17 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   const layers: ModelJSON['layers'] = [];
   json.layers.forEach((layer: unknown, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
   const compile = checkCompile(json.compile, layers);
-  const floats = checkWeightBytes(layers, buffer.byteLength - head);
+  const floats = checkWeightBytes(layers, fileBytes - head);
+  return { head, floats, layers, compile, metadata };
+}
+
+/**
+ * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the header (see
+ * parseHeader) and finite weights.
+ */
+export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
+  const buffer = ownBuffer(bytes);
+  const { head, floats, layers, compile, metadata } = parseHeader(buffer, buffer.byteLength);
   const weights = new Float32Array(buffer, head, floats);
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
@@ -251,78 +273,6 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   model.metadata = metadata;
   if (compile) model.compile(compile);
   return model;
-}
-
-const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
-
-/**
- * Writes the model file to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
- * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file; the error
- * names `path` (not the temporary file).
- */
-export async function saveToFile(model: Sequential, path: string): Promise<ArrayBuffer> {
-  const bytes = serialize(model, 'save');
-  const fs = await nodeFs();
-  const temporary = `${path}.${Date.now()}.${Math.floor(Math.random() * 1e9)}.tmp`;
-  let created = false;
-  try {
-    const file = await fs.open(temporary, 'wx'); // never an existing file, nor one a symbolic link points to
-    created = true;
-    try {
-      await file.writeFile(new Uint8Array(bytes));
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await fs.rename(temporary, path);
-  } catch (error) {
-    if (created) await fs.rm(temporary, { force: true });
-    const { code, message } = error as NodeJS.ErrnoException;
-    const reason = code === 'ENOENT' && !created ? `its directory does not exist (${code})` : message.split(temporary).join(path);
-    throw new Error(`save: cannot write ${JSON.stringify(path)}: ${reason}`, { cause: error });
-  }
-  return bytes;
-}
-
-/**
- * The bytes of the model file at `path`, in Node. Only a regular file is read (a device such as /dev/zero, a FIFO
- * or a directory is refused before reading), and never more than its header allows: the JSON header's declared
- * length and at most MAX_PARAMETERS float32 weights after it.
- */
-async function readModelFile(path: string): Promise<Uint8Array> {
-  const fs = await nodeFs();
-  const where = `loadModel: cannot read ${JSON.stringify(path)}`;
-  const notRegular = (stats: { isDirectory(): boolean }): never => {
-    throw new RangeError(`${where}: it is ${stats.isDirectory() ? 'a directory' : 'not a regular file (a device, FIFO or socket)'}`);
-  };
-  let file: Awaited<ReturnType<typeof fs.open>> | undefined;
-  try {
-    const before = await fs.stat(path);
-    if (!before.isFile()) notRegular(before); // before open: opening a FIFO would block until a writer came
-    const { constants } = await nodeImport<typeof import('node:fs')>('node:fs');
-    file = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stats = await file.stat();
-    if (!stats.isFile()) notRegular(stats);
-    const prefix = new Uint8Array(8);
-    await file.read(prefix, 0, 8, 0);
-    const length = stats.size >= 8 ? new DataView(prefix.buffer).getUint32(4, true) : 0;
-    const limit = 8 + length + 3 + 4 * MAX_PARAMETERS;
-    if (stats.size > limit) {
-      fail(`${JSON.stringify(path)} holds ${size(stats.size)}, more than its header allows (${size(limit)}: a ${count(length)}-byte JSON header and at most ${count(MAX_PARAMETERS)} weights)`);
-    }
-    const bytes = new Uint8Array(stats.size);
-    for (let at = 0; at < bytes.length;) {
-      const { bytesRead } = await file.read(bytes, at, bytes.length - at, at);
-      if (bytesRead === 0) fail(`${JSON.stringify(path)} shrank while it was read`);
-      at += bytesRead;
-    }
-    return bytes;
-  } catch (error) {
-    if ((error as Error).message.startsWith('loadModel: ')) throw error;
-    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await file?.close();
-  }
 }
 
 /**

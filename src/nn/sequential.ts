@@ -12,7 +12,8 @@ import { Dropout } from './dropout';
 import { toLoss, type Loss, type LossName } from './losses';
 import { SLOTS, toLogs, toMetrics, type MetricName } from './metrics';
 import { evaluateRows, runFit, type FitOptions, type History } from './fit';
-import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
+import { saveToFile } from './model-file';
+import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import { checkTargetValues } from './targets';
 
