@@ -189,9 +189,9 @@ export class Sequential {
   /**
    * Sets the optimizer, the loss and the metrics, and resets the optimizer state and `step`. binaryCrossentropy on a
    * sigmoid output, and the categorical losses (which need a softmax output of at least 2 units), work on the
-   * weighted sums, numerically stable. Throws a RangeError for a model without layers, softmax on a hidden layer,
-   * dropout after the output layer, an unknown loss, optimizer or metric, or a loss that does not fit the output
-   * activation; a DisposedError once the model is disposed.
+   * weighted sums, numerically stable. Throws a RangeError for an unknown option (such as `optimiser`), a model
+   * without layers, softmax on a hidden layer, dropout after the output layer, an unknown loss, optimizer or metric,
+   * or a loss that does not fit the output activation; a DisposedError once the model is disposed.
    * @example
    * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
    * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -345,9 +345,14 @@ export class Sequential {
   /**
    * Trains on x [samples, inputDim] and y (targets [samples, outputDim], or class indices [samples] for
    * sparseCategoricalCrossentropy) with the compiled optimizer; resolves to the History of each epoch's loss and
-   * metrics (and their `val_` versions with validation). Rejects with a RangeError before `compile` or for NaN or
-   * ±Infinity in the data (naming the row and column), a RangeError or TypeError for bad options, a ShapeError for
-   * shapes that do not fit, and a DivergedError when a step's loss or gradient stops being finite (see FitOptions).
+   * metrics (and their `val_` versions with validation). Callbacks may be async and are awaited (see Callbacks).
+   * Rejects with a RangeError before `compile`, for x without rows, for NaN or ±Infinity in the data or targets the
+   * loss cannot take (naming the row and column), a RangeError or TypeError for bad or unknown options, a ShapeError
+   * for shapes that do not fit, a DivergedError when a step's loss or gradient stops being finite (see FitOptions),
+   * and with the error of a callback that throws or rejects (the weights are then those of the last finished step).
+   * One fit at a time: a second `fit` while one runs rejects at once with a RangeError ("fit: the model is already
+   * training; await the first fit"); `predict`, `evaluate`, `getWeights` and `save` called meanwhile (in a
+   * callback) see the weights of the last finished step.
    * @example
    * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y = tensor([[0], [1], [1], [1]]); // logical or
    * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2], kernelInitializer: initializers.glorotUniform({ seed: 1 }) })]);

@@ -7,23 +7,9 @@ import {
   adagrad, adam, dense, DisposedError, DivergedError, earlyStopping, initializers, memory, rmsprop, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
 } from '../../src/index';
 import { failOnLeaks, seededValues } from '../reference';
+import { expectFailsClean } from './expect-fails';
 
 failOnLeaks();
-
-/** Runs `run` (sync or async), expects it to fail with `type` and `pattern`, and memory() to be unchanged. */
-async function expectFailsClean(run: () => unknown, type: abstract new (...args: never[]) => Error, pattern: RegExp): Promise<Error> {
-  const before = memory();
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected a ${type.name} matching ${pattern}`).toBeInstanceOf(type);
-  expect((caught as Error).message).toMatch(pattern);
-  expect(memory(), 'memory after the error').toEqual(before);
-  return caught as Error;
-}
 
 const regression = (): Sequential => {
   const model = sequential([dense({ units: 4, activation: 'tanh', inputShape: [3] }), dense({ units: 2 })]);

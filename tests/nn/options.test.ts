@@ -2,25 +2,15 @@
 // key and the nearest valid key, thrown before any work, with memory unchanged; valid options still work.
 import { describe, expect, it } from 'vitest';
 import {
-  adagrad, adam, dense, dropout, earlyStopping, initializers, memory, rmsprop, Sequential, sequential, sgd, tensor,
+  adagrad, adam, dense, dropout, earlyStopping, initializers, rmsprop, Sequential, sequential, sgd, tensor,
 } from '../../src/index';
 import { failOnLeaks } from '../reference';
+import { expectFailsClean } from './expect-fails';
 
 failOnLeaks();
 
-/** Expects `run` to throw (or reject with) a RangeError whose message is exactly `message`, memory unchanged. */
-async function expectTypo(run: () => unknown, message: string): Promise<void> {
-  const before = memory();
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, message).toBeInstanceOf(RangeError);
-  expect((caught as Error).message).toBe(message);
-  expect(memory(), `memory after: ${message}`).toEqual(before);
-}
+const expectTypo = (run: () => unknown, message: string): Promise<Error> => expectFailsClean(run, RangeError, message);
+
 
 const compiled = (): Sequential => {
   const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2] })]);

@@ -2,10 +2,13 @@
 // fit, evaluate and validationData reject them naming the row and column, before any work and with memory unchanged;
 // targets in range (soft labels included) train as before.
 import { describe, expect, it } from 'vitest';
-import { dense, initializers, memory, sequential, tensor, type LossName, type Sequential, type Tensor } from '../../src/index';
+import { dense, initializers, sequential, tensor, type LossName, type Sequential, type Tensor } from '../../src/index';
 import { failOnLeaks } from '../reference';
+import { expectFailsClean } from './expect-fails';
 
 failOnLeaks();
+
+const expectRejected = (run: () => unknown, message: string): Promise<Error> => expectFailsClean(run, RangeError, message);
 
 const model = (units: number, activation: 'sigmoid' | 'linear' | 'softmax', loss: LossName): Sequential => {
   const m = sequential([dense({ units, activation, inputShape: [2], kernelInitializer: initializers.glorotUniform({ seed: 1 }) })]);
@@ -13,18 +16,6 @@ const model = (units: number, activation: 'sigmoid' | 'linear' | 'softmax', loss
   return m;
 };
 
-async function expectRejected(run: () => unknown, message: string): Promise<void> {
-  const before = memory();
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, message).toBeInstanceOf(RangeError);
-  expect((caught as Error).message).toBe(message);
-  expect(memory(), `memory after: ${message}`).toEqual(before);
-}
 
 describe('binaryCrossentropy targets', () => {
   it('outside [0, 1] are rejected by fit, evaluate and validationData, naming the row and column', async () => {
