@@ -1,5 +1,6 @@
 import { dispose } from '../memory';
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Callbacks, Logs } from './fit';
 import type { Sequential } from './sequential';
@@ -30,8 +31,8 @@ export interface EarlyStoppingOptions {
 /**
  * Callbacks for `fit` that stop training once the monitored log stops improving, as Keras' EarlyStopping. One
  * object can serve several fits (it resets when each starts). Throws a TypeError for a monitor that is not a
- * string, a RangeError for a patience that is not a non-negative integer or a negative minDelta; `fit` rejects
- * with a RangeError if the logs have no such entry.
+ * string, a RangeError for an unknown option (such as `patiance`), a patience that is not a non-negative integer or
+ * a negative minDelta; `fit` rejects with a RangeError if the logs have no such entry.
  * @example
  * const x = linspace(-1, 1, 40).reshape([40, 1]), y = x.mul(3);
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
@@ -42,10 +43,12 @@ export interface EarlyStoppingOptions {
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callbacks {
   if (typeof options !== 'object' || options === null) throw new TypeError(`earlyStopping: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys('earlyStopping', options, ['monitor', 'patience', 'minDelta', 'restoreBestWeights']);
   const { monitor = 'val_loss', patience = 0, minDelta = 0, restoreBestWeights = false } = options;
   if (typeof monitor !== 'string') throw new TypeError(`earlyStopping: monitor must be a log name, got ${showValue(monitor)}`);
   if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`earlyStopping: patience must be a non-negative integer, got ${showValue(patience)}`);
   if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new RangeError(`earlyStopping: minDelta must be >= 0, got ${showValue(minDelta)}`);
+  if (typeof restoreBestWeights !== 'boolean') throw new TypeError(`earlyStopping: restoreBestWeights must be true or false, got ${showValue(restoreBestWeights)}`);
   const sign = /acc/.test(monitor) ? -1 : 1; // compare as a quantity to minimise
   let model: Sequential | null = null;
   let best = Infinity, wait = 0;

@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { toInitializer, type Initializer } from './initializers';
@@ -16,6 +17,7 @@ export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh
 export const ACTIVATION_CODES: Record<ActivationName, number> = { linear: -1, sigmoid: 0, relu: 1, leakyRelu: 2, tanh: 3, softmax: -1 };
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape'];
 
 /**
  * Options of `dense`.
@@ -115,13 +117,15 @@ export class Dense {
 
   /**
    * A layer with `options` (see DenseOptions); `dense(options)` does the same. Throws a TypeError unless options is
-   * an object, a RangeError or TypeError for bad units, activation, initializer or inputShape.
+   * an object, a RangeError for an unknown option (such as `activaton`), a RangeError or TypeError for bad units,
+   * activation, initializer or inputShape.
    * @example
    * new Dense({ units: 2, activation: 'relu' }).units; // 2
    */
   constructor(options: DenseOptions) {
     const op = 'dense';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+    checkOptionKeys(op, options, DENSE_KEYS);
+    if (options === undefined) throw new TypeError(`${op}: options must be an object such as { units: 4 }, got undefined`);
     this.units = checkInteger(options.units, op, 'units', 1, 1 << 24);
     this.activation = options.activation ?? 'linear';
     if (typeof this.activation !== 'string' || !Object.hasOwn(ACTIVATION_CODES, this.activation)) {
@@ -140,15 +144,16 @@ export class Dense {
   }
 
   /**
-   * Creates the weights for `inputDim` input features.
+   * Creates the weights for `inputDim` input features; `seeds` (kernel, bias) seed initializers that have no seed
+   * of their own (the model's seed, see `sequential`).
    * @internal
    */
-  build(inputDim: number): void {
+  build(inputDim: number, seeds: readonly [number, number] | undefined = undefined): void {
     this.inputDim = inputDim;
     this.kernel?.dispose();
     this.bias?.dispose();
-    this.kernel = this.kernelInitializer.init([inputDim, this.units], inputDim, this.units);
-    this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units) : null;
+    this.kernel = this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seeds?.[0]);
+    this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units, seeds?.[1]) : null;
   }
 
   /**

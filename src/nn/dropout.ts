@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 
 /**
  * Dropout: while training, zeroes each output of the previous layer with probability `rate` and scales the rest by
@@ -27,13 +28,14 @@ export class Dropout {
 
 /**
  * A dropout layer (also `layers.dropout`), to put after a dense layer: active in `fit` only; `predict` and
- * `evaluate` pass values through. Throws a TypeError unless options is an object, a RangeError unless rate is in
- * [0, 1).
+ * `evaluate` pass values through. Throws a TypeError unless options is an object, a RangeError for an unknown option
+ * or unless rate is in [0, 1).
  * @example
  * const model = sequential([dense({ units: 64, activation: 'relu', inputShape: [8] }), dropout({ rate: 0.2 }), dense({ units: 1 })]);
  * model.layers[0].dropout; // 0.2
  */
 export function dropout(options: { rate: number }): Dropout {
   if (typeof options !== 'object' || options === null) throw new TypeError(`dropout: options must be { rate }, got ${showValue(options)}`);
+  checkOptionKeys('dropout', options, ['rate']);
   return new Dropout(options.rate);
 }

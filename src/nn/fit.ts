@@ -3,11 +3,13 @@
 // gradients Xᵀ·dZ and bias sums, then in-place optimizer updates. A steady-state epoch allocates nothing. JS runs
 // between calls only: logs, validation, callbacks and a yield to the event loop about every 16 ms.
 import { kernels, wasmMemory } from '../runtime/wasm';
-import { DisposedError, DivergedError, showValue } from '../tensor/errors';
+import { DisposedError, DivergedError, showShape, showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { metricMask, metricSlots, SLOTS, toLogs } from './metrics';
 import { TrainingPlan } from './plan';
+import { deriveSeed, SEED_STREAMS } from './seeds';
 import type { Sequential } from './sequential';
 
 /**
@@ -19,8 +21,10 @@ import type { Sequential } from './sequential';
 export type Logs = Record<string, number>;
 
 /**
- * Callbacks `fit` calls (pass one or an array as `callbacks`); returning true from onEpochEnd stops training. An
- * error a callback throws rejects `fit`.
+ * Callbacks `fit` calls (pass one or an array as `callbacks`), as TensorFlow.js names them. Each may be async: `fit`
+ * awaits it before going on. An error a callback throws, or a promise it returns that rejects, rejects `fit` with
+ * that error; the model keeps the weights of the last finished step and stays usable. Returning true from
+ * onEpochEnd stops training. An unknown name (such as `onEpochEnds`) is an error.
  * @example
  * const losses: number[] = [];
  * const callbacks: Callbacks = { onEpochEnd: (epoch, logs) => { losses.push(logs.loss); return epoch === 2; } };
@@ -31,20 +35,28 @@ export type Logs = Record<string, number>;
  */
 export interface Callbacks {
   /** Called once before training with the model being trained. */
-  setModel?: (model: Sequential) => void;
+  setModel?: (model: Sequential) => void | Promise<void>;
+  /** Called once before the first epoch. */
+  onTrainBegin?: () => void | Promise<void>;
+  /** Called before each epoch with its index (from 0). */
+  onEpochBegin?: (epoch: number) => void | Promise<void>;
   /**
-   * Called after each epoch with its index (from 0) and logs (validation included); may be async. Returning true
-   * stops training after this epoch.
+   * Called after each epoch with its index (from 0) and logs (validation included). Returning true (or a promise of
+   * true) stops training after this epoch.
    */
   onEpochEnd?: (epoch: number, logs: Logs) => void | boolean | Promise<void | boolean>;
+  /** Called before each batch with its index within the epoch (from 0). */
+  onBatchBegin?: (batch: number) => void | Promise<void>;
   /**
    * Called after each batch with its index within the epoch (from 0) and its logs (with it, the training kernel
    * runs one batch per call).
    */
-  onBatchEnd?: (batch: number, logs: Logs) => void;
-  /** Called once when training ends, however it ends. */
-  onTrainEnd?: () => void;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  /** Called once when training ends, however it ends (if training failed, fit rejects with that error). */
+  onTrainEnd?: () => void | Promise<void>;
 }
+const CALLBACK_NAMES = ['setModel', 'onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onTrainEnd'] as const;
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'terminateOnNaN'];
 
 /**
  * Options of `Sequential.fit`.
@@ -62,7 +74,12 @@ export interface FitOptions {
   batchSize?: number;
   /** Shuffle the samples every epoch (default true). */
   shuffle?: boolean;
-  /** Seed of the shuffling, for repeatable runs. */
+  /**
+   * Seed of this fit's randomness, an integer in [0, 2^53): the order of the samples in each epoch and the dropout
+   * masks. Without it, a seed derived from the model's seed (see `sequential`) and its step count, else a random
+   * one. The initial weights are fixed when the layers are built (the model's or the initializers' seeds);
+   * validationSplit takes the last rows and involves no randomness.
+   */
   seed?: number;
   /** Fraction in [0, 1) of the samples, taken from the end (before shuffling), held out for validation, as Keras. */
   validationSplit?: number;
@@ -105,14 +122,34 @@ export function checkFinite(t: Tensor, op: string, arg: string): void {
   throw new RangeError(`${op}: ${arg} holds ${t.dataSync()[i]} at ${at}; clean or fill missing values first`);
 }
 
+/** Models whose fit is running: a second fit on one of them rejects at once. */
+const training = new WeakSet<Sequential>();
+
 /** Trains `model` (see Sequential.fit). */
 export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
   const op = 'fit';
   model.checkUsable(op);
+  if (training.has(model)) throw new RangeError(`${op}: the model is already training; await the first fit`);
+  const settings = checkFit(model, x, y, options);
+  training.add(model);
+  try {
+    return await train(model, settings);
+  } finally {
+    training.delete(model);
+  }
+}
+
+type FitSettings = ReturnType<typeof checkFit>;
+
+/** Checks the data and options of a fit, allocating nothing; returns them resolved. */
+function checkFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions) {
+  const op = 'fit';
   model.requireCompiled(op);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, FIT_KEYS);
   const input = model.checkInput(x, op);
   const total = input.shape[0];
+  if (total === 0) throw new RangeError(`${op}: x has shape ${showShape(input.shape)}: no samples to train on`);
   const target = model.checkTarget(y, total, op);
   const epochs = checkInteger(options.epochs ?? 1, op, 'epochs', 0, 1e9);
   const batchSize = checkInteger(options.batchSize ?? 32, op, 'batchSize', 1, 1 << 20);
@@ -121,70 +158,99 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
   const validation = options.validationData;
   if (validation !== undefined) {
     if (!Array.isArray(validation) || validation.length !== 2) throw new TypeError(`${op}: validationData must be [x, y], got ${showValue(validation)}`);
-    model.checkInput(validation[0], op, 'validationData[0]');
+    const vx = model.checkInput(validation[0], op, 'validationData[0]');
+    if (vx.shape[0] === 0) throw new RangeError(`${op}: validationData[0] has shape ${showShape(vx.shape)}: no samples to validate on`);
     model.checkTarget(validation[1], validation[0].shape[0], op, 'validationData[1]');
     checkFinite(validation[0], op, 'validationData[0]');
     checkFinite(validation[1], op, 'validationData[1]');
   }
   checkFinite(input, op, 'x');
   checkFinite(target, op, 'y');
-  const samples = total - Math.floor(total * split);
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
   callbacks.forEach((c: unknown, i) => {
-    if (typeof c !== 'object' || c === null) throw new TypeError(`${op}: callbacks[${i}] must be an object such as { onEpochEnd }, got ${showValue(c)}`);
+    const arg = `callbacks[${i}]`;
+    if (typeof c !== 'object' || c === null) throw new TypeError(`${op}: ${arg} must be an object such as { onEpochEnd }, got ${showValue(c)}`);
+    checkOptionKeys(op, c, CALLBACK_NAMES, arg);
+    for (const [name, f] of Object.entries(c)) {
+      if (f !== undefined && typeof f !== 'function') throw new TypeError(`${op}: ${arg}.${name} must be a function, got ${showValue(f)}`);
+    }
   });
-  const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  const seed = options.seed !== undefined ? checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER)
+    : model.seed !== undefined ? deriveSeed(model.seed, SEED_STREAMS.fit, model.step) : Math.floor(Math.random() * 2 ** 32);
   for (const flag of ['shuffle', 'terminateOnNaN'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${op}: ${flag} must be true or false, got ${showValue(options[flag])}`);
   }
+  return { input, target, total, samples: total - Math.floor(total * split), epochs, batchSize, validation, callbacks: callbacks as readonly Callbacks[],
+    seed, shuffle: options.shuffle ?? true, terminateOnNaN: options.terminateOnNaN ?? true, verbose: options.verbose === 1 };
+}
+
+/** Awaits `name` of every callback in turn; returns whether any returned true. */
+async function notify<K extends (typeof CALLBACK_NAMES)[number]>(callbacks: readonly Callbacks[], name: K,
+  ...args: Parameters<NonNullable<Callbacks[K]>>): Promise<boolean> {
+  let stop = false;
+  for (const c of callbacks) {
+    const f = c[name] as ((...a: typeof args) => unknown) | undefined;
+    if (f) stop = (await f.apply(c, args)) === true || stop;
+  }
+  return stop;
+}
+
+/** The training loop over checked settings. */
+async function train(model: Sequential, settings: FitSettings): Promise<History> {
+  const { input, target, total, samples, epochs, batchSize, validation, callbacks } = settings;
   const heldOut = samples < total; // validation on rows [samples, total) of x and y
-  const perEpoch = validation !== undefined || heldOut || options.verbose === 1 || callbacks.some((c) => c.onEpochEnd);
-  const perBatch = callbacks.some((c) => c.onBatchEnd);
+  const has = (name: (typeof CALLBACK_NAMES)[number]): boolean => callbacks.some((c) => c[name]);
+  const perEpoch = validation !== undefined || heldOut || settings.verbose || has('onEpochEnd') || has('onEpochBegin');
+  const perBatch = has('onBatchEnd') || has('onBatchBegin');
   const epochsPerCall = perEpoch || perBatch ? 1 : Math.min(Math.max(epochs, 1), 1024);
 
-  for (const c of callbacks) c.setModel?.(model);
+  model.optimizerState(); // allocated (once per compile) before the check below takes note of it
+  const unchanged = stillTrainable(model, [[input, 'x'], [target, 'y'], ...(validation ? [[validation[0], 'validationData[0]'], [validation[1], 'validationData[1]']] as const : [])]);
+  await notify(callbacks, 'setModel', model);
   let plan: TrainingPlan | undefined;
+  let failed = false;
   try {
-    plan = new TrainingPlan(model, input, target, { samples, batchSize, shuffle: options.shuffle ?? true, seed,
-      checkFinite: options.terminateOnNaN ?? true, epochsPerCall });
-    const train = kernels().trainEpochs;
-    const unchanged = stillTrainable(model, [[input, 'x'], [target, 'y'], ...(validation ? [[validation[0], 'validationData[0]'], [validation[1], 'validationData[1]']] as const : [])]);
+    await notify(callbacks, 'onTrainBegin');
+    unchanged(); // setModel and onTrainBegin may have disposed or recompiled what the plan is to point to
+    plan = new TrainingPlan(model, input, target, { samples, batchSize, shuffle: settings.shuffle, seed: settings.seed,
+      checkFinite: settings.terminateOnNaN, epochsPerCall });
+    const run = kernels().trainEpochs;
     const history: History = { epoch: [], history: {} };
     const slots = metricSlots(model.metrics);
     const series = slots.map(([key]): number[] => (history.history[key] = []));
     let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
     while (epoch < epochs && !stop) {
+      const batch = plan.cursor;
+      if (batch === 0 && has('onEpochBegin')) await notify(callbacks, 'onEpochBegin', epoch);
+      if (perBatch) await notify(callbacks, 'onBatchBegin', batch);
       unchanged(); // callbacks may have disposed or recompiled what the plan points to
-      const batch = plan.cursor, began = performance.now();
-      const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget, train);
-      const failed = plan.failedBatch;
-      if (failed >= 0) throw new DivergedError(epoch + ended + 1, failed + 1);
+      const began = performance.now();
+      const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget, run);
+      const failedBatch = plan.failedBatch;
+      if (failedBatch >= 0) throw new DivergedError(epoch + ended + 1, failedBatch + 1);
       const spent = performance.now() - began;
       budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
-      if (perBatch) {
-        const logs = toLogs(model.metrics, plan.batchMeans());
-        for (const c of callbacks) c.onBatchEnd?.(batch, logs);
-      }
-      const means = plan.epochMeans(ended);
+      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(model.metrics, plan.batchMeans()));
+      const means = plan.epochMeans(ended).slice(); // a copy: callbacks may grow the memory
       if (!perEpoch) {
         // Only the history to fill: straight from the kernel's means.
-        const copy = means.slice();
         for (let e = 0; e < ended; e++, epoch++) {
           history.epoch.push(epoch);
-          for (let i = 0; i < series.length; i++) series[i].push(copy[e * SLOTS + slots[i][1]]);
+          for (let i = 0; i < series.length; i++) series[i].push(means[e * SLOTS + slots[i][1]]);
         }
       }
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
         const logs = toLogs(model.metrics, means.subarray(e * SLOTS, (e + 1) * SLOTS));
         if (validation || heldOut) {
+          unchanged();
           const [vx, vy, from, to] = heldOut ? [input, target, samples, total] : [validation![0], validation![1], 0, validation![0].shape[0]];
           const valLogs = evaluateRows(model, vx, vy, from, to, plan.outputs, Math.min(batchSize, samples) || 1, plan.validationSums);
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
         history.epoch.push(epoch);
         for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
-        if (options.verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([key, v]) => `${key}=${v.toPrecision(4)}`).join(' ')}`);
-        for (const c of callbacks) stop = (await c.onEpochEnd?.(epoch, logs)) === true || stop;
+        if (settings.verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([key, v]) => `${key}=${v.toPrecision(4)}`).join(' ')}`);
+        stop = await notify(callbacks, 'onEpochEnd', epoch, logs);
       }
       if (performance.now() - lastYield > 16) {
         await new Promise((resolve) => setTimeout(resolve, 0));
@@ -192,9 +258,14 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
       }
     }
     return history;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     plan?.free();
-    for (const c of callbacks) c.onTrainEnd?.();
+    // NOTE: after a failure, that error rejects fit; an onTrainEnd error then would only hide it.
+    if (failed) await notify(callbacks, 'onTrainEnd').catch(() => undefined);
+    else await notify(callbacks, 'onTrainEnd');
   }
 }
 

@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { checkInteger, checkNumber } from '../tensor/shape';
 import { full } from '../tensor/create';
 import { randn, randomUniform as uniformTensor } from '../tensor/random';
@@ -20,8 +21,12 @@ export interface Initializer {
     /** Its options, e.g. seed. */
     [option: string]: number | string | undefined;
   };
-  /** A new tensor of `shape` with initial values for a layer of `fanIn` inputs and `fanOut` outputs. */
-  init(shape: readonly number[], fanIn: number, fanOut: number): Tensor;
+  /**
+   * A new tensor of `shape` with initial values for a layer of `fanIn` inputs and `fanOut` outputs. A random
+   * initializer without a seed of its own draws from `seed` if given (a model passes one derived from its own seed),
+   * else from the global generator.
+   */
+  init(shape: readonly number[], fanIn: number, fanOut: number, seed?: number): Tensor;
 }
 
 /**
@@ -32,13 +37,19 @@ export interface Initializer {
  * equal(a, b).sum().item(); // 4
  */
 export interface SeedOption {
-  /** Seed of this initializer alone (else the global generator, see `seed`). */
+  /**
+   * Seed of this initializer alone; without it, the seed of the model the layer is in (see `sequential`), else the
+   * global generator (see `seed`).
+   */
   seed?: number;
 }
 
-/** Checks an initializer's options: an object whose seed, if given, is an integer in [0, 2^53). */
-function checkOptions<T extends SeedOption>(options: T, op: string): T {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+/**
+ * Checks an initializer's options: an object of the `allowed` keys (and seed) whose seed, if given, is an integer
+ * in [0, 2^53).
+ */
+function checkOptions<T extends SeedOption>(options: T, op: string, allowed: readonly string[] = []): T {
+  checkOptionKeys(op, options, [...allowed, 'seed']);
   if (options.seed !== undefined) checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
   return options;
 }
@@ -52,13 +63,13 @@ function checkOptions<T extends SeedOption>(options: T, op: string): T {
  * kernel.abs().max().item() < 0.5; // true
  */
 export function randomNormal(options: { mean?: number; stddev?: number } & SeedOption = {}): Initializer {
-  const { mean = 0, stddev = 0.05, seed } = checkOptions(options, 'randomNormal');
+  const { mean = 0, stddev = 0.05, seed } = checkOptions(options, 'randomNormal', ['mean', 'stddev']);
   checkNumber(mean, 'randomNormal', 'mean', false);
   checkNumber(stddev, 'randomNormal', 'stddev', false);
   if (!Number.isFinite(Math.fround(mean)) || !Number.isFinite(Math.fround(stddev)) || stddev < 0) {
     throw new RangeError(`randomNormal: need a finite mean and stddev >= 0, got mean ${mean} and stddev ${stddev}`);
   }
-  return { config: { name: 'randomNormal', mean, stddev, seed }, init: (shape) => randn(shape, { mean, std: stddev, seed }) };
+  return { config: { name: 'randomNormal', mean, stddev, seed }, init: (shape, _in, _out, given) => randn(shape, { mean, std: stddev, seed: seed ?? given }) };
 }
 
 /**
@@ -70,13 +81,13 @@ export function randomNormal(options: { mean?: number; stddev?: number } & SeedO
  * kernel.abs().max().item() < 0.1; // true
  */
 export function randomUniform(options: { min?: number; max?: number } & SeedOption = {}): Initializer {
-  const { min = -1, max = 1, seed } = checkOptions(options, 'randomUniform');
+  const { min = -1, max = 1, seed } = checkOptions(options, 'randomUniform', ['min', 'max']);
   checkNumber(min, 'randomUniform', 'min', false);
   checkNumber(max, 'randomUniform', 'max', false);
   if (!(Math.fround(min) < Math.fround(max)) || !Number.isFinite(Math.fround(max) - Math.fround(min))) {
     throw new RangeError(`randomUniform: need finite min < max as float32, got min ${min} and max ${max}`);
   }
-  return { config: { name: 'randomUniform', min, max, seed }, init: (shape) => uniformTensor(shape, min, max, { seed }) };
+  return { config: { name: 'randomUniform', min, max, seed }, init: (shape, _in, _out, given) => uniformTensor(shape, min, max, { seed: seed ?? given }) };
 }
 
 /**
@@ -88,7 +99,7 @@ export function glorotUniform(options: SeedOption = {}): Initializer {
   const { seed } = checkOptions(options, 'glorotUniform');
   return {
     config: { name: 'glorotUniform', seed },
-    init: (shape, fanIn, fanOut) => { const l = Math.sqrt(6 / Math.max(1, fanIn + fanOut)); return uniformTensor(shape, -l, l, { seed }); },
+    init: (shape, fanIn, fanOut, given) => { const l = Math.sqrt(6 / Math.max(1, fanIn + fanOut)); return uniformTensor(shape, -l, l, { seed: seed ?? given }); },
   };
 }
 
@@ -100,7 +111,7 @@ export function glorotUniform(options: SeedOption = {}): Initializer {
  */
 export function glorotNormal(options: SeedOption = {}): Initializer {
   const { seed } = checkOptions(options, 'glorotNormal');
-  return { config: { name: 'glorotNormal', seed }, init: (shape, fanIn, fanOut) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn + fanOut)), seed }) };
+  return { config: { name: 'glorotNormal', seed }, init: (shape, fanIn, fanOut, given) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn + fanOut)), seed: seed ?? given }) };
 }
 
 /**
@@ -114,7 +125,7 @@ export function heUniform(options: SeedOption = {}): Initializer {
   const { seed } = checkOptions(options, 'heUniform');
   return {
     config: { name: 'heUniform', seed },
-    init: (shape, fanIn) => { const l = Math.sqrt(6 / Math.max(1, fanIn)); return uniformTensor(shape, -l, l, { seed }); },
+    init: (shape, fanIn, _out, given) => { const l = Math.sqrt(6 / Math.max(1, fanIn)); return uniformTensor(shape, -l, l, { seed: seed ?? given }); },
   };
 }
 
@@ -126,7 +137,7 @@ export function heUniform(options: SeedOption = {}): Initializer {
  */
 export function heNormal(options: SeedOption = {}): Initializer {
   const { seed } = checkOptions(options, 'heNormal');
-  return { config: { name: 'heNormal', seed }, init: (shape, fanIn) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn)), seed }) };
+  return { config: { name: 'heNormal', seed }, init: (shape, fanIn, _out, given) => randn(shape, { std: Math.sqrt(2 / Math.max(1, fanIn)), seed: seed ?? given }) };
 }
 
 /**
@@ -134,7 +145,8 @@ export function heNormal(options: SeedOption = {}): Initializer {
  * @example
  * initializers.zeros().init([2], 3, 2).toArray(); // [0, 0]
  */
-export function zeros(): Initializer {
+export function zeros(options: Record<string, never> = {}): Initializer {
+  checkOptionKeys('zeros', options, []);
   return { config: { name: 'zeros' }, init: (shape) => full(shape, 0) };
 }
 
@@ -144,13 +156,14 @@ export function zeros(): Initializer {
  * const model = sequential([dense({ units: 2, inputShape: [3], biasInitializer: initializers.ones() })]);
  * model.layers[0].bias?.toArray(); // [1, 1]
  */
-export function ones(): Initializer {
+export function ones(options: Record<string, never> = {}): Initializer {
+  checkOptionKeys('ones', options, []);
   return { config: { name: 'ones' }, init: (shape) => full(shape, 1) };
 }
 
-const byName: Record<string, (options: Record<string, number | undefined>) => Initializer> = {
+const byName = {
   randomNormal, randomUniform, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones,
-};
+} as Record<string, (options: never) => Initializer>;
 
 /**
  * An initializer from a name, a saved config or an Initializer.
@@ -161,6 +174,6 @@ export function toInitializer(value: string | Initializer | Initializer['config'
   const config = (typeof value === 'string' ? { name: value } : value) as Initializer['config'] | null;
   const make = config && typeof config.name === 'string' && Object.hasOwn(byName, config.name) ? byName[config.name] : undefined;
   if (!make) throw new RangeError(`${op}: ${arg} must be one of ${Object.keys(byName).join(', ')}, got ${showValue(config?.name ?? value)}`);
-  const options = Object.fromEntries(Object.entries(config ?? {}).filter(([key, v]) => key !== 'name' && typeof v === 'number')) as Record<string, number>;
-  return make(options);
+  const options = Object.fromEntries(Object.entries(config ?? {}).filter(([key, v]) => key !== 'name' && v !== undefined)) as Record<string, number>;
+  return make(options as never);
 }

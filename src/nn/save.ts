@@ -2,15 +2,16 @@
 // loads anywhere (Node file, browser ArrayBuffer or Blob) and predicts bit-identically.
 // Layout: "SDPM" | u32 JSON byte length | JSON (UTF-8) | zero padding to 4 bytes | float32 weights in order.
 import { f32View } from '../runtime/heap';
-import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
 import { dense, type ActivationName, ACTIVATION_CODES } from './dense';
 import { Dropout } from './dropout';
 import type { Initializer } from './initializers';
-import { compileSettings, sequential, type CompileOptions, type Sequential } from './sequential';
+import { compileSettings, type CompileOptions } from './compile';
+import { sequential, type Sequential } from './sequential';
 import type { LossName } from './losses';
 import type { MetricName } from './metrics';
 import type { OptimizerConfig } from '../optim/optimizers';
+import { readModelFile } from './model-file';
 
 const MAGIC = 0x4d504453; // "SDPM" little-endian
 const FORMAT_VERSION = 1;
@@ -72,8 +73,9 @@ export function modelToJSON(model: Sequential): ModelJSON {
   };
 }
 
-/** The model file as bytes. */
-export function serialize(model: Sequential): ArrayBuffer {
+/** The model file as bytes; a RangeError for a model without layers, which no file can hold. */
+export function serialize(model: Sequential, op: string): ArrayBuffer {
+  if (model.layers.length === 0) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
   const json = new TextEncoder().encode(JSON.stringify(modelToJSON(model)));
   const head = 8 + json.length + ((4 - (json.length % 4)) % 4);
   const params = model.parameters();
@@ -92,7 +94,8 @@ export function serialize(model: Sequential): ArrayBuffer {
   return bytes;
 }
 
-function fail(message: string): never {
+/** Throws a RangeError prefixed with loadModel. */
+export function fail(message: string): never {
   throw new RangeError(`loadModel: ${message}`);
 }
 
@@ -101,8 +104,8 @@ const show = (value: unknown): string => {
   const text = showValue(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
+export const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+export const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
 
 /** Parameters a file may declare: 512 MB of float32, half the wasm memory, so loading never asks for more. */
 export const MAX_PARAMETERS = 2 ** 27;
@@ -202,19 +205,30 @@ function ownBuffer(bytes: unknown): ArrayBuffer {
   fail(`expected an ArrayBuffer, Uint8Array, Blob or file path, got ${show(bytes)}`);
 }
 
+/** What a model file's header holds, checked: the layers, compile settings, metadata, and where the weights are. */
+export interface ModelHeader {
+  /** Bytes before the weights: the prefix, the JSON and its padding. */
+  head: number;
+  /** Float32 weights the layers declare (the file holds exactly these after `head`). */
+  floats: number;
+  layers: ModelJSON['layers'];
+  compile: ModelJSON['compile'];
+  metadata: Record<string, unknown> | undefined;
+}
+
 /**
- * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the magic, version
- * and lengths, the JSON (plain objects, no prototype keys), layers, shapes, the exact weight byte count, finite
- * weights, the compile section and metadata, and the parameter count (at most MAX_PARAMETERS).
+ * Checks the header of a model file of `fileBytes` bytes from its first bytes (`buffer`: at least the prefix and
+ * the padded JSON, or the whole file if shorter): the magic, version and lengths, the JSON (plain objects, no
+ * prototype keys), layers, shapes, the compile section and metadata, the parameter count (at most MAX_PARAMETERS)
+ * and a weight byte count of exactly what the layers declare. Reads nothing after the header.
  */
-export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
-  const buffer = ownBuffer(bytes);
-  if (buffer.byteLength < 8) fail(`the file has ${buffer.byteLength} bytes; it is not a simdeep model`);
+export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ModelHeader {
+  if (fileBytes < 8) fail(`the file has ${fileBytes} bytes; it is not a simdeep model`);
   const view = new DataView(buffer);
   if (view.getUint32(0, true) !== MAGIC) fail('the file does not start with SDPM; it is not a simdeep model');
   const length = view.getUint32(4, true);
   const head = 8 + length + ((4 - (length % 4)) % 4);
-  if (head > buffer.byteLength) fail(`the JSON header claims ${count(length)} bytes (padded to ${count(head - 8)}) but the file has ${count(buffer.byteLength)} in all`);
+  if (head > fileBytes) fail(`the JSON header claims ${count(length)} bytes (padded to ${count(head - 8)}) but the file has ${count(fileBytes)} in all`);
   const padding = new Uint8Array(buffer, 8 + length, head - 8 - length);
   if (padding.some((b) => b !== 0)) fail('the padding after the JSON header is not zero');
   let json: unknown;
@@ -234,7 +248,17 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   const layers: ModelJSON['layers'] = [];
   json.layers.forEach((layer: unknown, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
   const compile = checkCompile(json.compile, layers);
-  const floats = checkWeightBytes(layers, buffer.byteLength - head);
+  const floats = checkWeightBytes(layers, fileBytes - head);
+  return { head, floats, layers, compile, metadata };
+}
+
+/**
+ * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the header (see
+ * parseHeader) and finite weights.
+ */
+export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
+  const buffer = ownBuffer(bytes);
+  const { head, floats, layers, compile, metadata } = parseHeader(buffer, buffer.byteLength);
   const weights = new Float32Array(buffer, head, floats);
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
@@ -252,41 +276,15 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   return model;
 }
 
-const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
-
-/**
- * Writes the model file to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
- * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file.
- */
-export async function saveToFile(model: Sequential, path: string): Promise<ArrayBuffer> {
-  const bytes = serialize(model);
-  const fs = await nodeFs();
-  const temporary = `${path}.${Date.now()}.${Math.floor(Math.random() * 1e9)}.tmp`;
-  let created = false;
-  try {
-    const file = await fs.open(temporary, 'wx'); // never an existing file, nor one a symbolic link points to
-    created = true;
-    try {
-      await file.writeFile(new Uint8Array(bytes));
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await fs.rename(temporary, path);
-  } catch (error) {
-    if (created) await fs.rm(temporary, { force: true });
-    throw error;
-  }
-  return bytes;
-}
-
 /**
  * Resolves to the model saved with `model.save()` or `toBlob()`, read from a file path (Node), an ArrayBuffer, a
  * Uint8Array or a Blob: its layers and weights, compile settings (so it can train on) and metadata. Everything is
  * checked before anything is allocated: the lengths, the JSON (plain objects without `__proto__`, `constructor` or
  * `prototype` keys), the layers and their shapes, a weight byte count of exactly what the layers declare, finite
  * weights, the compile settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects
- * with a RangeError naming the field and the value, a missing file with the file system's error.
+ * with a RangeError naming the field and the value; a path that is not a regular file (a directory, a device such
+ * as /dev/zero, a FIFO) or holds more bytes than its header allows with a RangeError naming it, before reading it;
+ * a missing file with an Error naming the path and the file system's reason.
  * @example
  * const model = sequential([dense({ units: 2, activation: 'tanh', inputShape: [3] })]);
  * model.compile({ loss: 'meanSquaredError' });
@@ -296,15 +294,7 @@ export async function saveToFile(model: Sequential, path: string): Promise<Array
  * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
 export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
-  if (typeof source === 'string') {
-    let bytes: Uint8Array;
-    try {
-      bytes = await (await nodeFs()).readFile(source); // a Buffer: deserialize copies it
-    } catch (error) {
-      throw new Error(`loadModel: cannot read ${JSON.stringify(source)}: ${(error as Error).message}`, { cause: error });
-    }
-    return deserialize(bytes);
-  }
+  if (typeof source === 'string') return deserialize(await readModelFile(source));
   if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
   return deserialize(source as ArrayBuffer | Uint8Array);
 }

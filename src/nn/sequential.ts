@@ -3,30 +3,43 @@ import { gemm } from '../runtime/threads';
 import { kernels } from '../runtime/wasm';
 import { DisposedError, ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { checkOptionKeys } from '../tensor/options';
+import { checkInteger } from '../tensor/shape';
 import { clone } from '../ops/shape';
-import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
+import type { Optimizer } from '../optim/optimizers';
 import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
 import { Dropout } from './dropout';
-import { toLoss, type Loss, type LossName } from './losses';
-import { SLOTS, toLogs, toMetrics, type MetricName } from './metrics';
+import type { Loss } from './losses';
+import { SLOTS, toLogs, type MetricName } from './metrics';
+import { compileSettings, type CompileOptions } from './compile';
 import { evaluateRows, runFit, type FitOptions, type History } from './fit';
-import { modelToJSON, saveToFile, serialize, type ModelJSON } from './save';
+import { saveToFile } from './model-file';
+import { modelToJSON, serialize, type ModelJSON } from './save';
+import { deriveSeed, SEED_STREAMS } from './seeds';
+import { checkTargetValues } from './targets';
 
 /**
- * Options of `Sequential.compile`.
+ * Options of `sequential`.
  * @example
- * const options: CompileOptions = { optimizer: adam({ learningRate: 0.01 }), loss: 'meanSquaredError', metrics: ['mae'] };
- * const model = sequential([dense({ units: 1, inputShape: [2] })]);
- * model.compile(options);
- * model.metrics; // ['mae']
+ * const options: SequentialOptions = { seed: 42 };
+ * const a = sequential([dense({ units: 2, inputShape: [3] })], options);
+ * const b = sequential([dense({ units: 2, inputShape: [3] })], options);
+ * equal(a.getWeights()[0], b.getWeights()[0]).sum().item(); // 6
  */
-export interface CompileOptions {
-  /** An optimizer (`adam({...})`), its saved config, or its name with default settings (default 'adam'). */
-  optimizer?: Optimizer | OptimizerConfig | 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-  /** The loss to minimise; 'mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'. */
-  loss: LossName | 'mse' | 'mae';
-  /** Metrics reported per epoch besides the loss: 'accuracy' (or 'acc'), 'mae', 'mse'. */
-  metrics?: readonly MetricName[];
+export interface SequentialOptions {
+  /**
+   * Seed of the model, an integer in [0, 2^53): the initial weights of layers whose initializers have no seed of
+   * their own (each layer and weight gets its own stream derived from it, whatever the global generator did
+   * before), and the shuffle and dropout masks of each `fit` that gives no seed (derived from it and the step
+   * count, so a sequence of fits repeats too). Not saved in model files.
+   */
+  seed?: number;
+}
+
+/** Options of `predict` and `evaluate`. */
+export interface BatchOptions {
+  /** Rows computed at a time (default: predict all at once, evaluate 4096); results do not depend on it. */
+  batchSize?: number;
 }
 
 /**
@@ -82,6 +95,12 @@ export class Sequential {
    * @internal
    */
   state: number[][] = [];
+  /**
+   * The model's seed (see SequentialOptions), or undefined.
+   * @example
+   * sequential([dense({ units: 1, inputShape: [2] })], { seed: 7 }).seed; // 7
+   */
+  readonly seed: number | undefined;
   private disposed = false;
   /**
    * JSON saved with the model and restored by loadModel, such as the scaler and columns its inputs need
@@ -94,13 +113,15 @@ export class Sequential {
   metadata: Record<string, unknown> | undefined = undefined;
 
   /**
-   * A model of `layers` (default none), added in order with `add`; `sequential(layers)` does the same. Throws as
-   * `add` does.
+   * A model of `layers` (default none), added in order with `add`, and `options` (see SequentialOptions);
+   * `sequential(layers, options)` does the same. Throws as `add` does, and a RangeError or TypeError for bad options.
    * @example
-   * const model = new Sequential([dense({ units: 2, inputShape: [3] })]);
+   * const model = new Sequential([dense({ units: 2, inputShape: [3] })], { seed: 1 });
    * model.outputDim; // 2
    */
-  constructor(layers: readonly (Dense | Dropout)[] = []) {
+  constructor(layers: readonly (Dense | Dropout)[] = [], options: SequentialOptions = {}) {
+    checkOptionKeys('sequential', options, ['seed']);
+    this.seed = options.seed === undefined ? undefined : checkInteger(options.seed, 'sequential', 'seed', 0, Number.MAX_SAFE_INTEGER);
     const unbuilt = layers.filter((layer) => layer instanceof Dense && layer.kernel === null) as Dense[];
     try {
       for (const layer of layers) this.add(layer);
@@ -112,9 +133,11 @@ export class Sequential {
 
   /**
    * Appends a layer and returns the model. A dense layer's weights are created here: its input size is the previous
-   * layer's units, or its `inputShape` if it is the first. A dropout layer acts on the previous layer's outputs.
-   * Throws a RangeError if the first layer has no inputShape or is a dropout layer, a TypeError for anything that is
-   * not a layer, a DisposedError once the model is disposed.
+   * layer's units, or its `inputShape` if it is the first (initializers without a seed use the model's, if any).
+   * A dropout layer acts on the previous layer's outputs. Throws a RangeError if the first layer has no inputShape
+   * or is a dropout layer, or if the layer is already in this model or another one (a layer instance is used
+   * once: create another `dense({...})`), a TypeError for anything that is not a layer, a DisposedError once the
+   * model is disposed.
    * @example
    * const model = sequential([dense({ units: 8, activation: 'relu', inputShape: [4] })]);
    * model.add(dense({ units: 3, activation: 'softmax' }));
@@ -129,8 +152,19 @@ export class Sequential {
       return this;
     }
     if (!(layer instanceof Dense)) throw new TypeError(`add: layer must be a layer such as dense({...}), got ${showValue(layer)}`);
-    if (previous) layer.build(previous.units);
-    else if (layer.inputDim !== undefined) layer.build(layer.inputDim);
+    const at = this.layers.length, twin = this.layers.indexOf(layer);
+    if (twin >= 0) {
+      throw new RangeError(`add: layer ${at} (dense_${at + 1}) is the same instance as layer ${twin} (dense_${twin + 1}); a layer can be used ` +
+        'once (shared layers are not supported): create another dense({...})');
+    }
+    if (layer.kernel !== null) {
+      throw new RangeError(`add: layer ${at} (dense_${at + 1}, ${layer.units} units) is already in another model; a layer can be used once: ` +
+        'create another dense({...})');
+    }
+    const seeds = this.seed === undefined ? undefined
+      : [deriveSeed(this.seed, SEED_STREAMS.weights, at, 0), deriveSeed(this.seed, SEED_STREAMS.weights, at, 1)] as const;
+    if (previous) layer.build(previous.units, seeds);
+    else if (layer.inputDim !== undefined) layer.build(layer.inputDim, seeds);
     else throw new RangeError('add: the first layer needs inputShape, e.g. dense({ units: 4, inputShape: [3] })');
     this.layers.push(layer);
     return this;
@@ -139,9 +173,9 @@ export class Sequential {
   /**
    * Sets the optimizer, the loss and the metrics, and resets the optimizer state and `step`. binaryCrossentropy on a
    * sigmoid output, and the categorical losses (which need a softmax output of at least 2 units), work on the
-   * weighted sums, numerically stable. Throws a RangeError for a model without layers, softmax on a hidden layer,
-   * dropout after the output layer, an unknown loss, optimizer or metric, or a loss that does not fit the output
-   * activation; a DisposedError once the model is disposed.
+   * weighted sums, numerically stable. Throws a RangeError for an unknown option (such as `optimiser`), a model
+   * without layers, softmax on a hidden layer, dropout after the output layer, an unknown loss, optimizer or metric,
+   * or a loss that does not fit the output activation; a DisposedError once the model is disposed.
    * @example
    * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
    * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -207,21 +241,27 @@ export class Sequential {
 
   /**
    * The outputs for each row of x: [samples, features] in, a new [samples, outputDim] tensor out. Dropout is off.
-   * Throws a ShapeError if x is not [samples, inputDim], a RangeError for a model without layers, a DisposedError
-   * once x or the model is disposed.
+   * `options.batchSize` bounds the rows computed at a time (and so the scratch memory). Throws a ShapeError if x is
+   * not [samples, inputDim], a RangeError for a model without layers or bad options, a DisposedError once x or the
+   * model is disposed.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * model.predict(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
+   * model.predict(tensor([[1, 2], [3, 4]]), { batchSize: 1 }).toArray(); // [[3], [7]]
    */
-  predict(x: Tensor): Tensor {
+  predict(x: Tensor, options: BatchOptions = {}): Tensor {
     const op = 'predict';
     const input = this.checkInput(x, op);
     const rows = input.shape[0];
+    const chunk = batchRows(options, op, Math.max(rows, 1));
     const hidden: number[] = [];
     try {
-      for (const layer of this.layers.slice(0, -1)) hidden.push(allocBytes(rows * layer.units * 4, op));
+      for (const layer of this.layers.slice(0, -1)) hidden.push(allocBytes(Math.min(chunk, rows) * layer.units * 4, op));
       const out = empty([rows, this.outputDim], op);
-      this.forwardRows(input.ptr, rows, [...hidden, out.ptr], false);
+      for (let start = 0; start < rows; start += chunk) {
+        const n = Math.min(chunk, rows - start);
+        this.forwardRows(input.ptr + 4 * start * this.inputDim, n, [...hidden, out.ptr + 4 * start * this.outputDim], false);
+      }
       return out;
     } finally {
       hidden.forEach(freeBytes);
@@ -229,23 +269,25 @@ export class Sequential {
   }
 
   /**
-   * The mean loss and metrics over the rows of x and y, as `fit` reports them (dropout off; NaN for no rows).
-   * Throws a RangeError before `compile` or for class indices out of range, a ShapeError for shapes that do not fit
-   * the model and loss, a DisposedError once the model or a tensor is disposed.
+   * The mean loss and metrics over the rows of x and y, as `fit` reports them (dropout off; NaN for no rows),
+   * computed `options.batchSize` rows at a time (default 4096). Throws a RangeError before `compile`, for class
+   * indices out of range, binaryCrossentropy targets outside [0, 1] or negative categorical ones (naming the row and
+   * column), or bad options; a ShapeError for shapes that do not fit the model and loss, a DisposedError once the
+   * model or a tensor is disposed.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
    * model.evaluate(tensor([[1, 2]]), tensor([[1]])); // { loss: 4, mae: 2 }
    */
-  evaluate(x: Tensor, y: Tensor): Record<string, number> {
+  evaluate(x: Tensor, y: Tensor, options: BatchOptions = {}): Record<string, number> {
     const op = 'evaluate';
     this.checkUsable(op);
-    const loss = this.requireCompiled(op);
+    this.requireCompiled(op);
     const input = this.checkInput(x, op);
     const target = this.checkTarget(y, input.shape[0], op);
     const rows = input.shape[0];
+    const chunk = Math.min(rows, batchRows(options, op, 4096));
     if (rows === 0) return toLogs(this.metrics, [NaN, NaN, NaN, NaN]);
-    const chunk = Math.min(rows, 4096);
     const buffers: number[] = [];
     try {
       for (const layer of this.layers) buffers.push(allocBytes(chunk * layer.units * 4, op));
@@ -271,6 +313,7 @@ export class Sequential {
       const bad = labels.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= this.outputDim);
       if (bad >= 0) throw new RangeError(`${op}: ${arg}[${bad}] is ${labels[bad]}, not a class index in [0, ${this.outputDim})`);
     }
+    checkTargetValues(t, loss.name, op, arg);
     return t;
   }
 
@@ -286,9 +329,14 @@ export class Sequential {
   /**
    * Trains on x [samples, inputDim] and y (targets [samples, outputDim], or class indices [samples] for
    * sparseCategoricalCrossentropy) with the compiled optimizer; resolves to the History of each epoch's loss and
-   * metrics (and their `val_` versions with validation). Rejects with a RangeError before `compile` or for NaN or
-   * ±Infinity in the data (naming the row and column), a RangeError or TypeError for bad options, a ShapeError for
-   * shapes that do not fit, and a DivergedError when a step's loss or gradient stops being finite (see FitOptions).
+   * metrics (and their `val_` versions with validation). Callbacks may be async and are awaited (see Callbacks).
+   * Rejects with a RangeError before `compile`, for x without rows, for NaN or ±Infinity in the data or targets the
+   * loss cannot take (naming the row and column), a RangeError or TypeError for bad or unknown options, a ShapeError
+   * for shapes that do not fit, a DivergedError when a step's loss or gradient stops being finite (see FitOptions),
+   * and with the error of a callback that throws or rejects (the weights are then those of the last finished step).
+   * One fit at a time: a second `fit` while one runs rejects at once with a RangeError ("fit: the model is already
+   * training; await the first fit"); `predict`, `evaluate`, `getWeights` and `save` called meanwhile (in a
+   * callback) see the weights of the last finished step.
    * @example
    * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y = tensor([[0], [1], [1], [1]]); // logical or
    * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2], kernelInitializer: initializers.glorotUniform({ seed: 1 }) })]);
@@ -407,8 +455,10 @@ export class Sequential {
   /**
    * Resolves to the model file (architecture JSON and float32 weights in one blob) as an ArrayBuffer; with a path,
    * in Node, also writes it there atomically (a temporary file, then a rename). `loadModel` reads it back and
-   * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a TypeError for a path that
-   * is not a string, and the file system's error if writing fails.
+   * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a RangeError for a model
+   * without layers (no file can hold it), a TypeError for a path that is not a string, and an Error naming the path
+   * and the file system's reason if writing fails (such as a missing directory). Saving during `fit` (in a
+   * callback) saves the weights of the last finished step.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * await model.save('model.sdpm');   // Node: a file
@@ -418,14 +468,15 @@ export class Sequential {
    */
   save(path?: string): Promise<ArrayBuffer> {
     if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
-    if (path === undefined) return Promise.resolve(serialize(this));
-    if (typeof path !== 'string') return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
-    return saveToFile(this, path);
+    if (typeof path !== 'string' && path !== undefined) return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
+    if (this.layers.length === 0) return Promise.reject(new RangeError('save: the model has no layers; add layers before saving it'));
+    return path === undefined ? Promise.resolve(serialize(this, 'save')) : saveToFile(this, path);
   }
 
   /**
    * The model file (as `save()` gives it) in a Blob of type application/octet-stream, for a download link or
-   * IndexedDB in browsers; `loadModel(blob)` reads it back. Throws a DisposedError once the model is disposed.
+   * IndexedDB in browsers; `loadModel(blob)` reads it back. Throws a DisposedError once the model is disposed, a
+   * RangeError for a model without layers.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * const blob = model.toBlob();
@@ -434,7 +485,7 @@ export class Sequential {
    */
   toBlob(): Blob {
     if (this.disposed) throw new DisposedError('toBlob: the model was disposed');
-    return new Blob([serialize(this)], { type: 'application/octet-stream' });
+    return new Blob([serialize(this, 'toBlob')], { type: 'application/octet-stream' });
   }
 
   /**
@@ -487,34 +538,25 @@ export class Sequential {
 }
 
 /**
- * A Sequential model of `layers` (default none) applied in order; the first needs `inputShape`. Throws a TypeError
- * unless layers is an array, and as `Sequential.add` does.
+ * A Sequential model of `layers` (default none) applied in order; the first needs `inputShape`. `options.seed`
+ * makes the model repeatable: the initial weights of layers without a seeded initializer, and the shuffle and dropout
+ * of fits without a seed (see SequentialOptions). Throws a TypeError unless layers is an array, a RangeError or
+ * TypeError for bad options, and as `Sequential.add` does.
  * @example
  * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
  * model.compile({ optimizer: sgd({ learningRate: 1 }), loss: 'meanSquaredError' });
  * model.predict(tensor([[0, 0, 1]])).shape; // [1, 1]
+ * // With a seed, the same weights (and fits) on every run:
+ * const a = sequential([dense({ units: 3, inputShape: [2] })], { seed: 1 }), b = sequential([dense({ units: 3, inputShape: [2] })], { seed: 1 });
+ * equal(a.getWeights()[0], b.getWeights()[0]).sum().item(); // 6
  */
-export function sequential(layers: readonly (Dense | Dropout)[] = []): Sequential {
+export function sequential(layers: readonly (Dense | Dropout)[] = [], options: SequentialOptions = {}): Sequential {
   if (!Array.isArray(layers)) throw new TypeError(`sequential: layers must be an array, got ${showValue(layers)}`);
-  return new Sequential(layers);
+  return new Sequential(layers, options);
 }
 
-/**
- * The loss, optimizer and metrics `options` give for layers with these activations, units and dropout rates, checked
- * as `compile` checks them (loadModel checks a file's compile section with it before allocating). Allocates nothing.
- * @internal
- */
-export function compileSettings(layers: readonly Pick<Dense, 'activation' | 'units' | 'dropout'>[], options: CompileOptions, op: string):
-  { loss: Loss; optimizer: Optimizer; metrics: MetricName[] } {
-  const last = layers[layers.length - 1];
-  if (!last) throw new RangeError(`${op}: the model has no layers`);
-  layers.slice(0, -1).forEach((layer, i) => {
-    if (layer.activation === 'softmax') throw new RangeError(`${op}: softmax is supported on the output layer only (layer ${i})`);
-  });
-  if (last.dropout > 0) throw new RangeError(`${op}: dropout after the output layer is not supported; put it between dense layers`);
-  const loss = toLoss(options?.loss, last.activation, op);
-  if (loss.name.endsWith('ategoricalCrossentropy') && last.units < 2) {
-    throw new RangeError(`${op}: ${loss.name} needs an output layer of at least 2 units (one per class), got ${last.units}; use binaryCrossentropy with a sigmoid unit`);
-  }
-  return { loss, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics: toMetrics(options.metrics ?? [], op) };
+/** The rows per chunk `options.batchSize` asks for (default `fallback`), checked. */
+function batchRows(options: BatchOptions, op: string, fallback: number): number {
+  checkOptionKeys(op, options, ['batchSize']);
+  return options.batchSize === undefined ? fallback : checkInteger(options.batchSize, op, 'batchSize', 1, 1 << 30);
 }

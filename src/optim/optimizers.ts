@@ -1,4 +1,5 @@
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 
 /**
  * An optimizer's settings as JSON, as model files save them: its name, learning rate and other options. `compile`
@@ -32,17 +33,18 @@ export interface Optimizer {
   readonly stateArrays: number;
 }
 
-function checkOptions(op: string, options: unknown, ranges: Record<string, [number, number]>): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
-  }
-  for (const [key, value] of Object.entries(options)) {
-    if (key === 'nesterov') {
-      if (typeof value !== 'boolean') throw new TypeError(`${op}: nesterov must be a boolean, got ${showValue(value)}`);
+/**
+ * Checks an optimizer's options: an object of the keys of `ranges` (and `nesterov` where `flags` lists it), an
+ * unknown key naming the nearest valid one, each number finite and in its range.
+ */
+function checkOptions(op: string, options: unknown, ranges: Record<string, [number, number]>, flags: readonly string[] = []): void {
+  checkOptionKeys(op, options, [...Object.keys(ranges), ...flags]);
+  for (const [key, value] of Object.entries(options as object)) {
+    if (flags.includes(key)) {
+      if (typeof value !== 'boolean') throw new TypeError(`${op}: ${key} must be a boolean, got ${showValue(value)}`);
       continue;
     }
     const range = ranges[key];
-    if (!range) throw new RangeError(`${op}: unknown option ${JSON.stringify(key)} (expected ${Object.keys(ranges).join(', ')})`);
     if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= range[0] && value <= range[1])) {
       const upper = range[1] === Infinity ? 'Infinity)' : `${range[1]}]`;
       throw new RangeError(`${op}: ${key} must be a finite number in [${range[0]}, ${upper}, got ${showValue(value)}`);
@@ -72,14 +74,15 @@ export interface SgdOptions {
  * Stochastic gradient descent, with optional momentum (Nesterov or classic, as Keras). Every optimizer's
  * `weightDecay` is an L2 penalty folded into the gradient, g + weightDecay·w (as an l2(weightDecay/2) kernel
  * regularizer would add), not Keras 3's decoupled decay.
- * @throws RangeError for an unknown option or a value out of range; TypeError if nesterov is not a boolean.
+ * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range; TypeError if
+ * nesterov is not a boolean.
  * @example
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
  * model.compile({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'meanSquaredError' });
  * sgd().config; // { name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE });
+  checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
   const { learningRate = 0.01, momentum = 0, nesterov = false, weightDecay = 0 } = options;
   return {
     config: { name: 'sgd', learningRate, momentum, nesterov, weightDecay },
@@ -107,7 +110,7 @@ export interface AdamOptions {
 /**
  * Adam (Kingma & Ba), with Keras' defaults and bias correction folded into the step size. `compile` uses it with
  * the defaults when no optimizer is given.
- * @throws RangeError for an unknown option or a value out of range.
+ * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range.
  * @example
  * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
  * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
@@ -140,7 +143,7 @@ export interface RmspropOptions {
 /**
  * RMSprop: steps scaled by a running root mean square of the gradients, w −= lr·g/(√ms + ε) (ε outside the root,
  * as PyTorch; Keras and TensorFlow.js put it inside, which differs only while ms is near ε).
- * @throws RangeError for an unknown option or a value out of range.
+ * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range.
  * @example
  * const model = sequential([dense({ units: 1, inputShape: [2] })]);
  * model.compile({ optimizer: rmsprop({ learningRate: 0.01 }), loss: 'meanSquaredError' });
@@ -171,7 +174,7 @@ export interface AdagradOptions {
 /**
  * Adagrad: steps scaled by the accumulated squared gradients, w −= lr·g/(√acc + ε), acc starting at 0 (Duchi et
  * al.; Keras and TensorFlow.js start it at 0.1 and put ε inside the root).
- * @throws RangeError for an unknown option or a value out of range.
+ * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range.
  * @example
  * const model = sequential([dense({ units: 1, inputShape: [2] })]);
  * model.compile({ optimizer: adagrad({ learningRate: 0.1 }), loss: 'meanSquaredError' });

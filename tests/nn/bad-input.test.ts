@@ -7,23 +7,9 @@ import {
   adagrad, adam, dense, DisposedError, DivergedError, earlyStopping, initializers, memory, rmsprop, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
 } from '../../src/index';
 import { failOnLeaks, seededValues } from '../reference';
+import { expectFailsClean } from './expect-fails';
 
 failOnLeaks();
-
-/** Runs `run` (sync or async), expects it to fail with `type` and `pattern`, and memory() to be unchanged. */
-async function expectFailsClean(run: () => unknown, type: abstract new (...args: never[]) => Error, pattern: RegExp): Promise<Error> {
-  const before = memory();
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected a ${type.name} matching ${pattern}`).toBeInstanceOf(type);
-  expect((caught as Error).message).toMatch(pattern);
-  expect(memory(), 'memory after the error').toEqual(before);
-  return caught as Error;
-}
 
 const regression = (): Sequential => {
   const model = sequential([dense({ units: 4, activation: 'tanh', inputShape: [3] }), dense({ units: 2 })]);
@@ -168,14 +154,30 @@ describe('disposed, shared and changed layers', () => {
     x.dispose(); y.dispose();
   });
 
-  it('a layer rebuilt by adding it to another model makes the first one throw a ShapeError, not read stale weights', async () => {
+  it('a layer already in another model is rejected by add, naming its position; both models stay as they were', async () => {
     const model = regression(), other = sequential([dense({ units: 5, inputShape: [2] })]), x = values(5, 3);
-    other.add(model.layers[1]); // now [5, 2] weights
+    const before = model.predict(x);
     try {
-      await expectFailsClean(() => model.predict(x), ShapeError, /^predict: layer 1 \(dense_2\) has weights for 5 inputs but the layer before it gives 4; was it added to another model\?$/);
+      await expectFailsClean(() => other.add(model.layers[1]), RangeError,
+        /^add: layer 1 \(dense_2, 2 units\) is already in another model; a layer can be used once: create another dense\(\{\.\.\.\}\)$/);
+      expect(other.layers).toHaveLength(1);
+      const after = model.predict(x);
+      expect(Array.from(after.dataSync())).toEqual(Array.from(before.dataSync()));
+      after.dispose();
     } finally {
-      model.dispose(); other.dispose(); x.dispose();
+      model.dispose(); other.dispose(); x.dispose(); before.dispose();
     }
+  });
+
+  it('a layer instance used twice in one model is rejected, naming both positions, and leaves nothing behind', async () => {
+    const layer = dense({ units: 3, inputShape: [3] });
+    await expectFailsClean(() => sequential([layer, layer]), RangeError,
+      /^add: layer 1 \(dense_2\) is the same instance as layer 0 \(dense_1\); a layer can be used once \(shared layers are not supported\)/);
+    expect(layer.kernel).toBeNull();
+    const model = sequential([layer, dense({ units: 2 })]);
+    await expectFailsClean(() => model.add(layer), RangeError, /^add: layer 2 \(dense_3\) is the same instance as layer 0 \(dense_1\)/);
+    expect(model.layers).toHaveLength(2);
+    model.dispose();
   });
 
   it('sequential() that fails on a later layer frees the weights it built for the earlier ones', async () => {
