@@ -27,7 +27,7 @@ console.log(table.columns.join(','), table.numRows ?? '');
 console.log(bits(xFit, xHeldOut, yTrain, yTest));
 console.log(JSON.stringify(folds));`,
   'Data, search and the command line#1': `
-console.log(JSON.stringify(best));
+console.log(JSON.stringify([best.params, best.score, best.seed]));
 console.log(JSON.stringify(trials.map((t) => [t.params, t.score ?? t.value, t.error?.message])));`,
 };
 
