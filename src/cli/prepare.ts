@@ -6,6 +6,7 @@ import { tensor } from '../tensor/create';
 import type { Tensor } from '../tensor/tensor';
 import type { Cell, Table } from '../data/table';
 import { MinMaxScaler, scalerFromJSON } from '../data/scalers';
+import { extent } from './report';
 
 /** A text column with more distinct values than this is an identifier or free text, not a category. */
 const MAX_CATEGORIES = 50;
@@ -28,8 +29,8 @@ export interface Preparation {
 
 const isMissing = (v: Cell): boolean => v === null || (typeof v === 'number' && Number.isNaN(v));
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
@@ -89,30 +90,34 @@ export function planPreparation(table: Table, target: string, drop: readonly str
     preparation.classes = [...new Set(y.map(String))].sort();
     if (preparation.classes.length < 2) throw new RangeError(`train: target "${target}" has one class only`);
   } else {
-    const values = y as number[];
-    preparation.targetRange = [Math.min(...values), Math.max(...values)];
+    preparation.targetRange = extent(y as number[]);
   }
   return preparation;
 }
 
-/** The encoded feature rows of a table (missing numbers filled, text one-hot) as numbers. */
-function encode(table: Table, preparation: Preparation): number[][] {
-  const columns = preparation.features.map((feature) => {
-    if (!table.columns.includes(feature.name)) throw new RangeError(`the data has no column "${feature.name}", which the model needs`);
-    return table.column(feature.name);
-  });
-  return Array.from({ length: table.rowCount }, (_, row) => preparation.features.flatMap((feature, f) => {
-    const v = columns[f][row];
-    if (feature.kind === 'categorical') return feature.categories.map((c) => (!isMissing(v) && String(v) === c ? 1 : 0));
-    if (isMissing(v)) return [feature.fill];
-    if (typeof v !== 'number') throw new RangeError(`column "${feature.name}" row ${row} is ${JSON.stringify(v)}, not a number`);
-    return [v];
-  }));
-}
-
-/** The encoded, unscaled features of a table as [rows, encoded columns]. */
+/** The encoded, unscaled features of a table (missing numbers filled, text one-hot) as [rows, encoded columns]. */
 export function encodeFeatures(table: Table, preparation: Preparation): Tensor {
-  return tensor(Float32Array.from(encode(table, preparation).flat()), [table.rowCount, featureNames(preparation).length]);
+  const width = featureNames(preparation).length, out = new Float32Array(table.rowCount * width);
+  let offset = 0;
+  for (const feature of preparation.features) {
+    if (!table.columns.includes(feature.name)) throw new RangeError(`the data has no column "${feature.name}", which the model needs`);
+    const column = table.column(feature.name);
+    if (feature.kind === 'categorical') {
+      const index = new Map(feature.categories.map((c, i) => [c, i]));
+      column.forEach((v, row) => {
+        const c = isMissing(v) ? undefined : index.get(String(v));
+        if (c !== undefined) out[row * width + offset + c] = 1;
+      });
+      offset += feature.categories.length;
+    } else {
+      column.forEach((v, row) => {
+        if (!isMissing(v) && typeof v !== 'number') throw new RangeError(`column "${feature.name}" row ${row} is ${JSON.stringify(v)}, not a number`);
+        out[row * width + offset] = isMissing(v) ? feature.fill : (v as number);
+      });
+      offset += 1;
+    }
+  }
+  return tensor(out, [table.rowCount, width]);
 }
 
 /** Fits the min-max scaler on training features (encoded) and saves it in the preparation. */
@@ -147,7 +152,13 @@ export function targets(table: Table, preparation: Preparation): Tensor {
 /** Model outputs back to target units: regression values, or class labels. */
 export function decode(outputs: Tensor, preparation: Preparation): (number | string)[] {
   const rows = outputs.toArray() as number[][];
-  if (preparation.task === 'classification') return rows.map((p) => preparation.classes![p.indexOf(Math.max(...p))]);
+  if (preparation.task === 'classification') return rows.map((p) => preparation.classes![argmax(p)]);
   const [lo, hi] = preparation.targetRange!;
   return rows.map(([v]) => lo + v * (hi - lo || 1));
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
 }

@@ -1,47 +1,17 @@
 // The `simdeep` command run in-process through main(argv), end to end on small files in fixtures/: train writes a
 // model and prints the validation table against the baseline, predict writes one row per input row, and every
 // error is one line on stderr with status 1.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { loadCliModel } from '../../src/cli/files';
-import { main } from '../../src/cli/main';
 import { readTable } from '../../src/data/read';
 import { memory } from '../../src/memory';
 import { failOnLeaks } from '../reference';
+import { csvRows, fixture, run, tableRow, temporaryFiles } from './run';
 
 failOnLeaks();
 
-const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
-const dir = mkdtempSync(join(tmpdir(), 'simdeep-cli-'));
-const tmp = (name: string): string => join(dir, name);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs the command; returns its status and what it printed to stdout (console.log too) and stderr. */
-async function run(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const write = (into: string[]) => (chunk: string | Uint8Array): boolean => (into.push(String(chunk)), true);
-  const spies = [
-    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(`${args.join(' ')}\n`)),
-    vi.spyOn(process.stdout, 'write').mockImplementation(write(out) as typeof process.stdout.write),
-    vi.spyOn(process.stderr, 'write').mockImplementation(write(err) as typeof process.stderr.write),
-  ];
-  try {
-    return { status: await main(argv), out: out.join(''), err: err.join('') };
-  } finally {
-    spies.forEach((spy) => spy.mockRestore());
-  }
-}
-
-/** The numbers of the validation table's row that starts with `label`. */
-function tableRow(out: string, label: string): number[] {
-  const line = out.split('\n').find((l) => l.startsWith(label));
-  expect(line, `a row starting with ${label}`).toBeDefined();
-  return line!.slice(label.length).trim().split(/\s+/).map(Number);
-}
-
-const csvRows = (csv: string): string[] => csv.trimEnd().split('\n');
+const tmp = temporaryFiles();
 const mae = (predicted: number[], truth: number[]): number => truth.reduce((s, t, i) => s + Math.abs(t - predicted[i]), 0) / truth.length;
 
 describe('simdeep train and predict, regression', () => {
