@@ -1,6 +1,8 @@
 // Model files of the command line: the library's model file (architecture, weights and the preparation in its
 // metadata), inside a JSON document when the name ends in .json, else as the binary file itself.
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { loadModel } from '../nn/save';
 import type { Sequential } from '../nn/sequential';
 
@@ -18,6 +20,32 @@ export async function saveCliModel(model: Sequential, path: string): Promise<voi
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/**
+ * Throws, naming `flag` and the path, unless `path` can be written: an existing regular file that is writable, or a
+ * new file in an existing, writable directory. The command checks its outputs before it trains.
+ */
+export async function checkWritable(path: string, flag: string): Promise<void> {
+  const cannot = (why: string): Error => new Error(`${flag}: cannot write ${path}: ${why}`);
+  const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw cannot(error.message);
+  });
+  if (found && !found.isFile()) throw cannot(found.isDirectory() ? 'it is a directory' : 'it is not a regular file');
+  const directory = dirname(resolve(path));
+  if (!found) {
+    const parent = await stat(directory).catch(() => undefined);
+    if (!parent) throw cannot(`the directory ${directory} does not exist`);
+    if (!parent.isDirectory()) throw cannot(`${directory} is not a directory`);
+  }
+  // A new file needs a writable directory; so does the temporary file saveCliModel renames over an existing one.
+  await access(directory, constants.W_OK | constants.X_OK).catch(() => {
+    throw cannot(`the directory ${directory} is not writable`);
+  });
+  if (found) await access(path, constants.W_OK).catch(() => {
+    throw cannot('permission denied');
+  });
 }
 
 /** Reads a model written by saveCliModel or model.save. */

@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Cell, Table } from '../data/table';
 import { MinMaxScaler, scalerFromJSON } from '../data/scalers';
 import { extent } from './report';
+import { RowError } from './lines';
 
 /** A text column with more distinct values than this is an identifier or free text, not a category. */
 const MAX_CATEGORIES = 50;
@@ -36,7 +37,7 @@ function median(values: readonly number[]): number {
 }
 
 const checkTarget = (table: Table, target: string): void => {
-  if (!table.columns.includes(target)) throw new RangeError(`train: the target column "${target}" is not in the data (columns: ${table.columns.join(', ')})`);
+  if (!table.columns.includes(target)) throw new RangeError(`the target column "${target}" is not in the data (columns: ${table.columns.join(', ')})`);
 };
 
 /** The rows that have a target, and their indices in `table` (so messages name rows as the file counts them). */
@@ -47,14 +48,13 @@ export function rowsWithTarget(table: Table, target: string): { table: Table; ro
 }
 
 /**
- * Chooses the features and the task from training rows; rows with no target must be removed first. `rows` maps
- * the table's rows to the file's, for messages.
+ * Chooses the features and the task from training rows; rows with no target must be removed first. A bad value
+ * throws a RowError naming the table's row.
  */
-export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification', rows?: readonly number[]): Preparation {
+export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification'): Preparation {
   checkTarget(table, target);
-  const fileRow = (row: number): number => rows?.[row] ?? row;
   const unknown = drop.filter((name) => !table.columns.includes(name));
-  if (unknown.length) throw new RangeError(`train: --drop names columns not in the data: ${unknown.join(', ')}`);
+  if (unknown.length) throw new RangeError(`--drop names columns not in the data: ${unknown.join(', ')}`);
   const dropped: Record<string, string> = Object.fromEntries(drop.map((name) => [name, 'dropped (--drop)']));
   const features: Feature[] = [];
   for (const name of table.columns) {
@@ -69,7 +69,7 @@ export function planPreparation(table: Table, target: string, drop: readonly str
       const numbers = values.filter((v) => typeof v === 'number').length;
       if (numbers >= 0.9 * values.length) {
         const row = table.column(name).findIndex((v) => typeof v === 'string');
-        throw new TypeError(`train: column "${name}" row ${fileRow(row)} is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
+        throw new RowError(row, `column "${name}" is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
       }
       const categories = [...new Set(values.map(String))].sort();
       if (categories.length > MAX_CATEGORIES) dropped[name] = `text with ${categories.length} distinct values`;
@@ -77,18 +77,18 @@ export function planPreparation(table: Table, target: string, drop: readonly str
       else features.push({ name, kind: 'categorical', categories });
     }
   }
-  if (features.length === 0) throw new RangeError('train: no feature columns are left after dropping empty, constant and free-text columns');
+  if (features.length === 0) throw new RangeError('no feature columns are left after dropping empty, constant and free-text columns');
   const y = table.column(target);
   const numericTarget = y.every((v) => typeof v === 'number');
   const resolved = task ?? (numericTarget ? 'regression' : 'classification');
   if (resolved === 'regression' && !numericTarget) {
     const row = y.findIndex((v) => typeof v !== 'number');
-    throw new RangeError(`train: target "${target}" row ${fileRow(row)} is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
+    throw new RowError(row, `target "${target}" is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
   }
   const preparation: Preparation = { target, task: resolved, features, dropped, scaler: new MinMaxScaler().toJSON() };
   if (resolved === 'classification') {
     preparation.classes = [...new Set(y.map(String))].sort();
-    if (preparation.classes.length < 2) throw new RangeError(`train: target "${target}" has one class only`);
+    if (preparation.classes.length < 2) throw new RangeError(`the target "${target}" has one class only`);
   } else {
     preparation.targetRange = extent(y as number[]);
   }
@@ -111,7 +111,7 @@ export function encodeFeatures(table: Table, preparation: Preparation): Tensor {
       offset += feature.categories.length;
     } else {
       column.forEach((v, row) => {
-        if (!isMissing(v) && typeof v !== 'number') throw new RangeError(`column "${feature.name}" row ${row} is ${JSON.stringify(v)}, not a number`);
+        if (!isMissing(v) && typeof v !== 'number') throw new RowError(row, `column "${feature.name}" is ${JSON.stringify(v)}, not a number`);
         out[row * width + offset] = isMissing(v) ? feature.fill : (v as number);
       });
       offset += 1;
@@ -141,7 +141,7 @@ export function targets(table: Table, preparation: Preparation): Tensor {
   if (preparation.task === 'classification') {
     return tensor(y.map((v, row) => {
       const index = preparation.classes!.indexOf(String(v));
-      if (index < 0) throw new RangeError(`target "${preparation.target}" row ${row} is ${JSON.stringify(v)}, a class the model does not know`);
+      if (index < 0) throw new RowError(row, `target "${preparation.target}" is ${JSON.stringify(v)}, a class the model does not know`);
       return index;
     }));
   }

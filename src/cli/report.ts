@@ -57,14 +57,14 @@ function plot(curves: Record<string, readonly number[]>, title: string): string 
     `<text x="${W / 2}" y="${H - 12}" text-anchor="middle" font-size="12">epoch (1–${n})</text>${lines}</svg>`;
 }
 
-/** A self-contained HTML report: the summary table, the loss curves, and the search trials. */
-export function htmlReport(title: string, summary: readonly (readonly string[])[], history: Record<string, number[]>, trials?: readonly (readonly string[])[]): string {
+/** A self-contained HTML report: the test scores, the loss curves (in `lossUnits`), and the search trials. */
+export function htmlReport(title: string, summary: readonly (readonly string[])[], history: Record<string, number[]>, lossUnits: string, trials?: readonly (readonly string[])[]): string {
   const table = (rows: readonly (readonly string[])[]): string => `<table><thead><tr>${rows[0].map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead>` +
     `<tbody>${rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
   const losses = Object.fromEntries(Object.entries(history).filter(([key]) => key.endsWith('loss')));
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>` +
     '<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:760px}table{border-collapse:collapse;margin:1em 0}' +
     'td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>' +
-    `<h1>${escape(title)}</h1><h2>Validation</h2>${table(summary)}<h2>Loss</h2>${plot(losses, 'loss per epoch')}` +
+    `<h1>${escape(title)}</h1><h2>Test rows</h2>${table(summary)}<h2>Loss</h2>${plot(losses, `loss per epoch (${lossUnits})`)}` +
     (trials ? `<h2>Search trials</h2>${table(trials)}` : '') + '</body></html>\n';
 }
