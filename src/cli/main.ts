@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readTable } from '../data/read';
 import { setThreads } from '../runtime/threads';
 import { train, type TrainOptions } from './train';
 import { predict, type PredictOptions } from './predict';
@@ -54,7 +53,7 @@ export function earthquakesFile(): string {
 /** The features the earthquake demo uses: where, how deep, how well recorded, by which network and method. */
 export const EARTHQUAKE_FEATURES = ['depth', 'latitude', 'longitude', 'nst', 'gap', 'dmin', 'rms', 'net', 'magType'];
 
-type TrainFlags = Omit<TrainOptions, 'drop' | 'hidden' | 'learningRate' | 'target'> & { target?: string; drop: string[]; features?: string[]; hidden: number[]; lr: number; threads: number };
+type TrainFlags = Omit<TrainOptions, 'learningRate' | 'target'> & { target?: string; lr: number; threads: number };
 
 /** The options train and demo share, with the command's defaults (demo: a search, and the earthquake features). */
 function withTrainOptions(command: Command, defaults: { search: number; features?: string[] } = { search: 0 }): Command {
@@ -82,16 +81,8 @@ async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   if (!['relu', 'tanh', 'sigmoid', 'leakyRelu'].includes(flags.activation)) throw new Error(`--activation must be relu, tanh, sigmoid or leakyRelu, got ${flags.activation}`);
   if (flags.task !== undefined && flags.task !== 'regression' && flags.task !== 'classification') throw new Error(`--task must be regression or classification, got ${flags.task}`);
   await setThreads(flags.threads);
-  let drop = flags.drop;
-  if (flags.features) {
-    const columns = (await readTable(file)).columns;
-    const unknown = flags.features.filter((c) => !columns.includes(c));
-    if (unknown.length) throw new Error(`--features names columns not in the data: ${unknown.join(', ')}`);
-    const features = new Set(flags.features);
-    drop = columns.filter((c) => c !== target && !features.has(c));
-  }
   const progress = process.stderr.isTTY === true && !process.env.CI;
-  await train(file, { ...flags, target, drop, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
+  await train(file, { ...flags, target, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
 }
 
 /** The command-line program. */

@@ -19,6 +19,8 @@ import { reworded, RowError, withFilePlace } from './lines';
 export interface TrainOptions extends ModelSettings {
   target: string;
   drop: string[];
+  /** The only columns to use as inputs (the others are dropped). */
+  features?: string[];
   task?: 'regression' | 'classification';
   /** Random-search trials (0: train with the given settings). */
   search: number;
@@ -78,8 +80,11 @@ function epochBar(output: Output, epochs: number): { callbacks: Callbacks[]; sto
 /** What the loss is, in the units the model trains on. */
 const lossUnits = (classes: number): string => (classes > 0 ? 'cross-entropy' : 'mean squared error of the target scaled to 0..1');
 
-/** Reads the file and plans the preparation on the rows with a target; errors name the file and its lines. */
-async function readAndPlan(file: string, options: TrainOptions): Promise<{ table: Table; preparation: Preparation }> {
+/**
+ * Reads the file and plans the preparation on the rows with a target, leaving out the columns of --drop (or all but
+ * those of --features); errors name the file and its lines.
+ */
+async function readAndPlan(file: string, options: TrainOptions): Promise<{ table: Table; preparation: Preparation; drop: string[] }> {
   const read = await readTable(file).catch(async (error: unknown) => {
     throw await withFilePlace(error, 'train', file);
   });
@@ -88,7 +93,14 @@ async function readAndPlan(file: string, options: TrainOptions): Promise<{ table
     const withTarget = rowsWithTarget(read, options.target);
     rows = withTarget.rows;
     if (withTarget.table.rowCount < 10) throw new RangeError(`has ${withTarget.table.rowCount} rows with a target; at least 10 are needed`);
-    return { table: withTarget.table, preparation: planPreparation(withTarget.table, options.target, options.drop, options.task) };
+    let drop = options.drop;
+    if (options.features) {
+      const columns = new Set(read.columns), features = new Set(options.features);
+      const unknown = options.features.filter((name) => !columns.has(name));
+      if (unknown.length) throw new RangeError(`--features names columns not in the data: ${unknown.join(', ')}`);
+      drop = read.columns.filter((name) => name !== options.target && !features.has(name));
+    }
+    return { table: withTarget.table, preparation: planPreparation(withTarget.table, options.target, drop, options.task), drop };
   } catch (error) {
     if (error instanceof RowError) throw await withFilePlace(error, 'train', file, (row) => rows[row]);
     throw reworded(error as Error, `train: ${file}: ${(error as Error).message}`);
@@ -99,7 +111,7 @@ async function readAndPlan(file: string, options: TrainOptions): Promise<{ table
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
   await checkWritable(options.out, '--out');
   if (options.report) await checkWritable(options.report, '--report');
-  const { table, preparation } = await readAndPlan(file, options);
+  const { table, preparation, drop } = await readAndPlan(file, options);
   const tensors: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (tensors.push(t), t);
   let model: Sequential | undefined;
@@ -116,9 +128,8 @@ export async function train(file: string, options: TrainOptions, output: Output)
     const classes = preparation.classes?.length ?? 0;
     output.log(`${file}: ${table.rowCount} rows; target ${options.target} (${preparation.task}); ${featureNames(preparation).length} inputs from ${preparation.features.map((f) => f.name).join(', ')}`);
     output.log(`  ${data.xTrain.shape[0]} rows to train on, ${data.xVal.shape[0]} to validate (early stopping${options.search > 0 ? ', the search' : ''}), ${xTest.shape[0]} to test`);
-    const requested = new Set(options.drop);
-    const chosen = Object.keys(preparation.dropped).filter((name) => requested.has(name));
-    if (chosen.length) output.log(`  left out by request: ${chosen.join(', ')}`);
+    const requested = new Set(drop);
+    if (drop.length) output.log(`  left out by ${options.features ? '--features' : 'request'}: ${drop.join(', ')}`);
     for (const [name, why] of Object.entries(preparation.dropped)) if (!requested.has(name)) output.log(`  left out ${name}: ${why}`);
 
     const { hidden, activation, learningRate, batchSize, epochs } = options;

@@ -22,6 +22,7 @@ describe('simdeep errors', () => {
     ['a text value in a numeric column', ['train', fixture('text-in-number.csv'), '--target', 'y'],
       /^simdeep: train: .*text-in-number\.csv line 14: column "height" is "seven", not a number \(the column's other values are numbers\); fix the value, or --drop height$/],
     ['an unknown --drop column', ['train', houses, '--target', 'y', '--drop', 'city,colour'], /^simdeep: train: .*houses\.csv: --drop names columns not in the data: colour$/],
+    ['an unknown --features column', ['train', houses, '--target', 'y', '--features', 'area,colour'], /^simdeep: train: .*houses\.csv: --features names columns not in the data: colour$/],
     ['a bad --epochs value', ['train', houses, '--target', 'y', '--epochs', 'ten'], /^simdeep: option '--epochs <n>' argument 'ten' is invalid\. --epochs must be an integer >= 1, got ten$/],
     ['a fractional --epochs value', ['train', houses, '--target', 'y', '--epochs', '2.5'], /--epochs must be an integer >= 1, got 2\.5$/],
     ['a missing file to train on', ['train'], /^simdeep: missing required argument 'file'$/],

@@ -125,6 +125,7 @@ describe('simdeep demo', () => {
     expect(status).toBe(0);
     expect(out).toContain('earthquakes.json: 1707 rows; target mag (regression); 26 inputs');
     expect(out).toContain('1092 rows to train on, 273 to validate (early stopping, the search), 342 to test');
+    expect(out).toMatch(/left out by --features: place, time, .*, title\n/);
     expect(out).toContain('search: 2 trials; best');
     // Measured on the 342 test rows: model R² 0.816 and MAE 0.396; the mean (1.514) −0.00002 and 0.919.
     const [modelMae, , modelR2] = tableRow(out, 'model'), [meanMae, , meanR2] = tableRow(out, 'mean (1.514)');
