@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCliModel } from '../../src/cli/files';
 import { trainTestSplit } from '../../src/data/split';
 import { readTable } from '../../src/data/read';
-import { memory } from '../../src/memory';
+import { dispose, memory } from '../../src/memory';
 import { tensor } from '../../src/tensor/create';
+import type { Tensor } from '../../src/tensor/tensor';
 import { failOnLeaks } from '../reference';
 import { csvRows, fixture, run, tableRow, temporaryFiles } from './run';
 
@@ -15,13 +16,15 @@ failOnLeaks();
 
 const tmp = temporaryFiles();
 
-/** The rows `--test 0.2 --seed 1` holds out of n: the split depends only on the row count and the seed. */
-function testRows(n: number): number[] {
+/** Row indices `--test 0.2 --validation 0.2 --seed 1` choose from n rows: the splits depend only on counts and seeds. */
+function splitRows(n: number): { test: number[]; validation: number[] } {
+  const ids = (t: Tensor): number[] => (t.toArray() as number[][]).map(([i]) => i);
   const rows = tensor(Array.from({ length: n }, (_, i) => [i]));
-  const split = trainTestSplit(rows, rows, { testSize: 0.2, seed: 1 });
-  const held = (split.xTest.toArray() as number[][]).map(([i]) => i);
-  [rows, split.xTrain, split.xTest, split.yTrain, split.yTest].forEach((t) => t.dispose());
-  return held;
+  const held = trainTestSplit(rows, rows, { testSize: 0.2, seed: 1 });
+  const rest = trainTestSplit(held.xTrain, held.yTrain, { testSize: 0.2, seed: 2 });
+  const result = { test: ids(held.xTest), validation: ids(rest.xTest) };
+  dispose([rows, held.xTrain, held.xTest, held.yTrain, held.yTest, rest.xTrain, rest.xTest, rest.yTrain, rest.yTest]);
+  return result;
 }
 
 describe('simdeep train, regression', () => {
@@ -49,15 +52,24 @@ describe('simdeep train, regression', () => {
     saved.dispose();
   });
 
-  it('scores exactly the held-out test rows', async () => {
-    const { out } = await run('train', fixture('houses.csv'), '--target', 'y', '--out', model, '--epochs', '30', '--seed', '1');
+  it('scores exactly the held-out test rows, and stops early on validation rows apart from them', async () => {
+    const { out } = await run('train', fixture('houses.csv'), '--target', 'y', '--out', model, '--epochs', '1', '--seed', '1');
     const predicted = csvRows((await run('predict', model, fixture('houses.csv'))).out).slice(1).map(Number);
     const truth = (await readTable(fixture('houses.csv'))).column('y') as number[];
-    const held = testRows(60);
-    expect(held).toHaveLength(12);
-    // float64 RMSE of the saved model's predictions on those rows: the printed test RMSE.
-    const rmse = Math.sqrt(held.reduce((s, i) => s + (predicted[i] - truth[i]) ** 2, 0) / held.length);
+    const { test, validation } = splitRows(60);
+    expect([test.length, validation.length]).toEqual([12, 10]);
+    expect(validation.filter((row) => test.includes(row))).toEqual([]);
+    // float64 RMSE of the saved model's predictions on the test rows: the printed test RMSE.
+    const rmse = Math.sqrt(test.reduce((s, i) => s + (predicted[i] - truth[i]) ** 2, 0) / test.length);
     expect(tableRow(out, 'model')[1]).toBeCloseTo(rmse, 4);
+    // The validation loss of the one epoch (MSE of the target scaled to 0..1) is that of the validation rows.
+    const saved = await loadCliModel(model);
+    const [lo, hi] = (saved.metadata!.preparation as { targetRange: [number, number] }).targetRange;
+    saved.dispose();
+    const scaled = (v: number): number => (v - lo) / (hi - lo);
+    const mse = validation.reduce((s, i) => s + (scaled(predicted[i]) - scaled(truth[i])) ** 2, 0) / validation.length;
+    const printed = Number(/\n {2}validation {2}\S+ {2}(\S+)\n/.exec(out)![1]);
+    expect(Math.abs(printed - mse) / mse).toBeLessThan(1e-3); // printed to 4 digits
   });
 
   it('predicts one value per row, as a CSV headed by the target, near the truth', async () => {
