@@ -1,7 +1,8 @@
 // The `simdeep` command: train, predict and demo. Errors print one line and exit with status 1.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { setThreads } from '../runtime/threads';
 import { train, type TrainOptions } from './train';
@@ -32,9 +33,14 @@ const layerSizes = (value: string): number[] => {
   return sizes.map(Number);
 };
 
-/** The version of the installed package. */
+/** The version in the package.json of simdeep above this module (dist/cli.js, or src/cli/main.ts in the tests). */
 function packageVersion(): string {
-  return (createRequire(import.meta.url)('simdeep/package.json') as { version: string }).version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    const found = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown }) : undefined;
+    if (found?.name === 'simdeep' && typeof found.version === 'string') return found.version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
 }
 
 /** The earthquakes of one week (USGS GeoJSON) from the vega-datasets package. */

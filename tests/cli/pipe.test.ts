@@ -1,19 +1,27 @@
 // `simdeep train ... | head`: the reader closes the pipe after the first line. The command ends its output
-// quietly (no EPIPE stack trace, status 0) and still saves the model, leaving no temporary file. Runs the built
-// command, dist/cli.js (npm run build).
+// quietly (no EPIPE stack trace, status 0) and still saves the model, leaving no temporary file. Runs the command as
+// a process: src/cli/bin.ts bundled by esbuild as tsup bundles dist/cli.js (kernels inlined, packages imported from
+// node_modules), into node_modules/.cache so that it finds them and the package.json.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wasmTextEsbuild } from '../../scripts/wasm-text';
 import { loadCliModel } from '../../src/cli/files';
 import { fixture, temporaryFiles } from './run';
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'node_modules', '.cache', 'simdeep-cli-test', `cli-${process.pid}.mjs`);
 const tmp = temporaryFiles();
 
-beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build`);
-});
+beforeAll(async () => {
+  mkdirSync(join(cli, '..'), { recursive: true });
+  await build({ entryPoints: [join(root, 'src', 'cli', 'bin.ts')], outfile: cli, bundle: true, format: 'esm', platform: 'node', target: 'es2022',
+    packages: 'external', plugins: [wasmTextEsbuild], logLevel: 'error' });
+}, 60_000);
+afterAll(() => rmSync(cli, { force: true }));
 
 /** Runs the built command, closing its stdout after the first line; resolves to its status and stderr. */
 function runClosingAfterFirstLine(args: string[]): Promise<{ status: number | null; err: string; first: string }> {
