@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { readTable } from '../data/read';
-import { trainTestSplit } from '../data/split';
+import { trainTestSplit, type Split as SplitParts } from '../data/split';
 import { dispose } from '../memory';
 import { choice, int, logUniform } from '../search/distributions';
 import { randomSearch } from '../search/search';
@@ -107,6 +107,19 @@ async function readAndPlan(file: string, options: TrainOptions): Promise<{ table
   }
 }
 
+/** Splits off the test rows, then the validation rows from the rest; `keep` takes every part. */
+function splitRows(x: Tensor, y: Tensor, options: TrainOptions, keep: <T extends Tensor>(t: T) => T): { held: SplitParts; rest: SplitParts } {
+  try {
+    const held = trainTestSplit(x, y, { testSize: options.test, seed: options.seed });
+    [held.xTrain, held.xTest, held.yTrain, held.yTest].forEach(keep);
+    const rest = trainTestSplit(held.xTrain, held.yTrain, { testSize: options.validation, seed: options.seed + 1 });
+    [rest.xTrain, rest.xTest, rest.yTrain, rest.yTest].forEach(keep);
+    return { held, rest };
+  } catch (error) {
+    throw reworded(error as Error, `train: --test ${options.test} and --validation ${options.validation} of ${x.shape[0]} rows: ${(error as Error).message}`);
+  }
+}
+
 /** Runs `simdeep train`. */
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
   await checkWritable(options.out, '--out');
@@ -119,9 +132,7 @@ export async function train(file: string, options: TrainOptions, output: Output)
     const raw = keep(encodeFeatures(table, preparation)), y = keep(targets(table, preparation));
     // The test rows are split off first and seen only by the final score; early stopping and the search choose on
     // the validation rows, split from the rest.
-    const held = trainTestSplit(raw, y, { testSize: options.test, seed: options.seed });
-    const rest = trainTestSplit(keep(held.xTrain), keep(held.yTrain), { testSize: options.validation, seed: options.seed + 1 });
-    [held.xTest, held.yTest, rest.xTrain, rest.xTest, rest.yTrain, rest.yTest].forEach(keep);
+    const { held, rest } = splitRows(raw, y, options, keep);
     fitScaler(preparation, rest.xTrain);
     const data: Split = { xTrain: keep(scale(preparation, rest.xTrain)), yTrain: rest.yTrain, xVal: keep(scale(preparation, rest.xTest)), yVal: rest.yTest };
     const xTest = keep(scale(preparation, held.xTest));

@@ -31,6 +31,8 @@ describe('simdeep errors', () => {
     ['a --validation of rows, not a fraction', ['train', houses, '--target', 'y', '--validation', '12'], /--validation must be a fraction between 0 and 1 \(exclusive\), got 12$/],
     ['a --validation of 1', ['train', houses, '--target', 'y', '--validation', '1'], /--validation must be a fraction between 0 and 1 \(exclusive\), got 1$/],
     ['a --test of 0', ['train', houses, '--target', 'y', '--test', '0'], /--test must be a fraction between 0 and 1 \(exclusive\), got 0$/],
+    ['a --test leaving one row for training and validation', ['train', houses, '--target', 'y', '--test', '0.98'],
+      /^simdeep: train: --test 0\.98 and --validation 0\.2 of 60 rows: trainTestSplit: testSize 0\.2 of 1 rows leaves 1 to test and 0 to train; each side needs at least one$/],
     ['an empty --hidden size', ['train', houses, '--target', 'y', '--hidden', '16,,8'], /--hidden must be layer sizes \(integers >= 1\) separated by commas, got 16,,8$/],
     ['a --hidden size of 0', ['train', houses, '--target', 'y', '--hidden', '16,0'], /--hidden must be layer sizes \(integers >= 1\) separated by commas, got 16,0$/],
     ['a fractional --hidden size', ['train', houses, '--target', 'y', '--hidden', '1.5'], /--hidden must be layer sizes \(integers >= 1\) separated by commas, got 1\.5$/],
