@@ -53,8 +53,9 @@ describe('simdeep train, regression', () => {
   });
 
   it('scores exactly the held-out test rows, and stops early on validation rows apart from them', async () => {
-    const { out } = await run('train', fixture('houses.csv'), '--target', 'y', '--out', model, '--epochs', '1', '--seed', '1');
-    const predicted = csvRows((await run('predict', model, fixture('houses.csv'))).out).slice(1).map(Number);
+    const oneEpoch = tmp('one-epoch.json');
+    const { out } = await run('train', fixture('houses.csv'), '--target', 'y', '--out', oneEpoch, '--epochs', '1', '--seed', '1');
+    const predicted = csvRows((await run('predict', oneEpoch, fixture('houses.csv'))).out).slice(1).map(Number);
     const truth = (await readTable(fixture('houses.csv'))).column('y') as number[];
     const { test, validation } = splitRows(60);
     expect([test.length, validation.length]).toEqual([12, 10]);
@@ -63,7 +64,7 @@ describe('simdeep train, regression', () => {
     const rmse = Math.sqrt(test.reduce((s, i) => s + (predicted[i] - truth[i]) ** 2, 0) / test.length);
     expect(tableRow(out, 'model')[1]).toBeCloseTo(rmse, 4);
     // The validation loss of the one epoch (MSE of the target scaled to 0..1) is that of the validation rows.
-    const saved = await loadCliModel(model);
+    const saved = await loadCliModel(oneEpoch);
     const [lo, hi] = (saved.metadata!.preparation as { targetRange: [number, number] }).targetRange;
     saved.dispose();
     const scaled = (v: number): number => (v - lo) / (hi - lo);
