@@ -1,14 +1,16 @@
 // The `simdeep` command: train, predict and demo. Errors print one line and exit with status 1.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
-import { readTable } from '../data/read';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { setThreads } from '../runtime/threads';
 import { train, type TrainOptions } from './train';
-import { predict } from './predict';
+import { predict, type PredictOptions } from './predict';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+/** Comma-separated values add to those of earlier uses of the flag (--keep id --keep name, or --keep id,name). */
+const repeatable = (value: string, previous: string[] = []): string[] => [...previous, ...list(value)];
 const integer = (name: string, min: number) => (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${value}`);
@@ -19,6 +21,27 @@ const positive = (name: string) => (value: string): number => {
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got ${value}`);
   return n;
 };
+const fraction = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a fraction between 0 and 1 (exclusive), got ${value}`);
+  return n;
+};
+/** Hidden layer sizes: integers >= 1, comma-separated, none empty. */
+const layerSizes = (value: string): number[] => {
+  const sizes = value.split(',').map((s) => s.trim());
+  if (sizes.some((s) => !/^[0-9]+$/.test(s) || Number(s) < 1)) throw new InvalidArgumentError(`--hidden must be layer sizes (integers >= 1) separated by commas, got ${value}`);
+  return sizes.map(Number);
+};
+
+/** The version in the package.json of simdeep above this module (dist/cli.js, or src/cli/main.ts in the tests). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    const found = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown }) : undefined;
+    if (found?.name === 'simdeep' && typeof found.version === 'string') return found.version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 /** The earthquakes of one week (USGS GeoJSON) from the vega-datasets package. */
 export function earthquakesFile(): string {
@@ -36,38 +59,36 @@ export function earthquakesFile(): string {
 /** The features the earthquake demo uses: where, how deep, how well recorded, by which network and method. */
 export const EARTHQUAKE_FEATURES = ['depth', 'latitude', 'longitude', 'nst', 'gap', 'dmin', 'rms', 'net', 'magType'];
 
-type TrainFlags = Omit<TrainOptions, 'drop' | 'hidden' | 'learningRate'> & { drop: string[]; features?: string[]; hidden: number[]; lr: number; threads: number };
+type TrainFlags = Omit<TrainOptions, 'learningRate' | 'target'> & { target?: string; lr: number; threads: number };
 
-function withTrainOptions(command: Command): Command {
+/** The options train and demo share, with the command's defaults (demo: a search, and the earthquake features). */
+function withTrainOptions(command: Command, defaults: { search: number; features?: string[] } = { search: 0 }): Command {
   return command
     .option('--drop <columns>', 'columns to leave out, comma-separated', list, [])
-    .option('--features <columns>', 'use only these columns as inputs, comma-separated', list)
-    .option('--hidden <units>', 'hidden layer sizes, comma-separated', (v) => list(v).map(integer('--hidden', 1)), [16, 8])
+    .addOption(new Option('--features <columns>', 'use only these columns as inputs, comma-separated').argParser(list)
+      .default(defaults.features, defaults.features?.join(',')))
+    .addOption(new Option('--hidden <units>', 'hidden layer sizes, comma-separated').argParser(layerSizes).default([16, 8], '16,8'))
     .option('--activation <name>', 'hidden activation: relu, tanh, sigmoid, leakyRelu', 'relu')
     .option('--epochs <n>', 'training epochs (early stopping may end sooner)', integer('--epochs', 1), 200)
     .option('--batch-size <n>', 'samples per step', integer('--batch-size', 1), 32)
     .option('--lr <rate>', 'Adam learning rate', positive('--lr'), 0.003)
-    .option('--search <trials>', 'random-search this many settings first, then train the best', integer('--search', 0), 0)
-    .option('--seed <n>', 'seed of the split, the initial weights and the search', integer('--seed', 0), 1)
-    .option('--validation <fraction>', 'fraction of rows held out for validation', positive('--validation'), 0.2)
+    .option('--search <trials>', 'random-search this many settings first (chosen on the validation rows), then train the best', integer('--search', 0), defaults.search)
+    .option('--seed <n>', 'seed of the splits, the initial weights and the search', integer('--seed', 0), 1)
+    .option('--test <fraction>', 'fraction of rows held out for the final test score, seen by nothing else', fraction('--test'), 0.2)
+    .option('--validation <fraction>', 'fraction of the other rows held out for early stopping and the search', fraction('--validation'), 0.2)
     .option('--task <task>', 'regression or classification (default: from the target column)')
     .option('--threads <n>', 'threads for matrix products', integer('--threads', 1), 1)
     .option('--report <file.html>', 'also write an HTML report with the loss curves');
 }
 
 async function runTrain(file: string, flags: TrainFlags): Promise<void> {
+  const target = flags.target;
+  if (target === undefined) throw new Error('train: --target <column> is missing: name the column to predict');
   if (!['relu', 'tanh', 'sigmoid', 'leakyRelu'].includes(flags.activation)) throw new Error(`--activation must be relu, tanh, sigmoid or leakyRelu, got ${flags.activation}`);
   if (flags.task !== undefined && flags.task !== 'regression' && flags.task !== 'classification') throw new Error(`--task must be regression or classification, got ${flags.task}`);
   await setThreads(flags.threads);
-  let drop = flags.drop;
-  if (flags.features) {
-    const columns = (await readTable(file, { encoding: flags.encoding })).columns;
-    const unknown = flags.features.filter((c) => !columns.includes(c));
-    if (unknown.length) throw new Error(`--features names columns not in the data: ${unknown.join(', ')}`);
-    drop = columns.filter((c) => c !== flags.target && !flags.features!.includes(c));
-  }
   const progress = process.stderr.isTTY === true && !process.env.CI;
-  await train(file, { ...flags, drop, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
+  await train(file, { ...flags, target, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
 }
 
 const ENCODING_HELP = "the data file's text encoding, e.g. latin1, windows-1252, utf-16le (default: utf-8)";
@@ -77,22 +98,25 @@ export function program(): Command {
   // Subcommands inherit these settings when created: errors throw to main() instead of exiting the process, and
   // print as one line.
   const cli = new Command('simdeep').description('Train and run dense neural networks on CSV and JSON data (SIMD WebAssembly)')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride().configureOutput({ outputError: (text, write) => write(`simdeep: ${text.replace(/^error: /, '')}`) });
   withTrainOptions(cli.command('train <file>').description('clean, encode, normalize and train on a .csv, .json or .geojson file; save the model')
-    .requiredOption('--target <column>', 'the column to predict')
+    .option('--target <column>', 'the column to predict (required)')
     .option('--out <file>', 'where to save the model (.json, or binary otherwise)', 'model.json')
     .option('--encoding <label>', ENCODING_HELP))
     .action((file: string, flags: TrainFlags) => runTrain(file, flags));
   cli.command('predict <model> <file>').description('predict the target for each row of a file; CSV on stdout (or --out)')
     .option('--out <file.csv>', 'write the CSV here instead of stdout')
+    .option('--keep <columns>', 'copy these columns of the file before the prediction (such as an id); comma-separated or repeated', repeatable)
+    .option('--proba', 'also write the probability of each class (classification models)')
     .option('--encoding <label>', ENCODING_HELP)
-    .action(async (model: string, file: string, flags: { out?: string; encoding?: string }) => {
-      const csv = await predict(model, file, flags.out, flags.encoding);
+    .action(async (model: string, file: string, flags: PredictOptions) => {
+      const csv = await predict(model, file, flags);
       if (!flags.out) process.stdout.write(csv);
     });
   withTrainOptions(cli.command('demo').description('the earthquake example: predict magnitudes of one week of USGS earthquakes, with a random search')
-    .option('--out <file>', 'where to save the model', 'earthquake-model.json'))
-    .action((flags: TrainFlags) => runTrain(earthquakesFile(), { ...flags, target: 'mag', features: flags.features ?? EARTHQUAKE_FEATURES, search: flags.search || 12 }));
+    .option('--out <file>', 'where to save the model', 'earthquake-model.json'), { search: 12, features: EARTHQUAKE_FEATURES })
+    .action((flags: TrainFlags) => runTrain(earthquakesFile(), { ...flags, target: 'mag' }));
   return cli;
 }
 

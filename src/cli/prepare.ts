@@ -6,6 +6,8 @@ import { tensor } from '../tensor/create';
 import type { Tensor } from '../tensor/tensor';
 import type { Cell, Table } from '../data/table';
 import { MinMaxScaler, scalerFromJSON } from '../data/scalers';
+import { extent } from './report';
+import { RowError } from './lines';
 
 /** A text column with more distinct values than this is an identifier or free text, not a category. */
 const MAX_CATEGORIES = 50;
@@ -28,14 +30,14 @@ export interface Preparation {
 
 const isMissing = (v: Cell): boolean => v === null || (typeof v === 'number' && Number.isNaN(v));
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const checkTarget = (table: Table, target: string): void => {
-  if (!table.columns.includes(target)) throw new RangeError(`train: the target column "${target}" is not in the data (columns: ${table.columns.join(', ')})`);
+  if (!table.columns.includes(target)) throw new RangeError(`the target column "${target}" is not in the data (columns: ${table.columns.join(', ')})`);
 };
 
 /** The rows that have a target, and their indices in `table` (so messages name rows as the file counts them). */
@@ -46,14 +48,13 @@ export function rowsWithTarget(table: Table, target: string): { table: Table; ro
 }
 
 /**
- * Chooses the features and the task from training rows; rows with no target must be removed first. `rows` maps
- * the table's rows to the file's, for messages.
+ * Chooses the features and the task from training rows; rows with no target must be removed first. A bad value
+ * throws a RowError naming the table's row.
  */
-export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification', rows?: readonly number[]): Preparation {
+export function planPreparation(table: Table, target: string, drop: readonly string[], task?: 'regression' | 'classification'): Preparation {
   checkTarget(table, target);
-  const fileRow = (row: number): number => rows?.[row] ?? row;
   const unknown = drop.filter((name) => !table.columns.includes(name));
-  if (unknown.length) throw new RangeError(`train: --drop names columns not in the data: ${unknown.join(', ')}`);
+  if (unknown.length) throw new RangeError(`--drop names columns not in the data: ${unknown.join(', ')}`);
   // NOTE: keyed by column names, which may be any text ('constructor', '__proto__'): no prototype to inherit from.
   const dropped: Record<string, string> = Object.create(null);
   for (const name of drop) dropped[name] = 'dropped (--drop)';
@@ -70,7 +71,7 @@ export function planPreparation(table: Table, target: string, drop: readonly str
       const numbers = values.filter((v) => typeof v === 'number').length;
       if (numbers >= 0.9 * values.length) {
         const row = table.column(name).findIndex((v) => typeof v === 'string');
-        throw new TypeError(`train: column "${name}" row ${fileRow(row)} is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
+        throw new RowError(row, `column "${name}" is ${JSON.stringify(table.column(name)[row])}, not a number (the column's other values are numbers); fix the value, or --drop ${name}`);
       }
       const categories = [...new Set(values.map(String))].sort();
       if (categories.length > MAX_CATEGORIES) dropped[name] = `text with ${categories.length} distinct values`;
@@ -78,43 +79,47 @@ export function planPreparation(table: Table, target: string, drop: readonly str
       else features.push({ name, kind: 'categorical', categories });
     }
   }
-  if (features.length === 0) throw new RangeError('train: no feature columns are left after dropping empty, constant and free-text columns');
+  if (features.length === 0) throw new RangeError('no feature columns are left after dropping empty, constant and free-text columns');
   const y = table.column(target);
   const numericTarget = y.every((v) => typeof v === 'number');
   const resolved = task ?? (numericTarget ? 'regression' : 'classification');
   if (resolved === 'regression' && !numericTarget) {
     const row = y.findIndex((v) => typeof v !== 'number');
-    throw new RangeError(`train: target "${target}" row ${fileRow(row)} is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
+    throw new RowError(row, `target "${target}" is ${JSON.stringify(y[row])}, not a number; regression needs numbers`);
   }
   const preparation: Preparation = { target, task: resolved, features, dropped, scaler: new MinMaxScaler().toJSON() };
   if (resolved === 'classification') {
     preparation.classes = [...new Set(y.map(String))].sort();
-    if (preparation.classes.length < 2) throw new RangeError(`train: target "${target}" has one class only`);
+    if (preparation.classes.length < 2) throw new RangeError(`the target "${target}" has one class only`);
   } else {
-    const values = y as number[];
-    preparation.targetRange = [Math.min(...values), Math.max(...values)];
+    preparation.targetRange = extent(y as number[]);
   }
   return preparation;
 }
 
-/** The encoded feature rows of a table (missing numbers filled, text one-hot) as numbers. */
-function encode(table: Table, preparation: Preparation): number[][] {
-  const columns = preparation.features.map((feature) => {
-    if (!table.columns.includes(feature.name)) throw new RangeError(`the data has no column "${feature.name}", which the model needs`);
-    return table.column(feature.name);
-  });
-  return Array.from({ length: table.rowCount }, (_, row) => preparation.features.flatMap((feature, f) => {
-    const v = columns[f][row];
-    if (feature.kind === 'categorical') return feature.categories.map((c) => (!isMissing(v) && String(v) === c ? 1 : 0));
-    if (isMissing(v)) return [feature.fill];
-    if (typeof v !== 'number') throw new RangeError(`column "${feature.name}" row ${row} is ${JSON.stringify(v)}, not a number`);
-    return [v];
-  }));
-}
-
-/** The encoded, unscaled features of a table as [rows, encoded columns]. */
+/** The encoded, unscaled features of a table (missing numbers filled, text one-hot) as [rows, encoded columns]. */
 export function encodeFeatures(table: Table, preparation: Preparation): Tensor {
-  return tensor(Float32Array.from(encode(table, preparation).flat()), [table.rowCount, featureNames(preparation).length]);
+  const width = featureNames(preparation).length, out = new Float32Array(table.rowCount * width);
+  let offset = 0;
+  for (const feature of preparation.features) {
+    if (!table.columns.includes(feature.name)) throw new RangeError(`the data has no column "${feature.name}", which the model needs`);
+    const column = table.column(feature.name);
+    if (feature.kind === 'categorical') {
+      const index = new Map(feature.categories.map((c, i) => [c, i]));
+      column.forEach((v, row) => {
+        const c = isMissing(v) ? undefined : index.get(String(v));
+        if (c !== undefined) out[row * width + offset + c] = 1;
+      });
+      offset += feature.categories.length;
+    } else {
+      column.forEach((v, row) => {
+        if (!isMissing(v) && typeof v !== 'number') throw new RowError(row, `column "${feature.name}" is ${JSON.stringify(v)}, not a number`);
+        out[row * width + offset] = isMissing(v) ? feature.fill : (v as number);
+      });
+      offset += 1;
+    }
+  }
+  return tensor(out, [table.rowCount, width]);
 }
 
 /** Fits the min-max scaler on training features (encoded) and saves it in the preparation. */
@@ -138,7 +143,7 @@ export function targets(table: Table, preparation: Preparation): Tensor {
   if (preparation.task === 'classification') {
     return tensor(y.map((v, row) => {
       const index = preparation.classes!.indexOf(String(v));
-      if (index < 0) throw new RangeError(`target "${preparation.target}" row ${row} is ${JSON.stringify(v)}, a class the model does not know`);
+      if (index < 0) throw new RowError(row, `target "${preparation.target}" is ${JSON.stringify(v)}, a class the model does not know`);
       return index;
     }));
   }
@@ -149,7 +154,13 @@ export function targets(table: Table, preparation: Preparation): Tensor {
 /** Model outputs back to target units: regression values, or class labels. */
 export function decode(outputs: Tensor, preparation: Preparation): (number | string)[] {
   const rows = outputs.toArray() as number[][];
-  if (preparation.task === 'classification') return rows.map((p) => preparation.classes![p.indexOf(Math.max(...p))]);
+  if (preparation.task === 'classification') return rows.map((p) => preparation.classes![argmax(p)]);
   const [lo, hi] = preparation.targetRange!;
   return rows.map(([v]) => lo + v * (hi - lo || 1));
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
 }

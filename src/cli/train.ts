@@ -2,30 +2,36 @@
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { readTable } from '../data/read';
-import { trainTestSplit } from '../data/split';
+import { trainTestSplit, type Split as SplitParts } from '../data/split';
 import { dispose } from '../memory';
 import { choice, int, logUniform } from '../search/distributions';
 import { randomSearch } from '../search/search';
 import type { Tensor } from '../tensor/tensor';
+import type { Table } from '../data/table';
 import type { Sequential } from '../nn/sequential';
 import type { Callbacks } from '../nn/fit';
 import { trainModel, type ModelSettings, type Split } from './model';
 import { decode, encodeFeatures, fitScaler, featureNames, planPreparation, rowsWithTarget, scale, targets, type Preparation } from './prepare';
 import { htmlReport, sparkline, textTable } from './report';
-import { saveCliModel } from './files';
+import { checkWritable, saveCliModel } from './files';
+import { reworded, RowError, withFilePlace } from './lines';
 
 export interface TrainOptions extends ModelSettings {
   target: string;
   drop: string[];
   /** The data file's text encoding (a TextDecoder label; default utf-8). */
   encoding?: string;
+  /** The only columns to use as inputs (the others are dropped). */
+  features?: string[];
   task?: 'regression' | 'classification';
   /** Random-search trials (0: train with the given settings). */
   search: number;
   seed: number;
   out: string;
   report?: string;
-  /** Fraction of rows held out for validation. */
+  /** Fraction of the rows held out for the test score, split off first. */
+  test: number;
+  /** Fraction of the remaining rows held out for validation (early stopping and the search choose on them). */
   validation: number;
 }
 
@@ -38,12 +44,13 @@ export interface Output {
 export interface TrainSummary {
   preparation: Preparation;
   settings: ModelSettings;
+  /** Scores on the test rows, of the model and of the baseline (the training mean or majority class). */
   metrics: Record<string, number>;
   baseline: Record<string, number>;
   history: Record<string, number[]>;
 }
 
-/** Validation metrics of predictions against the truth: MAE, RMSE and R² (regression), or accuracy. */
+/** Metrics of predictions against the truth: MAE, RMSE and R² (regression), or accuracy. */
 export function score(predicted: readonly (number | string)[], truth: readonly (number | string)[], task: Preparation['task']): Record<string, number> {
   if (task === 'classification') return { accuracy: predicted.filter((p, i) => p === truth[i]).length / truth.length };
   const t = truth as number[], p = predicted as number[];
@@ -72,49 +79,92 @@ function epochBar(output: Output, epochs: number): { callbacks: Callbacks[]; sto
   };
 }
 
+/** What the loss is, in the units the model trains on. */
+const lossUnits = (classes: number): string => (classes > 0 ? 'cross-entropy' : 'mean squared error of the target scaled to 0..1');
+
+/**
+ * Reads the file and plans the preparation on the rows with a target, leaving out the columns of --drop (or all but
+ * those of --features); errors name the file and its lines.
+ */
+async function readAndPlan(file: string, options: TrainOptions): Promise<{ table: Table; preparation: Preparation; drop: string[] }> {
+  const read = await readTable(file, { encoding: options.encoding }).catch(async (error: unknown) => {
+    throw await withFilePlace(error, 'train', file);
+  });
+  let rows: number[] = [];
+  try {
+    const withTarget = rowsWithTarget(read, options.target);
+    rows = withTarget.rows;
+    if (withTarget.table.rowCount < 10) throw new RangeError(`has ${withTarget.table.rowCount} rows with a target; at least 10 are needed`);
+    let drop = options.drop;
+    if (options.features) {
+      const columns = new Set(read.columns), features = new Set(options.features);
+      const unknown = options.features.filter((name) => !columns.has(name));
+      if (unknown.length) throw new RangeError(`--features names columns not in the data: ${unknown.join(', ')}`);
+      drop = read.columns.filter((name) => name !== options.target && !features.has(name));
+    }
+    return { table: withTarget.table, preparation: planPreparation(withTarget.table, options.target, drop, options.task), drop };
+  } catch (error) {
+    if (error instanceof RowError) throw await withFilePlace(error, 'train', file, (row) => rows[row]);
+    throw reworded(error as Error, `train: ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Splits off the test rows, then the validation rows from the rest; `keep` takes every part. */
+function splitRows(x: Tensor, y: Tensor, options: TrainOptions, keep: <T extends Tensor>(t: T) => T): { held: SplitParts; rest: SplitParts } {
+  try {
+    const held = trainTestSplit(x, y, { testSize: options.test, seed: options.seed });
+    [held.xTrain, held.xTest, held.yTrain, held.yTest].forEach(keep);
+    const rest = trainTestSplit(held.xTrain, held.yTrain, { testSize: options.validation, seed: options.seed + 1 });
+    [rest.xTrain, rest.xTest, rest.yTrain, rest.yTest].forEach(keep);
+    return { held, rest };
+  } catch (error) {
+    throw reworded(error as Error, `train: --test ${options.test} and --validation ${options.validation} of ${x.shape[0]} rows: ${(error as Error).message}`);
+  }
+}
+
 /** Runs `simdeep train`. */
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
-  const { table, rows } = rowsWithTarget(await readTable(file, { encoding: options.encoding }), options.target);
-  if (table.rowCount < 10) throw new RangeError(`train: ${file} has ${table.rowCount} rows with a target; at least 10 are needed`);
-  const preparation = planPreparation(table, options.target, options.drop, options.task, rows);
+  await checkWritable(options.out, '--out');
+  if (options.report) await checkWritable(options.report, '--report');
+  const { table, preparation, drop } = await readAndPlan(file, options);
   const tensors: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (tensors.push(t), t);
   let model: Sequential | undefined;
   try {
     const raw = keep(encodeFeatures(table, preparation)), y = keep(targets(table, preparation));
-    const split = trainTestSplit(raw, y, { testSize: options.validation, seed: options.seed });
-    [split.xTrain, split.xTest, split.yTrain, split.yTest].forEach(keep);
-    fitScaler(preparation, split.xTrain);
-    const data: Split = { xTrain: keep(scale(preparation, split.xTrain)), yTrain: split.yTrain, xVal: keep(scale(preparation, split.xTest)), yVal: split.yTest };
+    // The test rows are split off first and seen only by the final score; early stopping and the search choose on
+    // the validation rows, split from the rest.
+    const { held, rest } = splitRows(raw, y, options, keep);
+    fitScaler(preparation, rest.xTrain);
+    const data: Split = { xTrain: keep(scale(preparation, rest.xTrain)), yTrain: rest.yTrain, xVal: keep(scale(preparation, rest.xTest)), yVal: rest.yTest };
+    const xTest = keep(scale(preparation, held.xTest));
     const classes = preparation.classes?.length ?? 0;
     output.log(`${file}: ${table.rowCount} rows; target ${options.target} (${preparation.task}); ${featureNames(preparation).length} inputs from ${preparation.features.map((f) => f.name).join(', ')}`);
-    const chosen = Object.keys(preparation.dropped).filter((name) => options.drop.includes(name));
-    if (chosen.length) output.log(`  left out by request: ${chosen.join(', ')}`);
-    for (const [name, why] of Object.entries(preparation.dropped)) if (!options.drop.includes(name)) output.log(`  left out ${name}: ${why}`);
+    output.log(`  ${data.xTrain.shape[0]} rows to train on, ${data.xVal.shape[0]} to validate (early stopping${options.search > 0 ? ', the search' : ''}), ${xTest.shape[0]} to test`);
+    const requested = new Set(drop);
+    if (drop.length) output.log(`  left out by ${options.features ? '--features' : 'request'}: ${drop.join(', ')}`);
+    for (const [name, why] of Object.entries(preparation.dropped)) if (!requested.has(name)) output.log(`  left out ${name}: ${why}`);
 
     const { hidden, activation, learningRate, batchSize, epochs } = options;
     let settings: ModelSettings = { hidden, activation, learningRate, batchSize, epochs };
     let trialRows: string[][] | undefined;
     if (options.search > 0) {
-      // Trials score on an inner split of the training rows, so the validation rows stay unseen until the end.
-      const inner = trainTestSplit(data.xTrain, data.yTrain, { testSize: 0.2, seed: options.seed + 1 });
-      [inner.xTrain, inner.xTest, inner.yTrain, inner.yTest].forEach(keep);
-      const innerData: Split = { xTrain: inner.xTrain, yTrain: inner.yTrain, xVal: inner.xTest, yVal: inner.yTest };
+      const measure = classes > 0 ? 'validation 1 − accuracy' : 'validation mse (target scaled to 0..1)';
       const result = await randomSearch({
         space: SPACE, trials: options.search, seed: options.seed, progress: output.progress,
         objective: async (params, { seed }) => {
-          const trained = await trainModel(settingsOf(params), innerData, classes, seed);
-          const logs = trained.model.evaluate(innerData.xVal, innerData.yVal);
+          const trained = await trainModel(settingsOf(params), data, classes, seed);
+          const logs = trained.model.evaluate(data.xVal, data.yVal);
           trained.model.dispose();
           return classes > 0 ? 1 - logs.accuracy : logs.loss;
         },
       });
       if (!result.best) throw new Error(`train: every search trial failed (first error: ${result.trials[0]?.error})`);
       settings = settingsOf(result.best.params);
-      trialRows = [['trial', 'layers', 'units', 'activation', 'learning rate', 'batch', 'epochs', classes > 0 ? '1 − accuracy' : 'mse (scaled)'],
+      trialRows = [['trial', 'layers', 'units', 'activation', 'learning rate', 'batch', 'epochs', measure],
         ...result.trials.map((t) => [String(t.index + 1), String(t.params.layers), String(t.params.units), String(t.params.activation),
           (t.params.learningRate as number).toPrecision(3), String(t.params.batchSize), String(t.params.epochs), t.status === 'ok' ? t.score.toPrecision(4) : `failed: ${t.error}`])];
-      output.log(`search: ${options.search} trials; best ${JSON.stringify(result.best.params)} (score ${result.best.score.toPrecision(4)})`);
+      output.log(`search: ${options.search} trials; best ${JSON.stringify(result.best.params)} (${measure} ${result.best.score.toPrecision(4)})`);
     }
 
     const bar = epochBar(output, settings.epochs);
@@ -125,31 +175,38 @@ export async function train(file: string, options: TrainOptions, output: Output)
       bar.stop();
     }
     model = trained.model;
-    const labels = (y: Tensor): (number | string)[] => (classes > 0 ? Array.from(y.dataSync(), (i) => preparation.classes![i]) : decode(y, preparation));
-    const predicted = decode(keep(model.predict(data.xVal)), preparation);
-    const truth = labels(data.yVal), trainTruth = labels(data.yTrain);
+    const labels = (t: Tensor): (number | string)[] => (classes > 0 ? Array.from(t.dataSync(), (i) => preparation.classes![i]) : decode(t, preparation));
+    const predicted = decode(keep(model.predict(xTest)), preparation);
+    const truth = labels(held.yTest), trainTruth = labels(data.yTrain);
     const metrics = score(predicted, truth, preparation.task);
-    const baselineValue = classes > 0 ? mostFrequent(trainTruth as string[]) : (trainTruth as number[]).reduce((a, b) => a + b, 0) / trainTruth.length;
+    const baselineValue = classes > 0 ? mostFrequent(trainTruth as string[]) : mean(trainTruth as number[]);
     const baseline = score(truth.map(() => baselineValue), truth, preparation.task);
     const names = Object.keys(metrics);
-    const summary = [['validation', ...names], ['model', ...names.map((k) => metrics[k].toFixed(4))],
-      [classes > 0 ? `majority class (${baselineValue})` : `mean (${(baselineValue as number).toPrecision(4)})`, ...names.map((k) => baseline[k].toFixed(4))]];
+    const baselineName = classes > 0 ? `majority class (${baselineValue})` : `mean (${(baselineValue as number).toPrecision(4)})`;
+    const summary = [[`test (${truth.length} rows)`, ...names], ['model', ...names.map((k) => metrics[k].toFixed(4))],
+      [baselineName, ...names.map((k) => baseline[k].toFixed(4))]];
     output.log(`\n${textTable(summary)}\n`);
-    output.log(`loss      ${sparkline(trained.history.history.loss)}  ${trained.history.history.loss.at(-1)?.toPrecision(4)}`);
-    output.log(`val_loss  ${sparkline(trained.history.history.val_loss)}  ${trained.history.history.val_loss.at(-1)?.toPrecision(4)}`);
+    const headline = classes > 0 ? 'accuracy' : 'rmse';
+    output.log(`test ${headline === 'rmse' ? 'RMSE' : headline} ${metrics[headline].toPrecision(4)} (baseline: ${baselineName.replace(/ \(.*/, '')} ${baseline[headline].toPrecision(4)}) on ${truth.length} held-out rows`);
+    const history = trained.history.history;
+    output.log(`loss per epoch (${lossUnits(classes)}):`);
+    output.log(`  training    ${sparkline(history.loss)}  ${history.loss.at(-1)?.toPrecision(4)}`);
+    output.log(`  validation  ${sparkline(history.val_loss)}  ${history.val_loss.at(-1)?.toPrecision(4)}`);
     model.metadata = { preparation, settings };
     await saveCliModel(model, options.out);
     output.log(`saved ${options.out}`);
     if (options.report) {
-      await writeFile(options.report, htmlReport(`simdeep train ${file} --target ${options.target}`, summary, trained.history.history, trialRows));
+      await writeFile(options.report, htmlReport(`simdeep train ${file} --target ${options.target}`, summary, history, lossUnits(classes), trialRows));
       output.log(`wrote ${options.report}`);
     }
-    return { preparation, settings, metrics, baseline, history: trained.history.history };
+    return { preparation, settings, metrics, baseline, history };
   } finally {
     model?.dispose();
     dispose(tensors);
   }
 }
+
+const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
 function mostFrequent(labels: readonly string[]): string {
   const counts = new Map<string, number>();
