@@ -11,7 +11,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 async function main(): Promise<void> {
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(/* @vite-ignore */ href)) as Record<string, unknown>;
+    loaded = (await import(/* webpackIgnore: true */ /* @vite-ignore */ href)) as Record<string, unknown>;
   } catch (error) {
     return port.postMessage({ type: 'unusable', problem: { importError: message(error) } });
   }
