@@ -180,10 +180,11 @@ export interface ThreadsInfo {
 export function threads(): ThreadsInfo {
   const info = { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed() };
   if (requested === 0) {
-    // Not started: the default pool's size (cores unknown without waiting count as 1 here), and why it cannot
-    // start or when it will.
-    info.requested = Math.min(coresNow() ?? 1, 16);
-    if (!autoStarted && info.requested > 1) info.reason = whyNoWorkers() || NOT_STARTED;
+    // Not started: the default pool's size (cores unknown without waiting, as on Node before 20.16, count as 1
+    // here), and why it cannot start or when it will.
+    const cores = coresNow();
+    info.requested = Math.min(cores ?? 1, 16);
+    if (!autoStarted && (cores === undefined || cores > 1)) info.reason = whyNoWorkers() || NOT_STARTED;
   }
   return info;
 }

@@ -61,6 +61,8 @@ async function expectTwoThreads(out: string, file: string): Promise<void> {
   expect(readdirSync(out).filter((f) => /^worker(Trial)?\.js$/.test(f))).toEqual([]);
   const result = await runAlone(out, file);
   expect(result.code, result.stderr).toBe(0);
+  // The app's code ran once: not again in the workers, which run the bundle itself.
+  expect(result.stdout.trim().split('\n')).toHaveLength(1);
   const printed = JSON.parse(result.stdout) as Printed;
   const cores = Math.min(availableParallelism(), 16);
   expect(printed.before).toMatchObject({ active: 1, requested: cores,
@@ -71,9 +73,21 @@ async function expectTwoThreads(out: string, file: string): Promise<void> {
 
 const entry = (): string => join(app, 'main.js');
 
+const OBJECTIVE = 'export const objective = ({ x }) => (x - 2) ** 2;\n';
+
+/** Runs node-app/search.js bundled into `out` as `file`, on an objective module in the app: six trials scored. */
+async function expectSearch(out: string, file: string): Promise<void> {
+  writeFileSync(join(app, 'objective.mjs'), OBJECTIVE);
+  const found = await runAlone(out, file, [join(app, 'objective.mjs')]);
+  expect(found.code, found.stderr).toBe(0);
+  const scores = JSON.parse(found.stdout) as number[];
+  expect(scores).toHaveLength(6);
+  scores.forEach((score) => expect(score).toBeGreaterThanOrEqual(0));
+}
+
 describe('esbuild', () => {
   for (const format of ['esm', 'cjs'] as const) {
-    test(`an ${format} bundle runs two threads with nothing copied`, async () => {
+    test(`${format.toUpperCase()} output runs two threads with nothing copied`, async () => {
       const out = join(app, 'out', `esbuild-${format}`);
       const file = `main.${format === 'esm' ? 'mjs' : 'cjs'}`;
       const { warnings } = await build({ entryPoints: [entry()], bundle: true, platform: 'node', format, target: 'es2022',
@@ -86,18 +100,12 @@ describe('esbuild', () => {
   test('a parallel search from a bundle uses the search worker of the simdeep the objective module imports', async () => {
     const out = join(app, 'out', 'esbuild-search');
     await build({ entryPoints: [join(app, 'search.js')], bundle: true, platform: 'node', format: 'esm', target: 'es2022',
-      outfile: join(out, 'search.mjs'), logLevel: 'error' });
-    const objective = 'export const objective = ({ x }) => (x - 2) ** 2;\n';
-    writeFileSync(join(app, 'objective.mjs'), objective);
-    const found = await runAlone(out, 'search.mjs', [join(app, 'objective.mjs')]);
-    expect(found.code, found.stderr).toBe(0);
-    const scores = JSON.parse(found.stdout) as number[];
-    expect(scores).toHaveLength(6);
-    scores.forEach((score) => expect(score).toBeGreaterThanOrEqual(0));
+      outfile: join(out, 'search.mjs'), logLevel: 'silent' });
+    await expectSearch(out, 'search.mjs');
 
     // An objective module with no simdeep installed where it lies: the error says what to copy where.
     const lone = mkdtempSync(join(dir, 'lone-'));
-    writeFileSync(join(lone, 'objective.mjs'), objective);
+    writeFileSync(join(lone, 'objective.mjs'), OBJECTIVE);
     const missing = await runAlone(out, 'search.mjs', [join(lone, 'objective.mjs')]);
     expect(missing.code, missing.stderr).toBe(0);
     expect(JSON.parse(missing.stdout)).toEqual({ error: expect.stringMatching(
@@ -105,28 +113,39 @@ describe('esbuild', () => {
   }, 30_000);
 });
 
+/** Bundles `input` with webpack for Node into `out` as `file` (CommonJS, or an ES module); expects no errors or warnings. */
+async function webpackBuild(input: string, out: string, file: string, format: 'commonjs' | 'module'): Promise<void> {
+  const ext = format === 'module' ? 'mjs' : 'cjs';
+  // Minifying would only slow the test down.
+  const config: Configuration = { mode: 'production', target: 'node', context: app, entry: input, optimization: { minimize: false },
+    output: { path: out, filename: file, chunkFilename: `[id].${ext}`, module: format === 'module', library: { type: format } },
+    experiments: { outputModule: format === 'module' } };
+  const stats = await new Promise<webpack.Stats>((resolve, reject) => webpack(config, (error, result) =>
+    (error || !result ? reject(error ?? new Error('webpack gave no stats')) : resolve(result))));
+  const { errors = [], warnings = [] } = stats.toJson({ all: false, errors: true, warnings: true });
+  expect([...errors, ...warnings].map((e) => e.message)).toEqual([]);
+}
+
 describe('webpack', () => {
   for (const format of ['commonjs', 'module'] as const) {
-    test(`a ${format} bundle for Node runs two threads with nothing copied`, async () => {
+    test(`${format === 'module' ? 'ES module' : 'CommonJS'} output for Node runs two threads with nothing copied`, async () => {
       const out = join(app, 'out', `webpack-${format}`);
       const file = `main.${format === 'module' ? 'mjs' : 'cjs'}`;
-      // Minifying would only slow the test down.
-      const config: Configuration = { mode: 'production', target: 'node', context: app, entry: entry(), optimization: { minimize: false },
-        output: { path: out, filename: file, chunkFilename: `[id].${format === 'module' ? 'mjs' : 'cjs'}`, module: format === 'module',
-          library: { type: format } },
-        experiments: { outputModule: format === 'module' } };
-      const stats = await new Promise<webpack.Stats>((resolve, reject) => webpack(config, (error, result) =>
-        (error || !result ? reject(error ?? new Error('webpack gave no stats')) : resolve(result))));
-      const { errors = [], warnings = [] } = stats.toJson({ all: false, errors: true, warnings: true });
-      expect([...errors, ...warnings].map((e) => e.message)).toEqual([]);
+      await webpackBuild(entry(), out, file, format);
       await expectTwoThreads(out, file);
     }, 30_000);
   }
+
+  test('a parallel search from a bundle runs its trials in workers', async () => {
+    const out = join(app, 'out', 'webpack-search');
+    await webpackBuild(join(app, 'search.js'), out, 'search.cjs', 'commonjs');
+    await expectSearch(out, 'search.cjs');
+  }, 30_000);
 });
 
 describe('Rollup', () => {
   for (const format of ['es', 'cjs'] as const) {
-    test(`an ${format} bundle runs two threads with nothing copied`, async () => {
+    test(`${format.toUpperCase()} output runs two threads with nothing copied`, async () => {
       const out = join(app, 'out', `rollup-${format}`);
       const ext = format === 'es' ? 'mjs' : 'cjs';
       const warnings: string[] = [];
