@@ -5,7 +5,10 @@ import { nodeBuiltin } from './node';
 import { CTL_INTS, runChunks, type WorkerData } from './workerJob';
 import type { GemmKernels } from './wasm';
 
-/** The key of Node's workerData under which a pool worker gets its WorkerData. */
+/**
+ * The key of Node's workerData under which a pool worker gets its WorkerData, and the name (the Worker option) of a
+ * browser's pool worker started from the page's own bundle.
+ */
 export const POOL_WORKER = 'simdeepPoolWorker';
 
 /** Instantiates the kernels on the shared memory, reports ready, then sleeps until each new job and joins it. */
@@ -38,14 +41,40 @@ function poolWorkerData(): { data: WorkerData; post: (message: string) => void }
   return data ? { data: data as WorkerData, post: (message) => threads.parentPort?.postMessage(message) } : undefined;
 }
 
+/** The scope of a browser's dedicated worker (the DOM typings describe a window). */
+export interface WorkerScope {
+  name?: string;
+  onmessage: ((event: MessageEvent<WorkerData>) => void) | null;
+  postMessage(message: unknown): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+}
+
+/** Joins the pool with the WorkerData of the first message (how a browser's pool worker gets it). */
+export function workerMainOnMessage(scope: WorkerScope): void {
+  scope.onmessage = (event) => {
+    scope.onmessage = null;
+    workerMain(event.data, (message) => scope.postMessage(message));
+  };
+}
+
 /**
- * Runs here as a pool worker when this thread was started as one, and never returns then. Called where the library
- * is first evaluated, so in an app's bundle started again as a worker, the worker runs before the app's own code,
- * which never runs there: the thread ends once its pool is replaced.
+ * Becomes a pool worker here when this thread was started as one from an app's bundle (workerStart.ts), before the
+ * app's own code, which never runs there. Called where the library is first evaluated. In Node it never returns
+ * then: the thread ends once its pool is replaced. In a browser it waits for the WorkerData message and throws
+ * (the error is kept from the page) to stop the rest of the bundle.
  */
 export function runPoolWorkerHere(): void {
-  const worker = poolWorkerData();
-  if (!worker) return;
-  workerMain(worker.data, worker.post);
-  process.exit(0);
+  const node = poolWorkerData();
+  if (node) {
+    workerMain(node.data, node.post);
+    process.exit(0);
+  }
+  const scope = globalThis as unknown as WorkerScope & { WorkerGlobalScope?: unknown };
+  if (scope.WorkerGlobalScope === undefined || scope.name !== POOL_WORKER) return;
+  workerMainOnMessage(scope);
+  const stop = new Error('simdeep: this worker runs the thread pool, not the rest of the bundle');
+  scope.addEventListener('error', (event) => {
+    if (event.error === stop || event.message?.endsWith(stop.message)) event.preventDefault();
+  });
+  throw stop;
 }
