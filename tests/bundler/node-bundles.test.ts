@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { rollup, type OutputOptions } from 'rollup';
 import webpack, { type Configuration } from 'webpack';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { randomSearch, uniform } from '../../src/index';
 import { packedTarball, run } from '../package/tarball';
 
 let dir = '';
@@ -75,14 +76,17 @@ const entry = (): string => join(app, 'main.js');
 
 const OBJECTIVE = 'export const objective = ({ x }) => (x - 2) ** 2;\n';
 
-/** Runs node-app/search.js bundled into `out` as `file`, on an objective module in the app: six trials scored. */
+/**
+ * Runs node-app/search.js bundled into `out` as `file`, on an objective module in the app: the scores of a serial
+ * search with the same seed, here, from the sources.
+ */
 async function expectSearch(out: string, file: string): Promise<void> {
   writeFileSync(join(app, 'objective.mjs'), OBJECTIVE);
   const found = await runAlone(out, file, [join(app, 'objective.mjs')]);
   expect(found.code, found.stderr).toBe(0);
-  const scores = JSON.parse(found.stdout) as number[];
-  expect(scores).toHaveLength(6);
-  scores.forEach((score) => expect(score).toBeGreaterThanOrEqual(0));
+  const serial = await randomSearch({ space: { x: uniform(0, 4) }, trials: 6, seed: 1, progress: false,
+    objective: ({ x }) => (x - 2) ** 2 });
+  expect(JSON.parse(found.stdout)).toEqual(serial.trials.map((t) => t.score));
 }
 
 describe('esbuild', () => {
