@@ -39,7 +39,9 @@ export default defineConfig([{
   esbuildPlugins: [wasmText],
 }, {
   // The worker files, each one module (no shared chunks): dist/index.js, index.cjs and cli.js start them as
-  // new URL('./worker.js', import.meta.url) and new URL('./workerTrial.js', import.meta.url).
+  // new URL('./worker.js', import.meta.url) and new URL('./workerTrial.js', import.meta.url). An app's bundle that
+  // leaves them out runs the pool's workers from itself, and the search's from the installed package
+  // (src/runtime/workerScript.ts, src/search/workers.ts).
   entry: { worker: 'src/runtime/worker.ts', workerTrial: 'src/search/workerTrial.ts' },
   format: ['esm'],
   ...common,

@@ -3,13 +3,18 @@
 // holds the job: participants claim chunks with compareExchange on a word tagged with the job's generation, so a
 // late worker never touches a newer job, and the caller computes every chunk nobody else claimed. Each element is
 // computed the same way whoever computes it, so results are bit-identical for any thread count. The control block
-// and the chunk loop are in workerJob.ts, the worker's side in worker.ts, and its start in workerStart.ts.
+// and the chunk loop are in workerJob.ts, the worker's side in workerMain.ts, and its start in workerStart.ts.
 import { allocBytes, i32View } from './heap';
 import { NO_WORKERS } from './platform';
-import { isNode, nodeImport } from './node';
+import { showValue } from '../tensor/errors';
+import { isNode, nodeBuiltin, nodeImport } from './node';
 import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory } from './wasm';
 import { CTL_INTS, runChunks } from './workerJob';
+import { runPoolWorkerHere } from './workerMain';
 import { startWorker, type WorkerHandle } from './workerStart';
+
+// An app's bundle started again as a pool worker (workerStart.ts) becomes the worker here, before the app's code.
+runPoolWorkerHere();
 
 interface Pool {
   workers: WorkerHandle[];
@@ -25,13 +30,23 @@ let starting: Promise<void> | null = null;
 let unavailable = '';
 let canWait: boolean | undefined;
 
+/** What threads() says before the pool starts. */
+const NOT_STARTED = 'not started yet: starts on the first large product or setThreads()';
 
-/** Cores of this machine (1 where unknown). */
-async function cores(): Promise<number> {
+type NodeOs = typeof import('node:os');
+const coresOf = (os: NodeOs): number => os.availableParallelism?.() ?? os.cpus().length;
+
+/** Cores of this machine, if known without waiting. */
+function coresNow(): number | undefined {
   if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0) return navigator.hardwareConcurrency;
   if (!isNode()) return 1;
-  const os = await nodeImport<typeof import('node:os')>('node:os');
-  return os.availableParallelism?.() ?? os.cpus().length;
+  const os = nodeBuiltin<NodeOs>('node:os');
+  return os && coresOf(os);
+}
+
+/** Threads of the default pool: the cores of this machine (1 where unknown), at most 16. */
+async function defaultThreads(): Promise<number> {
+  return Math.min(coresNow() ?? coresOf(await nodeImport<NodeOs>('node:os')), 16);
 }
 
 // Why workers cannot run here, or '' if they can.
@@ -56,19 +71,27 @@ function stopWorkers(): void {
   pool.workers = [];
 }
 
+/** A value that is not a number, with its type: the string "2", the bigint 2n, the array [2], an object. */
+function typed(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'bigint') return `the bigint ${value}n`;
+  if (typeof value === 'string' || typeof value === 'boolean') return `the ${typeof value} ${showValue(value)}`;
+  if (Array.isArray(value)) return `the array ${showValue(value)}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /**
  * Sets how many threads large matrix products use, the calling one included, and resolves once the workers are
  * running. Without a call, the first large product starts the number of cores (at most 16) in the background.
  * Where workers or shared memory across them are missing, one thread is used and `threads()` says why. Rejects
- * with a RangeError unless n is an integer in [1, 256].
+ * with a TypeError unless n is a number, and a RangeError unless it is an integer in [1, 256].
  * @example
  * await setThreads(2);
  * threads().active; // 2 (in Node; 1 where workers cannot run)
  */
 export async function setThreads(n: number): Promise<void> {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 256) {
-    throw new RangeError(`setThreads: n must be an integer in [1, 256], got ${String(n)}`);
-  }
+  if (typeof n !== 'number') throw new TypeError(`setThreads: n must be an integer number in [1, 256], got ${typed(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`setThreads: n must be an integer in [1, 256], got ${n}`);
   // NOTE: a loop, not one await: every overlapping call waits for the resize before it, so resizes never run
   // at once (two would each start workers on the same workspaces, and the pool would keep only one set).
   while (starting) await starting;
@@ -132,9 +155,16 @@ function watch(worker: WorkerHandle): void {
 export interface ThreadsInfo {
   /** Threads large products use now (the caller plus running workers). */
   active: number;
-  /** Threads asked for with setThreads (0: not yet started; the default is the number of cores, at most 16). */
+  /**
+   * Threads asked for: the count given to setThreads or, without it, the default pool's (the number of cores, at
+   * most 16), which the first large product starts.
+   */
   requested: number;
-  /** Why fewer threads than requested run, or '' when all do (or while they are starting). */
+  /**
+   * Why fewer threads than requested run, or '' when all do (or while they are starting). Before the pool starts:
+   * why it cannot (say, a page without COOP/COEP headers), or `not started yet: starts on the first large product
+   * or setThreads()`.
+   */
   reason: string;
   /** Whether the relaxed-SIMD GEMM (f32x4.relaxed_madd) is in use; otherwise the baseline SIMD build. */
   relaxedSimd: boolean;
@@ -148,15 +178,23 @@ export interface ThreadsInfo {
  * [active, requested, reason]; // [2, 2, ''] (in Node; in a page without COOP/COEP headers, active is 1 and reason says why)
  */
 export function threads(): ThreadsInfo {
-  return { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed() };
+  const info = { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed() };
+  if (requested === 0) {
+    // Not started: the default pool's size (cores unknown without waiting, as on Node before 20.16, count as 1
+    // here), and why it cannot start or when it will.
+    const cores = coresNow();
+    info.requested = Math.min(cores ?? 1, 16);
+    if (!autoStarted && (cores === undefined || cores > 1)) info.reason = whyNoWorkers() || NOT_STARTED;
+  }
+  return info;
 }
 
 // Starts the default pool in the background the first time a product is large enough to use it.
 function autoStart(): void {
   if (requested !== 0 || starting || autoStarted) return;
   autoStarted = true;
-  starting = cores().then((n) => {
-    requested = Math.min(n, 16);
+  starting = defaultThreads().then((n) => {
+    requested = n;
     return resize(requested);
   }).catch((error: unknown) => {
     unavailable = `threads could not start: ${String(error)}`;

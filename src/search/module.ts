@@ -36,7 +36,7 @@ export async function importObjective(target: ObjectiveModule, op: string): Prom
   const name = target.export ?? 'objective';
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(/* @vite-ignore */ href)) as Record<string, unknown>;
+    loaded = (await import(/* webpackIgnore: true */ /* @vite-ignore */ href)) as Record<string, unknown>;
   } catch (error) {
     throw moduleError(op, href, name, { importError: error instanceof Error ? error.message : String(error) });
   }

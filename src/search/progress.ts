@@ -19,7 +19,7 @@ export async function startProgress(show: boolean, total: number): Promise<Progr
   if (!show || !isNode()) return silent;
   // NOTE: imported on demand and by a variable name: cli-progress needs Node's readline, which browser bundles lack.
   const name = 'cli-progress';
-  const { SingleBar } = (await import(/* @vite-ignore */ name)) as typeof import('cli-progress');
+  const { SingleBar } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as typeof import('cli-progress');
   const bar = new SingleBar({
     format: 'search |{bar}| trial {value}/{total} | best {best} | ETA {eta_formatted}',
     stream: process.stderr,

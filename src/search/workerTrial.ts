@@ -1,17 +1,20 @@
 // A search worker (a worker_threads Worker started by src/search/workers.ts, Node only): import the objective's
 // module by its URL, say 'ready' (or why it cannot), then run each trial it is sent, as callObjective in trial.ts does.
-import { parentPort, workerData } from 'node:worker_threads';
+// NOTE: worker_threads by nodeImport, not an import statement: a bundler that copies this file as an asset
+// (webpack) may place it where Node reads .js files as CommonJS.
+import { nodeImport } from '../runtime/node';
 import type { Job } from './space';
 import type { Call } from './trial';
 
-const { href, name } = workerData as { href: string; name: string };
-const port = parentPort!;
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 async function main(): Promise<void> {
+  const { parentPort, workerData } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
+  const { href, name } = workerData as { href: string; name: string };
+  const port = parentPort!;
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(/* @vite-ignore */ href)) as Record<string, unknown>;
+    loaded = (await import(/* webpackIgnore: true */ /* @vite-ignore */ href)) as Record<string, unknown>;
   } catch (error) {
     return port.postMessage({ type: 'unusable', problem: { importError: message(error) } });
   }

@@ -1,7 +1,10 @@
 // Parallel runs: a pool of worker_threads (Node), each importing the objective module once and running one trial at
 // a time. Workers are started for the search and terminated when it ends, however it ends. The worker is the file
 // workerTrial.ts, as workerTrial.js beside the bundle (dist/workerTrial.js), found by its URL relative to this
-// module. The workerd build puts workers.workerd.ts in this file's place.
+// module; in an app's bundle, which leaves it out, the one of the simdeep package the objective module imports.
+// The workerd build puts workers.workerd.ts in this file's place.
+import { nodeBuiltin } from '../runtime/node';
+import { besideUrl, copyHint, scriptExists } from '../runtime/workerScript';
 import { moduleError, moduleHref, nodeImport, type ModuleProblem } from './module';
 import type { Job } from './space';
 import type { Call, ObjectiveModule } from './trial';
@@ -42,9 +45,9 @@ export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule
     finished(job, call).then(() => --remaining === 0 && stop(), fail);
   };
 
+  const script = trialScript(workerData.href, op);
   const start = (): void => {
-    // @vite-ignore: browser builds would carry this Node-only URL as an asset (a small one inlined as a data: URL).
-    const worker = new NodeWorker(new URL(/* @vite-ignore */ './workerTrial.js', import.meta.url), { workerData, ...execArgv });
+    const worker = new NodeWorker(script, { workerData, ...execArgv });
     live.add(worker);
     let job: Job | undefined;
     let began = 0;
@@ -78,4 +81,26 @@ export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule
   await settled;
   const failure = (ended as { failure?: { error: unknown } } | null)?.failure;
   if (failure) throw failure.error;
+}
+
+/**
+ * The search worker's file: workerTrial.js beside this module (the library as installed), else that of the simdeep
+ * package the objective module resolves (an app's bundle, which leaves the file out). Throws, saying what to copy
+ * where, when neither is there.
+ */
+function trialScript(objectiveHref: string, op: string): URL {
+  // @vite-ignore: browser builds would carry this Node-only URL as an asset (a small one inlined as a data: URL).
+  const beside = besideUrl(() => new URL(/* @vite-ignore */ './workerTrial.js', import.meta.url));
+  if (beside && scriptExists(beside) !== false) return beside;
+  const module = nodeBuiltin<typeof import('node:module')>('node:module');
+  const url = nodeBuiltin<typeof import('node:url')>('node:url');
+  for (const from of module && url ? [objectiveHref, `${process.cwd()}/`] : []) {
+    try {
+      const installed = new URL('dist/workerTrial.js', url?.pathToFileURL(module?.createRequire(from).resolve('simdeep/package.json') ?? ''));
+      if (scriptExists(installed)) return installed;
+    } catch {
+      // not installed where the objective module or the working directory can import it
+    }
+  }
+  throw new Error(`${op}: parallel runs need the search worker workerTrial.js, which this bundle left out: ${copyHint('workerTrial.js', beside)}, or install simdeep where the objective module imports it, or pass parallel: false`);
 }

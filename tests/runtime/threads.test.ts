@@ -7,6 +7,7 @@
 // child `node` processes, so a hang is seen as a timeout there instead of blocking this test worker in Atomics.wait.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -126,9 +127,16 @@ describe('large products over two threads', () => {
 describe('changing the thread count', () => {
   test('setThreads rejects counts outside the integers 1..256', async () => {
     for (const bad of [0, -1, 1.5, 257, NaN, Infinity]) {
-      await expect(setThreads(bad)).rejects.toThrow(RangeError);
+      await expect(setThreads(bad)).rejects.toThrow(new RangeError(`setThreads: n must be an integer in [1, 256], got ${bad}`));
     }
-    await expect(setThreads('2' as unknown as number)).rejects.toThrow(/setThreads: n must be an integer in \[1, 256\], got 2/);
+  });
+
+  test('setThreads names the type of a count that is not a number', async () => {
+    const wrong: [unknown, string][] = [['2', 'the string "2"'], [2n, 'the bigint 2n'], [true, 'the boolean true'],
+      [undefined, 'undefined'], [null, 'null'], [[2], 'the array [2]'], [{ n: 2 }, 'an object'], [() => 2, 'a function']];
+    for (const [bad, shown] of wrong) {
+      await expect(setThreads(bad as number)).rejects.toThrow(new TypeError(`setThreads: n must be an integer number in [1, 256], got ${shown}`));
+    }
   });
 
   test('switching repeatedly keeps results bit-identical and threads() in step', async () => {
@@ -233,6 +241,18 @@ console.log(JSON.stringify(sd.threads()));
     expectCleanExit(exit, 'the two-thread process');
     expect(JSON.parse(exit.stdout)).toMatchObject({ active: 2, requested: 2 });
     expect(exit.ms, 'the process exits within a few seconds').toBeLessThan(10_000);
+  }, 30_000);
+
+  test('before the pool starts, threads() says how many threads the default pool will run and when it starts', async () => {
+    const exit = await runChild(`import * as sd from ${JSON.stringify(bundle)};
+const before = sd.threads();
+sd.matmul(sd.tensor([[1, 2], [3, 4]]), sd.tensor([[5, 6], [7, 8]])).dataSync(); // too small to start the pool
+console.log(JSON.stringify({ before, afterSmall: sd.threads() }));
+`, 20_000);
+    expectCleanExit(exit, 'the not-started process');
+    const cores = Math.min(availableParallelism(), 16);
+    const notStarted = { active: 1, requested: cores, reason: cores > 1 ? 'not started yet: starts on the first large product or setThreads()' : '' };
+    expect(JSON.parse(exit.stdout)).toEqual({ before: { ...notStarted, relaxedSimd: expect.any(Boolean) }, afterSmall: { ...notStarted, relaxedSimd: expect.any(Boolean) } });
   }, 30_000);
 
   test('a process exits on its own when the default pool was started by a large product', async () => {
