@@ -461,7 +461,7 @@ export class Tensor {
    */
   matmul(b: Tensor, options?: linalg.MatmulOptions): Tensor { return linalg.matmul(this, b, options); }
   /**
-   * Dot product of tensors of rank 1 or 2; see {@link dot}.
+   * Dot product with NumPy's `dot` semantics (any ranks); see {@link dot}.
    * @example
    * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
    */
