@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DisposedError, dot, matmul, memory, outer, preferRelaxedSimd, ShapeError, tensor, threads, zeros, type MatmulOptions, type Tensor } from '../../src/index';
 import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, unravel } from '../reference';
+import { expectForeignRejected } from './foreign';
 
 const bad = <T>(value: unknown): T => value as T;
 
@@ -312,6 +313,17 @@ describe('bad input', () => {
     expectThrowsClean(() => matmul(a, a, bad(1)), TypeError, ['matmul: options must be an object, got 1'], memory);
     expectThrowsClean(() => matmul(a, a, bad({ transposeB: 'yes' })), TypeError, ['matmul: options.transposeB must be true or false, got "yes"'], memory);
     a.dispose();
+  });
+
+  test('matmul, dot and outer reject foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
+    const m = zeros([2, 2]);
+    for (const [name, fn] of [['matmul', matmul], ['dot', dot], ['outer', outer]] as const) {
+      expectForeignRejected((x) => fn(x, m), name, 'a');
+      expectForeignRejected((x) => fn(m, x), name, 'b');
+    }
+    expectForeignRejected((x) => m.matmul(x), 'matmul', 'b');
+    expectForeignRejected((x) => m.dot(x), 'dot', 'b');
+    m.dispose();
   });
 
   test('scalars, ranks and non-tensors', () => {

@@ -11,6 +11,7 @@ import {
   refReduce, size, type Ref,
   failOnLeaks,
 } from '../reference';
+import { expectForeignRejected } from './foreign';
 
 type Axis = number | number[] | undefined;
 type ReduceName = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';
@@ -373,6 +374,10 @@ describe('random shapes and axes against the float64 reference', () => {
 
 describe('bad input', () => {
   const counts = memory;
+
+  it('every reduction rejects foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
+    for (const op of REDUCE) expectForeignRejected((x) => op.fn(x), op.name, 'x');
+  });
 
   for (const op of REDUCE) {
     it(`${op.name} rejects non-tensors and disposed tensors`, () => {
