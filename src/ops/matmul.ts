@@ -4,6 +4,7 @@ import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { mul } from './elementwise';
 import { reshape } from './shape';
+import { checkOptionKeys } from '../tensor/options';
 
 /**
  * Options of `matmul`.
@@ -24,7 +25,8 @@ export interface MatmulOptions {
  * transpose of the last two axes, read in place. Large products run on the thread pool (see `setThreads`), with the
  * same result for any thread count.
  * @throws ShapeError for a scalar operand, inner sizes that differ or batch axes that do not broadcast; TypeError or
- * DisposedError unless a and b are live Tensors.
+ * DisposedError unless a and b are live Tensors; TypeError for options that are not an object of booleans, RangeError
+ * for an unknown option key (naming the nearest valid one).
  * @example
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).toArray();   // [[17], [39]]
  * matmul(ones([8, 3, 4]), ones([5, 4]), { transposeB: true }).shape; // [8, 3, 5]
@@ -36,7 +38,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tensor {
   checkTensor(a, op, 'a');
   checkTensor(b, op, 'b');
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['transposeA', 'transposeB']);
   for (const name of ['transposeA', 'transposeB'] as const) {
     const flag: unknown = options[name];
     if (flag !== undefined && typeof flag !== 'boolean') throw new TypeError(`${op}: options.${name} must be true or false, got ${showValue(flag)}`);

@@ -312,6 +312,17 @@ describe('bad input', () => {
     expectThrowsClean(() => matmul(a, a, bad(null)), TypeError, ['matmul: options must be an object, got null'], memory);
     expectThrowsClean(() => matmul(a, a, bad(1)), TypeError, ['matmul: options must be an object, got 1'], memory);
     expectThrowsClean(() => matmul(a, a, bad({ transposeB: 'yes' })), TypeError, ['matmul: options.transposeB must be true or false, got "yes"'], memory);
+    expectThrowsClean(() => matmul(a, a, bad([true])), TypeError, ['matmul: options must be an object, got [true]'], memory);
+    a.dispose();
+  });
+
+  test('unknown option keys (typos) throw a RangeError with the nearest valid key', () => {
+    const a = zeros([2, 2]);
+    expectThrowsClean(() => matmul(a, a, bad({ transposeb: true })), RangeError,
+      ['matmul: unknown option "transposeb" in options; did you mean "transposeB"? (expected transposeA, transposeB)'], memory);
+    expectThrowsClean(() => matmul(a, a, bad({ transpose_a: true })), RangeError, ['matmul: unknown option "transpose_a"', 'did you mean "transposeA"?'], memory);
+    expectThrowsClean(() => a.matmul(a, bad({ trasnposeA: true })), RangeError, ['matmul: unknown option "trasnposeA"', 'did you mean "transposeA"?'], memory);
+    expectThrowsClean(() => matmul(a, a, bad({ adjoint: true })), RangeError, ['matmul: unknown option "adjoint"', '(expected transposeA, transposeB)'], memory);
     a.dispose();
   });
 
