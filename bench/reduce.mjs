@@ -23,7 +23,7 @@ export async function run() {
     name: `${name} ${shape.join('×')}`,
     run: () => op(inputs[i], axis).dispose(),
   }));
-  const times = await timeInterleaved([{ cases }]);
+  const times = await timeInterleaved([{ cases }], { budgetMs: 2000, maxSamples: 61 });
   const row = table([['case', 22], ['ms', 9], ['GB/s', 7]]);
   cases.forEach((c, i) => {
     const t = times.get(c.name);
