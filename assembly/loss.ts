@@ -1,8 +1,9 @@
 // Losses: each returns the mean loss over its n elements (or rows) as f64 and, when grad != 0, writes the gradient
 // of that mean with respect to its input. n = 0 (rows = 0) returns NaN, the mean of nothing, as tf.reduce_mean does.
-// NOTE: the sums run in f64 (one rounding per term, no f32 drift over large batches); the logs and exps are f64
-// Math, so the loss is near f64 accurate, and each gradient element is rounded to f32 once, except in the
-// SIMD mse/mae gradients, which are a few f32 operations (error stated on each).
+// NOTE: the sums run in f64, in order: |error| ≤ n·2^-53·Σ|term|, ≤ 3e-8 relative for the largest tensor (2^28
+// elements), below one f32 rounding and tighter than a pairwise f32 sum, so no drift over large batches. The logs
+// and exps are f64 Math, so the loss is near f64 accurate, and each gradient element is rounded to f32 once, except
+// in the SIMD mse/mae gradients, which are a few f32 operations (error stated on each).
 
 // @ts-ignore: decorator
 @inline function lowHalf(x: v128): v128 { return f64x2.promote_low_f32x4(x); }

@@ -1,22 +1,24 @@
+import { sumLayout } from './sum';
+
 // Reduction op codes (src/ops/codes.ts mirrors them).
 export const SUM = 0, MEAN = 1, MAX = 2, MIN = 3;
 export const ARGMAX = 0, ARGMIN = 1;
 
 // @ts-ignore: decorator
 @inline function combine(op: i32, x: f32, y: f32): f32 {
-  return op == MAX ? max(x, y) : op == MIN ? min(x, y) : x + y;
+  return op == MAX ? max(x, y) : min(x, y);
 }
 
 // @ts-ignore: decorator
 @inline function combineV(op: i32, x: v128, y: v128): v128 {
-  return op == MAX ? f32x4.max(x, y) : op == MIN ? f32x4.min(x, y) : f32x4.add(x, y);
+  return op == MAX ? f32x4.max(x, y) : f32x4.min(x, y);
 }
 
-// Reduces the contiguous row x[0..r) (r >= 1 for MAX/MIN) with four vector accumulators.
+// The largest (MAX) or smallest (MIN) of the contiguous row x[0..r), r >= 1, with four vector accumulators.
 // @ts-ignore: decorator
-@inline function reduceRow(op: i32, x: usize, r: i32): f32 {
+@inline function extremumRow(op: i32, x: usize, r: i32): f32 {
   let j = 0;
-  let acc: f32 = op == MAX || op == MIN ? load<f32>(x) : 0;
+  let acc = load<f32>(x);
   if (r >= 16) {
     let v0 = v128.load(x), v1 = v128.load(x, 16), v2 = v128.load(x, 32), v3 = v128.load(x, 48);
     for (j = 16; j + 16 <= r; j += 16) {
@@ -36,42 +38,49 @@ export const ARGMAX = 0, ARGMIN = 1;
 }
 
 // @ts-ignore: decorator
-@inline function reduceLoop(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
-  const scale: f32 = op == MEAN ? <f32>1 / <f32>r : 1;
+@inline function extremaLoop(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
   const step = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     const src = x + <usize>o * <usize>r * step;
     const dst = out + <usize>o * step;
     if (inner == 1) {
-      store<f32>(dst, op == MEAN ? reduceRow(SUM, src, r) * scale : reduceRow(op, src, r));
+      store<f32>(dst, extremumRow(op, src, r));
       continue;
     }
     // Columns: out[i] = reduce_j src[j*inner + i], four lanes of i at a time.
     let i = 0;
     for (; i + 4 <= inner; i += 4) {
       const p = src + (<usize>i << 2);
-      let v = op == MAX || op == MIN ? v128.load(p) : f32x4.splat(0);
-      for (let j = op == MAX || op == MIN ? 1 : 0; j < r; j++) v = combineV(op, v, v128.load(p + <usize>j * step));
-      if (op == MEAN) v = f32x4.mul(v, f32x4.splat(scale));
+      let v = v128.load(p);
+      for (let j = 1; j < r; j++) v = combineV(op, v, v128.load(p + <usize>j * step));
       v128.store(dst + (<usize>i << 2), v);
     }
     for (; i < inner; i++) {
       const p = src + (<usize>i << 2);
-      let s: f32 = op == MAX || op == MIN ? load<f32>(p) : 0;
-      for (let j = op == MAX || op == MIN ? 1 : 0; j < r; j++) s = combine(op, s, load<f32>(p + <usize>j * step));
-      store<f32>(dst + (<usize>i << 2), op == MEAN ? s * scale : s);
+      let s = load<f32>(p);
+      for (let j = 1; j < r; j++) s = combine(op, s, load<f32>(p + <usize>j * step));
+      store<f32>(dst + (<usize>i << 2), s);
     }
   }
 }
 
-// out[o, i] = reduce_j x[o, j, i] over an [outer, r, inner] layout; out is [outer, inner]; r >= 1 for
-// MAX/MIN; NaN propagates through MAX/MIN (f32.max); SUM/MEAN accumulate in f32 (16 partial sums per row).
+// out[o, i] = reduce_j x[o, j, i] over an [outer, r, inner] layout; out is [outer, inner]; r >= 1 for MAX/MIN;
+// NaN propagates through MAX/MIN (f32.max). SUM and MEAN are pairwise sums in f32 (assembly/sum.ts states the error bound);
+// MEAN multiplies each sum by 1/r in f64 and rounds once to f32 (relative error ≤ 2^-24 + 2^-52 over the sum's).
 export function reduce(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
   switch (op) {
-    case SUM: reduceLoop(SUM, x, out, outer, r, inner); break;
-    case MEAN: reduceLoop(MEAN, x, out, outer, r, inner); break;
-    case MAX: reduceLoop(MAX, x, out, outer, r, inner); break;
-    default: reduceLoop(MIN, x, out, outer, r, inner);
+    case SUM: sumLayout(x, out, outer, r, inner); break;
+    case MEAN: {
+      sumLayout(x, out, outer, r, inner);
+      const n = outer * inner, inv = 1 / <f64>r;
+      for (let i = 0; i < n; i++) {
+        const p = out + (<usize>i << 2);
+        store<f32>(p, <f32>(<f64>load<f32>(p) * inv));
+      }
+      break;
+    }
+    case MAX: extremaLoop(MAX, x, out, outer, r, inner); break;
+    default: extremaLoop(MIN, x, out, outer, r, inner);
   }
 }
 

@@ -83,7 +83,8 @@ export function lossOf(loss: i32, act: i32, out: usize, target: usize, grad: usi
   return value;
 }
 
-// Adds the per-sample sums of the metrics in `metrics` (bits) over `rows` samples to sums[1..3] (f64): accuracy
+// Adds the per-sample sums of the metrics in `metrics` (bits) over `rows` samples to sums[1..3] (f64 running sums,
+// ≤ rows·2^-53 relative error, as the epoch sums in trainEpochs): accuracy
 // (argmax against the label for the softmax losses, else outputs and targets on the same side of 0.5, averaged
 // over the columns), absolute and squared error (averaged over the columns) of the probabilities.
 export function addMetrics(loss: i32, metrics: i32, out: usize, target: usize, rows: i32, cols: i32, sums: usize): void {
@@ -230,7 +231,8 @@ function finiteStep(plan: usize, loss: f64): bool {
 
 // Trains from the plan's CURSOR (the next batch of the current epoch) until `epochs` epochs end or `maxBatches`
 // batches ran; returns the epochs that ended. SUMS holds the running sums of the epoch (slots 0..3: loss and
-// metrics, weighted by rows) and the last batch's means (slots 4..7); each ended epoch's means go to HISTORY
+// metrics, weighted by rows; f64, so ≤ samples·2^-53 relative error: below f32 rounding for any dataset that fits
+// memory, hence no pairwise scheme) and the last batch's means (slots 4..7); each ended epoch's means go to HISTORY
 // (4 slots per epoch). With CHECK_FINITE, a batch whose loss or gradient is not finite stops training before its
 // update, with FAILED set to its index in the epoch; so does a step that would make a weight non-finite. On return
 // the model's buffers hold the weights and optimizer state of the last committed step.

@@ -7,6 +7,7 @@ import { otherCpu } from './harness.mjs';
 const BENCHES = {
   matmul: () => import('./matmul.mjs'),
   nn: () => import('./nn.mjs'),
+  reduce: () => import('./reduce.mjs'),
   size: () => import('./size.mjs'),
   startup: () => import('./startup.mjs'),
 };

@@ -1,14 +1,13 @@
 import { kernels } from '../runtime/wasm';
 import { scalarPtr } from '../runtime/heap';
-import { showValue } from '../tensor/errors';
 import { broadcastShapes, broadcastStrides, collapse } from '../tensor/shape';
-import { checkTensor, empty, Tensor, type Operand } from '../tensor/tensor';
+import { checkTensor, empty, showOperand, Tensor, type Operand } from '../tensor/tensor';
 import { Binary, Unary } from './codes';
 import { writeMeta } from './strided';
 
 function checkOperand(x: unknown, op: string, arg: string): readonly number[] {
   if (typeof x === 'number') return [];
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${showValue(x)}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${showOperand(x)}`);
   return checkTensor(x, op, arg).shape;
 }
 

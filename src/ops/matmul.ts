@@ -2,7 +2,9 @@ import { gemm } from '../runtime/threads';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { mul } from './elementwise';
 import { reshape } from './shape';
+import { checkOptionKeys } from '../tensor/options';
 
 /**
  * Options of `matmul`.
@@ -23,7 +25,8 @@ export interface MatmulOptions {
  * transpose of the last two axes, read in place. Large products run on the thread pool (see `setThreads`), with the
  * same result for any thread count.
  * @throws ShapeError for a scalar operand, inner sizes that differ or batch axes that do not broadcast; TypeError or
- * DisposedError unless a and b are live Tensors.
+ * DisposedError unless a and b are live Tensors; TypeError for options that are not an object of booleans, RangeError
+ * for an unknown option key (naming the nearest valid one).
  * @example
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).toArray();   // [[17], [39]]
  * matmul(ones([8, 3, 4]), ones([5, 4]), { transposeB: true }).shape; // [8, 3, 5]
@@ -35,7 +38,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tensor {
   checkTensor(a, op, 'a');
   checkTensor(b, op, 'b');
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['transposeA', 'transposeB']);
   for (const name of ['transposeA', 'transposeB'] as const) {
     const flag: unknown = options[name];
     if (flag !== undefined && typeof flag !== 'boolean') throw new TypeError(`${op}: options.${name} must be true or false, got ${showValue(flag)}`);
@@ -80,31 +83,52 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
 }
 
 /**
- * Dot product of tensors of rank 1 or 2: vector·vector gives a scalar, otherwise the matrix product (as `matmul`).
- * @throws ShapeError for other ranks or inner sizes that differ; TypeError or DisposedError unless a and b are live
- * Tensors.
+ * Dot product with NumPy's `dot` semantics: vector·vector gives a scalar; N-d·1-d sums over the last axis of a and
+ * the only axis of b (shape a.shape[:-1]); N-d·M-d (M ≥ 2) sums over the last axis of a and the second-to-last of
+ * b, giving shape a.shape[:-1] + b.shape[:-2] + b.shape[-1:] (for 2-D operands, the matrix product); a scalar
+ * operand multiplies element-wise. Runs on the same packed GEMM as `matmul`, without copying the operands.
+ * @throws ShapeError naming both shapes when the summed axes differ in size; TypeError or DisposedError unless a and
+ * b are live Tensors.
  * @example
  * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(); // 32
+ * dot(ones([2, 3, 4]), ones([4])).shape;            // [2, 3]
+ * dot(ones([2, 3, 4]), ones([5, 4, 6])).shape;      // [2, 3, 5, 6]
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'dot', 'a');
-  checkTensor(b, 'dot', 'b');
-  if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) {
-    throw new ShapeError(`dot: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; dot takes rank 1 or 2 (use matmul for batches)`);
+  const op = 'dot';
+  checkTensor(a, op, 'a');
+  checkTensor(b, op, 'b');
+  if (a.rank === 0 || b.rank === 0) return mul(a, b);
+  const k = a.shape[a.rank - 1];
+  const kb = b.rank === 1 ? b.shape[0] : b.shape[b.rank - 2];
+  if (k !== kb) {
+    const axis = b.rank === 1 ? 'only axis' : 'second-to-last axis';
+    throw new ShapeError(`${op}: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; the last axis of a (${k}) and the ${axis} of b (${kb}) differ`);
   }
-  return product(a, b, {}, 'dot');
+  const lead = a.shape.slice(0, -1), batch = b.shape.slice(0, -2);
+  const n = b.rank === 1 ? 1 : b.shape[b.rank - 1];
+  const out = empty(b.rank === 1 ? lead : [...lead, ...batch, n], op);
+  if (out.size === 0) return out;
+  // out viewed as [rows, count, n]: slice q of b (k×n) times a viewed as [rows, k] fills column block q of every
+  // row, written with row stride count·n.
+  const rows = sizeOf(lead), count = sizeOf(batch);
+  for (let q = 0; q < count; q++) {
+    gemm(a.ptr, k, b.ptr + 4 * q * k * n, n, out.ptr + 4 * q * n, count * n, rows, k, n, 0, 0, -1, 0);
+  }
+  return out;
 }
 
 /**
- * Outer product of two vectors: out[i, j] = a[i]·b[j], of shape [a.size, b.size].
- * @throws ShapeError unless both are 1-D; TypeError or DisposedError unless a and b are live Tensors.
+ * Outer product out[i, j] = a[i]·b[j] of shape [a.size, b.size]; operands of any rank are flattened first (row-major),
+ * as NumPy's `outer` does.
+ * @throws TypeError or DisposedError unless a and b are live Tensors.
  * @example
  * outer(tensor([1, 2]), tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
+ * outer(ones([2, 2]), tensor([1, 2, 3])).shape;    // [4, 3]
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, 'outer', 'a');
   checkTensor(b, 'outer', 'b');
-  if (a.rank !== 1 || b.rank !== 1) throw new ShapeError(`outer: a is ${showShape(a.shape)} and b is ${showShape(b.shape)}; both must be vectors`);
   const column = reshape(a, [a.size, 1]);
   const row = reshape(b, [1, b.size]);
   try {

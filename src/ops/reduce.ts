@@ -55,6 +55,9 @@ function argReduce(op: keyof typeof ArgReduce, x: Tensor, axis: Axis, keepDims: 
 /**
  * Sum over one axis, several (an array), or all (omitted; a scalar results). Axes may be negative (from the end).
  * The result lacks the reduced axes, or keeps them with size 1 when `keepDims` is true. An empty axis sums to 0.
+ * Values are added pairwise in float32 (as NumPy does), along any axis: the error of a sum of n values is at most
+ * about (23 + log2 n)·2^-24·Σ|x| (assembly/sum.ts states the exact bound), so `sum(full([1e7], 0.1))` is within
+ * 3e-6 of 1e6 where a running float32 sum drifts by 0.6 %.
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example
@@ -65,7 +68,8 @@ function argReduce(op: keyof typeof ArgReduce, x: Tensor, axis: Axis, keepDims: 
 export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('sum', x, axis, keepDims); }
 
 /**
- * Mean over one axis, several, or all, as `sum` takes them (NaN over an empty axis).
+ * Mean over one axis, several, or all, as `sum` takes them (NaN over an empty axis): the pairwise sum times 1/n,
+ * rounded once.
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example

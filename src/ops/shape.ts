@@ -2,7 +2,7 @@ import { kernels } from '../runtime/wasm';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkAxis, checkInteger, collapse, sizeOf, stridesOf } from '../tensor/shape';
-import { checkTensor, empty, Tensor, wrap } from '../tensor/tensor';
+import { checkTensor, empty, showOperand, Tensor, wrap } from '../tensor/tensor';
 import { writeMeta } from './strided';
 
 /** Copies `shape` elements read at srcStrides from src to dstStrides from dst (pointers in bytes). */
@@ -203,7 +203,7 @@ export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0)
   } else if (Array.isArray(indices)) {
     list = indices;
     indexShape = [indices.length];
-  } else throw new TypeError(`${op}: indices must be an array of integers or a Tensor, got ${showValue(indices)}`);
+  } else throw new TypeError(`${op}: indices must be an array of integers or a Tensor, got ${showOperand(indices)}`);
   const normalized = Int32Array.from(list, (v, t) => {
     const i = checkInteger(v, op, `indices[${t}] for axis ${a} of ${showShape(x.shape)}`, -n, n - 1);
     return i < 0 ? i + n : i;

@@ -1,7 +1,7 @@
-import { f32View } from '../runtime/heap';
+import { f32View, MAX_RANK } from '../runtime/heap';
 import { ShapeError, showShape, showValue } from './errors';
 import { checkInteger, checkNumber, checkShape, MAX_SIZE, sizeOf } from './shape';
-import { checkTensor, empty, type NestedArray, type Tensor } from './tensor';
+import { checkTensor, empty, showOperand, type NestedArray, type Tensor } from './tensor';
 
 /**
  * Values `tensor()` accepts: a number, nested arrays of numbers, or a typed array of numbers (not BigInt64Array,
@@ -13,10 +13,14 @@ import { checkTensor, empty, type NestedArray, type Tensor } from './tensor';
 export type TensorValues = number | NestedArray | readonly NestedArray[] | Float32Array | Float64Array | Int32Array
   | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray;
 
-function inferShape(values: unknown): number[] {
+// The shape of nested arrays, from the first element at each level (a loop, so any depth is safe to look at).
+function inferShape(values: unknown, op: string): number[] {
   const shape: number[] = [];
   let level = values;
   while (Array.isArray(level)) {
+    if (shape.length === MAX_RANK) {
+      throw new RangeError(`${op}: values are nested deeper than ${MAX_RANK} levels, the largest rank a tensor can have`);
+    }
     shape.push(level.length);
     level = level[0];
   }
@@ -54,7 +58,8 @@ function fromFlat(flat: ArrayLike<number>, shape: number[], op: string): Tensor 
  * A new tensor holding `values` (a number, nested arrays or a typed array), converted to float32. Its shape is that
  * of the nesting, or `shape` when given, which must hold the same number of values (a typed array is flat).
  * Throws a ShapeError for ragged arrays or values that do not fill `shape`, a TypeError for values that are not
- * numbers, a TypeError or RangeError for a bad `shape`, and a RangeError for more than 2^28 elements.
+ * numbers, a TypeError or RangeError for a bad `shape`, and a RangeError for more than 2^28 elements or arrays
+ * nested deeper than 32 levels.
  * @example
  * tensor([[1, 2, 3], [4, 5, 6]]).shape; // [2, 3]
  * tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).get(1, 0); // 3
@@ -75,9 +80,9 @@ export function tensor(values: TensorValues, shape?: readonly number[]): Tensor 
     return fromFlat(flat, dims, op);
   }
   if (typeof values !== 'number' && !Array.isArray(values)) {
-    throw new TypeError(`${op}: values must be a number, nested arrays of numbers or a typed array, got ${showValue(values)}`);
+    throw new TypeError(`${op}: values must be a number, nested arrays of numbers or a typed array, got ${showOperand(values)}`);
   }
-  const inferred = inferShape(values);
+  const inferred = inferShape(values, op);
   const size = sizeOf(inferred);
   if (size > MAX_SIZE) throw new RangeError(`${op}: values hold ${size} elements; the limit is ${MAX_SIZE}`);
   const flat = new Float32Array(size);

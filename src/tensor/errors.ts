@@ -86,11 +86,14 @@ export function showShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** Formats any value for messages, briefly. */
-export function showValue(value: unknown): string {
+/** Formats any value for messages, briefly (arrays nested deeper than three levels by their length only). */
+export function showValue(value: unknown, depth = 0): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return value.length > 8 ? `an array of length ${value.length}` : `[${value.map(showValue).join(',')}]`;
+  if (Array.isArray(value)) {
+    if (value.length > 8 || depth >= 3) return `an array of length ${value.length}`;
+    return `[${value.map((v) => showValue(v, depth + 1)).join(',')}]`;
+  }
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : typeof value;
 }

@@ -1,6 +1,6 @@
 import { kernels } from '../runtime/wasm';
 import { i32View, rngPtr } from '../runtime/heap';
-import { showValue } from './errors';
+import { checkOptionKeys } from './options';
 import { checkInteger, checkNumber, checkShape } from './shape';
 import { empty, type Tensor } from './tensor';
 
@@ -61,7 +61,8 @@ function statePtr(options: RandomOptions | undefined, op: string): number {
 
 /**
  * A tensor of `shape` with uniform random values in [min, max) (default [0, 1)), drawn from the global generator
- * or from `options.seed`. Throws a RangeError for a bad shape or unless min < max, both finite as float32.
+ * or from `options.seed`. Throws a RangeError for a bad shape, unless min < max, both finite as float32, or for an
+ * unknown option key; a TypeError for options that are not an object.
  * @example
  * const w = randomUniform([2, 2], -1, 1, { seed: 7 });
  * w.shape; // [2, 2]
@@ -73,6 +74,7 @@ export function randomUniform(shape: readonly number[], min = 0, max = 1, option
 
 function uniform(shape: readonly number[], min: number, max: number, options: RandomOptions | undefined, op: string): Tensor {
   const dims = checkShape(shape, op);
+  checkOptionKeys(op, options, ['seed']);
   checkNumber(min, op, 'min', false);
   checkNumber(max, op, 'max', false);
   // NOTE: the kernel takes float32 bounds; if they round equal it would redraw forever, if infinite give NaN.
@@ -110,15 +112,15 @@ export interface NormalOptions extends RandomOptions {
 
 /**
  * A tensor of `shape` with normally distributed random values (Box–Muller), of mean `options.mean` (default 0) and
- * standard deviation `options.std` (default 1). Throws a RangeError for a bad shape, an infinite mean or std, or
- * std < 0.
+ * standard deviation `options.std` (default 1). Throws a RangeError for a bad shape, an infinite mean or std,
+ * std < 0, or an unknown option key; a TypeError for options that are not an object.
  * @example
  * randn([1000], { mean: 5, std: 0.1, seed: 3 }).mean().item(); // ≈ 5
  */
 export function randn(shape: readonly number[], options: NormalOptions = {}): Tensor {
   const op = 'randn';
   const dims = checkShape(shape, op);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['mean', 'std', 'seed']);
   const mean = checkNumber(options.mean ?? 0, op, 'options.mean', false);
   const std = checkNumber(options.std ?? 1, op, 'options.std', false);
   if (!Number.isFinite(Math.fround(mean)) || !Number.isFinite(Math.fround(std)) || std < 0) { // the kernel takes float32

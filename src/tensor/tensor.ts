@@ -461,7 +461,7 @@ export class Tensor {
    */
   matmul(b: Tensor, options?: linalg.MatmulOptions): Tensor { return linalg.matmul(this, b, options); }
   /**
-   * Dot product of tensors of rank 1 or 2; see {@link dot}.
+   * Dot product with NumPy's `dot` semantics (any ranks); see {@link dot}.
    * @example
    * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
    */
@@ -482,7 +482,33 @@ export function empty(shape: readonly number[], op: string): Tensor {
 
 /** Internal: checks that `x` is a live Tensor; the error names the op and the argument. */
 export function checkTensor(x: unknown, op: string, arg = 'x'): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${showValue(x)}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${showOperand(x)}`);
   if (x.disposed) throw new DisposedError(`${op}: ${arg} was disposed`);
   return x;
+}
+
+/**
+ * Internal: describes a value passed where a tensor belongs, for errors: a Tensor of another copy of this library
+ * and a tensor of another library (an object with `shape` and `dataSync`, as TF.js has) get a hint on what to do.
+ */
+export function showOperand(x: unknown): string {
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return showValue(x);
+  try {
+    return showForeign(x);
+  } catch {
+    return 'an object whose properties cannot be read';
+  }
+}
+
+function showForeign(x: object): string {
+  const shape: unknown = Reflect.get(x, 'shape');
+  const dims = Array.isArray(shape) && shape.length <= 8 ? ` of shape ${showValue(shape)}` : '';
+  if (x.constructor?.name === 'Tensor' && 'disposed' in x) {
+    return `a Tensor${dims} from another copy of simdeep (tensors cannot move between copies: import one copy, or ` +
+      'copy the values with tensor(x.dataSync(), x.shape))';
+  }
+  if (typeof Reflect.get(x, 'dataSync') === 'function') {
+    return `a tensor of another library${dims} (copy its values with tensor(x.dataSync(), x.shape))`;
+  }
+  return showValue(x);
 }

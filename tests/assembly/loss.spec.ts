@@ -169,6 +169,19 @@ describe('elementwise losses', () => {
     }
   });
 
+  it('keep long means within n·2^-53: 2^22 + 3 equal errors of f32(0.1) give f32(0.1)² and f32(0.1)', () => {
+    // The f64 running sums add ≤ n·2^-53 relative (≤ 2^28·2^-53 ≈ 3e-8 at the largest tensor), far below f32
+    // rounding: a float32 running sum would be ~1e-3 off here.
+    const n = (1 << 22) + 3;
+    const x = allocF32(n, <f32>0.1), t = allocF32(n, 0);
+    const d = <f64><f32>0.1;
+    const mse = meanSquaredError(x, t, 0, n), mae = meanAbsoluteError(x, t, 0, n);
+    const rel = <f64>n * Math.pow(2, -53); // the stated bound, ≈ 4.7e-10 here
+    expect<bool>(close(mse, d * d, 0, rel)).toBe(true, `mse ${mse} vs ${d * d}`);
+    expect<bool>(close(mae, d, 0, rel)).toBe(true, `mae ${mae} vs ${d}`);
+    heap.free(x); heap.free(t);
+  });
+
   it('give the gradient of the mean: central finite differences of the f64 reference loss', () => {
     // Per loss: step h, input domain, abs tolerance (rel 1e-6, far above the kernel's f32 rounding). The difference
     // quotient errs by truncation h²/6·max|term'''|/n plus rounding ≈ 4·2^-53·|loss|/(2h) (compensated sums):

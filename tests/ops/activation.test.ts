@@ -11,6 +11,7 @@ import {
   type Ref, type Tolerance,
   failOnLeaks,
 } from '../reference';
+import { expectForeignRejected } from './foreign';
 
 const RUNS = { numRuns: 30 };
 
@@ -230,6 +231,10 @@ describe('bad input', () => {
   const BAD: [unknown, string][] = [['1', 'got "1"'], [null, 'got null'], [undefined, 'got undefined'], [[1, 2], 'got [1,2]'],
     [3, 'got 3'], [{ shape: [2] }, 'got a Object']];
   const ALL: [string, (x: Tensor) => Tensor][] = [...ACTIVATIONS.map((op): [string, (x: Tensor) => Tensor] => [op.name, op.fn]), ['softmax', (x) => softmax(x)]];
+
+  it('every activation rejects foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
+    for (const [name, fn] of ALL) expectForeignRejected((x) => fn(x), name, 'x');
+  });
 
   for (const [name, fn] of ALL) {
     it(`${name} rejects non-tensors and disposed tensors`, () => {

@@ -12,6 +12,7 @@ import {
   expectThrowsClean, f32, overflow32, refBinary, refUnary, size, SPECIALS, type Ref, type Tolerance,
   failOnLeaks,
 } from '../reference';
+import { expectForeignRejected } from './foreign';
 
 // Correctly rounded IEEE operations: one round-to-nearest, so 2^-24 relative (half of 2^-149 among subnormals).
 const ROUNDED: Tolerance = { abs: 2 ** -150, rel: 2 ** -24 };
@@ -373,6 +374,18 @@ describe('bad input', () => {
   const counts = memory;
   const BAD: [unknown, string][] = [['1', 'got "1"'], [null, 'got null'], [undefined, 'got undefined'], [[1, 2], 'got [1,2]'],
     [true, 'got true'], [{ shape: [2] }, 'got a Object'], [new Float32Array(2), 'got a Float32Array']];
+
+  it('every op rejects foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
+    tidy(() => {
+      const t = tensor([1, 2]);
+      for (const op of BINARY) {
+        expectForeignRejected((x) => op.fn(x, t), op.name, 'a');
+        expectForeignRejected((x) => op.fn(t, x), op.name, 'b');
+        expectForeignRejected((x) => op.method(t, x), op.name, 'b');
+      }
+      for (const op of UNARY) expectForeignRejected((x) => op.fn(x), op.name, 'x');
+    });
+  });
 
   for (const op of BINARY) {
     it(`${op.name} rejects operands that are neither tensors nor numbers`, () => {

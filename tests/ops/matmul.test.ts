@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DisposedError, dot, matmul, memory, outer, preferRelaxedSimd, ShapeError, tensor, threads, zeros, type MatmulOptions, type Tensor } from '../../src/index';
 import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, unravel } from '../reference';
+import { expectForeignRejected } from './foreign';
 
 const bad = <T>(value: unknown): T => value as T;
 
@@ -217,7 +218,79 @@ describe('dot and outer', () => {
       tb.dispose();
     }
   });
+
+  test('outer flattens operands of any rank first, as numpy.outer (property)', () => {
+    fc.assert(fc.property(arbDims(4), arbDims(4), fc.nat(), (aShape, bShape, seed) => {
+      const a = seededValues(size(aShape), seed, 10), b = seededValues(size(bShape), seed + 1, 10);
+      const ta = tensor(Float32Array.from(a), aShape), tb = tensor(Float32Array.from(b), bShape);
+      const n = b.length;
+      const ref = Float64Array.from({ length: a.length * n }, (_, i) => Math.fround(a[Math.floor(i / n)] * b[i % n]));
+      expectExact(take(outer(ta, tb), [a.length, n]), ref, `outer [${aShape}]·[${bShape}]`);
+      ta.dispose();
+      tb.dispose();
+    }), { numRuns: 100 });
+  });
+
+  test('dot of N-d and M-d arrays follows numpy.dot: shapes and values against a float64 loop (property)', () => {
+    // a: lead + [k]; b: [k] or batch + [k, n]; empty and odd sizes included.
+    const arb = fc.record({ lead: arbDims(3), batch: arbDims(2), k: fc.constantFrom(...DIMS), n: fc.constantFrom(...DIMS),
+      bVector: fc.boolean(), seed: fc.nat() }).filter(({ lead, batch, k, n }) => size(lead) * size(batch) * (k + 1) * n <= 200_000);
+    fc.assert(fc.property(arb, ({ lead, batch, k, n, bVector, seed }) => {
+      const aShape = [...lead, k], bShape = bVector ? [k] : [...batch, k, n];
+      const a = seededValues(size(aShape), seed, 1), b = seededValues(size(bShape), seed + 1, 1);
+      const ref = refDot(a, aShape, b, bShape);
+      const ta = tensor(Float32Array.from(a), aShape), tb = tensor(Float32Array.from(b), bShape);
+      const before = memory();
+      const context = `dot [${aShape}]·[${bShape}]`;
+      expectBounded(take(dot(ta, tb), ref.shape), ref.data, bounds(ref.absSum, k), context);
+      expect(memory(), context).toEqual(before);
+      ta.dispose();
+      tb.dispose();
+    }), { numRuns: 150 });
+  });
+
+  test('dot of 3-D by 3-D, 3-D by 1-D, 1-D by 3-D and by scalars: hand-checked shapes and integer values', () => {
+    const a = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]); // [2, 2, 2]
+    const b = tensor([[[1, 0, 2], [0, 1, 3]]]); // [1, 2, 3]
+    expect(take(dot(a, b), [2, 2, 1, 3])).toEqual(Float32Array.from([1, 2, 8, 3, 4, 18, 5, 6, 28, 7, 8, 38]));
+    const c = tensor([1, -1]);
+    expect(take(dot(a, c), [2, 2])).toEqual(Float32Array.from([-1, -1, -1, -1]));
+    expect(take(dot(c, b), [1, 3])).toEqual(Float32Array.from([1, -1, -1]));
+    const s = tensor(3);
+    expect(take(dot(a, s), [2, 2, 2])).toEqual(Float32Array.from([3, 6, 9, 12, 15, 18, 21, 24]));
+    expect(take(dot(s, c), [2])).toEqual(Float32Array.from([3, -3]));
+    for (const t of [a, b, c, s]) t.dispose();
+  });
 });
+
+/** Dimensions of the property tests: empty, one, odd, the SIMD width and tile edges. */
+const DIMS = [0, 1, 2, 3, 4, 5, 8, 9, 17];
+const arbDims = (maxRank: number): fc.Arbitrary<number[]> => fc.array(fc.constantFrom(...DIMS), { maxLength: maxRank })
+  .filter((dims) => size(dims) <= 4096);
+
+/** numpy.dot in float64: a is lead + [k]; b is [k] or batch + [k, n]; also Σ|products| per output. */
+function refDot(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[]): { data: Float64Array; absSum: Float64Array; shape: number[] } {
+  const k = aShape[aShape.length - 1], rows = size(aShape.slice(0, -1));
+  const vector = bShape.length === 1;
+  const n = vector ? 1 : bShape[bShape.length - 1], count = vector ? 1 : size(bShape.slice(0, -2));
+  const shape = vector ? aShape.slice(0, -1) : [...aShape.slice(0, -1), ...bShape.slice(0, -2), n];
+  const data = new Float64Array(rows * count * n), absSum = new Float64Array(rows * count * n);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < count; q++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0, abs = 0;
+        for (let p = 0; p < k; p++) {
+          const product = a[r * k + p] * b[q * k * n + p * n + j];
+          sum += product;
+          abs += Math.abs(product);
+        }
+        data[(r * count + q) * n + j] = sum;
+        absSum[(r * count + q) * n + j] = abs;
+      }
+    }
+  }
+  return { data, absSum, shape };
+}
 
 describe('bad input', () => {
   test('mismatched inner sizes throw a ShapeError naming both shapes', () => {
@@ -229,6 +302,8 @@ describe('bad input', () => {
     expectThrowsClean(() => matmul(v, a), ShapeError, ['matmul:', 'a is [4]', 'b is [2,3]', '4 and 2'], memory);
     expectThrowsClean(() => matmul(c, d), ShapeError, ['matmul:', '[2]', '[3]', 'broadcast'], memory);
     expectThrowsClean(() => dot(a, b), ShapeError, ['dot:', 'a is [2,3]', 'b is [4,5]'], memory);
+    expectThrowsClean(() => dot(c, v), ShapeError, ['dot: a is [2,2,3] and b is [4]; the last axis of a (3) and the only axis of b (4) differ'], memory);
+    expectThrowsClean(() => dot(d, c), ShapeError, ['dot: a is [3,3,5] and b is [2,2,3]; the last axis of a (5) and the second-to-last axis of b (2) differ'], memory);
     for (const t of [a, b, v, c, d]) t.dispose();
   });
 
@@ -237,16 +312,36 @@ describe('bad input', () => {
     expectThrowsClean(() => matmul(a, a, bad(null)), TypeError, ['matmul: options must be an object, got null'], memory);
     expectThrowsClean(() => matmul(a, a, bad(1)), TypeError, ['matmul: options must be an object, got 1'], memory);
     expectThrowsClean(() => matmul(a, a, bad({ transposeB: 'yes' })), TypeError, ['matmul: options.transposeB must be true or false, got "yes"'], memory);
+    expectThrowsClean(() => matmul(a, a, bad([true])), TypeError, ['matmul: options must be an object, got [true]'], memory);
     a.dispose();
+  });
+
+  test('unknown option keys (typos) throw a RangeError with the nearest valid key', () => {
+    const a = zeros([2, 2]);
+    expectThrowsClean(() => matmul(a, a, bad({ transposeb: true })), RangeError,
+      ['matmul: unknown option "transposeb" in options; did you mean "transposeB"? (expected transposeA, transposeB)'], memory);
+    expectThrowsClean(() => matmul(a, a, bad({ transpose_a: true })), RangeError, ['matmul: unknown option "transpose_a"', 'did you mean "transposeA"?'], memory);
+    expectThrowsClean(() => a.matmul(a, bad({ trasnposeA: true })), RangeError, ['matmul: unknown option "trasnposeA"', 'did you mean "transposeA"?'], memory);
+    expectThrowsClean(() => matmul(a, a, bad({ adjoint: true })), RangeError, ['matmul: unknown option "adjoint"', '(expected transposeA, transposeB)'], memory);
+    a.dispose();
+  });
+
+  test('matmul, dot and outer reject foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
+    const m = zeros([2, 2]);
+    for (const [name, fn] of [['matmul', matmul], ['dot', dot], ['outer', outer]] as const) {
+      expectForeignRejected((x) => fn(x, m), name, 'a');
+      expectForeignRejected((x) => fn(m, x), name, 'b');
+    }
+    expectForeignRejected((x) => m.matmul(x), 'matmul', 'b');
+    expectForeignRejected((x) => m.dot(x), 'dot', 'b');
+    m.dispose();
   });
 
   test('scalars, ranks and non-tensors', () => {
     const s = tensor(2), m = zeros([2, 2]), c = zeros([2, 2, 2]), v = zeros([3]);
     expectThrowsClean(() => matmul(s, m), ShapeError, ['matmul:', 'a is []', 'scalars'], memory);
     expectThrowsClean(() => matmul(m, s), ShapeError, ['matmul:', 'b is []'], memory);
-    expectThrowsClean(() => dot(c, m), ShapeError, ['dot:', 'a is [2,2,2]', 'rank 1 or 2'], memory);
-    expectThrowsClean(() => dot(v, s), ShapeError, ['dot:', 'b is []'], memory);
-    expectThrowsClean(() => outer(m, v), ShapeError, ['outer:', 'a is [2,2]', 'vectors'], memory);
+    expectThrowsClean(() => dot(c, v), ShapeError, ['dot:', 'a is [2,2,2]', 'b is [3]', 'differ'], memory);
     expectThrowsClean(() => matmul(bad([[1]]), m), TypeError, ['matmul:', 'a must be a Tensor'], memory);
     expectThrowsClean(() => outer(v, bad(3)), TypeError, ['outer:', 'b must be a Tensor'], memory);
     const gone = zeros([2, 2]);

@@ -8,6 +8,7 @@ import {
   stack, tensor, transpose, zeros, type Tensor,
 } from '../../src/index';
 import { arbRef, arbShape, expectExact, expectThrowsClean, f32, refTranspose, size, strides, unravel, type Ref } from '../reference';
+import { expectForeignRejected } from './foreign';
 
 const bad = <T>(value: unknown): T => value as T;
 
@@ -49,6 +50,23 @@ const arbRanked = (minRank: number, maxRank: number, maxSize = 20000): fc.Arbitr
 /** A permutation of 0..n-1. */
 const arbPerm = (n: number): fc.Arbitrary<number[]> =>
   fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n });
+
+describe('foreign objects', () => {
+  test('every shape op rejects them (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
+    const t = zeros([2, 2]);
+    expectForeignRejected((x) => reshape(x, [4]), 'reshape', 'x');
+    expectForeignRejected((x) => transpose(x), 'transpose', 'x');
+    expectForeignRejected((x) => squeeze(x), 'squeeze', 'x');
+    expectForeignRejected((x) => expandDims(x), 'expandDims', 'x');
+    expectForeignRejected((x) => slice(x, [0]), 'slice', 'x');
+    expectForeignRejected((x) => indexAxis(x, 0, 0), 'indexAxis', 'x');
+    expectForeignRejected((x) => gather(x, [0]), 'gather', 'x');
+    expectForeignRejected((x) => concat([t, x]), 'concat', 'tensors[1]');
+    expectForeignRejected((x) => stack([x, t]), 'stack', 'tensors[0]');
+    expectForeignRejected((x) => clone(x), 'clone', 'x');
+    t.dispose();
+  });
+});
 
 describe('reshape', () => {
   test('any shape of the same size, with one -1 inferred, keeps the row-major values (property)', () => {

@@ -100,6 +100,31 @@ describe('tensor', () => {
     expectThrowsClean(() => tensor([[], [1]]), ShapeError, ['values[1]', 'length 1', 'length 0'], counts);
   });
 
+  test('arrays nested deeper than 32 levels (100,000 deep, or an array holding itself) throw a RangeError naming tensor', () => {
+    const counts = (): ReturnType<typeof memory> => memory();
+    const nestTo = (depth: number): unknown => {
+      let deep: unknown = [1];
+      for (let i = 1; i < depth; i++) deep = [deep];
+      return deep;
+    };
+    expectThrowsClean(() => tensor(bad(nestTo(100_000))), RangeError, ['tensor: values are nested deeper than 32 levels'], counts);
+    expectThrowsClean(() => tensor(bad(nestTo(100_000)), [1]), RangeError, ['tensor: values are nested deeper than 32 levels'], counts);
+    expectThrowsClean(() => tensor(bad(nestTo(33))), RangeError, ['tensor: values are nested deeper than 32 levels'], counts);
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    expectThrowsClean(() => tensor(bad(cycle)), RangeError, ['tensor: values are nested deeper than 32 levels'], counts);
+    // 32 levels is the largest rank, and works.
+    expectTensor(tensor(bad(nestTo(32))), new Array<number>(32).fill(1), [1]);
+  });
+
+  test('tensors of other libraries and of another copy of simdeep get a hint on copying their values', () => {
+    const counts = (): ReturnType<typeof memory> => memory();
+    const tfjs = { shape: [2], dataSync: () => new Float32Array([1, 2]) };
+    expectThrowsClean(() => tensor(bad(tfjs)), TypeError, ['tensor: values must be', 'a tensor of another library of shape [2]', 'tensor(x.dataSync(), x.shape)'], counts);
+    const other = new (class Tensor { readonly shape = [3]; readonly disposed = false; })();
+    expectThrowsClean(() => tensor(bad(other)), TypeError, ['tensor: values must be', 'a Tensor of shape [3] from another copy of simdeep'], counts);
+  });
+
   test('anything but numbers inside throws a TypeError naming the path', () => {
     const counts = (): ReturnType<typeof memory> => memory();
     expectThrowsClean(() => tensor(bad([1, 'a'])), TypeError, ['tensor:', 'values[1]', '"a"'], counts);

@@ -221,6 +221,20 @@ describe('bad input', () => {
     expectThrowsClean(() => randn([2], bad(3)), TypeError, ['randn: options must be an object, got 3'], memory);
   });
 
+  test('rand, randomUniform and randn options must be objects', () => {
+    expectThrowsClean(() => rand([2], bad(7)), TypeError, ['rand: options must be an object, got 7'], memory);
+    expectThrowsClean(() => randomUniform([2], 0, 1, bad(null)), TypeError, ['randomUniform: options must be an object, got null'], memory);
+    expectThrowsClean(() => randn([2], bad([1])), TypeError, ['randn: options must be an object, got [1]'], memory);
+  });
+
+  test('unknown option keys (typos) throw a RangeError with the nearest valid key, before any work', () => {
+    expectThrowsClean(() => rand([2], bad({ sead: 1 })), RangeError, ['rand: unknown option "sead" in options; did you mean "seed"? (expected seed)'], memory);
+    expectThrowsClean(() => randomUniform([2], 0, 1, bad({ Seed: 1 })), RangeError, ['randomUniform: unknown option "Seed"', 'did you mean "seed"?'], memory);
+    expectThrowsClean(() => randn([2], bad({ stddev: 2 })), RangeError, ['randn: unknown option "stddev"', '(expected mean, std, seed)'], memory);
+    expectThrowsClean(() => randn([2], bad({ mena: 2, seed: 1 })), RangeError, ['randn: unknown option "mena"', 'did you mean "mean"?'], memory);
+    expectThrowsClean(() => randn([2], bad({ min: 0 })), RangeError, ['randn: unknown option "min"'], memory);
+  });
+
   test('options.seed is checked like seed(), naming the op', () => {
     expectThrowsClean(() => rand([2], { seed: -5 }), RangeError, ['rand:', 'options.seed', '-5'], memory);
     expectThrowsClean(() => randn([2], { seed: 0.5 }), TypeError, ['randn:', 'options.seed', '0.5'], memory);

@@ -277,3 +277,20 @@ describe('dispose', () => {
     view.dispose();
   });
 });
+
+describe('tensors of another copy of the library', () => {
+  test('are rejected by ops of this copy with a TypeError naming the op, the argument and the way out', async () => {
+    vi.resetModules();
+    const other = await import('../../src/index');
+    expect(other.Tensor).not.toBe(Tensor); // a second copy, with its own memory
+    const foreign = other.tensor([1, 2]), own = tensor([1, 2]);
+    const fragments = ['a Tensor of shape [2] from another copy of simdeep', 'tensor(x.dataSync(), x.shape)'];
+    expectThrowsClean(() => own.add(bad(foreign)), TypeError, ['add: b must be a Tensor or a number', ...fragments], memory);
+    expectThrowsClean(() => reshape(bad(foreign), [2]), TypeError, ['reshape: x must be a Tensor', ...fragments], memory);
+    expectThrowsClean(() => tensor(bad(foreign)), TypeError, ['tensor: values must be', ...fragments], memory);
+    // The hint works: the values copy over.
+    const copied = tensor(foreign.dataSync(), foreign.shape);
+    expect(copied.toArray()).toEqual([1, 2]);
+    for (const t of [foreign, own, copied]) t.dispose();
+  });
+});
