@@ -94,6 +94,12 @@ export function showValue(value: unknown, depth = 0): string {
     if (value.length > 8 || depth >= 3) return `an array of length ${value.length}`;
     return `[${value.map((v) => showValue(v, depth + 1)).join(',')}]`;
   }
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : typeof value;
+  if (typeof value !== 'object') return typeof value;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return withArticle(typeof name === 'string' && name !== '' ? name : 'object');
+}
+
+/** "an Object", "an ArrayBuffer", "a Float32Array", "a Uint8Array" (the article goes by the sound of the name). */
+function withArticle(name: string): string {
+  return `${/^[AEIOaeio]/.test(name) ? 'an' : 'a'} ${name}`;
 }

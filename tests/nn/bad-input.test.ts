@@ -197,7 +197,7 @@ describe('disposed, shared and changed layers', () => {
 
   it('dense() rejects a useBias, activation or initializer of the wrong kind with a TypeError or RangeError naming it', async () => {
     await expectFailsClean(() => dense({ units: 2, useBias: 'yes' as never }), TypeError, /^dense: useBias must be true or false, got "yes"$/);
-    await expectFailsClean(() => dense({ units: 2, activation: Object.create(null) }), RangeError, /^dense: activation must be one of .*, got a object$/);
+    await expectFailsClean(() => dense({ units: 2, activation: Object.create(null) }), RangeError, /^dense: activation must be one of .*, got an object$/);
     await expectFailsClean(() => dense({ units: 2, kernelInitializer: new BigInt64Array(2) as never }), RangeError, /^dense: kernelInitializer must be one of .*, got a BigInt64Array$/);
     await expectFailsClean(() => dense({ units: 2, kernelInitializer: { name: Object.create(null) } as never }), RangeError, /^dense: kernelInitializer must be one of/);
   });
@@ -224,7 +224,7 @@ describe('disposed, shared and changed layers', () => {
       const error = await model.fit(gone, y, { epochs: 3, callbacks: { onEpochEnd: () => gone.dispose() } }).catch((e: unknown) => e);
       expect((error as Error).message).toBe('fit: x was disposed during training');
       await expectFailsClean(() => model.fit(x, y, { callbacks: [null as never] }), TypeError, /^fit: callbacks\[0\] must be an object such as \{ onEpochEnd \}, got null$/);
-      await expectFailsClean(() => model.fit(x, y, { seed: Object.create(null) }), TypeError, /^fit: seed must be an integer, got a object$/);
+      await expectFailsClean(() => model.fit(x, y, { seed: Object.create(null) }), TypeError, /^fit: seed must be an integer, got an object$/);
       await expectFailsClean(() => model.fit(x, y, { seed: -1 }), RangeError, /^fit: seed must be in \[0, 9007199254740991\], got -1$/);
       await expectFailsClean(() => model.fit(x, y, { shuffle: 'yes' as never }), TypeError, /^fit: shuffle must be true or false, got "yes"$/);
     } finally {

@@ -229,7 +229,7 @@ describe('softmax', () => {
 describe('bad input', () => {
   const counts = memory;
   const BAD: [unknown, string][] = [['1', 'got "1"'], [null, 'got null'], [undefined, 'got undefined'], [[1, 2], 'got [1,2]'],
-    [3, 'got 3'], [{ shape: [2] }, 'got a Object']];
+    [3, 'got 3'], [{ shape: [2] }, 'got an Object']];
   const ALL: [string, (x: Tensor) => Tensor][] = [...ACTIVATIONS.map((op): [string, (x: Tensor) => Tensor] => [op.name, op.fn]), ['softmax', (x) => softmax(x)]];
 
   it('every activation rejects foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {

@@ -373,7 +373,7 @@ describe('unary ops', () => {
 describe('bad input', () => {
   const counts = memory;
   const BAD: [unknown, string][] = [['1', 'got "1"'], [null, 'got null'], [undefined, 'got undefined'], [[1, 2], 'got [1,2]'],
-    [true, 'got true'], [{ shape: [2] }, 'got a Object'], [new Float32Array(2), 'got a Float32Array']];
+    [true, 'got true'], [{ shape: [2] }, 'got an Object'], [new Float32Array(2), 'got a Float32Array']];
 
   it('every op rejects foreign objects (plain, TF.js-like, another copy\'s Tensor, nested 100,000 deep) naming op and argument', () => {
     tidy(() => {

@@ -18,7 +18,7 @@ class Tensor {
 
 /** [what, value, a fragment of the error that describes it]. */
 export const FOREIGN: readonly [string, unknown, string][] = [
-  ['a plain object', { a: 1 }, 'got a Object'],
+  ['a plain object', { a: 1 }, 'got an Object'],
   ['a TF.js-like tensor', { shape: [2, 2], dtype: 'float32', dataSync: () => new Float32Array(4) },
     'got a tensor of another library of shape [2,2] (copy its values with tensor(x.dataSync(), x.shape))'],
   ['a Tensor of another copy', new Tensor(), 'got a Tensor of shape [2,2] from another copy of simdeep'],
