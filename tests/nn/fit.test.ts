@@ -23,11 +23,20 @@ const weights = (m: Sequential): number[][] => {
   return out;
 };
 
-// An unhandled rejection would surface here, after fit settled.
+// An unhandled rejection would surface here, after fit settled: Node's process event, or a page's window event.
 let unhandled: unknown[] = [];
+const inNode = typeof process !== 'undefined' && typeof process.on === 'function';
 const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
-beforeEach(() => { unhandled = []; process.on('unhandledRejection', onUnhandled); });
-afterEach(() => { process.off('unhandledRejection', onUnhandled); });
+const onPageUnhandled = (event: PromiseRejectionEvent): void => onUnhandled(event.reason);
+beforeEach(() => {
+  unhandled = [];
+  if (inNode) process.on('unhandledRejection', onUnhandled);
+  else globalThis.addEventListener('unhandledrejection', onPageUnhandled);
+});
+afterEach(() => {
+  if (inNode) process.off('unhandledRejection', onUnhandled);
+  else globalThis.removeEventListener('unhandledrejection', onPageUnhandled);
+});
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('callbacks', () => {

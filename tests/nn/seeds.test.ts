@@ -1,8 +1,6 @@
 // Seeds that make whole runs repeatable (src/nn/seeds.ts, sequential's and fit's seed): a model's seed fixes the
 // initial weights of its unseeded layers, whatever the global generator did before, and the shuffle and dropout of
-// its fits; the README's network example gives the same bits on every run.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// its fits. (That the README's examples repeat is tests/docs/readme.test.ts's: fresh processes, in Node.)
 import { describe, expect, it } from 'vitest';
 import * as simdeep from '../../src/index';
 import { deriveSeed } from '../../src/nn/seeds';
@@ -94,37 +92,5 @@ describe('a model seed', () => {
     expect(() => sequential([], { seed: 1.5 })).toThrow(new TypeError('sequential: seed must be an integer, got 1.5'));
     expect(() => sequential([], { seed: -1 })).toThrow(new RangeError('sequential: seed must be in [0, 9007199254740991], got -1'));
     expect(sequential([], { seed: 3 }).seed).toBe(3);
-  });
-});
-
-describe("the README's network example", () => {
-  it('runs as written and gives the same loss and weight bits twice, with the global generator disturbed in between', async () => {
-    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-    const block = /## Neural networks\s+```js\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(block, 'the js block of the Neural networks section').toBeDefined();
-    const code = block!.replace(/import \{([^}]*)\} from 'simdeep';/, 'const {$1} = simdeep;');
-    expect(code).not.toMatch(/\bimport\b/);
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
-    const example = new AsyncFunction('simdeep', 'console', `${code}\nreturn { model, history };`);
-    const run = async (disturbance: number): Promise<[number[], number[][], unknown[]]> => {
-      disturb(disturbance);
-      const printed: unknown[] = [];
-      // The example leaves its tensors to the garbage collector; they are disposed here.
-      const made: simdeep.Tensor[] = [];
-      const api = { ...simdeep, tensor: (...a: Parameters<typeof tensor>) => { const t = tensor(...a); made.push(t); return t; } };
-      const { model, history } = await example(api, { log: (...a: unknown[]) => printed.push(...a) }) as { model: Sequential; history: simdeep.History };
-      const out: [number[], number[][], unknown[]] = [bits(history.history.loss), weightBits(model), printed];
-      model.dispose();
-      dispose(made);
-      return out;
-    };
-    const [lossA, weightsA, printedA] = await run(5);
-    const [lossB, weightsB, printedB] = await run(6);
-    expect(lossA).toHaveLength(600);
-    expect(lossB).toEqual(lossA);
-    expect(weightsB).toEqual(weightsA);
-    expect(printedB).toEqual(printedA);
-    expect(printedA).toHaveLength(1);
-    expect(bits([printedA[0] as number])).toEqual(lossA.slice(-2));
   });
 });
