@@ -2,6 +2,7 @@
 // columns to pass through (--keep) and before the class probabilities (--proba).
 import { writeFile } from 'node:fs/promises';
 import Papa from 'papaparse';
+import { TextColumnsMissing } from '../data/csv';
 import { readTable } from '../data/read';
 import type { Cell, Table } from '../data/table';
 import { checkPreparation } from './checkPreparation';
@@ -39,7 +40,13 @@ export async function predict(modelPath: string, file: string, options: PredictO
   try {
     const preparation = checkPreparation(model, modelPath);
     if (options.proba && preparation.task !== 'classification') throw new RangeError(`predict: --proba needs a classification model; ${modelPath} predicts ${preparation.target} by regression`);
-    const table = await readTable(file, { encoding: options.encoding }).catch(async (error: unknown) => {
+    // Kept columns that are no inputs stay as written (an id '007' is not the number 7).
+    const features = new Set(preparation.features.map((f) => f.name));
+    const text = /\.(csv|tsv)$/i.test(file) ? keep.filter((name) => !features.has(name)) : undefined;
+    const table = await readTable(file, { encoding: options.encoding, text }).catch(async (error: unknown) => {
+      if (error instanceof TextColumnsMissing) {
+        throw new RangeError(`predict: --keep names columns not in ${file}: ${error.columns.join(', ')} (its columns: ${error.header.join(', ')})`);
+      }
       throw await withFilePlace(error, 'predict', file);
     });
     checkColumns(table, file, modelPath, preparation, keep);

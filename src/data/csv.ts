@@ -18,6 +18,8 @@ export interface CsvOptions {
   delimiter?: string;
   /** Cell texts that also mean missing, besides the empty cell, e.g. ['NA', '?'] (compared after trimming spaces). */
   missing?: readonly string[];
+  /** Columns whose cells stay text, untyped (ids such as '007', codes such as '1e5'); their empty cells are missing. */
+  text?: readonly string[];
 }
 
 type Papaparse = typeof Papa;
@@ -43,7 +45,7 @@ export function loadPapaparse(): Promise<Papaparse> {
 }
 
 /** The keys CsvOptions allows. */
-export const CSV_KEYS: readonly string[] = ['delimiter', 'missing'];
+export const CSV_KEYS: readonly string[] = ['delimiter', 'missing', 'text'];
 
 // papaparse's dynamic typing rules (5.7.1), applied here: papaparse looks a column's typing up by its name in a plain
 // object, so columns named like Object.prototype members (constructor, toString) were never typed.
@@ -84,6 +86,13 @@ function headerNames(cells: readonly string[]): string[] {
   });
 }
 
+/** Thrown when the `text` option names columns the header lacks (the command line words it as --keep). */
+export class TextColumnsMissing extends RangeError {
+  constructor(message: string, readonly columns: readonly string[], readonly header: readonly string[]) {
+    super(message);
+  }
+}
+
 /** Collects the rows of one CSV source; `source` names it in messages (e.g. 'the text' or a quoted path). */
 export class CsvCollector {
   #columns: string[] | null = null;
@@ -92,16 +101,22 @@ export class CsvCollector {
   #error: Error | null = null;
   readonly #missing: Set<string>;
   readonly #delimiter: string | undefined;
+  readonly #text: Set<string>;
+  #asText: boolean[] = [];
 
   constructor(readonly op: string, readonly source: string, options: CsvOptions, allowed: readonly string[] = CSV_KEYS) {
     checkOptionKeys(op, options, allowed);
-    const { delimiter, missing = [] } = options;
+    const { delimiter, missing = [], text = [] } = options;
     if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length === 0 || BAD_DELIMITERS.includes(delimiter))) {
       throw new TypeError(`${op}: delimiter must be a non-empty string other than a quote or line break, got ${showValue(delimiter)}`);
     }
     if (!Array.isArray(missing) || missing.some((m) => typeof m !== 'string')) {
       throw new TypeError(`${op}: missing must be an array of strings, got ${showValue(missing)}`);
     }
+    if (!Array.isArray(text) || text.some((m) => typeof m !== 'string')) {
+      throw new TypeError(`${op}: text must be an array of column names, got ${showValue(text)}`);
+    }
+    this.#text = new Set(text);
     this.#missing = new Set(missing.map((m) => m.trim()));
     this.#delimiter = delimiter;
   }
@@ -128,6 +143,12 @@ export class CsvCollector {
     if (errors.length === 0 && this.#columns === null) {
       this.#columns = headerNames(result.data);
       this.#data = this.#columns.map(() => []);
+      this.#asText = this.#columns.map((name) => this.#text.has(name));
+      const unknown = [...this.#text].filter((name) => !this.#columns!.includes(name));
+      if (unknown.length > 0) {
+        this.#error = new TextColumnsMissing(`${this.op}: text names columns that ${this.source} lacks: ${unknown.join(', ')} (${showColumns(this.#columns)})`, unknown, this.#columns);
+        parser.abort();
+      }
       return;
     }
     const fields = result.data;
@@ -139,7 +160,8 @@ export class CsvCollector {
     }
     for (let c = 0; c < expected; c++) {
       const text = fields[c];
-      this.#data[c].push(this.#missing.size > 0 && this.#missing.has(text.trim()) ? null : typedCell(text));
+      const missing = text === '' || (this.#missing.size > 0 && this.#missing.has(text.trim()));
+      this.#data[c].push(missing ? null : this.#asText[c] ? text : typedCell(text));
     }
     this.#rows++;
   }

@@ -42,6 +42,13 @@ describe('simdeep predict --proba and --keep', () => {
     expect((await run('predict', houses, fixture('houses.csv'), '--keep', 'city,area')).out).toBe(repeated.out);
   });
 
+  it('copies kept columns as written: ids such as 007 and 1e5 stay text, empty cells stay empty', async () => {
+    writeFileSync(tmp('ids.csv'), 'id,area,rooms,city,age\n007,50,2,east,10\n1e5,70,3,west,5\n,60,2,east,7\n');
+    const { status, out, err } = await run('predict', houses, tmp('ids.csv'), '--keep', 'id,city');
+    expect([status, err]).toEqual([0, '']);
+    expect(csvRows(out).map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['id,city', '007,east', '1e5,west', ',east']);
+  });
+
   const refusals: [string, string[], (file: string) => RegExp][] = [
     ['--proba of a regression model', ['--proba'], () => /^simdeep: predict: --proba needs a classification model; .*houses\.json predicts y by regression\n$/],
     ['--keep of a column the file lacks', ['--keep', 'id,city'], (file) => new RegExp(`^simdeep: predict: --keep names columns not in ${file}: id \\(its columns: area, rooms, city, age, y\\)\\n$`)],

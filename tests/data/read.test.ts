@@ -69,6 +69,15 @@ describe('parseCsv', () => {
     await expect(parseCsv('a\n1\n', { missing: 'NA' as never })).rejects.toThrow('parseCsv: missing must be an array of strings');
   });
 
+  it('text: columns whose cells stay as written (ids, codes); their empty cells are missing; unknown names are errors', async () => {
+    const table = await parseCsv('id,code,n\n007,1e5,007\n,TRUE,1\n', { text: ['id', 'code'] });
+    expect(table.toRecords()).toEqual([{ id: '007', code: '1e5', n: 7 }, { id: null, code: 'TRUE', n: 1 }]);
+    await expect(parseCsv('id,n\n1,2\n', { text: ['idd', 'n'] })).rejects.toThrow(
+      'parseCsv: text names columns that the text lacks: idd ("id", "n")');
+    await expect(parseCsv('id\n1\n', { text: 'id' as unknown as string[] })).rejects.toThrow(
+      new TypeError('parseCsv: text must be an array of column names, got "id"'));
+  });
+
   it('bad arguments are rejections, not synchronous throws', async () => {
     const pending = parseCsv('a\n1\n', { delimiter: '\n' });
     expect(pending).toBeInstanceOf(Promise);
@@ -305,9 +314,9 @@ describe('encodings', () => {
 describe('strict options', () => {
   it('unknown option keys are RangeErrors naming the key and the nearest valid one', async () => {
     const path = file('opts.csv', 'a;b\n1;2\n');
-    await expect(parseCsv('a\n1\n', { delimeter: ';' } as never)).rejects.toThrow('parseCsv: unknown option "delimeter" in options; did you mean "delimiter"? (expected delimiter, missing)');
+    await expect(parseCsv('a\n1\n', { delimeter: ';' } as never)).rejects.toThrow('parseCsv: unknown option "delimeter" in options; did you mean "delimiter"? (expected delimiter, missing, text)');
     await expect(parseCsv('a\n1\n', { encoding: 'latin1' } as never)).rejects.toThrow('parseCsv: unknown option "encoding" in options');
-    await expect(readCsv(path, { missng: ['NA'] } as never)).rejects.toThrow('readCsv: unknown option "missng" in options; did you mean "missing"? (expected delimiter, missing, encoding)');
+    await expect(readCsv(path, { missng: ['NA'] } as never)).rejects.toThrow('readCsv: unknown option "missng" in options; did you mean "missing"? (expected delimiter, missing, text, encoding)');
     await expect(readTable(path, { encodng: 'latin1' } as never)).rejects.toThrow(RangeError);
     await expect(readTable(path, { encodng: 'latin1' } as never)).rejects.toThrow('readTable: unknown option "encodng" in options; did you mean "encoding"?');
     await expect(readJson(file('o.json', '[{"a": 1}]'), { delimiter: ';' } as never)).rejects.toThrow('readJson: unknown option "delimiter" in options (expected encoding)');
