@@ -90,7 +90,8 @@ describe(`threads in Chromium (${isolated ? 'COOP/COEP' : 'no COOP/COEP'})`, () 
       let training = true, ticks = 0;
       const timer = setInterval(() => (ticks += training ? 1 : 0), 0);
       const began = performance.now();
-      await model.fit(x, y, { epochs: 40, batchSize: rows, seed: 5 });
+      // NOTE: long enough (about 15 yields) that the count of timer ticks does not hang on one or two yields.
+      await model.fit(x, y, { epochs: 200, batchSize: rows, seed: 5 });
       const ms = performance.now() - began;
       training = false;
       clearInterval(timer);
