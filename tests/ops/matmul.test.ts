@@ -5,17 +5,24 @@
 //   |c_ij - ref_ij| <= γ_k · Σ_p |a_ip·b_pj| + k·2^-149,   γ_k = k·u / (1 - k·u),  u = 2^-24,
 // the classical bound for a float32 dot product of length k (Higham, Accuracy and Stability, §3.1); the second term
 // covers underflow (at most 2^-150 per operation). Inputs are float32 already, so they add no error. k = 0 must give
-// exact zeros. Integer inputs with exact float32 sums must give exact results.
+// exact zeros. Integer inputs with exact float32 sums must give exact results. The relaxed-SIMD build's fused
+// multiply-add rounds once where mul+add rounds twice, so the same bound holds for it.
+//
+// The value suites run on every kernel build and thread count (tests/builds.ts): the baseline 4×8 tile and the
+// relaxed 6×8 tile, whose edges SIZES both cover, on one thread and on two (a product above PARALLEL_FLOPS is split).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DisposedError, dot, matmul, memory, outer, preferRelaxedSimd, ShapeError, tensor, threads, zeros, type MatmulOptions, type Tensor } from '../../src/index';
+import { describe, expect, test } from 'vitest';
+import { DisposedError, dot, matmul, memory, outer, ShapeError, tensor, threads, zeros, type MatmulOptions, type Tensor } from '../../src/index';
+import { describeEachBuild, runs, splitsOverThreads } from '../builds';
 import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, unravel } from '../reference';
 import { expectForeignRejected } from './foreign';
 
 const bad = <T>(value: unknown): T => value as T;
 
-/** Matrix sizes below, at and above the SIMD width and the 4x8 tile, and large. */
-const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 17, 129];
+/** Matrix sizes below, at and above the SIMD width, the 4×8 tile (baseline) and the 6×8 tile (relaxed), and large. */
+const SIZES = [0, 1, 3, 4, 5, 6, 7, 8, 9, 12, 13, 17, 129];
+/** Inner sizes: also across the 256-long k block of both builds. */
+const K_SIZES = [...SIZES, 257, 300];
 
 /** The bound above for each element, from the float64 sums of |a_ip·b_pj|. */
 const bounds = (absSum: Float64Array, k: number): Float64Array => {
@@ -48,10 +55,10 @@ function run(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[
 const stored = (rows: number, cols: number, trans: boolean): number[] => (trans ? [cols, rows] : [rows, cols]);
 const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
-describe('matmul 2-D', () => {
+describeEachBuild('matmul 2-D', (env) => {
   test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
     const arbCase = fc.record({
-      m: fc.constantFrom(...SIZES), k: fc.constantFrom(...SIZES), n: fc.constantFrom(...SIZES),
+      m: fc.constantFrom(...SIZES), k: fc.constantFrom(...K_SIZES), n: fc.constantFrom(...SIZES),
       transA: fc.boolean(), transB: fc.boolean(), seed: fc.nat(), range: fc.constantFrom(1, 1e3, 1e-3),
     });
     fc.assert(fc.property(arbCase, ({ m, k, n, transA, transB, seed, range }) => {
@@ -59,7 +66,20 @@ describe('matmul 2-D', () => {
       const ref = refMatmul(a, b, m, k, n, transA, transB);
       const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
       expectBounded(out, ref.data, bounds(ref.absSum, k), `m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
-    }), { numRuns: 250 });
+    }), { numRuns: runs(env, 250, 100) });
+  });
+
+  test('products above PARALLEL_FLOPS, split over the active threads, every transpose, within the bound', () => {
+    // 301 rows: a multiple of neither tile nor of the row chunks; n across a 4-lane and an 8-column edge.
+    const [m, k, n] = [301, 257, 131];
+    expect(splitsOverThreads(m, k, n)).toBe(true);
+    expect(threads().active).toBe(env.threads);
+    for (const [transA, transB] of TRANSPOSES) {
+      const a = seededValues(m * k, 11, 1), b = seededValues(k * n, 12, 1);
+      const ref = refMatmul(a, b, m, k, n, transA, transB);
+      const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
+      expectBounded(out, ref.data, bounds(ref.absSum, k), `m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
+    }
   });
 
   test('every transpose at m, k, n = 129 and at each size against 129', () => {
@@ -151,7 +171,7 @@ function refBatched(a: Float64Array, aShape: number[], b: Float64Array, bShape: 
   return { data, absSum, shape, k };
 }
 
-describe('matmul N-d and 1-D (NumPy semantics)', () => {
+describeEachBuild('matmul N-d and 1-D (NumPy semantics)', (env) => {
   test('batched operands with broadcast batch axes, every transpose (property)', () => {
     const dim = fc.constantFrom(0, 1, 3, 4, 5, 8, 9, 17);
     fc.assert(fc.property(arbBatchPair, dim, dim, dim, fc.boolean(), fc.boolean(), fc.nat(), ([ba, bb], m, k, n, transA, transB, seed) => {
@@ -160,7 +180,7 @@ describe('matmul N-d and 1-D (NumPy semantics)', () => {
       const ref = refBatched(a, aShape, b, bShape, transA, transB);
       const out = run(a, aShape, b, bShape, { transposeA: transA, transposeB: transB }, ref.shape);
       expectBounded(out, ref.data, bounds(ref.absSum, k), `a [${aShape}] b [${bShape}] transA ${transA} transB ${transB}`);
-    }), { numRuns: 200 });
+    }), { numRuns: runs(env, 200, 80) });
   });
 
   test('1-D operands are promoted to a row (a) or a column (b) that the result drops (property)', () => {
@@ -175,7 +195,7 @@ describe('matmul N-d and 1-D (NumPy semantics)', () => {
       const expectedShape = which === 'both' ? [] : [...lead, other];
       expect(ref.shape).toEqual(expectedShape);
       expectBounded(run(a, aShape, b, bShape, options, expectedShape), ref.data, bounds(ref.absSum, k), `a [${aShape}] b [${bShape}]`);
-    }), { numRuns: 150 });
+    }), { numRuns: runs(env, 150, 60) });
   });
 
   test('fixed N-d cases', () => {
@@ -193,7 +213,7 @@ describe('matmul N-d and 1-D (NumPy semantics)', () => {
   });
 });
 
-describe('dot and outer', () => {
+describeEachBuild('dot and outer', (env) => {
   test('dot of vectors and matrices matches the reference', () => {
     for (const [aShape, bShape, outShape] of [[[17], [17], []], [[0], [0], []], [[5, 9], [9], [5]], [[9], [9, 3], [3]], [[4, 8], [8, 7], [4, 7]]]) {
       const a = seededValues(size(aShape), 1, 1), b = seededValues(size(bShape), 2, 1);
@@ -228,7 +248,7 @@ describe('dot and outer', () => {
       expectExact(take(outer(ta, tb), [a.length, n]), ref, `outer [${aShape}]·[${bShape}]`);
       ta.dispose();
       tb.dispose();
-    }), { numRuns: 100 });
+    }), { numRuns: runs(env, 100, 40) });
   });
 
   test('dot of N-d and M-d arrays follows numpy.dot: shapes and values against a float64 loop (property)', () => {
@@ -246,7 +266,7 @@ describe('dot and outer', () => {
       expect(memory(), context).toEqual(before);
       ta.dispose();
       tb.dispose();
-    }), { numRuns: 150 });
+    }), { numRuns: runs(env, 150, 60) });
   });
 
   test('dot of 3-D by 3-D, 3-D by 1-D, 1-D by 3-D and by scalars: hand-checked shapes and integer values', () => {
@@ -350,33 +370,5 @@ describe('bad input', () => {
     expectThrowsClean(() => dot(gone, m), DisposedError, ['dot:', 'a was disposed'], memory);
     expectThrowsClean(() => outer(gone, v), DisposedError, ['outer:', 'a was disposed'], memory);
     for (const t of [s, m, c, v]) t.dispose();
-  });
-});
-
-// vitest loads the relaxed-SIMD build (vitest.config.ts), so the suites above run on it; these run the baseline
-// build (f32x4 mul+add, 4×8 tile) through the same public API and the same bound.
-describe('matmul on the baseline build (preferRelaxedSimd(false))', () => {
-  beforeAll(() => preferRelaxedSimd(false));
-  afterAll(() => preferRelaxedSimd(true));
-
-  test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
-    expect(threads().relaxedSimd).toBe(false);
-    const arbCase = fc.record({
-      m: fc.constantFrom(...SIZES), k: fc.constantFrom(...SIZES, 257), n: fc.constantFrom(...SIZES),
-      transA: fc.boolean(), transB: fc.boolean(), seed: fc.nat(), range: fc.constantFrom(1, 1e3, 1e-3),
-    });
-    fc.assert(fc.property(arbCase, ({ m, k, n, transA, transB, seed, range }) => {
-      const a = seededValues(m * k, seed, range), b = seededValues(k * n, seed + 1, 1);
-      const ref = refMatmul(a, b, m, k, n, transA, transB);
-      const out = run(a, stored(m, k, transA), b, stored(k, n, transB), { transposeA: transA, transposeB: transB }, [m, n]);
-      expectBounded(out, ref.data, bounds(ref.absSum, k), `baseline m ${m} k ${k} n ${n} transA ${transA} transB ${transB}`);
-    }), { numRuns: 150 });
-  });
-
-  test('NaN and infinities propagate as in float64', () => {
-    const a = Float64Array.of(NaN, 1, 0, Infinity, 1, 1, -Infinity, 2, 0, 1, 0, 0);
-    const b = Float64Array.of(1, 0, 2, 0, 1, -1, 3, 4, 5);
-    const ref = refMatmul(a, b, 4, 3, 3);
-    expectBounded(run(a, [4, 3], b, [3, 3], {}, [4, 3]), ref.data, bounds(ref.absSum, 3));
   });
 });
