@@ -2,9 +2,14 @@
 // float64 central differences of each loss computed in JS from getWeights(), for every hidden and output activation
 // with every loss, over random shapes. sequential.test.ts checks seven pairings against differences of the
 // library's own float32 evaluate(); this suite covers every pairing against an independent float64 loss.
+//
+// It runs on every kernel build and thread count (tests/builds.ts). Training computes products below PARALLEL_FLOPS
+// inside the training kernel (baseline GEMM, one thread) and larger ones on the selected build and the thread pool,
+// so each environment also trains a network whose products are that large.
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import { sgd, tensor, type ActivationName, type LossName } from '../../src/index';
+import { expect, it } from 'vitest';
+import { sgd, tensor, threads, type ActivationName, type LossName } from '../../src/index';
+import { describeEachBuild, runs, splitsOverThreads } from '../builds';
 import { failOnLeaks, seededValues } from '../reference';
 import {
   buildModel, denseTargets, flatParams, refForward, refGradients, refLayers, refLoss, roundingFactor, seededLayers, U, type RefLayer,
@@ -121,7 +126,47 @@ function cases(): Case[] {
   return out;
 }
 
-describe('one sgd step applies the float64 finite-difference gradient', () => {
+/**
+ * One sgd step on [rows, inDim] → hidden → outUnits, full batch: the applied gradient against the float64
+ * back-propagated one (refGradients, which the finite-difference cases above check) within its float32 bound.
+ */
+async function checkLarge(c: Case, inDim: number, hidden: number, outUnits: number, rows: number, seed: number): Promise<void> {
+  const layers = seededLayers({ inDim, hidden: [c.hidden], hiddenUnits: [hidden], out: c.out, outUnits }, seed);
+  const xv = seededValues(rows * inDim, seed + 100), yv = targetsFor(c, rows, outUnits, seed + 200, true);
+  const t = denseTargets(c.loss, yv, rows, outUnits);
+  const model = buildModel(layers);
+  const x = tensor(xv, [rows, inDim]), y = c.loss === 'sparseCategoricalCrossentropy' ? tensor(yv, [rows]) : tensor(yv, [rows, outUnits]);
+  try {
+    model.compile({ optimizer: sgd({ learningRate: 1 }), loss: c.loss });
+    await model.fit(x, y, { epochs: 1, batchSize: rows, shuffle: false });
+    const after = flatParams(refLayers(model));
+    const { g, bound } = refGradients(c.loss, layers, xv, t, rows);
+    const K = roundingFactor(layers, rows);
+    flatParams(layers).forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) {
+        const applied = w[j] - after[i][j];
+        const tol = K * U * bound[i][j] + 2 * U * (Math.abs(w[j]) + Math.abs(applied));
+        if (!(Math.abs(applied - g[i][j]) <= tol)) {
+          throw new Error(`${c.hidden}/${c.out}/${c.loss} [${inDim},${hidden},${outUnits}] rows ${rows}: weights[${i}][${j}] ` +
+            `applied gradient ${applied}, float64 ${g[i][j]} (tolerance ${tol})`);
+        }
+      }
+    });
+  } finally {
+    x.dispose(); y.dispose(); model.dispose();
+  }
+}
+
+describeEachBuild('one sgd step applies the float64 finite-difference gradient', (env) => {
+  it('products above PARALLEL_FLOPS (first layer forward and its kernel gradient) on the build and threads in use', async () => {
+    const [rows, inDim, hidden] = [120, 300, 128];
+    expect(splitsOverThreads(rows, inDim, hidden) && splitsOverThreads(inDim, rows, hidden)).toBe(true);
+    expect(threads().active).toBe(env.threads);
+    // Smooth activations only: a float32 weighted sum next to a relu kink may fall on the other side of it.
+    await checkLarge({ loss: 'categoricalCrossentropy', hidden: 'tanh', out: 'softmax', unitChoices: [], targets: 'classes' }, inDim, hidden, 5, rows, 7);
+    await checkLarge({ loss: 'meanSquaredError', hidden: 'sigmoid', out: 'linear', unitChoices: [], targets: 'regression' }, inDim, hidden, 3, rows, 8);
+  }, 30_000);
+
   for (const c of cases()) {
     const name = `${c.hidden} hidden, ${c.out} output${c.squash ? ' in (0, 1)' : ''}, ${c.loss}`;
     it(name, async () => {
@@ -129,7 +174,7 @@ describe('one sgd step applies the float64 finite-difference gradient', () => {
         fc.constantFrom(...SIZES), fc.constantFrom(...SIZES), fc.constantFrom(...SIZES), fc.constantFrom(...c.unitChoices),
         fc.integer({ min: 1, max: 1e6 }), fc.boolean(),
         (inDim, hidden, rows, outUnits, seed, hard) => checkCase(c, inDim, hidden, rows, outUnits, seed, hard),
-      ), { numRuns: 6 });
+      ), { numRuns: runs(env, 6, 2) });
     });
   }
 });

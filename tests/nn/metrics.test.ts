@@ -1,10 +1,12 @@
 // Metrics (accuracy, mae, mse) reported by evaluate() and fit's history against float64 JS on predict() outputs
 // (probabilities for the fused losses), losses against float64 JS on the same float32 outputs or logits, validation
 // logs against evaluate(); seeded fits repeat bit for bit (with dropout and shuffling, on one thread or two); dropout
-// acts in fit only.
+// acts in fit only. The metric suite runs on every kernel build and thread count (tests/builds.ts): predict and
+// evaluate use the selected GEMM, and fit does for products of at least PARALLEL_FLOPS.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adam, dense, initializers, layers as nnLayers, setThreads, sequential, tensor, threads, type ActivationName, type LossName, type Sequential, type Tensor } from '../../src/index';
+import { describeEachBuild, runs, splitsOverThreads } from '../builds';
 import { failOnLeaks, seededValues } from '../reference';
 import { buildModel, denseTargets, refForward, refLayers, refLoss, roundingFactor, seededLayers, U, type RefLayer } from './net-reference';
 
@@ -119,13 +121,20 @@ function softmax(z: Float64Array, rows: number, cols: number): Float64Array {
 }
 const identity = (n: number): Float64Array => Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
 
-describe('evaluate and fit report metrics and losses as float64 JS computes them', () => {
+describeEachBuild('evaluate and fit report metrics and losses as float64 JS computes them', (env) => {
+  it('every kind on a network whose products are split over the threads in use', async () => {
+    const [inDim, hidden, rows] = [300, 128, 120];
+    expect(splitsOverThreads(rows, inDim, hidden)).toBe(true);
+    expect(threads().active).toBe(env.threads);
+    for (const [i, k] of KINDS.entries()) await checkKind(k, inDim, hidden, 7, rows, 40 + i);
+  }, 30_000);
+
   for (const k of KINDS) {
     it(`${k.loss} with a ${k.out} output`, async () => {
       await fc.assert(fc.asyncProperty(
         fc.constantFrom(...SIZES), fc.constantFrom(...SIZES), fc.constantFrom(...(k.out === 'softmax' ? [2, 3, 7] : [1, 3, 7])), fc.constantFrom(...SIZES),
         fc.integer({ min: 1, max: 1e6 }), (inDim, hidden, cols, rows, seed) => checkKind(k, inDim, hidden, cols, rows, seed),
-      ), { numRuns: 12 });
+      ), { numRuns: runs(env, 12, 4) });
     });
   }
 });

@@ -1,14 +1,16 @@
 // Dense networks trained end to end (src/nn): the classic 3-4-1 sigmoid network, gradients of every
-// loss/activation pairing checked against central finite differences of evaluate(), and the model API.
+// loss/activation pairing checked against central finite differences of evaluate(), and the model API. The first two
+// suites run on every kernel build and thread count (tests/builds.ts): predict and evaluate use the selected GEMM.
 import { describe, expect, it } from 'vitest';
 import {
   adam, dense, dispose, initializers, layers, loadModel, memory, sequential, sgd, tensor, tidy, type ActivationName, type LossName, type Tensor,
 } from '../../src/index';
+import { describeEachBuild } from '../builds';
 
 const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]];
 const Y = [[0], [1], [1], [0]];
 
-describe('the classic 3-4-1 sigmoid network', () => {
+describeEachBuild('the classic 3-4-1 sigmoid network', () => {
   it('learns its four samples', async () => {
     const model = sequential([
       dense({ units: 4, activation: 'sigmoid', inputShape: [3], kernelInitializer: initializers.randomUniform({ seed: 1 }) }),
@@ -66,7 +68,7 @@ async function gradientCheck(hidden: ActivationName, output: ActivationName, los
   }
 }
 
-describe('gradients match finite differences', () => {
+describeEachBuild('gradients match finite differences', () => {
   const regression = [[0.5, -1], [1, 0.2], [-0.3, 0.4], [0.9, 0.9], [0, -0.5]];
   const binary = [[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]];
   const onehot = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0]];
