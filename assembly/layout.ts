@@ -130,7 +130,8 @@ export const LAYER_WORDS = 12;
 
 // Parameter record: the weights (the model's buffer and a spare), gradient, size in floats, two optimizer state
 // arrays (each with a spare), which of each pair is current (0: the model's), and the byte address of the layer word
-// (LAYER_KERNEL or LAYER_BIAS) that points at the current weights.
+// (LAYER_KERNEL or LAYER_BIAS) that points at the current weights. With PLAN_CHECK_FINITE a step writes into the
+// spares, and they become current only when every new weight is finite; without it, steps run in place.
 // NOTE: each spare follows its buffer (PARAM_SPARE = PARAM_HOME + 1, …): the current one is at buffer + PARAM_CURRENT.
 export const PARAM_HOME = 0;
 export const PARAM_SPARE = 1;
