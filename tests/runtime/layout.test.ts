@@ -32,10 +32,10 @@ function layoutDifferences(wasm: Record<string, number>, script: Record<string, 
     .map((name) => `${name}: AssemblyScript ${wasm[name] ?? 'none'}, TypeScript ${script[name] ?? 'none'}`);
 }
 
-/** Lines of `text` that define one of `names` with a numeric literal: `const NAME = 4`, `, NAME = 4`, `{ NAME: 4`. */
+/** Lines of `text` that define one of `names` with a number: `const NAME = 4`, `, NAME = <i32>4`, `{ NAME: 4`. */
 function literalDefinitions(text: string, names: readonly string[]): string[] {
   const name = `(?:${names.join('|')})`;
-  const definition = new RegExp(`(?:\\b(?:const|let|var)\\s+|,\\s*)${name}\\s*(?::\\s*\\w+\\s*)?=\\s*[-+]?(?:\\d|0x)`
+  const definition = new RegExp(`(?:\\b(?:const|let|var)\\s+|,\\s*)${name}\\s*(?::\\s*\\w+\\s*)?=\\s*(?:<\\w+>\\s*)?[-+]?\\d`
     + `|[{,]\\s*${name}\\s*:\\s*[-+]?\\d`);
   return text.split('\n').filter((line) => definition.test(line)).map((line) => line.trim());
 }
@@ -143,9 +143,9 @@ describe('no copy of the layout', () => {
   test('the scan finds definitions and leaves uses alone', () => {
     expect(literalDefinitions([
       'const LAYER_UNITS = 1;', 'export const ACT_SIGMOID: i32 = 0;', 'const A = 0, LOSS_MSE = 0;',
-      'const CODES = { OPT_SGD: 0 };', 'I[at + LAYER_UNITS] = layer.units;', 'const flags = transA ? GEMM_TRANS_A : 0;',
+      'const CODES = { OPT_SGD: 0 };', 'const PLAN_XB = <i32>8;', 'I[at + LAYER_UNITS] = layer.units;', 'const flags = transA ? GEMM_TRANS_A : 0;',
       'case ACT_RELU: relu(); break;', 'const LAYER_UNITS_SEEN = 1;',
     ].join('\n'), names)).toEqual(['const LAYER_UNITS = 1;', 'export const ACT_SIGMOID: i32 = 0;', 'const A = 0, LOSS_MSE = 0;',
-      'const CODES = { OPT_SGD: 0 };']);
+      'const CODES = { OPT_SGD: 0 };', 'const PLAN_XB = <i32>8;']);
   });
 });
