@@ -1,5 +1,4 @@
-// Activation op codes (src/ops/codes.ts mirrors them).
-export const SIGMOID = 0, RELU = 1, LEAKY_RELU = 2, TANH = 3;
+import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU } from './layout';
 
 // NOTE: one class per activation, passed as a type parameter, so each gets its own loop (see elementwise.ts).
 // s/v compute act(x); ds/dv compute act'(x) from the forward output y = act(x), which is what backward saves.
@@ -81,9 +80,9 @@ function activationLoop<Op>(x: usize, out: usize, n: i32, alpha: f32): void {
 // NaN stays NaN for every activation.
 export function activation(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
   switch (op) {
-    case SIGMOID: activationLoop<Sigmoid>(x, out, n, alpha); break;
-    case RELU: activationLoop<Relu>(x, out, n, alpha); break;
-    case LEAKY_RELU: activationLoop<LeakyRelu>(x, out, n, alpha); break;
+    case ACT_SIGMOID: activationLoop<Sigmoid>(x, out, n, alpha); break;
+    case ACT_RELU: activationLoop<Relu>(x, out, n, alpha); break;
+    case ACT_LEAKY_RELU: activationLoop<LeakyRelu>(x, out, n, alpha); break;
     default: activationLoop<Tanh>(x, out, n, alpha);
   }
 }
@@ -106,9 +105,9 @@ function activationBackwardLoop<Op>(y: usize, dy: usize, dx: usize, n: i32, alph
 // leakyRelu (y > 0 ? 1 : alpha; alpha > 0), tanh 1−y²; contiguous f32; dx may equal dy or y.
 export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
   switch (op) {
-    case SIGMOID: activationBackwardLoop<Sigmoid>(y, dy, dx, n, alpha); break;
-    case RELU: activationBackwardLoop<Relu>(y, dy, dx, n, alpha); break;
-    case LEAKY_RELU: activationBackwardLoop<LeakyRelu>(y, dy, dx, n, alpha); break;
+    case ACT_SIGMOID: activationBackwardLoop<Sigmoid>(y, dy, dx, n, alpha); break;
+    case ACT_RELU: activationBackwardLoop<Relu>(y, dy, dx, n, alpha); break;
+    case ACT_LEAKY_RELU: activationBackwardLoop<LeakyRelu>(y, dy, dx, n, alpha); break;
     default: activationBackwardLoop<Tanh>(y, dy, dx, n, alpha);
   }
 }

@@ -1,9 +1,9 @@
 import { metaAt, resetCounter, rowCount, rowOffset, nextRow } from './strided';
 
-// Binary op codes (src/ops/codes.ts mirrors them).
-export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GREATER = 7, LESS = 8, EQUAL = 9;
-// Unary op codes.
-export const NEG = 0, ABS = 1, EXP = 2, LOG = 3, SQRT = 4, SQUARE = 5;
+import {
+  BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV, BINARY_POW, BINARY_MAXIMUM, BINARY_MINIMUM, BINARY_GREATER, BINARY_LESS,
+  UNARY_NEG, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_SQRT,
+} from './layout';
 
 // NOTE: each op is a class with inlined scalar (s) and vector (v) forms, passed as a type parameter, so every op
 // gets its own loop; a runtime op code inside one loop made Binaryen fold all ops into one loop with a br_table.
@@ -93,15 +93,15 @@ function binaryRows<Op>(a: usize, b: usize, out: usize, rank: i32, meta: usize):
 // out may alias a or b only when that operand is contiguous with the output's shape.
 export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, meta: usize): void {
   switch (op) {
-    case ADD: binaryRows<Add>(a, b, out, rank, meta); break;
-    case SUB: binaryRows<Sub>(a, b, out, rank, meta); break;
-    case MUL: binaryRows<Mul>(a, b, out, rank, meta); break;
-    case DIV: binaryRows<Div>(a, b, out, rank, meta); break;
-    case POW: binaryRows<Pow>(a, b, out, rank, meta); break;
-    case MAXIMUM: binaryRows<Maximum>(a, b, out, rank, meta); break;
-    case MINIMUM: binaryRows<Minimum>(a, b, out, rank, meta); break;
-    case GREATER: binaryRows<Greater>(a, b, out, rank, meta); break;
-    case LESS: binaryRows<Less>(a, b, out, rank, meta); break;
+    case BINARY_ADD: binaryRows<Add>(a, b, out, rank, meta); break;
+    case BINARY_SUB: binaryRows<Sub>(a, b, out, rank, meta); break;
+    case BINARY_MUL: binaryRows<Mul>(a, b, out, rank, meta); break;
+    case BINARY_DIV: binaryRows<Div>(a, b, out, rank, meta); break;
+    case BINARY_POW: binaryRows<Pow>(a, b, out, rank, meta); break;
+    case BINARY_MAXIMUM: binaryRows<Maximum>(a, b, out, rank, meta); break;
+    case BINARY_MINIMUM: binaryRows<Minimum>(a, b, out, rank, meta); break;
+    case BINARY_GREATER: binaryRows<Greater>(a, b, out, rank, meta); break;
+    case BINARY_LESS: binaryRows<Less>(a, b, out, rank, meta); break;
     default: binaryRows<Equal>(a, b, out, rank, meta);
   }
 }
@@ -156,11 +156,11 @@ function unaryLoop<Op>(x: usize, out: usize, n: i32): void {
 // out[i] = op(x[i]) for i < n; contiguous f32; out may equal x.
 export function unary(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case NEG: unaryLoop<Neg>(x, out, n); break;
-    case ABS: unaryLoop<Abs>(x, out, n); break;
-    case EXP: unaryLoop<Exp>(x, out, n); break;
-    case LOG: unaryLoop<Log>(x, out, n); break;
-    case SQRT: unaryLoop<Sqrt>(x, out, n); break;
+    case UNARY_NEG: unaryLoop<Neg>(x, out, n); break;
+    case UNARY_ABS: unaryLoop<Abs>(x, out, n); break;
+    case UNARY_EXP: unaryLoop<Exp>(x, out, n); break;
+    case UNARY_LOG: unaryLoop<Log>(x, out, n); break;
+    case UNARY_SQRT: unaryLoop<Sqrt>(x, out, n); break;
     default: unaryLoop<Square>(x, out, n);
   }
 }

@@ -4,6 +4,7 @@
 // → ir (A micro-panel) → jr (B micro-panel). The baseline build tiles 4×8 with mul+add; the relaxed-SIMD build
 // 6×8 with relaxed_madd (12 accumulators; V8 gives 15 usable vector registers on x64).
 import { activation } from './activation';
+import { ACT_NONE, GEMM_TRANS_A, GEMM_TRANS_B, GEMM_ACCUMULATE } from './layout';
 
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 const NR: i32 = 8;
@@ -13,9 +14,6 @@ const NC: i32 = 1024;
 
 // Floats of workspace one gemm call needs: a packed A block, a packed B block and an edge tile.
 export const GEMM_WORK_FLOATS: i32 = MC * KC + KC * NC + MR * NR;
-
-export const TRANS_A = 1, TRANS_B = 2, ACCUMULATE = 4;
-export const NO_ACTIVATION = -1;
 
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {
@@ -260,7 +258,7 @@ function epilogue(c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, nc: i32, bias: 
       for (; j + 4 <= nc; j += 4) v128.store(at(row, j), f32x4.add(v128.load(at(row, j)), v128.load(at(pb, j))));
       for (; j < nc; j++) store<f32>(at(row, j), load<f32>(at(row, j)) + load<f32>(at(pb, j)));
     }
-    if (act != NO_ACTIVATION) activation(act, row, row, nc, alpha);
+    if (act != ACT_NONE) activation(act, row, row, nc, alpha);
   }
 }
 
@@ -291,14 +289,15 @@ function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB:
 }
 
 // C[m×n] = op(A)·op(B) for rows [rowStart, rowEnd) of C, then + bias[n] (if bias ≠ 0) and activation `act`
-// (activation.ts codes; -1: none). op(A) = A [m×k] (row stride lda) or, with TRANS_A, Aᵀ of A [k×m];
-// op(B) = B [k×n] (ldb) or, with TRANS_B, Bᵀ of B [n×k]; ACCUMULATE adds to C instead of overwriting it.
+// (layout.ts ACT_ codes; ACT_NONE: none). op(A) = A [m×k] (row stride lda) or, with GEMM_TRANS_A, Aᵀ of A [k×m];
+// op(B) = B [k×n] (ldb) or, with GEMM_TRANS_B, Bᵀ of B [n×k]; GEMM_ACCUMULATE adds to C instead of overwriting it.
 // Row-major f32, sizes and strides in elements, any m, k, n >= 0; C must not alias A or B; `work` holds
 // GEMM_WORK_FLOATS floats private to this call. Each element's sum runs over k in the same order whatever the
 // row range, so splitting rows across threads gives bit-identical results.
 export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32, flags: i32,
   bias: usize, act: i32, alpha: f32, work: usize, rowStart: i32, rowEnd: i32): void {
-  const transA = (flags & TRANS_A) != 0, transB = (flags & TRANS_B) != 0, accumulate = (flags & ACCUMULATE) != 0;
+  const transA = (flags & GEMM_TRANS_A) != 0, transB = (flags & GEMM_TRANS_B) != 0;
+  const accumulate = (flags & GEMM_ACCUMULATE) != 0;
   const packedA = work, packedB = at(work, MC * KC), edge = at(packedB, KC * NC);
   rowEnd = min(rowEnd, m);
   if (rowStart >= rowEnd || n <= 0) return;

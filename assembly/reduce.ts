@@ -1,17 +1,15 @@
 import { sumLayout } from './sum';
 
-// Reduction op codes (src/ops/codes.ts mirrors them).
-export const SUM = 0, MEAN = 1, MAX = 2, MIN = 3;
-export const ARGMAX = 0, ARGMIN = 1;
+import { REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, REDUCE_MIN, ARG_MAX } from './layout';
 
 // @ts-ignore: decorator
 @inline function combine(op: i32, x: f32, y: f32): f32 {
-  return op == MAX ? max(x, y) : min(x, y);
+  return op == REDUCE_MAX ? max(x, y) : min(x, y);
 }
 
 // @ts-ignore: decorator
 @inline function combineV(op: i32, x: v128, y: v128): v128 {
-  return op == MAX ? f32x4.max(x, y) : f32x4.min(x, y);
+  return op == REDUCE_MAX ? f32x4.max(x, y) : f32x4.min(x, y);
 }
 
 // The largest (MAX) or smallest (MIN) of the contiguous row x[0..r), r >= 1, with four vector accumulators.
@@ -69,8 +67,8 @@ export const ARGMAX = 0, ARGMIN = 1;
 // MEAN multiplies each sum by 1/r in f64 and rounds once to f32 (relative error ≤ 2^-24 + 2^-52 over the sum's).
 export function reduce(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
   switch (op) {
-    case SUM: sumLayout(x, out, outer, r, inner); break;
-    case MEAN: {
+    case REDUCE_SUM: sumLayout(x, out, outer, r, inner); break;
+    case REDUCE_MEAN: {
       sumLayout(x, out, outer, r, inner);
       const n = outer * inner, inv = 1 / <f64>r;
       for (let i = 0; i < n; i++) {
@@ -79,8 +77,8 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, r: i32, inner:
       }
       break;
     }
-    case MAX: extremaLoop(MAX, x, out, outer, r, inner); break;
-    default: extremaLoop(MIN, x, out, outer, r, inner);
+    case REDUCE_MAX: extremaLoop(REDUCE_MAX, x, out, outer, r, inner); break;
+    default: extremaLoop(REDUCE_MIN, x, out, outer, r, inner);
   }
 }
 
@@ -96,7 +94,7 @@ export function argReduce(op: i32, x: usize, out: usize, outer: i32, r: i32, inn
       let at = 0;
       for (let j = 1; j < r && best == best; j++) {
         const v = load<f32>(p + <usize>j * step);
-        if (v != v || (op == ARGMAX ? v > best : v < best)) { best = v; at = j; }
+        if (v != v || (op == ARG_MAX ? v > best : v < best)) { best = v; at = j; }
       }
       store<f32>(out + (<usize>(o * inner + i) << 2), <f32>at);
     }

@@ -1,3 +1,4 @@
+import { ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../../assembly/layout';
 import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
@@ -13,8 +14,10 @@ import { toInitializer, type Initializer } from './initializers';
  */
 export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh' | 'softmax';
 
-/** Kernel codes of the activations (assembly/activation.ts); -1 is none, softmax runs as its own kernel. */
-export const ACTIVATION_CODES: Record<ActivationName, number> = { linear: -1, sigmoid: 0, relu: 1, leakyRelu: 2, tanh: 3, softmax: -1 };
+/** Kernel codes of the activations (assembly/layout.ts); linear is none, and so is softmax: it runs as its own kernel. */
+export const ACTIVATION_CODES: Record<ActivationName, number> = {
+  linear: ACT_NONE, sigmoid: ACT_SIGMOID, relu: ACT_RELU, leakyRelu: ACT_LEAKY_RELU, tanh: ACT_TANH, softmax: ACT_NONE,
+};
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
 const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape'];

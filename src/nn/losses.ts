@@ -1,3 +1,6 @@
+import {
+  LOSS_BCE, LOSS_MAE, LOSS_MSE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE,
+} from '../../assembly/layout';
 import { kernels } from '../runtime/wasm';
 import { showValue } from '../tensor/errors';
 import { ACTIVATION_CODES, LEAKY_ALPHA, type ActivationName } from './dense';
@@ -20,8 +23,11 @@ const ALIASES: Record<string, LossName> = {
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
 };
 
-/** Loss codes of assembly/train.ts. */
-const CODES = { meanSquaredError: 0, meanAbsoluteError: 1, binaryCrossentropy: 2, sigmoidCrossentropy: 3, categoricalCrossentropy: 4, sparseCategoricalCrossentropy: 5 };
+/** Loss codes of assembly/train.ts (assembly/layout.ts). */
+const CODES = {
+  meanSquaredError: LOSS_MSE, meanAbsoluteError: LOSS_MAE, binaryCrossentropy: LOSS_BCE, sigmoidCrossentropy: LOSS_SIGMOID_CE,
+  categoricalCrossentropy: LOSS_SOFTMAX_CE, sparseCategoricalCrossentropy: LOSS_SPARSE_SOFTMAX_CE,
+};
 
 /** The loss of a compiled model: whether it works on the output layer's weighted sums (fused) or its outputs. */
 export interface Loss {

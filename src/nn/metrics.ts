@@ -1,4 +1,10 @@
+import {
+  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_ACCURACY, SLOT_LOSS, SLOT_MAE, SLOT_MSE,
+} from '../../assembly/layout';
 import { showValue } from '../tensor/errors';
+
+/** f64 values the kernel writes per epoch or batch: the loss, then the three metrics. */
+export { SLOTS } from '../../assembly/layout';
 
 /**
  * Metrics `compile` takes, reported besides the loss. 'accuracy' (or 'acc'): with a softmax output, whether the
@@ -23,20 +29,19 @@ export function toMetrics(list: unknown, op: string): MetricName[] {
   });
 }
 
-/** Kernel bit of each metric (assembly/train.ts) and its f64 slot after the loss. */
-const SLOT = { accuracy: 1, acc: 1, mae: 2, mse: 3 } as const;
+/** Kernel bit of each metric in train.ts's metric mask (assembly/layout.ts). */
+const BIT = { accuracy: METRIC_ACCURACY, acc: METRIC_ACCURACY, mae: METRIC_MAE, mse: METRIC_MSE } as const;
+/** The f64 slot of each metric's sum, after the loss's. */
+const SLOT = { accuracy: SLOT_ACCURACY, acc: SLOT_ACCURACY, mae: SLOT_MAE, mse: SLOT_MSE } as const;
 
 /** Bits of train.ts's metric mask. */
 export function metricMask(metrics: readonly MetricName[]): number {
-  return metrics.reduce((mask, name) => mask | (1 << (SLOT[name] - 1)), 0);
+  return metrics.reduce((mask, name) => mask | BIT[name], 0);
 }
-
-/** f64 values the kernel writes per epoch or batch: the loss, then the three metrics. */
-export const SLOTS = 4;
 
 /** [log name, slot] of the loss and each metric. */
 export function metricSlots(metrics: readonly MetricName[]): [string, number][] {
-  return [['loss', 0], ...metrics.map((name): [string, number] => [name, SLOT[name]])];
+  return [['loss', SLOT_LOSS], ...metrics.map((name): [string, number] => [name, SLOT[name]])];
 }
 
 /** Logs from the kernel's slots: { loss, metric… }. */

@@ -1,5 +1,15 @@
 // The training plan assembly/train.ts runs: a header, one record per layer and one per parameter array, in wasm
-// memory, with the batch buffers, activations, deltas and gradients it points to. Word offsets mirror train.ts.
+// memory, with the batch buffers, activations, deltas and gradients it points to. Word offsets and codes come from
+// assembly/layout.ts, which train.ts reads too.
+import {
+  ACT_SOFTMAX, LAYER_ACT, LAYER_BIAS, LAYER_DB, LAYER_DELTA, LAYER_DROPOUT, LAYER_DROPPED, LAYER_DW, LAYER_IN, LAYER_KERNEL,
+  LAYER_MASK, LAYER_OUT, LAYER_UNITS, LAYER_WORDS, OPT_ADAGRAD, OPT_ADAM, OPT_RMSPROP, OPT_SGD, PARAM_CURRENT, PARAM_GRAD,
+  PARAM_HOME, PARAM_REF, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS,
+  PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE, PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS,
+  PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_LAYERS, PLAN_LOSS, PLAN_LR, PLAN_METRICS, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_P1,
+  PLAN_P2, PLAN_PARAMS, PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, PLAN_X,
+  PLAN_XB, PLAN_Y, PLAN_Y_COLS, PLAN_YB,
+} from '../../assembly/layout';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { gemmWorkBytes, wasmMemory } from '../runtime/wasm';
 import { PARALLEL_FLOPS } from '../runtime/threads';
@@ -9,18 +19,11 @@ import { ACTIVATION_CODES, LEAKY_ALPHA } from './dense';
 import { metricMask, SLOTS } from './metrics';
 import type { Sequential } from './sequential';
 
-const LAYERS = 0, TOTAL = 1, SAMPLES = 2, BATCH = 3, X = 4, Y = 5, YCOLS = 6, ORDER = 7, XB = 8, YB = 9, LOSS = 10,
-  METRICS = 11, OPTIMIZER = 12, LR = 13, P1 = 14, P2 = 15, EPS = 16, WD = 17, STEP = 18, HOST_FLOPS = 19, WORK = 20,
-  SHUFFLE = 21, DROP_STATE = 22, PARAMS = 23, FAILED = 24, CHECK_FINITE = 25, CURSOR = 26, SUMS = 27, HISTORY = 28,
-  ALPHA = 29, HEADER = 32;
-const LAYER_WORDS = 12, PARAM_WORDS = 10;
-/** Activation code of a softmax layer in a plan. */
-const SOFTMAX = 4;
-const OPTIMIZER_CODES = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3 } as const;
+const OPTIMIZER_CODES = { sgd: OPT_SGD, adam: OPT_ADAM, rmsprop: OPT_RMSPROP, adagrad: OPT_ADAGRAD } as const;
 
 /** Activation code of a layer as train.ts takes it (softmax included). */
 export function planActivation(activation: keyof typeof ACTIVATION_CODES): number {
-  return activation === 'softmax' ? SOFTMAX : ACTIVATION_CODES[activation];
+  return activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[activation];
 }
 
 /** Options of a plan. */
@@ -54,7 +57,7 @@ export class TrainingPlan {
     };
     try {
       const rows = Math.min(options.batchSize, Math.max(options.samples, 1));
-      const words = HEADER + layers.length * LAYER_WORDS + params.length * PARAM_WORDS;
+      const words = PLAN_HEADER_WORDS + layers.length * LAYER_WORDS + params.length * PARAM_WORDS;
       this.ptr = take(words * 4);
       this.sums = take(3 * SLOTS * 8); // the epoch's running sums, the last batch's means, validation sums
       this.history = take(options.epochsPerCall * SLOTS * 8);
@@ -64,43 +67,72 @@ export class TrainingPlan {
       const order = take(options.samples * 4);
       i32View(order, options.samples).forEach((_, i, a) => { a[i] = i; });
       const config = optimizer.config;
-      I.set([layers.length, x.shape[0], options.samples, options.batchSize, x.ptr, y.ptr, loss.sparse ? 1 : model.outputDim, order,
-        take(rows * model.inputDim * 4), take(rows * model.outputDim * 4), loss.code, metricMask(model.metrics),
-        OPTIMIZER_CODES[config.name]], 0);
-      F[LR] = config.learningRate;
-      F[P1] = Number(config.momentum ?? config.beta1 ?? config.rho ?? 0);
-      F[P2] = Number(config.name === 'sgd' ? (config.nesterov ? 1 : 0) : config.beta2 ?? 0);
-      F[EPS] = Number(config.epsilon ?? 0);
-      F[WD] = Number(config.weightDecay ?? 0);
-      F[ALPHA] = LEAKY_ALPHA;
-      I[STEP] = model.step;
-      I[HOST_FLOPS] = PARALLEL_FLOPS;
-      I[WORK] = take(gemmWorkBytes());
-      if (options.shuffle) writeState((I[SHUFFLE] = take(16)), options.seed);
-      if (layers.some((layer) => layer.dropout > 0)) writeState((I[DROP_STATE] = take(16)), options.seed ^ 0x5bd1e995);
-      I[PARAMS] = params.length;
-      I[FAILED] = -1;
-      I[CHECK_FINITE] = options.checkFinite ? 1 : 0;
-      I[SUMS] = this.sums;
-      I[HISTORY] = this.history;
+      I[PLAN_LAYERS] = layers.length;
+      I[PLAN_TOTAL] = x.shape[0];
+      I[PLAN_SAMPLES] = options.samples;
+      I[PLAN_BATCH] = options.batchSize;
+      I[PLAN_X] = x.ptr;
+      I[PLAN_Y] = y.ptr;
+      I[PLAN_Y_COLS] = loss.sparse ? 1 : model.outputDim;
+      I[PLAN_ORDER] = order;
+      I[PLAN_XB] = take(rows * model.inputDim * 4);
+      I[PLAN_YB] = take(rows * model.outputDim * 4);
+      I[PLAN_LOSS] = loss.code;
+      I[PLAN_METRICS] = metricMask(model.metrics);
+      I[PLAN_OPTIMIZER] = OPTIMIZER_CODES[config.name];
+      F[PLAN_LR] = config.learningRate;
+      F[PLAN_P1] = Number(config.momentum ?? config.beta1 ?? config.rho ?? 0);
+      F[PLAN_P2] = Number(config.name === 'sgd' ? (config.nesterov ? 1 : 0) : config.beta2 ?? 0);
+      F[PLAN_EPS] = Number(config.epsilon ?? 0);
+      F[PLAN_WD] = Number(config.weightDecay ?? 0);
+      F[PLAN_ALPHA] = LEAKY_ALPHA;
+      I[PLAN_STEP] = model.step;
+      I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
+      I[PLAN_WORK] = take(gemmWorkBytes());
+      if (options.shuffle) writeState((I[PLAN_SHUFFLE] = take(16)), options.seed);
+      if (layers.some((layer) => layer.dropout > 0)) writeState((I[PLAN_DROP_STATE] = take(16)), options.seed ^ 0x5bd1e995);
+      I[PLAN_PARAMS] = params.length;
+      I[PLAN_FAILED] = -1;
+      I[PLAN_CHECK_FINITE] = options.checkFinite ? 1 : 0;
+      I[PLAN_SUMS] = this.sums;
+      I[PLAN_HISTORY] = this.history;
       layers.forEach((layer, l) => {
-        const at = HEADER + l * LAYER_WORDS, n = rows * layer.units * 4;
+        const at = PLAN_HEADER_WORDS + l * LAYER_WORDS, n = rows * layer.units * 4;
         const kernel = layer.kernel!, bias = layer.bias;
         const index = params.indexOf(kernel);
         this.outputs.push(take(n));
-        I.set([layer.inputDim ?? 0, layer.units, planActivation(layer.activation), kernel.ptr, bias?.ptr ?? 0, this.outputs[l], take(n),
-          take(kernel.size * 4), bias ? take(bias.size * 4) : 0], at);
-        F[at + 9] = layer.dropout;
-        if (layer.dropout > 0) I.set([take(n), take(n)], at + 10);
-        const gradients = [I[at + 7], I[at + 8]];
+        I[at + LAYER_IN] = layer.inputDim ?? 0;
+        I[at + LAYER_UNITS] = layer.units;
+        I[at + LAYER_ACT] = planActivation(layer.activation);
+        I[at + LAYER_KERNEL] = kernel.ptr;
+        I[at + LAYER_BIAS] = bias?.ptr ?? 0;
+        I[at + LAYER_OUT] = this.outputs[l];
+        I[at + LAYER_DELTA] = take(n);
+        I[at + LAYER_DW] = take(kernel.size * 4);
+        I[at + LAYER_DB] = bias ? take(bias.size * 4) : 0;
+        F[at + LAYER_DROPOUT] = layer.dropout;
+        if (layer.dropout > 0) {
+          I[at + LAYER_MASK] = take(n);
+          I[at + LAYER_DROPPED] = take(n);
+        }
+        // [word of the layer that points at the current weights, the gradient] of the kernel and the bias.
+        const fields = [[LAYER_KERNEL, LAYER_DW], [LAYER_BIAS, LAYER_DB]];
         [kernel, bias].forEach((p, j) => {
           if (!p) return;
-          const pat = HEADER + layers.length * LAYER_WORDS + (index + j) * PARAM_WORDS;
-          const s = state[index + j];
+          const pat = PLAN_HEADER_WORDS + layers.length * LAYER_WORDS + (index + j) * PARAM_WORDS;
+          const s = state[index + j], [ref, gradient] = fields[j];
           // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
           const spare = (home: number | undefined): number => (home && options.checkFinite ? take(p.size * 4) : home ?? 0);
-          I.set([p.ptr, spare(p.ptr), gradients[j], p.size, s[0] ?? 0, spare(s[0]), s[1] ?? 0, spare(s[1]), 0,
-            this.ptr + 4 * (at + 3 + j)], pat);
+          I[pat + PARAM_HOME] = p.ptr;
+          I[pat + PARAM_SPARE] = spare(p.ptr);
+          I[pat + PARAM_GRAD] = I[at + gradient];
+          I[pat + PARAM_SIZE] = p.size;
+          I[pat + PARAM_S0] = s[0] ?? 0;
+          I[pat + PARAM_S0_SPARE] = spare(s[0]);
+          I[pat + PARAM_S1] = s[1] ?? 0;
+          I[pat + PARAM_S1_SPARE] = spare(s[1]);
+          I[pat + PARAM_CURRENT] = 0;
+          I[pat + PARAM_REF] = this.ptr + 4 * (at + ref);
         });
       });
     } catch (e) {
@@ -112,18 +144,18 @@ export class TrainingPlan {
   /** Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. */
   run(epochs: number, maxBatches: number, train: (plan: number, epochs: number, maxBatches: number) => number): number {
     const ended = train(this.ptr, epochs, maxBatches);
-    this.model.step = i32View(this.ptr, HEADER)[STEP];
+    this.model.step = i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_STEP];
     return ended;
   }
 
   /** Index in its epoch of the batch that failed the finite check, or -1. */
   get failedBatch(): number {
-    return i32View(this.ptr, HEADER)[FAILED];
+    return i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_FAILED];
   }
 
   /** Index in its epoch of the next batch. */
   get cursor(): number {
-    return i32View(this.ptr, HEADER)[CURSOR];
+    return i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_CURSOR];
   }
 
   /** Means of the loss and metrics (SLOTS per epoch) of the `epochs` epochs ended by the last run. */

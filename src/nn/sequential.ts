@@ -7,6 +7,7 @@ import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import { clone } from '../ops/shape';
 import type { Optimizer } from '../optim/optimizers';
+import { ACT_NONE } from '../../assembly/layout';
 import { ACTIVATION_CODES, Dense, LEAKY_ALPHA } from './dense';
 import { Dropout } from './dropout';
 import type { Loss } from './losses';
@@ -230,7 +231,7 @@ export class Sequential {
     let input = x;
     this.layers.forEach((layer, l) => {
       const last = l === this.layers.length - 1;
-      const code = last && logits ? -1 : ACTIVATION_CODES[layer.activation];
+      const code = last && logits ? ACT_NONE : ACTIVATION_CODES[layer.activation];
       gemm(input, layer.inputDim ?? 0, layer.kernel?.ptr ?? 0, layer.units, outputs[l], layer.units, rows, layer.inputDim ?? 0,
         layer.units, 0, layer.bias?.ptr ?? 0, code, LEAKY_ALPHA);
       if (layer.activation === 'softmax' && !logits && rows > 0) kernels().softmax(outputs[l], outputs[l], rows, layer.units, 1);

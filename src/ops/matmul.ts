@@ -1,3 +1,4 @@
+import { ACT_NONE, GEMM_TRANS_A, GEMM_TRANS_B } from '../../assembly/layout';
 import { gemm } from '../runtime/threads';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/shape';
@@ -67,7 +68,7 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
   const count = sizeOf(batch);
   const stepA = broadcastStrides(batchA, batch), stepB = broadcastStrides(batchB, batch);
   const index = stridesOf(batch);
-  const flags = (transA ? 1 : 0) | (transB ? 2 : 0);
+  const flags = (transA ? GEMM_TRANS_A : 0) | (transB ? GEMM_TRANS_B : 0);
   for (let t = 0; t < count; t++) {
     let ia = 0, ib = 0;
     for (let d = 0, rest = t; d < batch.length; d++) {
@@ -77,7 +78,7 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
       ib += i * stepB[d];
     }
     gemm(a.ptr + 4 * ia * m * k, transA ? m : k, b.ptr + 4 * ib * k * n, transB ? k : n, out.ptr + 4 * t * m * n, n,
-      m, k, n, flags, 0, -1, 0);
+      m, k, n, flags, 0, ACT_NONE, 0);
   }
   return out;
 }
@@ -113,7 +114,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   // row, written with row stride count·n.
   const rows = sizeOf(lead), count = sizeOf(batch);
   for (let q = 0; q < count; q++) {
-    gemm(a.ptr, k, b.ptr + 4 * q * k * n, n, out.ptr + 4 * q * n, count * n, rows, k, n, 0, 0, -1, 0);
+    gemm(a.ptr, k, b.ptr + 4 * q * k * n, n, out.ptr + 4 * q * n, count * n, rows, k, n, 0, 0, ACT_NONE, 0);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // activation and softmax (assembly/activation.ts) against f64 scalar loops.
-import { activation, activationBackward, softmax, SIGMOID, RELU, LEAKY_RELU, TANH } from '../../assembly/activation';
+import { activation, activationBackward, softmax } from '../../assembly/activation';
+import { ACT_SIGMOID as SIGMOID, ACT_RELU as RELU, ACT_LEAKY_RELU as LEAKY_RELU, ACT_TANH as TANH } from '../../assembly/layout';
 import {
   SIZES, allocF32, allocF64, allocUniform, getF32, setF32, setF64, expectClose, expectGuard, reseed,
 } from './reference';

@@ -1,8 +1,11 @@
 // binary and unary (assembly/elementwise.ts) against f64 scalar loops.
+import { binary, unary } from '../../assembly/elementwise';
 import {
-  binary, unary, ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GREATER, LESS, EQUAL,
-  NEG, ABS, EXP, LOG, SQRT, SQUARE,
-} from '../../assembly/elementwise';
+  BINARY_ADD as ADD, BINARY_SUB as SUB, BINARY_MUL as MUL, BINARY_DIV as DIV, BINARY_POW as POW,
+  BINARY_MAXIMUM as MAXIMUM, BINARY_MINIMUM as MINIMUM, BINARY_GREATER as GREATER, BINARY_LESS as LESS,
+  BINARY_EQUAL as EQUAL, UNARY_NEG as NEG, UNARY_ABS as ABS, UNARY_EXP as EXP, UNARY_LOG as LOG, UNARY_SQRT as SQRT,
+  UNARY_SQUARE as SQUARE,
+} from '../../assembly/layout';
 import {
   SIZES, allocF32, allocF64, allocUniform, allocMeta, getF32, setF32, setF64, expectClose,
   extent, offsetOf, product, contiguous, show, reseed, uniform,

@@ -9,8 +9,11 @@
 // activation turns e into L·e (L its Lipschitz constant: 1, sigmoid 1/4, leakyRelu max(1, |alpha|)·(1 + 2u) for
 // its rounded multiply) plus its own error: relu 0, leakyRelu u·|ref|, sigmoid and tanh max(1e-7, 1e-6·|ref|) (as
 // in activation.spec.ts). So with k = 0 and no bias, C must be exact zeros or exactly unchanged.
-import { gemm, gemmTile, gemmWorkBytes, TRANS_A, TRANS_B, ACCUMULATE, NO_ACTIVATION } from '../../assembly/gemm';
-import { SIGMOID, RELU, LEAKY_RELU, TANH } from '../../assembly/activation';
+import { gemm, gemmTile, gemmWorkBytes } from '../../assembly/gemm';
+import {
+  GEMM_TRANS_A as TRANS_A, GEMM_TRANS_B as TRANS_B, GEMM_ACCUMULATE as ACCUMULATE, ACT_NONE as NO_ACTIVATION,
+  ACT_SIGMOID as SIGMOID, ACT_RELU as RELU, ACT_LEAKY_RELU as LEAKY_RELU, ACT_TANH as TANH,
+} from '../../assembly/layout';
 import { GUARD, SENTINEL, allocF32, allocF64, getF32, getF64, setF32, setF64, reseed, uniform } from './reference';
 
 // Below, at and above the 4-row / 4-lane and 8-column tile edges.

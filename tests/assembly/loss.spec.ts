@@ -6,8 +6,8 @@ import {
 import {
   SIZES, allocF32, allocF64, allocUniform, getF32, setF32, getF64, setF64, expectClose, close, reseed, uniform, nextU32,
 } from './reference';
+import { LOSS_MSE as MSE, LOSS_MAE as MAE, LOSS_BCE as BCE, LOSS_SIGMOID_CE as SIGMOID_CE } from '../../assembly/layout';
 
-const MSE = 0, MAE = 1, BCE = 2, SIGMOID_CE = 3;
 const NAMES: StaticArray<string> = ['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'sigmoidCrossEntropy'];
 // Keras' epsilon; Keras clips in float32, so the upper bound is 1 − eps rounded to f32.
 const EPS: f32 = 1e-7;

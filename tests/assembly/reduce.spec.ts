@@ -1,5 +1,8 @@
 // reduce and argReduce (assembly/reduce.ts) against f64 scalar loops over [outer, r, inner] layouts.
-import { reduce, argReduce, SUM, MEAN, MAX, MIN, ARGMAX, ARGMIN } from '../../assembly/reduce';
+import { reduce, argReduce } from '../../assembly/reduce';
+import {
+  REDUCE_SUM as SUM, REDUCE_MEAN as MEAN, REDUCE_MAX as MAX, REDUCE_MIN as MIN, ARG_MAX as ARGMAX, ARG_MIN as ARGMIN,
+} from '../../assembly/layout';
 import {
   allocF32, allocF64, allocUniform, getF32, getF64, setF32, setF64, close, expectClose, expectGuard, reseed, nextU32,
 } from './reference';

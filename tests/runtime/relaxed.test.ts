@@ -7,6 +7,10 @@
 // selection, the kernel called directly, and the bits across thread counts.
 import { afterAll, describe, expect, test } from 'vitest';
 import { matmul, preferRelaxedSimd, setThreads, tensor, threads, type MatmulOptions } from '../../src/index';
+import {
+  ACT_LEAKY_RELU as LEAKY_RELU, ACT_NONE as NONE, ACT_RELU as RELU, ACT_SIGMOID as SIGMOID, ACT_TANH as TANH,
+  GEMM_ACCUMULATE as ACCUMULATE, GEMM_TRANS_A as TRANS_A, GEMM_TRANS_B as TRANS_B,
+} from '../../assembly/layout';
 import { allocBytes, f32View, freeBytes } from '../../src/runtime/heap';
 import { compiledModules, gemmKernels, gemmWorkBytes, kernels, type GemmKernels } from '../../src/runtime/wasm';
 import { expectBounded, expectExact, failOnLeaks, refMatmul, seededValues, size } from '../reference';
@@ -70,7 +74,7 @@ describe('selection', () => {
     const work = allocBytes(gemmWorkBytes(), 'test'), p = allocBytes(32, 'test');
     try {
       f32View(p, 5).set([-1, x, 1, x, NaN]);
-      gemmKernels().gemm(p, 2, p + 8, 1, p + 16, 1, 1, 2, 1, 0, 0, -1, 0, work, 0, 1);
+      gemmKernels().gemm(p, 2, p + 8, 1, p + 16, 1, 1, 2, 1, 0, 0, NONE, 0, work, 0, 1);
       expect(f32View(p + 16, 1)[0]).toBe(relaxed);
     } finally {
       freeBytes(p);
@@ -81,8 +85,6 @@ describe('selection', () => {
 
 // ---- The relaxed kernel called directly: padded strides, accumulate, bias, activations, k = 0, row ranges. ----
 
-const TRANS_A = 1, TRANS_B = 2, ACCUMULATE = 4;
-const NONE = -1, SIGMOID = 0, RELU = 1, LEAKY_RELU = 2, TANH = 3;
 const GUARD = 4;
 const SENTINEL = Math.fround(-31415.926);
 
