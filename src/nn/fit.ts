@@ -8,7 +8,7 @@ import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { metricMask, metricSlots, SLOTS, toLogs } from './metrics';
-import { TrainingPlan } from './plan';
+import { planStillFits, TrainingPlan } from './plan';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import type { Sequential } from './sequential';
 
@@ -129,7 +129,7 @@ const training = new WeakSet<Sequential>();
 export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
   const op = 'fit';
   model.checkUsable(op);
-  if (training.has(model)) throw new RangeError(`${op}: the model is already training; await the first fit`);
+  checkIdle(model, op);
   const settings = checkFit(model, x, y, options);
   training.add(model);
   try {
@@ -141,16 +141,40 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
 
 type FitSettings = ReturnType<typeof checkFit>;
 
+/** Throws while a fit of `model` runs: one training call at a time. */
+export function checkIdle(model: Sequential, op: string): void {
+  if (!training.has(model)) return;
+  throw new RangeError(op === 'fit' ? 'fit: the model is already training; await the first fit'
+    : `${op}: the model is training (a fit is running); await the fit first`);
+}
+
+/**
+ * Checks the data of a training call, allocating nothing: compiled, x [samples, inputDim] with samples, y as the
+ * loss needs it, no NaN or ±Infinity in either.
+ */
+export function checkTrainingData(model: Sequential, x: Tensor, y: Tensor, op: string): { input: Tensor; target: Tensor; total: number } {
+  model.requireCompiled(op);
+  const input = model.checkInput(x, op);
+  const total = input.shape[0];
+  if (total === 0) throw new RangeError(`${op}: x has shape ${showShape(input.shape)}: no samples to train on`);
+  const target = model.checkTarget(y, total, op);
+  checkFinite(input, op, 'x');
+  checkFinite(target, op, 'y');
+  return { input, target, total };
+}
+
+/** The seed of a training run that gives none: derived from the model's seed and step count, else a random one. */
+export function runSeed(model: Sequential): number {
+  return model.seed !== undefined ? deriveSeed(model.seed, SEED_STREAMS.fit, model.step) : Math.floor(Math.random() * 2 ** 32);
+}
+
 /** Checks the data and options of a fit, allocating nothing; returns them resolved. */
 function checkFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions) {
   const op = 'fit';
   model.requireCompiled(op);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   checkOptionKeys(op, options, FIT_KEYS);
-  const input = model.checkInput(x, op);
-  const total = input.shape[0];
-  if (total === 0) throw new RangeError(`${op}: x has shape ${showShape(input.shape)}: no samples to train on`);
-  const target = model.checkTarget(y, total, op);
+  const { input, target, total } = checkTrainingData(model, x, y, op);
   const epochs = checkInteger(options.epochs ?? 1, op, 'epochs', 0, 1e9);
   const batchSize = checkInteger(options.batchSize ?? 32, op, 'batchSize', 1, 1 << 20);
   const split = options.validationSplit ?? 0;
@@ -164,8 +188,6 @@ function checkFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions) 
     checkFinite(validation[0], op, 'validationData[0]');
     checkFinite(validation[1], op, 'validationData[1]');
   }
-  checkFinite(input, op, 'x');
-  checkFinite(target, op, 'y');
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
   callbacks.forEach((c: unknown, i) => {
     const arg = `callbacks[${i}]`;
@@ -175,8 +197,7 @@ function checkFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions) 
       if (f !== undefined && typeof f !== 'function') throw new TypeError(`${op}: ${arg}.${name} must be a function, got ${showValue(f)}`);
     }
   });
-  const seed = options.seed !== undefined ? checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER)
-    : model.seed !== undefined ? deriveSeed(model.seed, SEED_STREAMS.fit, model.step) : Math.floor(Math.random() * 2 ** 32);
+  const seed = options.seed !== undefined ? checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER) : runSeed(model);
   for (const flag of ['shuffle', 'terminateOnNaN'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${op}: ${flag} must be true or false, got ${showValue(options[flag])}`);
   }
@@ -276,11 +297,11 @@ async function train(model: Sequential, settings: FitSettings): Promise<History>
  */
 function stillTrainable(model: Sequential, data: readonly (readonly [Tensor, string])[]): () => void {
   const op = 'fit';
-  const { optimizer, loss, state } = model, params = model.parameters();
+  const fits = planStillFits(model);
   return () => {
     model.checkUsable(op);
     for (const [t, name] of data) if (t.disposed) throw new DisposedError(`${op}: ${name} was disposed during training`);
-    if (model.optimizer !== optimizer || model.loss !== loss || model.state !== state || model.parameters().some((p, i) => p !== params[i])) {
+    if (!fits()) {
       throw new RangeError(`${op}: the model was compiled again or its layers rebuilt during training (in a callback); training stopped`);
     }
   };

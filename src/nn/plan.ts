@@ -35,6 +35,25 @@ export interface PlanOptions {
   checkFinite: boolean;
   /** Epochs the history buffer holds per call. */
   epochsPerCall: number;
+  /** A generator state (seedDropout) the dropout masks draw from, owned by the caller; else the plan's own, from `seed`. */
+  dropState?: number;
+  /** The op that names allocation errors (default 'fit'). */
+  op?: string;
+}
+
+/** Seeds the 16-byte generator state at `ptr` that dropout masks draw from, for a training run of `seed`. */
+export function seedDropout(ptr: number, seed: number): void {
+  writeState(ptr, seed ^ 0x5bd1e995);
+}
+
+/**
+ * A test that the model still has what a plan built now points to: the same optimizer, loss, metrics, optimizer
+ * state and weight tensors (compile or a rebuilt layer replaces them).
+ */
+export function planStillFits(model: Sequential): () => boolean {
+  const { optimizer, loss, metrics, state } = model, params = model.parameters();
+  return () => model.optimizer === optimizer && model.loss === loss && model.metrics === metrics && model.state === state &&
+    model.parameters().every((p, i) => p === params[i]);
 }
 
 /** A plan in wasm memory and everything it owns; `free` releases it all. */
@@ -47,7 +66,7 @@ export class TrainingPlan {
   readonly outputs: number[] = [];
 
   constructor(readonly model: Sequential, x: Tensor, y: Tensor, options: PlanOptions) {
-    const op = 'fit';
+    const op = options.op ?? 'fit';
     const loss = model.requireCompiled(op), optimizer = model.optimizer!;
     const layers = model.layers, params = model.parameters(), state = model.optimizerState();
     const take = (bytes: number): number => {
@@ -90,7 +109,10 @@ export class TrainingPlan {
       I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
       I[PLAN_WORK] = take(gemmWorkBytes());
       if (options.shuffle) writeState((I[PLAN_SHUFFLE] = take(16)), options.seed);
-      if (layers.some((layer) => layer.dropout > 0)) writeState((I[PLAN_DROP_STATE] = take(16)), options.seed ^ 0x5bd1e995);
+      if (layers.some((layer) => layer.dropout > 0)) {
+        I[PLAN_DROP_STATE] = options.dropState ?? take(16);
+        if (options.dropState === undefined) seedDropout(I[PLAN_DROP_STATE], options.seed);
+      }
       I[PLAN_PARAMS] = params.length;
       I[PLAN_FAILED] = -1;
       I[PLAN_CHECK_FINITE] = options.checkFinite ? 1 : 0;
@@ -139,6 +161,18 @@ export class TrainingPlan {
       this.free();
       throw e;
     }
+  }
+
+  /**
+   * Points the plan at other data of the shape it was built for (x [total, inputDim], y as the loss needs it; 0 for
+   * none) and at the model's step count, and clears the failure mark, for a plan that runs again.
+   */
+  pointAt(x: number, y: number, step: number): void {
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
+    I[PLAN_X] = x;
+    I[PLAN_Y] = y;
+    I[PLAN_STEP] = step;
+    I[PLAN_FAILED] = -1;
   }
 
   /** Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. */

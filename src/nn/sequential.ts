@@ -13,6 +13,7 @@ import { Dropout } from './dropout';
 import type { Loss } from './losses';
 import { SLOTS, toLogs, type MetricName } from './metrics';
 import { compileSettings, type CompileOptions } from './compile';
+import { freeBatchPlans, trainBatch } from './batches';
 import { evaluateRows, runFit, type FitOptions, type History } from './fit';
 import { saveToFile } from './model-file';
 import { modelToJSON, serialize, type ModelJSON } from './save';
@@ -146,6 +147,7 @@ export class Sequential {
    */
   add(layer: Dense | Dropout): this {
     if (this.disposed) throw new DisposedError('add: the model was disposed');
+    freeBatchPlans(this);
     const previous = this.layers[this.layers.length - 1];
     if (layer instanceof Dropout) {
       if (!previous) throw new RangeError('add: a dropout layer needs a dense layer before it');
@@ -189,6 +191,7 @@ export class Sequential {
     this.optimizer = optimizer;
     this.metrics = metrics;
     this.freeState();
+    freeBatchPlans(this);
     this.step = 0;
   }
 
@@ -253,8 +256,25 @@ export class Sequential {
   predict(x: Tensor, options: BatchOptions = {}): Tensor {
     const op = 'predict';
     const input = this.checkInput(x, op);
+    return this.outputsOf(input, batchRows(options, op, Math.max(input.shape[0], 1)), op);
+  }
+
+  /**
+   * The outputs for the rows of x computed in one pass, as Keras' predict_on_batch: the same values as `predict`
+   * (dropout off), in a new [samples, outputDim] tensor. Throws as `predict` does, naming predictOnBatch.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * model.predictOnBatch(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
+   */
+  predictOnBatch(x: Tensor): Tensor {
+    const op = 'predictOnBatch';
+    const input = this.checkInput(x, op);
+    return this.outputsOf(input, Math.max(input.shape[0], 1), op);
+  }
+
+  /** The outputs for the rows of a checked input, `chunk` rows at a time. */
+  private outputsOf(input: Tensor, chunk: number, op: string): Tensor {
     const rows = input.shape[0];
-    const chunk = batchRows(options, op, Math.max(rows, 1));
     const hidden: number[] = [];
     try {
       for (const layer of this.layers.slice(0, -1)) hidden.push(allocBytes(Math.min(chunk, rows) * layer.units * 4, op));
@@ -347,7 +367,34 @@ export class Sequential {
    * history.epoch.length; // 200
    */
   fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    freeBatchPlans(this); // fit builds its own plan; trainOnBatch builds its plans again after it
     return runFit(this, x, y, options);
+  }
+
+  /**
+   * One optimizer step on exactly the rows of x and y (shapes and targets as `fit` takes them), as Keras' and
+   * TensorFlow.js's trainOnBatch: the same step fit takes on that batch (dropout on; `step` advances by one), so
+   * trainOnBatch over the batches of an epoch gives the weights of fit with `shuffle: false` and that batch size.
+   * Resolves to the batch's loss, or [loss, ...metrics] in compile order when metrics were compiled (of the outputs
+   * before the step, as fit's batch logs). The step runs
+   * before this returns; its plan is kept for the next batch of the same size, so steady-state calls allocate
+   * nothing (the kept plans are freed by compile, setWeights, add, fit and dispose). Rejects as fit does for bad
+   * data (naming trainOnBatch), with a DivergedError when the loss or a gradient is not finite (the step is then
+   * not taken), and with a RangeError while a fit of this model runs.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros' })]);
+   * model.compile({ optimizer: sgd({ learningRate: 0.1 }), loss: 'meanSquaredError', metrics: ['mae'] });
+   * // The loss and mae of the outputs before the step (all 0 here), as fit's batch logs give them:
+   * await model.trainOnBatch(tensor([[1], [2]]), tensor([[2], [4]])); // [10, 3]
+   * model.step; // 1
+   * model.predict(tensor([[1]])).toArray(); // [[1.6]]
+   */
+  trainOnBatch(x: Tensor, y: Tensor): Promise<number | number[]> {
+    try {
+      return Promise.resolve(trainBatch(this, x, y));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -415,6 +462,7 @@ export class Sequential {
       checkTensor(w, op, `weights[${i}]`);
       if (w.shape.join() !== params[i].shape.join()) throw new ShapeError(`${op}: weights[${i}] has shape ${showShape(w.shape)}, expected ${showShape(params[i].shape)}`);
     });
+    freeBatchPlans(this);
     weights.forEach((w, i) => f32View(params[i].ptr, w.size).set(f32View(w.ptr, w.size)));
   }
 
@@ -533,6 +581,7 @@ export class Sequential {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    freeBatchPlans(this);
     this.layers.forEach((layer) => layer.dispose());
     this.freeState();
   }

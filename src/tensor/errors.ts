@@ -38,8 +38,8 @@ export class DisposedError extends Error {
 }
 
 /**
- * Thrown (as a rejection) by `fit` when a batch's loss or gradient becomes NaN or ±Infinity; the weights are those
- * from before that step. A RangeError. Pass `terminateOnNaN: false` to `fit` to train on instead.
+ * Thrown (as a rejection) by `fit` and `trainOnBatch` when a batch's loss or gradient becomes NaN or ±Infinity; the
+ * weights are those from before that step. A RangeError. Pass `terminateOnNaN: false` to `fit` to train on instead.
  * @example
  * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'ones' })]);
  * model.compile({ optimizer: sgd(), loss: 'meanSquaredError' });
@@ -57,10 +57,11 @@ export class DivergedError extends RangeError {
    */
   override name = 'DivergedError';
   /**
-   * An error for the step of batch `batch` in epoch `epoch` (both counted from 1), with a message that says what
-   * to try.
+   * An error for the step of batch `batch` in epoch `epoch` (both counted from 1) of `op` (default 'fit'; for
+   * 'trainOnBatch', its one batch: 1 and 1), with a message that says what to try.
    * @example
    * new DivergedError(3, 7).message.startsWith('fit: the loss or its gradient became NaN or Infinity in epoch 3, batch 7'); // true
+   * new DivergedError(1, 1, 'trainOnBatch').message.startsWith('trainOnBatch: the loss or its gradient became NaN or Infinity;'); // true
    */
   constructor(
     /**
@@ -75,9 +76,13 @@ export class DivergedError extends RangeError {
      * new DivergedError(3, 7).batch; // 7
      */
     readonly batch: number,
+    op = 'fit',
   ) {
-    super(`fit: the loss or its gradient became NaN or Infinity in epoch ${epoch}, batch ${batch}; training stopped with the weights ` +
-      'from before that step (lower the learning rate, scale the inputs, or pass terminateOnNaN: false to train on)');
+    super(op === 'fit'
+      ? `fit: the loss or its gradient became NaN or Infinity in epoch ${epoch}, batch ${batch}; training stopped with the weights ` +
+        'from before that step (lower the learning rate, scale the inputs, or pass terminateOnNaN: false to train on)'
+      : `${op}: the loss or its gradient became NaN or Infinity; the step was not taken and the weights are those from before ` +
+        'it (lower the learning rate or scale the inputs)');
   }
 }
 
