@@ -1,7 +1,8 @@
 // The training worker: simdeep trains here, so the page stays responsive. A step is one batch through
-// `model.fit(xBatch, yBatch, { epochs: 1 })`; the batches come from a seeded shuffle of the training rows per epoch,
-// so the same settings give the same run whether it is played, paused or stepped. While running, a snapshot (weights,
-// losses, accuracy, heatmap, the chosen sample's forward pass) goes to the page about every 100 ms.
+// `model.trainOnBatch(xBatch, yBatch)` (the model keeps its training plan between steps); the batches come from a
+// seeded shuffle of the training rows per epoch, so the same settings give the same run whether it is played, paused
+// or stepped. While running, a snapshot (weights, losses, accuracy, heatmap, the chosen sample's forward pass) goes to
+// the page about every 100 ms.
 import {
   adagrad, adam, dense, matmul, relu, rmsprop, sequential, setThreads, sgd, sigmoid, softmax, tanh, tensor, threads, tidy,
   initializers, type Sequential, type Tensor,
@@ -88,7 +89,7 @@ async function trainStep(r: Run): Promise<void> {
   const rows = r.order.slice(b * size, (b + 1) * size);
   const xb = r.x.train.gather(rows, 0), yb = r.y.train.gather(rows, 0);
   try {
-    await r.model.fit(xb, yb, { epochs: 1, batchSize: rows.length, shuffle: false });
+    await r.model.trainOnBatch(xb, yb);
   } finally {
     xb.dispose();
     yb.dispose();
