@@ -1,6 +1,6 @@
-// Fuzz: sequential, dense, dropout, compile, fit, predict, evaluate, getWeights/setWeights and loadModel with
-// random options, junk, disposed layers and tensors, layers shared between models, weights of other models, and
-// callbacks that change the model while it trains. Afterwards nothing leaks and the canary holds.
+// Fuzz: sequential, dense, dropout, compile, fit, trainOnBatch, predict, predictOnBatch, evaluate,
+// getWeights/setWeights and loadModel with random options, junk, disposed layers and tensors, layers shared between
+// models, weights of other models, and callbacks that change the model while it trains. Afterwards nothing leaks and the canary holds.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as sd from '../../src/index';
@@ -101,7 +101,7 @@ describe('fuzz: nn', () => {
     })));
 
   test('predict, evaluate, getWeights, setWeights, summary with random inputs', () => check(fc.property(validModel,
-    fc.constantFrom('predict', 'evaluate', 'getWeights', 'setWeights', 'summary', 'disposeLayer', 'disposeKernel', 'disposeModel', 'shareLayer', 'otherWeights'),
+    fc.constantFrom('predict', 'predictOnBatch', 'evaluate', 'getWeights', 'setWeights', 'summary', 'disposeLayer', 'disposeKernel', 'disposeModel', 'shareLayer', 'otherWeights'),
     data([3, 2]), data([1, 2, 3]), fc.constantFrom('predict', 'evaluate', 'getWeights', 'setWeights'),
     ([units, activation, loss], action, x, y, then) => {
       const model = smallModel(units, activation, loss);
@@ -123,7 +123,7 @@ describe('fuzz: nn', () => {
             return m[name](tx, ty);
           }, name);
           results.push(out.value);
-          if (out.ok && name === 'predict') expect((out.value as sd.Tensor).shape).toEqual([(tx as sd.Tensor).shape[0], units]);
+          if (out.ok && name.startsWith('predict')) expect((out.value as sd.Tensor).shape).toEqual([(tx as sd.Tensor).shape[0], units]);
         };
         run(action);
         run(then);
@@ -161,6 +161,8 @@ describe('fuzz: nn', () => {
         // A callback's own error rejects fit as it is (add: a layer already in a model).
         const out = await callAsync(['fit', 'predict', 'add'], () => model.fit(tx as sd.Tensor, ty as sd.Tensor, opts as sd.FitOptions), 'fit', !changes);
         if (out.ok) for (const [key, values] of Object.entries(out.value.history)) expect(values.length, key).toBe(out.value.epoch.length);
+        const step = await callAsync('trainOnBatch', () => model.trainOnBatch(tx as sd.Tensor, ty as sd.Tensor), 'trainOnBatch');
+        if (step.ok) expect([step.value].flat().every(Number.isFinite)).toBe(true);
       } finally {
         cleanup(tx, ty);
         model.dispose();
