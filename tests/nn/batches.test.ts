@@ -1,10 +1,9 @@
 // trainOnBatch and predictOnBatch (src/nn/batches.ts, Sequential): the reference is fit itself. trainOnBatch over
 // the batches of an epoch must give bit-identical weights, and the loss and metrics of fit's onBatchEnd logs, to fit
-// with shuffle: false and the same batch size, on every kernel build and thread count (MNIST's products are split
-// over threads). The plans it keeps must allocate nothing in steady state, be rebuilt after compile, setWeights, add
+// with shuffle: false and the same batch size, on every kernel build and thread count (batches-mnist.test.ts does
+// the same on MNIST, whose products are split over threads). The plans it keeps must allocate nothing in steady state, be rebuilt after compile, setWeights, add
 // and fit, be freed by dispose, and never read the tensors of an earlier call.
 import { describe, expect, it } from 'vitest';
-import { loadDigits } from '../../examples/mnist.mjs';
 import {
   adam, DisposedError, DivergedError, dense, dispose, dropout, initializers, memory, sequential, sgd, ShapeError, tensor,
   type CompileOptions, type Sequential, type Tensor,
@@ -13,51 +12,9 @@ import { heapStats } from '../../src/runtime/heap';
 import { describeEachBuild } from '../builds';
 import { failOnLeaks, seededValues } from '../reference';
 import { expectFailsClean } from './expect-fails';
+import { bits, expectFitEquals, expectSameBits, rows } from './same-as-fit';
 
 failOnLeaks();
-
-/** The weights' bits, one Uint32Array per tensor. */
-function bits(model: Sequential): Uint32Array[] {
-  const weights = model.getWeights();
-  const out = weights.map((w) => new Uint32Array(Float32Array.from(w.dataSync()).buffer));
-  dispose(weights);
-  return out;
-}
-
-/** Expects the two models' weights to be bit-identical, naming the first tensor and index that differ. */
-function expectSameBits(a: Sequential, b: Sequential): void {
-  const [wa, wb] = [bits(a), bits(b)];
-  expect(wa.length).toBe(wb.length);
-  wa.forEach((w, t) => {
-    const i = w.findIndex((v, j) => v !== wb[t][j]);
-    expect(i, `weights[${t}] first differ at ${i}`).toBe(-1);
-  });
-}
-
-/** Rows [from, to) of x as a new tensor. */
-const rows = (x: Tensor, from: number, to: number): Tensor => x.slice([from], [to - from]);
-
-/**
- * Trains `a` with fit (one epoch per call, shuffle off) and `b` with trainOnBatch over the same batches, `epochs`
- * times; expects the same bits and, per batch, trainOnBatch's values to be fit's onBatchEnd logs.
- */
-async function expectFitEquals(a: Sequential, b: Sequential, x: Tensor, y: Tensor, batchSize: number, epochs: number): Promise<void> {
-  const logs: number[][] = [];
-  await a.fit(x, y, { epochs, batchSize, shuffle: false, callbacks: { onBatchEnd: (_, l) => { logs.push(Object.values(l)); } } });
-  const returned: number[][] = [];
-  for (let e = 0; e < epochs; e++) {
-    for (let from = 0; from < x.shape[0]; from += batchSize) {
-      const to = Math.min(from + batchSize, x.shape[0]);
-      const xb = rows(x, from, to), yb = rows(y, from, to); // fresh tensors each step, disposed after it
-      const value = await b.trainOnBatch(xb, yb);
-      dispose([xb, yb]);
-      returned.push(typeof value === 'number' ? [value] : value);
-    }
-  }
-  expect(b.step).toBe(a.step);
-  expect(returned).toEqual(logs);
-  expectSameBits(a, b);
-}
 
 const mlp = (options: { dropout?: number; seed?: number } = {}): Sequential => sequential([
   dense({ units: 16, activation: 'relu', inputShape: [5] }),
@@ -71,30 +28,12 @@ const data = (n: number, seed = 1): [Tensor, Tensor] => [
 ];
 const classifier: CompileOptions = { optimizer: adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['mse', 'accuracy'] };
 
-// 480 digits in batches of 64: seven full batches and one of 32.
-const digits = loadDigits(480, 0, 2).train;
-
 describeEachBuild('trainOnBatch gives the weights of fit', () => {
   it('a 5-16-8-3 network with dropout and Adam, two epochs of batches of 10 (the last of 7): same bits, losses and metrics', async () => {
     const a = mlp({ dropout: 0.25 }), b = mlp({ dropout: 0.25 }), [x, y] = data(37);
     a.compile(classifier);
     b.compile(classifier);
     await expectFitEquals(a, b, x, y, 10, 2);
-    dispose([x, y]);
-    a.dispose();
-    b.dispose();
-  });
-
-  it('784-128-10 on 480 MNIST digits, batches of 64, Adam', async () => {
-    const x = tensor(digits.pixels, [480, 784]), y = tensor(digits.labels, [480]);
-    const make = (): Sequential => {
-      const m = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { seed: 3 });
-      m.compile({ optimizer: adam({ learningRate: 0.002 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-      return m;
-    };
-    const a = make(), b = make();
-    await expectFitEquals(a, b, x, y, 64, 1);
-    expect(b.evaluate(x, y).loss).toBeLessThan(1.5); // it learned: about 2.3 before the first step
     dispose([x, y]);
     a.dispose();
     b.dispose();

@@ -1,0 +1,46 @@
+// The reference of the trainOnBatch tests (batches.test.ts, batches-mnist.test.ts): fit itself, compared bit for bit.
+import { expect } from 'vitest';
+import { dispose, type Sequential, type Tensor } from '../../src/index';
+
+/** The weights' bits, one Uint32Array per tensor. */
+export function bits(model: Sequential): Uint32Array[] {
+  const weights = model.getWeights();
+  const out = weights.map((w) => new Uint32Array(Float32Array.from(w.dataSync()).buffer));
+  dispose(weights);
+  return out;
+}
+
+/** Expects the two models' weights to be bit-identical, naming the first tensor and index that differ. */
+export function expectSameBits(a: Sequential, b: Sequential): void {
+  const [wa, wb] = [bits(a), bits(b)];
+  expect(wa.length).toBe(wb.length);
+  wa.forEach((w, t) => {
+    const i = w.findIndex((v, j) => v !== wb[t][j]);
+    expect(i, `weights[${t}] first differ at ${i}`).toBe(-1);
+  });
+}
+
+/** Rows [from, to) of x as a new tensor. */
+export const rows = (x: Tensor, from: number, to: number): Tensor => x.slice([from], [to - from]);
+
+/**
+ * Trains `a` with fit (one epoch per call, shuffle off) and `b` with trainOnBatch over the same batches, `epochs`
+ * times; expects the same bits and, per batch, trainOnBatch's values to be fit's onBatchEnd logs.
+ */
+export async function expectFitEquals(a: Sequential, b: Sequential, x: Tensor, y: Tensor, batchSize: number, epochs: number): Promise<void> {
+  const logs: number[][] = [];
+  await a.fit(x, y, { epochs, batchSize, shuffle: false, callbacks: { onBatchEnd: (_, l) => { logs.push(Object.values(l)); } } });
+  const returned: number[][] = [];
+  for (let e = 0; e < epochs; e++) {
+    for (let from = 0; from < x.shape[0]; from += batchSize) {
+      const to = Math.min(from + batchSize, x.shape[0]);
+      const xb = rows(x, from, to), yb = rows(y, from, to); // fresh tensors each step, disposed after it
+      const value = await b.trainOnBatch(xb, yb);
+      dispose([xb, yb]);
+      returned.push(typeof value === 'number' ? [value] : value);
+    }
+  }
+  expect(b.step).toBe(a.step);
+  expect(returned).toEqual(logs);
+  expectSameBits(a, b);
+}
