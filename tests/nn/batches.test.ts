@@ -5,7 +5,7 @@
 // and fit, be freed by dispose, and never read the tensors of an earlier call.
 import { describe, expect, it } from 'vitest';
 import {
-  adam, DisposedError, DivergedError, dense, dispose, dropout, initializers, memory, sequential, sgd, ShapeError, tensor,
+  adam, DisposedError, DivergedError, dense, dispose, dropout, memory, sequential, sgd, ShapeError, tensor,
   type CompileOptions, type Sequential, type Tensor,
 } from '../../src/index';
 import { heapStats } from '../../src/runtime/heap';
