@@ -265,6 +265,15 @@ function epilogue(c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, nc: i32, bias: 
 // Products of at most SMALL multiply-adds skip packing: the plain loop is faster below it.
 const SMALL: i64 = 1024;
 
+// s + a·b rounded as the tiles' madd rounds it (fused or not, as relaxed_madd is on this engine), so that a product's
+// elements have the same bits whether it takes the small loop or the packed tiles (a row computed alone, or in a
+// batch of any size).
+// @ts-ignore: decorator
+@inline function maddScalar(a: f32, b: f32, s: f32): f32 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.extract_lane(f32x4.relaxed_madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(s)), 0);
+  return s + a * b;
+}
+
 // Rows [i0, i1) of C = op(A)·op(B) (+ C when accumulate), each sum over p in order.
 function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32, k: i32, n: i32,
   accumulate: bool, i0: i32, i1: i32): void {
@@ -278,7 +287,7 @@ function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB:
       let pa = ra, pb = b + <usize>j * jb;
       let s: f32 = accumulate ? load<f32>(dst) : 0;
       for (let p = 0; p < k; p++) {
-        s += load<f32>(pa) * load<f32>(pb);
+        s = maddScalar(load<f32>(pa), load<f32>(pb), s);
         pa += sa;
         pb += sb;
       }

@@ -40,7 +40,10 @@ export interface SequentialOptions {
 
 /** Options of `predict` and `evaluate`. */
 export interface BatchOptions {
-  /** Rows computed at a time (default: predict all at once, evaluate 4096); results do not depend on it. */
+  /**
+   * Rows computed at a time (default: predict all at once, evaluate 4096). predict gives the same bits at any batch
+   * size; evaluate sums its means in float64 chunk by chunk, so they may differ in the last bits between sizes.
+   */
   batchSize?: number;
 }
 
@@ -83,6 +86,7 @@ export class Sequential {
    * model.metrics; // ['accuracy']
    */
   metrics: MetricName[] = [];
+  private changedSinceCompile = false;
   /**
    * Optimizer steps taken so far (Adam's t); `compile` resets it to 0.
    * @example
@@ -139,7 +143,8 @@ export class Sequential {
    * A dropout layer acts on the previous layer's outputs. Throws a RangeError if the first layer has no inputShape
    * or is a dropout layer, or if the layer is already in this model or another one (a layer instance is used
    * once: create another `dense({...})`), a TypeError for anything that is not a layer, a DisposedError once the
-   * model is disposed.
+   * model is disposed. A compiled model is no longer compiled after `add` (its loss and optimizer state were made
+   * for the old layers): compile it again before training.
    * @example
    * const model = sequential([dense({ units: 8, activation: 'relu', inputShape: [4] })]);
    * model.add(dense({ units: 3, activation: 'softmax' }));
@@ -152,6 +157,7 @@ export class Sequential {
     if (layer instanceof Dropout) {
       if (!previous) throw new RangeError('add: a dropout layer needs a dense layer before it');
       previous.dropout = 1 - (1 - previous.dropout) * (1 - layer.rate);
+      this.uncompile();
       return this;
     }
     if (!(layer instanceof Dense)) throw new TypeError(`add: layer must be a layer such as dense({...}), got ${showValue(layer)}`);
@@ -170,7 +176,15 @@ export class Sequential {
     else if (layer.inputDim !== undefined) layer.build(layer.inputDim, seeds);
     else throw new RangeError('add: the first layer needs inputShape, e.g. dense({ units: 4, inputShape: [3] })');
     this.layers.push(layer);
+    this.uncompile();
     return this;
+  }
+
+  /** Drops the compile settings and optimizer state, which were made for the layers before a change. */
+  private uncompile(): void {
+    if (!this.loss) return;
+    [this.loss, this.optimizer, this.metrics, this.changedSinceCompile] = [null, null, [], true];
+    this.freeState();
   }
 
   /**
@@ -190,6 +204,7 @@ export class Sequential {
     this.loss = loss;
     this.optimizer = optimizer;
     this.metrics = metrics;
+    this.changedSinceCompile = false;
     this.freeState();
     freeBatchPlans(this);
     this.step = 0;
@@ -343,7 +358,10 @@ export class Sequential {
    * @internal
    */
   requireCompiled(op: string): Loss {
-    if (!this.loss || !this.optimizer) throw new RangeError(`${op}: call compile({ optimizer, loss }) first`);
+    if (!this.loss || !this.optimizer) {
+      const again = this.changedSinceCompile ? ' again: layers were added since the last compile' : ' first';
+      throw new RangeError(`${op}: call compile({ optimizer, loss })${again}`);
+    }
     return this.loss;
   }
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  adagrad, adam, dense, DisposedError, DivergedError, earlyStopping, initializers, memory, rmsprop, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
+  adagrad, adam, dense, DisposedError, dropout, DivergedError, earlyStopping, initializers, memory, rmsprop, sequential, sgd, ShapeError, tensor, type Sequential, type Tensor,
 } from '../../src/index';
 import { failOnLeaks, seededValues } from '../reference';
 import { expectFailsClean } from './expect-fails';
@@ -178,6 +178,29 @@ describe('disposed, shared and changed layers', () => {
     await expectFailsClean(() => model.add(layer), RangeError, /^add: layer 2 \(dense_3\) is the same instance as layer 0 \(dense_1\)/);
     expect(model.layers).toHaveLength(2);
     model.dispose();
+  });
+
+  it('add to a compiled, trained model undoes the compile: training says to compile again, then trains the new stack', async () => {
+    const model = regression(), x = values(6, 3), y2 = values(6, 2, 2), y = values(6, 3, 2);
+    try {
+      await model.fit(x, y2, { epochs: 2 });
+      model.add(dense({ units: 3 }));
+      expect([model.loss, model.optimizer, model.metrics]).toEqual([null, null, []]);
+      await expectFailsClean(() => model.fit(x, y, { epochs: 1 }), RangeError,
+        /^fit: call compile\(\{ optimizer, loss \}\) again: layers were added since the last compile$/);
+      await expectFailsClean(() => model.trainOnBatch(x, y), RangeError, /^trainOnBatch: call compile.* again: layers were added/);
+      model.add(dropout({ rate: 0.5 })); // dropout after the output layer: compile, not fit, is where that is refused
+      await expectFailsClean(() => model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' }), RangeError, /dropout/);
+      const fresh = sequential([dense({ units: 4, activation: 'tanh', inputShape: [3] }), dense({ units: 2 })], { seed: 1 });
+      fresh.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      fresh.add(dense({ units: 3 }));
+      fresh.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      const history = await fresh.fit(x, y, { epochs: 3 });
+      expect(history.history.loss.every(Number.isFinite)).toBe(true);
+      fresh.dispose();
+    } finally {
+      model.dispose(); x.dispose(); y2.dispose(); y.dispose();
+    }
   });
 
   it('sequential() that fails on a later layer frees the weights it built for the earlier ones', async () => {

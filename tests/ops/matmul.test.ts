@@ -56,6 +56,21 @@ const stored = (rows: number, cols: number, trans: boolean): number[] => (trans 
 const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
 describeEachBuild('matmul 2-D', (env) => {
+  test('a row computed alone (the small loop) has the bits it has in the whole product (the packed tiles)', () => {
+    // 64·16·8 multiply-adds take the packed tiles, 1·16·8 the small loop: both must round each step alike (on the
+    // relaxed build, as relaxed_madd does), so predict gives the same bits at any batch size.
+    const [m, k, n] = [64, 16, 8];
+    const a = tensor(Float32Array.from(seededValues(m * k, 7, 1e3)), [m, k]), b = tensor(Float32Array.from(seededValues(k * n, 8)), [k, n]);
+    const whole = matmul(a, b), all = whole.dataSync();
+    for (let i = 0; i < m; i++) {
+      const row = a.slice([i, 0], [1, k]), alone = matmul(row, b);
+      expectExact(alone.dataSync(), all.subarray(i * n, (i + 1) * n), `row ${i} of ${m}×${k}·${k}×${n}`);
+      row.dispose();
+      alone.dispose();
+    }
+    for (const t of [a, b, whole]) t.dispose();
+  });
+
   test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
     const arbCase = fc.record({
       m: fc.constantFrom(...SIZES), k: fc.constantFrom(...K_SIZES), n: fc.constantFrom(...SIZES),

@@ -13,7 +13,7 @@ const MARKERS = {
   'data readers': ["reading files needs Node's fs module", 'write any " inside as ""', 'dropMissing or fillMissing first'],
   search: ['could not be imported', 'functions cannot be sent to worker threads', 'search |{bar}|'],
   'cli-progress': ['cli-progress'],
-  training: ['call compile({ optimizer, loss }) first', 'validationSplit must be in [0, 1)', 'the model is already training',
+  training: ['layers were added since the last compile', 'validationSplit must be in [0, 1)', 'the model is already training',
     'needs a softmax output layer', 'trainEpochs'],
   papaparse: ['IS_PAPA_WORKER'],
 };
