@@ -9,6 +9,7 @@ const BENCHES = {
   nn: () => import('./nn.mjs'),
   reduce: () => import('./reduce.mjs'),
   size: () => import('./size.mjs'),
+  steps: () => import('./steps.mjs'),
   startup: () => import('./startup.mjs'),
 };
 
