@@ -36,7 +36,8 @@ export * as initializers from './nn/initializers';
  */
 export * as layers from './nn/layers';
 export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
-export { loadModel, type ModelJSON } from './nn/save';
+export { loadModel } from './nn/model-file';
+export type { ModelJSON } from './nn/save';
 export { dropout, Dropout } from './nn/dropout';
 export { Table, type Cell, type FillOptions, type FillStrategy, type OneHotOptions, type FeatureCollection, type Feature } from './data/table';
 export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions, type ReadOptions } from './data/read';

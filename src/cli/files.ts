@@ -3,7 +3,7 @@
 import { constants } from 'node:fs';
 import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { loadModel } from '../nn/save';
+import { loadModel } from '../nn/model-file';
 import type { Sequential } from '../nn/sequential';
 
 const FORMAT = 'simdeep-model-base64';

@@ -11,7 +11,6 @@ import { sequential, type Sequential } from './sequential';
 import type { LossName } from './losses';
 import type { MetricName } from './metrics';
 import type { OptimizerConfig } from '../optim/optimizers';
-import { readModelFile } from './model-file';
 
 const MAGIC = 0x4d504453; // "SDPM" little-endian
 const FORMAT_VERSION = 1;
@@ -104,8 +103,8 @@ const show = (value: unknown): string => {
   const text = showValue(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
-export const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-export const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` : `${count(bytes)} byte${bytes === 1 ? '' : 's'}`);
 
 /** Parameters a file may declare: 512 MB of float32, half the wasm memory, so loading never asks for more. */
 export const MAX_PARAMETERS = 2 ** 27;
@@ -274,27 +273,4 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
   model.metadata = metadata;
   if (compile) model.compile(compile);
   return model;
-}
-
-/**
- * Resolves to the model saved with `model.save()` or `toBlob()`, read from a file path (Node), an ArrayBuffer, a
- * Uint8Array or a Blob: its layers and weights, compile settings (so it can train on) and metadata. Everything is
- * checked before anything is allocated: the lengths, the JSON (plain objects without `__proto__`, `constructor` or
- * `prototype` keys), the layers and their shapes, a weight byte count of exactly what the layers declare, finite
- * weights, the compile settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects
- * with a RangeError naming the field and the value; a path that is not a regular file (a directory, a device such
- * as /dev/zero, a FIFO) or holds more bytes than its header allows with a RangeError naming it, before reading it;
- * a missing file with an Error naming the path and the file system's reason.
- * @example
- * const model = sequential([dense({ units: 2, activation: 'tanh', inputShape: [3] })]);
- * model.compile({ loss: 'meanSquaredError' });
- * const copy = await loadModel(await model.save());
- * const x = tensor([[1, 2, 3]]);
- * equal(copy.predict(x), model.predict(x)).toArray(); // [[1, 1]]
- * copy.toJSON().compile?.loss; // 'meanSquaredError'
- */
-export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
-  if (typeof source === 'string') return deserialize(await readModelFile(source));
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
-  return deserialize(source as ArrayBuffer | Uint8Array);
 }

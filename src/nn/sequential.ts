@@ -536,8 +536,12 @@ export class Sequential {
   save(path?: string): Promise<ArrayBuffer> {
     if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
     if (typeof path !== 'string' && path !== undefined) return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
-    if (this.layers.length === 0) return Promise.reject(new RangeError('save: the model has no layers; add layers before saving it'));
-    return path === undefined ? Promise.resolve(serialize(this, 'save')) : saveToFile(this, path);
+    if (path !== undefined) return saveToFile(this, path);
+    try {
+      return Promise.resolve(serialize(this, 'save')); // serialize refuses a model without layers
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
