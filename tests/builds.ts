@@ -7,7 +7,7 @@
 //
 // Only matrix products differ between environments: relaxed.wasm replaces the GEMM alone, and the thread pool splits
 // only products of at least PARALLEL_FLOPS (src/runtime/threads.ts), so suites include such products.
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { preferRelaxedSimd, setThreads, threads, type ThreadsInfo } from '../src/index';
 import { PARALLEL_FLOPS } from '../src/runtime/threads';
 import { compiledModules } from '../src/runtime/wasm';
@@ -55,13 +55,25 @@ export const runs = (env: BuildEnv, full: number, reduced: number): number => (e
 export const splitsOverThreads = (m: number, k: number, n: number): boolean => 2 * m * k * n >= PARALLEL_FLOPS && m >= 12;
 
 /**
- * Declares the suite `fn` once per environment, as `name [relaxed, 2 threads]`; unavailable environments become
- * skipped suites titled with the reason.
+ * Declares the suite `fn` once per environment, as `name [relaxed, 2 threads]`. An environment this runtime cannot
+ * give runs one test instead, titled with the reason: asking for it falls back to what the runtime has, and says why
+ * (the suite itself runs where the environment exists).
  */
 export function describeEachBuild(name: string, fn: (env: BuildEnv) => void): void {
   for (const env of BUILD_ENVS) {
     if (env.unavailable) {
-      describe.skip(`${name} [${env.name}]: skipped, ${env.unavailable}`, () => fn(env));
+      describe(`${name} [${env.name}]`, () => {
+        test(`is not available here (${env.unavailable}): asking for it falls back and says why`, async () => {
+          const before = threads();
+          preferRelaxedSimd(env.relaxed);
+          await setThreads(env.threads);
+          const got = threads();
+          preferRelaxedSimd(before.relaxedSimd || relaxedMissing !== '');
+          await setThreads(1);
+          if (env.relaxed && relaxedMissing) expect(got.relaxedSimd).toBe(false);
+          if (env.threads > 1 && workersMissing) expect([got.active, got.reason]).toEqual([1, workersMissing]);
+        });
+      });
       continue;
     }
     describe(`${name} [${env.name}]`, () => {
