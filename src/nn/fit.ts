@@ -227,11 +227,11 @@ async function train(model: Sequential, settings: FitSettings): Promise<History>
 
   model.optimizerState(); // allocated (once per compile) before the check below takes note of it
   const unchanged = stillTrainable(model, [[input, 'x'], [target, 'y'], ...(validation ? [[validation[0], 'validationData[0]'], [validation[1], 'validationData[1]']] as const : [])]);
-  await notify(callbacks, 'setModel', model);
+  if (has('setModel')) await notify(callbacks, 'setModel', model); // no await without callbacks: fit's fixed cost
   let plan: TrainingPlan | undefined;
   let failed = false;
   try {
-    await notify(callbacks, 'onTrainBegin');
+    if (has('onTrainBegin')) await notify(callbacks, 'onTrainBegin');
     unchanged(); // setModel and onTrainBegin may have disposed or recompiled what the plan is to point to
     plan = new TrainingPlan(model, input, target, { samples, batchSize, shuffle: settings.shuffle, seed: settings.seed,
       checkFinite: settings.terminateOnNaN, epochsPerCall });
@@ -285,8 +285,8 @@ async function train(model: Sequential, settings: FitSettings): Promise<History>
   } finally {
     plan?.free();
     // NOTE: after a failure, that error rejects fit; an onTrainEnd error then would only hide it.
-    if (failed) await notify(callbacks, 'onTrainEnd').catch(() => undefined);
-    else await notify(callbacks, 'onTrainEnd');
+    if (failed && has('onTrainEnd')) await notify(callbacks, 'onTrainEnd').catch(() => undefined);
+    else if (has('onTrainEnd')) await notify(callbacks, 'onTrainEnd');
   }
 }
 
