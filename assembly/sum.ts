@@ -116,10 +116,15 @@ function columns16(p: usize, rows: i32, step: usize, dst: usize): void {
 // Σ_j p[j·step + 0..4) over rows j in [0, rows), rows >= 1: four chains (rows j ≡ 0, 1, 2, 3 mod 4) up to
 // ROW_BLOCK rows, else pairwise.
 function columns4(p: usize, rows: i32, step: usize): v128 {
-  if (rows > ROW_BLOCK) {
-    const left = splitPoint(rows, ROW_BLOCK);
-    return f32x4.add(columns4(p, left, step), columns4(p + <usize>left * step, rows - left, step));
-  }
+  if (rows <= ROW_BLOCK) return leaf4(p, rows, step);
+  const left = splitPoint(rows, ROW_BLOCK);
+  return f32x4.add(columns4(p, left, step), columns4(p + <usize>left * step, rows - left, step));
+}
+
+// columns4's leaf: 1 <= rows <= ROW_BLOCK. NOTE: inlined, so that the few rows of a training batch's bias
+// gradient cost no call.
+// @ts-ignore: decorator
+@inline function leaf4(p: usize, rows: i32, step: usize): v128 {
   let v0 = f32x4.splat(0), v1 = v0, v2 = v0, v3 = v0;
   let j = 0;
   for (; j + 4 <= rows; j += 4) {
@@ -135,10 +140,14 @@ function columns4(p: usize, rows: i32, step: usize): v128 {
 
 // Σ_j p[j·step] over rows j in [0, rows), rows >= 1, as columns4 with scalar chains.
 function columns1(p: usize, rows: i32, step: usize): f32 {
-  if (rows > ROW_BLOCK) {
-    const left = splitPoint(rows, ROW_BLOCK);
-    return columns1(p, left, step) + columns1(p + <usize>left * step, rows - left, step);
-  }
+  if (rows <= ROW_BLOCK) return leaf1(p, rows, step);
+  const left = splitPoint(rows, ROW_BLOCK);
+  return columns1(p, left, step) + columns1(p + <usize>left * step, rows - left, step);
+}
+
+// columns1's leaf: 1 <= rows <= ROW_BLOCK (inlined, as leaf4).
+// @ts-ignore: decorator
+@inline function leaf1(p: usize, rows: i32, step: usize): f32 {
   let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
   let j = 0;
   for (; j + 4 <= rows; j += 4) {
@@ -163,8 +172,13 @@ function columns1(p: usize, rows: i32, step: usize): f32 {
   } else {
     for (; i + 16 <= inner; i += 16) columns16(src + (<usize>i << 2), r, step, dst + (<usize>i << 2));
   }
-  for (; i + 4 <= inner; i += 4) v128.store(dst + (<usize>i << 2), columns4(src + (<usize>i << 2), r, step));
-  for (; i < inner; i++) store<f32>(dst + (<usize>i << 2), columns1(src + (<usize>i << 2), r, step));
+  if (r <= ROW_BLOCK) {
+    for (; i + 4 <= inner; i += 4) v128.store(dst + (<usize>i << 2), leaf4(src + (<usize>i << 2), r, step));
+    for (; i < inner; i++) store<f32>(dst + (<usize>i << 2), leaf1(src + (<usize>i << 2), r, step));
+  } else {
+    for (; i + 4 <= inner; i += 4) v128.store(dst + (<usize>i << 2), columns4(src + (<usize>i << 2), r, step));
+    for (; i < inner; i++) store<f32>(dst + (<usize>i << 2), columns1(src + (<usize>i << 2), r, step));
+  }
 }
 
 // out[o, i] = Σ_j x[o, j, i] over an [outer, r, inner] layout (out is [outer, inner]), pairwise; 0 for r = 0.
