@@ -7,4 +7,4 @@ export { reduce, argReduce } from './reduce';
 export { gemm, gemmPeak, gemmTile, gemmWorkBytes } from './gemm';
 export { copy, gather } from './copy';
 export { randomUniform, randomNormal } from './random';
-export { trainEpochs, lossOf, addMetrics, firstNonFinite } from './train';
+export { trainEpochs, evaluateRows, predictRows, lossOf, addMetrics, firstNonFinite } from './train';

@@ -61,7 +61,7 @@ export const OPT_ADAM = 1;
 export const OPT_RMSPROP = 2;
 export const OPT_ADAGRAD = 3;
 
-// Metrics: bits of the plan's PLAN_METRICS mask, and the f64 slot of each sum; SLOTS f64 per block of sums.
+// Metrics: bits of an output's OUTPUT_METRICS mask, and the f64 slot of each sum within an output's SLOTS f64.
 export const METRIC_ACCURACY = 1;
 export const METRIC_MAE = 2;
 export const METRIC_MSE = 4;
@@ -71,26 +71,38 @@ export const SLOT_MAE = 2;
 export const SLOT_MSE = 3;
 export const SLOTS = 4;
 
-// The plan: a header of PLAN_HEADER_WORDS words, then LAYER_WORDS per layer, then PARAM_WORDS per parameter array.
-// Words are i32 (pointers are byte addresses) unless marked f32.
-// Header: layer count, rows of x and y, samples trained on, batch size, x, y, y's columns, the sample order, the
-// batch's x and y, loss, metric mask, optimizer, learning rate (f32), optimizer parameters P1 and P2 (f32: momentum,
-// beta1 or rho; nesterov or beta2), epsilon (f32), weight decay (f32), step, FLOPs from which a product runs
-// through the host, GEMM workspace, shuffle and dropout generators (0: none), parameter count, failed batch (-1:
-// none), check-finite flag, next batch, sums (3 blocks of SLOTS f64: epoch, last batch, validation), history
-// (SLOTS f64 per epoch), leakyRelu slope (f32).
-export const PLAN_LAYERS = 0;
-export const PLAN_TOTAL = 1;
-export const PLAN_SAMPLES = 2;
-export const PLAN_BATCH = 3;
-export const PLAN_X = 4;
-export const PLAN_Y = 5;
-export const PLAN_Y_COLS = 6;
-export const PLAN_ORDER = 7;
-export const PLAN_XB = 8;
-export const PLAN_YB = 9;
-export const PLAN_LOSS = 10;
-export const PLAN_METRICS = 11;
+// Layer kinds: the NODE_KIND of a node record; each kind's forward and backward kernels are in assembly/layers/.
+export const KIND_INPUT = 0;
+export const KIND_DENSE = 1;
+export const KIND_DROPOUT = 2;
+export const KIND_ADD = 3;
+export const KIND_MULTIPLY = 4;
+export const KIND_AVERAGE = 5;
+export const KIND_CONCATENATE = 6;
+
+// The plan, lowered from a model graph (src/nn/plan.ts writes it, train.ts and assembly/layers/ read it): a header of
+// PLAN_HEADER_WORDS words, then its tables, each a run of records: nodes (one per layer call, in topological order),
+// inputs, outputs, parameter arrays, and edges (each node's arguments). Words are i32 (pointers are byte addresses)
+// unless marked f32.
+// Header: each table's record count and address; rows of the data, samples trained on, batch size, the sample order,
+// optimizer, learning rate (f32), optimizer
+// parameters P1 and P2 (f32: momentum, beta1 or rho; nesterov or beta2), epsilon (f32), weight decay (f32), step,
+// FLOPs from which a product runs through the host, GEMM workspace, shuffle and dropout generators (0: none), failed
+// batch (-1: none), check-finite flag, next batch, sums (3 blocks of PLAN_SLOTS f64: epoch, last batch,
+// validation), history (PLAN_SLOTS f64 per epoch), leakyRelu slope (f32), f64 per block of sums (SLOTS for the
+// total loss, then SLOTS per output: its loss and metrics).
+export const PLAN_NODES = 0;
+export const PLAN_NODE_TABLE = 1;
+export const PLAN_INPUTS = 2;
+export const PLAN_INPUT_TABLE = 3;
+export const PLAN_OUTPUTS = 4;
+export const PLAN_OUTPUT_TABLE = 5;
+export const PLAN_PARAMS = 6;
+export const PLAN_PARAM_TABLE = 7;
+export const PLAN_TOTAL = 8;
+export const PLAN_SAMPLES = 9;
+export const PLAN_BATCH = 10;
+export const PLAN_ORDER = 11;
 export const PLAN_OPTIMIZER = 12;
 export const PLAN_LR = 13;
 export const PLAN_P1 = 14;
@@ -102,36 +114,67 @@ export const PLAN_HOST_FLOPS = 19;
 export const PLAN_WORK = 20;
 export const PLAN_SHUFFLE = 21;
 export const PLAN_DROP_STATE = 22;
-export const PLAN_PARAMS = 23;
-export const PLAN_FAILED = 24;
-export const PLAN_CHECK_FINITE = 25;
-export const PLAN_CURSOR = 26;
-export const PLAN_SUMS = 27;
-export const PLAN_HISTORY = 28;
-export const PLAN_ALPHA = 29;
+export const PLAN_FAILED = 23;
+export const PLAN_CHECK_FINITE = 24;
+export const PLAN_CURSOR = 25;
+export const PLAN_SUMS = 26;
+export const PLAN_HISTORY = 27;
+export const PLAN_ALPHA = 28;
+export const PLAN_SLOTS = 29;
 export const PLAN_HEADER_WORDS = 32;
 
-// Layer record: input width, units, activation code, kernel and bias (0: none) as the step reads them, outputs,
-// deltas, dW, db, dropout rate (f32) applied to the outputs, its mask and the dropped outputs.
-// NOTE: LAYER_BIAS = LAYER_KERNEL + 1: parameter j of a layer (kernel, bias) is at LAYER_KERNEL + j.
-export const LAYER_IN = 0;
-export const LAYER_UNITS = 1;
-export const LAYER_ACT = 2;
-export const LAYER_KERNEL = 3;
-export const LAYER_BIAS = 4;
-export const LAYER_OUT = 5;
-export const LAYER_DELTA = 6;
-export const LAYER_DW = 7;
-export const LAYER_DB = 8;
-export const LAYER_DROPOUT = 9;
-export const LAYER_MASK = 10;
-export const LAYER_DROPPED = 11;
-export const LAYER_WORDS = 12;
+// Node record (one call of a layer): kind, output features per row, outputs [rows, NODE_WIDTH], gradient of the loss
+// with respect to the outputs (0: none flows here), its edges (address and count), activation code, kernel and bias
+// parameter records (0: none), whether this call adds its weight gradients to those of an earlier-run backward of the
+// same layer (a shared layer), dropout rate (f32), dropout mask, a scratch row of NODE_WIDTH floats (a shared bias's
+// sums), whether NODE_DELTA receives dLoss/dZ from a fused or activation-aware loss (the backward then skips the
+// activation's), whether the forward of a training or evaluation step leaves the weighted sums (a fused loss).
+export const NODE_KIND = 0;
+export const NODE_WIDTH = 1;
+export const NODE_OUT = 2;
+export const NODE_DELTA = 3;
+export const NODE_EDGES = 4;
+export const NODE_EDGE_COUNT = 5;
+export const NODE_ACT = 6;
+export const NODE_KERNEL = 7;
+export const NODE_BIAS = 8;
+export const NODE_ADD_GRADS = 9;
+export const NODE_RATE = 10;
+export const NODE_MASK = 11;
+export const NODE_SCRATCH = 12;
+export const NODE_DELTA_IS_DZ = 13;
+export const NODE_LOGITS = 14;
+export const NODE_WORDS = 16;
+
+// Edge record (one argument of a node): the address of the node that produces it, and whether the backward adds to
+// that node's NODE_DELTA (1) or overwrites it (0: the first to write it in backward order).
+export const EDGE_NODE = 0;
+export const EDGE_ADD = 1;
+export const EDGE_WORDS = 2;
+
+// Input record: its node (KIND_INPUT, whose NODE_OUT the batch is gathered into), the data [PLAN_TOTAL, INPUT_COLS].
+export const INPUT_NODE = 0;
+export const INPUT_X = 1;
+export const INPUT_COLS = 2;
+export const INPUT_WORDS = 4;
+
+// Output record: its node, loss code, loss weight (f32), targets [PLAN_TOTAL, OUTPUT_Y_COLS] (for prediction, the
+// output tensor [rows, NODE_WIDTH]), the batch's targets, their columns, metric mask, and the activation the loss
+// differentiates through (ACT_NONE when the node's own backward applies it, because other nodes use its outputs too).
+export const OUTPUT_NODE = 0;
+export const OUTPUT_LOSS = 1;
+export const OUTPUT_WEIGHT = 2;
+export const OUTPUT_Y = 3;
+export const OUTPUT_YB = 4;
+export const OUTPUT_Y_COLS = 5;
+export const OUTPUT_METRICS = 6;
+export const OUTPUT_ACT = 7;
+export const OUTPUT_WORDS = 8;
 
 // Parameter record: the weights (the model's buffer and a spare), gradient, size in floats, two optimizer state
-// arrays (each with a spare), which of each pair is current (0: the model's), and the byte address of the layer word
-// (LAYER_KERNEL or LAYER_BIAS) that points at the current weights. With PLAN_CHECK_FINITE a step writes into the
-// spares, and they become current only when every new weight is finite; without it, steps run in place.
+// arrays (each with a spare), and which of each pair is current (0: the model's). With PLAN_CHECK_FINITE a step
+// writes into the spares, and they become current only when every new weight is finite; without it, steps run in
+// place. Nodes read a parameter's current weights through its record (a shared layer's calls point to one record).
 // NOTE: each spare follows its buffer (PARAM_SPARE = PARAM_HOME + 1, …): the current one is at buffer + PARAM_CURRENT.
 export const PARAM_HOME = 0;
 export const PARAM_SPARE = 1;
@@ -142,5 +185,4 @@ export const PARAM_S0_SPARE = 5;
 export const PARAM_S1 = 6;
 export const PARAM_S1_SPARE = 7;
 export const PARAM_CURRENT = 8;
-export const PARAM_REF = 9;
 export const PARAM_WORDS = 10;

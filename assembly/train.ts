@@ -1,61 +1,27 @@
-// The training loop of a dense network, batch after batch in one call, from a plan the TypeScript layer writes
-// (word offsets and codes in layout.ts): shuffle, gather, forward (gemm with bias and activation fused), loss and
-// its gradient, metrics, backward deltas through Wᵀ, weight gradients, then the optimizer updates in place.
-import { gemm } from './gemm';
+// The training loop over a plan lowered from a model graph (src/nn/plan.ts; word offsets and codes in layout.ts),
+// batch after batch in one call: shuffle, gather each input and target, the nodes forward in topological order (each
+// kind's kernels in layers/), each output's loss and its gradient, metrics, the nodes backward in reverse order,
+// then the optimizer updates in place. evaluateRows and predictRows run the same forward without training.
 import { gather } from './copy';
-import { activationBackward, softmax } from './activation';
-import { reduce } from './reduce';
+import { activationBackward } from './activation';
 import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 import { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
+import { denseBackward, denseForward } from './layers/dense';
+import { dropoutBackward, dropoutForward } from './layers/dropout';
+import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './layers/merge';
+import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, word } from './plan';
 import {
-  ACT_NONE, ACT_SOFTMAX, GEMM_TRANS_A, GEMM_TRANS_B, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
-  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE,
-  SLOTS, REDUCE_SUM,
-  PLAN_LAYERS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_X, PLAN_Y, PLAN_Y_COLS, PLAN_ORDER, PLAN_XB, PLAN_YB, PLAN_LOSS,
-  PLAN_METRICS, PLAN_OPTIMIZER, PLAN_LR, PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_HOST_FLOPS, PLAN_WORK,
-  PLAN_SHUFFLE, PLAN_DROP_STATE, PLAN_PARAMS, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS, PLAN_HISTORY,
-  PLAN_ALPHA, PLAN_HEADER_WORDS,
-  LAYER_IN, LAYER_UNITS, LAYER_ACT, LAYER_KERNEL, LAYER_BIAS, LAYER_OUT, LAYER_DELTA, LAYER_DW, LAYER_DB, LAYER_DROPOUT,
-  LAYER_MASK, LAYER_DROPPED, LAYER_WORDS,
+  ACT_NONE, ACT_SOFTMAX, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
+  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOTS,
+  KIND_DENSE, KIND_DROPOUT, KIND_ADD, KIND_MULTIPLY, KIND_AVERAGE, KIND_CONCATENATE,
+  PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
+  PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
+  PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS,
+  NODE_KIND, NODE_WIDTH, NODE_OUT, NODE_DELTA, INPUT_NODE, INPUT_X, INPUT_COLS,
+  OUTPUT_NODE, OUTPUT_LOSS, OUTPUT_WEIGHT, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, OUTPUT_METRICS, OUTPUT_ACT,
   PARAM_HOME, PARAM_SPARE, PARAM_GRAD, PARAM_SIZE, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_CURRENT,
-  PARAM_REF, PARAM_WORDS,
 } from './layout';
-
-// A product of at least the plan's PLAN_HOST_FLOPS runs through the host (the thread pool, or the relaxed build).
-@external("env", "gemmHost")
-declare function gemmHost(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32, flags: i32,
-  bias: usize, act: i32, alpha: f32): void;
-
-// @ts-ignore: decorator
-@inline function word(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize { return <usize>load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function real(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function setWord(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-// @ts-ignore: decorator
-@inline function slot(p: usize, i: i32): usize { return p + (<usize>i << 3); }
-
-// gemm in this instance, or through the host at PLAN_HOST_FLOPS and above.
-function product(plan: usize, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32,
-  flags: i32, bias: usize, act: i32): void {
-  const alpha = real(plan, PLAN_ALPHA);
-  if (<f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha);
-  else gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, ptr(plan, PLAN_WORK), 0, m);
-}
-
-// out = x·mask with mask = (u > rate)/(1 − rate) for fresh uniform u from the generator `state`, n floats.
-function dropout(state: usize, rate: f32, x: usize, mask: usize, out: usize, n: i32): void {
-  const scale: f32 = 1 / (1 - rate);
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    const m: f32 = <f32>(next(state) >>> 8) * 5.9604644775390625e-8 > rate ? scale : 0;
-    store<f32>(mask + o, m);
-    store<f32>(out + o, load<f32>(x + o) * m);
-  }
-}
 
 // Mean loss of `rows` samples (NaN for none) with, when grad != 0, dLoss/dZ of the last layer written there; `out`
 // holds the weighted sums for the fused losses, else the outputs of activation `act`.
@@ -120,51 +86,48 @@ function shuffle(state: usize, order: usize, n: i32): void {
   }
 }
 
-function forward(plan: usize, rows: i32, fusedLoss: bool): usize {
-  const layers = word(plan, PLAN_LAYERS);
-  let input = ptr(plan, PLAN_XB);
-  for (let l = 0; l < layers; l++) {
-    const L = plan + (<usize>(PLAN_HEADER_WORDS + l * LAYER_WORDS) << 2);
-    const units = word(L, LAYER_UNITS), act = word(L, LAYER_ACT), out = ptr(L, LAYER_OUT);
-    const last = l == layers - 1;
-    const code = (last && fusedLoss) || act == ACT_SOFTMAX ? ACT_NONE : act;
-    product(plan, input, word(L, LAYER_IN), ptr(L, LAYER_KERNEL), units, out, units, rows, word(L, LAYER_IN), units, 0, ptr(L, LAYER_BIAS), code);
-    if (act == ACT_SOFTMAX && !fusedLoss) softmax(out, out, rows, units, 1);
-    input = out;
-    if (real(L, LAYER_DROPOUT) > 0) {
-      dropout(ptr(plan, PLAN_DROP_STATE), real(L, LAYER_DROPOUT), out, ptr(L, LAYER_MASK), ptr(L, LAYER_DROPPED), rows * units);
-      input = ptr(L, LAYER_DROPPED);
-    }
+// Every node's outputs for `rows` rows of the inputs' NODE_OUT, in topological order; dropout masks when
+// `training`; the weighted sums of nodes a fused loss follows when `logits`.
+function forward(plan: usize, rows: i32, training: bool, logits: bool): void {
+  for (let i = 0; i < word(plan, PLAN_NODES); i++) {
+    const N = nodeAt(plan, i), kind = word(N, NODE_KIND);
+    if (kind == KIND_DENSE) denseForward(plan, N, rows, logits);
+    else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training);
+    else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
+    else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
   }
-  return input;
 }
 
-// Gradients of the batch from dLoss/dZ of the last layer in its LAYER_DELTA.
+// Gradients of the batch, in reverse topological order, from each output's loss gradient in its NODE_DELTA.
 function backward(plan: usize, rows: i32): void {
-  for (let l = word(plan, PLAN_LAYERS) - 1; l >= 0; l--) {
-    const L = plan + (<usize>(PLAN_HEADER_WORDS + l * LAYER_WORDS) << 2);
-    const P = L - (<usize>LAYER_WORDS << 2);
-    const inDim = word(L, LAYER_IN), units = word(L, LAYER_UNITS), delta = ptr(L, LAYER_DELTA);
-    const input = l == 0 ? ptr(plan, PLAN_XB) : real(P, LAYER_DROPOUT) > 0 ? ptr(P, LAYER_DROPPED) : ptr(P, LAYER_OUT);
-    if (ptr(L, LAYER_BIAS) != 0) reduce(REDUCE_SUM, delta, ptr(L, LAYER_DB), 1, rows, units); // db = Σ rows of dZ
-    product(plan, input, inDim, delta, units, ptr(L, LAYER_DW), units, inDim, rows, units, GEMM_TRANS_A, 0, ACT_NONE); // dW = Xᵀ·dZ
-    if (l == 0) break;
-    const dA = ptr(P, LAYER_DELTA);
-    product(plan, delta, units, ptr(L, LAYER_KERNEL), units, dA, inDim, rows, units, inDim, GEMM_TRANS_B, 0, ACT_NONE); // dA = dZ·Wᵀ
-    if (real(P, LAYER_DROPOUT) > 0) {
-      const mask = ptr(P, LAYER_MASK);
-      for (let i = 0; i < rows * inDim; i++) {
-        const o = <usize>i << 2;
-        store<f32>(dA + o, load<f32>(dA + o) * load<f32>(mask + o));
-      }
-    }
-    if (word(P, LAYER_ACT) != ACT_NONE) activationBackward(word(P, LAYER_ACT), ptr(P, LAYER_OUT), dA, dA, rows * inDim, real(plan, PLAN_ALPHA));
+  for (let i = word(plan, PLAN_NODES) - 1; i >= 0; i--) {
+    const N = nodeAt(plan, i), kind = word(N, NODE_KIND);
+    if (ptr(N, NODE_DELTA) == 0) continue;
+    if (kind == KIND_DENSE) denseBackward(plan, N, rows);
+    else if (kind == KIND_DROPOUT) dropoutBackward(N, rows);
+    else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
+    else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
   }
 }
 
-// @ts-ignore: decorator
-@inline function paramAt(plan: usize, i: i32): usize {
-  return plan + (<usize>(PLAN_HEADER_WORDS + word(plan, PLAN_LAYERS) * LAYER_WORDS + i * PARAM_WORDS) << 2);
+// The losses and metrics of `rows` rows whose outputs the forward left and whose targets are at each OUTPUT_YB, added
+// (as sums over the rows) to the block of PLAN_SLOTS f64 at `sums`: SLOTS for the total (its loss, Σ weight · loss),
+// then SLOTS per output. With `gradients`, each output's NODE_DELTA gets the gradient of weight · its loss. Returns
+// the total loss (the mean over the rows).
+function losses(plan: usize, rows: i32, sums: usize, gradients: bool): f64 {
+  let total = 0.0;
+  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+    const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE), loss = word(R, OUTPUT_LOSS), cols = word(N, NODE_WIDTH);
+    const out = ptr(N, NODE_OUT), target = ptr(R, OUTPUT_YB), grad = gradients ? ptr(N, NODE_DELTA) : 0, weight = real(R, OUTPUT_WEIGHT);
+    const value = lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA));
+    if (grad != 0 && weight != 1) for (let i = 0; i < rows * cols; i++) store<f32>(grad + (<usize>i << 2), load<f32>(grad + (<usize>i << 2)) * weight);
+    const group = slot(sums, SLOTS * (o + 1));
+    store<f64>(slot(group, SLOT_LOSS), load<f64>(slot(group, SLOT_LOSS)) + value * <f64>rows);
+    if (word(R, OUTPUT_METRICS) != 0) addMetrics(loss, word(R, OUTPUT_METRICS), out, target, rows, cols, group);
+    total += weight == 1 ? value : <f64>weight * value;
+  }
+  store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + total * <f64>rows);
+  return total;
 }
 
 // One optimizer step on every parameter; false (and nothing committed) when a new weight is not finite.
@@ -189,9 +152,7 @@ function update(plan: usize): bool {
   setWord(plan, PLAN_STEP, t);
   for (let i = 0; i < word(plan, PLAN_PARAMS) && check; i++) {
     const P = paramAt(plan, i);
-    const next = 1 - word(P, PARAM_CURRENT);
-    setWord(P, PARAM_CURRENT, next);
-    store<i32>(ptr(P, PARAM_REF), word(P, PARAM_HOME + next));
+    setWord(P, PARAM_CURRENT, 1 - word(P, PARAM_CURRENT));
   }
   return true;
 }
@@ -206,7 +167,6 @@ function settle(plan: usize): void {
     if (ptr(P, PARAM_S0) != 0) memory.copy(ptr(P, PARAM_S0), ptr(P, PARAM_S0_SPARE), bytes);
     if (ptr(P, PARAM_S1) != 0) memory.copy(ptr(P, PARAM_S1), ptr(P, PARAM_S1_SPARE), bytes);
     setWord(P, PARAM_CURRENT, 0);
-    store<i32>(ptr(P, PARAM_REF), word(P, PARAM_HOME));
   }
 }
 
@@ -221,38 +181,41 @@ function finiteStep(plan: usize, loss: f64): bool {
 }
 
 // Trains from the plan's PLAN_CURSOR (the next batch of the current epoch) until `epochs` epochs end or `maxBatches`
-// batches ran; returns the epochs that ended. PLAN_SUMS holds the running sums of the epoch (slots 0..3: loss and
-// metrics, weighted by rows; f64, so ≤ samples·2^-53 relative error: below f32 rounding for any dataset that fits
-// memory, hence no pairwise scheme) and the last batch's means (slots 4..7); each ended epoch's means go to PLAN_HISTORY
-// (4 slots per epoch). With PLAN_CHECK_FINITE, a batch whose loss or gradient is not finite stops training before its
-// update, with PLAN_FAILED set to its index in the epoch; so does a step that would make a weight non-finite. On return
-// the model's buffers hold the weights and optimizer state of the last committed step.
+// batches ran; returns the epochs that ended. PLAN_SUMS holds the running sums of the epoch (PLAN_SLOTS f64: the
+// total loss and each output's loss and metrics, weighted by rows; f64, so ≤ samples·2^-53 relative error: below f32
+// rounding for any dataset that fits memory, hence no pairwise scheme) and the last batch's means (the next
+// PLAN_SLOTS); each ended epoch's means go to PLAN_HISTORY (PLAN_SLOTS per epoch). With PLAN_CHECK_FINITE, a batch
+// whose loss or gradient is not finite stops training before its update, with PLAN_FAILED set to its index in the
+// epoch; so does a step that would make a weight non-finite. On return the model's buffers hold the weights and
+// optimizer state of the last committed step.
 export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
-  const samples = word(plan, PLAN_SAMPLES), batch = word(plan, PLAN_BATCH), loss = word(plan, PLAN_LOSS), metrics = word(plan, PLAN_METRICS);
-  const fused = loss == LOSS_SIGMOID_CE || loss == LOSS_SOFTMAX_CE || loss == LOSS_SPARSE_SOFTMAX_CE;
-  const yCols = word(plan, PLAN_Y_COLS), sums = ptr(plan, PLAN_SUMS), order = ptr(plan, PLAN_ORDER);
-  const last = plan + (<usize>(PLAN_HEADER_WORDS + (word(plan, PLAN_LAYERS) - 1) * LAYER_WORDS) << 2);
-  const cols = word(last, LAYER_UNITS), inDim = word(plan + (<usize>PLAN_HEADER_WORDS << 2), LAYER_IN);
+  const samples = word(plan, PLAN_SAMPLES), batch = word(plan, PLAN_BATCH), total = word(plan, PLAN_TOTAL), slots = word(plan, PLAN_SLOTS);
+  const sums = ptr(plan, PLAN_SUMS), last = slot(sums, slots), order = ptr(plan, PLAN_ORDER);
   let ended = 0;
   for (let b = 0; b < maxBatches && ended < epochs; b++) {
     const start = word(plan, PLAN_CURSOR) * batch;
     if (start == 0) {
-      for (let s = 0; s < SLOTS; s++) store<f64>(slot(sums, s), 0);
+      for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), 0);
       if (ptr(plan, PLAN_SHUFFLE) != 0) shuffle(ptr(plan, PLAN_SHUFFLE), order, samples);
     }
     const rows = min(batch, samples - start);
     if (rows > 0) {
-      gather(ptr(plan, PLAN_X), ptr(plan, PLAN_XB), order + (<usize>start << 2), rows, 1, word(plan, PLAN_TOTAL), inDim);
-      gather(ptr(plan, PLAN_Y), ptr(plan, PLAN_YB), order + (<usize>start << 2), rows, 1, word(plan, PLAN_TOTAL), yCols);
-      const out = forward(plan, rows, fused);
-      const value = lossOf(loss, word(last, LAYER_ACT), out, ptr(plan, PLAN_YB), ptr(last, LAYER_DELTA), rows, cols, real(plan, PLAN_ALPHA));
-      for (let s = 1; s < SLOTS; s++) store<f64>(slot(sums, SLOTS + s), 0);
-      if (metrics != 0) addMetrics(loss, metrics, out, ptr(plan, PLAN_YB), rows, cols, slot(sums, SLOTS));
-      store<f64>(slot(sums, SLOTS + SLOT_LOSS), value * <f64>rows);
-      for (let s = 0; s < SLOTS; s++) {
-        const batchSum = load<f64>(slot(sums, SLOTS + s));
+      const picks = order + (<usize>start << 2);
+      for (let i = 0; i < word(plan, PLAN_INPUTS); i++) {
+        const R = inputAt(plan, i);
+        gather(ptr(R, INPUT_X), ptr(ptr(R, INPUT_NODE), NODE_OUT), picks, rows, 1, total, word(R, INPUT_COLS));
+      }
+      for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+        const R = outputAt(plan, o);
+        gather(ptr(R, OUTPUT_Y), ptr(R, OUTPUT_YB), picks, rows, 1, total, word(R, OUTPUT_Y_COLS));
+      }
+      forward(plan, rows, true, true);
+      for (let s = 0; s < slots; s++) store<f64>(slot(last, s), 0);
+      const value = losses(plan, rows, last, true);
+      for (let s = 0; s < slots; s++) {
+        const batchSum = load<f64>(slot(last, s));
         store<f64>(slot(sums, s), load<f64>(slot(sums, s)) + batchSum);
-        store<f64>(slot(sums, SLOTS + s), batchSum / <f64>rows);
+        store<f64>(slot(last, s), batchSum / <f64>rows);
       }
       backward(plan, rows);
       if ((word(plan, PLAN_CHECK_FINITE) != 0 && !finiteStep(plan, value)) || !update(plan)) {
@@ -262,8 +225,8 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
       }
     }
     if (start + rows >= samples) {
-      const history = ptr(plan, PLAN_HISTORY) + (<usize>(ended * SLOTS) << 3);
-      for (let s = 0; s < SLOTS; s++) store<f64>(slot(history, s), load<f64>(slot(sums, s)) / <f64>samples);
+      const history = ptr(plan, PLAN_HISTORY) + (<usize>(ended * slots) << 3);
+      for (let s = 0; s < slots; s++) store<f64>(slot(history, s), load<f64>(slot(sums, s)) / <f64>samples);
       setWord(plan, PLAN_CURSOR, 0);
       ended++;
     } else {
@@ -272,6 +235,65 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
   }
   settle(plan);
   return ended;
+}
+
+// Points each input node at rows [start, …) of its data, and each output at rows of its targets (as OUTPUT_YB) or,
+// when `into`, makes those rows of OUTPUT_Y its node's outputs (prediction).
+function pointAtRows(plan: usize, start: i32, into: bool): void {
+  for (let i = 0; i < word(plan, PLAN_INPUTS); i++) {
+    const R = inputAt(plan, i);
+    setPtr(ptr(R, INPUT_NODE), NODE_OUT, ptr(R, INPUT_X) + (<usize>(start * word(R, INPUT_COLS)) << 2));
+  }
+  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+    const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE);
+    if (into) setPtr(N, NODE_OUT, ptr(R, OUTPUT_Y) + (<usize>(start * word(N, NODE_WIDTH)) << 2));
+    else setPtr(R, OUTPUT_YB, ptr(R, OUTPUT_Y) + (<usize>(start * word(R, OUTPUT_Y_COLS)) << 2));
+  }
+}
+
+// Keeps (save) or puts back (restore) the input nodes' NODE_OUT and the outputs' OUTPUT_YB and NODE_OUT in `keep`
+// (2 words per input, 2 per output), so that evaluation and prediction leave a training plan as it was.
+function keepPointers(plan: usize, keep: usize, restore: bool): void {
+  let at = keep;
+  for (let i = 0; i < word(plan, PLAN_INPUTS); i++, at += 8) {
+    const N = ptr(inputAt(plan, i), INPUT_NODE);
+    if (restore) setPtr(N, NODE_OUT, load<i32>(at)); else store<i32>(at, word(N, NODE_OUT));
+  }
+  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++, at += 8) {
+    const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE);
+    if (restore) { setPtr(R, OUTPUT_YB, load<i32>(at)); setPtr(N, NODE_OUT, load<i32>(at + 4)); }
+    else { store<i32>(at, word(R, OUTPUT_YB)); store<i32>(at + 4, word(N, NODE_OUT)); }
+  }
+}
+
+// The mean losses and metrics (PLAN_SLOTS f64 into `sums`) over rows [from, to) of the data, PLAN_BATCH rows at a
+// time, dropout off: the forward of training, read straight from the data (no gather). `keep` holds
+// 2 · (inputs + outputs) words of scratch. Returns the total loss.
+export function evaluateRows(plan: usize, from: i32, to: i32, sums: usize, keep: usize): f64 {
+  const slots = word(plan, PLAN_SLOTS), chunk = word(plan, PLAN_BATCH);
+  for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), 0);
+  keepPointers(plan, keep, false);
+  for (let start = from; start < to; start += chunk) {
+    const rows = min(chunk, to - start);
+    pointAtRows(plan, start, false);
+    forward(plan, rows, false, true);
+    losses(plan, rows, sums, false);
+  }
+  keepPointers(plan, keep, true);
+  for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), load<f64>(slot(sums, s)) / <f64>(to - from));
+  return load<f64>(slot(sums, SLOT_LOSS));
+}
+
+// Each output's values for rows [from, to) of the inputs' data into the same rows of its OUTPUT_Y, PLAN_BATCH rows at
+// a time, dropout off: the forward of training. `keep` as for evaluateRows.
+export function predictRows(plan: usize, from: i32, to: i32, keep: usize): void {
+  const chunk = word(plan, PLAN_BATCH);
+  keepPointers(plan, keep, false);
+  for (let start = from; start < to; start += chunk) {
+    pointAtRows(plan, start, true);
+    forward(plan, min(chunk, to - start), false, false);
+  }
+  keepPointers(plan, keep, true);
 }
 
 // Index of the first NaN or ±Infinity among n floats, or -1.

@@ -11,9 +11,14 @@ export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
-export { sequential, Sequential, type SequentialOptions, type BatchOptions } from './nn/sequential';
-export type { CompileOptions } from './nn/compile';
-export { dense, Dense, type DenseOptions, type ActivationName } from './nn/dense';
+export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
+export { model, Model, type ModelOptions, type BatchOptions } from './nn/model';
+export { input, InputLayer, type InputOptions } from './nn/layers/input';
+export { Layer, type LayerOptions } from './nn/layers/layer';
+export { Merge, type MergeOptions } from './nn/layers/merge';
+export { SymbolicTensor } from './nn/symbolic';
+export type { CompileOptions, LossOption } from './nn/compile';
+export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
 export type { LossName } from './nn/losses';
 export type { MetricName } from './nn/metrics';
@@ -28,17 +33,20 @@ export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type
  */
 export * as initializers from './nn/initializers';
 /**
- * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense` and `layers.dropout` is
- * `dropout`.
+ * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense`, `layers.dropout` is
+ * `dropout`, `layers.input` is `input`; the merge layers are here only (`layers.add`, `layers.concatenate`,
+ * `layers.multiply`, `layers.average`), since `add` is the element-wise op.
  * @example
  * const model = sequential([layers.dense({ units: 4, inputShape: [2] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })]);
- * model.layers.length; // 2
+ * model.layers.length; // 3
+ * const x = layers.input({ shape: [2] });
+ * layers.add().apply([x, layers.dense({ units: 2 }).apply(x)]).shape; // [null, 2]
  */
 export * as layers from './nn/layers';
 export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
-export { loadModel } from './nn/model-file';
+export { loadModel } from './nn/load';
 export type { ModelJSON } from './nn/save';
-export { dropout, Dropout } from './nn/dropout';
+export { dropout, Dropout, type DropoutOptions } from './nn/layers/dropout';
 export { Table, type Cell, type FillOptions, type FillStrategy, type OneHotOptions, type FeatureCollection, type Feature } from './data/table';
 export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions, type ReadOptions } from './data/read';
 export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions, type Fold } from './data/split';

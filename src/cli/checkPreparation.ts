@@ -2,7 +2,7 @@
 // the weights: a tampered or hand-edited file gives one line naming the file and the field, never NaN predictions
 // or a TypeError from deep inside.
 import { MinMaxScaler } from '../data/minMaxScaler';
-import type { Sequential } from '../nn/sequential';
+import type { Model } from '../nn/model';
 import { featureNames, type Feature, type Preparation } from './prepare';
 
 type Fields = Record<string, unknown>;
@@ -49,7 +49,7 @@ function feature(value: unknown, where: string): Feature {
   return fail(`${where}.kind is ${show(f.kind)}, not "numeric" or "categorical"`);
 }
 
-function preparationOf(value: unknown, model: Sequential): Preparation {
+function preparationOf(value: unknown, model: Model): Preparation {
   if (!isRecord(value)) fail(`is ${show(value)}, not an object`);
   const p = value as Fields;
   const target = text(p.target, 'target');
@@ -75,6 +75,7 @@ function preparationOf(value: unknown, model: Sequential): Preparation {
   }
   const inputs = featureNames(preparation).length;
   checkScaler(p.scaler, inputs);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) fail(`the network has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the command takes one of each`);
   if (model.inputDim !== inputs) fail(`its features encode to ${inputs} inputs, but the network takes ${model.inputDim}`);
   if (model.outputDim !== outputs) fail(`the ${task} needs ${outputs} network output${outputs > 1 ? 's' : ''}, but the network has ${model.outputDim}`);
   return preparation;
@@ -94,7 +95,7 @@ function checkScaler(value: unknown, inputs: number): void {
 }
 
 /** The model's preparation, checked against itself and the network; throws one line naming `path` if it is invalid. */
-export function checkPreparation(model: Sequential, path: string): Preparation {
+export function checkPreparation(model: Model, path: string): Preparation {
   const value = model.metadata?.preparation;
   if (value === undefined) throw new Error(`${path} has no preparation in its metadata: train it with \`simdeep train\``);
   try {

@@ -3,15 +3,15 @@
 import { constants } from 'node:fs';
 import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { loadModel } from '../nn/model-file';
-import type { Sequential } from '../nn/sequential';
+import { loadModel } from '../nn/load';
+import type { Model } from '../nn/model';
 
 const FORMAT = 'simdeep-model-base64';
 /** Bytes of the largest model file: 2^27 float32 weights in base64, with room for the architecture and metadata. */
 const MAX_MODEL_FILE = 2 ** 30;
 
 /** Writes the model atomically (a temporary file, then a rename). */
-export async function saveCliModel(model: Sequential, path: string): Promise<void> {
+export async function saveCliModel(model: Model, path: string): Promise<void> {
   const bytes = new Uint8Array(await model.save());
   const content = path.endsWith('.json') ? `${JSON.stringify({ format: FORMAT, model: Buffer.from(bytes).toString('base64') })}\n` : bytes;
   const temporary = `${path}.${process.pid}.tmp`;
@@ -51,7 +51,7 @@ export async function checkWritable(path: string, flag: string): Promise<void> {
 }
 
 /** Reads a model written by saveCliModel or model.save. */
-export async function loadCliModel(path: string): Promise<Sequential> {
+export async function loadCliModel(path: string): Promise<Model> {
   const notFound = (error: NodeJS.ErrnoException): never => {
     throw new Error(error.code === 'ENOENT' ? `the model file ${path} does not exist` : `cannot read ${path}: ${error.message}`);
   };

@@ -1,6 +1,6 @@
 // The model the command line trains: dense hidden layers, then a linear output for regression or softmax over the
 // classes, fitted with Adam and early stopping on the validation rows.
-import { dense } from '../nn/dense';
+import { dense } from '../nn/layers/dense';
 import { earlyStopping } from '../nn/callbacks';
 import type { Callbacks, History } from '../nn/fit';
 import * as initializers from '../nn/initializers';

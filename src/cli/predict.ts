@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { TextColumnsMissing } from '../data/csv';
 import { readTable } from '../data/read';
 import type { Cell, Table } from '../data/table';
+import type { Tensor } from '../tensor/tensor';
 import { checkPreparation } from './checkPreparation';
 import { checkWritable, loadCliModel } from './files';
 import { withFilePlace } from './lines';
@@ -57,7 +58,7 @@ export async function predict(modelPath: string, file: string, options: PredictO
       throw await withFilePlace(error, 'predict', file);
     }
     const x = scale(preparation, raw);
-    const y = model.predict(x);
+    const y = model.predict(x) as Tensor; // one output: checkPreparation checked it
     const values = decode(y, preparation);
     const probabilities = options.proba ? (y.toArray() as number[][]) : undefined;
     [raw, x, y].forEach((t) => t.dispose());

@@ -1,92 +1,122 @@
-// Training one batch at a time (Sequential.trainOnBatch). The training plan of each batch size is built on first use
-// and kept with the model, then re-pointed at each call's x and y: a steady-state step allocates nothing and runs the
-// same wasm step as fit (assembly/train.ts). The plans are freed when the model is compiled, its weights are set, a
-// layer is added, a fit starts (fit builds its own plan) and when the model is disposed; a plan that no longer
-// matches the model's optimizer, loss, metrics or weights (planStillFits) is rebuilt before it runs.
+// Plans kept with a model between calls: trainOnBatch's training plans, and the evaluation and prediction plans of
+// evaluate, predict and predictOnBatch. Each is built on first use for its number of rows and kept (up to MAX_PLANS
+// per kind, least recently used freed first; plans over KEEP_BYTES of buffers are freed after their call), so
+// steady-state calls allocate nothing. They are freed when the model is compiled, its weights are set, a layer is
+// added, a fit starts (training plans: fit builds its own) and when it is disposed; a plan built before the model's
+// version changed is never run.
 import { allocBytes, freeBytes } from '../runtime/heap';
-import { kernels } from '../runtime/wasm';
 import { DivergedError } from '../tensor/errors';
 import type { Tensor } from '../tensor/tensor';
+import type { Compiled } from './compile';
 import { checkIdle, checkTrainingData, runSeed } from './fit';
-import { metricSlots } from './metrics';
-import { planStillFits, seedDropout, TrainingPlan } from './plan';
-import type { Sequential } from './sequential';
+import { logSlots } from './metrics';
+import { Plan, seedDropout, type ModelState, type PlanKind } from './plan';
 
-/** Batch sizes whose plans are kept at a time; the least recently used is freed beyond it. */
+/** Plans kept per kind. */
 const MAX_PLANS = 4;
+/** Plans whose buffers hold more are not kept (a prediction of many rows at once). */
+const KEEP_BYTES = 8 << 20;
 
-/** The plans a model keeps for trainOnBatch. */
-interface BatchPlans {
-  /** Plans by batch rows, least recently used first. */
-  readonly plans: Map<number, TrainingPlan>;
+/** The plans a model keeps. */
+interface Kept {
+  /** The model's version they were built for. */
+  readonly version: number;
+  /** Plans by kind and rows ("train:64"), least recently used first. */
+  readonly plans: Map<string, Plan>;
   /**
-   * The generator state every plan's dropout draws from, seeded as a fit at this step would seed it: the masks of
-   * successive trainOnBatch calls follow one stream, as the batches of one fit do, whatever their sizes.
+   * The generator state every training plan's dropout draws from, seeded as a fit at this step would seed it: the
+   * masks of successive trainOnBatch calls follow one stream, as the batches of one fit do, whatever their sizes.
    */
-  readonly dropState: number;
-  /** Whether the model still has what the plans point to. */
-  readonly current: () => boolean;
+  dropState: number;
 }
 
-const cache = new WeakMap<Sequential, BatchPlans>();
+const cache = new WeakMap<ModelState, Kept>();
 
-/** Frees the plans `model` keeps for trainOnBatch, if any. */
-export function freeBatchPlans(model: Sequential): void {
-  const entry = cache.get(model);
-  if (!entry) return;
-  cache.delete(model);
-  entry.plans.forEach((plan) => plan.free());
-  freeBytes(entry.dropState);
+/** Frees the plans `model` keeps (of `kind` only, if given). */
+export function freePlans(model: ModelState, kind?: PlanKind): void {
+  const kept = cache.get(model);
+  if (!kept) return;
+  for (const [key, plan] of kept.plans) {
+    if (kind && !key.startsWith(`${kind}:`)) continue;
+    plan.free();
+    kept.plans.delete(key);
+  }
+  if (!kind || kind === 'train') {
+    if (kept.dropState) freeBytes(kept.dropState);
+    kept.dropState = 0;
+  }
 }
 
-/** One optimizer step on exactly the rows of x and y (see Sequential.trainOnBatch); returns the loss and metrics. */
-export function trainBatch(model: Sequential, x: Tensor, y: Tensor): number | number[] {
+/** A plan for one call, and what to do when the call is done with it (free it, unless kept). */
+export interface PlanUse {
+  readonly plan: Plan;
+  done(): void;
+}
+
+/** The model's plan of `kind` for `rows` rows: kept, or built now (allocating only then). */
+export function planFor(model: ModelState, kind: PlanKind, rows: number, op: string): PlanUse {
+  let kept = cache.get(model);
+  if (kept && kept.version !== model.version) {
+    freePlans(model);
+    kept = undefined;
+  }
+  if (!kept) {
+    kept = { version: model.version, plans: new Map(), dropState: 0 };
+    cache.set(model, kept);
+  }
+  const key = `${kind}:${rows}`, plans = kept.plans;
+  let plan = plans.get(key);
+  if (plan) {
+    plans.delete(key); // re-inserted below: the most recently used
+    plans.set(key, plan);
+    return { plan, done: () => undefined };
+  }
+  if (kind === 'train' && !kept.dropState) {
+    const state = allocBytes(16, op);
+    seedDropout(state, runSeed(model));
+    kept.dropState = state;
+  }
+  plan = new Plan(model, { kind, rows, samples: rows, total: rows, shuffle: false, checkFinite: true, epochsPerCall: 1, dropState: kept.dropState || undefined, op });
+  const widths = model.graph.nodes.reduce((sum, n) => sum + n.width, 0);
+  if (rows * widths * 4 > KEEP_BYTES) {
+    const once = plan;
+    return { plan, done: () => once.free() };
+  }
+  const same = [...plans.keys()].filter((k) => k.startsWith(`${kind}:`));
+  if (same.length >= MAX_PLANS) {
+    plans.get(same[0])!.free();
+    plans.delete(same[0]);
+  }
+  plans.set(key, plan);
+  return { plan, done: () => undefined };
+}
+
+/** Each output's values for the rows of checked inputs into `outs`, `chunk` rows at a time. */
+export function predictInto(model: ModelState, xs: readonly Tensor[], outs: readonly Tensor[], chunk: number, op: string): void {
+  const use = planFor(model, 'predict', chunk, op);
+  try {
+    use.plan.predict(xs.map((t) => t.ptr), outs.map((t) => t.ptr), 0, xs[0].shape[0]);
+  } finally {
+    use.done();
+  }
+}
+
+/** One optimizer step on exactly the rows of x and y (see Model.trainOnBatch); returns the loss and metrics. */
+export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y: unknown): number | number[] {
   const op = 'trainOnBatch';
-  model.checkUsable(op);
   checkIdle(model, op);
-  const { input, target, total } = checkTrainingData(model, x, y, op);
-  const plan = planFor(model, input, target, total);
-  plan.pointAt(input.ptr, target.ptr, model.step);
+  const { xs, ys, total } = checkTrainingData(model, compiled, x, y, op);
+  const { plan } = planFor(model, 'train', total, op);
+  plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
   let failed: boolean;
   try {
-    plan.run(1, 1, kernels().trainEpochs);
+    plan.run(1, 1);
     failed = plan.failedBatch >= 0;
   } finally {
-    plan.pointAt(0, 0, model.step); // the plan keeps no pointer to the caller's tensors
+    plan.pointAt(xs.map(() => 0), ys.map(() => 0), total); // the plan keeps no pointer to the caller's tensors
   }
   if (failed) throw new DivergedError(1, 1, op);
   const means = plan.batchMeans();
-  const values = metricSlots(model.metrics).map(([, slot]) => means[slot]);
+  const values = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([, slot]) => means[slot]);
   return values.length === 1 ? values[0] : values;
-}
-
-/** The model's plan for batches of `rows` rows: kept, or built now (allocating only then). */
-function planFor(model: Sequential, x: Tensor, y: Tensor, rows: number): TrainingPlan {
-  let entry = cache.get(model);
-  if (entry && !entry.current()) {
-    freeBatchPlans(model);
-    entry = undefined;
-  }
-  if (!entry) {
-    model.optimizerState(); // allocated (once per compile) before the model's state is noted
-    const dropState = allocBytes(16, 'trainOnBatch');
-    seedDropout(dropState, runSeed(model));
-    entry = { plans: new Map(), dropState, current: planStillFits(model) };
-    cache.set(model, entry);
-  }
-  const plans = entry.plans;
-  let plan = plans.get(rows);
-  if (plan) {
-    plans.delete(rows); // re-inserted below: the most recently used
-  } else {
-    if (plans.size >= MAX_PLANS) {
-      const [oldest, old] = plans.entries().next().value as [number, TrainingPlan];
-      plans.delete(oldest);
-      old.free();
-    }
-    plan = new TrainingPlan(model, x, y, { samples: rows, batchSize: rows, shuffle: false, seed: 0, checkFinite: true, epochsPerCall: 1,
-      dropState: entry.dropState, op: 'trainOnBatch' });
-  }
-  plans.set(rows, plan);
-  return plan;
 }

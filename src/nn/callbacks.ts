@@ -3,7 +3,7 @@ import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Callbacks, Logs } from './fit';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 
 /**
  * Options of `earlyStopping`.
@@ -50,7 +50,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callbacks {
   if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new RangeError(`earlyStopping: minDelta must be >= 0, got ${showValue(minDelta)}`);
   if (typeof restoreBestWeights !== 'boolean') throw new TypeError(`earlyStopping: restoreBestWeights must be true or false, got ${showValue(restoreBestWeights)}`);
   const sign = /acc/.test(monitor) ? -1 : 1; // compare as a quantity to minimise
-  let model: Sequential | null = null;
+  let model: Model | null = null;
   let best = Infinity, wait = 0;
   let bestWeights: Tensor[] | null = null;
   const release = (): void => {
@@ -58,7 +58,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callbacks {
     bestWeights = null;
   };
   return {
-    setModel: (m: Sequential) => {
+    setModel: (m: Model) => {
       model = m;
       best = Infinity;
       wait = 0;

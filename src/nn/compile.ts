@@ -1,12 +1,19 @@
-// Compile settings: the optimizer, loss and metrics of a model, checked against its layers.
+// Compile settings: the optimizer, the loss of each output (with its weight) and the metrics, checked against the
+// model's outputs.
+import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
-import type { Dense } from './dense';
+import type { Graph } from './graph';
+import { Dense, type ActivationName } from './layers/dense';
+import type { Layer } from './layers/layer';
 import { toLoss, type Loss, type LossName } from './losses';
 import { toMetrics, type MetricName } from './metrics';
 
+/** A loss name `compile` takes: 'mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'. */
+export type LossOption = LossName | 'mse' | 'mae';
+
 /**
- * Options of `Sequential.compile`.
+ * Options of `compile`.
  * @example
  * const options: CompileOptions = { optimizer: adam({ learningRate: 0.01 }), loss: 'meanSquaredError', metrics: ['mae'] };
  * const model = sequential([dense({ units: 1, inputShape: [2] })]);
@@ -16,29 +23,104 @@ import { toMetrics, type MetricName } from './metrics';
 export interface CompileOptions {
   /** An optimizer (`adam({...})`), its saved config, or its name with default settings (default 'adam'). */
   optimizer?: Optimizer | OptimizerConfig | 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-  /** The loss to minimise; 'mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'. */
-  loss: LossName | 'mse' | 'mae';
-  /** Metrics reported per epoch besides the loss: 'accuracy' (or 'acc'), 'mae', 'mse'. */
+  /**
+   * The loss to minimise: one for every output, or one per output (an array in output order, or an object by output
+   * layer name). The model minimises the sum of the outputs' losses, each times its weight.
+   */
+  loss: LossOption | readonly LossOption[] | Readonly<Record<string, LossOption>>;
+  /** The weight of each output's loss (default 1 each): an array in output order, or an object by output layer name. */
+  lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  /** Metrics reported per epoch besides the loss, for every output: 'accuracy' (or 'acc'), 'mae', 'mse'. */
   metrics?: readonly MetricName[];
 }
 
+/** What compile needs to know of an output: its layer's name and activation, its width, whether other layers use it. */
+export interface OutputInfo {
+  readonly name: string;
+  readonly activation: ActivationName;
+  readonly width: number;
+  readonly consumed: boolean;
+}
+
+/** The settings of one output. */
+export interface OutputSettings {
+  readonly name: string;
+  readonly loss: Loss;
+  readonly weight: number;
+}
+
+/** Checked compile settings. */
+export interface Compiled {
+  readonly outputs: readonly OutputSettings[];
+  readonly optimizer: Optimizer;
+  readonly metrics: MetricName[];
+}
+
 /**
- * The loss, optimizer and metrics `options` give for layers with these activations, units and dropout rates, checked
- * as `compile` checks them (loadModel checks a file's compile section with it before allocating). Allocates nothing.
- * @internal
+ * The settings `options` give for a model with these outputs and `softmaxHidden` (names of softmax layers that feed
+ * other layers), checked as `compile` checks them (loadModel checks a file's compile section with it before
+ * allocating). Allocates nothing.
  */
-export function compileSettings(layers: readonly Pick<Dense, 'activation' | 'units' | 'dropout'>[], options: CompileOptions, op: string):
-  { loss: Loss; optimizer: Optimizer; metrics: MetricName[] } {
-  const last = layers[layers.length - 1];
-  if (!last) throw new RangeError(`${op}: the model has no layers`);
-  layers.slice(0, -1).forEach((layer, i) => {
-    if (layer.activation === 'softmax') throw new RangeError(`${op}: softmax is supported on the output layer only (layer ${i})`);
-  });
-  if (last.dropout > 0) throw new RangeError(`${op}: dropout after the output layer is not supported; put it between dense layers`);
-  checkOptionKeys(op, options, ['optimizer', 'loss', 'metrics']);
-  const loss = toLoss(options?.loss, last.activation, op);
-  if (loss.name.endsWith('ategoricalCrossentropy') && last.units < 2) {
-    throw new RangeError(`${op}: ${loss.name} needs an output layer of at least 2 units (one per class), got ${last.units}; use binaryCrossentropy with a sigmoid unit`);
+export function compileSettings(outputs: readonly OutputInfo[], softmaxHidden: readonly string[], options: CompileOptions, op: string): Compiled {
+  if (outputs.length === 0) throw new RangeError(`${op}: the model has no layers`);
+  if (softmaxHidden.length > 0) {
+    throw new RangeError(`${op}: softmax is supported on output layers only, and ${softmaxHidden[0]} feeds other layers; use it as an output, or another activation`);
   }
-  return { loss, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics: toMetrics(options.metrics ?? [], op) };
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object such as { loss: 'meanSquaredError' }, got ${showValue(options)}`);
+  checkOptionKeys(op, options, ['optimizer', 'loss', 'lossWeights', 'metrics']);
+  const names = perOutput(options.loss, outputs, op, 'loss');
+  const weights = options.lossWeights === undefined ? outputs.map(() => 1) : perOutput(options.lossWeights, outputs, op, 'lossWeights', true);
+  const settings = outputs.map((out, i): OutputSettings => {
+    const arg = outputs.length > 1 ? `loss of output ${out.name}` : 'loss';
+    const loss = toLoss(names[i], out.activation, op, out.consumed, arg);
+    if (loss.name.endsWith('ategoricalCrossentropy') && out.width < 2) {
+      throw new RangeError(`${op}: ${loss.name} needs an output layer of at least 2 units (one per class), got ${out.width} (${out.name}); ` +
+        'use binaryCrossentropy with a sigmoid unit');
+    }
+    const weight = weights[i];
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+      throw new RangeError(`${op}: lossWeights for output ${out.name} must be a finite number >= 0, got ${showValue(weight)}`);
+    }
+    return { name: out.name, loss, weight };
+  });
+  return { outputs: settings, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics: toMetrics(options.metrics ?? [], op) };
+}
+
+/**
+ * One value per output from `value`: the value itself (not for weights), an array in output order, or an object by
+ * output name. Errors name the option and the outputs.
+ */
+function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, outputs: readonly OutputInfo[], op: string, arg: string, listOnly = false): T[] {
+  const names = outputs.map((o) => o.name);
+  if (Array.isArray(value)) {
+    if (value.length !== outputs.length) {
+      const what = outputs.length === 1 ? 'the model has one output' : `the model has ${outputs.length} outputs (${names.join(', ')})`;
+      throw new RangeError(`${op}: ${arg} lists ${value.length} values but ${what}`);
+    }
+    return [...value];
+  }
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Readonly<Record<string, T>>;
+    const unknown = Object.keys(record).find((key) => !names.includes(key));
+    if (unknown !== undefined) throw new RangeError(`${op}: ${arg} names ${JSON.stringify(unknown)}, which is not an output (outputs: ${names.join(', ')})`);
+    const missing = names.find((name) => !Object.hasOwn(record, name));
+    if (missing !== undefined && !listOnly) throw new RangeError(`${op}: ${arg} gives nothing for the output ${missing}`);
+    return names.map((name) => (Object.hasOwn(record, name) ? record[name] : (1 as T)));
+  }
+  if (listOnly) throw new TypeError(`${op}: ${arg} must be an array or an object by output name, got ${showValue(value)}`);
+  return outputs.map(() => value as T);
+}
+
+/** The activation of a layer as a loss sees it: a dense layer's, else linear. */
+function activationOf(layer: Layer): ActivationName {
+  return layer instanceof Dense ? layer.activation : 'linear';
+}
+
+/** What compileSettings needs of a graph: its outputs, and the softmax layers that feed other layers. */
+export function outputsOf(graph: Graph): { outputs: OutputInfo[]; softmaxHidden: string[] } {
+  return {
+    outputs: graph.outputs.map((i) => ({ name: graph.nodes[i].layer.label, activation: activationOf(graph.nodes[i].layer),
+      width: graph.nodes[i].width, consumed: graph.nodes[i].consumers.length > 0 })),
+    softmaxHidden: graph.nodes.filter((n) => n.consumers.length > 0 && activationOf(n.layer) === 'softmax').map((n) => n.layer.label),
+  };
 }

@@ -1,16 +1,17 @@
-// The training loop: a plan in wasm memory (plan.ts) that assembly/train.ts runs batch after batch: gather,
-// forward (matmul + bias + activation fused), loss and its gradient, metrics, backward deltas through Wᵀ, weight
-// gradients Xᵀ·dZ and bias sums, then in-place optimizer updates. A steady-state epoch allocates nothing. JS runs
-// between calls only: logs, validation, callbacks and a yield to the event loop about every 16 ms.
-import { kernels, wasmMemory } from '../runtime/wasm';
+// The fit loop: a training plan lowered from the model's graph (plan.ts) that assembly/train.ts runs batch after
+// batch: gather, forward, losses and their gradients, metrics, backward, then in-place optimizer updates. A
+// steady-state epoch allocates nothing. JS runs between calls only: logs, validation (the plan's evaluation, the
+// same forward), callbacks and a yield to the event loop about every 16 ms.
 import { DisposedError, DivergedError, showShape, showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
-import { metricMask, metricSlots, SLOTS, toLogs } from './metrics';
-import { planStillFits, TrainingPlan } from './plan';
+import type { Compiled } from './compile';
+import { checkFinite, checkInputs, checkTargets } from './data';
+import { logSlots, toLogs } from './metrics';
+import type { Model } from './model';
+import { Plan, type ModelState } from './plan';
 import { deriveSeed, SEED_STREAMS } from './seeds';
-import type { Sequential } from './sequential';
 
 /**
  * Logs of an epoch or batch: the mean loss and metrics by name, and with validation their `val_` versions
@@ -35,7 +36,7 @@ export type Logs = Record<string, number>;
  */
 export interface Callbacks {
   /** Called once before training with the model being trained. */
-  setModel?: (model: Sequential) => void | Promise<void>;
+  setModel?: (model: Model) => void | Promise<void>;
   /** Called once before the first epoch. */
   onTrainBegin?: () => void | Promise<void>;
   /** Called before each epoch with its index (from 0). */
@@ -59,7 +60,7 @@ const CALLBACK_NAMES = ['setModel', 'onTrainBegin', 'onEpochBegin', 'onEpochEnd'
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'terminateOnNaN'];
 
 /**
- * Options of `Sequential.fit`.
+ * Options of `fit`.
  * @example
  * const options: FitOptions = { epochs: 50, batchSize: 16, validationSplit: 0.2, seed: 1 };
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
@@ -83,8 +84,8 @@ export interface FitOptions {
   seed?: number;
   /** Fraction in [0, 1) of the samples, taken from the end (before shuffling), held out for validation, as Keras. */
   validationSplit?: number;
-  /** Validation samples [x, y] given explicitly (instead of validationSplit). */
-  validationData?: [Tensor, Tensor];
+  /** Validation samples [x, y] given explicitly (instead of validationSplit); x and y as fit takes them. */
+  validationData?: [Tensor | readonly Tensor[], Tensor | readonly Tensor[]];
   /** Callbacks, such as `earlyStopping({...})`. */
   callbacks?: Callbacks | readonly Callbacks[];
   /** 1 prints one line per epoch. */
@@ -113,80 +114,71 @@ export interface History {
   history: Record<string, number[]>;
 }
 
-/** Throws a RangeError naming the row and column of the first NaN or ±Infinity in a [rows, cols] tensor. */
-export function checkFinite(t: Tensor, op: string, arg: string): void {
-  const i = kernels().firstNonFinite(t.ptr, t.size);
-  if (i < 0) return;
-  const cols = t.rank > 1 ? t.size / t.shape[0] : 1;
-  const at = t.rank > 1 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `row ${i}`;
-  throw new RangeError(`${op}: ${arg} holds ${t.dataSync()[i]} at ${at}; clean or fill missing values first`);
-}
-
 /** Models whose fit is running: a second fit on one of them rejects at once. */
-const training = new WeakSet<Sequential>();
+const training = new WeakSet<ModelState>();
 
-/** Trains `model` (see Sequential.fit). */
-export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
+/** Trains `model` (see Model.fit), whose ModelState is `state` and compile settings `compiled`. */
+export async function runFit(model: Model, state: ModelState, compiled: Compiled, x: unknown, y: unknown, options: FitOptions): Promise<History> {
   const op = 'fit';
-  model.checkUsable(op);
-  checkIdle(model, op);
-  const settings = checkFit(model, x, y, options);
-  training.add(model);
+  checkIdle(state, op);
+  const settings = checkFit(state, compiled, x, y, options);
+  training.add(state);
   try {
-    return await train(model, settings);
+    return await train(model, state, compiled, settings);
   } finally {
-    training.delete(model);
+    training.delete(state);
   }
 }
 
 type FitSettings = ReturnType<typeof checkFit>;
 
 /** Throws while a fit of `model` runs: one training call at a time. */
-export function checkIdle(model: Sequential, op: string): void {
+export function checkIdle(model: ModelState, op: string): void {
   if (!training.has(model)) return;
   throw new RangeError(op === 'fit' ? 'fit: the model is already training; await the first fit'
     : `${op}: the model is training (a fit is running); await the fit first`);
 }
 
 /**
- * Checks the data of a training call, allocating nothing: compiled, x [samples, inputDim] with samples, y as the
- * loss needs it, no NaN or ±Infinity in either.
+ * Checks the data of a training call, allocating nothing: x as the inputs take it with samples, y as the losses
+ * need it, no NaN or ±Infinity in either.
  */
-export function checkTrainingData(model: Sequential, x: Tensor, y: Tensor, op: string): { input: Tensor; target: Tensor; total: number } {
-  model.requireCompiled(op);
-  const input = model.checkInput(x, op);
-  const total = input.shape[0];
-  if (total === 0) throw new RangeError(`${op}: x has shape ${showShape(input.shape)}: no samples to train on`);
-  const target = model.checkTarget(y, total, op);
-  checkFinite(input, op, 'x');
-  checkFinite(target, op, 'y');
-  return { input, target, total };
+export function checkTrainingData(model: ModelState, compiled: Compiled, x: unknown, y: unknown, op: string): { xs: Tensor[]; ys: Tensor[]; total: number } {
+  const graph = model.graph;
+  const xs = checkInputs(graph, x, op);
+  const total = xs[0].shape[0];
+  if (total === 0) throw new RangeError(`${op}: x has shape ${showShape(xs[0].shape)}: no samples to train on`);
+  const ys = checkTargets(graph, compiled, y, total, op);
+  xs.forEach((t, i) => checkFinite(t, op, xs.length > 1 ? `x[${i}]` : 'x'));
+  ys.forEach((t, i) => checkFinite(t, op, ys.length > 1 ? `y[${i}]` : 'y'));
+  return { xs, ys, total };
 }
 
 /** The seed of a training run that gives none: derived from the model's seed and step count, else a random one. */
-export function runSeed(model: Sequential): number {
+export function runSeed(model: ModelState): number {
   return model.seed !== undefined ? deriveSeed(model.seed, SEED_STREAMS.fit, model.step) : Math.floor(Math.random() * 2 ** 32);
 }
 
 /** Checks the data and options of a fit, allocating nothing; returns them resolved. */
-function checkFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions) {
+function checkFit(model: ModelState, compiled: Compiled, x: unknown, y: unknown, options: FitOptions) {
   const op = 'fit';
-  model.requireCompiled(op);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   checkOptionKeys(op, options, FIT_KEYS);
-  const { input, target, total } = checkTrainingData(model, x, y, op);
+  const { xs, ys, total } = checkTrainingData(model, compiled, x, y, op);
   const epochs = checkInteger(options.epochs ?? 1, op, 'epochs', 0, 1e9);
   const batchSize = checkInteger(options.batchSize ?? 32, op, 'batchSize', 1, 1 << 20);
   const split = options.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new RangeError(`${op}: validationSplit must be in [0, 1), got ${showValue(split)}`);
-  const validation = options.validationData;
-  if (validation !== undefined) {
-    if (!Array.isArray(validation) || validation.length !== 2) throw new TypeError(`${op}: validationData must be [x, y], got ${showValue(validation)}`);
-    const vx = model.checkInput(validation[0], op, 'validationData[0]');
-    if (vx.shape[0] === 0) throw new RangeError(`${op}: validationData[0] has shape ${showShape(vx.shape)}: no samples to validate on`);
-    model.checkTarget(validation[1], validation[0].shape[0], op, 'validationData[1]');
-    checkFinite(validation[0], op, 'validationData[0]');
-    checkFinite(validation[1], op, 'validationData[1]');
+  const validationData = options.validationData;
+  let validation: [Tensor[], Tensor[]] | undefined;
+  if (validationData !== undefined) {
+    if (!Array.isArray(validationData) || validationData.length !== 2) throw new TypeError(`${op}: validationData must be [x, y], got ${showValue(validationData)}`);
+    const vxs = checkInputs(model.graph, validationData[0], op, 'validationData[0]');
+    if (vxs[0].shape[0] === 0) throw new RangeError(`${op}: validationData[0] has shape ${showShape(vxs[0].shape)}: no samples to validate on`);
+    const vys = checkTargets(model.graph, compiled, validationData[1], vxs[0].shape[0], op, 'validationData[1]');
+    vxs.forEach((t, i) => checkFinite(t, op, vxs.length > 1 ? `validationData[0][${i}]` : 'validationData[0]'));
+    vys.forEach((t, i) => checkFinite(t, op, vys.length > 1 ? `validationData[1][${i}]` : 'validationData[1]'));
+    validation = [vxs, vys];
   }
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
   callbacks.forEach((c: unknown, i) => {
@@ -201,7 +193,7 @@ function checkFit(model: Sequential, x: Tensor, y: Tensor, options: FitOptions) 
   for (const flag of ['shuffle', 'terminateOnNaN'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${op}: ${flag} must be true or false, got ${showValue(options[flag])}`);
   }
-  return { input, target, total, samples: total - Math.floor(total * split), epochs, batchSize, validation, callbacks: callbacks as readonly Callbacks[],
+  return { xs, ys, total, samples: total - Math.floor(total * split), epochs, batchSize, validation, callbacks: callbacks as readonly Callbacks[],
     seed, shuffle: options.shuffle ?? true, terminateOnNaN: options.terminateOnNaN ?? true, verbose: options.verbose === 1 };
 }
 
@@ -217,27 +209,29 @@ async function notify<K extends (typeof CALLBACK_NAMES)[number]>(callbacks: read
 }
 
 /** The training loop over checked settings. */
-async function train(model: Sequential, settings: FitSettings): Promise<History> {
-  const { input, target, total, samples, epochs, batchSize, validation, callbacks } = settings;
+async function train(model: Model, state: ModelState, compiled: Compiled, settings: FitSettings): Promise<History> {
+  const { xs, ys, total, samples, epochs, batchSize, validation, callbacks } = settings;
   const heldOut = samples < total; // validation on rows [samples, total) of x and y
   const has = (name: (typeof CALLBACK_NAMES)[number]): boolean => callbacks.some((c) => c[name]);
   const perEpoch = validation !== undefined || heldOut || settings.verbose || has('onEpochEnd') || has('onEpochBegin');
   const perBatch = has('onBatchEnd') || has('onBatchBegin');
   const epochsPerCall = perEpoch || perBatch ? 1 : Math.min(Math.max(epochs, 1), 1024);
+  const names = compiled.outputs.map((o) => o.name), metrics = compiled.metrics;
 
-  model.optimizerState(); // allocated (once per compile) before the check below takes note of it
-  const unchanged = stillTrainable(model, [[input, 'x'], [target, 'y'], ...(validation ? [[validation[0], 'validationData[0]'], [validation[1], 'validationData[1]']] as const : [])]);
+  const data: [Tensor, string][] = [...xs.map((t): [Tensor, string] => [t, 'x']), ...ys.map((t): [Tensor, string] => [t, 'y'])];
+  if (validation) data.push(...validation[0].map((t): [Tensor, string] => [t, 'validationData[0]']), ...validation[1].map((t): [Tensor, string] => [t, 'validationData[1]']));
+  const unchanged = stillTrainable(state, data);
   if (has('setModel')) await notify(callbacks, 'setModel', model); // no await without callbacks: fit's fixed cost
-  let plan: TrainingPlan | undefined;
+  let plan: Plan | undefined;
   let failed = false;
   try {
     if (has('onTrainBegin')) await notify(callbacks, 'onTrainBegin');
     unchanged(); // setModel and onTrainBegin may have disposed or recompiled what the plan is to point to
-    plan = new TrainingPlan(model, input, target, { samples, batchSize, shuffle: settings.shuffle, seed: settings.seed,
-      checkFinite: settings.terminateOnNaN, epochsPerCall });
-    const run = kernels().trainEpochs;
+    plan = new Plan(state, { kind: 'train', rows: Math.min(batchSize, samples), samples, total, shuffle: settings.shuffle, seed: settings.seed,
+      checkFinite: settings.terminateOnNaN, epochsPerCall, op: 'fit' });
+    plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
     const history: History = { epoch: [], history: {} };
-    const slots = metricSlots(model.metrics);
+    const slots = logSlots(names, metrics), width = plan.slotCount;
     const series = slots.map(([key]): number[] => (history.history[key] = []));
     let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
     while (epoch < epochs && !stop) {
@@ -246,26 +240,26 @@ async function train(model: Sequential, settings: FitSettings): Promise<History>
       if (perBatch) await notify(callbacks, 'onBatchBegin', batch);
       unchanged(); // callbacks may have disposed or recompiled what the plan points to
       const began = performance.now();
-      const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget, run);
+      const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget);
       const failedBatch = plan.failedBatch;
       if (failedBatch >= 0) throw new DivergedError(epoch + ended + 1, failedBatch + 1);
       const spent = performance.now() - began;
       budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
-      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(model.metrics, plan.batchMeans()));
-      const means = plan.epochMeans(ended).slice(); // a copy: callbacks may grow the memory
+      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(names, metrics, plan.batchMeans()));
+      const means = plan.epochMeans(ended);
       if (!perEpoch) {
         // Only the history to fill: straight from the kernel's means.
         for (let e = 0; e < ended; e++, epoch++) {
           history.epoch.push(epoch);
-          for (let i = 0; i < series.length; i++) series[i].push(means[e * SLOTS + slots[i][1]]);
+          for (let i = 0; i < series.length; i++) series[i].push(means[e * width + slots[i][1]]);
         }
       }
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
-        const logs = toLogs(model.metrics, means.subarray(e * SLOTS, (e + 1) * SLOTS));
+        const logs = toLogs(names, metrics, means.subarray(e * width, (e + 1) * width));
         if (validation || heldOut) {
           unchanged();
-          const [vx, vy, from, to] = heldOut ? [input, target, samples, total] : [validation![0], validation![1], 0, validation![0].shape[0]];
-          const valLogs = evaluateRows(model, vx, vy, from, to, plan.outputs, Math.min(batchSize, samples) || 1, plan.validationSums);
+          const [vx, vy, from, to] = heldOut ? [xs, ys, samples, total] : [validation![0], validation![1], 0, validation![0][0].shape[0]];
+          const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to));
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
         history.epoch.push(epoch);
@@ -291,37 +285,18 @@ async function train(model: Sequential, settings: FitSettings): Promise<History>
 }
 
 /**
- * A check that what a training plan points to is still there: the model's weights and optimizer state, and the
- * data. Callbacks run between kernel calls and may dispose or recompile them; the plan would then write to freed
- * memory.
+ * A check that what a training plan points to is still there: the model's weights and compile settings (its
+ * version), and the data. Callbacks run between kernel calls and may dispose or recompile them; the plan would then
+ * write to freed memory.
  */
-function stillTrainable(model: Sequential, data: readonly (readonly [Tensor, string])[]): () => void {
+function stillTrainable(model: ModelState, data: readonly (readonly [Tensor, string])[]): () => void {
   const op = 'fit';
-  const fits = planStillFits(model);
+  const version = model.version;
   return () => {
-    model.checkUsable(op);
+    model.check(op);
     for (const [t, name] of data) if (t.disposed) throw new DisposedError(`${op}: ${name} was disposed during training`);
-    if (!fits()) {
+    if (model.version !== version) {
       throw new RangeError(`${op}: the model was compiled again or its layers rebuilt during training (in a callback); training stopped`);
     }
   };
-}
-
-/** Loss and metrics on rows [from, to) of x and y, computed `chunk` rows at a time through `outputs`, summed in `sums` (SLOTS f64). */
-export function evaluateRows(model: Sequential, x: Tensor, y: Tensor, from: number, to: number, outputs: number[], chunk: number, sums: number): Logs {
-  const loss = model.requireCompiled('evaluate');
-  const k = kernels();
-  const yCols = loss.sparse ? 1 : model.outputDim;
-  new Float64Array(wasmMemory().buffer, sums, SLOTS).fill(0);
-  let total = 0;
-  for (let start = from; start < to; start += chunk) {
-    const rows = Math.min(chunk, to - start);
-    const out = model.forwardRows(x.ptr + 4 * start * model.inputDim, rows, outputs, loss.fused);
-    const yPtr = y.ptr + 4 * start * yCols;
-    total += loss.compute(out, yPtr, 0, rows, model.outputDim) * rows;
-    k.addMetrics(loss.code, metricMask(model.metrics), out, yPtr, rows, model.outputDim, sums);
-  }
-  const means = new Float64Array(wasmMemory().buffer, sums, SLOTS).map((v) => v / (to - from));
-  means[0] = total / (to - from);
-  return toLogs(model.metrics, means);
 }

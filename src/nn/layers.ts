@@ -1,3 +1,6 @@
-// The layer factories, as `layers.dense(...)` in the style of TensorFlow.js.
-export { dense } from './dense';
-export { dropout } from './dropout';
+// The layer factories, as `layers.dense(...)` in the style of TensorFlow.js (the merge layers only here: `add` at
+// the top level is the element-wise op).
+export { dense } from './layers/dense';
+export { dropout } from './layers/dropout';
+export { input } from './layers/input';
+export { add, multiply, average, concatenate } from './layers/merge';

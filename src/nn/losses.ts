@@ -1,9 +1,8 @@
 import {
   LOSS_BCE, LOSS_MAE, LOSS_MSE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE,
 } from '../../assembly/layout';
-import { kernels } from '../runtime/wasm';
 import { showValue } from '../tensor/errors';
-import { ACTIVATION_CODES, LEAKY_ALPHA, type ActivationName } from './dense';
+import type { ActivationName } from './layers/dense';
 
 /**
  * Losses `compile` takes: 'meanSquaredError' and 'meanAbsoluteError' (averaged over the outputs); 'binaryCrossentropy'
@@ -37,27 +36,23 @@ export interface Loss {
   /** True when the loss takes the last layer's weighted sums (softmax or sigmoid folded in, numerically stable). */
   readonly fused: boolean;
   readonly sparse: boolean;
-  /**
-   * Mean loss of `rows` samples; with grad ≠ 0 also writes dLoss/dZ of the last layer (its weighted sums) there.
-   * `out` holds the weighted sums when fused, else the activations.
-   */
-  compute(out: number, target: number, grad: number, rows: number, cols: number): number;
 }
 
-/** Resolves a loss name against the output layer's activation. */
-export function toLoss(value: unknown, activation: ActivationName, op: string): Loss {
+/**
+ * Resolves a loss name against the output layer's activation; `consumed` (other layers use the output too) keeps
+ * binaryCrossentropy on the probabilities rather than fused with the sigmoid, which would leave the weighted sums.
+ */
+export function toLoss(value: unknown, activation: ActivationName, op: string, consumed = false, arg = 'loss'): Loss {
   const name = typeof value === 'string' && Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined;
-  if (!name) throw new RangeError(`${op}: loss must be one of ${Object.keys(ALIASES).join(', ')}, got ${showValue(value)}`);
+  if (!name) throw new RangeError(`${op}: ${arg} must be one of ${Object.keys(ALIASES).join(', ')}, got ${showValue(value)}`);
   const categorical = name === 'categoricalCrossentropy' || name === 'sparseCategoricalCrossentropy';
   if (categorical && activation !== 'softmax') throw new RangeError(`${op}: ${name} needs a softmax output layer, got '${activation}'`);
   if (!categorical && activation === 'softmax') {
     throw new RangeError(`${op}: a softmax output layer needs categoricalCrossentropy or sparseCategoricalCrossentropy, got ${name}`);
   }
-  const sigmoidFused = name === 'binaryCrossentropy' && activation === 'sigmoid';
+  const sigmoidFused = name === 'binaryCrossentropy' && activation === 'sigmoid' && !consumed;
   const code = sigmoidFused ? CODES.sigmoidCrossentropy : CODES[name];
-  const act = ACTIVATION_CODES[activation];
   return {
     name, code, fused: categorical || sigmoidFused, sparse: name === 'sparseCategoricalCrossentropy',
-    compute: (out, t, g, rows, cols) => kernels().lossOf(code, act, out, t, g, rows, cols, LEAKY_ALPHA),
   };
 }

@@ -1,10 +1,8 @@
 import {
-  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_ACCURACY, SLOT_LOSS, SLOT_MAE, SLOT_MSE,
+  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_ACCURACY, SLOT_LOSS, SLOT_MAE, SLOT_MSE, SLOTS,
 } from '../../assembly/layout';
 import { showValue } from '../tensor/errors';
 
-/** f64 values the kernel writes per epoch or batch: the loss, then the three metrics. */
-export { SLOTS } from '../../assembly/layout';
 
 /**
  * Metrics `compile` takes, reported besides the loss. 'accuracy' (or 'acc'): with a softmax output, whether the
@@ -39,12 +37,18 @@ export function metricMask(metrics: readonly MetricName[]): number {
   return metrics.reduce((mask, name) => mask | BIT[name], 0);
 }
 
-/** [log name, slot] of the loss and each metric. */
-export function metricSlots(metrics: readonly MetricName[]): [string, number][] {
-  return [['loss', SLOT_LOSS], ...metrics.map((name): [string, number] => [name, SLOT[name]])];
+/**
+ * [log name, f64 slot in a block of sums] of the loss and each metric (see plan.ts slotsOf): `loss` and the metrics
+ * for one output; for several, `loss` (the weighted total) and each output's `<name>_loss` and `<name>_<metric>`,
+ * as Keras names them.
+ */
+export function logSlots(outputs: readonly string[], metrics: readonly MetricName[]): [string, number][] {
+  if (outputs.length === 1) return [['loss', SLOT_LOSS], ...metrics.map((name): [string, number] => [name, SLOTS + SLOT[name]])];
+  return [['loss', SLOT_LOSS], ...outputs.flatMap((output, o): [string, number][] => [[`${output}_loss`, SLOTS * (o + 1) + SLOT_LOSS],
+    ...metrics.map((name): [string, number] => [`${output}_${name}`, SLOTS * (o + 1) + SLOT[name]])])];
 }
 
-/** Logs from the kernel's slots: { loss, metric… }. */
-export function toLogs(metrics: readonly MetricName[], slots: ArrayLike<number>): Record<string, number> {
-  return Object.fromEntries(metricSlots(metrics).map(([key, slot]) => [key, slots[slot]]));
+/** Logs from a block of sums: { loss, metric… } (see logSlots). */
+export function toLogs(outputs: readonly string[], metrics: readonly MetricName[], slots: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(logSlots(outputs, metrics).map(([key, slot]) => [key, slots[slot]]));
 }

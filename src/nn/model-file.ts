@@ -1,18 +1,16 @@
-// Loading model files (bytes, Blobs, or a path in Node) and writing them in Node: written atomically, read only as
-// far as their header declares. The format itself is save.ts's.
+// Model files in Node: written atomically, read only as far as their header declares. The format itself is
+// save.ts's; loading is load.ts's.
 import { nodeImport } from '../runtime/node';
-import { deserialize, fail, parseHeader, serialize } from './save';
-import type { Sequential } from './sequential';
+import { fail, parseHeader } from './save';
 
 const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
 
 /**
- * Writes the model file to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
+ * Writes the model file `bytes` to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
  * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file; the error
  * names `path` (not the temporary file).
  */
-export async function saveToFile(model: Sequential, path: string): Promise<ArrayBuffer> {
-  const bytes = serialize(model, 'save');
+export async function saveToFile(bytes: ArrayBuffer, path: string): Promise<ArrayBuffer> {
   const fs = await nodeFs();
   const temporary = `${path}.${Date.now()}.${Math.floor(Math.random() * 1e9)}.tmp`;
   let created = false;
@@ -83,27 +81,4 @@ async function readFully(file: { read(b: Uint8Array, o: number, l: number, p: nu
     if (bytesRead === 0) fail(`${JSON.stringify(path)} ended after ${at} bytes while it was read (was it being written?)`);
     at += bytesRead;
   }
-}
-
-/**
- * Resolves to the model saved with `model.save()` or `toBlob()`, read from a file path (Node), an ArrayBuffer, a
- * Uint8Array or a Blob: its layers and weights, compile settings (so it can train on) and metadata. Everything is
- * checked before anything is allocated: the lengths, the JSON (plain objects without `__proto__`, `constructor` or
- * `prototype` keys), the layers and their shapes, a weight byte count of exactly what the layers declare, finite
- * weights, the compile settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects
- * with a RangeError naming the field and the value; a path that is not a regular file (a directory, a device such
- * as /dev/zero, a FIFO) or holds more bytes than its header allows with a RangeError naming it, before reading it;
- * a missing file with an Error naming the path and the file system's reason.
- * @example
- * const model = sequential([dense({ units: 2, activation: 'tanh', inputShape: [3] })]);
- * model.compile({ loss: 'meanSquaredError' });
- * const copy = await loadModel(await model.save());
- * const x = tensor([[1, 2, 3]]);
- * equal(copy.predict(x), model.predict(x)).toArray(); // [[1, 1]]
- * copy.toJSON().compile?.loss; // 'meanSquaredError'
- */
-export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Sequential> {
-  if (typeof source === 'string') return deserialize(await readModelFile(source));
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
-  return deserialize(source as ArrayBuffer | Uint8Array);
 }

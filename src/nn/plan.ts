@@ -1,44 +1,66 @@
-// The training plan assembly/train.ts runs: a header, one record per layer and one per parameter array, in wasm
-// memory, with the batch buffers, activations, deltas and gradients it points to. Word offsets and codes come from
-// assembly/layout.ts, which train.ts reads too.
+// Lowering: a model graph → one plan in wasm memory (records of assembly/layout.ts) that assembly/train.ts runs: nodes
+// in topological order, each argument an edge to its producer, buffers sized for `rows` rows and, where a buffer's
+// life ends before another's begins, shared (liveness). Three kinds: a training plan (outputs kept for the backward,
+// gradients, the optimizer), an evaluation plan (forward, losses, metrics) and a prediction plan (forward only).
+// Every field is written by name (I[at + NODE_WIDTH] = …).
 import {
-  ACT_SOFTMAX, LAYER_ACT, LAYER_BIAS, LAYER_DB, LAYER_DELTA, LAYER_DROPOUT, LAYER_DROPPED, LAYER_DW, LAYER_IN, LAYER_KERNEL,
-  LAYER_MASK, LAYER_OUT, LAYER_UNITS, LAYER_WORDS, OPT_ADAGRAD, OPT_ADAM, OPT_RMSPROP, OPT_SGD, PARAM_CURRENT, PARAM_GRAD,
-  PARAM_HOME, PARAM_REF, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS,
-  PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE, PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS,
-  PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_LAYERS, PLAN_LOSS, PLAN_LR, PLAN_METRICS, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_P1,
-  PLAN_P2, PLAN_PARAMS, PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, PLAN_X,
-  PLAN_XB, PLAN_Y, PLAN_Y_COLS, PLAN_YB,
+  ACT_NONE, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
+  NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_OUT, NODE_RATE, NODE_SCRATCH,
+  NODE_WIDTH, NODE_WORDS, OPT_ADAGRAD, OPT_ADAM, OPT_RMSPROP, OPT_SGD, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
+  OUTPUT_WEIGHT, OUTPUT_WORDS, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, PARAM_GRAD, PARAM_HOME, PARAM_S0, PARAM_S0_SPARE, PARAM_S1,
+  PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS, PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE,
+  PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS, PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_INPUTS, PLAN_INPUT_TABLE, PLAN_LR, PLAN_NODES,
+  PLAN_NODE_TABLE, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_OUTPUTS, PLAN_OUTPUT_TABLE, PLAN_P1, PLAN_P2, PLAN_PARAMS, PLAN_PARAM_TABLE,
+  PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS,
 } from '../../assembly/layout';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
-import { gemmWorkBytes, wasmMemory } from '../runtime/wasm';
+import { gemmWorkBytes, kernels, wasmMemory } from '../runtime/wasm';
 import { PARALLEL_FLOPS } from '../runtime/threads';
 import { writeState } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
-import { ACTIVATION_CODES, LEAKY_ALPHA } from './dense';
-import { metricMask, SLOTS } from './metrics';
-import type { Sequential } from './sequential';
+import type { Compiled } from './compile';
+import type { Graph } from './graph';
+import { LEAKY_ALPHA } from './layers/dense';
+import { metricMask } from './metrics';
 
 const OPTIMIZER_CODES = { sgd: OPT_SGD, adam: OPT_ADAM, rmsprop: OPT_RMSPROP, adagrad: OPT_ADAGRAD } as const;
 
-/** Activation code of a layer as train.ts takes it (softmax included). */
-export function planActivation(activation: keyof typeof ACTIVATION_CODES): number {
-  return activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[activation];
+/**
+ * What a plan reads from a model: its graph, compile settings and step count, and a version that changes whenever
+ * something a plan points to may change (compile, new weights, layers, dispose). The model owns it; plans and the
+ * training loop read it.
+ */
+export interface ModelState {
+  readonly graph: Graph;
+  readonly compiled: Compiled | null;
+  step: number;
+  readonly version: number;
+  readonly seed: number | undefined;
+  /** Throws, naming `op`, unless the model and its weights are usable. */
+  check(op: string): void;
 }
+
+/** What a plan is for. */
+export type PlanKind = 'train' | 'evaluate' | 'predict';
 
 /** Options of a plan. */
 export interface PlanOptions {
-  samples: number;
-  batchSize: number;
-  shuffle: boolean;
-  seed: number;
-  checkFinite: boolean;
+  kind: PlanKind;
+  /** Rows a batch (or an evaluation or prediction chunk) holds at most. */
+  rows: number;
+  /** Rows of the data (training). */
+  total?: number;
+  /** Samples trained on: the first `samples` rows (training). */
+  samples?: number;
+  shuffle?: boolean;
+  seed?: number;
+  checkFinite?: boolean;
   /** Epochs the history buffer holds per call. */
-  epochsPerCall: number;
+  epochsPerCall?: number;
   /** A generator state (seedDropout) the dropout masks draw from, owned by the caller; else the plan's own, from `seed`. */
   dropState?: number;
-  /** The op that names allocation errors (default 'fit'). */
-  op?: string;
+  /** The op that names allocation errors. */
+  op: string;
 }
 
 /** Seeds the 16-byte generator state at `ptr` that dropout masks draw from, for a training run of `seed`. */
@@ -46,117 +68,214 @@ export function seedDropout(ptr: number, seed: number): void {
   writeState(ptr, seed ^ 0x5bd1e995);
 }
 
+/** f64 per block of sums: SLOTS for the total loss, then SLOTS per output. */
+export function slotsOf(outputs: number): number {
+  return SLOTS * (1 + outputs);
+}
+
 /**
- * A test that the model still has what a plan built now points to: the same optimizer, loss, metrics, optimizer
- * state and weight tensors (compile or a rebuilt layer replaces them).
+ * Assigns buffers to lifetimes [first, last] (steps, inclusive) so that buffers whose lifetimes overlap never share:
+ * returns each lifetime's pool index and each pool's size in bytes.
  */
-export function planStillFits(model: Sequential): () => boolean {
-  const { optimizer, loss, metrics, state } = model, params = model.parameters();
-  return () => model.optimizer === optimizer && model.loss === loss && model.metrics === metrics && model.state === state &&
-    model.parameters().every((p, i) => p === params[i]);
+export function shareByLiveness(lives: readonly { first: number; last: number; bytes: number }[]): { pool: number[]; sizes: number[] } {
+  const order = lives.map((_, i) => i).sort((a, b) => lives[a].first - lives[b].first || a - b);
+  const pool = new Array<number>(lives.length), sizes: number[] = [], freeAfter: number[] = [];
+  for (const i of order) {
+    let best = -1;
+    for (let p = 0; p < sizes.length; p++) {
+      if (freeAfter[p] < lives[i].first && (best < 0 || Math.abs(sizes[p] - lives[i].bytes) < Math.abs(sizes[best] - lives[i].bytes))) best = p;
+    }
+    if (best < 0) best = sizes.push(0) - 1;
+    pool[i] = best;
+    sizes[best] = Math.max(sizes[best], lives[i].bytes);
+    freeAfter[best] = lives[i].last;
+  }
+  return { pool, sizes };
 }
 
 /** A plan in wasm memory and everything it owns; `free` releases it all. */
-export class TrainingPlan {
+export class Plan {
   readonly ptr: number;
   private readonly buffers: number[] = [];
   private readonly sums: number;
   private readonly history: number;
-  /** The layers' output buffers (batch rows each), reused by validation passes. */
-  readonly outputs: number[] = [];
+  private readonly keep: number;
+  private readonly slots: number;
+  /** Address of each node's record, in graph order. */
+  readonly nodeRecords: number[] = [];
 
-  constructor(readonly model: Sequential, x: Tensor, y: Tensor, options: PlanOptions) {
-    const op = options.op ?? 'fit';
-    const loss = model.requireCompiled(op), optimizer = model.optimizer!;
-    const layers = model.layers, params = model.parameters(), state = model.optimizerState();
+  constructor(readonly model: ModelState, options: PlanOptions) {
+    const { graph } = model, op = options.op, kind = options.kind, train = kind === 'train';
+    const compiled = kind === 'predict' ? null : model.compiled;
+    if (kind !== 'predict' && !compiled) throw new RangeError(`${op}: call compile({ optimizer, loss }) first`);
     const take = (bytes: number): number => {
       const ptr = allocBytes(Math.max(16, bytes), op);
       this.buffers.push(ptr);
       return ptr;
     };
+    const nodes = graph.nodes, rows = options.rows;
+    const params = [...new Set(nodes.flatMap((n) => n.layer.weights))];
+    const edges = nodes.reduce((sum, n) => sum + n.args.length, 0);
+    const outputs = graph.outputs.length;
+    this.slots = slotsOf(outputs);
     try {
-      const rows = Math.min(options.batchSize, Math.max(options.samples, 1));
-      const words = PLAN_HEADER_WORDS + layers.length * LAYER_WORDS + params.length * PARAM_WORDS;
+      const nodeAt = PLAN_HEADER_WORDS, inputAt = nodeAt + nodes.length * NODE_WORDS, outputAt = inputAt + graph.inputs.length * INPUT_WORDS;
+      const paramAt = outputAt + outputs * OUTPUT_WORDS, edgeAt = paramAt + params.length * PARAM_WORDS, words = edgeAt + edges * EDGE_WORDS;
       this.ptr = take(words * 4);
-      this.sums = take(3 * SLOTS * 8); // the epoch's running sums, the last batch's means, validation sums
-      this.history = take(options.epochsPerCall * SLOTS * 8);
-      const I = i32View(this.ptr, words);
-      const F = new Float32Array(I.buffer, I.byteOffset, words);
+      this.sums = take(3 * this.slots * 8); // the epoch's running sums, the last batch's means, evaluation sums
+      this.history = take((options.epochsPerCall ?? 1) * this.slots * 8);
+      this.keep = take(8 * (graph.inputs.length + outputs));
+      const I = i32View(this.ptr, words), F = new Float32Array(I.buffer, I.byteOffset, words);
       I.fill(0);
-      const order = take(options.samples * 4);
-      i32View(order, options.samples).forEach((_, i, a) => { a[i] = i; });
-      const config = optimizer.config;
-      I[PLAN_LAYERS] = layers.length;
-      I[PLAN_TOTAL] = x.shape[0];
-      I[PLAN_SAMPLES] = options.samples;
-      I[PLAN_BATCH] = options.batchSize;
-      I[PLAN_X] = x.ptr;
-      I[PLAN_Y] = y.ptr;
-      I[PLAN_Y_COLS] = loss.sparse ? 1 : model.outputDim;
-      I[PLAN_ORDER] = order;
-      I[PLAN_XB] = take(rows * model.inputDim * 4);
-      I[PLAN_YB] = take(rows * model.outputDim * 4);
-      I[PLAN_LOSS] = loss.code;
-      I[PLAN_METRICS] = metricMask(model.metrics);
-      I[PLAN_OPTIMIZER] = OPTIMIZER_CODES[config.name];
-      F[PLAN_LR] = config.learningRate;
-      F[PLAN_P1] = Number(config.momentum ?? config.beta1 ?? config.rho ?? 0);
-      F[PLAN_P2] = Number(config.name === 'sgd' ? (config.nesterov ? 1 : 0) : config.beta2 ?? 0);
-      F[PLAN_EPS] = Number(config.epsilon ?? 0);
-      F[PLAN_WD] = Number(config.weightDecay ?? 0);
+      const address = (word: number): number => this.ptr + 4 * word;
+      I[PLAN_NODES] = nodes.length;
+      I[PLAN_NODE_TABLE] = address(nodeAt);
+      I[PLAN_INPUTS] = graph.inputs.length;
+      I[PLAN_INPUT_TABLE] = address(inputAt);
+      I[PLAN_OUTPUTS] = outputs;
+      I[PLAN_OUTPUT_TABLE] = address(outputAt);
+      I[PLAN_PARAMS] = train ? params.length : 0; // the update walks the table: only a training plan has one
+      I[PLAN_PARAM_TABLE] = address(paramAt);
+      I[PLAN_BATCH] = rows;
+      I[PLAN_SLOTS] = this.slots;
+      I[PLAN_ALPHA] = 0;
       F[PLAN_ALPHA] = LEAKY_ALPHA;
-      I[PLAN_STEP] = model.step;
       I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
       I[PLAN_WORK] = take(gemmWorkBytes());
-      if (options.shuffle) writeState((I[PLAN_SHUFFLE] = take(16)), options.seed);
-      if (layers.some((layer) => layer.dropout > 0)) {
-        I[PLAN_DROP_STATE] = options.dropState ?? take(16);
-        if (options.dropState === undefined) seedDropout(I[PLAN_DROP_STATE], options.seed);
-      }
-      I[PLAN_PARAMS] = params.length;
-      I[PLAN_FAILED] = -1;
-      I[PLAN_CHECK_FINITE] = options.checkFinite ? 1 : 0;
       I[PLAN_SUMS] = this.sums;
       I[PLAN_HISTORY] = this.history;
-      layers.forEach((layer, l) => {
-        const at = PLAN_HEADER_WORDS + l * LAYER_WORDS, n = rows * layer.units * 4;
-        const kernel = layer.kernel!, bias = layer.bias;
-        const index = params.indexOf(kernel);
-        this.outputs.push(take(n));
-        I[at + LAYER_IN] = layer.inputDim ?? 0;
-        I[at + LAYER_UNITS] = layer.units;
-        I[at + LAYER_ACT] = planActivation(layer.activation);
-        I[at + LAYER_KERNEL] = kernel.ptr;
-        I[at + LAYER_BIAS] = bias?.ptr ?? 0;
-        I[at + LAYER_OUT] = this.outputs[l];
-        I[at + LAYER_DELTA] = take(n);
-        I[at + LAYER_DW] = take(kernel.size * 4);
-        I[at + LAYER_DB] = bias ? take(bias.size * 4) : 0;
-        F[at + LAYER_DROPOUT] = layer.dropout;
-        if (layer.dropout > 0) {
-          I[at + LAYER_MASK] = take(n);
-          I[at + LAYER_DROPPED] = take(n);
+      I[PLAN_FAILED] = -1;
+      I[PLAN_STEP] = model.step;
+
+      // Which nodes take a gradient: those with weights, and those whose arguments take one (training only).
+      const needsGrad = nodes.map(() => false);
+      if (train) nodes.forEach((n, i) => { needsGrad[i] = n.layer.weights.length > 0 || n.args.some((a) => needsGrad[a]); });
+      const lossAt = new Map(graph.outputs.map((node, o) => [node, o]));
+
+      // Buffers: node outputs (kept whole in training, for the backward; shared by liveness otherwise) and gradients
+      // (shared by liveness: a gradient lives from the backward of its last consumer, or the loss, to its own).
+      const steps = nodes.length;
+      const outLives: { first: number; last: number; bytes: number }[] = [], outOwners: number[] = [];
+      const deltaLives: { first: number; last: number; bytes: number }[] = [], deltaOwners: number[] = [];
+      nodes.forEach((n, i) => {
+        const bytes = rows * n.width * 4, isInput = graph.inputs.includes(i), isOutput = lossAt.has(i);
+        if (train || (!isInput && !(kind === 'predict' && isOutput))) {
+          const last = train || isOutput ? steps : Math.max(i, ...n.consumers);
+          outLives.push({ first: train ? 0 : i, last, bytes });
+          outOwners.push(i);
         }
-        // [word of the layer that points at the current weights, the gradient] of the kernel and the bias.
-        const fields = [[LAYER_KERNEL, LAYER_DW], [LAYER_BIAS, LAYER_DB]];
-        [kernel, bias].forEach((p, j) => {
-          if (!p) return;
-          const pat = PLAN_HEADER_WORDS + layers.length * LAYER_WORDS + (index + j) * PARAM_WORDS;
-          const s = state[index + j], [ref, gradient] = fields[j];
-          // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
-          const spare = (home: number | undefined): number => (home && options.checkFinite ? take(p.size * 4) : home ?? 0);
-          I[pat + PARAM_HOME] = p.ptr;
-          I[pat + PARAM_SPARE] = spare(p.ptr);
-          I[pat + PARAM_GRAD] = I[at + gradient];
-          I[pat + PARAM_SIZE] = p.size;
-          I[pat + PARAM_S0] = s[0] ?? 0;
-          I[pat + PARAM_S0_SPARE] = spare(s[0]);
-          I[pat + PARAM_S1] = s[1] ?? 0;
-          I[pat + PARAM_S1_SPARE] = spare(s[1]);
-          I[pat + PARAM_CURRENT] = 0;
-          I[pat + PARAM_REF] = this.ptr + 4 * (at + ref);
-        });
+        if (needsGrad[i]) {
+          const lastUse = lossAt.has(i) ? steps : Math.max(...n.consumers);
+          deltaLives.push({ first: steps - lastUse, last: steps - i, bytes });
+          deltaOwners.push(i);
+        }
       });
+      const place = (lives: typeof outLives, owners: number[], field: number): void => {
+        const { pool, sizes } = shareByLiveness(lives);
+        const pools = sizes.map((bytes) => take(bytes));
+        owners.forEach((node, j) => { I[nodeAt + node * NODE_WORDS + field] = pools[pool[j]]; });
+      };
+      place(outLives, outOwners, NODE_OUT);
+      place(deltaLives, deltaOwners, NODE_DELTA);
+
+      // Parameter records: the weights, and for training their gradient, optimizer state and spares.
+      const optimizer = compiled?.optimizer;
+      if (train && optimizer) {
+        const config = optimizer.config;
+        I[PLAN_OPTIMIZER] = OPTIMIZER_CODES[config.name];
+        F[PLAN_LR] = config.learningRate;
+        F[PLAN_P1] = Number(config.momentum ?? config.beta1 ?? config.rho ?? 0);
+        F[PLAN_P2] = Number(config.name === 'sgd' ? (config.nesterov ? 1 : 0) : config.beta2 ?? 0);
+        F[PLAN_EPS] = Number(config.epsilon ?? 0);
+        F[PLAN_WD] = Number(config.weightDecay ?? 0);
+      }
+      const paramRecord = new Map<Tensor, number>();
+      params.forEach((p, j) => {
+        const at = paramAt + j * PARAM_WORDS;
+        paramRecord.set(p, address(at));
+        I[at + PARAM_HOME] = p.ptr;
+        I[at + PARAM_SIZE] = p.size;
+        if (!train || !optimizer) return;
+        const state = optimizer.getSlots(p).map((t) => t.ptr);
+        // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
+        const spare = (home: number | undefined): number => (home && options.checkFinite ? take(p.size * 4) : home ?? 0);
+        I[at + PARAM_SPARE] = spare(p.ptr);
+        I[at + PARAM_GRAD] = take(p.size * 4);
+        I[at + PARAM_S0] = state[0] ?? 0;
+        I[at + PARAM_S0_SPARE] = spare(state[0]);
+        I[at + PARAM_S1] = state[1] ?? 0;
+        I[at + PARAM_S1_SPARE] = spare(state[1]);
+      });
+
+      // Node records and edges. In backward order (last node first), the first backward to write a producer's
+      // gradient overwrites it and later ones add; a loss writes first. So for a layer's weight gradients.
+      const written = nodes.map((_, i) => lossAt.has(i));
+      const gradsWritten = new Set<Tensor>();
+      const edgeOf: number[] = [];
+      let edge = edgeAt;
+      nodes.forEach((n) => { edgeOf.push(edge); edge += n.args.length * EDGE_WORDS; });
+      for (let i = nodes.length - 1; i >= 0; i--) {
+        const n = nodes[i], at = nodeAt + i * NODE_WORDS, layer = n.layer, fields = layer.nodeFields();
+        this.nodeRecords[i] = address(at);
+        I[at + NODE_KIND] = layer.kind;
+        I[at + NODE_WIDTH] = n.width;
+        I[at + NODE_EDGES] = address(edgeOf[i]);
+        I[at + NODE_EDGE_COUNT] = n.args.length;
+        I[at + NODE_ACT] = fields.act ?? ACT_NONE;
+        F[at + NODE_RATE] = fields.rate ?? 0;
+        const [kernel, bias] = layer.weights;
+        I[at + NODE_KERNEL] = kernel ? paramRecord.get(kernel)! : 0;
+        I[at + NODE_BIAS] = bias ? paramRecord.get(bias)! : 0;
+        if (train) {
+          for (const field of layer.trainingBuffers) I[at + field] = take(rows * n.width * 4);
+          const shared = layer.weights.some((w) => gradsWritten.has(w));
+          I[at + NODE_ADD_GRADS] = shared ? 1 : 0;
+          if (shared && bias) I[at + NODE_SCRATCH] = take(n.width * 4);
+          layer.weights.forEach((w) => gradsWritten.add(w));
+        }
+        n.args.forEach((a, k) => {
+          I[edgeOf[i] + k * EDGE_WORDS + EDGE_NODE] = address(nodeAt + a * NODE_WORDS);
+          I[edgeOf[i] + k * EDGE_WORDS + EDGE_ADD] = written[a] ? 1 : 0;
+          if (needsGrad[a]) written[a] = true;
+        });
+      }
+
+      graph.inputs.forEach((node, j) => {
+        const at = inputAt + j * INPUT_WORDS;
+        I[at + INPUT_NODE] = address(nodeAt + node * NODE_WORDS);
+        I[at + INPUT_COLS] = nodes[node].width;
+      });
+      graph.outputs.forEach((node, o) => {
+        const at = outputAt + o * OUTPUT_WORDS, n = nodes[node], nat = nodeAt + node * NODE_WORDS;
+        I[at + OUTPUT_NODE] = address(nat);
+        const settings = compiled?.outputs[o];
+        if (!settings) return;
+        const { loss, weight } = settings, alone = n.consumers.length === 0;
+        I[at + OUTPUT_LOSS] = loss.code;
+        F[at + OUTPUT_WEIGHT] = weight;
+        I[at + OUTPUT_Y_COLS] = loss.sparse ? 1 : n.width;
+        I[at + OUTPUT_METRICS] = metricMask(compiled!.metrics);
+        // Alone, the loss gives dLoss/dZ through the node's activation; used by other nodes too, it gives dLoss/dA
+        // and the node's backward applies the activation to the sum.
+        I[at + OUTPUT_ACT] = alone ? I[nat + NODE_ACT] : ACT_NONE;
+        I[nat + NODE_DELTA_IS_DZ] = alone ? 1 : 0;
+        I[nat + NODE_LOGITS] = loss.fused && alone ? 1 : 0;
+        if (train) I[at + OUTPUT_YB] = take(rows * I[at + OUTPUT_Y_COLS] * 4);
+      });
+
+      if (train) {
+        const samples = options.samples ?? rows;
+        I[PLAN_SAMPLES] = samples;
+        const order = take(samples * 4);
+        i32View(order, samples).forEach((_, i, a) => { a[i] = i; });
+        I[PLAN_ORDER] = order;
+        I[PLAN_CHECK_FINITE] = options.checkFinite ? 1 : 0;
+        if (options.shuffle) writeState((I[PLAN_SHUFFLE] = take(16)), options.seed ?? 0);
+        if (nodes.some((n) => n.layer.trainingBuffers.length > 0)) {
+          I[PLAN_DROP_STATE] = options.dropState ?? take(16);
+          if (options.dropState === undefined) seedDropout(I[PLAN_DROP_STATE], options.seed ?? 0);
+        }
+      }
     } catch (e) {
       this.free();
       throw e;
@@ -164,20 +283,20 @@ export class TrainingPlan {
   }
 
   /**
-   * Points the plan at other data of the shape it was built for (x [total, inputDim], y as the loss needs it; 0 for
-   * none) and at the model's step count, and clears the failure mark, for a plan that runs again.
+   * Points the plan at data of the shapes it was built for (each input [rows, width], each target as its loss needs
+   * it; 0 for none), at `total` rows of it, and at the model's step count; clears the failure mark.
    */
-  pointAt(x: number, y: number, step: number): void {
+  pointAt(xs: readonly number[], ys: readonly number[], total: number): void {
+    this.setData(xs, ys);
     const I = i32View(this.ptr, PLAN_HEADER_WORDS);
-    I[PLAN_X] = x;
-    I[PLAN_Y] = y;
-    I[PLAN_STEP] = step;
+    I[PLAN_TOTAL] = total;
+    I[PLAN_STEP] = this.model.step;
     I[PLAN_FAILED] = -1;
   }
 
   /** Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. */
-  run(epochs: number, maxBatches: number, train: (plan: number, epochs: number, maxBatches: number) => number): number {
-    const ended = train(this.ptr, epochs, maxBatches);
+  run(epochs: number, maxBatches: number): number {
+    const ended = kernels().trainEpochs(this.ptr, epochs, maxBatches);
     this.model.step = i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_STEP];
     return ended;
   }
@@ -192,19 +311,59 @@ export class TrainingPlan {
     return i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_CURSOR];
   }
 
-  /** Means of the loss and metrics (SLOTS per epoch) of the `epochs` epochs ended by the last run. */
+  /** f64 per block of sums (see slotsOf). */
+  get slotCount(): number {
+    return this.slots;
+  }
+
+  /** Means of the loss and metrics (slotCount per epoch) of the `epochs` epochs ended by the last run, copied. */
   epochMeans(epochs: number): Float64Array {
-    return new Float64Array(wasmMemory().buffer, this.history, epochs * SLOTS);
+    return new Float64Array(wasmMemory().buffer, this.history, epochs * this.slots).slice();
   }
 
-  /** SLOTS f64 sums for validation passes. */
-  get validationSums(): number {
-    return this.sums + 2 * SLOTS * 8;
-  }
-
-  /** Means of the loss and metrics of the last batch. */
+  /** Means of the loss and metrics of the last batch, copied. */
   batchMeans(): Float64Array {
-    return new Float64Array(wasmMemory().buffer, this.sums + SLOTS * 8, SLOTS);
+    return new Float64Array(wasmMemory().buffer, this.sums + this.slots * 8, this.slots).slice();
+  }
+
+  /**
+   * The mean losses and metrics (slotCount f64) over rows [from, to) of the data at `xs` and `ys`, dropout off, the
+   * plan's rows at a time; the plan keeps pointing at its own data.
+   */
+  evaluate(xs: readonly number[], ys: readonly number[], from: number, to: number): Float64Array {
+    const saved = this.dataPointers();
+    this.setData(xs, ys);
+    const sums = this.sums + 2 * this.slots * 8;
+    kernels().evaluateRows(this.ptr, from, to, sums, this.keep);
+    this.setData(...saved);
+    return new Float64Array(wasmMemory().buffer, sums, this.slots).slice();
+  }
+
+  /** Each output's values for rows [from, to) of the inputs at `xs`, into the same rows of the tensors at `outs`. */
+  predict(xs: readonly number[], outs: readonly number[], from: number, to: number): void {
+    this.setData(xs, outs);
+    kernels().predictRows(this.ptr, from, to, this.keep);
+    this.setData(xs.map(() => 0), outs.map(() => 0));
+  }
+
+  /** The plan's input and output data pointers. */
+  private dataPointers(): [number[], number[]] {
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
+    const read = (table: number, count: number, words: number, field: number): number[] =>
+      Array.from(i32View(I[table] + 0, count * words).filter((_, i) => i % words === field));
+    return [read(PLAN_INPUT_TABLE, I[PLAN_INPUTS], INPUT_WORDS, INPUT_X), read(PLAN_OUTPUT_TABLE, I[PLAN_OUTPUTS], OUTPUT_WORDS, OUTPUT_Y)];
+  }
+
+  private setData(xs: readonly number[], ys: readonly number[]): void {
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
+    const inputs = i32View(I[PLAN_INPUT_TABLE], xs.length * INPUT_WORDS), outputs = i32View(I[PLAN_OUTPUT_TABLE], ys.length * OUTPUT_WORDS);
+    xs.forEach((x, j) => { inputs[j * INPUT_WORDS + INPUT_X] = x; });
+    ys.forEach((y, o) => { outputs[o * OUTPUT_WORDS + OUTPUT_Y] = y; });
+  }
+
+  /** The address of node i's outputs (rows × width floats; valid until the next run). */
+  nodeOutput(i: number): number {
+    return i32View(this.nodeRecords[i], NODE_WORDS)[NODE_OUT];
   }
 
   /** Releases everything the plan allocated. */

@@ -1,20 +1,29 @@
 // Model files: one binary blob holding the architecture as JSON and then every weight as float32, so a saved model
 // loads anywhere (Node file, browser ArrayBuffer or Blob) and predicts bit-identically.
 // Layout: "SDPM" | u32 JSON byte length | JSON (UTF-8) | zero padding to 4 bytes | float32 weights in order.
+// Version 2 holds the graph (layers by class and config, nodes, inputs, outputs); version 1 (dense stacks, before
+// graphs) is still read, as the Sequential it describes.
 import { f32View } from '../runtime/heap';
 import { showValue } from '../tensor/errors';
-import { dense, type ActivationName, ACTIVATION_CODES } from './dense';
-import { Dropout } from './dropout';
+import type { Tensor } from '../tensor/tensor';
+import type { OptimizerConfig } from '../optim/optimizers';
+import { compileSettings, outputsOf, type CompileOptions } from './compile';
+import { graphOf, topologicalOrder, type Graph } from './graph';
+import { ACTIVATION_CODES, dense, type ActivationName } from './layers/dense';
+import { Dropout } from './layers/dropout';
+import { InputLayer } from './layers/input';
+import type { Layer } from './layers/layer';
 import type { Initializer } from './initializers';
-import { compileSettings, type CompileOptions } from './compile';
-import { sequential, type Sequential } from './sequential';
 import type { LossName } from './losses';
 import type { MetricName } from './metrics';
-import type { OptimizerConfig } from '../optim/optimizers';
+import { layerFromConfig } from './registry';
+import type { SymbolicTensor } from './symbolic';
 
 const MAGIC = 0x4d504453; // "SDPM" little-endian
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MAX_UNITS = 1 << 24;
+/** Layers and nodes a file may declare. */
+const MAX_NODES = 1 << 16;
 
 /**
  * The architecture, compile settings and metadata a model file holds (its JSON header), as `model.toJSON()` gives
@@ -22,36 +31,29 @@ const MAX_UNITS = 1 << 24;
  * @example
  * const model = sequential([dense({ units: 2, activation: 'relu', inputShape: [3] })]);
  * const json: ModelJSON = model.toJSON();
- * json.layers[0].inputDim; // 3
+ * json.layers[1].config.units; // 2
  */
 export interface ModelJSON {
   /** Always 'simdeep-model'. */
   format: 'simdeep-model';
-  /** The file format version (1). */
+  /** The file format version (2). */
   version: number;
-  /** The dense layers, in order. */
-  layers: {
-    /** Always 'Dense'. */
-    className: 'Dense';
-    /** Output size. */
-    units: number;
-    /** The activation. */
-    activation: ActivationName;
-    /** Whether the layer has a bias. */
-    useBias: boolean;
-    /** Input features. */
-    inputDim: number;
-    /** Dropout rate on the layer's outputs while training (0 or missing: none). */
-    dropout?: number;
-    /** The kernel's initializer, as created (a loaded model was rebuilt with zeros). */
-    kernelInitializer: Initializer['config'];
-    /** The bias' initializer, as created. */
-    biasInitializer: Initializer['config'];
-  }[];
+  /** 'Sequential' for a sequential model (loaded as one), else 'Model'. */
+  className: 'Sequential' | 'Model';
+  /** Each layer once (inputs included): its class and the config that rebuilds it. */
+  layers: { className: string; config: Record<string, unknown> }[];
+  /** The layer calls in topological order: the layer (index into layers) and its arguments (indices into nodes). */
+  nodes: { layer: number; args: number[] }[];
+  /** The input nodes, in order. */
+  inputs: number[];
+  /** The output nodes, in order. */
+  outputs: number[];
   /** The compile settings, if the model was compiled. */
   compile?: {
-    /** The loss. */
-    loss: LossName;
+    /** The loss (of every output), or one per output in order. */
+    loss: LossName | LossName[];
+    /** The weight of each output's loss, when not all 1. */
+    lossWeights?: number[];
     /** The optimizer's settings. */
     optimizer: OptimizerConfig;
     /** The metrics besides the loss. */
@@ -61,29 +63,44 @@ export interface ModelJSON {
   metadata?: Record<string, unknown>;
 }
 
+/** A dense layer as version 1 files hold it. */
+interface LegacyLayer {
+  className: 'Dense';
+  units: number;
+  activation: ActivationName;
+  useBias: boolean;
+  inputDim: number;
+  dropout?: number;
+  kernelInitializer: Initializer['config'];
+  biasInitializer: Initializer['config'];
+}
+
 /** The architecture of a model as JSON. */
-export function modelToJSON(model: Sequential): ModelJSON {
+export function modelToJSON(graph: Graph, compile: ModelJSON['compile'], metadata: Record<string, unknown> | undefined, sequential: boolean): ModelJSON {
+  const layers = [...new Set(graph.nodes.map((n) => n.layer))];
   return {
     format: 'simdeep-model',
     version: FORMAT_VERSION,
-    layers: model.layers.map((layer) => layer.config as ModelJSON['layers'][number]),
-    compile: model.loss && model.optimizer ? { loss: model.loss.name, optimizer: model.optimizer.config, metrics: model.metrics } : undefined,
-    metadata: model.metadata,
+    className: sequential ? 'Sequential' : 'Model',
+    layers: layers.map((layer) => ({ className: layer.className, config: JSON.parse(JSON.stringify(layer.getConfig())) as Record<string, unknown> })),
+    nodes: graph.nodes.map((n) => ({ layer: layers.indexOf(n.layer), args: [...n.args] })),
+    inputs: [...graph.inputs],
+    outputs: [...graph.outputs],
+    compile,
+    metadata,
   };
 }
 
-/** The model file as bytes; a RangeError for a model without layers, which no file can hold. */
-export function serialize(model: Sequential, op: string): ArrayBuffer {
-  if (model.layers.length === 0) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
-  const json = new TextEncoder().encode(JSON.stringify(modelToJSON(model)));
-  const head = 8 + json.length + ((4 - (json.length % 4)) % 4);
-  const params = model.parameters();
+/** The model file of `json` and the weights `params` (in layer order) as bytes. */
+export function serialize(json: ModelJSON, params: readonly Tensor[]): ArrayBuffer {
+  const text = new TextEncoder().encode(JSON.stringify(json));
+  const head = 8 + text.length + ((4 - (text.length % 4)) % 4);
   const floats = params.reduce((sum, p) => sum + p.size, 0);
   const bytes = new ArrayBuffer(head + 4 * floats);
   const view = new DataView(bytes);
   view.setUint32(0, MAGIC, true);
-  view.setUint32(4, json.length, true);
-  new Uint8Array(bytes, 8, json.length).set(json);
+  view.setUint32(4, text.length, true);
+  new Uint8Array(bytes, 8, text.length).set(text);
   let at = head / 4;
   const out = new Float32Array(bytes);
   for (const p of params) {
@@ -109,9 +126,10 @@ const size = (bytes: number): string => (bytes >= 1e6 ? `${+(bytes / 1e6).toPrec
 /** Parameters a file may declare: 512 MB of float32, half the wasm memory, so loading never asks for more. */
 export const MAX_PARAMETERS = 2 ** 27;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const TOP_KEYS = new Set(['format', 'version', 'layers', 'compile', 'metadata']);
+const TOP_KEYS_V1 = new Set(['format', 'version', 'layers', 'compile', 'metadata']);
+const TOP_KEYS = new Set(['format', 'version', 'className', 'layers', 'nodes', 'inputs', 'outputs', 'compile', 'metadata']);
 const LAYER_KEYS = new Set(['className', 'units', 'activation', 'useBias', 'inputDim', 'dropout', 'kernelInitializer', 'biasInitializer']);
-const COMPILE_KEYS = new Set(['loss', 'optimizer', 'metrics']);
+const COMPILE_KEYS = new Set(['loss', 'lossWeights', 'optimizer', 'metrics']);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
@@ -142,7 +160,7 @@ function checkKeys(value: Record<string, unknown>, known: Set<string>, where: st
 
 const isUnits = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_UNITS;
 
-function checkLayer(value: unknown, i: number, previous: number | undefined): ModelJSON['layers'][number] {
+function checkLayer(value: unknown, i: number, previous: number | undefined): LegacyLayer {
   const at = `layers[${i}]`;
   if (!isRecord(value)) fail(`${at} is ${show(value)}, not an object`);
   checkKeys(value, LAYER_KEYS, at);
@@ -161,11 +179,11 @@ function checkLayer(value: unknown, i: number, previous: number | undefined): Mo
     const init = value[key];
     if (init !== undefined && !(isRecord(init) && typeof init.name === 'string')) fail(`${at}.${key} is ${show(init)}, not an initializer's config`);
   }
-  return value as unknown as ModelJSON['layers'][number];
+  return value as unknown as LegacyLayer;
 }
 
 /** The weight count the layers declare, checked against the parameter limit and the file's weight bytes. */
-function checkWeightBytes(layers: ModelJSON['layers'], bytes: number): number {
+function checkWeightBytes(layers: LegacyLayer[], bytes: number): number {
   const own = layers.map((l) => l.inputDim * l.units + (l.useBias ? l.units : 0));
   const floats = own.reduce((a, b) => a + b, 0);
   if (floats > MAX_PARAMETERS) fail(`the layers declare ${count(floats)} parameters (${size(4 * floats)}); a model file holds at most ${count(MAX_PARAMETERS)}`);
@@ -178,8 +196,21 @@ function checkWeightBytes(layers: ModelJSON['layers'], bytes: number): number {
   fail(`${need}: layers[${i}] declares ${l.inputDim}×${l.units} weights${l.useBias ? ` and ${l.units} biases` : ''} (${size(4 * own[i])}) and ${size(left)} are left for it`);
 }
 
-/** The compile section, checked as `compile` checks it, allocating nothing. */
-function checkCompile(value: unknown, layers: ModelJSON['layers']): ModelJSON['compile'] {
+/** The weight count the layers declare, checked against the parameter limit and the file's weight bytes. */
+function checkWeightCount(perLayer: readonly { name: string; floats: number; shapes: string }[], bytes: number): number {
+  const floats = perLayer.reduce((a, b) => a + b.floats, 0);
+  if (floats > MAX_PARAMETERS) fail(`the layers declare ${count(floats)} parameters (${size(4 * floats)}); a model file holds at most ${count(MAX_PARAMETERS)}`);
+  if (4 * floats === bytes) return floats;
+  const need = `the layers need ${count(floats)} weights (${size(4 * floats)}) but the file holds ${size(bytes)} of weights`;
+  if (4 * floats < bytes) fail(`${need}: ${size(bytes - 4 * floats)} too many`);
+  let left = bytes, i = 0;
+  while (4 * perLayer[i].floats <= left) left -= 4 * perLayer[i++].floats;
+  const l = perLayer[i];
+  fail(`${need}: ${l.name} declares ${l.shapes} (${size(4 * l.floats)}) and ${size(left)} are left for it`);
+}
+
+/** The compile section's shape (its settings are checked against the graph by compileSettings). */
+function checkCompileShape(value: unknown): ModelJSON['compile'] {
   if (value === undefined) return undefined;
   if (!isRecord(value)) fail(`compile is ${show(value)}, not an object`);
   checkKeys(value, COMPILE_KEYS, 'compile');
@@ -189,28 +220,40 @@ function checkCompile(value: unknown, layers: ModelJSON['layers']): ModelJSON['c
     fail(`compile.optimizer is ${show(optimizer)}, not an optimizer's config such as { name: 'adam', learningRate: 0.001 }`);
   }
   if (!Array.isArray(value.metrics)) fail(`compile.metrics is ${show(value.metrics)}, not an array`);
-  try {
-    compileSettings(layers.map((l) => ({ activation: l.activation, units: l.units, dropout: l.dropout ?? 0 })), value as unknown as CompileOptions, 'compile');
-  } catch (error) {
-    fail(`the compile section is invalid: ${(error as Error).message}`);
-  }
   return value as ModelJSON['compile'];
 }
 
+/** Checks the compile section against the graph, as `compile` checks it, allocating nothing. */
+function checkCompile(compile: ModelJSON['compile'], graph: Graph): void {
+  if (!compile) return;
+  const { outputs, softmaxHidden } = outputsOf(graph);
+  try {
+    compileSettings(outputs, softmaxHidden, compile as unknown as CompileOptions, 'compile');
+  } catch (error) {
+    fail(`the compile section is invalid: ${(error as Error).message}`);
+  }
+}
+
 /** The file's bytes as an ArrayBuffer of its own (a Node Buffer may be a view into a larger pool). */
-function ownBuffer(bytes: unknown): ArrayBuffer {
+export function ownBuffer(bytes: unknown): ArrayBuffer {
   if (bytes instanceof Uint8Array) return new Uint8Array(bytes).buffer;
   if (bytes instanceof ArrayBuffer) return bytes;
   fail(`expected an ArrayBuffer, Uint8Array, Blob or file path, got ${show(bytes)}`);
 }
 
-/** What a model file's header holds, checked: the layers, compile settings, metadata, and where the weights are. */
-export interface ModelHeader {
+/** A model as a file describes it, checked, with its layers made (no weights yet) and its graph built. */
+export interface ParsedModel {
   /** Bytes before the weights: the prefix, the JSON and its padding. */
   head: number;
   /** Float32 weights the layers declare (the file holds exactly these after `head`). */
   floats: number;
-  layers: ModelJSON['layers'];
+  /** Whether it is a Sequential, and its layers in order (inputs left out). */
+  sequential: boolean;
+  /** The layers, each once, in graph order (inputs left out); the weights follow this order. */
+  layers: Layer[];
+  /** The graph's inputs and outputs. */
+  inputs: SymbolicTensor[];
+  outputs: SymbolicTensor[];
   compile: ModelJSON['compile'];
   metadata: Record<string, unknown> | undefined;
 }
@@ -218,10 +261,11 @@ export interface ModelHeader {
 /**
  * Checks the header of a model file of `fileBytes` bytes from its first bytes (`buffer`: at least the prefix and
  * the padded JSON, or the whole file if shorter): the magic, version and lengths, the JSON (plain objects, no
- * prototype keys), layers, shapes, the compile section and metadata, the parameter count (at most MAX_PARAMETERS)
- * and a weight byte count of exactly what the layers declare. Reads nothing after the header.
+ * prototype keys), layers (their configs checked as their options are), the graph (no cycle, arguments before
+ * their nodes, shapes that fit), the compile section and metadata, the parameter count (at most MAX_PARAMETERS) and a
+ * weight byte count of exactly what the layers declare. Reads nothing after the header; allocates no wasm memory.
  */
-export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ModelHeader {
+export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ParsedModel {
   if (fileBytes < 8) fail(`the file has ${fileBytes} bytes; it is not a simdeep model`);
   const view = new DataView(buffer);
   if (view.getUint32(0, true) !== MAGIC) fail('the file does not start with SDPM; it is not a simdeep model');
@@ -238,39 +282,97 @@ export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ModelHeader
   }
   if (!isRecord(json)) fail(`the JSON header is ${show(json)}, not an object`);
   checkTree(json);
-  checkKeys(json, TOP_KEYS, 'the JSON header');
   if (json.format !== 'simdeep-model') fail(`format is ${show(json.format)}, expected 'simdeep-model'`);
-  if (json.version !== FORMAT_VERSION) fail(`format version ${show(json.version)} is not supported (this library reads ${FORMAT_VERSION})`);
-  if (!Array.isArray(json.layers) || json.layers.length === 0) fail(`layers is ${show(json.layers)}; the model has no layers`);
+  if (json.version !== 1 && json.version !== FORMAT_VERSION) fail(`format version ${show(json.version)} is not supported (this library reads 1 and ${FORMAT_VERSION})`);
   const metadata = json.metadata;
   if (metadata !== undefined && !isRecord(metadata)) fail(`metadata is ${show(metadata)}, not an object`);
-  const layers: ModelJSON['layers'] = [];
-  json.layers.forEach((layer: unknown, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
-  const compile = checkCompile(json.compile, layers);
-  const floats = checkWeightBytes(layers, fileBytes - head);
-  return { head, floats, layers, compile, metadata };
+  const parsed = json.version === 1 ? parseLegacy(json) : parseGraph(json);
+  const compile = checkCompileShape(json.compile);
+  checkCompile(compile, parsed.graph);
+  const floats = parsed.legacy ? checkWeightBytes(parsed.legacy, fileBytes - head) : checkWeightCount(parsed.graph.layers.map((layer) => {
+    const node = parsed.graph.nodes.find((n) => n.layer === layer)!;
+    const shapes = layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].width));
+    return { name: `layer ${layer.label}`, floats: shapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0),
+      shapes: shapes.map((s) => s.join('×')).join(' and ') + ' weights' };
+  }), fileBytes - head);
+  const graph = parsed.graph;
+  return { head, floats, sequential: parsed.sequential, layers: [...graph.layers], inputs: graph.inputs.map((i) => graph.nodes[i].call.output),
+    outputs: graph.outputs.map((i) => graph.nodes[i].call.output), compile, metadata: metadata as Record<string, unknown> | undefined };
 }
 
-/**
- * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the header (see
- * parseHeader) and finite weights.
- */
-export function deserialize(bytes: ArrayBuffer | Uint8Array): Sequential {
-  const buffer = ownBuffer(bytes);
-  const { head, floats, layers, compile, metadata } = parseHeader(buffer, buffer.byteLength);
-  const weights = new Float32Array(buffer, head, floats);
-  const bad = weights.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
-
-  const model = sequential(layers.flatMap((l) => [dense({
-    units: l.units, activation: l.activation, useBias: l.useBias, inputShape: [l.inputDim], kernelInitializer: 'zeros', biasInitializer: 'zeros',
-  }), ...(l.dropout ? [new Dropout(l.dropout)] : [])]));
-  let at = 0;
-  for (const p of model.parameters()) {
-    f32View(p.ptr, p.size).set(weights.subarray(at, at + p.size));
-    at += p.size;
+/** A version 1 header (a dense stack) as the graph of the Sequential it describes. */
+function parseLegacy(json: Record<string, unknown>): { graph: Graph; sequential: boolean; legacy: LegacyLayer[] } {
+  checkKeys(json, TOP_KEYS_V1, 'the JSON header');
+  if (!Array.isArray(json.layers) || json.layers.length === 0) fail(`layers is ${show(json.layers)}; the model has no layers`);
+  const layers: LegacyLayer[] = [];
+  json.layers.forEach((layer: unknown, i) => layers.push(checkLayer(layer, i, layers[i - 1]?.units)));
+  let x = new InputLayer({ shape: [layers[0].inputDim] }).calls[0].output;
+  const input = x;
+  for (const l of layers) {
+    x = dense({ units: l.units, activation: l.activation, useBias: l.useBias, kernelInitializer: 'zeros', biasInitializer: 'zeros' }).apply(x);
+    if (l.dropout) x = new Dropout(l.dropout).apply(x);
   }
-  model.metadata = metadata;
-  if (compile) model.compile(compile);
-  return model;
+  return { graph: graphOf([input], [x], 'loadModel'), sequential: true, legacy: layers };
+}
+
+/** A version 2 header's layers and graph, checked, with the layers made and called on symbolic tensors. */
+function parseGraph(json: Record<string, unknown>): { graph: Graph; sequential: boolean; legacy?: undefined } {
+  checkKeys(json, TOP_KEYS, 'the JSON header');
+  if (json.className !== 'Sequential' && json.className !== 'Model') fail(`className is ${show(json.className)}, expected 'Sequential' or 'Model'`);
+  const { layers: layerList, nodes: nodeList, inputs, outputs } = json;
+  if (!Array.isArray(layerList) || layerList.length === 0) fail(`layers is ${show(layerList)}; the model has no layers`);
+  if (!Array.isArray(nodeList) || nodeList.length === 0) fail(`nodes is ${show(nodeList)}; the model has no layers`);
+  if (layerList.length > MAX_NODES || nodeList.length > MAX_NODES) fail(`the file declares ${count(Math.max(layerList.length, nodeList.length))} layers or nodes; at most ${count(MAX_NODES)}`);
+  const index = (value: unknown, below: number, at: string): number => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= below) fail(`${at} is ${show(value)}, not an index in [0, ${below})`);
+    return value;
+  };
+  const layers = layerList.map((entry: unknown, i): Layer => {
+    const at = `layers[${i}]`;
+    if (!isRecord(entry)) fail(`${at} is ${show(entry)}, not an object`);
+    checkKeys(entry, new Set(['className', 'config']), at);
+    if (typeof entry.className !== 'string') fail(`${at}.className is ${show(entry.className)}, not a string`);
+    if (!isRecord(entry.config)) fail(`${at}.config is ${show(entry.config)}, not an object`);
+    try {
+      return layerFromConfig(entry.className, entry.config, `${at} (${entry.className})`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  });
+  const nodes = nodeList.map((entry: unknown, i) => {
+    const at = `nodes[${i}]`;
+    if (!isRecord(entry)) fail(`${at} is ${show(entry)}, not an object`);
+    checkKeys(entry, new Set(['layer', 'args']), at);
+    if (!Array.isArray(entry.args)) fail(`${at}.args is ${show(entry.args)}, not an array`);
+    return { layer: index(entry.layer, layers.length, `${at}.layer`), args: entry.args.map((a: unknown, k) => index(a, nodeList.length, `${at}.args[${k}]`)) };
+  });
+  const list = (value: unknown, name: string): number[] => {
+    if (!Array.isArray(value) || value.length === 0) fail(`${name} is ${show(value)}, not a list of node indices`);
+    return value.map((v: unknown, k) => index(v, nodes.length, `${name}[${k}]`));
+  };
+  const inputNodes = list(inputs, 'inputs'), outputNodes = list(outputs, 'outputs');
+  const nameOf = (i: number): string => `nodes[${i}] (${layers[nodes[i].layer].label})`;
+  const calls = new Map<Layer, number>();
+  const tensors: (SymbolicTensor | undefined)[] = [];
+  const order = topologicalOrder(nodes.length, [...inputNodes, ...outputNodes], (i) => nodes[i].args, nameOf, 'loadModel');
+  for (const i of order) {
+    const layer = layers[nodes[i].layer];
+    if (layer instanceof InputLayer) {
+      if (nodes[i].args.length !== 0 || calls.has(layer)) fail(`${nameOf(i)} calls an input layer, which takes no arguments and is used once`);
+      calls.set(layer, 1);
+      tensors[i] = layer.calls[0].output;
+      continue;
+    }
+    try {
+      const args = nodes[i].args.map((a) => tensors[a]!);
+      tensors[i] = layer.apply(layer.arity === 'many' ? args : args[0]);
+    } catch (error) {
+      fail(`${nameOf(i)}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return { graph: graphOf(inputNodes.map((i) => tensors[i]), outputNodes.map((i) => tensors[i]), 'loadModel'), sequential: json.className === 'Sequential' };
+  } catch (error) {
+    fail((error as Error).message.replace(/^loadModel: /, ''));
+  }
 }

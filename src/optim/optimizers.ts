@@ -1,5 +1,7 @@
 import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
+import type { Tensor } from '../tensor/tensor';
+import { zeros } from '../tensor/create';
 
 /**
  * An optimizer's settings as JSON, as model files save them: its name, learning rate and other options. `compile`
@@ -31,6 +33,35 @@ export interface Optimizer {
   readonly config: OptimizerConfig;
   /** Arrays of optimizer state each parameter needs (momentum, Adam's m and v, …). */
   readonly stateArrays: number;
+  /**
+   * The optimizer's state for `weight` (stateArrays tensors of its shape: momentum, Adam's m and v, …), created
+   * zeroed on first use and kept by the optimizer: `compile` gives a model an optimizer of its own, and the
+   * model's training updates them in place.
+   */
+  getSlots(weight: Tensor): Tensor[];
+  /** Frees the state of every weight (a later step starts from zeros); `compile` and the model's dispose call it. */
+  dispose(): void;
+}
+
+/** An optimizer of `config` that owns a state of `stateArrays` tensors per weight. */
+function withSlots(config: OptimizerConfig, stateArrays: number): Optimizer {
+  const slots = new Map<Tensor, Tensor[]>();
+  return {
+    config,
+    stateArrays,
+    getSlots(weight: Tensor): Tensor[] {
+      let state = slots.get(weight);
+      if (!state) {
+        state = Array.from({ length: stateArrays }, () => zeros(weight.shape));
+        slots.set(weight, state);
+      }
+      return state;
+    },
+    dispose(): void {
+      slots.forEach((state) => state.forEach((t) => t.dispose()));
+      slots.clear();
+    },
+  };
 }
 
 /**
@@ -84,10 +115,7 @@ export interface SgdOptions {
 export function sgd(options: SgdOptions = {}): Optimizer {
   checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
   const { learningRate = 0.01, momentum = 0, nesterov = false, weightDecay = 0 } = options;
-  return {
-    config: { name: 'sgd', learningRate, momentum, nesterov, weightDecay },
-    stateArrays: momentum > 0 ? 1 : 0,
-  };
+  return withSlots({ name: 'sgd', learningRate, momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
 }
 
 /**
@@ -119,10 +147,7 @@ export interface AdamOptions {
 export function adam(options: AdamOptions = {}): Optimizer {
   checkOptions('adam', options, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
-  return {
-    config: { name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay },
-    stateArrays: 2,
-  };
+  return withSlots({ name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay }, 2);
 }
 
 /**
@@ -152,10 +177,7 @@ export interface RmspropOptions {
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
   checkOptions('rmsprop', options, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.001, rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
-  return {
-    config: { name: 'rmsprop', learningRate, rho, epsilon, weightDecay },
-    stateArrays: 1,
-  };
+  return withSlots({ name: 'rmsprop', learningRate, rho, epsilon, weightDecay }, 1);
 }
 
 /**
@@ -183,10 +205,7 @@ export interface AdagradOptions {
 export function adagrad(options: AdagradOptions = {}): Optimizer {
   checkOptions('adagrad', options, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.01, epsilon = 1e-7, weightDecay = 0 } = options;
-  return {
-    config: { name: 'adagrad', learningRate, epsilon, weightDecay },
-    stateArrays: 1,
-  };
+  return withSlots({ name: 'adagrad', learningRate, epsilon, weightDecay }, 1);
 }
 
 const factories = { sgd, adam, rmsprop, adagrad } as const;

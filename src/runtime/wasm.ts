@@ -24,6 +24,8 @@ export interface Kernels extends GemmKernels {
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;
   randomNormal(state: number, out: number, n: number, mean: number, std: number): void;
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
+  evaluateRows(plan: number, from: number, to: number, sums: number, keep: number): number;
+  predictRows(plan: number, from: number, to: number, keep: number): void;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
   addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
   firstNonFinite(p: number, n: number): number;

@@ -1,9 +1,11 @@
-import { ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../../assembly/layout';
-import { showValue } from '../tensor/errors';
-import { checkOptionKeys } from '../tensor/options';
-import { checkInteger } from '../tensor/shape';
-import type { Tensor } from '../tensor/tensor';
-import { toInitializer, type Initializer } from './initializers';
+// Dense: outputs = activation(inputs · kernel + bias). Kernels: assembly/layers/dense.ts.
+import { ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH, KIND_DENSE } from '../../../assembly/layout';
+import { showValue } from '../../tensor/errors';
+import { checkOptionKeys } from '../../tensor/options';
+import { checkInteger } from '../../tensor/shape';
+import type { Tensor } from '../../tensor/tensor';
+import { toInitializer, type Initializer } from '../initializers';
+import { Layer, type LayerOptions, type NodeFields } from './layer';
 
 /**
  * Activations a dense layer applies to its weighted sums: 'linear' (none), 'sigmoid', 'relu', 'leakyRelu' (slope
@@ -20,7 +22,7 @@ export const ACTIVATION_CODES: Record<ActivationName, number> = {
 };
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
-const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape'];
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape', 'name'];
 
 /**
  * Options of `dense`.
@@ -28,7 +30,7 @@ const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'bias
  * const options: DenseOptions = { units: 8, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [4] };
  * sequential([dense(options)]).getWeights()[0].shape; // [4, 8]
  */
-export interface DenseOptions {
+export interface DenseOptions extends LayerOptions {
   /** Output size: the number of units, an integer in [1, 2^24]. */
   units: number;
   /** Activation of the weighted sums (default 'linear'). */
@@ -54,7 +56,10 @@ export interface DenseOptions {
  * sequential([layer]);
  * layer.kernel?.shape; // [2, 3]
  */
-export class Dense {
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  /** @internal */
+  readonly kind = KIND_DENSE;
   /**
    * Output size (the number of units).
    * @example
@@ -110,13 +115,6 @@ export class Dense {
    * model.layers[0].bias?.toArray(); // [0, 0]
    */
   bias: Tensor | null = null;
-  /**
-   * Dropout rate applied to this layer's outputs while training (set by a following dropout layer; several combine).
-   * @example
-   * const model = sequential([dense({ units: 4, inputShape: [3] }), dropout({ rate: 0.25 }), dense({ units: 1 })]);
-   * model.layers[0].dropout; // 0.25
-   */
-  dropout = 0;
 
   /**
    * A layer with `options` (see DenseOptions); `dense(options)` does the same. Throws a TypeError unless options is
@@ -129,6 +127,7 @@ export class Dense {
     const op = 'dense';
     checkOptionKeys(op, options, DENSE_KEYS);
     if (options === undefined) throw new TypeError(`${op}: options must be an object such as { units: 4 }, got undefined`);
+    super(options, op);
     this.units = checkInteger(options.units, op, 'units', 1, 1 << 24);
     this.activation = options.activation ?? 'linear';
     if (typeof this.activation !== 'string' || !Object.hasOwn(ACTIVATION_CODES, this.activation)) {
@@ -146,17 +145,37 @@ export class Dense {
     }
   }
 
+  /** @internal */
+  outputWidth(): number {
+    return this.units;
+  }
+
   /**
-   * Creates the weights for `inputDim` input features; `seeds` (kernel, bias) seed initializers that have no seed
-   * of their own (the model's seed, see `sequential`).
+   * Creates the weights for `widths[0]` input features; `seedOf(0)`, `seedOf(1)` seed the kernel and bias
+   * initializers that have no seed of their own (the model's seed, see `sequential`).
    * @internal
    */
-  build(inputDim: number, seeds: readonly [number, number] | undefined = undefined): void {
+  override build(widths: readonly number[], seedOf: (weight: number) => number | undefined = () => undefined): void {
+    const inputDim = widths[0];
     this.inputDim = inputDim;
     this.kernel?.dispose();
     this.bias?.dispose();
-    this.kernel = this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seeds?.[0]);
-    this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units, seeds?.[1]) : null;
+    this.kernel = this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seedOf(0));
+    this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units, seedOf(1)) : null;
+  }
+
+  /**
+   * The kernel and (with useBias) the bias, once built.
+   * @example
+   * sequential([dense({ units: 2, inputShape: [3] })]).layers[0].weights.map((w) => w.shape); // [[3, 2], [2]]
+   */
+  override get weights(): Tensor[] {
+    return [this.kernel, this.bias].filter((t): t is Tensor => t !== null);
+  }
+
+  /** @internal */
+  override weightShapes(widths: readonly number[]): number[][] {
+    return this.useBias ? [[widths[0], this.units], [this.units]] : [[widths[0], this.units]];
   }
 
   /**
@@ -164,27 +183,40 @@ export class Dense {
    * @example
    * dense({ units: 4, inputShape: [3] }).parameterCount; // 16
    */
-  get parameterCount(): number {
+  override get parameterCount(): number {
     return (this.inputDim ?? 0) * this.units + (this.useBias ? this.units : 0);
   }
 
   /**
-   * Saved form.
-   * @internal
+   * The options that rebuild the layer, as model files save them.
+   * @example
+   * dense({ units: 2, activation: 'relu' }).getConfig().activation; // 'relu'
    */
-  get config(): Record<string, unknown> {
-    return { className: 'Dense', units: this.units, activation: this.activation, useBias: this.useBias, inputDim: this.inputDim, dropout: this.dropout,
-      kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config };
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config,
+      ...(this.inputDim !== undefined ? { inputShape: [this.inputDim] } : {}) };
+  }
+
+  /** @internal */
+  override nodeFields(): NodeFields {
+    return { act: this.activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[this.activation] };
+  }
+
+  /** @internal */
+  override get detail(): string {
+    return this.activation;
   }
 
   /**
-   * Frees the kernel and bias; `Sequential.dispose` calls it for each layer.
+   * Frees the kernel and bias; the owning model's dispose calls it.
    * @internal
    */
-  dispose(): void {
+  override dispose(): void {
     this.kernel?.dispose();
     this.bias?.dispose();
     this.kernel = this.bias = null;
+    super.dispose();
   }
 }
 

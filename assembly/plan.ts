@@ -1,0 +1,68 @@
+// Reading and writing plan records (word offsets in layout.ts), and the product every layer kernel runs: gemm in this
+// instance, or through the host (the thread pool, or the relaxed build) from the plan's PLAN_HOST_FLOPS.
+import { gemm } from './gemm';
+import {
+  PLAN_ALPHA, PLAN_HOST_FLOPS, PLAN_WORK, PLAN_NODE_TABLE, PLAN_INPUT_TABLE, PLAN_OUTPUT_TABLE, PLAN_PARAM_TABLE,
+  NODE_EDGES, NODE_WORDS, EDGE_NODE, EDGE_WORDS, INPUT_WORDS, OUTPUT_WORDS, PARAM_WORDS, PARAM_HOME, PARAM_CURRENT,
+} from './layout';
+
+@external("env", "gemmHost")
+declare function gemmHost(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32, flags: i32,
+  bias: usize, act: i32, alpha: f32): void;
+
+// @ts-ignore: decorator
+@inline export function word(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function ptr(p: usize, i: i32): usize { return <usize>load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function real(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function setWord(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline export function setPtr(p: usize, i: i32, v: usize): void { store<i32>(p + (<usize>i << 2), <i32>v); }
+// Address of f64 slot i of a block of sums.
+// @ts-ignore: decorator
+@inline export function slot(p: usize, i: i32): usize { return p + (<usize>i << 3); }
+
+// Record i of the table whose address is at header word `table`, of `words` words each.
+// @ts-ignore: decorator
+@inline function record(plan: usize, table: i32, words: i32, i: i32): usize { return ptr(plan, table) + (<usize>(i * words) << 2); }
+// @ts-ignore: decorator
+@inline export function nodeAt(plan: usize, i: i32): usize { return record(plan, PLAN_NODE_TABLE, NODE_WORDS, i); }
+// @ts-ignore: decorator
+@inline export function inputAt(plan: usize, i: i32): usize { return record(plan, PLAN_INPUT_TABLE, INPUT_WORDS, i); }
+// @ts-ignore: decorator
+@inline export function outputAt(plan: usize, i: i32): usize { return record(plan, PLAN_OUTPUT_TABLE, OUTPUT_WORDS, i); }
+// @ts-ignore: decorator
+@inline export function paramAt(plan: usize, i: i32): usize { return record(plan, PLAN_PARAM_TABLE, PARAM_WORDS, i); }
+// Edge record i of node N.
+// @ts-ignore: decorator
+@inline export function edgeAt(N: usize, i: i32): usize { return ptr(N, NODE_EDGES) + (<usize>(i * EDGE_WORDS) << 2); }
+// The node that produces argument i of node N.
+// @ts-ignore: decorator
+@inline export function argument(N: usize, i: i32): usize { return ptr(edgeAt(N, i), EDGE_NODE); }
+// The current weights of parameter record P (0 for none).
+// @ts-ignore: decorator
+@inline export function weights(P: usize): usize { return P == 0 ? 0 : ptr(P, PARAM_HOME + word(P, PARAM_CURRENT)); }
+
+// C = op(A)·op(B) (+ bias, activation `act`; see gemm), in this instance or through the host at PLAN_HOST_FLOPS and above.
+export function product(plan: usize, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32,
+  flags: i32, bias: usize, act: i32): void {
+  const alpha = real(plan, PLAN_ALPHA);
+  if (<f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha);
+  else gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, ptr(plan, PLAN_WORK), 0, m);
+}
+
+// dst[i] = v[i] (add false) or dst[i] += v[i] (add true), n floats.
+export function putOrAdd(dst: usize, v: usize, n: i32, add: bool): void {
+  if (!add) { memory.copy(dst, v, <usize>n << 2); return; }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(v + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(v + o));
+  }
+}

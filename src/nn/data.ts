@@ -1,0 +1,79 @@
+// The data a model takes, checked against its graph and compile settings before anything is allocated: one
+// [samples, width] tensor per input, one target tensor per output as its loss needs it, finite values.
+import { kernels } from '../runtime/wasm';
+import { ShapeError, showShape, showValue } from '../tensor/errors';
+import { checkTensor, type Tensor } from '../tensor/tensor';
+import type { Compiled } from './compile';
+import type { Graph } from './graph';
+import { checkTargetValues } from './targets';
+
+/** One tensor, or one per input or output, in order. */
+export type TensorList = Tensor | readonly Tensor[];
+
+/** The tensors of `value` for `count` inputs or outputs: a tensor (one), or an array of `count`. */
+function listOf(value: unknown, count: number, names: readonly string[], op: string, arg: string, what: 'input' | 'output'): unknown[] {
+  if (Array.isArray(value)) {
+    if (value.length !== count) {
+      throw new RangeError(`${op}: ${arg} is an array of ${value.length} tensors but the model has ${count === 1 ? `one ${what}` : `${count} ${what}s (${names.join(', ')})`}`);
+    }
+    return value;
+  }
+  if (count !== 1) {
+    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${names.join(', ')}), got ${showValue(value)}`);
+  }
+  return [value];
+}
+
+/** Each input's tensor, checked: [samples, width], one sample count for all. */
+export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Tensor[] {
+  const names = graph.inputs.map((i) => graph.nodes[i].layer.label);
+  const list = listOf(x, graph.inputs.length, names, op, arg, 'input');
+  const tensors = list.map((t, j) => {
+    const name = list.length > 1 || Array.isArray(x) ? `${arg}[${j}]` : arg;
+    const tensor = checkTensor(t, op, name);
+    const width = graph.nodes[graph.inputs[j]].width;
+    if (tensor.rank !== 2 || tensor.shape[1] !== width) {
+      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${width}]${list.length > 1 ? ` for input ${names[j]}` : ''}`);
+    }
+    return tensor;
+  });
+  const rows = tensors[0].shape[0];
+  tensors.forEach((t, j) => {
+    if (t.shape[0] !== rows) throw new ShapeError(`${op}: ${arg}[${j}] has ${t.shape[0]} samples but ${arg}[0] has ${rows}; every input needs one row per sample`);
+  });
+  return tensors;
+}
+
+/**
+ * Each output's targets, checked against its loss: [samples, width], or [samples] / [samples, 1] class indices for
+ * sparseCategoricalCrossentropy (integers in range), values the loss can take.
+ */
+export function checkTargets(graph: Graph, compiled: Compiled, y: unknown, samples: number, op: string, arg = 'y'): Tensor[] {
+  const names = compiled.outputs.map((o) => o.name);
+  const list = listOf(y, graph.outputs.length, names, op, arg, 'output');
+  return list.map((t, o) => {
+    const name = list.length > 1 || Array.isArray(y) ? `${arg}[${o}]` : arg;
+    const tensor = checkTensor(t, op, name);
+    const { loss } = compiled.outputs[o], width = graph.nodes[graph.outputs[o]].width;
+    const expected = loss.sparse ? [samples] : [samples, width];
+    const ok = loss.sparse ? tensor.size === samples && tensor.shape[0] === samples && tensor.rank <= 2
+      : tensor.rank === 2 && tensor.shape[0] === samples && tensor.shape[1] === width;
+    if (!ok) throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; ${loss.name} needs ${showShape(expected)}`);
+    if (loss.sparse) {
+      const labels = tensor.dataSync();
+      const bad = labels.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= width);
+      if (bad >= 0) throw new RangeError(`${op}: ${name}[${bad}] is ${labels[bad]}, not a class index in [0, ${width})`);
+    }
+    checkTargetValues(tensor, loss.name, op, name);
+    return tensor;
+  });
+}
+
+/** Throws a RangeError naming the row and column of the first NaN or ±Infinity in a [rows, cols] tensor. */
+export function checkFinite(t: Tensor, op: string, arg: string): void {
+  const i = kernels().firstNonFinite(t.ptr, t.size);
+  if (i < 0) return;
+  const cols = t.rank > 1 ? t.size / t.shape[0] : 1;
+  const at = t.rank > 1 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `row ${i}`;
+  throw new RangeError(`${op}: ${arg} holds ${t.dataSync()[i]} at ${at}; clean or fill missing values first`);
+}

@@ -1,0 +1,82 @@
+// Model inputs: an input layer has no kernels; the plan gathers each batch into its node's outputs.
+import { KIND_INPUT } from '../../../assembly/layout';
+import { showValue } from '../../tensor/errors';
+import { checkOptionKeys } from '../../tensor/options';
+import { checkInteger } from '../../tensor/shape';
+import { LayerCall, type SymbolicTensor } from '../symbolic';
+import { Layer, type LayerOptions } from './layer';
+
+/**
+ * Options of `input`.
+ * @example
+ * const options: InputOptions = { shape: [4], name: 'features' };
+ * input(options).shape; // [null, 4]
+ */
+export interface InputOptions extends LayerOptions {
+  /** [features]: the values per sample, an integer in [1, 2^24]. */
+  shape: readonly number[];
+}
+
+/**
+ * The layer behind a model input (`input({ shape })` makes one and gives its symbolic tensor).
+ * @example
+ * const x = input({ shape: [2] });
+ * x.call.layer instanceof InputLayer; // true
+ */
+export class InputLayer extends Layer {
+  readonly className = 'InputLayer';
+  /** @internal */
+  readonly kind = KIND_INPUT;
+  /**
+   * Features per sample.
+   * @example
+   * new InputLayer({ shape: [5] }).features; // 5
+   */
+  readonly features: number;
+
+  /**
+   * An input of `options.shape`; throws a RangeError for a shape other than [features] or an unknown option.
+   * @example
+   * new InputLayer({ shape: [3] }).features; // 3
+   */
+  constructor(options: InputOptions) {
+    const op = 'input';
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be { shape: [features] }, got ${showValue(options)}`);
+    checkOptionKeys(op, options, ['shape', 'name']);
+    super(options, op);
+    if (!Array.isArray(options.shape) || options.shape.length !== 1) throw new RangeError(`${op}: shape must be [features], got ${showValue(options.shape)}`);
+    this.features = checkInteger(options.shape[0], op, 'shape[0]', 1, 1 << 24);
+    this.calls.push(new LayerCall(this, [], this.features));
+  }
+
+  /** @internal */
+  outputWidth(): number {
+    return this.features;
+  }
+
+  /** @internal */
+  override apply(): SymbolicTensor {
+    throw new TypeError(`${this.label}.apply: an input layer is not applied; use the symbolic tensor input({ shape }) gives`);
+  }
+
+  /**
+   * The options that rebuild it.
+   * @example
+   * new InputLayer({ shape: [3] }).getConfig(); // { name: undefined, shape: [3] }
+   */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, shape: [this.features] };
+  }
+}
+
+/**
+ * A model input of `shape` [features] (also `layers.input`): the symbolic tensor to apply layers to, then list in
+ * `model({ inputs })`. Throws as the InputLayer constructor does.
+ * @example
+ * const x = input({ shape: [3] });
+ * const y = dense({ units: 1 }).apply(dense({ units: 4, activation: 'relu' }).apply(x));
+ * model({ inputs: x, outputs: y }).predict(tensor([[1, 2, 3]])).shape; // [1, 1]
+ */
+export function input(options: InputOptions): SymbolicTensor {
+  return new InputLayer(options).calls[0].output;
+}

@@ -1,0 +1,663 @@
+// The model: a graph of layer calls from inputs to outputs (graph.ts) and its public API: compile, fit, evaluate,
+// predict, the batch methods, weights, summary and files. Training and evaluation run plans lowered from the graph
+// (plan.ts) through the loop (fit.ts) and the plan cache (batches.ts); the model hands them its ModelState.
+import { f32View } from '../runtime/heap';
+import { DisposedError, ShapeError, showShape, showValue } from '../tensor/errors';
+import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { checkOptionKeys } from '../tensor/options';
+import { checkInteger } from '../tensor/shape';
+import { clone } from '../ops/shape';
+import type { Optimizer } from '../optim/optimizers';
+import { freePlans, planFor, predictInto, trainBatch } from './batches';
+import { compileSettings, outputsOf, type Compiled, type CompileOptions } from './compile';
+import { checkInputs, checkTargets, type TensorList } from './data';
+import { runFit, type FitOptions, type History } from './fit';
+import { argWidths, graphOf, nameLayers, type Graph } from './graph';
+import { InputLayer } from './layers/input';
+import type { Layer } from './layers/layer';
+import { toLogs, type MetricName } from './metrics';
+import { saveToFile } from './model-file';
+import type { ModelState } from './plan';
+import { modelToJSON, serialize, type ModelJSON } from './save';
+import { deriveSeed, SEED_STREAMS } from './seeds';
+import type { SymbolicTensor } from './symbolic';
+
+/**
+ * Options of `model`.
+ * @example
+ * const x = input({ shape: [2] });
+ * const options: ModelOptions = { inputs: x, outputs: dense({ units: 1 }).apply(x), seed: 1 };
+ * model(options).outputDim; // 1
+ */
+export interface ModelOptions {
+  /** The model's inputs: symbolic tensors from `input({ shape })`, one or an array (their order is the data's). */
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
+  /** The model's outputs: symbolic tensors from layers' `apply`, one or an array (their order is the targets'). */
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  /**
+   * Seed of the model, an integer in [0, 2^53): the initial weights of layers whose initializers have no seed of
+   * their own (each layer with weights and each weight gets its own stream derived from it), and the shuffle and
+   * dropout masks of each `fit` that gives no seed (derived from it and the step count). Not saved in model files.
+   */
+  seed?: number;
+}
+
+/** Options of `predict` and `evaluate`. */
+export interface BatchOptions {
+  /**
+   * Rows computed at a time (default: predict all at once, evaluate 4096). predict gives the same bits at any batch
+   * size; evaluate sums its means in float64 chunk by chunk, so they may differ in the last bits between sizes.
+   */
+  batchSize?: number;
+}
+
+/**
+ * A model: layers called on symbolic tensors from its inputs to its outputs, as Keras' functional Model. Make one
+ * with `model({ inputs, outputs })` (or `sequential([...])` for a stack), `compile` it, then `fit`, `predict`,
+ * `evaluate` and `save`. Several inputs and outputs take arrays of tensors, in the order given. Its weights live in
+ * wasm memory until `dispose()`.
+ * @example
+ * const x = input({ shape: [4] });
+ * const h = dense({ units: 8, activation: 'relu' }).apply(x);
+ * const y = dense({ units: 4 }).apply(layers.add().apply([x, dense({ units: 4 }).apply(h)])); // a residual block
+ * const net = model({ inputs: x, outputs: y, seed: 1 });
+ * net.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+ * await net.fit(ones([8, 4]), zeros([8, 4]), { epochs: 2 });
+ * net.predict(ones([1, 4])).shape; // [1, 4]
+ * net.dispose();
+ */
+export class Model {
+  /**
+   * The model's seed (see ModelOptions), or undefined.
+   * @example
+   * sequential([dense({ units: 1, inputShape: [2] })], { seed: 7 }).seed; // 7
+   */
+  readonly seed: number | undefined;
+  /**
+   * JSON saved with the model and restored by loadModel, such as the scaler and columns its inputs need
+   * (`{ scaler: scaler.toJSON(), features: [...] }`).
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.metadata = { features: ['area', 'rooms'] };
+   * (await loadModel(await model.save())).metadata; // { features: ['area', 'rooms'] }
+   */
+  metadata: Record<string, unknown> | undefined = undefined;
+  /** The graph (null for a sequential model without layers). */
+  private graphOrNull: Graph | null = null;
+  private compiled: Compiled | null = null;
+  private changedSinceCompile = false;
+  private disposed = false;
+  /** What plans and the training loop read; see ModelState. */
+  private readonly state: ModelState;
+  private stepCount = 0;
+  private version = 0;
+
+  /**
+   * A model from `options` (see ModelOptions); `model(options)` does the same. The graph is checked before any
+   * weight is made: a TypeError for inputs or outputs that are not symbolic tensors, a RangeError for an input no
+   * output uses, an output that depends on an input not listed (a symbolic tensor of another model), an input or
+   * output listed twice, two layers of one name, or a layer already in another model.
+   * @example
+   * const a = input({ shape: [2] }), b = input({ shape: [3] });
+   * const joined = layers.concatenate().apply([a, b]);
+   * model({ inputs: [a, b], outputs: dense({ units: 1 }).apply(joined) }).summary().includes('concatenate_1'); // true
+   */
+  constructor(options: ModelOptions | null, op = 'model', seed: number | undefined = undefined) {
+    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    this.state = {
+      get graph() { return self.graph(op); },
+      get compiled() { return self.compiled; },
+      get step() { return self.stepCount; },
+      set step(value: number) { self.stepCount = value; },
+      get version() { return self.version; },
+      get seed() { return self.seed; },
+      check: (name: string) => self.checkUsable(name),
+    };
+    if (options === null) {
+      this.seed = seed;
+      return;
+    }
+    if (typeof options !== 'object') throw new TypeError(`${op}: options must be { inputs, outputs }, got ${showValue(options)}`);
+    checkOptionKeys(op, options, ['inputs', 'outputs', 'seed']);
+    this.seed = checkSeed(options.seed, op);
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+    this.setGraph(graphOf(list(options.inputs), list(options.outputs), op), op);
+  }
+
+  /** The graph, or a RangeError naming `op` for a model without layers. */
+  private graph(op: string): Graph {
+    if (!this.graphOrNull) throw new RangeError(`${op}: the model has no layers`);
+    return this.graphOrNull;
+  }
+
+  /**
+   * Makes `graph` the model's: names its layers, checks that none is in another model, builds the weights of the
+   * layers not built yet (seeded from the model's seed), and drops the compile settings. On error nothing changes.
+   * @internal
+   */
+  protected setGraph(graph: Graph, op: string): void {
+    if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
+    nameLayers([...graph.inputs.map((i) => graph.nodes[i].layer), ...graph.layers], op);
+    for (const layer of graph.layers) {
+      if (layer.owner !== null && layer.owner !== this) {
+        throw new RangeError(`${op}: layer ${layer.label} is already in another model; a layer belongs to one model: create another ${
+          layer.className.toLowerCase()}({...})`);
+      }
+    }
+    const built: Layer[] = [];
+    let weighted = 0;
+    try {
+      for (const layer of graph.layers) {
+        const node = graph.nodes.find((n) => n.layer === layer)!;
+        const widths = argWidths(graph, node);
+        const index = layer.weightShapes(widths).length > 0 ? weighted++ : -1;
+        if (layer.owner === this) continue;
+        const seed = this.seed;
+        layer.build(widths, (j) => (seed === undefined || index < 0 ? undefined : deriveSeed(seed, SEED_STREAMS.weights, index, j)));
+        layer.owner = this;
+        built.push(layer);
+      }
+    } catch (error) {
+      built.forEach((layer) => layer.dispose());
+      throw error;
+    }
+    this.graphOrNull = graph;
+    this.uncompile();
+    this.changed();
+  }
+
+  /** Notes that what plans point to changed: kept plans are freed. */
+  private changed(): void {
+    this.version++;
+    freePlans(this.state);
+  }
+
+  /** Drops the compile settings and optimizer state, which were made for the layers before a change. */
+  private uncompile(): void {
+    if (!this.compiled) return;
+    this.compiled.optimizer.dispose();
+    this.compiled = null;
+    this.changedSinceCompile = true;
+  }
+
+  /**
+   * The layers other than inputs, each once, in the order of their first call.
+   * @example
+   * sequential([dense({ units: 4, inputShape: [3] }), dropout({ rate: 0.5 }), dense({ units: 1 })]).layers.map((l) => l.className); // ['Dense', 'Dropout', 'Dense']
+   */
+  get layers(): Layer[] {
+    return [...(this.graphOrNull?.layers ?? [])];
+  }
+
+  /**
+   * The layer called `name`, or undefined.
+   * @example
+   * sequential([dense({ units: 2, inputShape: [3], name: 'hidden' })]).getLayer('hidden')?.className; // 'Dense'
+   */
+  getLayer(name: string): Layer | undefined {
+    const graph = this.graphOrNull;
+    return graph?.nodes.map((n) => n.layer).find((layer) => layer.name === name);
+  }
+
+  /**
+   * The symbolic tensors of the model's inputs, in order.
+   * @example
+   * const x = input({ shape: [3] });
+   * model({ inputs: x, outputs: dense({ units: 1 }).apply(x) }).inputs[0] === x; // true
+   */
+  get inputs(): SymbolicTensor[] {
+    const graph = this.graphOrNull;
+    return graph ? graph.inputs.map((i) => graph.nodes[i].call.output) : [];
+  }
+
+  /**
+   * The symbolic tensors of the model's outputs, in order.
+   * @example
+   * const x = input({ shape: [3] }), y = dense({ units: 1 }).apply(x);
+   * model({ inputs: x, outputs: y }).outputs[0] === y; // true
+   */
+  get outputs(): SymbolicTensor[] {
+    const graph = this.graphOrNull;
+    return graph ? graph.outputs.map((i) => graph.nodes[i].call.output) : [];
+  }
+
+  /**
+   * Input features of the first input (0 without layers).
+   * @example
+   * sequential([dense({ units: 4, inputShape: [3] })]).inputDim; // 3
+   */
+  get inputDim(): number {
+    const graph = this.graphOrNull;
+    return graph ? graph.nodes[graph.inputs[0]].width : 0;
+  }
+
+  /**
+   * Output values per sample of the first output (0 without layers).
+   * @example
+   * sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 2 })]).outputDim; // 2
+   */
+  get outputDim(): number {
+    const graph = this.graphOrNull;
+    return graph ? graph.nodes[graph.outputs[0]].width : 0;
+  }
+
+  /**
+   * The optimizer `compile` set (null before); it owns its state (getSlots).
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+   * model.optimizer?.config.learningRate; // 0.01
+   */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /**
+   * The metrics `compile` set, besides the loss ('acc' is listed as 'accuracy').
+   * @example
+   * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2] })]);
+   * model.compile({ loss: 'binaryCrossentropy', metrics: ['acc'] });
+   * model.metrics; // ['accuracy']
+   */
+  get metrics(): MetricName[] {
+    return [...(this.compiled?.metrics ?? [])];
+  }
+
+  /**
+   * Optimizer steps taken so far (Adam's t); `compile` resets it to 0.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+   * model.compile({ loss: 'meanSquaredError' });
+   * await model.fit(tensor([[1], [2], [3], [4]]), tensor([[2], [4], [6], [8]]), { epochs: 3, batchSize: 2 });
+   * model.step; // 6
+   */
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /**
+   * Sets the optimizer, the loss of each output (and its weight) and the metrics, and resets the optimizer state and
+   * `step`. binaryCrossentropy on a sigmoid output, and the categorical losses (which need a softmax output of at
+   * least 2 units), work on the weighted sums, numerically stable. Throws a RangeError for an unknown option (such as
+   * `optimiser`), a model without layers, softmax on a layer that feeds others, an unknown loss, optimizer or
+   * metric, a loss that does not fit its output's activation, or a number of losses or weights other than the
+   * outputs'; a DisposedError once the model is disposed.
+   * @example
+   * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+   * model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+   * model.toJSON().compile?.loss; // 'sparseCategoricalCrossentropy'
+   */
+  compile(options: CompileOptions): void {
+    const op = 'compile';
+    if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
+    const { outputs, softmaxHidden } = outputsOf(this.graph(op));
+    const compiled = compileSettings(outputs, softmaxHidden, options, op);
+    this.compiled?.optimizer.dispose();
+    this.compiled = compiled;
+    this.changedSinceCompile = false;
+    this.stepCount = 0;
+    this.changed();
+  }
+
+  /** The compile settings, or an error naming the op. */
+  private requireCompiled(op: string): Compiled {
+    if (!this.compiled) {
+      const again = this.changedSinceCompile ? ' again: layers were added since the last compile' : ' first';
+      throw new RangeError(`${op}: call compile({ optimizer, loss })${again}`);
+    }
+    return this.compiled;
+  }
+
+  /**
+   * The outputs for each row of x (one tensor per input: [samples, features]): a new [samples, width] tensor per
+   * output (one tensor for one output, else an array in output order). Dropout is off. `options.batchSize` bounds
+   * the rows computed at a time (and so the scratch memory). Throws a ShapeError if x does not fit the inputs, a
+   * RangeError for a model without layers or bad options, a DisposedError once x or the model is disposed.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * model.predict(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
+   * model.predict(tensor([[1, 2], [3, 4]]), { batchSize: 1 }).toArray(); // [[3], [7]]
+   */
+  predict(x: TensorList, options: BatchOptions = {}): Tensor | Tensor[] {
+    const op = 'predict';
+    this.checkUsable(op);
+    const xs = checkInputs(this.graph(op), x, op);
+    return this.outputsOf(xs, batchRows(options, op, Math.max(xs[0].shape[0], 1)), op);
+  }
+
+  /**
+   * The outputs for the rows of x computed in one pass, as Keras' predict_on_batch: the same values as `predict`
+   * (dropout off). Throws as `predict` does, naming predictOnBatch.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * model.predictOnBatch(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
+   */
+  predictOnBatch(x: TensorList): Tensor | Tensor[] {
+    const op = 'predictOnBatch';
+    this.checkUsable(op);
+    const xs = checkInputs(this.graph(op), x, op);
+    return this.outputsOf(xs, Math.max(xs[0].shape[0], 1), op);
+  }
+
+  /** The outputs for the rows of checked inputs, `chunk` rows at a time. */
+  private outputsOf(xs: readonly Tensor[], chunk: number, op: string): Tensor | Tensor[] {
+    const graph = this.graph(op), rows = xs[0].shape[0];
+    const outs: Tensor[] = [];
+    try {
+      for (const i of graph.outputs) outs.push(empty([rows, graph.nodes[i].width], op));
+      if (rows > 0) predictInto(this.state, xs, outs, Math.min(chunk, rows), op);
+    } catch (error) {
+      outs.forEach((t) => t.dispose());
+      throw error;
+    }
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /**
+   * The mean loss and metrics over the rows of x and y, as `fit` reports them (dropout off; NaN for no rows),
+   * computed `options.batchSize` rows at a time (default 4096). Throws a RangeError before `compile`, for class
+   * indices out of range, binaryCrossentropy targets outside [0, 1] or negative categorical ones (naming the row and
+   * column), or bad options; a ShapeError for shapes that do not fit the model and loss, a DisposedError once the
+   * model or a tensor is disposed.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
+   * model.evaluate(tensor([[1, 2]]), tensor([[1]])); // { loss: 4, mae: 2 }
+   */
+  evaluate(x: TensorList, y: TensorList, options: BatchOptions = {}): Record<string, number> {
+    const op = 'evaluate';
+    this.checkUsable(op);
+    const compiled = this.requireCompiled(op), graph = this.graph(op);
+    const xs = checkInputs(graph, x, op);
+    const rows = xs[0].shape[0];
+    const ys = checkTargets(graph, compiled, y, rows, op);
+    const chunk = Math.min(rows, batchRows(options, op, 4096));
+    const names = compiled.outputs.map((o) => o.name);
+    if (rows === 0) return toLogs(names, compiled.metrics, new Float64Array(4 * (1 + names.length)).fill(NaN));
+    const plan = planFor(this.state, 'evaluate', chunk, op);
+    try {
+      return toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows));
+    } finally {
+      plan.done();
+    }
+  }
+
+  /**
+   * Trains on x (one tensor per input: [samples, features]) and y (one per output: targets [samples, width], or
+   * class indices [samples] for sparseCategoricalCrossentropy) with the compiled optimizer; resolves to the History
+   * of each epoch's loss and metrics (and their `val_` versions with validation). Callbacks may be async and are
+   * awaited (see Callbacks). Rejects with a RangeError before `compile`, for x without rows, for NaN or ±Infinity in
+   * the data or targets the loss cannot take (naming the row and column), a RangeError or TypeError for bad or
+   * unknown options, a ShapeError for shapes that do not fit, a DivergedError when a step's loss or gradient stops
+   * being finite (see FitOptions), and with the error of a callback that throws or rejects (the weights are then
+   * those of the last finished step). One fit at a time: a second `fit` while one runs rejects at once with a
+   * RangeError ("fit: the model is already training; await the first fit"); `predict`, `evaluate`, `getWeights` and
+   * `save` called meanwhile (in a callback) see the weights of the last finished step.
+   * @example
+   * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y = tensor([[0], [1], [1], [1]]); // logical or
+   * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2], kernelInitializer: initializers.glorotUniform({ seed: 1 }) })]);
+   * model.compile({ optimizer: adam({ learningRate: 0.1 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+   * const history = await model.fit(x, y, { epochs: 200, batchSize: 4, seed: 1 });
+   * history.history.accuracy.at(-1); // 1
+   * history.epoch.length; // 200
+   */
+  fit(x: TensorList, y: TensorList, options: FitOptions = {}): Promise<History> {
+    try {
+      const op = 'fit';
+      this.checkUsable(op);
+      const compiled = this.requireCompiled(op);
+      freePlans(this.state, 'train'); // fit builds its own plan; trainOnBatch builds its plans again after it
+      return runFit(this, this.state, compiled, x, y, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * One optimizer step on exactly the rows of x and y (shapes and targets as `fit` takes them), as Keras' and
+   * TensorFlow.js's trainOnBatch: the same step fit takes on that batch (dropout on; `step` advances by one), so
+   * trainOnBatch over the batches of an epoch gives the weights of fit with `shuffle: false` and that batch size.
+   * Resolves to the batch's loss, or [loss, ...metrics] in compile order when metrics were compiled (of the outputs
+   * before the step, as fit's batch logs; with several outputs, the total loss then each output's loss and metrics).
+   * The step runs before this returns; its plan is kept for the next batch of the same size, so steady-state calls
+   * allocate nothing (the kept plans are freed by compile, setWeights, add, fit and dispose). Rejects as fit does
+   * for bad data (naming trainOnBatch), with a DivergedError when the loss or a gradient is not finite (the step is
+   * then not taken), and with a RangeError while a fit of this model runs.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros' })]);
+   * model.compile({ optimizer: sgd({ learningRate: 0.1 }), loss: 'meanSquaredError', metrics: ['mae'] });
+   * // The loss and mae of the outputs before the step (all 0 here), as fit's batch logs give them:
+   * await model.trainOnBatch(tensor([[1], [2]]), tensor([[2], [4]])); // [10, 3]
+   * model.step; // 1
+   * model.predict(tensor([[1]])).toArray(); // [[1.6]]
+   */
+  trainOnBatch(x: TensorList, y: TensorList): Promise<number | number[]> {
+    try {
+      const op = 'trainOnBatch';
+      this.checkUsable(op);
+      return Promise.resolve(trainBatch(this.state, this.requireCompiled(op), x, y));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The weights of every layer, in layer order (the model's own tensors; a shared layer's once). */
+  private parameters(): Tensor[] {
+    return this.layers.flatMap((layer) => layer.weights);
+  }
+
+  /**
+   * Copies of the weights: each layer's in order (a dense layer's kernel [inputs, units] and bias [units]). Dispose
+   * them when done. Throws a DisposedError once the model is disposed.
+   * @example
+   * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 1 })]);
+   * model.getWeights().map((w) => w.shape); // [[3, 4], [4], [4, 1], [1]]
+   */
+  getWeights(): Tensor[] {
+    this.checkUsable('getWeights', true);
+    return this.parameters().map((t) => clone(t));
+  }
+
+  /**
+   * Overwrites the weights with the values of `weights`, in the order and shapes `getWeights` gives (they are
+   * copied; the optimizer state is kept). Throws a RangeError for the wrong number of tensors, a ShapeError for a
+   * wrong shape, a DisposedError once the model or a tensor is disposed.
+   * @example
+   * const source = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.setWeights(source.getWeights());
+   * model.predict(tensor([[1, 2]])).toArray(); // [[3]]
+   */
+  setWeights(weights: readonly Tensor[]): void {
+    const op = 'setWeights';
+    this.checkUsable(op, true);
+    const params = this.parameters();
+    if (!Array.isArray(weights) || weights.length !== params.length) {
+      throw new RangeError(`${op}: expected ${params.length} tensors, got ${Array.isArray(weights) ? weights.length : showValue(weights)}`);
+    }
+    weights.forEach((w, i) => {
+      checkTensor(w, op, `weights[${i}]`);
+      if (w.shape.join() !== params[i].shape.join()) throw new ShapeError(`${op}: weights[${i}] has shape ${showShape(w.shape)}, expected ${showShape(params[i].shape)}`);
+    });
+    freePlans(this.state);
+    weights.forEach((w, i) => f32View(params[i].ptr, w.size).set(f32View(w.ptr, w.size)));
+  }
+
+  /**
+   * A text table of the layers (with their activation or rate), their output shapes and parameter counts, and the
+   * total, as Keras prints it; a model with merges or several inputs also lists what each layer is connected to.
+   * @example
+   * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
+   * console.log(model.summary());
+   * // _________________________________________________
+   * // Layer (type)               Output shape   Param #
+   * // =================================================
+   * // dense_1 (Dense, sigmoid)   [null, 4]      16
+   * // dense_2 (Dense, sigmoid)   [null, 1]      5
+   * // =================================================
+   * // Total params: 21
+   */
+  summary(): string {
+    const graph = this.graphOrNull;
+    const chain = !graph || graph.nodes.every((n, i) => n.args.length === (i === 0 ? 0 : 1) && (i === 0 || n.args[0] === i - 1));
+    const nodes = graph ? graph.nodes.filter((n) => chain ? !(n.layer instanceof InputLayer) : true) : [];
+    const counted = new Set<Layer>();
+    const rows = nodes.map((n) => {
+      const { layer } = n, detail = layer.detail;
+      const params = counted.has(layer) ? 0 : layer.parameterCount;
+      counted.add(layer);
+      const row = [`${n.call.output.label} (${layer.className}${detail ? `, ${detail}` : ''})`, `[null, ${n.width}]`, String(params)];
+      return chain ? row : [...row, n.args.map((a) => graph!.nodes[a].call.output.label).join(', ')];
+    });
+    const total = this.layers.reduce((sum, layer) => sum + layer.parameterCount, 0);
+    const table = [['Layer (type)', 'Output shape', 'Param #', ...(chain ? [] : ['Connected to'])], ...rows];
+    const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
+    const line = (r: string[]): string => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('   ').trimEnd();
+    const rule = '_'.repeat(widths.reduce((a, b) => a + b + 3, -3));
+    return [rule, line(table[0]), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), `Total params: ${total}`].join('\n');
+  }
+
+  /**
+   * The architecture, compile settings and metadata as JSON: the header of the model file (without the weights).
+   * @example
+   * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 1 })]);
+   * model.toJSON().layers.map((l) => l.className); // ['InputLayer', 'Dense', 'Dense']
+   */
+  toJSON(): ModelJSON {
+    const op = 'toJSON';
+    this.checkUsable(op, true);
+    return modelToJSON(this.graph(op), this.compileJSON(), this.metadata, this.isSequential);
+  }
+
+  /** Whether the model is a Sequential (saved as one). */
+  protected get isSequential(): boolean {
+    return false;
+  }
+
+  /** The compile section of the model file. */
+  private compileJSON(): ModelJSON['compile'] {
+    const c = this.compiled;
+    if (!c) return undefined;
+    const single = c.outputs.length === 1;
+    return { loss: single ? c.outputs[0].loss.name : c.outputs.map((o) => o.loss.name), optimizer: c.optimizer.config, metrics: c.metrics,
+      ...(c.outputs.some((o) => o.weight !== 1) ? { lossWeights: c.outputs.map((o) => o.weight) } : {}) };
+  }
+
+  /**
+   * Resolves to the model file (architecture JSON and float32 weights in one blob) as an ArrayBuffer; with a path,
+   * in Node, also writes it there atomically (a temporary file, then a rename). `loadModel` reads it back and
+   * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a RangeError for a model
+   * without layers (no file can hold it), a TypeError for a path that is not a string, and an Error naming the path
+   * and the file system's reason if writing fails (such as a missing directory). Saving during `fit` (in a
+   * callback) saves the weights of the last finished step.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * await model.save('model.sdpm');   // Node: a file
+   * const bytes = await model.save(); // anywhere: an ArrayBuffer
+   * const copy = await loadModel('model.sdpm');
+   * copy.predict(tensor([[1, 2]])).toArray(); // [[3]]
+   */
+  save(path?: string): Promise<ArrayBuffer> {
+    if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
+    if (typeof path !== 'string' && path !== undefined) return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
+    try {
+      const bytes = this.fileBytes('save');
+      return path === undefined ? Promise.resolve(bytes) : saveToFile(bytes, path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The model file's bytes; a RangeError for a model without layers. */
+  private fileBytes(op: string): ArrayBuffer {
+    if (!this.graphOrNull) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
+    this.checkUsable(op, true);
+    return serialize(modelToJSON(this.graphOrNull, this.compileJSON(), this.metadata, this.isSequential), this.parameters());
+  }
+
+  /**
+   * The model file (as `save()` gives it) in a Blob of type application/octet-stream, for a download link or
+   * IndexedDB in browsers; `loadModel(blob)` reads it back. Throws a DisposedError once the model is disposed, a
+   * RangeError for a model without layers.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * const blob = model.toBlob();
+   * const url = URL.createObjectURL(blob); // e.g. the href of a download link
+   * (await loadModel(blob)).predict(tensor([[1, 2]])).toArray(); // [[3]]
+   */
+  toBlob(): Blob {
+    if (this.disposed) throw new DisposedError('toBlob: the model was disposed');
+    return new Blob([this.fileBytes('toBlob')], { type: 'application/octet-stream' });
+  }
+
+  /**
+   * Throws unless the model is not disposed, has layers (unless `emptyOk`) and every layer holds live weights of the
+   * shapes its calls need (a weight disposed, or a layer rebuilt elsewhere, would be read at a stale address).
+   */
+  private checkUsable(op: string, emptyOk = false): void {
+    if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
+    const graph = this.graphOrNull;
+    if (!graph) {
+      if (emptyOk) return;
+      throw new RangeError(`${op}: the model has no layers`);
+    }
+    for (const layer of graph.layers) {
+      const node = graph.nodes.find((n) => n.layer === layer)!;
+      const shapes = layer.weightShapes(argWidths(graph, node)), weights = layer.weights;
+      if (layer.owner !== this || weights.length !== shapes.length || weights.some((w) => w.disposed)) {
+        throw new DisposedError(`${op}: layer ${layer.label} was disposed`);
+      }
+      const bad = weights.findIndex((w, i) => w.shape.join() !== shapes[i].join());
+      if (bad >= 0) {
+        throw new ShapeError(`${op}: layer ${layer.label} has weights of shape ${showShape(weights[bad].shape)} but its inputs need ${showShape(shapes[bad])}; ` +
+          'was it added to another model?');
+      }
+    }
+  }
+
+  /**
+   * Frees the weights and the optimizer state (calling it again does nothing). Using the model afterwards throws a
+   * DisposedError. Dispose models you are done with: unlike tensors, the optimizer state is not freed by the
+   * garbage collector.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [2] })]);
+   * model.dispose();
+   * try {
+   *   model.predict(tensor([[1, 2]]));
+   * } catch (e) {
+   *   console.log(e instanceof DisposedError); // true
+   * }
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.changed();
+    this.disposed = true;
+    for (const layer of this.layers) if (layer.owner === this) layer.dispose();
+    this.compiled?.optimizer.dispose();
+  }
+}
+
+/**
+ * A model of the layer calls from `inputs` to `outputs` (also `new Model(options)`): see Model and ModelOptions.
+ * Throws as the Model constructor does.
+ * @example
+ * const a = input({ shape: [3] }), b = input({ shape: [3] });
+ * const shared = dense({ units: 2 }); // one layer called on both inputs: one set of weights
+ * const net = model({ inputs: [a, b], outputs: layers.average().apply([shared.apply(a), shared.apply(b)]) });
+ * net.getWeights().length; // 2
+ * net.predict([ones([1, 3]), ones([1, 3])]).shape; // [1, 2]
+ */
+export function model(options: ModelOptions): Model {
+  return new Model(options);
+}
+
+/** The seed option, checked. */
+export function checkSeed(seed: unknown, op: string): number | undefined {
+  return seed === undefined ? undefined : checkInteger(seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** The rows per chunk `options.batchSize` asks for (default `fallback`), checked. */
+function batchRows(options: BatchOptions, op: string, fallback: number): number {
+  checkOptionKeys(op, options, ['batchSize']);
+  return options.batchSize === undefined ? fallback : checkInteger(options.batchSize, op, 'batchSize', 1, 1 << 30);
+}

@@ -1,0 +1,36 @@
+// The layer kinds a model file can hold: class name → how to rebuild the layer from its saved config. A new layer
+// kind adds its entry here (see ARCHITECTURE.md, "Adding a layer").
+import { dense, type DenseOptions } from './layers/dense';
+import { dropout, type DropoutOptions } from './layers/dropout';
+import { InputLayer, type InputOptions } from './layers/input';
+import type { Layer } from './layers/layer';
+import { Merge, type MergeOptions } from './layers/merge';
+
+/** Rebuilds a layer from the config its getConfig gave (checked as its options are: errors name the option). */
+type FromConfig = (config: Record<string, unknown>) => Layer;
+
+const registry = new Map<string, FromConfig>([
+  ['InputLayer', (c) => new InputLayer(c as unknown as InputOptions)],
+  ['Dense', (c) => dense(c as unknown as DenseOptions)],
+  ['Dropout', (c) => dropout(c as unknown as DropoutOptions)],
+  ['Add', (c) => new Merge('Add', c as MergeOptions)],
+  ['Multiply', (c) => new Merge('Multiply', c as MergeOptions)],
+  ['Average', (c) => new Merge('Average', c as MergeOptions)],
+  ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
+]);
+
+/** The class names a model file may hold. */
+export function layerClassNames(): string[] {
+  return [...registry.keys()];
+}
+
+/**
+ * A layer of `className` from its config; a RangeError for a class no entry has, or for a config its options check
+ * refuses.
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, op: string): Layer {
+  const make = registry.get(className);
+  if (!make) throw new RangeError(`${op}: unknown layer class ${JSON.stringify(className)} (known: ${layerClassNames().join(', ')})`);
+  const { name, ...rest } = config;
+  return make(name === undefined ? rest : { ...rest, name });
+}
