@@ -96,7 +96,8 @@ export class Model {
    * A model from `options` (see ModelOptions); `model(options)` does the same. The graph is checked before any
    * weight is made: a TypeError for inputs or outputs that are not symbolic tensors, a RangeError for an input no
    * output uses, an output that depends on an input not listed (a symbolic tensor of another model), an input or
-   * output listed twice, two layers of one name, or a layer already in another model.
+   * output listed twice, or two layers of one name. A layer that another model built shares its weights with it
+   * (the model that built them frees them).
    * @example
    * const a = input({ shape: [2] }), b = input({ shape: [3] });
    * const joined = layers.concatenate().apply([a, b]);
@@ -138,20 +139,22 @@ export class Model {
   protected setGraph(graph: Graph, op: string): void {
     if (this.disposed) throw new DisposedError(`${op}: the model was disposed`);
     nameLayers([...graph.inputs.map((i) => graph.nodes[i].layer), ...graph.layers], op);
-    for (const layer of graph.layers) {
-      if (layer.owner !== null && layer.owner !== this) {
-        throw new RangeError(`${op}: layer ${layer.label} is already in another model; a layer belongs to one model: create another ${
-          layer.className.toLowerCase()}({...})`);
-      }
-    }
     const built: Layer[] = [];
     let weighted = 0;
     try {
       for (const layer of graph.layers) {
         const node = graph.nodes.find((n) => n.layer === layer)!;
         const widths = argWidths(graph, node);
-        const index = layer.weightShapes(widths).length > 0 ? weighted++ : -1;
-        if (layer.owner === this) continue;
+        const shapes = layer.weightShapes(widths), index = shapes.length > 0 ? weighted++ : -1;
+        if (layer.owner !== null) {
+          // Built by this model, or by another one whose weights this one shares (they must fit these calls).
+          const bad = layer.weights.findIndex((w, i) => w.shape.join() !== shapes[i]?.join());
+          if (layer.weights.length !== shapes.length || bad >= 0) {
+            throw new ShapeError(`${op}: layer ${layer.label} has weights of shape ${showShape(layer.weights[Math.max(bad, 0)]?.shape ?? [])} but is called on ` +
+              `${showShape([widths[0]])} here`);
+          }
+          continue;
+        }
         const seed = this.seed;
         layer.build(widths, (j) => (seed === undefined || index < 0 ? undefined : deriveSeed(seed, SEED_STREAMS.weights, index, j)));
         layer.owner = this;
@@ -604,7 +607,7 @@ export class Model {
     for (const layer of graph.layers) {
       const node = graph.nodes.find((n) => n.layer === layer)!;
       const shapes = layer.weightShapes(argWidths(graph, node)), weights = layer.weights;
-      if (layer.owner !== this || weights.length !== shapes.length || weights.some((w) => w.disposed)) {
+      if (layer.owner === null || weights.length !== shapes.length || weights.some((w) => w.disposed)) {
         throw new DisposedError(`${op}: layer ${layer.label} was disposed`);
       }
       const bad = weights.findIndex((w, i) => w.shape.join() !== shapes[i].join());

@@ -64,11 +64,10 @@ export class Sequential extends Model {
   /**
    * Appends a layer and returns the model. Weights are created here: a dense layer's input size is the previous
    * layer's width, or its `inputShape` if it is the first (initializers without a seed use the model's, if any).
-   * Adding a layer that is already in this model again shares its weights (its input width must match). Throws a
-   * RangeError if the first layer has no inputShape, if the layer is in another model (a layer belongs to one
-   * model: create another `dense({...})`), or takes several arguments (a merge: use `model`), a TypeError for
-   * anything that is not a layer, a ShapeError for a shared layer of another width, a DisposedError once the model
-   * is disposed. A compiled model is no longer compiled after `add` (its loss and optimizer state were made for the
+   * A layer that is already in this model or another one shares its weights, as in Keras (its input width must
+   * match; the model that built them frees them). Throws a RangeError if the first layer has no inputShape or the
+   * layer takes several arguments (a merge: use `model`), a TypeError for anything that is not a layer, a
+   * ShapeError for a shared layer of another width, a DisposedError once the model is disposed. A compiled model is no longer compiled after `add` (its loss and optimizer state were made for the
    * old layers): compile it again before training.
    * @example
    * const model = sequential([dense({ units: 8, activation: 'relu', inputShape: [4] })]);
@@ -79,9 +78,6 @@ export class Sequential extends Model {
     const op = 'add';
     if (!(layer instanceof Layer)) throw new TypeError(`${op}: layer must be a layer such as dense({...}), got ${showValue(layer)}`);
     if (layer.arity !== 1) throw new RangeError(`${op}: ${layer.label} (${layer.className}) takes two or more inputs; build the model with model({ inputs, outputs })`);
-    if (layer.owner !== null && layer.owner !== this) {
-      throw new RangeError(`${op}: layer ${layer.label} is already in another model; a layer belongs to one model: create another ${layer.className.toLowerCase()}({...})`);
-    }
     let from = this.last;
     if (!from) {
       const features = layer instanceof Dense ? layer.inputDim : undefined;
