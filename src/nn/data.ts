@@ -2,7 +2,7 @@
 // [samples, width] tensor per input, one target tensor per output as its loss needs it, finite values.
 import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
-import { checkTensor, type Tensor } from '../tensor/tensor';
+import { checkTensor, Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import type { Graph } from './graph';
 import { checkTargetValues } from './targets';
@@ -11,25 +11,29 @@ import { checkTargetValues } from './targets';
 export type TensorList = Tensor | readonly Tensor[];
 
 /** The tensors of `value` for `count` inputs or outputs: a tensor (one), or an array of `count`. */
-function listOf(value: unknown, count: number, names: readonly string[], op: string, arg: string, what: 'input' | 'output'): unknown[] {
-  if (Array.isArray(value)) {
+function listOf(value: unknown, count: number, names: readonly string[], op: string, arg: string, what: 'input' | 'output'): { items: unknown[]; list: boolean } {
+  // An array of tensors is a list; any other array (such as a nested JS array) is one value, refused as not a tensor.
+  if (Array.isArray(value) && value.every((t) => t instanceof Tensor)) {
     if (value.length !== count) {
       throw new RangeError(`${op}: ${arg} is an array of ${value.length} tensors but the model has ${count === 1 ? `one ${what}` : `${count} ${what}s (${names.join(', ')})`}`);
     }
-    return value;
+    return { items: value, list: true };
+  }
+  if (count !== 1 && !(value instanceof Tensor)) {
+    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${names.join(', ')}), got ${showValue(value)}`);
   }
   if (count !== 1) {
     throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${names.join(', ')}), got ${showValue(value)}`);
   }
-  return [value];
+  return { items: [value], list: false };
 }
 
 /** Each input's tensor, checked: [samples, width], one sample count for all. */
 export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Tensor[] {
   const names = graph.inputs.map((i) => graph.nodes[i].layer.label);
-  const list = listOf(x, graph.inputs.length, names, op, arg, 'input');
+  const { items: list, list: many } = listOf(x, graph.inputs.length, names, op, arg, 'input');
   const tensors = list.map((t, j) => {
-    const name = list.length > 1 || Array.isArray(x) ? `${arg}[${j}]` : arg;
+    const name = many ? `${arg}[${j}]` : arg;
     const tensor = checkTensor(t, op, name);
     const width = graph.nodes[graph.inputs[j]].width;
     if (tensor.rank !== 2 || tensor.shape[1] !== width) {
@@ -50,9 +54,9 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
  */
 export function checkTargets(graph: Graph, compiled: Compiled, y: unknown, samples: number, op: string, arg = 'y'): Tensor[] {
   const names = compiled.outputs.map((o) => o.name);
-  const list = listOf(y, graph.outputs.length, names, op, arg, 'output');
+  const { items: list, list: many } = listOf(y, graph.outputs.length, names, op, arg, 'output');
   return list.map((t, o) => {
-    const name = list.length > 1 || Array.isArray(y) ? `${arg}[${o}]` : arg;
+    const name = many ? `${arg}[${o}]` : arg;
     const tensor = checkTensor(t, op, name);
     const { loss } = compiled.outputs[o], width = graph.nodes[graph.outputs[o]].width;
     const expected = loss.sparse ? [samples] : [samples, width];

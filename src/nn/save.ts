@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { OptimizerConfig } from '../optim/optimizers';
 import { compileSettings, outputsOf, type CompileOptions } from './compile';
 import { graphOf, topologicalOrder, type Graph } from './graph';
-import { ACTIVATION_CODES, dense, type ActivationName } from './layers/dense';
+import { ACTIVATION_CODES, Dense, dense, type ActivationName } from './layers/dense';
 import { Dropout } from './layers/dropout';
 import { InputLayer } from './layers/input';
 import type { Layer } from './layers/layer';
@@ -309,7 +309,8 @@ function parseLegacy(json: Record<string, unknown>): { graph: Graph; sequential:
   let x = new InputLayer({ shape: [layers[0].inputDim] }).calls[0].output;
   const input = x;
   for (const l of layers) {
-    x = dense({ units: l.units, activation: l.activation, useBias: l.useBias, kernelInitializer: 'zeros', biasInitializer: 'zeros' }).apply(x);
+    x = dense({ units: l.units, activation: l.activation, useBias: l.useBias, kernelInitializer: 'zeros', biasInitializer: 'zeros',
+      ...(x === input ? { inputShape: [l.inputDim] } : {}) }).apply(x);
     if (l.dropout) x = new Dropout(l.dropout).apply(x);
   }
   return { graph: graphOf([input], [x], 'loadModel'), sequential: true, legacy: layers };
@@ -370,9 +371,19 @@ function parseGraph(json: Record<string, unknown>): { graph: Graph; sequential: 
       fail(`${nameOf(i)}: ${(error as Error).message}`);
     }
   }
+  let graph: Graph;
   try {
-    return { graph: graphOf(inputNodes.map((i) => tensors[i]), outputNodes.map((i) => tensors[i]), 'loadModel'), sequential: json.className === 'Sequential' };
+    graph = graphOf(inputNodes.map((i) => tensors[i]), outputNodes.map((i) => tensors[i]), 'loadModel');
   } catch (error) {
     fail((error as Error).message.replace(/^loadModel: /, ''));
   }
+  const sequential = json.className === 'Sequential';
+  if (sequential) {
+    // Loaded as a Sequential, rebuilt from its layers' configs: a chain whose first layer takes the input's width.
+    const chain = graph.inputs.length === 1 && graph.nodes.every((n, i) => (i === 0 ? n.args.length === 0 : n.args.length === 1 && n.args[0] === i - 1));
+    if (!chain) fail('className is \'Sequential\' but the nodes are not a chain from one input');
+    const first = graph.nodes[1]?.layer, width = graph.nodes[0].width;
+    if (!(first instanceof Dense) || first.inputDim !== width) fail(`the first layer of a Sequential must be dense with inputShape [${width}], the input's`);
+  }
+  return { graph, sequential };
 }

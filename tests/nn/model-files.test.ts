@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dense, dispose, initializers, loadModel, memory, sequential, Sequential } from '../../src/index';
+import { dense, dispose, initializers, loadModel, memory, sequential, Sequential, type Dropout } from '../../src/index';
 import { build, x } from './save-fixture';
 
 const sizes = () => { const m = memory(); return [m.numTensors, m.numBytes, m.wasmBytes]; };
@@ -174,7 +174,7 @@ describe('hostile headers', () => {
     const result = await attempt(file(model([layer(2, 3, { dropout: 0.5 }), layer(1, 2, { activation: 'linear' })], { compile: compile({}), metadata: { deep: [[{ a: null }]] } }), 11));
     expect(result).toBeInstanceOf(Sequential);
     const loaded = result as Sequential;
-    expect([loaded.layers[0].dropout, loaded.optimizer?.config.learningRate, loaded.metadata]).toEqual([0.5, 0.01, { deep: [[{ a: null }]] }]);
+    expect([(loaded.layers[1] as Dropout).rate, loaded.optimizer?.config.learningRate, loaded.metadata]).toEqual([0.5, 0.01, { deep: [[{ a: null }]] }]);
     expectFinite(loaded);
   });
 });

@@ -1,6 +1,6 @@
 // Float64 reference of a dense network for the tests/nn suites: forward pass, each loss as Keras defines it, the
 // gradient by backpropagation, and absolute-value sums that bound the float32 rounding of the library's gradient.
-import { dense, initializers, sequential, tensor, type ActivationName, type LossName, type Sequential } from '../../src/index';
+import { Dense, dense, initializers, sequential, tensor, type ActivationName, type LossName, type Sequential } from '../../src/index';
 import { seededValues } from '../reference';
 
 /** Negative slope of leakyRelu layers (TensorFlow.js' default, as the library documents). */
@@ -16,7 +16,7 @@ export function refLayers(model: Sequential): RefLayer[] {
   const data = weights.map((t) => Float64Array.from(t.dataSync()));
   weights.forEach((t) => t.dispose());
   let k = 0;
-  return model.layers.map((layer) => ({
+  return model.layers.filter((layer): layer is Dense => layer instanceof Dense).map((layer) => ({
     inDim: layer.inputDim ?? 0, units: layer.units, act: layer.activation,
     w: data[k++], b: layer.useBias ? data[k++] : null,
   }));

@@ -21,15 +21,15 @@ const compiled = (): Sequential => {
 describe('unknown option keys', () => {
   it('layers, models and compile name the nearest valid key', async () => {
     await expectTypo(() => dense({ units: 2, activaton: 'relu' } as never),
-      'dense: unknown option "activaton" in options; did you mean "activation"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape)');
-    await expectTypo(() => dense({ units: 2, input_shape: [3] } as never), 'dense: unknown option "input_shape" in options; did you mean "inputShape"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape)');
-    await expectTypo(() => dropout({ rat: 0.5 } as never), 'dropout: unknown option "rat" in options; did you mean "rate"? (expected rate)');
+      'dense: unknown option "activaton" in options; did you mean "activation"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape, name)');
+    await expectTypo(() => dense({ units: 2, input_shape: [3] } as never), 'dense: unknown option "input_shape" in options; did you mean "inputShape"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape, name)');
+    await expectTypo(() => dropout({ rat: 0.5 } as never), 'dropout: unknown option "rat" in options; did you mean "rate"? (expected rate, name)');
     await expectTypo(() => sequential([dense({ units: 1, inputShape: [2] })], { sed: 1 } as never),
       'sequential: unknown option "sed" in options; did you mean "seed"? (expected seed)');
     await expectTypo(() => new Sequential([], { Seed: 1 } as never), 'sequential: unknown option "Seed" in options; did you mean "seed"? (expected seed)');
     const model = sequential([dense({ units: 1, inputShape: [2] })]);
     await expectTypo(() => model.compile({ optimiser: 'sgd', loss: 'mse' } as never),
-      'compile: unknown option "optimiser" in options; did you mean "optimizer"? (expected optimizer, loss, metrics)');
+      'compile: unknown option "optimiser" in options; did you mean "optimizer"? (expected optimizer, loss, lossWeights, metrics)');
     expect(model.optimizer).toBeNull();
     model.dispose();
   });

@@ -47,9 +47,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** The record families: field prefix and the size every field must stay below. */
-const RECORDS = [['PLAN_', 'PLAN_HEADER_WORDS'], ['LAYER_', 'LAYER_WORDS'], ['PARAM_', 'PARAM_WORDS'], ['SLOT_', 'SLOTS']] as const;
+const RECORDS = [['PLAN_', 'PLAN_HEADER_WORDS'], ['NODE_', 'NODE_WORDS'], ['EDGE_', 'EDGE_WORDS'], ['INPUT_', 'INPUT_WORDS'], ['OUTPUT_', 'OUTPUT_WORDS'],
+  ['PARAM_', 'PARAM_WORDS'], ['SLOT_', 'SLOTS']] as const;
 /** The code families: each code distinct within its family; flag families are distinct single bits. */
-const CODES = ['BINARY_', 'UNARY_', 'REDUCE_', 'ARG_', 'ACT_', 'LOSS_', 'OPT_'] as const;
+const CODES = ['BINARY_', 'UNARY_', 'REDUCE_', 'ARG_', 'ACT_', 'LOSS_', 'OPT_', 'KIND_'] as const;
 const FLAGS = ['GEMM_', 'METRIC_'] as const;
 const SIZES: readonly string[] = RECORDS.map(([, size]) => size);
 
@@ -65,8 +66,8 @@ describe('assembly/layout.ts under both compilers', () => {
   }, 60_000);
 
   test('a constant changed on either side is reported', async () => {
-    expect(layoutDifferences(await compiled(source.replace('LAYER_UNITS = 1;', 'LAYER_UNITS = 2;')), ts))
-      .toEqual(['LAYER_UNITS: AssemblyScript 2, TypeScript 1']);
+    expect(layoutDifferences(await compiled(source.replace('NODE_WIDTH = 1;', 'NODE_WIDTH = 2;')), ts))
+      .toEqual(['NODE_WIDTH: AssemblyScript 2, TypeScript 1']);
     expect(layoutDifferences(await compiled(source), { ...ts, ACT_SOFTMAX: 5 }))
       .toEqual(['ACT_SOFTMAX: AssemblyScript 4, TypeScript 5']);
     // An expression the two compilers evaluate differently: i32 division in AssemblyScript.
@@ -94,7 +95,6 @@ describe('the layout’s records and codes', () => {
   });
 
   test('each pointer field is followed by its pair, as train.ts indexes them (field + 0 or 1)', () => {
-    expect(layout.LAYER_BIAS).toBe(layout.LAYER_KERNEL + 1);
     expect(layout.PARAM_SPARE).toBe(layout.PARAM_HOME + 1);
     expect(layout.PARAM_S0_SPARE).toBe(layout.PARAM_S0 + 1);
     expect(layout.PARAM_S1_SPARE).toBe(layout.PARAM_S1 + 1);
@@ -142,10 +142,10 @@ describe('no copy of the layout', () => {
 
   test('the scan finds definitions and leaves uses alone', () => {
     expect(literalDefinitions([
-      'const LAYER_UNITS = 1;', 'export const ACT_SIGMOID: i32 = 0;', 'const A = 0, LOSS_MSE = 0;',
-      'const CODES = { OPT_SGD: 0 };', 'const PLAN_XB = <i32>8;', 'I[at + LAYER_UNITS] = layer.units;', 'const flags = transA ? GEMM_TRANS_A : 0;',
-      'case ACT_RELU: relu(); break;', 'const LAYER_UNITS_SEEN = 1;',
-    ].join('\n'), names)).toEqual(['const LAYER_UNITS = 1;', 'export const ACT_SIGMOID: i32 = 0;', 'const A = 0, LOSS_MSE = 0;',
-      'const CODES = { OPT_SGD: 0 };', 'const PLAN_XB = <i32>8;']);
+      'const NODE_WIDTH = 1;', 'export const ACT_SIGMOID: i32 = 0;', 'const A = 0, LOSS_MSE = 0;',
+      'const CODES = { OPT_SGD: 0 };', 'const PLAN_BATCH = <i32>8;', 'I[at + NODE_WIDTH] = node.width;', 'const flags = transA ? GEMM_TRANS_A : 0;',
+      'case ACT_RELU: relu(); break;', 'const NODE_WIDTH_SEEN = 1;',
+    ].join('\n'), names)).toEqual(['const NODE_WIDTH = 1;', 'export const ACT_SIGMOID: i32 = 0;', 'const A = 0, LOSS_MSE = 0;',
+      'const CODES = { OPT_SGD: 0 };', 'const PLAN_BATCH = <i32>8;']);
   });
 });
