@@ -154,7 +154,7 @@ export function zeros(options: Record<string, never> = {}): Initializer {
  * All ones (also the name 'ones').
  * @example
  * const model = sequential([dense({ units: 2, inputShape: [3], biasInitializer: initializers.ones() })]);
- * model.layers[0].bias?.toArray(); // [1, 1]
+ * (model.layers[0] as Dense).bias?.toArray(); // [1, 1]
  */
 export function ones(options: Record<string, never> = {}): Initializer {
   checkOptionKeys('ones', options, []);

@@ -49,7 +49,7 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
  * model.compile({ loss: 'meanSquaredError' });
  * const copy = await loadModel(await model.save());
  * const x = tensor([[1, 2, 3]]);
- * equal(copy.predict(x), model.predict(x)).toArray(); // [[1, 1]]
+ * equal(copy.predict(x) as Tensor, model.predict(x)).toArray(); // [[1, 1]]
  * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
 export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Model> {

@@ -66,7 +66,7 @@ export interface BatchOptions {
  * net.predict(ones([1, 4])).shape; // [1, 4]
  * net.dispose();
  */
-export class Model {
+export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /**
    * The model's seed (see ModelOptions), or undefined.
    * @example
@@ -313,7 +313,7 @@ export class Model {
 
   /**
    * The outputs for each row of x (one tensor per input: [samples, features]): a new [samples, width] tensor per
-   * output (one tensor for one output, else an array in output order). Dropout is off. `options.batchSize` bounds
+   * output (one tensor for one output, else an array in output order; `model()` types it from its outputs). Dropout is off. `options.batchSize` bounds
    * the rows computed at a time (and so the scratch memory). Throws a ShapeError if x does not fit the inputs, a
    * RangeError for a model without layers or bad options, a DisposedError once x or the model is disposed.
    * @example
@@ -321,7 +321,7 @@ export class Model {
    * model.predict(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
    * model.predict(tensor([[1, 2], [3, 4]]), { batchSize: 1 }).toArray(); // [[3], [7]]
    */
-  predict(x: TensorList, options: BatchOptions = {}): Tensor | Tensor[] {
+  predict(x: TensorList, options: BatchOptions = {}): Output {
     const op = 'predict';
     this.checkUsable(op);
     const xs = checkInputs(this.graph(op), x, op);
@@ -335,7 +335,7 @@ export class Model {
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * model.predictOnBatch(tensor([[1, 2], [3, 4]])).toArray(); // [[3], [7]]
    */
-  predictOnBatch(x: TensorList): Tensor | Tensor[] {
+  predictOnBatch(x: TensorList): Output {
     const op = 'predictOnBatch';
     this.checkUsable(op);
     const xs = checkInputs(this.graph(op), x, op);
@@ -343,7 +343,7 @@ export class Model {
   }
 
   /** The outputs for the rows of checked inputs, `chunk` rows at a time. */
-  private outputsOf(xs: readonly Tensor[], chunk: number, op: string): Tensor | Tensor[] {
+  private outputsOf(xs: readonly Tensor[], chunk: number, op: string): Output {
     const graph = this.graph(op), rows = xs[0].shape[0];
     const outs: Tensor[] = [];
     try {
@@ -353,7 +353,7 @@ export class Model {
       outs.forEach((t) => t.dispose());
       throw error;
     }
-    return outs.length === 1 ? outs[0] : outs;
+    return (outs.length === 1 ? outs[0] : outs) as Output;
   }
 
   /**
@@ -558,7 +558,7 @@ export class Model {
    * await model.save('model.sdpm');   // Node: a file
    * const bytes = await model.save(); // anywhere: an ArrayBuffer
    * const copy = await loadModel('model.sdpm');
-   * copy.predict(tensor([[1, 2]])).toArray(); // [[3]]
+   * (copy.predict(tensor([[1, 2]])) as Tensor).toArray(); // [[3]]
    */
   save(path?: string): Promise<ArrayBuffer> {
     if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
@@ -586,7 +586,7 @@ export class Model {
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * const blob = model.toBlob();
    * const url = URL.createObjectURL(blob); // e.g. the href of a download link
-   * (await loadModel(blob)).predict(tensor([[1, 2]])).toArray(); // [[3]]
+   * ((await loadModel(blob)).predict(tensor([[1, 2]])) as Tensor).toArray(); // [[3]]
    */
   toBlob(): Blob {
     if (this.disposed) throw new DisposedError('toBlob: the model was disposed');
@@ -650,6 +650,9 @@ export class Model {
  * net.getWeights().length; // 2
  * net.predict([ones([1, 3]), ones([1, 3])]).shape; // [1, 2]
  */
+export function model(options: ModelOptions & { outputs: SymbolicTensor | readonly [SymbolicTensor] }): Model<Tensor>;
+export function model(options: ModelOptions & { outputs: readonly [SymbolicTensor, SymbolicTensor, ...SymbolicTensor[]] }): Model<Tensor[]>;
+export function model(options: ModelOptions): Model;
 export function model(options: ModelOptions): Model {
   return new Model(options);
 }

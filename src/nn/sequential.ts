@@ -2,12 +2,11 @@
 import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
-import type { FitOptions, History } from './fit';
 import { graphOf } from './graph';
 import { Dense } from './layers/dense';
 import { input } from './layers/input';
 import { Layer } from './layers/layer';
-import { checkSeed, Model, type BatchOptions } from './model';
+import { checkSeed, Model } from './model';
 import type { SymbolicTensor } from './symbolic';
 
 /**
@@ -39,7 +38,7 @@ export interface SequentialOptions {
  * model.predict(tensor([[0, 1]])).shape; // [1, 1]
  * model.dispose();
  */
-export class Sequential extends Model {
+export class Sequential extends Model<Tensor> {
   /** The chain's last output (null without layers). */
   private last: SymbolicTensor | null = null;
 
@@ -99,35 +98,6 @@ export class Sequential extends Model {
   /** @internal */
   protected override get isSequential(): boolean {
     return true;
-  }
-
-  /**
-   * As Model.predict, for the one output: a new [samples, outputDim] tensor.
-   * @example
-   * sequential([dense({ units: 2, inputShape: [3] })]).predict(ones([4, 3])).shape; // [4, 2]
-   */
-  override predict(x: Tensor, options: BatchOptions = {}): Tensor {
-    return super.predict(x, options) as Tensor;
-  }
-
-  /**
-   * As Model.predictOnBatch, for the one output.
-   * @example
-   * sequential([dense({ units: 2, inputShape: [3] })]).predictOnBatch(ones([4, 3])).shape; // [4, 2]
-   */
-  override predictOnBatch(x: Tensor): Tensor {
-    return super.predictOnBatch(x) as Tensor;
-  }
-
-  /**
-   * As Model.fit, with one tensor of inputs and one of targets.
-   * @example
-   * const model = sequential([dense({ units: 1, inputShape: [1] })]);
-   * model.compile({ loss: 'meanSquaredError' });
-   * (await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 2 })).epoch; // [0, 1]
-   */
-  override fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
-    return super.fit(x, y, options);
   }
 }
 

@@ -18,6 +18,10 @@ export class SymbolicTensor {
    */
   readonly shape: readonly [null, number];
 
+  /**
+   * The output of `call`, `width` features per sample (layers' apply and input make them).
+   * @internal
+   */
   constructor(
     /**
      * The layer call that makes it.
@@ -29,12 +33,21 @@ export class SymbolicTensor {
     this.shape = [null, width];
   }
 
-  /** Features per sample. */
+  /**
+   * Features per sample.
+   * @example
+   * input({ shape: [6] }).width; // 6
+   */
   get width(): number {
     return this.shape[1];
   }
 
-  /** The name of the layer that makes it, with the call's index if the layer is called more than once. */
+  /**
+   * The name of the layer that makes it, with the call's index if the layer is called more than once.
+   * @example
+   * const shared = dense({ units: 2, name: 'shared' }), x = input({ shape: [2] });
+   * shared.apply(shared.apply(x)).label; // 'shared (call 2)'
+   */
   get label(): string {
     const { layer } = this.call;
     const i = layer.calls.indexOf(this.call);

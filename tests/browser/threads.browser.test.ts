@@ -95,7 +95,7 @@ describe(`threads in Chromium (${isolated ? 'COOP/COEP' : 'no COOP/COEP'})`, () 
       const ms = performance.now() - began;
       training = false;
       clearInterval(timer);
-      const weights = model.parameters().map((w) => w.dataSync());
+      const weights = model.layers.flatMap((layer) => layer.weights).map((w) => w.dataSync());
       model.dispose();
       return { weights, ticks, ms };
     };

@@ -115,9 +115,9 @@ describe('fuzz: nn', () => {
           const out = call(op, () => {
             const m = model as unknown as Record<string, (...a: unknown[]) => unknown>;
             if (name === 'disposeLayer') return model.layers[0].dispose();
-            if (name === 'disposeKernel') return model.layers[1].kernel?.dispose();
+            if (name === 'disposeKernel') return model.layers[1].weights[0]?.dispose();
             if (name === 'disposeModel') return model.dispose();
-            if (name === 'shareLayer') return other.add(model.layers[1]); // rejected: the layer is in a model
+            if (name === 'shareLayer') return other.add(model.layers[1]); // shares its weights, or a ShapeError for another width
             if (name === 'otherWeights') return model.setWeights(otherWeights);
             if (name === 'setWeights') return model.setWeights([tx, ty] as sd.Tensor[]);
             return m[name](tx, ty);

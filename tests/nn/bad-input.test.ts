@@ -135,7 +135,7 @@ describe('a disposed model', () => {
 describe('disposed, shared and changed layers', () => {
   it('a disposed layer or kernel makes predict, fit, evaluate, getWeights and setWeights throw DisposedError', async () => {
     const x = values(5, 3), y = values(5, 2);
-    for (const dispose of [(m: Sequential) => m.layers[0].dispose(), (m: Sequential) => m.layers[1].kernel?.dispose()]) {
+    for (const dispose of [(m: Sequential) => m.layers[0].dispose(), (m: Sequential) => m.layers[1].weights[0]?.dispose()]) {
       const model = regression(), source = regression(), weights = source.getWeights();
       source.dispose();
       dispose(model);

@@ -1,7 +1,7 @@
 // A small compiled model and the round-trip check shared by the model-file tests (save.test.ts, save-file.test.ts
 // and, in browsers, tests/browser/blob.browser.test.ts).
 import { expect } from 'vitest';
-import { dense, dispose, initializers, sequential, sgd, tensor, type Sequential } from '../../src/index';
+import { dense, dispose, initializers, sequential, sgd, tensor, type Model, type Sequential, type Tensor } from '../../src/index';
 
 export const build = (): Sequential => {
   const model = sequential([
@@ -14,13 +14,13 @@ export const build = (): Sequential => {
 export const x = () => tensor([[0.1, 0.2, 0.3], [1, -1, 0.5], [0, 0, 0]]);
 
 /** Stores a model (with metadata) through `roundTrip` and checks the copy predicts bit-identically, with compile settings. */
-export async function expectRoundTrip(roundTrip: (model: Sequential) => Promise<Sequential>): Promise<void> {
+export async function expectRoundTrip(roundTrip: (model: Sequential) => Promise<Model>): Promise<void> {
   const model = build();
   const input = x();
   const expected = model.predict(input);
   model.metadata = { scaler: { name: 'minMax', min: [0, 1, 2] }, features: ['a', 'b', 'c'] };
   const copy = await roundTrip(model);
-  const p = copy.predict(input);
+  const p = copy.predict(input) as Tensor;
   expect(Array.from(p.dataSync())).toEqual(Array.from(expected.dataSync()));
   expect(copy.toJSON()).toEqual({ ...model.toJSON(), layers: copy.toJSON().layers });
   expect(copy.optimizer?.config).toEqual(model.optimizer?.config);

@@ -3,7 +3,7 @@
 // tensors, their bytes, the mapped wasm bytes, the allocator's live blocks and the end of its highest block stay
 // flat: a leak shows in the counts, and free space that fragments shows as blocks placed ever higher.
 import { expect } from 'vitest';
-import { adam, dense, dispose, initializers, loadModel, matmul, memory, sequential, tensor, tidy, type Sequential, type Tensor } from '../../src/index';
+import { adam, dense, dispose, initializers, loadModel, matmul, memory, sequential, tensor, tidy, type Model, type Sequential, type Tensor } from '../../src/index';
 import { heapStats } from '../../src/runtime/heap';
 
 /** Everything a leak or fragmentation would change. */
@@ -114,11 +114,11 @@ export async function saveLoadRounds(rounds = 1000): Promise<Figures> {
   try {
     for (let i = 0; i < rounds; i++) {
       const model = tinyModel(i);
-      let loaded: Sequential | undefined;
+      let loaded: Model | undefined;
       try {
         await model.fit(x, y, { epochs: 3, batchSize: 4, seed: i });
         loaded = await loadModel(await model.save());
-        const [want, got] = [model.predict(x), loaded.predict(x)];
+        const [want, got] = [model.predict(x), loaded.predict(x) as Tensor];
         expect(got.dataSync()).toEqual(want.dataSync());
         dispose([want, got]);
       } finally {

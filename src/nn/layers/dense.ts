@@ -57,6 +57,11 @@ export interface DenseOptions extends LayerOptions {
  * layer.kernel?.shape; // [2, 3]
  */
 export class Dense extends Layer {
+  /**
+   * 'Dense'.
+   * @example
+   * dense({ units: 2 }).className; // 'Dense'
+   */
   readonly className = 'Dense';
   /** @internal */
   readonly kind = KIND_DENSE;
@@ -95,7 +100,7 @@ export class Dense extends Layer {
    * (undefined until then).
    * @example
    * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 2 })]);
-   * model.layers[1].inputDim; // 4
+   * (model.layers[1] as Dense).inputDim; // 4
    */
   inputDim: number | undefined;
   /**
@@ -112,7 +117,7 @@ export class Dense extends Layer {
    * The [units] bias, once the layer is in a model (null before, and without bias).
    * @example
    * const model = sequential([dense({ units: 2, inputShape: [3] })]);
-   * model.layers[0].bias?.toArray(); // [0, 0]
+   * (model.layers[0] as Dense).bias?.toArray(); // [0, 0]
    */
   bias: Tensor | null = null;
 

@@ -24,6 +24,11 @@ export interface DropoutOptions extends LayerOptions {
  * layer instanceof Dropout; // true
  */
 export class Dropout extends Layer {
+  /**
+   * 'Dropout'.
+   * @example
+   * dropout({ rate: 0.1 }).className; // 'Dropout'
+   */
   readonly className = 'Dropout';
   /** @internal */
   readonly kind = KIND_DROPOUT;

@@ -24,6 +24,11 @@ export interface InputOptions extends LayerOptions {
  * x.call.layer instanceof InputLayer; // true
  */
 export class InputLayer extends Layer {
+  /**
+   * 'InputLayer'.
+   * @example
+   * new InputLayer({ shape: [2] }).className; // 'InputLayer'
+   */
   readonly className = 'InputLayer';
   /** @internal */
   readonly kind = KIND_INPUT;

@@ -65,7 +65,8 @@ export abstract class Layer {
   /** The argument widths of the first call; later calls (a shared layer) must match them. */
   private argWidths: number[] | undefined;
 
-  constructor(options: LayerOptions, op: string) {
+  /** Checks the options every layer takes (the name), naming `op` in errors. */
+  protected constructor(options: LayerOptions, op: string) {
     const name = options.name;
     if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z_][\w.-]{0,127}$/.test(name))) {
       throw new RangeError(`${op}: name must be letters, digits, _ . or - (starting with a letter or _), got ${showValue(name)}`);
@@ -107,7 +108,12 @@ export abstract class Layer {
     return call.output;
   }
 
-  /** The layer's name or, before it has one, its class. */
+  /**
+   * The layer's name or, before it has one, its class (as error messages name it).
+   * @example
+   * dense({ units: 1 }).label; // 'Dense'
+   * sequential([dense({ units: 1, inputShape: [2] })]).layers[0].label; // 'dense_1'
+   */
   get label(): string {
     return this.name ?? this.className;
   }

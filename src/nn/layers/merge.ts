@@ -32,7 +32,15 @@ export class Merge extends Layer {
    * @example
    * new Merge('Add').className; // 'Add'
    */
-  constructor(readonly className: keyof typeof KINDS, options: MergeOptions = {}) {
+  constructor(
+    /**
+     * 'Add', 'Multiply', 'Average' or 'Concatenate'.
+     * @example
+     * layers.concatenate().className; // 'Concatenate'
+     */
+    readonly className: keyof typeof KINDS,
+    options: MergeOptions = {},
+  ) {
     const op = className.toLowerCase();
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
     checkOptionKeys(op, options, className === 'Concatenate' ? ['name', 'axis'] : ['name']);
@@ -55,7 +63,7 @@ export class Merge extends Layer {
   /**
    * The options that rebuild it.
    * @example
-   * add({ name: 'skip' }).getConfig(); // { name: 'skip' }
+   * layers.add({ name: 'skip' }).getConfig(); // { name: 'skip' }
    */
   getConfig(): Record<string, unknown> {
     return { name: this.name };
