@@ -84,7 +84,7 @@ export class Sequential extends Model<Tensor> {
       from = input({ shape: [features] });
     }
     const calls = layer.calls.length;
-    const output = layer.apply(from);
+    const output = layer.callOn(from, op);
     try {
       this.setGraph(graphOf([this.inputs[0] ?? from], [output], op), op);
     } catch (error) {

@@ -60,8 +60,8 @@ export class InputLayer extends Layer {
   }
 
   /** @internal */
-  override apply(): SymbolicTensor {
-    throw new TypeError(`${this.label}.apply: an input layer is not applied; use the symbolic tensor input({ shape }) gives`);
+  override callOn(_args: unknown, op: string): SymbolicTensor {
+    throw new TypeError(`${op}: an input layer is not applied; use the symbolic tensor input({ shape }) gives`);
   }
 
   /**

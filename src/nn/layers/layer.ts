@@ -86,7 +86,14 @@ export abstract class Layer {
    * shared.apply(b).shape; // [null, 3]
    */
   apply(args: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-    const op = `${this.label}.apply`;
+    return this.callOn(args, `${this.label}.apply`);
+  }
+
+  /**
+   * `apply`, naming `op` in errors (Sequential.add calls it as 'add').
+   * @internal
+   */
+  callOn(args: SymbolicTensor | readonly SymbolicTensor[], op: string): SymbolicTensor {
     const list = Array.isArray(args) ? [...args] : [args];
     list.forEach((a, i) => {
       if (!(a instanceof SymbolicTensor)) {
