@@ -79,6 +79,7 @@ export const KIND_ADD = 3;
 export const KIND_MULTIPLY = 4;
 export const KIND_AVERAGE = 5;
 export const KIND_CONCATENATE = 6;
+export const KIND_ACTIVATION = 7;
 
 // The plan, lowered from a model graph (src/nn/plan.ts writes it, train.ts and assembly/layers/ read it): a header of
 // PLAN_HEADER_WORDS words, then its tables, each a run of records: nodes (one per layer call, in topological order),

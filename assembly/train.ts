@@ -1,24 +1,22 @@
 // The training loop over a plan lowered from a model graph (src/nn/plan.ts; word offsets and codes in layout.ts),
 // batch after batch in one call: shuffle, gather each input and target, the nodes forward in topological order (each
-// kind's kernels in layers/), each output's loss and its gradient, metrics, the nodes backward in reverse order,
-// then the optimizer updates in place. evaluateRows and predictRows run the same forward without training.
+// kind's kernels in layers/, dispatched by layers/index.ts), each output's loss and its gradient, metrics, the nodes
+// backward in reverse order, then the optimizer updates in place. evaluateRows and predictRows run the same forward
+// without training.
 import { gather } from './copy';
 import { activationBackward } from './activation';
 import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 import { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
-import { denseBackward, denseForward } from './layers/dense';
-import { dropoutBackward, dropoutForward } from './layers/dropout';
-import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './layers/merge';
+import { nodeBackward, nodeForward } from './layers/index';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, word } from './plan';
 import {
   ACT_NONE, ACT_SOFTMAX, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
   METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOTS,
-  KIND_DENSE, KIND_DROPOUT, KIND_ADD, KIND_MULTIPLY, KIND_AVERAGE, KIND_CONCATENATE,
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
   PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS,
-  NODE_KIND, NODE_WIDTH, NODE_OUT, NODE_DELTA, INPUT_NODE, INPUT_X, INPUT_COLS,
+  NODE_WIDTH, NODE_OUT, NODE_DELTA, INPUT_NODE, INPUT_X, INPUT_COLS,
   OUTPUT_NODE, OUTPUT_LOSS, OUTPUT_WEIGHT, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, OUTPUT_METRICS, OUTPUT_ACT,
   PARAM_HOME, PARAM_SPARE, PARAM_GRAD, PARAM_SIZE, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_CURRENT,
 } from './layout';
@@ -89,24 +87,14 @@ function shuffle(state: usize, order: usize, n: i32): void {
 // Every node's outputs for `rows` rows of the inputs' NODE_OUT, in topological order; dropout masks when
 // `training`; the weighted sums of nodes a fused loss follows when `logits`.
 function forward(plan: usize, rows: i32, training: bool, logits: bool): void {
-  for (let i = 0; i < word(plan, PLAN_NODES); i++) {
-    const N = nodeAt(plan, i), kind = word(N, NODE_KIND);
-    if (kind == KIND_DENSE) denseForward(plan, N, rows, logits);
-    else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training);
-    else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
-    else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
-  }
+  for (let i = 0; i < word(plan, PLAN_NODES); i++) nodeForward(plan, nodeAt(plan, i), rows, training, logits);
 }
 
 // Gradients of the batch, in reverse topological order, from each output's loss gradient in its NODE_DELTA.
 function backward(plan: usize, rows: i32): void {
   for (let i = word(plan, PLAN_NODES) - 1; i >= 0; i--) {
-    const N = nodeAt(plan, i), kind = word(N, NODE_KIND);
-    if (ptr(N, NODE_DELTA) == 0) continue;
-    if (kind == KIND_DENSE) denseBackward(plan, N, rows);
-    else if (kind == KIND_DROPOUT) dropoutBackward(N, rows);
-    else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
-    else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
+    const N = nodeAt(plan, i);
+    if (ptr(N, NODE_DELTA) != 0) nodeBackward(plan, N, rows);
   }
 }
 

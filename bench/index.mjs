@@ -6,6 +6,7 @@ import { otherCpu } from './harness.mjs';
 
 const BENCHES = {
   matmul: () => import('./matmul.mjs'),
+  models: () => import('./models.mjs'),
   nn: () => import('./nn.mjs'),
   reduce: () => import('./reduce.mjs'),
   size: () => import('./size.mjs'),

@@ -16,6 +16,7 @@ export { model, Model, type ModelOptions, type BatchOptions } from './nn/model';
 export { input, InputLayer, type InputOptions } from './nn/layers/input';
 export { Layer, type LayerOptions } from './nn/layers/layer';
 export { Merge, type MergeOptions } from './nn/layers/merge';
+export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';

@@ -4,8 +4,8 @@
 // or stepped. While running, a snapshot (weights, losses, accuracy, heatmap, the chosen sample's forward pass) goes to
 // the page about every 100 ms.
 import {
-  adagrad, adam, dense, matmul, relu, rmsprop, sequential, setThreads, sgd, sigmoid, softmax, tanh, tensor, threads, tidy,
-  initializers, type Sequential, type Tensor,
+  adagrad, adam, Dense, dense, layers, model, rmsprop, sequential, setThreads, sgd, tensor, threads, initializers, type Model, type Sequential,
+  type Tensor,
 } from 'simdeep';
 import { makeData, permutation, random } from './datasets';
 import type { DataView, ForwardLayer, FromWorker, Settings, Snapshot, ToWorker } from './protocol';
@@ -20,6 +20,13 @@ interface Run {
   settings: Settings;
   data: DataView;
   model: Sequential;
+  /**
+   * The model's layers with every layer's output as an output of its own (sharing the weights): its predict runs the
+   * model's own forward pass and gives each dense layer's weighted sums and each activation's outputs.
+   */
+  probe: Model<Tensor[]>;
+  /** Activation name of each dense layer (the activation layer after it). */
+  activations: string[];
   x: { train: Tensor; test: Tensor };
   y: { train: Tensor; test: Tensor };
   grid: Tensor | null;
@@ -55,13 +62,15 @@ async function build(settings: Settings): Promise<Run> {
   const data = await makeData(settings);
   const inputs = data.features.length, units = outputUnits(settings, data);
   const init = (i: number) => initializers.glorotUniform({ seed: settings.seed * 1000 + i });
-  const model = sequential([
-    ...settings.hidden.map((h, i) => dense({ units: h.units, activation: h.activation, kernelInitializer: init(i),
-      ...(i === 0 ? { inputShape: [inputs] } : {}) })),
-    dense({ units, activation: settings.output, kernelInitializer: init(settings.hidden.length),
-      ...(settings.hidden.length === 0 ? { inputShape: [inputs] } : {}) }),
-  ]);
-  model.compile({ optimizer: optimizer(settings), loss: settings.loss, metrics: ['accuracy'] });
+  // Each layer is a dense layer (its weighted sums Z) and an activation layer (A = activation(Z)), so that the forward
+  // view reads both from the model's own forward pass; the loss fuses with the output activation as with dense's own.
+  const activations = [...settings.hidden.map((h) => h.activation), settings.output];
+  const net = sequential([...settings.hidden.map((h) => h.units), units].flatMap((n, i) => [
+    dense({ units: n, kernelInitializer: init(i), ...(i === 0 ? { inputShape: [inputs] } : {}) }),
+    layers.activation({ activation: activations[i] }),
+  ]));
+  const probe = model({ inputs: net.inputs, outputs: net.layers.map((layer) => layer.calls[0].output) }) as Model<Tensor[]>;
+  net.compile({ optimizer: optimizer(settings), loss: settings.loss, metrics: ['accuracy'] });
   const x = { train: tensor(data.xTrain, [data.xTrain.length, inputs]), test: tensor(data.xTest, [data.xTest.length, inputs]) };
   const y = { train: targets(data.yTrain, units), test: targets(data.yTest, units) };
   let grid: Tensor | null = null;
@@ -73,10 +82,11 @@ async function build(settings: Settings): Promise<Run> {
     grid = tensor(points, [GRID * GRID, 2]);
   }
   const every = Math.max(1, Math.ceil((data.xTrain.length + data.xTest.length) / 4000));
-  return { settings, data, model, x, y, grid, step: 0, order: [], history: { steps: [], loss: [], valLoss: [] }, every, sample: null };
+  return { settings, data, model: net, probe, activations, x, y, grid, step: 0, order: [], history: { steps: [], loss: [], valLoss: [] }, every, sample: null };
 }
 
 function dispose(r: Run): void {
+  r.probe.dispose(); // frees nothing of the model's: it only shares its layers
   r.model.dispose();
   for (const t of [r.x.train, r.x.test, r.y.train, r.y.test, r.grid]) t?.dispose();
 }
@@ -118,28 +128,18 @@ function evaluate(r: Run, split: 'train' | 'test'): { loss: number; accuracy: nu
   return { loss: logs.loss, accuracy: logs.accuracy };
 }
 
-const ACTIVATIONS: Record<string, (t: Tensor) => Tensor> = {
-  sigmoid, relu, tanh, linear: (t) => t.add(0), softmax: (t) => softmax(t, -1),
-};
-
-/** The forward pass of one sample, layer by layer, with simdeep's own ops on the model's current weights. */
+/** The forward pass of one sample, layer by layer: the model's own forward (the probe), on its current weights. */
 function forward(r: Run, split: 'train' | 'test', index: number): ForwardLayer[] {
   const rows = split === 'train' ? r.data.xTrain : r.data.xTest;
   const row = rows[Math.min(index, rows.length - 1)];
+  const x = tensor([row]);
+  const outputs = r.probe.predict(x), values = outputs.map((t) => Array.from(t.dataSync()));
   const weights = r.model.getWeights();
-  const layers: ForwardLayer[] = [];
-  tidy(() => {
-    let x = tensor([row]);
-    r.model.layers.forEach((layer, i) => {
-      const kernel = weights[2 * i], bias = weights[2 * i + 1];
-      const sums = matmul(x, kernel).add(bias);
-      const outputs = ACTIVATIONS[layer.activation](sums);
-      layers.push({ activation: layer.activation, input: Array.from(x.dataSync()), kernel: kernel.toArray() as number[][],
-        bias: Array.from(bias.dataSync()), sums: Array.from(sums.dataSync()), outputs: Array.from(outputs.dataSync()) });
-      x = outputs;
-    });
-  });
-  for (const w of weights) w.dispose();
+  const layers = r.activations.map((activation, i): ForwardLayer => ({
+    activation, input: i === 0 ? [...row] : values[2 * i - 1], kernel: weights[2 * i].toArray() as number[][], bias: Array.from(weights[2 * i + 1].dataSync()),
+    sums: values[2 * i], outputs: values[2 * i + 1],
+  }));
+  for (const t of [x, ...outputs, ...weights]) t.dispose();
   return layers;
 }
 
@@ -148,7 +148,7 @@ function snapshot(r: Run): void {
   record(r);
   const h = r.history;
   const tensors = r.model.getWeights();
-  const weights = r.model.layers.map((_, i) => ({ kernel: tensors[2 * i].toArray() as number[][], bias: Array.from(tensors[2 * i + 1].dataSync()) }));
+  const weights = r.activations.map((_, i) => ({ kernel: tensors[2 * i].toArray() as number[][], bias: Array.from(tensors[2 * i + 1].dataSync()) }));
   for (const t of tensors) t.dispose();
   let heatmap: Snapshot['heatmap'] = null;
   if (r.grid) {
@@ -194,7 +194,8 @@ async function handle(message: ToWorker): Promise<void> {
     if (run) dispose(run);
     run = null;
     run = await build(message.settings);
-    post({ type: 'data', data: run.data, layers: run.model.layers.map((l) => ({ units: l.units, activation: l.activation })) });
+    const denses = run.model.layers.filter((l): l is Dense => l instanceof Dense);
+    post({ type: 'data', data: run.data, layers: denses.map((l, i) => ({ units: l.units, activation: run!.activations[i] })) });
     snapshot(run);
     return;
   }

@@ -4,6 +4,7 @@ import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
 import type { Graph } from './graph';
+import { Activation } from './layers/activation';
 import { Dense, type ActivationName } from './layers/dense';
 import type { Layer } from './layers/layer';
 import { toLoss, type Loss, type LossName } from './losses';
@@ -111,9 +112,9 @@ function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, out
   return outputs.map(() => value as T);
 }
 
-/** The activation of a layer as a loss sees it: a dense layer's, else linear. */
+/** The activation of a layer as a loss sees it: a dense or activation layer's, else linear. */
 function activationOf(layer: Layer): ActivationName {
-  return layer instanceof Dense ? layer.activation : 'linear';
+  return layer instanceof Dense || layer instanceof Activation ? layer.activation : 'linear';
 }
 
 /** What compileSettings needs of a graph: its outputs, and the softmax layers that feed other layers. */
@@ -121,6 +122,7 @@ export function outputsOf(graph: Graph): { outputs: OutputInfo[]; softmaxHidden:
   return {
     outputs: graph.outputs.map((i) => ({ name: graph.nodes[i].layer.label, activation: activationOf(graph.nodes[i].layer),
       width: graph.nodes[i].width, consumed: graph.nodes[i].consumers.length > 0 })),
-    softmaxHidden: graph.nodes.filter((n) => n.consumers.length > 0 && activationOf(n.layer) === 'softmax').map((n) => n.layer.label),
+    // A dense layer's backward has no softmax (an activation layer's has).
+    softmaxHidden: graph.nodes.filter((n) => n.consumers.length > 0 && n.layer instanceof Dense && n.layer.activation === 'softmax').map((n) => n.layer.label),
   };
 }

@@ -50,6 +50,10 @@ export function toLoss(value: unknown, activation: ActivationName, op: string, c
   if (!categorical && activation === 'softmax') {
     throw new RangeError(`${op}: a softmax output layer needs categoricalCrossentropy or sparseCategoricalCrossentropy, got ${name}`);
   }
+  if (categorical && consumed) {
+    throw new RangeError(`${op}: ${name} on an output that other layers also use is not supported (it works on the weighted sums); ` +
+      'give those layers the output of a layer before the softmax');
+  }
   const sigmoidFused = name === 'binaryCrossentropy' && activation === 'sigmoid' && !consumed;
   const code = sigmoidFused ? CODES.sigmoidCrossentropy : CODES[name];
   return {

@@ -1,5 +1,6 @@
 // The layer kinds a model file can hold: class name → how to rebuild the layer from its saved config. A new layer
 // kind adds its entry here (see ARCHITECTURE.md, "Adding a layer").
+import { Activation, type ActivationOptions } from './layers/activation';
 import { dense, type DenseOptions } from './layers/dense';
 import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
@@ -13,6 +14,7 @@ const registry = new Map<string, FromConfig>([
   ['InputLayer', (c) => new InputLayer(c as unknown as InputOptions)],
   ['Dense', (c) => dense(c as unknown as DenseOptions)],
   ['Dropout', (c) => dropout(c as unknown as DropoutOptions)],
+  ['Activation', (c) => new Activation(c as unknown as ActivationOptions)],
   ['Add', (c) => new Merge('Add', c as MergeOptions)],
   ['Multiply', (c) => new Merge('Multiply', c as MergeOptions)],
   ['Average', (c) => new Merge('Average', c as MergeOptions)],

@@ -1,0 +1,36 @@
+// Activation as a layer: outputs = act(inputs), element by element, or softmax over each row.
+import { activation, activationBackward, softmax } from '../activation';
+import { ACT_NONE, ACT_SOFTMAX, PLAN_ALPHA, NODE_ACT, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_LOGITS, NODE_OUT, NODE_WIDTH, EDGE_ADD } from '../layout';
+import { argument, edgeAt, ptr, putOrAdd, real, word } from '../plan';
+
+// Node N's outputs for `rows` rows of its argument; with `logits` and NODE_LOGITS (a fused loss follows), its argument
+// unchanged (the loss applies the activation).
+export function activationForward(plan: usize, N: usize, rows: i32, logits: bool): void {
+  const x = ptr(argument(N, 0), NODE_OUT), out = ptr(N, NODE_OUT), width = word(N, NODE_WIDTH), act = word(N, NODE_ACT), n = rows * width;
+  if (act == ACT_NONE || (logits && word(N, NODE_LOGITS) != 0)) memory.copy(out, x, <usize>n << 2);
+  else if (act == ACT_SOFTMAX) { if (rows > 0) softmax(x, out, rows, width, 1); }
+  else activation(act, x, out, n, real(plan, PLAN_ALPHA));
+}
+
+// Backward of activationForward. Saved by the forward: its outputs A. NODE_DELTA holds dLoss/dA, made dLoss/dX here
+// (act'(x), or for softmax A ⊙ (dA − Σ_row dA ⊙ A)) unless NODE_DELTA_IS_DZ; then written or added (EDGE_ADD) to the
+// argument's gradient.
+export function activationBackwardLayer(plan: usize, N: usize, rows: i32): void {
+  const dX = ptr(argument(N, 0), NODE_DELTA);
+  if (dX == 0) return;
+  const delta = ptr(N, NODE_DELTA), out = ptr(N, NODE_OUT), width = word(N, NODE_WIDTH), act = word(N, NODE_ACT), n = rows * width;
+  if (word(N, NODE_DELTA_IS_DZ) == 0 && act == ACT_SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      const d = delta + (<usize>(r * width) << 2), a = out + (<usize>(r * width) << 2);
+      let dot: f32 = 0;
+      for (let j = 0; j < width; j++) dot += load<f32>(d + (<usize>j << 2)) * load<f32>(a + (<usize>j << 2));
+      for (let j = 0; j < width; j++) {
+        const o = <usize>j << 2;
+        store<f32>(d + o, load<f32>(a + o) * (load<f32>(d + o) - dot));
+      }
+    }
+  } else if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
+    activationBackward(act, out, delta, delta, n, real(plan, PLAN_ALPHA));
+  }
+  putOrAdd(dX, delta, n, word(edgeAt(N, 0), EDGE_ADD) != 0);
+}

@@ -1,0 +1,29 @@
+// The kernel side of the layer registry: each layer kind's forward and backward (their files in this folder), by its
+// NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
+import { KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_MULTIPLY, NODE_KIND } from '../layout';
+import { word } from '../plan';
+import { activationBackwardLayer, activationForward } from './activation';
+import { denseBackward, denseForward } from './dense';
+import { dropoutBackward, dropoutForward } from './dropout';
+import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
+
+// Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
+// sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
+export function nodeForward(plan: usize, N: usize, rows: i32, training: bool, logits: bool): void {
+  const kind = word(N, NODE_KIND);
+  if (kind == KIND_DENSE) denseForward(plan, N, rows, logits);
+  else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training);
+  else if (kind == KIND_ACTIVATION) activationForward(plan, N, rows, logits);
+  else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
+  else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
+}
+
+// Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
+export function nodeBackward(plan: usize, N: usize, rows: i32): void {
+  const kind = word(N, NODE_KIND);
+  if (kind == KIND_DENSE) denseBackward(plan, N, rows);
+  else if (kind == KIND_DROPOUT) dropoutBackward(N, rows);
+  else if (kind == KIND_ACTIVATION) activationBackwardLayer(plan, N, rows);
+  else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
+  else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
+}
