@@ -136,7 +136,7 @@ function forward(r: Run, split: 'train' | 'test', index: number): ForwardLayer[]
   const outputs = r.probe.predict(x), values = outputs.map((t) => Array.from(t.dataSync()));
   const weights = r.model.getWeights();
   const layers = r.activations.map((activation, i): ForwardLayer => ({
-    activation, input: i === 0 ? [...row] : values[2 * i - 1], kernel: weights[2 * i].toArray() as number[][], bias: Array.from(weights[2 * i + 1].dataSync()),
+    activation, input: i === 0 ? Array.from(x.dataSync()) : values[2 * i - 1], kernel: weights[2 * i].toArray() as number[][], bias: Array.from(weights[2 * i + 1].dataSync()),
     sums: values[2 * i], outputs: values[2 * i + 1],
   }));
   for (const t of [x, ...outputs, ...weights]) t.dispose();
