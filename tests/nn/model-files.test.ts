@@ -4,9 +4,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dense, dispose, initializers, loadModel, memory, sequential, Sequential, type Dropout } from '../../src/index';
+import { dense, dispose, initializers, loadModel, memory, sequential, Sequential, tensor, type Dropout } from '../../src/index';
 import { build, x } from './save-fixture';
 
 const sizes = () => { const m = memory(); return [m.numTensors, m.numBytes, m.wasmBytes]; };
@@ -241,3 +242,29 @@ it('1,000 saves, loads and disposals of a 64 KB model return memory to baseline'
   expect(sizes()).toEqual(before); // a leak of 1,000 × 64 KB would have grown the wasm memory
   m.dispose();
 }, 30_000);
+
+describe('files saved before model graphs (format version 1)', () => {
+  it('load as the Sequential they describe, dropout a layer of its own, and predict, evaluate and train on', async () => {
+    const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+    const expected = JSON.parse(readFileSync(join(dir, 'v1-dense-dropout.json'), 'utf8')) as { x: number[]; predictions: number[]; evaluate: Record<string, number> };
+    const loaded = await loadModel(join(dir, 'v1-dense-dropout.sdpm'));
+    expect(loaded).toBeInstanceOf(Sequential);
+    const m = loaded as Sequential;
+    expect(m.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense']);
+    expect((m.layers[1] as Dropout).rate).toBe(0.25);
+    expect([m.optimizer?.config.name, m.metrics, m.metadata]).toEqual(['adam', ['accuracy'], { note: 'saved by simdeep 0.1.0 before model graphs' }]);
+    const x = tensor(expected.x, [5, 4]), labels = tensor([0, 1, 2, 1, 0]);
+    const p = m.predict(x);
+    // Saved by the earlier version's build on this engine: the same products, up to the last bit of a fused multiply-add.
+    Array.from(p.dataSync()).forEach((v, i) => expect(Math.abs(v - expected.predictions[i])).toBeLessThanOrEqual(4e-7));
+    const logs = m.evaluate(x, labels);
+    expect(Math.abs(logs.loss - expected.evaluate.loss)).toBeLessThanOrEqual(1e-6);
+    expect(logs.accuracy).toBe(expected.evaluate.accuracy);
+    await m.fit(x, labels, { epochs: 2, seed: 1 });
+    const resaved = await loadModel(await m.save());
+    expect(resaved.toJSON().version).toBe(2);
+    dispose([x, labels, p]);
+    m.dispose();
+    resaved.dispose();
+  });
+});
