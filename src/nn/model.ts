@@ -13,9 +13,9 @@ import { compileSettings, outputsOf, type Compiled, type CompileOptions } from '
 import { checkInputs, checkTargets, type TensorList } from './data';
 import { runFit, type FitOptions, type History } from './fit';
 import { argWidths, graphOf, nameLayers, type Graph } from './graph';
-import { InputLayer } from './layers/input';
 import type { Layer } from './layers/layer';
 import { toLogs, type MetricName } from './metrics';
+import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
 import type { ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
@@ -104,7 +104,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * model({ inputs: [a, b], outputs: dense({ units: 1 }).apply(joined) }).summary().includes('concatenate_1'); // true
    */
   constructor(options: ModelOptions | null, op = 'model', seed: number | undefined = undefined) {
-    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    const self = this; // the state object's getters read this model
     this.state = {
       get graph() { return self.graph(op); },
       get compiled() { return self.compiled; },
@@ -501,23 +501,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * // Total params: 21
    */
   summary(): string {
-    const graph = this.graphOrNull;
-    const chain = !graph || graph.nodes.every((n, i) => n.args.length === (i === 0 ? 0 : 1) && (i === 0 || n.args[0] === i - 1));
-    const nodes = graph ? graph.nodes.filter((n) => chain ? !(n.layer instanceof InputLayer) : true) : [];
-    const counted = new Set<Layer>();
-    const rows = nodes.map((n) => {
-      const { layer } = n, detail = layer.detail;
-      const params = counted.has(layer) ? 0 : layer.parameterCount;
-      counted.add(layer);
-      const row = [`${n.call.output.label} (${layer.className}${detail ? `, ${detail}` : ''})`, `[null, ${n.width}]`, String(params)];
-      return chain ? row : [...row, n.args.map((a) => graph!.nodes[a].call.output.label).join(', ')];
-    });
-    const total = this.layers.reduce((sum, layer) => sum + layer.parameterCount, 0);
-    const table = [['Layer (type)', 'Output shape', 'Param #', ...(chain ? [] : ['Connected to'])], ...rows];
-    const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-    const line = (r: string[]): string => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('   ').trimEnd();
-    const rule = '_'.repeat(widths.reduce((a, b) => a + b + 3, -3));
-    return [rule, line(table[0]), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), `Total params: ${total}`].join('\n');
+    return summaryOf(this.graphOrNull);
   }
 
   /**
