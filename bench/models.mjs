@@ -21,7 +21,7 @@ const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], Y = [[0], [1], [1], [0]]
 const EPOCHS = 60_000;
 const TOLERANCE = 0.03;
 // Samples per build (after the warm-up calls): the training figures take one call per sample.
-const ROUNDS = { mnist: 11, xor: 9, predict: 31 };
+const ROUNDS = { mnist: 21, xor: 21, predict: 41 };
 const PREDICT_SAMPLE_MS = 20; // a predict sample repeats the call for about this long
 
 // The digits of the mnist package, shuffled as nn.mjs shuffles them (mulberry32, seed 1): the same 8192 train rows.

@@ -118,6 +118,8 @@ export class Plan {
     const edges = nodes.reduce((sum, n) => sum + n.args.length, 0);
     const outputs = graph.outputs.length;
     this.slots = slotsOf(outputs);
+    // The optimizer's state first (kept from plan to plan), so that it lies below the plan's buffers, which are freed.
+    const state = train && compiled ? params.map((p) => compiled.optimizer.getSlots(p).map((t) => t.ptr)) : [];
     try {
       const nodeAt = PLAN_HEADER_WORDS, inputAt = nodeAt + nodes.length * NODE_WORDS, outputAt = inputAt + graph.inputs.length * INPUT_WORDS;
       const paramAt = outputAt + outputs * OUTPUT_WORDS, edgeAt = paramAt + params.length * PARAM_WORDS, words = edgeAt + edges * EDGE_WORDS;
@@ -196,15 +198,15 @@ export class Plan {
         I[at + PARAM_HOME] = p.ptr;
         I[at + PARAM_SIZE] = p.size;
         if (!train || !optimizer) return;
-        const state = optimizer.getSlots(p).map((t) => t.ptr);
+        const slots = state[j];
         // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
         const spare = (home: number | undefined): number => (home && options.checkFinite ? take(p.size * 4) : home ?? 0);
         I[at + PARAM_SPARE] = spare(p.ptr);
         I[at + PARAM_GRAD] = take(p.size * 4);
-        I[at + PARAM_S0] = state[0] ?? 0;
-        I[at + PARAM_S0_SPARE] = spare(state[0]);
-        I[at + PARAM_S1] = state[1] ?? 0;
-        I[at + PARAM_S1_SPARE] = spare(state[1]);
+        I[at + PARAM_S0] = slots[0] ?? 0;
+        I[at + PARAM_S0_SPARE] = spare(slots[0]);
+        I[at + PARAM_S1] = slots[1] ?? 0;
+        I[at + PARAM_S1_SPARE] = spare(slots[1]);
       });
 
       // Node records and edges. In backward order (last node first), the first backward to write a producer's
