@@ -140,7 +140,6 @@ export class Plan {
       I[PLAN_PARAM_TABLE] = address(paramAt);
       I[PLAN_BATCH] = rows;
       I[PLAN_SLOTS] = this.slots;
-      I[PLAN_ALPHA] = 0;
       F[PLAN_ALPHA] = LEAKY_ALPHA;
       I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
       I[PLAN_WORK] = take(gemmWorkBytes());
