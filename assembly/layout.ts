@@ -90,8 +90,8 @@ export const KIND_ACTIVATION = 7;
 // parameters P1 and P2 (f32: momentum, beta1 or rho; nesterov or beta2), epsilon (f32), weight decay (f32), step,
 // FLOPs from which a product runs through the host, GEMM workspace, shuffle and dropout generators (0: none), failed
 // batch (-1: none), check-finite flag, next batch, sums (3 blocks of PLAN_SLOTS f64: epoch, last batch,
-// validation), history (PLAN_SLOTS f64 per epoch), leakyRelu slope (f32), f64 per block of sums (SLOTS for the
-// total loss, then SLOTS per output: its loss and metrics).
+// validation), history (PLAN_SLOTS f64 per epoch), leakyRelu slope (f32), f64 per block of sums (with one output,
+// SLOTS: its loss and metrics; with several, SLOTS for the total loss, then SLOTS per output).
 export const PLAN_NODES = 0;
 export const PLAN_NODE_TABLE = 1;
 export const PLAN_INPUTS = 2;

@@ -87,34 +87,36 @@ function shuffle(state: usize, order: usize, n: i32): void {
 // Every node's outputs for `rows` rows of the inputs' NODE_OUT, in topological order; dropout masks when
 // `training`; the weighted sums of nodes a fused loss follows when `logits`.
 function forward(plan: usize, rows: i32, training: bool, logits: bool): void {
-  for (let i = 0; i < word(plan, PLAN_NODES); i++) nodeForward(plan, nodeAt(plan, i), rows, training, logits);
+  // Input nodes come first and have nothing to do.
+  for (let i = word(plan, PLAN_INPUTS), n = word(plan, PLAN_NODES); i < n; i++) nodeForward(plan, nodeAt(plan, i), rows, training, logits);
 }
 
 // Gradients of the batch, in reverse topological order, from each output's loss gradient in its NODE_DELTA.
 function backward(plan: usize, rows: i32): void {
-  for (let i = word(plan, PLAN_NODES) - 1; i >= 0; i--) {
+  for (let i = word(plan, PLAN_NODES) - 1, inputs = word(plan, PLAN_INPUTS); i >= inputs; i--) {
     const N = nodeAt(plan, i);
     if (ptr(N, NODE_DELTA) != 0) nodeBackward(plan, N, rows);
   }
 }
 
 // The losses and metrics of `rows` rows whose outputs the forward left and whose targets are at each OUTPUT_YB, added
-// (as sums over the rows) to the block of PLAN_SLOTS f64 at `sums`: SLOTS for the total (its loss, Σ weight · loss),
-// then SLOTS per output. With `gradients`, each output's NODE_DELTA gets the gradient of weight · its loss. Returns
-// the total loss (the mean over the rows).
+// (as sums over the rows) to the block of PLAN_SLOTS f64 at `sums`: with one output, its loss and metrics (SLOTS);
+// with several, SLOTS for the total (its loss, Σ weight · loss), then SLOTS per output. With `gradients`, each
+// output's NODE_DELTA gets the gradient of weight · its loss. Returns the total loss (the mean over the rows).
 function losses(plan: usize, rows: i32, sums: usize, gradients: bool): f64 {
   let total = 0.0;
-  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+  const outputs = word(plan, PLAN_OUTPUTS);
+  for (let o = 0; o < outputs; o++) {
     const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE), loss = word(R, OUTPUT_LOSS), cols = word(N, NODE_WIDTH);
     const out = ptr(N, NODE_OUT), target = ptr(R, OUTPUT_YB), grad = gradients ? ptr(N, NODE_DELTA) : 0, weight = real(R, OUTPUT_WEIGHT);
     const value = lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA));
     if (grad != 0 && weight != 1) for (let i = 0; i < rows * cols; i++) store<f32>(grad + (<usize>i << 2), load<f32>(grad + (<usize>i << 2)) * weight);
-    const group = slot(sums, SLOTS * (o + 1));
+    const group = outputs == 1 ? sums : slot(sums, SLOTS * (o + 1));
     store<f64>(slot(group, SLOT_LOSS), load<f64>(slot(group, SLOT_LOSS)) + value * <f64>rows);
     if (word(R, OUTPUT_METRICS) != 0) addMetrics(loss, word(R, OUTPUT_METRICS), out, target, rows, cols, group);
     total += weight == 1 ? value : <f64>weight * value;
   }
-  store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + total * <f64>rows);
+  if (outputs > 1) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + total * <f64>rows);
   return total;
 }
 

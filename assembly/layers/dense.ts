@@ -8,7 +8,8 @@ import { argument, edgeAt, product, ptr, putOrAdd, real, weights, word } from '.
 
 // Node N's outputs for `rows` rows of its argument. With `logits` and NODE_LOGITS (a fused loss follows), the weighted
 // sums Z, else the activations A (softmax over each row).
-export function denseForward(plan: usize, N: usize, rows: i32, logits: bool): void {
+// @ts-ignore: decorator
+@inline export function denseForward(plan: usize, N: usize, rows: i32, logits: bool): void {
   const P = argument(N, 0), inDim = word(P, NODE_WIDTH), units = word(N, NODE_WIDTH), act = word(N, NODE_ACT), out = ptr(N, NODE_OUT);
   const sums = logits && word(N, NODE_LOGITS) != 0;
   const code = sums || act == ACT_SOFTMAX ? ACT_NONE : act;
@@ -20,7 +21,8 @@ export function denseForward(plan: usize, N: usize, rows: i32, logits: bool): vo
 // dLoss/dA (made dZ here through the activation, unless NODE_DELTA_IS_DZ); writes db = Σ rows of dZ, dW = Xᵀ·dZ (added
 // to the parameter's gradient with NODE_ADD_GRADS: a shared layer's later call) and, if the argument takes a
 // gradient, dX = dZ·Wᵀ (added with its edge's EDGE_ADD).
-export function denseBackward(plan: usize, N: usize, rows: i32): void {
+// @ts-ignore: decorator
+@inline export function denseBackward(plan: usize, N: usize, rows: i32): void {
   const P = argument(N, 0), inDim = word(P, NODE_WIDTH), units = word(N, NODE_WIDTH), act = word(N, NODE_ACT), delta = ptr(N, NODE_DELTA);
   if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) activationBackward(act, ptr(N, NODE_OUT), delta, delta, rows * units, real(plan, PLAN_ALPHA));
   const add = word(N, NODE_ADD_GRADS) != 0, kernel = ptr(N, NODE_KERNEL), bias = ptr(N, NODE_BIAS);

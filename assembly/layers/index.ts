@@ -9,7 +9,8 @@ import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } 
 
 // Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
 // sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
-export function nodeForward(plan: usize, N: usize, rows: i32, training: bool, logits: bool): void {
+// @ts-ignore: decorator
+@inline export function nodeForward(plan: usize, N: usize, rows: i32, training: bool, logits: bool): void {
   const kind = word(N, NODE_KIND);
   if (kind == KIND_DENSE) denseForward(plan, N, rows, logits);
   else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training);
@@ -19,7 +20,8 @@ export function nodeForward(plan: usize, N: usize, rows: i32, training: bool, lo
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
-export function nodeBackward(plan: usize, N: usize, rows: i32): void {
+// @ts-ignore: decorator
+@inline export function nodeBackward(plan: usize, N: usize, rows: i32): void {
   const kind = word(N, NODE_KIND);
   if (kind == KIND_DENSE) denseBackward(plan, N, rows);
   else if (kind == KIND_DROPOUT) dropoutBackward(N, rows);

@@ -21,8 +21,8 @@ const KEEP_BYTES = 8 << 20;
 interface Kept {
   /** The model's version they were built for. */
   readonly version: number;
-  /** Plans by kind and rows ("train:64"), least recently used first. */
-  readonly plans: Map<string, Plan>;
+  /** Plans by kind, then by rows, least recently used first. */
+  readonly plans: Map<PlanKind, Map<number, Plan>>;
   /**
    * The generator state every training plan's dropout draws from, seeded as a fit at this step would seed it: the
    * masks of successive trainOnBatch calls follow one stream, as the batches of one fit do, whatever their sizes.
@@ -36,16 +36,19 @@ const cache = new WeakMap<ModelState, Kept>();
 export function freePlans(model: ModelState, kind?: PlanKind): void {
   const kept = cache.get(model);
   if (!kept) return;
-  for (const [key, plan] of kept.plans) {
-    if (kind && !key.startsWith(`${kind}:`)) continue;
-    plan.free();
-    kept.plans.delete(key);
+  for (const [k, plans] of kept.plans) {
+    if (kind && k !== kind) continue;
+    plans.forEach((plan) => plan.free());
+    kept.plans.delete(k);
   }
   if (!kind || kind === 'train') {
     if (kept.dropState) freeBytes(kept.dropState);
     kept.dropState = 0;
   }
 }
+
+/** What a kept plan's user does when done with it: nothing. */
+const KEPT = (): void => undefined;
 
 /** A plan for one call, and what to do when the call is done with it (free it, unless kept). */
 export interface PlanUse {
@@ -64,12 +67,15 @@ export function planFor(model: ModelState, kind: PlanKind, rows: number, op: str
     kept = { version: model.version, plans: new Map(), dropState: 0 };
     cache.set(model, kept);
   }
-  const key = `${kind}:${rows}`, plans = kept.plans;
-  let plan = plans.get(key);
+  let plans = kept.plans.get(kind);
+  if (!plans) kept.plans.set(kind, (plans = new Map()));
+  let plan = plans.get(rows);
   if (plan) {
-    plans.delete(key); // re-inserted below: the most recently used
-    plans.set(key, plan);
-    return { plan, done: () => undefined };
+    if (plans.size > 1) {
+      plans.delete(rows); // re-inserted: the most recently used
+      plans.set(rows, plan);
+    }
+    return { plan, done: KEPT };
   }
   if (kind === 'train' && !kept.dropState) {
     const state = allocBytes(16, op);
@@ -82,13 +88,13 @@ export function planFor(model: ModelState, kind: PlanKind, rows: number, op: str
     const once = plan;
     return { plan, done: () => once.free() };
   }
-  const same = [...plans.keys()].filter((k) => k.startsWith(`${kind}:`));
-  if (same.length >= MAX_PLANS) {
-    plans.get(same[0])!.free();
-    plans.delete(same[0]);
+  if (plans.size >= MAX_PLANS) {
+    const [oldest, old] = plans.entries().next().value as [number, Plan];
+    old.free();
+    plans.delete(oldest);
   }
-  plans.set(key, plan);
-  return { plan, done: () => undefined };
+  plans.set(rows, plan);
+  return { plan, done: KEPT };
 }
 
 /** Each output's values for the rows of checked inputs into `outs`, `chunk` rows at a time. */

@@ -11,33 +11,32 @@ import { checkTargetValues } from './targets';
 export type TensorList = Tensor | readonly Tensor[];
 
 /** The tensors of `value` for `count` inputs or outputs: a tensor (one), or an array of `count`. */
-function listOf(value: unknown, count: number, names: readonly string[], op: string, arg: string, what: 'input' | 'output'): { items: unknown[]; list: boolean } {
+function listOf(value: unknown, count: number, namesOf: () => readonly string[], op: string, arg: string, what: 'input' | 'output'): { items: unknown[]; list: boolean } {
   // An array of tensors is a list; any other array (such as a nested JS array) is one value, refused as not a tensor.
   if (Array.isArray(value) && value.every((t) => t instanceof Tensor)) {
     if (value.length !== count) {
-      throw new RangeError(`${op}: ${arg} is an array of ${value.length} tensors but the model has ${count === 1 ? `one ${what}` : `${count} ${what}s (${names.join(', ')})`}`);
+      throw new RangeError(`${op}: ${arg} is an array of ${value.length} tensors but the model has ${count === 1 ? `one ${what}` : `${count} ${what}s (${namesOf().join(', ')})`}`);
     }
     return { items: value, list: true };
   }
   if (count !== 1 && !(value instanceof Tensor)) {
-    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${names.join(', ')}), got ${showValue(value)}`);
+    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${namesOf().join(', ')}), got ${showValue(value)}`);
   }
   if (count !== 1) {
-    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${names.join(', ')}), got ${showValue(value)}`);
+    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${namesOf().join(', ')}), got ${showValue(value)}`);
   }
   return { items: [value], list: false };
 }
 
 /** Each input's tensor, checked: [samples, width], one sample count for all. */
 export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Tensor[] {
-  const names = graph.inputs.map((i) => graph.nodes[i].layer.label);
-  const { items: list, list: many } = listOf(x, graph.inputs.length, names, op, arg, 'input');
+  const { items: list, list: many } = listOf(x, graph.inputs.length, () => graph.inputs.map((i) => graph.nodes[i].layer.label), op, arg, 'input');
   const tensors = list.map((t, j) => {
     const name = many ? `${arg}[${j}]` : arg;
     const tensor = checkTensor(t, op, name);
     const width = graph.nodes[graph.inputs[j]].width;
     if (tensor.rank !== 2 || tensor.shape[1] !== width) {
-      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${width}]${list.length > 1 ? ` for input ${names[j]}` : ''}`);
+      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${width}]${list.length > 1 ? ` for input ${graph.nodes[graph.inputs[j]].layer.label}` : ''}`);
     }
     return tensor;
   });
@@ -53,8 +52,7 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
  * sparseCategoricalCrossentropy (integers in range), values the loss can take.
  */
 export function checkTargets(graph: Graph, compiled: Compiled, y: unknown, samples: number, op: string, arg = 'y'): Tensor[] {
-  const names = compiled.outputs.map((o) => o.name);
-  const { items: list, list: many } = listOf(y, graph.outputs.length, names, op, arg, 'output');
+  const { items: list, list: many } = listOf(y, graph.outputs.length, () => compiled.outputs.map((o) => o.name), op, arg, 'output');
   return list.map((t, o) => {
     const name = many ? `${arg}[${o}]` : arg;
     const tensor = checkTensor(t, op, name);

@@ -43,7 +43,7 @@ export function metricMask(metrics: readonly MetricName[]): number {
  * as Keras names them.
  */
 export function logSlots(outputs: readonly string[], metrics: readonly MetricName[]): [string, number][] {
-  if (outputs.length === 1) return [['loss', SLOT_LOSS], ...metrics.map((name): [string, number] => [name, SLOTS + SLOT[name]])];
+  if (outputs.length === 1) return [['loss', SLOT_LOSS], ...metrics.map((name): [string, number] => [name, SLOT[name]])];
   return [['loss', SLOT_LOSS], ...outputs.flatMap((output, o): [string, number][] => [[`${output}_loss`, SLOTS * (o + 1) + SLOT_LOSS],
     ...metrics.map((name): [string, number] => [`${output}_${name}`, SLOTS * (o + 1) + SLOT[name]])])];
 }

@@ -17,7 +17,7 @@ import type { Layer } from './layers/layer';
 import { toLogs, type MetricName } from './metrics';
 import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
-import type { ModelState } from './plan';
+import { slotsOf, type ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import type { SymbolicTensor } from './symbolic';
@@ -91,6 +91,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private readonly state: ModelState;
   private stepCount = 0;
   private version = 0;
+  /** Each layer with weights and the shapes its calls need (checked before every use: see checkUsable). */
+  private weightShapes: [Layer, number[][]][] = [];
 
   /**
    * A model from `options` (see ModelOptions); `model(options)` does the same. The graph is checked before any
@@ -165,6 +167,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
       throw error;
     }
     this.graphOrNull = graph;
+    this.weightShapes = graph.layers.map((layer): [Layer, number[][]] =>
+      [layer, layer.weightShapes(argWidths(graph, graph.nodes.find((n) => n.layer === layer)!))]).filter(([, shapes]) => shapes.length > 0);
     this.uncompile();
     this.changed();
   }
@@ -376,7 +380,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const ys = checkTargets(graph, compiled, y, rows, op);
     const chunk = Math.min(rows, batchRows(options, op, 4096));
     const names = compiled.outputs.map((o) => o.name);
-    if (rows === 0) return toLogs(names, compiled.metrics, new Float64Array(4 * (1 + names.length)).fill(NaN));
+    if (rows === 0) return toLogs(names, compiled.metrics, new Float64Array(slotsOf(names.length)).fill(NaN));
     const plan = planFor(this.state, 'evaluate', chunk, op);
     try {
       return toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows));
@@ -588,13 +592,12 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
       if (emptyOk) return;
       throw new RangeError(`${op}: the model has no layers`);
     }
-    for (const layer of graph.layers) {
-      const node = graph.nodes.find((n) => n.layer === layer)!;
-      const shapes = layer.weightShapes(argWidths(graph, node)), weights = layer.weights;
+    for (const [layer, shapes] of this.weightShapes) {
+      const weights = layer.weights;
       if (layer.owner === null || weights.length !== shapes.length || weights.some((w) => w.disposed)) {
         throw new DisposedError(`${op}: layer ${layer.label} was disposed`);
       }
-      const bad = weights.findIndex((w, i) => w.shape.join() !== shapes[i].join());
+      const bad = weights.findIndex((w, i) => w.shape.length !== shapes[i].length || w.shape.some((d, k) => d !== shapes[i][k]));
       if (bad >= 0) {
         throw new ShapeError(`${op}: layer ${layer.label} has weights of shape ${showShape(weights[bad].shape)} but its inputs need ${showShape(shapes[bad])}; ` +
           'was it added to another model?');

@@ -68,9 +68,9 @@ export function seedDropout(ptr: number, seed: number): void {
   writeState(ptr, seed ^ 0x5bd1e995);
 }
 
-/** f64 per block of sums: SLOTS for the total loss, then SLOTS per output. */
+/** f64 per block of sums: SLOTS (the loss and metrics) for one output; for several, SLOTS for the total, then SLOTS each. */
 export function slotsOf(outputs: number): number {
-  return SLOTS * (1 + outputs);
+  return outputs === 1 ? SLOTS : SLOTS * (1 + outputs);
 }
 
 /**
@@ -101,6 +101,10 @@ export class Plan {
   private readonly history: number;
   private readonly keep: number;
   private readonly slots: number;
+  /** Words of the plan's records, and where its input and output tables start (word offsets). */
+  private readonly words: number = 0;
+  private readonly inputAt: number = 0;
+  private readonly outputAt: number = 0;
   /** Address of each node's record, in graph order. */
   readonly nodeRecords: number[] = [];
 
@@ -124,6 +128,7 @@ export class Plan {
       const nodeAt = PLAN_HEADER_WORDS, inputAt = nodeAt + nodes.length * NODE_WORDS, outputAt = inputAt + graph.inputs.length * INPUT_WORDS;
       const paramAt = outputAt + outputs * OUTPUT_WORDS, edgeAt = paramAt + params.length * PARAM_WORDS, words = edgeAt + edges * EDGE_WORDS;
       this.ptr = take(words * 4);
+      [this.words, this.inputAt, this.outputAt] = [words, inputAt, outputAt];
       this.sums = take(3 * this.slots * 8); // the epoch's running sums, the last batch's means, evaluation sums
       this.history = take((options.epochsPerCall ?? 1) * this.slots * 8);
       this.keep = take(8 * (graph.inputs.length + outputs));
@@ -141,7 +146,9 @@ export class Plan {
       I[PLAN_BATCH] = rows;
       I[PLAN_SLOTS] = this.slots;
       F[PLAN_ALPHA] = LEAKY_ALPHA;
-      I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
+      // Prediction and evaluation send every product to the host's gemm, as the tensor ops do: the same kernel (the
+      // relaxed build where it runs) at any batch size, so predict gives the same bits for any batchSize.
+      I[PLAN_HOST_FLOPS] = train ? PARALLEL_FLOPS : 0;
       I[PLAN_WORK] = take(gemmWorkBytes());
       I[PLAN_SUMS] = this.sums;
       I[PLAN_HISTORY] = this.history;
@@ -335,8 +342,14 @@ export class Plan {
     const saved = this.dataPointers();
     this.setData(xs, ys);
     const sums = this.sums + 2 * this.slots * 8;
-    kernels().evaluateRows(this.ptr, from, to, sums, this.keep);
-    this.setData(...saved);
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
+    I[PLAN_HOST_FLOPS] = 0; // every product through the host, as evaluate's own plans run them
+    try {
+      kernels().evaluateRows(this.ptr, from, to, sums, this.keep);
+    } finally {
+      I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
+      this.setData(...saved);
+    }
     return new Float64Array(wasmMemory().buffer, sums, this.slots).slice();
   }
 
@@ -344,22 +357,21 @@ export class Plan {
   predict(xs: readonly number[], outs: readonly number[], from: number, to: number): void {
     this.setData(xs, outs);
     kernels().predictRows(this.ptr, from, to, this.keep);
-    this.setData(xs.map(() => 0), outs.map(() => 0));
+    this.setData(xs, outs, true);
   }
 
   /** The plan's input and output data pointers. */
   private dataPointers(): [number[], number[]] {
-    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
-    const read = (table: number, count: number, words: number, field: number): number[] =>
-      Array.from(i32View(I[table] + 0, count * words).filter((_, i) => i % words === field));
-    return [read(PLAN_INPUT_TABLE, I[PLAN_INPUTS], INPUT_WORDS, INPUT_X), read(PLAN_OUTPUT_TABLE, I[PLAN_OUTPUTS], OUTPUT_WORDS, OUTPUT_Y)];
+    const I = i32View(this.ptr, this.words);
+    return [Array.from({ length: I[PLAN_INPUTS] }, (_, j) => I[this.inputAt + j * INPUT_WORDS + INPUT_X]),
+      Array.from({ length: I[PLAN_OUTPUTS] }, (_, o) => I[this.outputAt + o * OUTPUT_WORDS + OUTPUT_Y])];
   }
 
-  private setData(xs: readonly number[], ys: readonly number[]): void {
-    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
-    const inputs = i32View(I[PLAN_INPUT_TABLE], xs.length * INPUT_WORDS), outputs = i32View(I[PLAN_OUTPUT_TABLE], ys.length * OUTPUT_WORDS);
-    xs.forEach((x, j) => { inputs[j * INPUT_WORDS + INPUT_X] = x; });
-    ys.forEach((y, o) => { outputs[o * OUTPUT_WORDS + OUTPUT_Y] = y; });
+  /** Points the input and output records at `xs` and `ys` (or at nothing, with `clear`). */
+  private setData(xs: readonly number[], ys: readonly number[], clear = false): void {
+    const I = i32View(this.ptr, this.words);
+    for (let j = 0; j < xs.length; j++) I[this.inputAt + j * INPUT_WORDS + INPUT_X] = clear ? 0 : xs[j];
+    for (let o = 0; o < ys.length; o++) I[this.outputAt + o * OUTPUT_WORDS + OUTPUT_Y] = clear ? 0 : ys[o];
   }
 
   /** The address of node i's outputs (rows × width floats; valid until the next run). */

@@ -22,6 +22,10 @@ const DIGESTS: Record<string, string> = {
 console.log(JSON.stringify(history.history));
 console.log(bits(model.getWeights()));
 console.log(bits(model.predict(tensor([[0, 0, 1], [1, 1, 1]]))));`,
+  'Models as graphs': `${BITS}
+console.log(JSON.stringify(history.history));
+console.log(bits(net.getWeights()));
+console.log(bits(net.predict(x)));`,
   'Data, search and the command line#0': `${BITS}
 console.log(table.columns.join(','), table.numRows ?? '');
 console.log(bits(xFit, xHeldOut, yTrain, yTest));
