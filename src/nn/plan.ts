@@ -149,7 +149,7 @@ export class Plan {
       // Prediction and evaluation send every product to the host's gemm, as the tensor ops do: the same kernel (the
       // relaxed build where it runs) at any batch size, so predict gives the same bits for any batchSize.
       I[PLAN_HOST_FLOPS] = train ? PARALLEL_FLOPS : 0;
-      I[PLAN_WORK] = take(gemmWorkBytes());
+      I[PLAN_WORK] = train ? take(gemmWorkBytes()) : 0; // prediction and evaluation plans use the host's
       I[PLAN_SUMS] = this.sums;
       I[PLAN_HISTORY] = this.history;
       I[PLAN_FAILED] = -1;
