@@ -49,7 +49,8 @@ export default defineConfig({
   test: {
     include: ['tests/tensor/**/*.test.ts', 'tests/ops/**/*.test.ts', 'tests/nn/**/*.test.ts', 'tests/memory.test.ts',
       'tests/browser/**/*.browser.test.ts', 'tests/reliability/longrun.test.ts'],
-    exclude: ['tests/nn/save-file.test.ts', 'tests/nn/model-files.test.ts', 'tests/nn/batches-mnist.test.ts'], // node:fs
+    exclude: ['tests/nn/save-file.test.ts', 'tests/nn/model-files.test.ts', 'tests/nn/batches-mnist.test.ts',
+      'tests/nn/structure.test.ts'], // node:fs
     browser: {
       enabled: true,
       headless: true,
