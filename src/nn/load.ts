@@ -1,12 +1,63 @@
-// Loading model files: bytes, Blobs, or a path in Node (read only as far as the header declares, model-file.ts),
-// checked completely (save.ts parseHeader) before the first wasm allocation, then rebuilt as the Model or Sequential
-// they describe.
+// Loading model files: bytes, Blobs, or a path in Node (read only as far as the header declares), checked completely
+// (parse.ts) before the first wasm allocation, then rebuilt as the Model or Sequential they describe.
 import { f32View } from '../runtime/heap';
+import { nodeImport } from '../runtime/node';
 import { Model } from './model';
-import { readModelFile } from './model-file';
+import { fail, ownBuffer, parseHeader } from './parse';
 import { layerFromConfig } from './registry';
-import { fail, ownBuffer, parseHeader } from './save';
 import { sequential } from './sequential';
+
+const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
+
+/**
+ * The bytes of the model file at `path`, in Node. Only a regular file is read (a device such as /dev/zero, a FIFO
+ * or a directory is refused before reading), and only as much as its header declares: the 8-byte prefix, then the
+ * JSON header of the length it states, which is checked (parseHeader) before the weights it declares are read; a
+ * file of any other size is refused unread.
+ */
+export async function readModelFile(path: string): Promise<Uint8Array> {
+  const fs = await nodeFs();
+  const where = `loadModel: cannot read ${JSON.stringify(path)}`;
+  const notRegular = (stats: { isDirectory(): boolean }): never => {
+    throw new RangeError(`${where}: it is ${stats.isDirectory() ? 'a directory' : 'not a regular file (a device, FIFO or socket)'}`);
+  };
+  let file: Awaited<ReturnType<typeof fs.open>> | undefined;
+  try {
+    const before = await fs.stat(path);
+    if (!before.isFile()) notRegular(before); // before open: opening a FIFO would block until a writer came
+    const { constants } = await nodeImport<typeof import('node:fs')>('node:fs');
+    file = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = await file.stat();
+    if (!stats.isFile()) notRegular(stats);
+    const bytes = new Uint8Array(Math.min(stats.size, 8));
+    await readFully(file, bytes, 0, path);
+    if (bytes.length < 8) return bytes; // deserialize says it is too short
+    const length = new DataView(bytes.buffer).getUint32(4, true);
+    const header = new Uint8Array(Math.min(stats.size, 8 + length + ((4 - (length % 4)) % 4)));
+    header.set(bytes);
+    await readFully(file, header, 8, path);
+    const { head, floats } = parseHeader(header.buffer, stats.size); // refuses a size other than the header declares
+    const whole = new Uint8Array(head + 4 * floats);
+    whole.set(header);
+    await readFully(file, whole, head, path);
+    return whole;
+  } catch (error) {
+    if ((error as Error).message.startsWith('loadModel: ')) throw error;
+    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await file?.close();
+  }
+}
+
+/** Reads into bytes[from..] from the same offset of the file, to the end of `bytes`. */
+async function readFully(file: { read(b: Uint8Array, o: number, l: number, p: number): Promise<{ bytesRead: number }> }, bytes: Uint8Array, from: number,
+  path: string): Promise<void> {
+  for (let at = from; at < bytes.length;) {
+    const { bytesRead } = await file.read(bytes, at, bytes.length - at, at);
+    if (bytesRead === 0) fail(`${JSON.stringify(path)} ended after ${at} bytes while it was read (was it being written?)`);
+    at += bytesRead;
+  }
+}
 
 /**
  * Rebuilds a model from a file's bytes. Everything is checked before the first wasm allocation: the header (see
