@@ -36,7 +36,8 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
     const tensor = checkTensor(t, op, name);
     const width = graph.nodes[graph.inputs[j]].width;
     if (tensor.rank !== 2 || tensor.shape[1] !== width) {
-      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${width}]${list.length > 1 ? ` for input ${graph.nodes[graph.inputs[j]].layer.label}` : ''}`);
+      const which = list.length > 1 ? ` for input ${graph.nodes[graph.inputs[j]].layer.label}` : '';
+      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${width}]${which}`);
     }
     return tensor;
   });

@@ -66,8 +66,9 @@ export class Sequential extends Model<Tensor> {
    * A layer that is already in this model or another one shares its weights, as in Keras (its input width must
    * match; the model that built them frees them). Throws a RangeError if the first layer has no inputShape or the
    * layer takes several arguments (a merge: use `model`), a TypeError for anything that is not a layer, a
-   * ShapeError for a shared layer of another width, a DisposedError once the model is disposed. A compiled model is no longer compiled after `add` (its loss and optimizer state were made for the
-   * old layers): compile it again before training.
+   * ShapeError for a shared layer of another width, a DisposedError once the model is disposed. A compiled model is
+   * no longer compiled after `add` (its loss and optimizer state were made for the old layers): compile it again
+   * before training.
    * @example
    * const model = sequential([dense({ units: 8, activation: 'relu', inputShape: [4] })]);
    * model.add(dense({ units: 3, activation: 'softmax' }));
