@@ -1,6 +1,6 @@
 // The relaxed-SIMD GEMM (assembly/relaxed.ts: f32x4.relaxed_madd, 6×8 tile), which vitest loads on Node 20 through
-// --experimental-wasm-relaxed-simd (vitest.config.ts). It is the default where the engine accepts it;
-// preferRelaxedSimd(false) switches to the baseline build. Results stay within the float32 dot-product bound of the
+// --experimental-wasm-relaxed-simd (vitest.config.ts). It is the default where the engine accepts it and runs it
+// faster (V8 13 on; relaxedIsFaster); preferRelaxedSimd switches between the builds. Results stay within the float32 dot-product bound of the
 // float64 reference (a fused multiply-add rounds once where mul+add rounds twice, so the bound of
 // tests/ops/matmul.test.ts holds for either), and are bit-identical for any thread count. matmul's public suites run
 // on this build too (tests/ops/matmul.test.ts over tests/builds.ts, 6×8 tile edges included); this file keeps the
@@ -12,7 +12,7 @@ import {
   GEMM_ACCUMULATE as ACCUMULATE, GEMM_TRANS_A as TRANS_A, GEMM_TRANS_B as TRANS_B,
 } from '../../assembly/layout';
 import { allocBytes, f32View, freeBytes } from '../../src/runtime/heap';
-import { compiledModules, gemmKernels, gemmWorkBytes, kernels, type GemmKernels } from '../../src/runtime/wasm';
+import { compiledModules, gemmKernels, gemmWorkBytes, kernels, relaxedIsFaster, type GemmKernels } from '../../src/runtime/wasm';
 import { expectBounded, expectExact, failOnLeaks, refMatmul, seededValues, size } from '../reference';
 
 failOnLeaks();
@@ -46,8 +46,13 @@ function run(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[
 }
 
 describe('selection', () => {
-  test('the relaxed-SIMD build is compiled and in use by default (6×8 tile)', () => {
+  test('the relaxed-SIMD build is compiled (6×8 tile), and in use by default from V8 13 on, where it is the faster', () => {
     expect(compiledModules().relaxed).not.toBeNull();
+    expect(relaxedIsFaster()).toBe(Number.parseInt(process.versions.v8, 10) >= 13);
+    expect([relaxedIsFaster('11.3.244.8-node.38'), relaxedIsFaster('12.4.254.21-node.33'), relaxedIsFaster('13.6.233.10-node.28'),
+      relaxedIsFaster('14.1'), relaxedIsFaster(null)]).toEqual([false, false, true, true, true]);
+    expect(threads().relaxedSimd, 'the default of a fresh module (this file runs in its own)').toBe(relaxedIsFaster());
+    preferRelaxedSimd(true);
     expect(threads().relaxedSimd).toBe(true);
     expect(gemmKernels()).not.toBe(kernels());
     expect(tile(gemmKernels())).toEqual([6, 8]);
