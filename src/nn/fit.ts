@@ -114,6 +114,14 @@ export interface History {
   history: Record<string, number[]>;
 }
 
+/**
+ * A turn of the event loop, so that timers, I/O and rendering run during a long fit: setImmediate where there is one
+ * (Node, Bun, Deno: about 1 ms sooner than setTimeout's clamped 1 ms), else setTimeout.
+ */
+const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** Models whose fit is running: a second fit on one of them rejects at once. */
 const training = new WeakSet<ModelState>();
 
@@ -247,13 +255,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
       budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
       if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(names, metrics, plan.batchMeans()));
       const means = plan.epochMeans(ended);
-      if (!perEpoch) {
-        // Only the history to fill: straight from the kernel's means.
-        for (let e = 0; e < ended; e++, epoch++) {
-          history.epoch.push(epoch);
-          for (let i = 0; i < series.length; i++) series[i].push(means[e * width + slots[i][1]]);
-        }
-      }
+      if (!perEpoch) epoch = appendEpochs(history.epoch, series, slots, means, width, ended, epoch); // only the history to fill
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
         const logs = toLogs(names, metrics, means.subarray(e * width, (e + 1) * width));
         if (validation || heldOut) {
@@ -268,7 +270,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
         stop = await notify(callbacks, 'onEpochEnd', epoch, logs);
       }
       if (performance.now() - lastYield > 16) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await yieldToEventLoop();
         lastYield = performance.now();
       }
     }
@@ -282,6 +284,21 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
     if (failed && has('onTrainEnd')) await notify(callbacks, 'onTrainEnd').catch(() => undefined);
     else if (has('onTrainEnd')) await notify(callbacks, 'onTrainEnd');
   }
+}
+
+/**
+ * Appends `ended` epochs from `epoch` on to the history: their numbers to `epochs`, and to each series the mean in
+ * its slot (of `width` per epoch in `means`); returns the next epoch. A function of its own so that the engine
+ * optimizes it: the loop runs once per epoch, 60,000 times in a fit of as many one-batch epochs, and in the body of
+ * the async training loop it ran unoptimized (about 350 ns per epoch).
+ */
+function appendEpochs(epochs: number[], series: number[][], slots: readonly (readonly [string, number])[], means: Float64Array, width: number,
+  ended: number, epoch: number): number {
+  for (let e = 0; e < ended; e++) {
+    epochs.push(epoch + e);
+    for (let i = 0; i < series.length; i++) series[i].push(means[e * width + slots[i][1]]);
+  }
+  return epoch + ended;
 }
 
 /**
