@@ -274,7 +274,8 @@ const SMALL: i64 = 1024;
   return s + a * b;
 }
 
-// Rows [i0, i1) of C = op(A)·op(B) (+ C when accumulate), each sum over p in order.
+// Rows [i0, i1) of C = op(A)·op(B) (+ C when accumulate). Each element sums over p in order in blocks of KC from
+// zero, added to C block by block, as the packed tiles do: the same bits whichever path a product takes.
 function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32, k: i32, n: i32,
   accumulate: bool, i0: i32, i1: i32): void {
   const one: i32 = 1;
@@ -285,16 +286,64 @@ function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB:
     let dst = at(c, i * ldc);
     for (let j = 0; j < n; j++) {
       let pa = ra, pb = b + <usize>j * jb;
-      let s: f32 = accumulate ? load<f32>(dst) : 0;
-      for (let p = 0; p < k; p++) {
-        s = maddScalar(load<f32>(pa), load<f32>(pb), s);
-        pa += sa;
-        pb += sb;
+      let total: f32 = accumulate ? load<f32>(dst) : 0;
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        let s: f32 = 0;
+        for (let p = p0, end = min(k, p0 + KC); p < end; p++) {
+          s = maddScalar(load<f32>(pa), load<f32>(pb), s);
+          pa += sa;
+          pb += sb;
+        }
+        total = p0 == 0 && !accumulate ? s : total + s;
       }
-      store<f32>(dst, s);
+      store<f32>(dst, total);
       dst += 4;
     }
   }
+}
+
+// One row of C = a·B (+ C when accumulate) for B [k×n] not transposed, without packing (a batch of one: predict of
+// one sample): element a[p] at a + p·sa bytes. Each element's sum runs as the packed tiles run it (blocks of KC
+// from zero, madd in p order, added to C block by block), so a row has the same bits alone as in a batch.
+function gemv(a: usize, sa: usize, b: usize, ldb: i32, c: usize, k: i32, n: i32, accumulate: bool): void {
+  const zero = f32x4.splat(0), row = <usize>ldb << 2;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const pc = at(c, j);
+    let c0 = accumulate ? v128.load(pc) : zero, c1 = accumulate ? v128.load(pc, 16) : zero;
+    let c2 = accumulate ? v128.load(pc, 32) : zero, c3 = accumulate ? v128.load(pc, 48) : zero;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      let pa = a + <usize>p0 * sa, pb = at(b, p0 * ldb + j);
+      for (let p = p0, end = min(k, p0 + KC); p < end; p++) {
+        const x = v128.load32_splat(pa);
+        s0 = madd(x, v128.load(pb), s0); s1 = madd(x, v128.load(pb, 16), s1);
+        s2 = madd(x, v128.load(pb, 32), s2); s3 = madd(x, v128.load(pb, 48), s3);
+        pa += sa;
+        pb += row;
+      }
+      const set = p0 == 0 && !accumulate;
+      c0 = set ? s0 : f32x4.add(c0, s0); c1 = set ? s1 : f32x4.add(c1, s1);
+      c2 = set ? s2 : f32x4.add(c2, s2); c3 = set ? s3 : f32x4.add(c3, s3);
+    }
+    v128.store(pc, c0); v128.store(pc, c1, 16); v128.store(pc, c2, 32); v128.store(pc, c3, 48);
+  }
+  for (; j + 4 <= n; j += 4) {
+    const pc = at(c, j);
+    let c0 = accumulate ? v128.load(pc) : zero;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      let s0 = zero;
+      let pa = a + <usize>p0 * sa, pb = at(b, p0 * ldb + j);
+      for (let p = p0, end = min(k, p0 + KC); p < end; p++) {
+        s0 = madd(v128.load32_splat(pa), v128.load(pb), s0);
+        pa += sa;
+        pb += row;
+      }
+      c0 = p0 == 0 && !accumulate ? s0 : f32x4.add(c0, s0);
+    }
+    v128.store(pc, c0);
+  }
+  if (j < n) gemmSmall(a, <i32>(sa >> 2), true, at(b, j), ldb, false, at(c, j), 0, k, n - j, accumulate, 0, 1);
 }
 
 // C[m×n] = op(A)·op(B) for rows [rowStart, rowEnd) of C, then + bias[n] (if bias ≠ 0) and activation `act`
@@ -318,6 +367,11 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   if (k <= 0) {
     for (let i = rowStart; i < rowEnd && !accumulate; i++) memory.fill(at(c, i * ldc), 0, <usize>n << 2);
     epilogue(c, ldc, rowStart, rowEnd, 0, n, bias, act, alpha);
+    return;
+  }
+  if (m == 1 && !transB) {
+    gemv(a, <usize>(transA ? lda : 1 as i32) << 2, b, ldb, c, k, n, accumulate);
+    epilogue(c, ldc, 0, 1, 0, n, bias, act, alpha);
     return;
   }
   for (let jc = 0; jc < n; jc += NC) {

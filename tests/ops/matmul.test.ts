@@ -71,6 +71,22 @@ describeEachBuild('matmul 2-D', (env) => {
     for (const t of [a, b, whole]) t.dispose();
   });
 
+  test('one row alone (the unpacked one-row path) has the bits it has in a larger product, across K blocks and column edges', () => {
+    // k past one and two KC blocks (256), n across the 16- and 4-column steps and the scalar tail; the one-row product
+    // of 1·300·3 takes the small loop, the others the one-row path; the whole products take the packed tiles.
+    for (const [k, n] of [[300, 3], [16, 37], [257, 16], [513, 130], [784, 128], [600, 1], [260, 21]]) {
+      const m = 12, a = tensor(Float32Array.from(seededValues(m * k, k, 1e3)), [m, k]), b = tensor(Float32Array.from(seededValues(k * n, n)), [k, n]);
+      const whole = matmul(a, b), all = whole.dataSync();
+      for (const i of [0, 5, 11]) {
+        const row = a.slice([i, 0], [1, k]), rowT = row.transpose(), alone = matmul(row, b), column = matmul(rowT, b, { transposeA: true });
+        expectExact(alone.dataSync(), all.subarray(i * n, (i + 1) * n), `row ${i} of ${m}×${k}·${k}×${n}`);
+        expectExact(column.dataSync(), all.subarray(i * n, (i + 1) * n), `row ${i} as a transposed column, ${k}×${n}`);
+        for (const t of [row, rowT, alone, column]) t.dispose();
+      }
+      for (const t of [a, b, whole]) t.dispose();
+    }
+  });
+
   test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
     const arbCase = fc.record({
       m: fc.constantFrom(...SIZES), k: fc.constantFrom(...K_SIZES), n: fc.constantFrom(...SIZES),
