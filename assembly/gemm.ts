@@ -286,6 +286,17 @@ function gemmSmall(a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB:
     let dst = at(c, i * ldc);
     for (let j = 0; j < n; j++) {
       let pa = ra, pb = b + <usize>j * jb;
+      if (k <= KC) { // one block: the usual case, kept to one loop (the small products of small networks)
+        let s: f32 = 0;
+        for (let p = 0; p < k; p++) {
+          s = maddScalar(load<f32>(pa), load<f32>(pb), s);
+          pa += sa;
+          pb += sb;
+        }
+        store<f32>(dst, accumulate ? load<f32>(dst) + s : s);
+        dst += 4;
+        continue;
+      }
       let total: f32 = accumulate ? load<f32>(dst) : 0;
       for (let p0 = 0; p0 < k; p0 += KC) {
         let s: f32 = 0;
