@@ -19,6 +19,7 @@ export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
+export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
 export type { LossName } from './nn/losses';

@@ -7,32 +7,50 @@ import type { Compiled } from './compile';
 import type { Graph } from './graph';
 import { checkTargetValues } from './targets';
 
-/** One tensor, or one per input or output, in order. */
-export type TensorList = Tensor | readonly Tensor[];
+/**
+ * The data of a model's inputs or outputs: one tensor (one input or output), an array of one tensor per input or
+ * output in order, or an object of one tensor per input or output layer name (`{ features: x, extra: e }`).
+ * @example
+ * const a = input({ shape: [2], name: 'a' }), b = input({ shape: [1], name: 'b' });
+ * const net = model({ inputs: [a, b], outputs: dense({ units: 1 }).apply(layers.concatenate().apply([a, b])) });
+ * const x: TensorList = { b: ones([3, 1]), a: ones([3, 2]) };
+ * net.predict(x).shape; // [3, 1]
+ */
+export type TensorList = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
 
-/** The tensors of `value` for `count` inputs or outputs: a tensor (one), or an array of `count`. */
-function listOf(value: unknown, count: number, namesOf: () => readonly string[], op: string, arg: string, what: 'input' | 'output'): { items: unknown[]; list: boolean } {
+/**
+ * The tensors of `value` for `count` inputs or outputs named `namesOf()`: a tensor (one), an array of `count`, or an
+ * object by name; and how errors name each (`x`, `x[1]`, `x.extra`).
+ */
+function listOf(value: unknown, count: number, namesOf: () => readonly string[], op: string, arg: string,
+  what: 'input' | 'output'): { items: unknown[]; label: (i: number) => string } {
+  const all = (): string => namesOf().join(', ');
   // An array of tensors is a list; any other array (such as a nested JS array) is one value, refused as not a tensor.
   if (Array.isArray(value) && value.every((t) => t instanceof Tensor)) {
     if (value.length !== count) {
-      throw new RangeError(`${op}: ${arg} is an array of ${value.length} tensors but the model has ${count === 1 ? `one ${what}` : `${count} ${what}s (${namesOf().join(', ')})`}`);
+      throw new RangeError(`${op}: ${arg} is an array of ${value.length} tensors but the model has ${count === 1 ? `one ${what}` : `${count} ${what}s (${all()})`}`);
     }
-    return { items: value, list: true };
+    return { items: value, label: (i) => `${arg}[${i}]` };
   }
-  if (count !== 1 && !(value instanceof Tensor)) {
-    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${namesOf().join(', ')}), got ${showValue(value)}`);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor)) {
+    const names = namesOf(), record = value as Record<string, unknown>;
+    const unknown = Object.keys(record).find((key) => !names.includes(key));
+    if (unknown !== undefined) throw new RangeError(`${op}: ${arg} names ${JSON.stringify(unknown)}, which is not an ${what} of the model (${what}s: ${all()})`);
+    const missing = names.find((name) => !Object.hasOwn(record, name));
+    if (missing !== undefined) throw new RangeError(`${op}: ${arg} gives no tensor for the ${what} ${missing}`);
+    return { items: names.map((name) => record[name]), label: (i) => `${arg}.${names[i]}` };
   }
   if (count !== 1) {
-    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${namesOf().join(', ')}), got ${showValue(value)}`);
+    throw new TypeError(`${op}: ${arg} must be an array of ${count} tensors, one per ${what} (${all()}), or an object of them by name, got ${showValue(value)}`);
   }
-  return { items: [value], list: false };
+  return { items: [value], label: () => arg };
 }
 
 /** Each input's tensor, checked: [samples, width], one sample count for all. */
 export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Tensor[] {
-  const { items: list, list: many } = listOf(x, graph.inputs.length, () => graph.inputs.map((i) => graph.nodes[i].layer.label), op, arg, 'input');
+  const { items: list, label } = listOf(x, graph.inputs.length, () => graph.inputs.map((i) => graph.nodes[i].layer.label), op, arg, 'input');
   const tensors = list.map((t, j) => {
-    const name = many ? `${arg}[${j}]` : arg;
+    const name = label(j);
     const tensor = checkTensor(t, op, name);
     const width = graph.nodes[graph.inputs[j]].width;
     if (tensor.rank !== 2 || tensor.shape[1] !== width) {
@@ -43,7 +61,7 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
   });
   const rows = tensors[0].shape[0];
   tensors.forEach((t, j) => {
-    if (t.shape[0] !== rows) throw new ShapeError(`${op}: ${arg}[${j}] has ${t.shape[0]} samples but ${arg}[0] has ${rows}; every input needs one row per sample`);
+    if (t.shape[0] !== rows) throw new ShapeError(`${op}: ${label(j)} has ${t.shape[0]} samples but ${label(0)} has ${rows}; every input needs one row per sample`);
   });
   return tensors;
 }
@@ -53,9 +71,9 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
  * sparseCategoricalCrossentropy (integers in range), values the loss can take.
  */
 export function checkTargets(graph: Graph, compiled: Compiled, y: unknown, samples: number, op: string, arg = 'y'): Tensor[] {
-  const { items: list, list: many } = listOf(y, graph.outputs.length, () => compiled.outputs.map((o) => o.name), op, arg, 'output');
+  const { items: list, label } = listOf(y, graph.outputs.length, () => compiled.outputs.map((o) => o.name), op, arg, 'output');
   return list.map((t, o) => {
-    const name = many ? `${arg}[${o}]` : arg;
+    const name = label(o);
     const tensor = checkTensor(t, op, name);
     const { loss } = compiled.outputs[o], width = graph.nodes[graph.outputs[o]].width;
     const expected = loss.sparse ? [samples] : [samples, width];
