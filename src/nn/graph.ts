@@ -1,6 +1,5 @@
 // A model's graph: the layer calls from its inputs to its outputs, checked and put in topological order. The plan
 // (plan.ts) lowers it; model files (save.ts) store it as node lists.
-import { ShapeError } from '../tensor/errors';
 import { InputLayer } from './layers/input';
 import type { Layer } from './layers/layer';
 import { SymbolicTensor, type LayerCall } from './symbolic';
@@ -165,9 +164,4 @@ export function nameLayers(layers: readonly Layer[], op: string): void {
 /** The widths of a node's arguments. */
 export function argWidths(graph: Graph, node: GraphNode): number[] {
   return node.args.map((a) => graph.nodes[a].width);
-}
-
-/** Throws a ShapeError unless `t` is [rows, width]. */
-export function checkWidth(shape: readonly number[], width: number, op: string, arg: string): void {
-  if (shape.length !== 2 || shape[1] !== width) throw new ShapeError(`${op}: ${arg} has shape [${shape.join(', ')}]; the model takes [samples, ${width}]`);
 }

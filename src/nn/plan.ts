@@ -105,8 +105,6 @@ export class Plan {
   private readonly words: number = 0;
   private readonly inputAt: number = 0;
   private readonly outputAt: number = 0;
-  /** Address of each node's record, in graph order. */
-  readonly nodeRecords: number[] = [];
 
   constructor(readonly model: ModelState, options: PlanOptions) {
     const { graph } = model, op = options.op, kind = options.kind, train = kind === 'train';
@@ -224,7 +222,6 @@ export class Plan {
       nodes.forEach((n) => { edgeOf.push(edge); edge += n.args.length * EDGE_WORDS; });
       for (let i = nodes.length - 1; i >= 0; i--) {
         const n = nodes[i], at = nodeAt + i * NODE_WORDS, layer = n.layer, fields = layer.nodeFields();
-        this.nodeRecords[i] = address(at);
         I[at + NODE_KIND] = layer.kind;
         I[at + NODE_WIDTH] = n.width;
         I[at + NODE_EDGES] = address(edgeOf[i]);
@@ -372,11 +369,6 @@ export class Plan {
     const I = i32View(this.ptr, this.words);
     for (let j = 0; j < xs.length; j++) I[this.inputAt + j * INPUT_WORDS + INPUT_X] = clear ? 0 : xs[j];
     for (let o = 0; o < ys.length; o++) I[this.outputAt + o * OUTPUT_WORDS + OUTPUT_Y] = clear ? 0 : ys[o];
-  }
-
-  /** The address of node i's outputs (rows × width floats; valid until the next run). */
-  nodeOutput(i: number): number {
-    return i32View(this.nodeRecords[i], NODE_WORDS)[NODE_OUT];
   }
 
   /** Releases everything the plan allocated. */

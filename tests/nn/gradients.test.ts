@@ -12,7 +12,7 @@ import { sgd, tensor, threads, type ActivationName, type LossName } from '../../
 import { describeEachBuild, runs, splitsOverThreads } from '../builds';
 import { failOnLeaks, seededValues } from '../reference';
 import {
-  buildModel, denseTargets, flatParams, refForward, refGradients, refLayers, refLoss, roundingFactor, seededLayers, U, type RefLayer,
+  buildModel, denseTargets, flatParams, refForward, refGradients, refLayers, refLoss, roundingFactor, seededLayers, expectAppliedGradient, U, type RefLayer,
 } from './net-reference';
 
 failOnLeaks();
@@ -81,29 +81,9 @@ async function checkCase(c: Case, inDim: number, hiddenUnits: number, rows: numb
     const after = flatParams(refLayers(model));
     const params = flatParams(before);
     const lossAt = (): number => refLoss(c.loss, refForward(before, xv, rows), before, t, rows);
-    const L0 = lossAt();
     const { g, bound } = refGradients(c.loss, before, xv, t, rows);
     const K = roundingFactor(before, rows);
-    params.forEach((w, i) => {
-      for (let j = 0; j < w.length; j++) {
-        const w0 = w[j];
-        const diff = (h: number): number => {
-          w[j] = w0 + h; const up = lossAt();
-          w[j] = w0 - h; const down = lossAt();
-          w[j] = w0;
-          return (up - down) / (2 * h);
-        };
-        const fd = diff(H), fd2 = diff(2 * H);
-        // Richardson: fd's truncation error is about |fd − fd2|/3; f64 rounding of the loss adds ~1e-16·|L|/H.
-        const fdError = 2 * Math.abs(fd - fd2) + 1e-10 * (1 + Math.abs(L0));
-        const applied = w0 - after[i][j];
-        // Float32 gradient error K·U·bound, plus the rounding of w − g and of the difference read back.
-        const tol = K * U * bound[i][j] + 2 * U * (Math.abs(w0) + Math.abs(applied)) + fdError;
-        const where = `${c.hidden}/${c.out}/${c.loss} [${inDim},${hiddenUnits},${outUnits}] rows ${rows} seed ${seed}: weights[${i}][${j}]`;
-        if (!(Math.abs(g[i][j] - fd) <= fdError)) throw new Error(`${where}: float64 reference gradient ${g[i][j]}, finite difference ${fd}`);
-        if (!(Math.abs(applied - fd) <= tol)) throw new Error(`${where}: applied gradient ${applied}, finite difference ${fd} (tolerance ${tol})`);
-      }
-    });
+    expectAppliedGradient(params, after, lossAt, g, bound, K, H, (i, j) => `${c.hidden}/${c.out}/${c.loss} [${inDim},${hiddenUnits},${outUnits}] rows ${rows} seed ${seed}: weights[${i}][${j}]`);
   } finally {
     x.dispose(); y.dispose(); model.dispose();
   }

@@ -2,36 +2,12 @@
 // a message naming the layers, tensors and shapes involved, and the live tensors, bytes and heap blocks unchanged.
 import { describe, expect, it } from 'vitest';
 import {
-  dense, dispose, DisposedError, input, layers, memory, model, sgd, ShapeError, tensor, type Model, type SymbolicTensor,
+  dense, dispose, DisposedError, input, layers, model, sgd, ShapeError, tensor, type Model, type SymbolicTensor,
 } from '../../src/index';
-import { heapStats } from '../../src/runtime/heap';
 import { failOnLeaks } from '../reference';
+import { expectFailsClean } from './expect-fails';
 
 failOnLeaks();
-
-/** Live tensors, bytes and wasm memory (memory()) with the heap's block count and end (heapStats()). */
-const counts = (): Record<string, number> => ({ ...memory(), ...heapStats() });
-
-/**
- * Runs `run` (sync or async) and expects it to fail with `type` and a message containing every fragment (a string)
- * or matching it (a RegExp), with memory and the heap as before.
- */
-async function expectFailsClean(run: () => unknown, type: abstract new (...args: never[]) => Error, fragments: readonly (string | RegExp)[]): Promise<void> {
-  const before = counts();
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected a ${type.name} with ${fragments.join(' … ')}`).toBeInstanceOf(type);
-  const message = (caught as Error).message;
-  for (const f of fragments) {
-    if (typeof f === 'string') expect(message).toContain(f);
-    else expect(message).toMatch(f);
-  }
-  expect(counts(), `memory and heap after: ${message}`).toEqual(before);
-}
 
 describe('model() refuses bad graphs before building any weight', () => {
   it('an input no output uses: names inputs[1]', async () => {

@@ -16,6 +16,7 @@ import { failOnLeaks, seededValues } from '../reference';
 import {
   denseTargetsOf, GraphBuilder, graphGradients, graphParams, graphRoundingFactor, nearKink, totalLoss, U, weightsOf, widths, type RefGraph,
 } from './graph-reference';
+import { expectAppliedGradient } from './net-reference';
 
 failOnLeaks();
 
@@ -80,30 +81,10 @@ async function checkGraph(name: string, build: (b: GraphBuilder) => Model, rows:
     await net.fit(one(x), one(y), { epochs: 1, batchSize: rows, shuffle: false });
     const after = weightsOf(net), params = graphParams(ref);
     const lossAt = (): number => totalLoss(ref, xs, ts, rows);
-    const L0 = lossAt();
     const { g, bound } = graphGradients(ref, xs, ts, rows);
     const K = graphRoundingFactor(ref, rows);
     expect(after.map((w) => w.length)).toEqual(params.map((p) => p.length));
-    params.forEach((w, i) => {
-      for (let j = 0; j < w.length; j++) {
-        const w0 = w[j];
-        const diff = (h: number): number => {
-          w[j] = w0 + h; const up = lossAt();
-          w[j] = w0 - h; const down = lossAt();
-          w[j] = w0;
-          return (up - down) / (2 * h);
-        };
-        const fd = diff(H), fd2 = diff(2 * H);
-        // Richardson: fd's truncation error is about |fd − fd2|/3; f64 rounding of the loss adds ~1e-16·|L|/H.
-        const fdError = 2 * Math.abs(fd - fd2) + 1e-10 * (1 + Math.abs(L0));
-        const applied = w0 - after[i][j];
-        // Float32 gradient error K·U·bound, plus the rounding of w − g and of the difference read back.
-        const tol = K * U * bound[i][j] + 2 * U * (Math.abs(w0) + Math.abs(applied)) + fdError;
-        const where = `${name} rows ${rows} seed ${seed}: weights[${i}][${j}]`;
-        if (!(Math.abs(g[i][j] - fd) <= fdError)) throw new Error(`${where}: float64 reference gradient ${g[i][j]}, finite difference ${fd}`);
-        if (!(Math.abs(applied - fd) <= tol)) throw new Error(`${where}: applied gradient ${applied}, finite difference ${fd} (tolerance ${tol})`);
-      }
-    });
+    expectAppliedGradient(params, after, lossAt, g, bound, K, H, (i, j) => `${name} rows ${rows} seed ${seed}: weights[${i}][${j}]`);
   } finally {
     dispose([...x, ...y]);
     net.dispose();

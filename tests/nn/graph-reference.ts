@@ -7,7 +7,7 @@ import {
   Dense, dense, dispose, dropout, initializers, input, layers, model, tensor, type ActivationName, type LossName, type Model, type SymbolicTensor,
 } from '../../src/index';
 import { seededValues } from '../reference';
-import { LEAKY_ALPHA, softmaxRows, U } from './net-reference';
+import { act, actGrad, softmaxRows, U } from './net-reference';
 
 export { U };
 
@@ -25,16 +25,6 @@ export interface RefOutput { node: number; loss: LossName; weight: number }
 
 /** Nodes in topological order; inputs and outputs as node indices in the model's order. */
 export interface RefGraph { nodes: RefNode[]; dense: RefDense[]; inputs: number[]; outputs: RefOutput[] }
-
-const act = (name: ActivationName, z: number): number =>
-  name === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : name === 'relu' ? Math.max(z, 0) : name === 'leakyRelu' ? (z > 0 ? z : LEAKY_ALPHA * z)
-    : name === 'tanh' ? Math.tanh(z) : z;
-const actGrad = (name: ActivationName, z: number): number => {
-  if (name === 'sigmoid') { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); }
-  if (name === 'tanh') return 1 - Math.tanh(z) ** 2;
-  if (name === 'relu') return z > 0 ? 1 : 0;
-  return name === 'leakyRelu' ? (z > 0 ? 1 : LEAKY_ALPHA) : 1;
-};
 
 /** Features per sample of each node. */
 export function widths(g: RefGraph): number[] {

@@ -25,10 +25,12 @@ export function refLayers(model: Sequential): RefLayer[] {
 /** The parameter arrays of `layers` in getWeights order (kernel, bias of each layer). */
 export const flatParams = (layers: readonly RefLayer[]): Float64Array[] => layers.flatMap((l) => (l.b ? [l.w, l.b] : [l.w]));
 
-const act = (name: ActivationName, z: number): number =>
+/** An activation of z in float64 (softmax aside). */
+export const act = (name: ActivationName, z: number): number =>
   name === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : name === 'relu' ? Math.max(z, 0) : name === 'leakyRelu' ? (z > 0 ? z : LEAKY_ALPHA * z)
     : name === 'tanh' ? Math.tanh(z) : z;
-const actGrad = (name: ActivationName, z: number): number => {
+/** The derivative of `act` at z. */
+export const actGrad = (name: ActivationName, z: number): number => {
   if (name === 'sigmoid') { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); }
   if (name === 'tanh') return 1 - Math.tanh(z) ** 2;
   if (name === 'relu') return z > 0 ? 1 : 0;
@@ -216,4 +218,33 @@ export function buildModel(layers: readonly RefLayer[]): Sequential {
   model.setWeights(weights);
   weights.forEach((w) => w.dispose());
   return model;
+}
+
+/**
+ * Checks the gradient an SGD step applied (`params` before, `after` it; lr 1 folded in by the caller's rate) against
+ * float64 central differences of `lossAt` (which reads `params`) at steps h and 2h: the float64 reference gradient
+ * `g` within the differences' own error (Richardson: about |fd − fd2|/3, plus f64 rounding of the loss), and the
+ * applied one within the float32 bound K·U·bound plus the rounding of w − g and of the difference read back.
+ * `where(i, j)` names weight j of array i in messages.
+ */
+export function expectAppliedGradient(params: Float64Array[], after: readonly ArrayLike<number>[], lossAt: () => number, g: readonly Float64Array[],
+  bound: readonly Float64Array[], K: number, h: number, where: (i: number, j: number) => string): void {
+  const L0 = lossAt();
+  params.forEach((w, i) => {
+    for (let j = 0; j < w.length; j++) {
+      const w0 = w[j];
+      const diff = (step: number): number => {
+        w[j] = w0 + step; const up = lossAt();
+        w[j] = w0 - step; const down = lossAt();
+        w[j] = w0;
+        return (up - down) / (2 * step);
+      };
+      const fd = diff(h), fd2 = diff(2 * h);
+      const fdError = 2 * Math.abs(fd - fd2) + 1e-10 * (1 + Math.abs(L0));
+      const applied = w0 - after[i][j];
+      const tol = K * U * bound[i][j] + 2 * U * (Math.abs(w0) + Math.abs(applied)) + fdError;
+      if (!(Math.abs(g[i][j] - fd) <= fdError)) throw new Error(`${where(i, j)}: float64 reference gradient ${g[i][j]}, finite difference ${fd}`);
+      if (!(Math.abs(applied - fd) <= tol)) throw new Error(`${where(i, j)}: applied gradient ${applied}, finite difference ${fd} (tolerance ${tol})`);
+    }
+  });
 }

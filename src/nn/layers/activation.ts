@@ -59,11 +59,6 @@ export class Activation extends Layer {
     this.activation = activation;
   }
 
-  /** @internal */
-  outputWidth(widths: readonly number[]): number {
-    return widths[0];
-  }
-
   /**
    * The options that rebuild it.
    * @example

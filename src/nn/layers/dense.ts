@@ -151,7 +151,7 @@ export class Dense extends Layer {
   }
 
   /** @internal */
-  outputWidth(): number {
+  override outputWidth(): number {
     return this.units;
   }
 

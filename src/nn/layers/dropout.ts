@@ -53,11 +53,6 @@ export class Dropout extends Layer {
     this.rate = rate;
   }
 
-  /** @internal */
-  outputWidth(widths: readonly number[]): number {
-    return widths[0];
-  }
-
   /**
    * The options that rebuild it.
    * @example

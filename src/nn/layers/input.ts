@@ -55,7 +55,7 @@ export class InputLayer extends Layer {
   }
 
   /** @internal */
-  outputWidth(): number {
+  override outputWidth(): number {
     return this.features;
   }
 

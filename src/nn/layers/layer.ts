@@ -126,10 +126,14 @@ export abstract class Layer {
   }
 
   /**
-   * The output width for arguments of these widths (features per sample); a ShapeError if it cannot take them.
+   * The output width for arguments of these widths (features per sample); a ShapeError if it cannot take them. By
+   * default the width of the one argument (a layer that keeps its argument's shape, such as dropout).
    * @internal
    */
-  abstract outputWidth(widths: readonly number[], op: string): number;
+  outputWidth(widths: readonly number[], op: string): number {
+    void op;
+    return widths[0];
+  }
 
   /**
    * Creates the weights for arguments of these widths; `seedOf(i)` seeds weight i's initializer if it has no seed of

@@ -52,7 +52,7 @@ export class Merge extends Layer {
   }
 
   /** @internal */
-  outputWidth(widths: readonly number[], op: string): number {
+  override outputWidth(widths: readonly number[], op: string): number {
     if (this.className === 'Concatenate') return widths.reduce((a, b) => a + b, 0);
     if (widths.some((w) => w !== widths[0])) {
       throw new ShapeError(`${op}: ${this.name ? `${this.name} (${this.className})` : this.className} needs arguments of one shape, got ${showWidths(widths)}`);

@@ -6,14 +6,10 @@ import {
   Activation, dense, dispose, initializers, layers, loadModel, model, sequential, sgd, tensor, type ActivationName, type Model, type Tensor,
 } from '../../../src/index';
 import { failOnLeaks, seededValues } from '../../reference';
-import { softmaxRows } from '../net-reference';
+import { act, softmaxRows } from '../net-reference';
 
 failOnLeaks();
 
-const LEAKY = 0.2;
-const act = (name: ActivationName, z: number): number =>
-  name === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : name === 'relu' ? Math.max(z, 0) : name === 'leakyRelu' ? (z > 0 ? z : LEAKY * z)
-    : name === 'tanh' ? Math.tanh(z) : z;
 
 /** x [rows, d] · w [d, n] + b, float64. */
 function affine(x: Float64Array, w: Float64Array, b: Float64Array, rows: number, d: number, n: number): Float64Array {
