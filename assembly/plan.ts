@@ -45,12 +45,14 @@ declare function gemmHost(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc:
 // @ts-ignore: decorator
 @inline export function weights(P: usize): usize { return P == 0 ? 0 : ptr(P, PARAM_HOME + word(P, PARAM_CURRENT)); }
 
-// C = op(A)·op(B) (+ bias, activation `act`; see gemm), in this instance or through the host at PLAN_HOST_FLOPS and above.
+// C = op(A)·op(B) (+ bias, activation `act`; see gemm): through the host (the thread pool, or the relaxed build) from
+// the plan's PLAN_HOST_FLOPS, or always with `host` (the forward of prediction and evaluation, so that its bits are
+// those of the tensor ops' products at any batch size); else in this instance.
 // @ts-ignore: decorator
 @inline export function product(plan: usize, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32,
-  flags: i32, bias: usize, act: i32): void {
+  flags: i32, bias: usize, act: i32, host: bool = false): void {
   const alpha = real(plan, PLAN_ALPHA);
-  if (<f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha);
+  if (host || <f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha);
   else gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, ptr(plan, PLAN_WORK), 0, m);
 }
 

@@ -12,7 +12,7 @@ import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } 
 // @ts-ignore: decorator
 @inline export function nodeForward(plan: usize, N: usize, rows: i32, training: bool, logits: bool): void {
   const kind = word(N, NODE_KIND);
-  if (kind == KIND_DENSE) denseForward(plan, N, rows, logits);
+  if (kind == KIND_DENSE) denseForward(plan, N, rows, logits, training);
   else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training);
   else if (kind == KIND_ACTIVATION) activationForward(plan, N, rows, logits);
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);

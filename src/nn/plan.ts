@@ -144,10 +144,11 @@ export class Plan {
       I[PLAN_BATCH] = rows;
       I[PLAN_SLOTS] = this.slots;
       F[PLAN_ALPHA] = LEAKY_ALPHA;
-      // Prediction and evaluation send every product to the host's gemm, as the tensor ops do: the same kernel (the
-      // relaxed build where it runs) at any batch size, so predict gives the same bits for any batchSize.
-      I[PLAN_HOST_FLOPS] = train ? PARALLEL_FLOPS : 0;
-      I[PLAN_WORK] = train ? take(gemmWorkBytes()) : 0; // prediction and evaluation plans use the host's
+      // The forward of prediction and evaluation runs every product on the host's gemm, as the tensor ops do (the
+      // same kernel at any batch size: predict gives the same bits for any batchSize); only training plans need a
+      // workspace of their own.
+      I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
+      I[PLAN_WORK] = train ? take(gemmWorkBytes()) : 0;
       I[PLAN_SUMS] = this.sums;
       I[PLAN_HISTORY] = this.history;
       I[PLAN_FAILED] = -1;
@@ -339,12 +340,9 @@ export class Plan {
     const saved = this.dataPointers();
     this.setData(xs, ys);
     const sums = this.sums + 2 * this.slots * 8;
-    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
-    I[PLAN_HOST_FLOPS] = 0; // every product through the host, as evaluate's own plans run them
     try {
       kernels().evaluateRows(this.ptr, from, to, sums, this.keep);
     } finally {
-      I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
       this.setData(...saved);
     }
     return new Float64Array(wasmMemory().buffer, sums, this.slots).slice();
