@@ -76,6 +76,7 @@ export async function run() {
   await tf.setBackend('wasm');
   await setThreads(2);
   const twoThreads = threads();
+  const engineDefault = threads().relaxedSimd; // restored at the end: the benchmarks after this one run the default build
   preferRelaxedSimd(true);
   const builds = threads().relaxedSimd ? ['baseline', 'relaxed'] : ['baseline'];
   const kernels = peakKernels();
@@ -110,4 +111,5 @@ export async function run() {
   console.log('peak: the build\'s micro-kernel ceiling timed among this product\'s cases; of peak: simdeep 1 thread over it;');
   console.log('other CPU: cores that other processes used meanwhile.');
   console.log(`live tensors after the run: simdeep ${memory().numTensors}, tfjs ${tf.memory().numTensors}`);
+  preferRelaxedSimd(engineDefault);
 }
