@@ -77,6 +77,7 @@ export async function run() {
   await setThreads(2);
   const twoThreads = threads();
   const engineDefault = threads().relaxedSimd; // restored at the end: the benchmarks after this one run the default build
+  const defaultGemm = threads().gemm;
   preferRelaxedSimd(true);
   const builds = threads().relaxedSimd ? ['baseline', 'relaxed'] : ['baseline'];
   const kernels = peakKernels();
@@ -86,6 +87,8 @@ export async function run() {
   console.log(`simdeep builds: ${builds.join(', ')}; 2 threads: ${twoThreads.active} active${twoThreads.reason ? ` (${twoThreads.reason})` : ''}`);
   console.log(`tfjs-wasm: SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, ${getThreadsCount()} thread(s); tfjs-cpu and ml-matrix: plain JS, 1 thread`);
   for (const k of kernels) console.log(`micro-kernel ceiling, ${k.name} ${k.tile} (${PEAK_NOTE}): ${fmt(peaks.get(k.name))} GFLOP/s at start`);
+  const chosen = peaks.get(engineDefault ? 'relaxed' : 'baseline'), fastest = Math.max(...peaks.values());
+  console.log(`the engine's default: ${defaultGemm}; its ceiling is ${(chosen / fastest).toFixed(2)} of the faster build's`);
   console.log();
 
   const row = table([['product (A·B, transposes as ᵀ)', 29], ['simdeep', 8], ['sd 1T', 6], ['sd 2T', 6], ['tf-wasm', 7],

@@ -8,7 +8,7 @@ import { allocBytes, i32View } from './heap';
 import { NO_WORKERS } from './platform';
 import { showValue } from '../tensor/errors';
 import { isNode, nodeBuiltin, nodeImport } from './node';
-import { compiledModules, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory } from './wasm';
+import { compiledModules, gemmChoice, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory } from './wasm';
 import { CTL_INTS, runChunks } from './workerJob';
 import { runPoolWorkerHere } from './workerMain';
 import { startWorker, type WorkerHandle } from './workerStart';
@@ -168,17 +168,23 @@ export interface ThreadsInfo {
   reason: string;
   /** Whether the relaxed-SIMD GEMM (f32x4.relaxed_madd) is in use; otherwise the baseline SIMD build. */
   relaxedSimd: boolean;
+  /**
+   * The GEMM build in use, its micro-kernel tile and why: the engine's default (the faster build on this engine) or
+   * preferRelaxedSimd. For example `baseline SIMD 4×8: the default on V8 12.4.254.21-node.33, where the relaxed-SIMD
+   * kernel runs slower than this one`.
+   */
+  gemm: string;
 }
 
 /**
- * The threading state: the threads running and asked for, why fewer run, and which GEMM build is in use.
+ * The threading state: the threads running and asked for, why fewer run, and which GEMM build is in use and why.
  * @example
  * await setThreads(2);
  * const { active, requested, reason } = threads();
  * [active, requested, reason]; // [2, 2, ''] (in Node; in a page without COOP/COEP headers, active is 1 and reason says why)
  */
 export function threads(): ThreadsInfo {
-  const info = { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed() };
+  const info = { active: 1 + pool.workers.length, requested, reason: unavailable, relaxedSimd: usingRelaxed(), gemm: gemmChoice() };
   if (requested === 0) {
     // Not started: the default pool's size (cores unknown without waiting, as on Node before 20.16, count as 1
     // here), and why it cannot start or when it will.

@@ -43,6 +43,8 @@ interface Runtime {
 }
 
 let runtime: Runtime | undefined;
+/** The engine's V8 version, where it states one (Node, Deno). */
+const engineV8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8 ?? null;
 /**
  * Whether the relaxed-SIMD GEMM is the faster one on the engine of V8 version `v8` (null: not V8, or not stated), so
  * the default. V8 before 13 (Node 20 and 22) runs
@@ -50,11 +52,13 @@ let runtime: Runtime | undefined;
  * and 22.23 (V8 11.3, 12.4), 1.03× on Node 24.22 (V8 13.6), on an AMD EPYC (Zen 5). Engines that do not state a V8
  * version (browsers, Bun, workerd) keep it wherever they validate it.
  */
-export function relaxedIsFaster(v8: string | null = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8 ?? null): boolean {
+export function relaxedIsFaster(v8: string | null = engineV8): boolean {
   return v8 === null || !(Number.parseInt(v8, 10) < 13);
 }
 
-let preferRelaxed = relaxedIsFaster();
+let preferRelaxed = relaxedIsFaster(engineV8);
+// Whether preferRelaxedSimd chose the build (else the engine's default above).
+let pinned = false;
 
 function readString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return '';
@@ -134,6 +138,19 @@ export function usingRelaxed(): boolean {
  */
 export function preferRelaxedSimd(enabled: boolean): void {
   preferRelaxed = enabled;
+  pinned = true;
+}
+
+/** Which GEMM build runs (with its micro-kernel tile) and why: the engine's default or preferRelaxedSimd. */
+export function gemmChoice(): string {
+  const tile = gemmKernels().gemmTile();
+  const build = `${usingRelaxed() ? 'relaxed-SIMD' : 'baseline SIMD'} ${tile & 0xffff}×${tile >>> 16}`;
+  const supported = current().relaxed !== null;
+  const engine = engineV8 === null ? 'this engine (no V8 version stated)' : `V8 ${engineV8}`;
+  if (pinned) return `${build}: preferRelaxedSimd(${preferRelaxed})${preferRelaxed && !supported ? ', but this engine does not validate relaxed SIMD' : ''}`;
+  if (!supported) return `${build}: this engine does not validate relaxed SIMD`;
+  return preferRelaxed ? `${build}: the default on ${engine}, where the relaxed-SIMD kernel is the faster`
+    : `${build}: the default on ${engine}, where the relaxed-SIMD kernel runs slower than this one`;
 }
 
 /** The one shared wasm memory. Its buffer is replaced when it grows: make views at the point of use. */

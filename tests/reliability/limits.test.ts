@@ -134,7 +134,7 @@ describe('requests beyond the 1 GiB memory', () => {
     }
     expect(memory().wasmBytes).toBeGreaterThan(MAXIMUM_BYTES - 2 * work);
     const message = await expectLimit(() => setThreads(3), 'setThreads', work, true);
-    expect(threads()).toEqual({ active: 1, requested: 3, reason: message, relaxedSimd: threads().relaxedSimd });
+    expect(threads()).toEqual({ active: 1, requested: 3, reason: message, relaxedSimd: threads().relaxedSimd, gemm: threads().gemm });
     held.forEach(freeBytes);
     await setThreads(3);
     expect(threads()).toMatchObject({ active: 3, requested: 3, reason: '' });

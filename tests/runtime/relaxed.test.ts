@@ -52,8 +52,13 @@ describe('selection', () => {
     expect([relaxedIsFaster('11.3.244.8-node.38'), relaxedIsFaster('12.4.254.21-node.33'), relaxedIsFaster('13.6.233.10-node.28'),
       relaxedIsFaster('14.1'), relaxedIsFaster(null)]).toEqual([false, false, true, true, true]);
     expect(threads().relaxedSimd, 'the default of a fresh module (this file runs in its own)').toBe(relaxedIsFaster());
+    const v8 = process.versions.v8;
+    expect(threads().gemm).toBe(relaxedIsFaster()
+      ? `relaxed-SIMD 6×8: the default on V8 ${v8}, where the relaxed-SIMD kernel is the faster`
+      : `baseline SIMD 4×8: the default on V8 ${v8}, where the relaxed-SIMD kernel runs slower than this one`);
     preferRelaxedSimd(true);
     expect(threads().relaxedSimd).toBe(true);
+    expect(threads().gemm).toBe('relaxed-SIMD 6×8: preferRelaxedSimd(true)');
     expect(gemmKernels()).not.toBe(kernels());
     expect(tile(gemmKernels())).toEqual([6, 8]);
     expect(tile(kernels())).toEqual([4, 8]);
@@ -68,6 +73,7 @@ describe('selection', () => {
     const unfused = 2 ** -11, fused = 2 ** -11 + 2 ** -24;
     preferRelaxedSimd(false);
     expect(threads().relaxedSimd).toBe(false);
+    expect(threads().gemm).toBe('baseline SIMD 4×8: preferRelaxedSimd(false)');
     expect(gemmKernels()).toBe(kernels());
     expect(run(a, [1, 2], b, [2, 1])[0]).toBe(unfused);
     preferRelaxedSimd(true);

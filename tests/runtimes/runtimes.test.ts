@@ -33,7 +33,7 @@ function smokeWith(binary: string, args: string[]): RuntimeResult {
 function expectPasses(result: RuntimeResult): void {
   expect(Object.keys(result.checks).length).toBeGreaterThan(0);
   expect(Object.entries(result.checks).filter(([, ok]) => !ok)).toEqual([]);
-  expect(result.threads).toEqual({ active: 2, requested: 2, reason: '', relaxedSimd: false });
+  expect(result.threads).toEqual({ active: 2, requested: 2, reason: '', relaxedSimd: false, gemm: 'baseline SIMD 4×8: preferRelaxedSimd(false)' });
 }
 
 beforeAll(() => {
