@@ -362,9 +362,10 @@ function gemv(a: usize, sa: usize, b: usize, ldb: i32, c: usize, k: i32, n: i32,
 // op(B) = B [k×n] (ldb) or, with GEMM_TRANS_B, Bᵀ of B [n×k]; GEMM_ACCUMULATE adds to C instead of overwriting it.
 // Row-major f32, sizes and strides in elements, any m, k, n >= 0; C must not alias A or B; `work` holds
 // GEMM_WORK_FLOATS floats private to this call. Each element's sum runs over k in the same order whatever the
-// row range, so splitting rows across threads gives bit-identical results.
+// row range, so splitting rows across threads gives bit-identical results. `packed`, if not 0, holds op(B) packed
+// whole by packWeights, which the packed tiles then read in place of packing B (the same bits).
 export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32, flags: i32,
-  bias: usize, act: i32, alpha: f32, work: usize, rowStart: i32, rowEnd: i32): void {
+  bias: usize, act: i32, alpha: f32, packed: usize, work: usize, rowStart: i32, rowEnd: i32): void {
   const transA = (flags & GEMM_TRANS_A) != 0, transB = (flags & GEMM_TRANS_B) != 0;
   const accumulate = (flags & GEMM_ACCUMULATE) != 0;
   const packedA = work, packedB = at(work, MC * KC), edge = at(packedB, KC * NC);
@@ -390,7 +391,8 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const first = pc == 0 && !accumulate;
-      packB(b, ldb, transB, pc, jc, kc, nc, packedB);
+      const panels = packed != 0 ? at(packed, packedBlock(k, jc, pc, nc)) : packedB;
+      if (packed == 0) packB(b, ldb, transB, pc, jc, kc, nc, packedB);
       for (let ic = rowStart; ic < rowEnd; ic += MC) {
         const mc = min(MC, rowEnd - ic);
         packA(a, lda, transA, ic, pc, mc, kc, packedA);
@@ -401,14 +403,14 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
           for (let jr = 0; jr < full; jr += NR) {
             const pcij = at(c, (ic + ir) * ldc + jc + jr);
             if (rows == MR) {
-              tile(kc, pa, at(packedB, jr * kc), pcij, ldc, first);
+              tile(kc, pa, at(panels, jr * kc), pcij, ldc, first);
             } else {
-              tile(kc, pa, at(packedB, jr * kc), edge, NR, true);
+              tile(kc, pa, at(panels, jr * kc), edge, NR, true);
               writeEdge(edge, NR, pcij, ldc, rows, NR, first);
             }
           }
           if (tail > 4) {
-            tile(kc, pa, at(packedB, full * kc), edge, NR, true);
+            tile(kc, pa, at(panels, full * kc), edge, NR, true);
             writeEdge(edge, NR, at(c, (ic + ir) * ldc + jc + full), ldc, rows, tail, first);
           }
         }
@@ -416,7 +418,7 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
         // past the block; its rows are never written).
         for (let ir = 0; ir < mc && tail > 0 && tail <= 4; ir += 2 * MR) {
           const rows = min(2 * MR, mc - ir);
-          const pa = at(packedA, ir * kc), pb = at(packedB, full * kc);
+          const pa = at(packedA, ir * kc), pb = at(panels, full * kc);
           const pcij = at(c, (ic + ir) * ldc + jc + full);
           if (rows == 2 * MR && tail == 4) {
             kernel2MRx4(kc, pa, at(pa, MR * kc), pb, pcij, ldc, first);
@@ -428,6 +430,28 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
         if (pc + kc == k) epilogue(c, ldc, ic, ic + mc, jc, nc, bias, act, alpha);
       }
     }
+  }
+}
+
+// Offset in floats of block (jc, pc) of op(B) [k×n] packed whole: the NC-column blocks in order, each its KC-deep
+// blocks of nc columns rounded up to NR.
+// @ts-ignore: decorator
+@inline function packedBlock(k: i32, jc: i32, pc: i32, nc: i32): i32 {
+  return jc * k + pc * ((nc + NR - 1) / NR * NR);
+}
+
+// Floats of op(B) [k×n] packed whole (packWeights): k·n with n rounded up to NR.
+export function packedWeightsFloats(k: i32, n: i32): i32 {
+  return k * ((n + NR - 1) / NR * NR);
+}
+
+// Packs op(B) [k×n] (B, or Bᵀ with GEMM_TRANS_B in flags; row stride ldb) whole into `out` (packedWeightsFloats
+// floats), every KC×NC block as gemm packs it, for gemm's `packed`: weights multiplied many times are packed once.
+export function packWeights(b: usize, ldb: i32, flags: i32, k: i32, n: i32, out: usize): void {
+  const transB = (flags & GEMM_TRANS_B) != 0;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) packB(b, ldb, transB, pc, jc, min(KC, k - pc), nc, at(out, packedBlock(k, jc, pc, nc)));
   }
 }
 

@@ -129,7 +129,9 @@ export const PLAN_HEADER_WORDS = 32;
 // parameter records (0: none), whether this call adds its weight gradients to those of an earlier-run backward of the
 // same layer (a shared layer), dropout rate (f32), dropout mask, a scratch row of NODE_WIDTH floats (a shared bias's
 // sums), whether NODE_DELTA receives dLoss/dZ from a fused or activation-aware loss (the backward then skips the
-// activation's), whether the forward of a training or evaluation step leaves the weighted sums (a fused loss).
+// activation's), whether the forward of a training or evaluation step leaves the weighted sums (a fused loss), and,
+// in prediction and evaluation plans, the kernel packed whole for gemm (0: none) and the weights version it was
+// packed at (plan.ts packedKernel).
 export const NODE_KIND = 0;
 export const NODE_WIDTH = 1;
 export const NODE_OUT = 2;
@@ -145,7 +147,9 @@ export const NODE_MASK = 11;
 export const NODE_SCRATCH = 12;
 export const NODE_DELTA_IS_DZ = 13;
 export const NODE_LOGITS = 14;
-export const NODE_WORDS = 16;
+export const NODE_PACKED = 15;
+export const NODE_PACKED_VERSION = 16;
+export const NODE_WORDS = 18;
 
 // Edge record (one argument of a node): the address of the node that produces it, and whether the backward adds to
 // that node's NODE_DELTA (1) or overwrites it (0: the first to write it in backward order).

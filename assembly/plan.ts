@@ -1,14 +1,22 @@
 // Reading and writing plan records (word offsets in layout.ts), and the product every layer kernel runs: gemm in this
 // instance, or through the host (the thread pool, or the relaxed build) from the plan's PLAN_HOST_FLOPS.
-import { gemm } from './gemm';
+import { gemm, packWeights } from './gemm';
 import {
   PLAN_ALPHA, PLAN_HOST_FLOPS, PLAN_WORK, PLAN_NODE_TABLE, PLAN_INPUT_TABLE, PLAN_OUTPUT_TABLE, PLAN_PARAM_TABLE,
-  NODE_EDGES, NODE_WORDS, EDGE_NODE, EDGE_WORDS, INPUT_WORDS, OUTPUT_WORDS, PARAM_WORDS, PARAM_HOME, PARAM_CURRENT,
+  NODE_EDGES, NODE_PACKED, NODE_PACKED_VERSION, NODE_WORDS, EDGE_NODE, EDGE_WORDS, INPUT_WORDS, OUTPUT_WORDS, PARAM_WORDS, PARAM_HOME, PARAM_CURRENT,
 } from './layout';
 
 @external("env", "gemmHost")
 declare function gemmHost(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32, flags: i32,
-  bias: usize, act: i32, alpha: f32): void;
+  bias: usize, act: i32, alpha: f32, packed: usize): void;
+
+// Counts changes of any model's weights (a training step, setWeights): a packed kernel older than it is packed again.
+let weightsVersion: i32 = 1;
+
+// Notes that weights changed (the host calls it after writing weights): packed kernels are packed again before use.
+export function weightsChanged(): void {
+  weightsVersion++;
+}
 
 // @ts-ignore: decorator
 @inline export function word(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
@@ -45,15 +53,26 @@ declare function gemmHost(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc:
 // @ts-ignore: decorator
 @inline export function weights(P: usize): usize { return P == 0 ? 0 : ptr(P, PARAM_HOME + word(P, PARAM_CURRENT)); }
 
-// C = op(A)·op(B) (+ bias, activation `act`; see gemm): through the host (the thread pool, or the relaxed build) from
+// Node N's kernel w [k×n] packed whole for gemm (its NODE_PACKED buffer, packed again if any weights changed since it
+// was packed), or 0 if the plan keeps no packed copy for N.
+export function packedKernel(N: usize, w: usize, k: i32, n: i32): usize {
+  const packed = ptr(N, NODE_PACKED);
+  if (packed != 0 && word(N, NODE_PACKED_VERSION) != weightsVersion) {
+    packWeights(w, n, 0, k, n, packed);
+    setWord(N, NODE_PACKED_VERSION, weightsVersion);
+  }
+  return packed;
+}
+
+// C = op(A)·op(B) (+ bias, activation `act`; see gemm; `packed`: op(B) packed whole, or 0): through the host (the thread pool, or the relaxed build) from
 // the plan's PLAN_HOST_FLOPS, or always with `host` (the forward of prediction and evaluation, so that its bits are
 // those of the tensor ops' products at any batch size); else in this instance.
 // @ts-ignore: decorator
 @inline export function product(plan: usize, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32,
-  flags: i32, bias: usize, act: i32, host: bool = false): void {
+  flags: i32, bias: usize, act: i32, host: bool = false, packed: usize = 0): void {
   const alpha = real(plan, PLAN_ALPHA);
-  if (host || <f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha);
-  else gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, ptr(plan, PLAN_WORK), 0, m);
+  if (host || <f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
+  else gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed, ptr(plan, PLAN_WORK), 0, m);
 }
 
 // dst[i] = v[i] (add false) or dst[i] += v[i] (add true), n floats.

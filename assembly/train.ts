@@ -9,7 +9,7 @@ import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 import { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
 import { nodeBackward, nodeForward } from './layers/index';
-import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, word } from './plan';
+import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
   ACT_NONE, ACT_SOFTMAX, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
   METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOTS,
@@ -126,6 +126,7 @@ function update(plan: usize): bool {
   const check = word(plan, PLAN_CHECK_FINITE) != 0;
   const lr = real(plan, PLAN_LR), p1 = real(plan, PLAN_P1), p2 = real(plan, PLAN_P2), eps = real(plan, PLAN_EPS), wd = real(plan, PLAN_WD);
   let finite = true;
+  weightsChanged();
   for (let i = 0; i < word(plan, PLAN_PARAMS); i++) {
     const P = paramAt(plan, i);
     const cur = word(P, PARAM_CURRENT), next = check ? 1 - cur : cur, n = word(P, PARAM_SIZE), g = ptr(P, PARAM_GRAD);

@@ -4,16 +4,18 @@ import { reduce } from '../reduce';
 import { ACT_NONE, ACT_SOFTMAX, GEMM_ACCUMULATE, GEMM_TRANS_A, GEMM_TRANS_B, REDUCE_SUM, PLAN_ALPHA,
   NODE_ACT, NODE_ADD_GRADS, NODE_BIAS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_KERNEL, NODE_LOGITS, NODE_OUT, NODE_SCRATCH, NODE_WIDTH,
   EDGE_ADD, PARAM_GRAD } from '../layout';
-import { argument, edgeAt, product, ptr, putOrAdd, real, weights, word } from '../plan';
+import { argument, edgeAt, packedKernel, product, ptr, putOrAdd, real, weights, word } from '../plan';
 
 // Node N's outputs for `rows` rows of its argument. With `logits` and NODE_LOGITS (a fused loss follows), the weighted
-// sums Z, else the activations A (softmax over each row). Outside `training` the product runs on the host (see product).
+// sums Z, else the activations A (softmax over each row). Outside `training` the product runs on the host (see product),
+// with the kernel the plan keeps packed (packedKernel).
 // @ts-ignore: decorator
 @inline export function denseForward(plan: usize, N: usize, rows: i32, logits: bool, training: bool): void {
   const P = argument(N, 0), inDim = word(P, NODE_WIDTH), units = word(N, NODE_WIDTH), act = word(N, NODE_ACT), out = ptr(N, NODE_OUT);
   const sums = logits && word(N, NODE_LOGITS) != 0;
   const code = sums || act == ACT_SOFTMAX ? ACT_NONE : act;
-  product(plan, ptr(P, NODE_OUT), inDim, weights(ptr(N, NODE_KERNEL)), units, out, units, rows, inDim, units, 0, weights(ptr(N, NODE_BIAS)), code, !training);
+  const kernel = weights(ptr(N, NODE_KERNEL)), packed: usize = training ? 0 : packedKernel(N, kernel, inDim, units);
+  product(plan, ptr(P, NODE_OUT), inDim, kernel, units, out, units, rows, inDim, units, 0, weights(ptr(N, NODE_BIAS)), code, !training, packed);
   if (act == ACT_SOFTMAX && !sums && rows > 0) softmax(out, out, rows, units, 1);
 }
 

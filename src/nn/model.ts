@@ -2,6 +2,7 @@
 // predict, the batch methods, weights, summary and files. Training and evaluation run plans lowered from the graph
 // (plan.ts) through the loop (fit.ts) and the plan cache (batches.ts); the model hands them its ModelState.
 import { f32View } from '../runtime/heap';
+import { kernels } from '../runtime/wasm';
 import { DisposedError, ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { checkOptionKeys } from '../tensor/options';
@@ -488,6 +489,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     });
     freePlans(this.state);
     weights.forEach((w, i) => f32View(params[i].ptr, w.size).set(f32View(w.ptr, w.size)));
+    kernels().weightsChanged(); // other models' plans that share these layers pack them again
+
   }
 
   /**

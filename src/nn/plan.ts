@@ -5,7 +5,7 @@
 // Every field is written by name (I[at + NODE_WIDTH] = …).
 import {
   ACT_NONE, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
-  NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_OUT, NODE_RATE, NODE_SCRATCH,
+  NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_OUT, NODE_PACKED, NODE_RATE, NODE_SCRATCH,
   NODE_WIDTH, NODE_WORDS, OPT_ADAGRAD, OPT_ADAM, OPT_RMSPROP, OPT_SGD, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
   OUTPUT_WEIGHT, OUTPUT_WORDS, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, PARAM_GRAD, PARAM_HOME, PARAM_S0, PARAM_S0_SPARE, PARAM_S1,
   PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS, PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE,
@@ -238,6 +238,9 @@ export class Plan {
           I[at + NODE_ADD_GRADS] = shared ? 1 : 0;
           if (shared && bias) I[at + NODE_SCRATCH] = take(n.width * 4);
           layer.weights.forEach((w) => gradsWritten.add(w));
+        } else if (layer.packsKernel && kernel) {
+          // The kernel packed for the forward's GEMM, packed on first use (the version word is 0, never current).
+          I[at + NODE_PACKED] = take(4 * kernels().packedWeightsFloats(kernel.shape[0], kernel.shape[1]));
         }
         n.args.forEach((a, k) => {
           I[edgeOf[i] + k * EDGE_WORDS + EDGE_NODE] = address(nodeAt + a * NODE_WORDS);

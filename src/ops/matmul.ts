@@ -78,7 +78,7 @@ function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tens
       ib += i * stepB[d];
     }
     gemm(a.ptr + 4 * ia * m * k, transA ? m : k, b.ptr + 4 * ib * k * n, transB ? k : n, out.ptr + 4 * t * m * n, n,
-      m, k, n, flags, 0, ACT_NONE, 0);
+      m, k, n, flags, 0, ACT_NONE, 0, 0);
   }
   return out;
 }
@@ -114,7 +114,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   // row, written with row stride count·n.
   const rows = sizeOf(lead), count = sizeOf(batch);
   for (let q = 0; q < count; q++) {
-    gemm(a.ptr, k, b.ptr + 4 * q * k * n, n, out.ptr + 4 * q * n, count * n, rows, k, n, 0, 0, ACT_NONE, 0);
+    gemm(a.ptr, k, b.ptr + 4 * q * k * n, n, out.ptr + 4 * q * n, count * n, rows, k, n, 0, 0, ACT_NONE, 0, 0);
   }
   return out;
 }

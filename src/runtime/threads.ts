@@ -214,7 +214,7 @@ let mainWork = 0;
 
 /** Arguments of one gemm call (see assembly/gemm.ts), without the workspace and row range. */
 export type GemmArgs = [a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number,
-  n: number, flags: number, bias: number, act: number, alpha: number];
+  n: number, flags: number, bias: number, act: number, alpha: number, packed: number];
 
 /** Runs one gemm, split by rows over the pool when it is large enough. */
 export function gemm(...args: GemmArgs): void {
@@ -240,6 +240,7 @@ export function gemm(...args: GemmArgs): void {
   I[7] = usingRelaxed() ? 1 : 0;
   I.set(args.slice(0, 12), 8);
   F[20] = args[12];
+  I[21] = args[13];
   I[2] = 0;
   I[3] = 0;
   Atomics.store(I, 1, (gen & 0xffff) << 16);

@@ -3,7 +3,7 @@ import { kernelModules, type KernelModules } from './module';
 /** The GEMM exports, present in both builds (assembly/gemm.ts). */
 export interface GemmKernels {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number,
-    flags: number, bias: number, act: number, alpha: number, work: number, rowStart: number, rowEnd: number): void;
+    flags: number, bias: number, act: number, alpha: number, packed: number, work: number, rowStart: number, rowEnd: number): void;
   gemmPeak(kc: number, reps: number, work: number): void;
   gemmTile(): number;
   gemmWorkBytes(): number;
@@ -29,6 +29,9 @@ export interface Kernels extends GemmKernels {
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
   addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
   firstNonFinite(p: number, n: number): number;
+  packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
+  packedWeightsFloats(k: number, n: number): number;
+  weightsChanged(): void;
 }
 
 /** Pages of 64 KiB the shared memory starts with and may grow to (1 GiB). */
@@ -67,7 +70,7 @@ function readString(memory: WebAssembly.Memory, ptr: number): string {
 }
 
 type HostGemm = (a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number,
-  flags: number, bias: number, act: number, alpha: number) => void;
+  flags: number, bias: number, act: number, alpha: number, packed: number) => void;
 let hostGemm: HostGemm = () => {
   throw new Error('simdeep: no host matrix product registered');
 };

@@ -4,7 +4,7 @@ import type { KernelModules } from './module';
 import type { GemmKernels } from './wasm';
 
 // Control block (Int32 words): 0 generation, 1 claim (tag << 16 | next chunk), 2 chunks done, 3 error flag,
-// 4 pool id (workers of an older pool return), 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..23 gemm
+// 4 pool id (workers of an older pool return), 5 chunk count, 6 rows per chunk, 7 relaxed build, 8..21 gemm
 // arguments (alpha as f32 at 20).
 export const CTL_INTS = 32;
 
@@ -27,7 +27,7 @@ export function runChunks(I: Int32Array, F: Float32Array, base: GemmKernels, rel
     const start = (v & 0xffff) * I[6];
     try {
       (I[7] && relaxed ? relaxed : base).gemm(I[8], I[9], I[10], I[11], I[12], I[13], I[14], I[15], I[16], I[17], I[18],
-        I[19], F[20], work, start, Math.min(I[14], start + I[6]));
+        I[19], F[20], I[21], work, start, Math.min(I[14], start + I[6]));
     } catch {
       Atomics.store(I, 3, 1);
     }

@@ -156,7 +156,7 @@ function teardown(): void {
 
 function call(m: i32, k: i32, n: i32, flags: i32, lda: i32, ldb: i32, ldc: i32, act: i32, alpha: f32,
   rowStart: i32, rowEnd: i32): void {
-  gemm(A, lda, B, ldb, C, ldc, m, k, n, flags, BIAS, act, alpha, work(), rowStart, rowEnd);
+  gemm(A, lda, B, ldb, C, ldc, m, k, n, flags, BIAS, act, alpha, 0, work(), rowStart, rowEnd);
 }
 
 function describeCase(m: i32, k: i32, n: i32, flags: i32, lda: i32, ldb: i32, ldc: i32, act: i32, alpha: f32): string {

@@ -1,8 +1,8 @@
 // predict gives the same bits at any batch size, on every build and thread count: prediction plans run every
 // product through the host's GEMM (the relaxed build where it runs), so a row computed alone, in a small chunk or in
 // the whole batch takes the same kernel; and evaluate agrees with the losses of those predictions.
-import { expect, it } from 'vitest';
-import { dense, dispose, layers, model, sequential, tensor, type Tensor } from '../../src/index';
+import { describe, expect, it } from 'vitest';
+import { adam, dense, dispose, layers, model, sequential, tensor, type Model, type Tensor } from '../../src/index';
 import { describeEachBuild, splitsOverThreads } from '../builds';
 import { failOnLeaks, seededValues } from '../reference';
 
@@ -36,5 +36,62 @@ describeEachBuild('predict at any batch size', () => {
     whole.forEach((t: Tensor, i) => expect(Array.from(chunked[i].dataSync())).toEqual(Array.from(t.dataSync())));
     dispose([...xs, ...whole, ...chunked]);
     net.dispose();
+  });
+});
+
+// Prediction plans keep each dense kernel packed for the GEMM (plan.ts NODE_PACKED) and pack it again only when some
+// weights changed: a kept plan must then give the bits of a fresh plan, which packs the current weights.
+describe('kernels packed once per weight version', () => {
+  const x = tensor(seededValues(16 * 40, 7), [16, 40]), y = tensor(seededValues(16 * 3, 8), [16, 3]);
+  const bits = (net: Model, input: Tensor = x): number[] => {
+    const out = net.predict(input) as Tensor;
+    try {
+      return Array.from(out.dataSync());
+    } finally {
+      out.dispose();
+    }
+  };
+  /** Bits of a fresh plan: setWeights frees the kept plans. */
+  const freshBits = (net: Model, input: Tensor = x): number[] => {
+    const weights = net.getWeights();
+    net.setWeights(weights);
+    dispose(weights);
+    return bits(net, input);
+  };
+
+  it('a kept plan packs again after trainOnBatch and fit, and gives the bits of a fresh plan', async () => {
+    const net = sequential([dense({ units: 24, activation: 'relu', inputShape: [40] }), dense({ units: 3 })], { seed: 3 });
+    net.compile({ optimizer: adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    const before = bits(net);
+    expect(bits(net)).toEqual(before);
+    net.trainOnBatch(x, y);
+    const afterStep = bits(net);
+    expect(afterStep).not.toEqual(before);
+    expect(freshBits(net)).toEqual(afterStep);
+    await net.fit(x, y, { epochs: 2, batchSize: 8 });
+    const afterFit = bits(net);
+    expect(afterFit).not.toEqual(afterStep);
+    expect(freshBits(net)).toEqual(afterFit);
+    net.dispose();
+  });
+
+  it('a layer shared by two models: training or setWeights through one repacks the other\'s kept plan', () => {
+    const shared = dense({ units: 24, activation: 'tanh' });
+    const a = layers.input({ shape: [40] }), b = layers.input({ shape: [40] });
+    const first = model({ inputs: a, outputs: dense({ units: 3 }).apply(shared.apply(a)), seed: 4 });
+    const second = model({ inputs: b, outputs: dense({ units: 3 }).apply(shared.apply(b)), seed: 5 });
+    second.compile({ optimizer: adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    const before = bits(first);
+    second.trainOnBatch(x, y);
+    const trained = bits(first);
+    expect(trained).not.toEqual(before);
+    const third = sequential([dense({ units: 24, activation: 'tanh', inputShape: [40] }), dense({ units: 3 })], { seed: 6 });
+    const weights = third.getWeights(), own = second.getWeights();
+    second.setWeights([weights[0], weights[1], own[2], own[3]]);
+    const set = bits(first);
+    expect(set).not.toEqual(trained);
+    expect(freshBits(first)).toEqual(set);
+    dispose([...weights, ...own]);
+    for (const net of [first, second, third]) net.dispose();
   });
 });

@@ -85,7 +85,7 @@ describe('selection', () => {
     const work = allocBytes(gemmWorkBytes(), 'test'), p = allocBytes(32, 'test');
     try {
       f32View(p, 5).set([-1, x, 1, x, NaN]);
-      gemmKernels().gemm(p, 2, p + 8, 1, p + 16, 1, 1, 2, 1, 0, 0, NONE, 0, work, 0, 1);
+      gemmKernels().gemm(p, 2, p + 8, 1, p + 16, 1, 1, 2, 1, 0, 0, NONE, 0, 0, work, 0, 1);
       expect(f32View(p + 16, 1)[0]).toBe(relaxed);
     } finally {
       freeBytes(p);
@@ -169,7 +169,7 @@ function callKernel(g: GemmKernels, c: KernelCase, rowStart: number, rowEnd: num
     f32View(pc, c.c0.length).set(c.c0);
     if (c.bias) f32View(pbias, c.bias.length).set(c.bias);
     f32View(work + gemmWorkBytes(), GUARD).fill(SENTINEL);
-    g.gemm(pa, c.lda, pb, c.ldb, pc, c.ldc, c.m, c.k, c.n, c.flags, pbias, c.act, c.alpha, work, rowStart, rowEnd);
+    g.gemm(pa, c.lda, pb, c.ldb, pc, c.ldc, c.m, c.k, c.n, c.flags, pbias, c.act, c.alpha, 0, work, rowStart, rowEnd);
     expectExact(f32View(pa, c.a.length), c.a, `${c.what}: A changed`);
     expectExact(f32View(pb, c.b.length), c.b, `${c.what}: B changed`);
     const guards = new Float32Array(GUARD).fill(SENTINEL);

@@ -209,6 +209,11 @@ export class Dense extends Layer {
   }
 
   /** @internal */
+  override get packsKernel(): boolean {
+    return true;
+  }
+
+  /** @internal */
   override get detail(): string {
     return this.activation;
   }

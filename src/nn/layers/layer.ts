@@ -189,6 +189,15 @@ export abstract class Layer {
   }
 
   /**
+   * Whether the forward multiplies its argument by weights[0] as a [inputs, units] matrix, so that prediction and
+   * evaluation plans keep that kernel packed for the GEMM (NODE_PACKED), packed again only when weights change.
+   * @internal
+   */
+  get packsKernel(): boolean {
+    return false;
+  }
+
+  /**
    * Node-record words of buffers of [batch, width] floats a training step keeps for this kind (dropout: its mask).
    * @internal
    */
