@@ -6,6 +6,12 @@ export function median(xs) {
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
+/** The q-quantile of xs (0.25: the first quartile), linear between the nearest two. */
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b), p = (s.length - 1) * q, lo = Math.floor(p);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (p - lo);
+}
+
 /**
  * Median seconds per call of each case, by case name. `groups` are `{ setup?, rewarm?, cases: [{ name, run }] }`;
  * a group's cases share its setup (a thread count, a backend). Each round takes one sample of every unfinished
@@ -15,7 +21,12 @@ export function median(xs) {
  * (warm-up included) exceeds `budgetMs`. A `run` may return a promise (a training epoch): it is awaited inside the
  * timing, while a synchronous `run` pays no await.
  */
-export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3, maxSamples = 31, sampleMs = 5, warmMs = 40 } = {}) {
+export async function timeInterleaved(groups, options) {
+  return new Map([...(await sampleInterleaved(groups, options))].map(([name, samples]) => [name, median(samples)]));
+}
+
+/** As timeInterleaved, but every sample (seconds per call) of each case, by case name, in the order taken. */
+export async function sampleInterleaved(groups, { budgetMs = 1000, minSamples = 3, maxSamples = 31, sampleMs = 5, warmMs = 40 } = {}) {
   const state = new Map();
   let current = null;
   const enter = async (group, cases) => {
@@ -57,7 +68,7 @@ export async function timeInterleaved(groups, { budgetMs = 1000, minSamples = 3,
     }
     if (!sampled) break;
   }
-  return new Map([...state].map(([c, s]) => [c.name, median(s.samples)]));
+  return new Map([...state].map(([c, s]) => [c.name, s.samples]));
 }
 
 // One call of a case, awaited if it returned a promise (outside the timed loop, where an await costs nothing that counts).

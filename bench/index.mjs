@@ -8,6 +8,7 @@ const BENCHES = {
   matmul: () => import('./matmul.mjs'),
   models: () => import('./models.mjs'),
   nn: () => import('./nn.mjs'),
+  predict: () => import('./predict.mjs'),
   reduce: () => import('./reduce.mjs'),
   size: () => import('./size.mjs'),
   steps: () => import('./steps.mjs'),

@@ -12,7 +12,7 @@
 // current build alone.
 import { pathToFileURL } from 'node:url';
 import * as current from 'simdeep';
-import { fmt, median, otherCpu, table } from './harness.mjs';
+import { fmt, median, otherCpu, quantile, table } from './harness.mjs';
 import { CLASSES, digits, PIXELS } from './mnist.mjs';
 
 const HIDDEN = 128, BATCH = 128, TRAIN = 8192;
@@ -52,11 +52,6 @@ async function alternate(cases, { rounds, warm = 1, sampleMs = 0 }) {
   }
   return { samples, inner: n };
 }
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b), p = (s.length - 1) * q, lo = Math.floor(p);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (p - lo);
-};
 
 function mnistModel(lib) {
   const { dense, initializers } = lib;
