@@ -595,15 +595,16 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
       if (emptyOk) return;
       throw new RangeError(`${op}: the model has no layers`);
     }
+    // NOTE: plain loops: this runs on every call (predict of one row included), where closures cost.
     for (const [layer, shapes] of this.weightShapes) {
       const weights = layer.weights;
-      if (layer.owner === null || weights.length !== shapes.length || weights.some((w) => w.disposed)) {
-        throw new DisposedError(`${op}: layer ${layer.label} was disposed`);
-      }
-      const bad = weights.findIndex((w, i) => w.shape.length !== shapes[i].length || w.shape.some((d, k) => d !== shapes[i][k]));
-      if (bad >= 0) {
-        throw new ShapeError(`${op}: layer ${layer.label} has weights of shape ${showShape(weights[bad].shape)} but its inputs need ${showShape(shapes[bad])}; ` +
-          'was it added to another model?');
+      if (layer.owner === null || weights.length !== shapes.length) throw new DisposedError(`${op}: layer ${layer.label} was disposed`);
+      for (let i = 0; i < weights.length; i++) {
+        if (weights[i].disposed) throw new DisposedError(`${op}: layer ${layer.label} was disposed`);
+        if (!sameShape(weights[i].shape, shapes[i])) {
+          throw new ShapeError(`${op}: layer ${layer.label} has weights of shape ${showShape(weights[i].shape)} but its inputs need ${showShape(shapes[i])}; ` +
+            'was it added to another model?');
+        }
       }
     }
   }
@@ -656,4 +657,11 @@ export function checkSeed(seed: unknown, op: string): number | undefined {
 function batchRows(options: BatchOptions, op: string, fallback: number): number {
   checkOptionKeys(op, options, ['batchSize']);
   return options.batchSize === undefined ? fallback : checkInteger(options.batchSize, op, 'batchSize', 1, 1 << 30);
+}
+
+/** Whether two shapes are equal. */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }

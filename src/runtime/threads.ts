@@ -212,21 +212,20 @@ export const PARALLEL_FLOPS = 2 ** 23;
 
 let mainWork = 0;
 
-/** Arguments of one gemm call (see assembly/gemm.ts), without the workspace and row range. */
-export type GemmArgs = [a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number,
-  n: number, flags: number, bias: number, act: number, alpha: number, packed: number];
-
-/** Runs one gemm, split by rows over the pool when it is large enough. */
-export function gemm(...args: GemmArgs): void {
+/**
+ * Runs one gemm (see assembly/gemm.ts; without the workspace and row range), split by rows over the pool when it is
+ * large enough.
+ */
+export function gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number,
+  flags: number, bias: number, act: number, alpha: number, packed: number): void {
   const kernels = gemmKernels();
   mainWork ||= allocBytes(gemmWorkBytes(), 'matmul');
-  const [, , , , , , m, k, n] = args;
   const align = kernels.gemmTile() & 0xffff; // chunks of whole micro-kernel rows
   const large = 2 * m * k * n >= PARALLEL_FLOPS && m >= 2 * align;
   if (large) autoStart();
   const chunks = large ? Math.min(1 + pool.workers.length, Math.floor(m / align)) : 1;
   if (chunks <= 1) {
-    kernels.gemm(...args, mainWork, 0, m);
+    kernels.gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed, mainWork, 0, m);
     return;
   }
   const I = i32View(pool.ctl, CTL_INTS);
@@ -238,9 +237,9 @@ export function gemm(...args: GemmArgs): void {
   I[5] = chunks;
   I[6] = Math.ceil(m / chunks / align) * align;
   I[7] = usingRelaxed() ? 1 : 0;
-  I.set(args.slice(0, 12), 8);
-  F[20] = args[12];
-  I[21] = args[13];
+  I.set([a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act], 8);
+  F[20] = alpha;
+  I[21] = packed;
   I[2] = 0;
   I[3] = 0;
   Atomics.store(I, 1, (gen & 0xffff) << 16);

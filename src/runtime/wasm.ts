@@ -88,7 +88,9 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   const abort = (message: number, file: number, line: number, column: number): never => {
     throw new WebAssembly.RuntimeError(`${readString(memory, message)} at ${readString(memory, file)}:${line}:${column}`);
   };
-  const gemmHost: HostGemm = (...args) => hostGemm(...args);
+  // NOTE: parameters written out, not spread: every product of a prediction's forward calls through here.
+  const gemmHost: HostGemm = (a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed) =>
+    hostGemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
   return { env: { memory, abort, gemmHost } };
 }
 
