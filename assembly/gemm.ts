@@ -86,6 +86,29 @@ function kernel6x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: boo
   put(c, c50, first); put(c + 16, c51, first);
 }
 
+// Writes (or adds, unless first) the 2·MR rows of a 4-column tile: c0..c3 (and c4, c5 for MR 6), then c6..c9 (c10, c11).
+// @ts-ignore: decorator
+@inline function put2MRx4(c: usize, ldc: i32, first: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128,
+  c7: v128, c8: v128, c9: v128, c10: v128, c11: v128): void {
+  const row = <usize>ldc << 2;
+  put(c, c0, first); c += row;
+  put(c, c1, first); c += row;
+  put(c, c2, first); c += row;
+  put(c, c3, first); c += row;
+  if (MR == 6) {
+    put(c, c4, first); c += row;
+    put(c, c5, first); c += row;
+  }
+  put(c, c6, first); c += row;
+  put(c, c7, first); c += row;
+  put(c, c8, first); c += row;
+  put(c, c9, first);
+  if (MR == 6) {
+    c += row; put(c, c10, first);
+    c += row; put(c, c11, first);
+  }
+}
+
 // C[0..2·MR, 0..4] (=|+=) [pa; pa2]·pb over kc: two A micro-panels against a last B panel of at most 4 columns,
 // so the narrow tile still has 2·MR independent accumulators.
 function kernel2MRx4(kc: i32, pa: usize, pa2: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
@@ -112,23 +135,76 @@ function kernel2MRx4(kc: i32, pa: usize, pa2: usize, pb: usize, c: usize, ldc: i
     pa2 += MR << 2;
     pb += 32;
   }
+  put2MRx4(c, ldc, first, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
+}
+
+// The kernels above reading op(A) in place instead of packed (thin products: see THIN_N). Row r of op(A) at step p
+// is at a + r·rs + p·ks bytes (A: rs = lda·4, ks = 4; Aᵀ stored: rs = 4, ks = lda·4); the sums run as the packed
+// kernels run them (the same bits).
+
+// C[0..MR, 0..8] (=|+=) op(A)·pb over kc, op(A) in place.
+function kernelInPlace(kc: i32, a: usize, rs: usize, ks: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  let a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1);
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2);
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a3);
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    if (MR == 6) {
+      x = v128.load32_splat(a4);
+      c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+      x = v128.load32_splat(a5);
+      c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+      a4 += ks; a5 += ks;
+    }
+    a += ks; a1 += ks; a2 += ks; a3 += ks;
+    pb += 32;
+  }
   const row = <usize>ldc << 2;
-  put(c, c0, first); c += row;
-  put(c, c1, first); c += row;
-  put(c, c2, first); c += row;
-  put(c, c3, first); c += row;
+  put(c, c00, first); put(c + 16, c01, first); c += row;
+  put(c, c10, first); put(c + 16, c11, first); c += row;
+  put(c, c20, first); put(c + 16, c21, first); c += row;
+  put(c, c30, first); put(c + 16, c31, first);
   if (MR == 6) {
-    put(c, c4, first); c += row;
-    put(c, c5, first); c += row;
+    c += row; put(c, c40, first); put(c + 16, c41, first);
+    c += row; put(c, c50, first); put(c + 16, c51, first);
   }
-  put(c, c6, first); c += row;
-  put(c, c7, first); c += row;
-  put(c, c8, first); c += row;
-  put(c, c9, first);
-  if (MR == 6) {
-    c += row; put(c, c10, first);
-    c += row; put(c, c11, first);
+}
+
+// C[0..2·MR, 0..4] (=|+=) op(A)·pb over kc, op(A) in place (kernel2MRx4 over 2·MR rows of it).
+function kernel2MRx4InPlace(kc: i32, a: usize, rs: usize, ks: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let c8 = f32x4.splat(0), c9 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  const half = <usize>MR * rs;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), a2 = a + half;
+    c0 = madd(v128.load32_splat(a), b0, c0);
+    c1 = madd(v128.load32_splat(a + rs), b0, c1);
+    c2 = madd(v128.load32_splat(a + 2 * rs), b0, c2);
+    c3 = madd(v128.load32_splat(a + 3 * rs), b0, c3);
+    c6 = madd(v128.load32_splat(a2), b0, c6);
+    c7 = madd(v128.load32_splat(a2 + rs), b0, c7);
+    c8 = madd(v128.load32_splat(a2 + 2 * rs), b0, c8);
+    c9 = madd(v128.load32_splat(a2 + 3 * rs), b0, c9);
+    if (MR == 6) {
+      c4 = madd(v128.load32_splat(a + 4 * rs), b0, c4);
+      c5 = madd(v128.load32_splat(a + 5 * rs), b0, c5);
+      c10 = madd(v128.load32_splat(a2 + 4 * rs), b0, c10);
+      c11 = madd(v128.load32_splat(a2 + 5 * rs), b0, c11);
+    }
+    a += ks;
+    pb += 32;
   }
+  put2MRx4(c, ldc, first, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
 }
 
 // @ts-ignore: decorator
@@ -261,6 +337,20 @@ function epilogue(c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, nc: i32, bias: 
     if (act != ACT_NONE) activation(act, row, row, nc, alpha);
   }
 }
+
+// Products of at most THIN_N columns read A in place (kernelInPlace): B has at most two micro-panels.
+const THIN_N: i32 = 16;
+
+// Address of op(A)[i, p] (A [m×k] with row stride lda, or Aᵀ stored [k×m]); rowStep and kStep: bytes from it to the
+// next row of op(A) and to the next k.
+// @ts-ignore: decorator
+@inline function inPlaceRow(a: usize, lda: i32, transA: bool, i: i32, p: i32): usize {
+  return a + (<usize>(transA ? p * lda + i : i * lda + p) << 2);
+}
+// @ts-ignore: decorator
+@inline function rowStep(lda: i32, transA: bool): usize { return transA ? 4 : <usize>lda << 2; }
+// @ts-ignore: decorator
+@inline function kStep(lda: i32, transA: bool): usize { return transA ? <usize>lda << 2 : 4; }
 
 // Products of at most SMALL multiply-adds skip packing: the plain loop is faster below it.
 const SMALL: i64 = 1024;
@@ -395,14 +485,19 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
       if (packed == 0) packB(b, ldb, transB, pc, jc, kc, nc, packedB);
       for (let ic = rowStart; ic < rowEnd; ic += MC) {
         const mc = min(MC, rowEnd - ic);
-        packA(a, lda, transA, ic, pc, mc, kc, packedA);
+        // Thin products read A in place for whole pairs of micro-panels (packing it would cost more than the at most
+        // two B panels gain from it); the rows after them are packed (rows past mc are 0).
+        const inPlace = n <= THIN_N ? mc - mc % (2 * MR) : 0;
+        if (inPlace < mc) packA(a, lda, transA, ic + inPlace, pc, mc - inPlace, kc, packedA);
         const full = nc - nc % NR, tail = nc - full;
         for (let ir = 0; ir < mc; ir += MR) {
           const rows = min(MR, mc - ir);
-          const pa = at(packedA, ir * kc);
+          const pa = ir < inPlace ? inPlaceRow(a, lda, transA, ic + ir, pc) : at(packedA, (ir - inPlace) * kc);
           for (let jr = 0; jr < full; jr += NR) {
             const pcij = at(c, (ic + ir) * ldc + jc + jr);
-            if (rows == MR) {
+            if (ir < inPlace) {
+              kernelInPlace(kc, pa, rowStep(lda, transA), kStep(lda, transA), at(panels, jr * kc), pcij, ldc, first);
+            } else if (rows == MR) {
               tile(kc, pa, at(panels, jr * kc), pcij, ldc, first);
             } else {
               tile(kc, pa, at(panels, jr * kc), edge, NR, true);
@@ -410,7 +505,8 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
             }
           }
           if (tail > 4) {
-            tile(kc, pa, at(panels, full * kc), edge, NR, true);
+            if (ir < inPlace) kernelInPlace(kc, pa, rowStep(lda, transA), kStep(lda, transA), at(panels, full * kc), edge, NR, true);
+            else tile(kc, pa, at(panels, full * kc), edge, NR, true);
             writeEdge(edge, NR, at(c, (ic + ir) * ldc + jc + full), ldc, rows, tail, first);
           }
         }
@@ -418,8 +514,19 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
         // past the block; its rows are never written).
         for (let ir = 0; ir < mc && tail > 0 && tail <= 4; ir += 2 * MR) {
           const rows = min(2 * MR, mc - ir);
-          const pa = at(packedA, ir * kc), pb = at(panels, full * kc);
+          const pb = at(panels, full * kc);
           const pcij = at(c, (ic + ir) * ldc + jc + full);
+          if (ir < inPlace) {
+            const pa = inPlaceRow(a, lda, transA, ic + ir, pc);
+            if (tail == 4) {
+              kernel2MRx4InPlace(kc, pa, rowStep(lda, transA), kStep(lda, transA), pb, pcij, ldc, first);
+            } else {
+              kernel2MRx4InPlace(kc, pa, rowStep(lda, transA), kStep(lda, transA), pb, edge, 4, true);
+              writeEdge(edge, 4, pcij, ldc, rows, tail, first);
+            }
+            continue;
+          }
+          const pa = at(packedA, (ir - inPlace) * kc);
           if (rows == 2 * MR && tail == 4) {
             kernel2MRx4(kc, pa, at(pa, MR * kc), pb, pcij, ldc, first);
           } else {

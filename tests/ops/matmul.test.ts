@@ -87,6 +87,26 @@ describeEachBuild('matmul 2-D', (env) => {
     }
   });
 
+  test('a thin product (n ≤ 16: A read in place) has the bits of the same columns in a wide product (A packed)', () => {
+    // m past pairs of micro-panels (the rows after them are packed), k past one KC block, every n up to 16 (full
+    // panels, the 4-column tail kernel, wider tails), A stored as given or transposed.
+    for (const [m, k] of [[37, 300], [12, 7], [131, 64]]) {
+      const a = tensor(Float32Array.from(seededValues(m * k, m + k, 1e3)), [m, k]), at = a.transpose();
+      const wide = tensor(Float32Array.from(seededValues(k * 40, k)), [k, 40]);
+      for (const transA of [false, true]) {
+        const all = matmul(transA ? at : a, wide, { transposeA: transA }), bits = all.dataSync();
+        for (let n = 1; n <= 16; n++) {
+          const b = wide.slice([0, 0], [k, n]), thin = matmul(transA ? at : a, b, { transposeA: transA }), got = thin.dataSync();
+          const want = Float32Array.from({ length: m * n }, (_, e) => bits[Math.floor(e / n) * 40 + (e % n)]);
+          expectExact(got, want, `${m}×${k}·${k}×${n}, transposeA ${transA}`);
+          for (const t of [b, thin]) t.dispose();
+        }
+        all.dispose();
+      }
+      for (const t of [a, at, wide]) t.dispose();
+    }
+  });
+
   test('random m, k, n over tile-edge sizes, every transpose, within the float32 dot-product bound (property)', () => {
     const arbCase = fc.record({
       m: fc.constantFrom(...SIZES), k: fc.constantFrom(...K_SIZES), n: fc.constantFrom(...SIZES),
