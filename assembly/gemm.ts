@@ -12,8 +12,9 @@ const KC: i32 = 256;
 const MC: i32 = 132; // a multiple of both tiles' MR
 const NC: i32 = 1024;
 
-// Floats of workspace one gemm call needs: a packed A block, a packed B block and an edge tile.
-export const GEMM_WORK_FLOATS: i32 = MC * KC + KC * NC + MR * NR;
+// Floats of workspace one gemm call needs: a packed A block, a packed B block and an edge tile, sized for the larger
+// tile of the two builds (6×8), so that either build's gemm runs in a workspace sized by the other.
+export const GEMM_WORK_FLOATS: i32 = MC * KC + KC * NC + 6 * NR;
 
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {

@@ -21,7 +21,8 @@ test('a request trains XOR and answers with learned predictions', async () => {
 
 test('threads() reports one thread and why; the relaxed-SIMD module compiled', async () => {
   await sd.setThreads(2);
-  expect(sd.threads()).toEqual({ active: 1, requested: 2, reason: 'edge runtimes (workerd) run one thread and have no Worker', relaxedSimd: true });
+  expect(sd.threads()).toEqual({ active: 1, requested: 2, reason: 'edge runtimes (workerd) run one thread and have no Worker', relaxedSimd: true,
+    gemm: 'relaxed-SIMD 6×8: the default on this engine (no V8 version stated), where the relaxed-SIMD kernel is the faster' });
   await sd.setThreads(1);
   const answer = (await (await SELF.fetch('https://edge.test/threads')).json()) as sd.ThreadsInfo;
   expect(answer.active).toBe(1);

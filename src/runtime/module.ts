@@ -8,16 +8,23 @@ export interface KernelModules {
   relaxed: WebAssembly.Module | null;
 }
 
-let compiled: KernelModules | undefined;
+let main: WebAssembly.Module | undefined;
+let relaxed: WebAssembly.Module | null | undefined;
 
-/** The modules (inlined in the bundle as text; compiled once, synchronously, on first use). */
-export function kernelModules(): KernelModules {
-  if (!compiled) {
-    const relaxed = decodeWasmText(relaxedText);
-    compiled = {
-      main: new WebAssembly.Module(decodeWasmText(kernelsText)),
-      relaxed: WebAssembly.validate(relaxed) ? new WebAssembly.Module(relaxed) : null,
-    };
+/** The baseline module (inlined in the bundle as text; compiled once, synchronously, on first use). */
+export function mainModule(): WebAssembly.Module {
+  main ??= new WebAssembly.Module(decodeWasmText(kernelsText));
+  return main;
+}
+
+/**
+ * The relaxed-SIMD GEMM module, or null where the engine does not validate it: decoded and compiled on first use
+ * only, so that engines whose default is the baseline build (Node 20 and 22) spend nothing on it at start-up.
+ */
+export function relaxedModule(): WebAssembly.Module | null {
+  if (relaxed === undefined) {
+    const bytes = decodeWasmText(relaxedText);
+    relaxed = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
-  return compiled;
+  return relaxed;
 }

@@ -3,7 +3,6 @@
 // other Workers bundlers load as compiled modules). tsup puts this file in place of module.ts for that entry.
 import main from './kernels.wasm';
 import relaxed from './relaxed.wasm';
-import type { KernelModules } from './module';
 
 
 // The import's type is declared for the inlining builds (src/wasm.d.ts: text); here it is whatever the
@@ -14,7 +13,12 @@ function compiledModule(imported: unknown, file: string): WebAssembly.Module {
     'load .wasm files as compiled modules (wrangler\'s default rule for **/*.wasm, type CompiledWasm)');
 }
 
-/** The imported modules (compiled by the runtime before the Worker starts). */
-export function kernelModules(): KernelModules {
-  return { main: compiledModule(main, 'kernels.wasm'), relaxed: compiledModule(relaxed, 'relaxed.wasm') };
+/** The baseline module (imported: compiled by the runtime before the Worker starts). */
+export function mainModule(): WebAssembly.Module {
+  return compiledModule(main, 'kernels.wasm');
+}
+
+/** The relaxed-SIMD GEMM module (imported, as the baseline). */
+export function relaxedModule(): WebAssembly.Module | null {
+  return compiledModule(relaxed, 'relaxed.wasm');
 }

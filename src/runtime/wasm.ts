@@ -1,4 +1,4 @@
-import { kernelModules, type KernelModules } from './module';
+import { mainModule, relaxedModule, type KernelModules } from './module';
 
 /** The GEMM exports, present in both builds (assembly/gemm.ts). */
 export interface GemmKernels {
@@ -40,14 +40,14 @@ export const MAXIMUM_PAGES = 16384;
 
 interface Runtime {
   kernels: Kernels;
-  relaxed: GemmKernels | null;
+  /** The relaxed build's instance: undefined until first needed, null where the engine does not validate it. */
+  relaxed: GemmKernels | null | undefined;
   memory: WebAssembly.Memory;
-  modules: KernelModules;
 }
 
 let runtime: Runtime | undefined;
 /** The engine's V8 version, where it states one (Node, Deno). */
-const engineV8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8 ?? null;
+const engineV8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8 || null;
 /**
  * Whether the relaxed-SIMD GEMM is the faster one on the engine of V8 version `v8` (null: not V8, or not stated), so
  * the default. V8 before 13 (Node 20 and 22) runs
@@ -95,17 +95,24 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
 }
 
 function instantiate(): Runtime {
-  const modules = kernelModules();
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-  const imports = kernelImports(memory);
-  const kernels = new WebAssembly.Instance(modules.main, imports).exports as unknown as Kernels;
-  const relaxed = modules.relaxed && (new WebAssembly.Instance(modules.relaxed, imports).exports as unknown as GemmKernels);
-  return { kernels, relaxed, memory, modules };
+  const kernels = new WebAssembly.Instance(mainModule(), kernelImports(memory)).exports as unknown as Kernels;
+  return { kernels, relaxed: undefined, memory };
 }
 
 function current(): Runtime {
   runtime ??= instantiate();
   return runtime;
+}
+
+/** The relaxed build's GEMM on this thread's memory (instantiated on first use), or null where it does not validate. */
+function relaxedKernels(): GemmKernels | null {
+  const state = current();
+  if (state.relaxed === undefined) {
+    const module = relaxedModule();
+    state.relaxed = module && (new WebAssembly.Instance(module, kernelImports(state.memory)).exports as unknown as GemmKernels);
+  }
+  return state.relaxed;
 }
 
 /** The kernels of this thread's instance, instantiated on first use. */
@@ -115,19 +122,17 @@ export function kernels(): Kernels {
 
 /** The GEMM in use: the relaxed-SIMD build where preferred (see preferRelaxedSimd) and supported, else the baseline. */
 export function gemmKernels(): GemmKernels {
-  const { relaxed, kernels } = current();
-  return preferRelaxed && relaxed ? relaxed : kernels;
+  return (preferRelaxed && relaxedKernels()) || current().kernels;
 }
 
 /** Bytes of GEMM workspace that fit either build. */
 export function gemmWorkBytes(): number {
-  const { relaxed, kernels } = current();
-  return Math.max(kernels.gemmWorkBytes(), relaxed?.gemmWorkBytes() ?? 0);
+  return current().kernels.gemmWorkBytes(); // the same in both builds (assembly/gemm.ts GEMM_WORK_FLOATS)
 }
 
 /** Whether the GEMM in use is the relaxed-SIMD build. */
 export function usingRelaxed(): boolean {
-  return preferRelaxed && current().relaxed !== null;
+  return preferRelaxed && relaxedKernels() !== null;
 }
 
 /**
@@ -150,7 +155,7 @@ export function preferRelaxedSimd(enabled: boolean): void {
 export function gemmChoice(): string {
   const tile = gemmKernels().gemmTile();
   const build = `${usingRelaxed() ? 'relaxed-SIMD' : 'baseline SIMD'} ${tile & 0xffff}×${tile >>> 16}`;
-  const supported = current().relaxed !== null;
+  const supported = relaxedModule() !== null;
   const engine = engineV8 === null ? 'this engine (no V8 version stated)' : `V8 ${engineV8}`;
   if (pinned) return `${build}: preferRelaxedSimd(${preferRelaxed})${preferRelaxed && !supported ? ', but this engine does not validate relaxed SIMD' : ''}`;
   if (!supported) return `${build}: this engine does not validate relaxed SIMD`;
@@ -165,5 +170,5 @@ export function wasmMemory(): WebAssembly.Memory {
 
 /** The compiled modules, for workers that instantiate them on the same memory. */
 export function compiledModules(): KernelModules {
-  return current().modules;
+  return { main: mainModule(), relaxed: relaxedModule() };
 }
