@@ -66,13 +66,16 @@ async function call(c) {
   if (typeof result?.then === 'function') await result;
 }
 
-/** Starts a meter; calling the result gives the cores other processes kept busy since (this process's workers excluded). */
-export function otherCpu() {
+/**
+ * Starts a meter; calling the result gives the cores other processes kept busy since (this process's workers
+ * excluded, and the CPU milliseconds `alsoOurs()` returns: a browser this process drives).
+ */
+export function otherCpu(alsoOurs = () => 0) {
   const busy = () => os.cpus().reduce((sum, { times: t }) => sum + t.user + t.nice + t.sys + t.irq, 0);
   const b0 = busy(), own0 = process.cpuUsage(), t0 = performance.now();
   return () => {
     const own = process.cpuUsage(own0);
-    return Math.max(0, busy() - b0 - (own.user + own.system) / 1e3) / (performance.now() - t0);
+    return Math.max(0, busy() - b0 - (own.user + own.system) / 1e3 - alsoOurs()) / (performance.now() - t0);
   };
 }
 
