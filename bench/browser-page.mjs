@@ -84,7 +84,9 @@ async function tfjs({ backend, threads: count, coresShown }, data, { train, held
   const used = backend === 'wasm' ? tf.wasm.getThreadsCount() : 1;
   tf.dispose([x, y, test]);
   model.dispose();
-  return { seconds, accuracy: acc, threads: used, detail: backend === 'wasm' ? `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, multithreading ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}` : 'plain JS' };
+  const flag = (name) => tf.env().getBool(name);
+  const detail = backend === 'wasm' ? `SIMD ${flag('WASM_HAS_SIMD_SUPPORT')}, multithreading ${flag('WASM_HAS_MULTITHREAD_SUPPORT')}` : 'plain JS';
+  return { seconds, accuracy: acc, threads: used, detail };
 }
 
 const params = new URLSearchParams(location.search);

@@ -41,9 +41,12 @@ const TFJS = {
   'tf-backend-wasm.js': join(tfjsDist('tfjs-backend-wasm'), 'tf-backend-wasm.es2017.min.js'),
   'tf-backend-cpu.js': join(tfjsDist('tfjs-backend-cpu'), 'tf-backend-cpu.es2017.min.js'),
 };
-for (const f of readdirSync(tfjsDist('tfjs-backend-wasm'))) if (f.endsWith('.wasm')) TFJS[f] = join(tfjsDist('tfjs-backend-wasm'), f);
+for (const f of readdirSync(tfjsDist('tfjs-backend-wasm'))) {
+  if (f.endsWith('.wasm')) TFJS[f] = join(tfjsDist('tfjs-backend-wasm'), f);
+}
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-const PAGE = '<!doctype html><meta charset="utf-8"><title>simdeep browser bench</title><script type="module" src="/page.mjs"></script>';
+const PAGE = '<!doctype html><meta charset="utf-8"><title>simdeep browser bench</title>'
+  + '<script type="module" src="/page.mjs"></script>';
 
 /** The digits as the page reads them: a little-endian u32 count n, then n·784 pixels and n labels as f32. */
 function dataFile(data) {
@@ -74,8 +77,8 @@ async function serve(data) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(path) || '.html'] ?? 'application/octet-stream', 'Cache-Control': 'no-store',
-      'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
+    res.writeHead(200, { 'Content-Type': TYPES[extname(path) || '.html'] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin' }).end(body);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,8 +93,9 @@ function descendantsCpuMs(pid = process.pid) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
-      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick });
+      // From the 3rd field (state) on: ppid, then utime, stime, cutime and cstime at 11-14.
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+      stats.set(Number(entry), { ppid: fields[1], cpu: (fields[11] + fields[12] + fields[13] + fields[14]) * tick });
     } catch { /* the process ended */ }
   }
   const inTree = (p) => {
@@ -113,7 +117,8 @@ async function runCase(browser, url, spec) {
       page.on('pageerror', (error) => reject(new Error(`${spec.name}: ${error.message}`)));
       void page.exposeFunction('benchReport', resolve);
     });
-    await page.goto(`${url}?case=${encodeURIComponent(JSON.stringify({ ...spec, train: spec.train ?? TRAIN, held: HELD, epochs: EPOCHS }))}`);
+    const settings = { ...spec, train: spec.train ?? TRAIN, held: HELD, epochs: EPOCHS };
+    await page.goto(`${url}?case=${encodeURIComponent(JSON.stringify(settings))}`);
     const r = await result;
     if (r.error) throw new Error(`${spec.name}: ${r.error}`);
     return { ...r, chromiumCores: (descendantsCpuMs() - cpu0) / (performance.now() - t0) };
@@ -129,6 +134,7 @@ export async function run() {
     return;
   }
   const { chromium } = await import('playwright-core');
+  const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
   const data = digits();
   const server = await serve(dataFile(data));
   const url = `http://127.0.0.1:${server.address().port}/`;
@@ -159,19 +165,23 @@ export async function run() {
   console.log(`${first.userAgent}; navigator.hardwareConcurrency ${first.cores}, crossOriginIsolated ${first.isolated}\n`);
   const rate = (name) => (results.has(name) ? median(results.get(name).map((r) => r.samples / r.seconds)) : undefined);
   const sd1 = rate('simdeep 1 thread');
-  const row = table([['case', 23], ['threads used', 12], ['samples/s', 9], ['each round', 26], ['simdeep 1T ÷ this', 17], ['held-out acc', 12], ['Chromium cores', 14]]);
+  const row = table([['case', 23], ['threads used', 12], ['samples/s', 9], ['each round', 26], ['simdeep 1T ÷ this', 17],
+    ['held-out acc', 12], ['Chromium cores', 14]]);
   for (const c of CASES) {
-    const rs = results.get(c.name);
-    row([c.name, [...new Set(rs.map((r) => r.threads))].join(','), fmt(rate(c.name)), rs.map((r) => fmt(r.samples / r.seconds)).join(' '),
-      ratio(sd1, rate(c.name)), `${(100 * median(rs.map((r) => r.accuracy))).toFixed(1)}%`, median(rs.map((r) => r.chromiumCores)).toFixed(2)]);
+    const rs = results.get(c.name), each = (f) => rs.map(f);
+    row([c.name, [...new Set(each((r) => r.threads))].join(','), fmt(rate(c.name)), each((r) => fmt(r.samples / r.seconds)).join(' '),
+      ratio(sd1, rate(c.name)), `${(100 * median(each((r) => r.accuracy))).toFixed(1)}%`, median(each((r) => r.chromiumCores)).toFixed(2)]);
   }
   const best = (prefix) => Math.max(0, ...CASES.filter((c) => c.name.startsWith(prefix)).map((c) => rate(c.name)));
-  console.log(`\nsimdeep 2T ÷ 1T: ${ratio(rate('simdeep 2 threads'), sd1)}; simdeep 1T ÷ tfjs-wasm 1T: ${ratio(sd1, rate('tfjs-wasm 1 thread'))}; ` +
+  console.log(`\nsimdeep 2T ÷ 1T: ${ratio(rate('simdeep 2 threads'), sd1)}; ` +
+    `simdeep 1T ÷ tfjs-wasm 1T: ${ratio(sd1, rate('tfjs-wasm 1 thread'))}; ` +
     `simdeep best ÷ tfjs-wasm best: ${ratio(best('simdeep'), best('tfjs-wasm'))}`);
-  console.log(`samples/s: ${EPOCHS} epochs of one fit call after 1 untimed warm-up epoch, in a fresh page per case; median of ${ROUNDS} rounds`);
+  console.log(`samples/s: ${EPOCHS} epochs of one fit call after 1 untimed warm-up epoch, in a fresh page per case; ` +
+    `median of ${ROUNDS} rounds`);
   console.log('(cases alternate in order). threads used: simdeep threads().active, tfjs-wasm getThreadsCount(). Chromium cores:');
   console.log('its CPU time over the wall time of the page (load, warm-up and the timed epochs).');
   for (const c of CASES) console.log(`${c.name}: ${results.get(c.name)[0].detail}`);
-  console.log(`held-out acc: on the ${data.n - HELD} held-out digits after the 3 epochs. Load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')};`);
+  console.log(`held-out acc: on the ${data.n - HELD} held-out digits after the ${EPOCHS + 1} epochs. ` +
+    `Load average 1/5/15 min before: ${loadBefore};`);
   console.log(`other processes (Chromium excluded) used ${used.toFixed(2)} of ${os.availableParallelism()} cores meanwhile.`);
 }
