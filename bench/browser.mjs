@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, otherCpu, ratio, table } from './harness.mjs';
+import { childrenCpuMs, endChildren, fmt, median, otherCpu, ratio, table } from './harness.mjs';
 import { digits, PIXELS } from './mnist.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -85,33 +85,11 @@ async function serve(data) {
   return server;
 }
 
-/** CPU milliseconds (user + system, reaped children included) of the live processes below `pid`, from /proc. */
-function descendantsCpuMs(pid = process.pid) {
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  const stats = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // From the 3rd field (state) on: ppid, then utime, stime, cutime and cstime at 11-14.
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
-      stats.set(Number(entry), { ppid: fields[1], cpu: (fields[11] + fields[12] + fields[13] + fields[14]) * tick });
-    } catch { /* the process ended */ }
-  }
-  const inTree = (p) => {
-    for (let q = p, hops = 0; q > 1 && hops < 64; q = stats.get(q)?.ppid ?? 0, hops++) if (q === pid) return true;
-    return false;
-  };
-  let ms = 0;
-  for (const [p, s] of stats) if (p !== pid && inTree(p)) ms += s.cpu;
-  return ms;
-}
-
 /** Runs one case in a new page and resolves with what the page reports, and the cores Chromium kept busy meanwhile. */
 async function runCase(browser, url, spec) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const cpu0 = descendantsCpuMs(), t0 = performance.now();
+  const cpu0 = childrenCpuMs(), t0 = performance.now();
   try {
     const result = new Promise((resolve, reject) => {
       page.on('pageerror', (error) => reject(new Error(`${spec.name}: ${error.message}`)));
@@ -121,7 +99,7 @@ async function runCase(browser, url, spec) {
     await page.goto(`${url}?case=${encodeURIComponent(JSON.stringify(settings))}`);
     const r = await result;
     if (r.error) throw new Error(`${spec.name}: ${r.error}`);
-    return { ...r, chromiumCores: (descendantsCpuMs() - cpu0) / (performance.now() - t0) };
+    return { ...r, chromiumCores: (childrenCpuMs() - cpu0) / (performance.now() - t0) };
   } finally {
     await context.close();
   }
@@ -141,9 +119,7 @@ export async function run() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   const results = new Map(CASES.map((c) => [c.name, []]));
   let first;
-  // Chromium is this process's child: its CPU is the bench's, not other processes' (read while it runs).
-  const browserMs0 = descendantsCpuMs(), load = otherCpu(() => descendantsCpuMs() - browserMs0);
-  let used;
+  const load = otherCpu(); // Chromium is this process's child: its CPU counts as the bench's
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternating order, each round rotated by one, so that no case always follows the same one.
@@ -155,11 +131,11 @@ export async function run() {
         results.get(spec.name).push(r);
       }
     }
-    used = load();
   } finally {
-    await browser.close();
+    await endChildren(() => browser.close());
     server.close();
   }
+  const used = load();
 
   console.log(`data: ${data.source}; ${TRAIN} train (tfjs-cpu: ${CPU_TRAIN}), ${data.n - HELD} held out`);
   console.log(`${first.userAgent}; navigator.hardwareConcurrency ${first.cores}, crossOriginIsolated ${first.isolated}\n`);
