@@ -21,6 +21,7 @@ const ROUNDS = Number(process.env.BROWSER_ROUNDS ?? 3);
 const ONLY = process.env.BROWSER_CASES?.split(',').filter(Boolean);
 const TRAIN = 8192, HELD = 8192, EPOCHS = 2; // as bench/nn.mjs: 64 batches of 128, the rest held out
 const CPU_TRAIN = 512; // tfjs-cpu trains about 100× slower: a short run
+const CASE_MINUTES = 10; // a page that reports nothing by then fails the run
 
 const CASES = [
   { name: 'simdeep 1 thread', library: 'simdeep', threads: 1 },
@@ -90,17 +91,23 @@ async function runCase(browser, url, spec) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cpu0 = childrenCpuMs(), t0 = performance.now();
+  let timer;
   try {
+    let report;
     const result = new Promise((resolve, reject) => {
+      report = resolve;
       page.on('pageerror', (error) => reject(new Error(`${spec.name}: ${error.message}`)));
-      void page.exposeFunction('benchReport', resolve);
+      page.on('crash', () => reject(new Error(`${spec.name}: the page crashed`)));
+      timer = setTimeout(() => reject(new Error(`${spec.name}: no result after ${CASE_MINUTES} minutes`)), CASE_MINUTES * 60e3);
     });
+    await page.exposeFunction('benchReport', (r) => report(r));
     const settings = { ...spec, train: spec.train ?? TRAIN, held: HELD, epochs: EPOCHS };
     await page.goto(`${url}?case=${encodeURIComponent(JSON.stringify(settings))}`);
     const r = await result;
     if (r.error) throw new Error(`${spec.name}: ${r.error}`);
     return { ...r, chromiumCores: (childrenCpuMs() - cpu0) / (performance.now() - t0) };
   } finally {
+    clearTimeout(timer);
     await context.close();
   }
 }
