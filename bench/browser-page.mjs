@@ -36,8 +36,8 @@ function accuracy(scores, labels) {
   return right / labels.length;
 }
 
-async function simdeep({ threads: count }, data, { train, held, epochs }) {
-  const sd = await import('/dist/index.js');
+async function simdeep({ threads: count, dist = 'dist' }, data, { train, held, epochs }) {
+  const sd = await import(`/${dist}/index.js`);
   await sd.setThreads(count);
   const info = sd.threads();
   const x = sd.tensor(data.x.subarray(0, train * PIXELS), [train, PIXELS]), y = sd.tensor(data.labels.subarray(0, train), [train]);

@@ -3,12 +3,12 @@
 // dist/, the tfjs UMD bundles and .wasm files from node_modules, the digits of bench/mnist.mjs as one binary file and
 // the page (bench/browser-page.mjs), all with COOP/COEP headers; playwright-core drives /usr/bin/chromium. Each case
 // runs in a page of its own (a fresh renderer: tfjs fixes its thread count when its backend starts), the cases in
-// alternating order over ROUNDS rounds; the table gives medians.
+// alternating order over ROUNDS rounds; the table gives medians. BROWSER_ROUNDS and BROWSER_CASES (below) narrow a run.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import os from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childrenCpuMs, endChildren, fmt, median, otherCpu, ratio, table } from './harness.mjs';
 import { digits, PIXELS } from './mnist.mjs';
@@ -31,7 +31,14 @@ const CASES = [
   // tfjs-backend-wasm caps its pool at hardwareConcurrency / 2: this page reports 4 cores to it.
   { name: 'tfjs-wasm 2, cap lifted', library: 'tfjs', backend: 'wasm', threads: 2, coresShown: 4 },
   { name: 'tfjs-cpu (short run)', library: 'tfjs', backend: 'cpu', threads: 1, train: CPU_TRAIN },
-].filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
+];
+// SIMDEEP_BASELINE=<path of another build's dist/index.js> adds that build at 1 and 2 threads, served from /baseline/.
+const BASELINE = process.env.SIMDEEP_BASELINE && dirname(resolve(process.env.SIMDEEP_BASELINE));
+if (BASELINE) {
+  CASES.splice(2, 0, { name: 'baseline 1 thread', library: 'simdeep', threads: 1, dist: 'baseline' },
+    { name: 'baseline 2 threads', library: 'simdeep', threads: 2, dist: 'baseline' });
+}
+const RUN = CASES.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +73,7 @@ async function serve(data) {
     if (path === '/data.bin') return data;
     if (path.startsWith('/tfjs/') && TFJS[path.slice(6)]) return readFileSync(TFJS[path.slice(6)]);
     if (/^\/dist\/[\w.-]+$/.test(path)) return readFileSync(join(root, path));
+    if (BASELINE && /^\/baseline\/[\w.-]+$/.test(path)) return readFileSync(join(BASELINE, path.slice('/baseline/'.length)));
     return null;
   };
   const server = createServer((req, res) => {
@@ -124,13 +132,13 @@ export async function run() {
   const server = await serve(dataFile(data));
   const url = `http://127.0.0.1:${server.address().port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  const results = new Map(CASES.map((c) => [c.name, []]));
+  const results = new Map(RUN.map((c) => [c.name, []]));
   let first;
   const load = otherCpu(); // Chromium is this process's child: its CPU counts as the bench's
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternating order, each round rotated by one, so that no case always follows the same one.
-      const order = CASES.map((_, i) => CASES[(i + round) % CASES.length]);
+      const order = RUN.map((_, i) => RUN[(i + round) % RUN.length]);
       if (round % 2) order.reverse();
       for (const spec of order) {
         const r = await runCase(browser, url, spec);
@@ -150,12 +158,12 @@ export async function run() {
   const sd1 = rate('simdeep 1 thread');
   const row = table([['case', 23], ['threads used', 12], ['samples/s', 9], ['each round', 26], ['simdeep 1T ÷ this', 17],
     ['held-out acc', 12], ['Chromium cores', 14]]);
-  for (const c of CASES) {
+  for (const c of RUN) {
     const rs = results.get(c.name), each = (f) => rs.map(f);
     row([c.name, [...new Set(each((r) => r.threads))].join(','), fmt(rate(c.name)), each((r) => fmt(r.samples / r.seconds)).join(' '),
       ratio(sd1, rate(c.name)), `${(100 * median(each((r) => r.accuracy))).toFixed(1)}%`, median(each((r) => r.chromiumCores)).toFixed(2)]);
   }
-  const best = (prefix) => Math.max(0, ...CASES.filter((c) => c.name.startsWith(prefix)).map((c) => rate(c.name)));
+  const best = (prefix) => Math.max(0, ...RUN.filter((c) => c.name.startsWith(prefix)).map((c) => rate(c.name)));
   console.log(`\nsimdeep 2T ÷ 1T: ${ratio(rate('simdeep 2 threads'), sd1)}; ` +
     `simdeep 1T ÷ tfjs-wasm 1T: ${ratio(sd1, rate('tfjs-wasm 1 thread'))}; ` +
     `simdeep best ÷ tfjs-wasm best: ${ratio(best('simdeep'), best('tfjs-wasm'))}`);
@@ -163,7 +171,8 @@ export async function run() {
     `median of ${ROUNDS} rounds`);
   console.log('(cases alternate in order). threads used: simdeep threads().active, tfjs-wasm getThreadsCount(). Chromium cores:');
   console.log('its CPU time over the wall time of the page (load, warm-up and the timed epochs).');
-  for (const c of CASES) console.log(`${c.name}: ${results.get(c.name)[0].detail}`);
+  for (const c of RUN) console.log(`${c.name}: ${results.get(c.name)[0].detail}`);
+  if (BASELINE) console.log(`baseline: the build in ${BASELINE}`);
   console.log(`held-out acc: on the ${data.n - HELD} held-out digits after the ${EPOCHS + 1} epochs. ` +
     `Load average 1/5/15 min before: ${loadBefore};`);
   console.log(`other processes (Chromium excluded) used ${used.toFixed(2)} of ${os.availableParallelism()} cores meanwhile.`);
