@@ -1,4 +1,5 @@
 // Timing helpers shared by the benchmarks: interleaved medians, other processes' CPU use, fixed-width tables.
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export function median(xs) {
@@ -77,14 +78,65 @@ async function call(c) {
   if (typeof result?.then === 'function') await result;
 }
 
-/** Starts a meter; calling the result gives the cores other processes kept busy since (this process's workers excluded). */
+/**
+ * Starts a meter; calling the result gives the cores other processes kept busy since: this process, its workers and
+ * its child processes (a browser it drives, the runs it spawns) excluded.
+ */
 export function otherCpu() {
   const busy = () => os.cpus().reduce((sum, { times: t }) => sum + t.user + t.nice + t.sys + t.irq, 0);
-  const b0 = busy(), own0 = process.cpuUsage(), t0 = performance.now();
+  const b0 = busy(), own0 = process.cpuUsage(), children0 = childrenCpuMs(), t0 = performance.now();
   return () => {
-    const own = process.cpuUsage(own0);
-    return Math.max(0, busy() - b0 - (own.user + own.system) / 1e3) / (performance.now() - t0);
+    const own = process.cpuUsage(own0), children = childrenCpuMs() - children0;
+    return Math.max(0, busy() - b0 - (own.user + own.system) / 1e3 - children) / (performance.now() - t0);
   };
+}
+
+// CPU milliseconds of child processes that ended without being reaped into this process's counts (see endChildren).
+let vanishedMs = 0;
+
+/**
+ * Runs `end` (a promise-returning call that ends child processes, such as closing a browser) and keeps their CPU
+ * time in childrenCpuMs: Chromium's renderers and zygotes are not reaped into this process's counts.
+ */
+export async function endChildren(end) {
+  const before = childrenCpuMs();
+  try {
+    return await end();
+  } finally {
+    vanishedMs += Math.max(0, before - childrenCpuMs());
+  }
+}
+
+/**
+ * CPU milliseconds (user + system) of this process's child processes so far, from Linux's /proc: the ones it reaped,
+ * every live process below it (with the ones they reaped) and those ended through endChildren. 0 where there is no
+ * /proc.
+ */
+export function childrenCpuMs() {
+  const MS_PER_TICK = 10; // USER_HZ is 100 on Linux
+  const stats = new Map();
+  let entries;
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return vanishedMs;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // From the 3rd field (state) on: ppid at 1; utime, stime, cutime and cstime at 11-14.
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+      stats.set(Number(entry), { ppid: f[1], own: (f[11] + f[12]) * MS_PER_TICK, reaped: (f[13] + f[14]) * MS_PER_TICK });
+    } catch { /* the process ended meanwhile */ }
+  }
+  const below = (p) => {
+    for (let q = stats.get(p)?.ppid, hops = 0; q && hops < 64; q = stats.get(q)?.ppid, hops++) if (q === process.pid) return true;
+    return false;
+  };
+  let ms = vanishedMs + (stats.get(process.pid)?.reaped ?? 0);
+  for (const [p, s] of stats) if (below(p)) ms += s.own + s.reaped;
+  return ms;
 }
 
 /** A fixed-width table printed row by row: `columns` are `[title, width]`; the first column is left-aligned. */

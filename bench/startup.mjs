@@ -69,5 +69,5 @@ export async function run() {
     row([c.name, fmt(median(samples.get(c))), c === cases[0] ? '' : fmt(ms), c.name === 'tfjs-wasm' ? ratio(ms, beyond.get('simdeep')) : '']);
   }
   if (cases.length < CASES.length) console.log('(@tensorflow/tfjs-backend-wasm not installed: no comparison)');
-  console.log('(the spawned processes count among "other processes" in the load figure below)');
+  console.log('(the spawned processes count as this run\'s own CPU, not among "other processes", in the load figure below)');
 }
