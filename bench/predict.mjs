@@ -3,7 +3,8 @@
 // (one thread) and onnxruntime-node (native, one intra-op thread: the reference for what the CPU can do). Each call is
 // a user's whole path: a Float32Array of rows in, the probabilities read back as a Float32Array, every tensor of the
 // call released. The outputs are checked against a float64 forward pass first, and the bench stops if any library
-// differs from simdeep by more than TOLERANCE. Run: npm run bench -- predict
+// differs from simdeep by more than TOLERANCE. Run: npm run bench -- predict; with SIMDEEP_BASELINE=<another build's
+// dist/index.js>, that build of simdeep runs beside this one with the same weights.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -42,6 +43,22 @@ async function simdeepModel(data) {
   const layers = [{ kernel: w1, bias: b1, activation: 'relu' }, { kernel: w2, bias: b2, activation: 'softmax' }];
   return { name: 'simdeep', model, layers, predict(rows, n) {
     const x = tensor(rows, [n, PIXELS]), y = model.predict(x), out = y.dataSync();
+    x.dispose();
+    y.dispose();
+    return out;
+  }, dispose: () => model.dispose() };
+}
+
+/** The same MLP in another build of simdeep (SIMDEEP_BASELINE), holding the same weights. */
+async function baselineModel(path, layers) {
+  const lib = await import(path);
+  const model = lib.sequential([lib.dense({ units: HIDDEN, activation: 'relu', inputShape: [PIXELS] }), lib.dense({ units: CLASSES, activation: 'softmax' })]);
+  const weights = layers.flatMap(({ kernel, bias }) => [lib.tensor(kernel, [kernel.length / bias.length, bias.length]), lib.tensor(bias, [bias.length])]);
+  model.setWeights(weights);
+  weights.forEach((t) => t.dispose());
+  await lib.setThreads(1);
+  return { name: 'simdeep baseline build', predict(rows, n) {
+    const x = lib.tensor(rows, [n, PIXELS]), y = model.predict(x), out = y.dataSync();
     x.dispose();
     y.dispose();
     return out;
@@ -184,6 +201,7 @@ export async function run() {
     await ortModel('onnxruntime-web (wasm)', ortWeb, bytes, { executionProviders: ['wasm'] })];
   const native = await ortNode(bytes);
   if (native.lib) libs.push(native.lib);
+  if (process.env.SIMDEEP_BASELINE) libs.splice(1, 0, await baselineModel(process.env.SIMDEEP_BASELINE, sd.layers));
   console.log(`simdeep: 1 thread, ${threads().relaxedSimd ? 'relaxed' : 'baseline'} SIMD build; tfjs ${tf.version_core}: wasm SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, ${getThreadsCount()} thread(s); cpu: plain JS`);
   console.log(`onnxruntime-web ${ortWeb.env.versions?.web ?? '?'}: wasm build ort-wasm-simd-threaded (SIMD; the package ships no build without it), numThreads ${ortWeb.env.wasm.numThreads}, proxy off`);
   console.log(native.lib ? `onnxruntime-node ${native.version}: native CPU provider, 1 intra-op and 1 inter-op thread` : `onnxruntime-node: skipped (${native.reason})`);
