@@ -87,23 +87,38 @@ describeEachBuild('matmul 2-D', (env) => {
     }
   });
 
-  test('a thin product (n ≤ 16: A read in place) has the bits of the same columns in a wide product (A packed)', () => {
-    // m past pairs of micro-panels (the rows after them are packed), k past one KC block, every n up to 16 (full
-    // panels, the 4-column tail kernel, wider tails), A stored as given or transposed.
+  test('a row has the same bits read in place or packed, and a narrow product those of the same columns in a wide one', () => {
+    // gemm reads A in place for whole pairs of micro-panels and packs the rows after them: dropping the first s rows
+    // of A moves each row across that boundary. Every n up to 16 (full panels, the 4-column tail kernel, wider
+    // tails) against the same columns of a 40-column product; k past one KC block; A stored as given or transposed.
     for (const [m, k] of [[37, 300], [12, 7], [131, 64]]) {
-      const a = tensor(Float32Array.from(seededValues(m * k, m + k, 1e3)), [m, k]), at = a.transpose();
+      const a = tensor(Float32Array.from(seededValues(m * k, m + k, 1e3)), [m, k]);
       const wide = tensor(Float32Array.from(seededValues(k * 40, k)), [k, 40]);
       for (const transA of [false, true]) {
-        const all = matmul(transA ? at : a, wide, { transposeA: transA }), bits = all.dataSync();
+        const product = (rows: Tensor, b: Tensor): Tensor => {
+          if (!transA) return matmul(rows, b);
+          const stored = rows.transpose(); // [k, rows]: op(A) read down its columns
+          try {
+            return matmul(stored, b, { transposeA: true });
+          } finally {
+            stored.dispose();
+          }
+        };
+        const all = product(a, wide), bits = all.dataSync();
         for (let n = 1; n <= 16; n++) {
-          const b = wide.slice([0, 0], [k, n]), thin = matmul(transA ? at : a, b, { transposeA: transA }), got = thin.dataSync();
+          const b = wide.slice([0, 0], [k, n]), narrow = product(a, b);
           const want = Float32Array.from({ length: m * n }, (_, e) => bits[Math.floor(e / n) * 40 + (e % n)]);
-          expectExact(got, want, `${m}×${k}·${k}×${n}, transposeA ${transA}`);
-          for (const t of [b, thin]) t.dispose();
+          expectExact(narrow.dataSync(), want, `${m}×${k}·${k}×${n}, transposeA ${transA}`);
+          for (const shift of [1, 3, 6]) {
+            const rest = a.slice([shift, 0], [m - shift, k]), part = product(rest, b);
+            expectExact(part.dataSync(), want.subarray(shift * n), `rows ${shift}.. of ${m}×${k}·${k}×${n}, transposeA ${transA}`);
+            for (const t of [rest, part]) t.dispose();
+          }
+          for (const t of [b, narrow]) t.dispose();
         }
         all.dispose();
       }
-      for (const t of [a, at, wide]) t.dispose();
+      for (const t of [a, wide]) t.dispose();
     }
   });
 
