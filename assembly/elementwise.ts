@@ -130,6 +130,12 @@ export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, meta:
 function unaryLoop<Op>(x: usize, out: usize, n: i32): void {
   const op = changetype<Op>(0);
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const a = op.v(v128.load(x + o)), b = op.v(v128.load(x + o, 16));
+    v128.store(out + o, a);
+    v128.store(out + o, b, 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, op.v(v128.load(x + o)));

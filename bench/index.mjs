@@ -5,6 +5,7 @@ import os from 'node:os';
 import { otherCpu } from './harness.mjs';
 
 const BENCHES = {
+  math: () => import('./math.mjs'),
   matmul: () => import('./matmul.mjs'),
   models: () => import('./models.mjs'),
   nn: () => import('./nn.mjs'),
