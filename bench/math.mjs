@@ -3,10 +3,9 @@
 //
 // SIMDEEP_BASELINE=<path of another build's dist/index.js> adds that build, timed in this same process and
 // interleaved with the current one sample by sample (ABAB, the order flipped every round); ops it lacks are left blank.
-import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import * as sd from 'simdeep';
-import { fmt, otherCpu, table, timeInterleaved } from './harness.mjs';
+import { buildsToTime, fmt, otherCpu, table, timeInterleaved } from './harness.mjs';
 
 const N = 1e6;
 // [label, op name, input range]: log takes positive values; the others span where the approximations branch.
@@ -32,10 +31,7 @@ function values(n, [lo, hi]) {
 }
 
 export async function run() {
-  const baselinePath = process.env.SIMDEEP_BASELINE;
-  const before = baselinePath ? await import(pathToFileURL(baselinePath).href) : undefined;
-  const libs = [['now', sd], ...(before ? [['before', before]] : [])];
-  for (const [, lib] of libs) await lib.setThreads(1);
+  const { libs, before, path: baselinePath } = await buildsToTime(sd, 'now');
 
   console.log('## element-wise math, one thread (median ms per call over 1e6 values; ABAB between builds)\n');
   console.log(`now: the current build (dist/)${before ? `; before: ${baselinePath}` : ''}`);
