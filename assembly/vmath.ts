@@ -41,27 +41,55 @@ const EXP_Q = memory.data<f32>([0.4999999403953552, 0.1666652113199234, 0.041668
 const EXP_HI = memory.data<f32>([89]);
 const EXP_LO = memory.data<f32>([-104]);
 
-// e^r·2^n for |r| ≤ ln2/2 (plus rounding) and the integer n in [−252, 128] held in t = n + MAGIC's low bits; the scale
-// is 2^(n>>1)·2^(n−(n>>1)), both factors normal, so results in the denormal range round once.
+// e^r ≈ 1 + r + r²·q(r) for |r| ≤ ln2/2 (plus rounding).
 // @ts-ignore: decorator
-@inline function expScaled(r: v128, t: v128): v128 {
+@inline function expReduced(r: v128): v128 {
   let q = f32x4.add(coef(EXP_Q, 3), f32x4.mul(r, coef(EXP_Q, 4)));
   q = f32x4.add(coef(EXP_Q, 2), f32x4.mul(r, q));
   q = f32x4.add(coef(EXP_Q, 1), f32x4.mul(r, q));
   q = f32x4.add(coef(EXP_Q, 0), f32x4.mul(r, q));
-  const p = f32x4.add(c(ONE), f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q)));
+  return f32x4.add(c(ONE), f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q)));
+}
+
+// p·2^n for p in [√½, √2] and the integer n in [−252, 128] held in t = n + MAGIC's low bits, as 2^(n>>1)·2^(n−(n>>1)),
+// both factors normal, so results in the denormal range round once.
+// @ts-ignore: decorator
+@inline function scaleWide(p: v128, t: v128): v128 {
   const n = i32x4.sub(t, c(MAGIC)), n1 = i32x4.shr_s(n, 1);
   return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(n, n1)));
 }
 
+// @ts-ignore: decorator
+@inline function expScaled(r: v128, t: v128): v128 { return scaleWide(expReduced(r), t); }
+
+// p·2^n as scaleWide, for n in [−125, 127] (normal results): one integer add to the exponent field, the same bits.
+// @ts-ignore: decorator
+@inline function scaleNormal(p: v128, t: v128): v128 { return i32x4.add(p, i32x4.shl(i32x4.sub(t, c(MAGIC)), 23)); }
+
+// Where all four lanes lie in [EXP_NORMAL, EXP_NORMAL_HI], n is in [−125, 127] and scaleNormal applies.
+const EXP_NORMAL = memory.data<f32>([-86.5]);
+const EXP_NORMAL_HI = memory.data<f32>([88]);
+
 // exp(x); max error 1 ULP (denormal results included); +Inf above 88.72284, 0 below -103.97208, NaN stays NaN.
-// NOTE: n = round(x/ln2) in [-150, 128]; n·LN2_HI and x − n·LN2_HI are exact.
+// NOTE: n = round(x/ln2) in [-150, 128]; n·LN2_HI and x − n·LN2_HI are exact. Where all four lanes give normal
+// results (the common case) the scale is scaleNormal's one add, the same bits as scaleWide's two exact products.
 // @ts-ignore: decorator
 @inline export function expV(x: v128): v128 {
   const xc = f32x4.pmax(f32x4.pmin(x, c(EXP_HI)), c(EXP_LO));
   const t = f32x4.add(f32x4.mul(xc, c(LOG2E)), c(MAGIC)), n = f32x4.sub(t, c(MAGIC));
-  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, c(LN2_HI))), f32x4.mul(n, c(LN2_LO)));
-  return expScaled(r, t);
+  const p = expReduced(f32x4.sub(f32x4.sub(xc, f32x4.mul(n, c(LN2_HI))), f32x4.mul(n, c(LN2_LO))));
+  if (i32x4.bitmask(v128.and(f32x4.ge(xc, c(EXP_NORMAL)), f32x4.le(xc, c(EXP_NORMAL_HI)))) == 0xf) return scaleNormal(p, t);
+  return scaleWide(p, t);
+}
+
+// e^x for x ≤ 0 or NaN, the bits of expV(x) with one comparison less (n ≤ 0).
+// @ts-ignore: decorator
+@inline function expNonPositiveV(x: v128): v128 {
+  const xc = f32x4.pmax(x, c(EXP_LO));
+  const t = f32x4.add(f32x4.mul(xc, c(LOG2E)), c(MAGIC)), n = f32x4.sub(t, c(MAGIC));
+  const p = expReduced(f32x4.sub(f32x4.sub(xc, f32x4.mul(n, c(LN2_HI))), f32x4.mul(n, c(LN2_LO))));
+  if (i32x4.bitmask(f32x4.ge(xc, c(EXP_NORMAL))) == 0xf) return scaleNormal(p, t);
+  return scaleWide(p, t);
 }
 
 // e^(hi + lo) for hi in [−126, 89] and |lo| ≤ 0.25 (or NaN): as expV, with lo added to the exact hi − n·LN2_HI.
@@ -147,7 +175,7 @@ const TANH_SMALL = memory.data<f32>([0.625]);
 // NOTE: e = e^−|x| never overflows: 1/(1 + e) for x ≥ 0, e/(1 + e) below, which keeps denormal results.
 // @ts-ignore: decorator
 @inline export function sigmoidV(x: v128): v128 {
-  const e = expV(v128.or(x, c(SIGN)));
+  const e = expNonPositiveV(v128.or(x, c(SIGN)));
   return f32x4.div(v128.bitselect(e, c(ONE), f32x4.lt(x, f32x4.splat(0))), f32x4.add(c(ONE), e));
 }
 
@@ -155,7 +183,7 @@ const TANH_SMALL = memory.data<f32>([0.625]);
 // NaN stays NaN. Its derivative is sigmoid(x).
 // @ts-ignore: decorator
 @inline export function softplusV(x: v128): v128 {
-  return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), log1pUnitV(expV(v128.or(x, c(SIGN)))));
+  return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), log1pUnitV(expNonPositiveV(v128.or(x, c(SIGN)))));
 }
 
 // 1/M(a) − a = (p0 + … + p4·a⁴)/(1 + q1·a + … + q4·a⁴) for a in [0, 15], M(a) = Φ(−a)/φ(a) the Mills ratio; then
