@@ -1,22 +1,14 @@
 import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU } from './layout';
+import { expV, lane0, sigmoidV, tanhV } from './vmath';
 
 // NOTE: one class per activation, passed as a type parameter, so each gets its own loop (see elementwise.ts).
-// s/v compute act(x); ds/dv compute act'(x) from the forward output y = act(x), which is what backward saves.
-
-// @ts-ignore: decorator
-@inline function sigmoid1(x: f32): f32 { return 1 / (1 + Mathf.exp(-x)); }
+// v computes act(x) on four lanes (loop tails run one element through it, so tails and lanes agree: vmath.ts);
+// ds/dv compute act'(x) from the forward output y = act(x), which is what backward saves.
 
 // @ts-ignore: decorator
 @final @unmanaged class Sigmoid {
   // @ts-ignore: decorator
-  @inline s(x: f32, _alpha: f32): f32 { return sigmoid1(x); }
-  // @ts-ignore: decorator
-  @inline v(x: v128, _alpha: v128): v128 {
-    let r = f32x4.splat(sigmoid1(f32x4.extract_lane(x, 0)));
-    r = f32x4.replace_lane(r, 1, sigmoid1(f32x4.extract_lane(x, 1)));
-    r = f32x4.replace_lane(r, 2, sigmoid1(f32x4.extract_lane(x, 2)));
-    return f32x4.replace_lane(r, 3, sigmoid1(f32x4.extract_lane(x, 3)));
-  }
+  @inline v(x: v128, _alpha: v128): v128 { return sigmoidV(x); }
   // @ts-ignore: decorator
   @inline ds(y: f32, _alpha: f32): f32 { return y * (1 - y); }
   // @ts-ignore: decorator
@@ -25,14 +17,7 @@ import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU } from './layout';
 // @ts-ignore: decorator
 @final @unmanaged class Tanh {
   // @ts-ignore: decorator
-  @inline s(x: f32, _alpha: f32): f32 { return Mathf.tanh(x); }
-  // @ts-ignore: decorator
-  @inline v(x: v128, _alpha: v128): v128 {
-    let r = f32x4.splat(Mathf.tanh(f32x4.extract_lane(x, 0)));
-    r = f32x4.replace_lane(r, 1, Mathf.tanh(f32x4.extract_lane(x, 1)));
-    r = f32x4.replace_lane(r, 2, Mathf.tanh(f32x4.extract_lane(x, 2)));
-    return f32x4.replace_lane(r, 3, Mathf.tanh(f32x4.extract_lane(x, 3)));
-  }
+  @inline v(x: v128, _alpha: v128): v128 { return tanhV(x); }
   // @ts-ignore: decorator
   @inline ds(y: f32, _alpha: f32): f32 { return 1 - y * y; }
   // @ts-ignore: decorator
@@ -40,8 +25,6 @@ import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU } from './layout';
 }
 // @ts-ignore: decorator
 @final @unmanaged class Relu {
-  // @ts-ignore: decorator
-  @inline s(x: f32, _alpha: f32): f32 { return x > 0 ? x : x != x ? x : 0; }
   // @ts-ignore: decorator
   @inline v(x: v128, _alpha: v128): v128 { return v128.bitselect(f32x4.splat(0), x, f32x4.le(x, f32x4.splat(0))); }
   // @ts-ignore: decorator
@@ -51,8 +34,6 @@ import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU } from './layout';
 }
 // @ts-ignore: decorator
 @final @unmanaged class LeakyRelu {
-  // @ts-ignore: decorator
-  @inline s(x: f32, alpha: f32): f32 { return x > 0 ? x : x * alpha; }
   // @ts-ignore: decorator
   @inline v(x: v128, alpha: v128): v128 { return v128.bitselect(f32x4.mul(x, alpha), x, f32x4.le(x, f32x4.splat(0))); }
   // NOTE: y > 0 exactly when x > 0 only for alpha > 0, hence the contract's alpha > 0.
@@ -66,18 +47,25 @@ function activationLoop<Op>(x: usize, out: usize, n: i32, alpha: f32): void {
   const op = changetype<Op>(0);
   const va = f32x4.splat(alpha);
   let i = 0;
+  // NOTE: two vectors per iteration let the long exp-based chains of sigmoid and tanh overlap.
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const a = op.v(v128.load(x + o), va), b = op.v(v128.load(x + o, 16), va);
+    v128.store(out + o, a);
+    v128.store(out + o, b, 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, op.v(v128.load(x + o), va));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(out + o, op.s(load<f32>(x + o), alpha));
+    store<f32>(out + o, lane0(op.v(v128.load32_splat(x + o), va)));
   }
 }
 
-// out[i] = act(x[i]) for i < n; contiguous f32; alpha is leakyRelu's negative slope; out may equal x.
-// NaN stays NaN for every activation.
+// out[i] = act(x[i]) for i < n; contiguous f32; alpha is leakyRelu's negative slope; out may equal x. sigmoid and
+// tanh: 2 and 1 ULP (vmath.ts); relu and leakyRelu: exact, one rounding. NaN stays NaN for every activation.
 export function activation(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
   switch (op) {
     case ACT_SIGMOID: activationLoop<Sigmoid>(x, out, n, alpha); break;
@@ -112,25 +100,98 @@ export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i
   }
 }
 
-// out = softmax of x along the middle axis of an [outer, r, inner] layout: exp(x - max) / sum; r >= 1.
-// out may equal x.
+// @ts-ignore: decorator
+@inline function loadLanes(p: usize, one: bool): v128 { return one ? v128.load32_splat(p) : v128.load(p); }
+// @ts-ignore: decorator
+@inline function storeLanes(p: usize, v: v128, one: bool): void { if (one) store<f32>(p, lane0(v)); else v128.store(p, v); }
+
+// NOTE: the maxima run on pmax (one x64 instruction; f32x4.max is seven, a long chain through the running maximum)
+// with NaNs tracked apart; they may differ from max only in the sign of a zero maximum, which leaves x − max and its
+// exp unchanged. A slice's exps are summed in four partial sums (j mod 4, each in order of j), added as ((s0 + s1) + s2) + s3,
+// then the last r mod 4 in order: the same additions for a contiguous row (the four lanes of one vector) and for a
+// column (four vectors, one column per lane), so a slice has the same bits along any axis.
+
+// Softmax of four adjacent columns (or one, `one`) of an [r, inner] block along r, each lane on its own column.
+// @ts-ignore: decorator
+@inline function softmaxColumns(px: usize, po: usize, r: i32, step: usize, one: bool): void {
+  let m = loadLanes(px, one), nan = f32x4.ne(m, m);
+  for (let j = 1; j < r; j++) {
+    const v = loadLanes(px + <usize>j * step, one);
+    m = f32x4.pmax(m, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  m = v128.bitselect(f32x4.splat(NaN), m, nan);
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let j = 0;
+  for (; j + 4 <= r; j += 4) {
+    const p = <usize>j * step;
+    const e0 = expV(f32x4.sub(loadLanes(px + p, one), m)), e1 = expV(f32x4.sub(loadLanes(px + p + step, one), m));
+    const e2 = expV(f32x4.sub(loadLanes(px + p + 2 * step, one), m)), e3 = expV(f32x4.sub(loadLanes(px + p + 3 * step, one), m));
+    storeLanes(po + p, e0, one); storeLanes(po + p + step, e1, one);
+    storeLanes(po + p + 2 * step, e2, one); storeLanes(po + p + 3 * step, e3, one);
+    s0 = f32x4.add(s0, e0); s1 = f32x4.add(s1, e1); s2 = f32x4.add(s2, e2); s3 = f32x4.add(s3, e3);
+  }
+  let s = f32x4.add(f32x4.add(f32x4.add(s0, s1), s2), s3);
+  for (; j < r; j++) {
+    const e = expV(f32x4.sub(loadLanes(px + <usize>j * step, one), m));
+    storeLanes(po + <usize>j * step, e, one);
+    s = f32x4.add(s, e);
+  }
+  const inv = f32x4.div(f32x4.splat(1), s);
+  for (j = 0; j < r; j++) storeLanes(po + <usize>j * step, f32x4.mul(loadLanes(po + <usize>j * step, one), inv), one);
+}
+
+// Softmax of one contiguous row of r: the max and the exps four at a time, the partial sums in the lanes.
+// @ts-ignore: decorator
+@inline function softmaxRow(px: usize, po: usize, r: i32): void {
+  let m0 = v128.load32_splat(px), m1 = m0, nan = f32x4.ne(m0, m0);
+  let j = 0;
+  for (; j + 8 <= r; j += 8) {
+    const a = v128.load(px + (<usize>j << 2)), b = v128.load(px + (<usize>j << 2), 16);
+    m0 = f32x4.pmax(m0, a);
+    m1 = f32x4.pmax(m1, b);
+    nan = v128.or(nan, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+  }
+  for (; j + 4 <= r; j += 4) {
+    const a = v128.load(px + (<usize>j << 2));
+    m0 = f32x4.pmax(m0, a);
+    nan = v128.or(nan, f32x4.ne(a, a));
+  }
+  m0 = f32x4.pmax(m0, m1);
+  let m = max(max(f32x4.extract_lane(m0, 0), f32x4.extract_lane(m0, 1)), max(f32x4.extract_lane(m0, 2), f32x4.extract_lane(m0, 3)));
+  for (; j < r; j++) m = max(m, load<f32>(px + (<usize>j << 2)));
+  if (v128.any_true(nan)) m = NaN;
+  let vm = f32x4.splat(m);
+  let acc = f32x4.splat(0);
+  for (j = 0; j + 4 <= r; j += 4) {
+    const e = expV(f32x4.sub(v128.load(px + (<usize>j << 2)), vm));
+    v128.store(po + (<usize>j << 2), e);
+    acc = f32x4.add(acc, e);
+  }
+  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; j < r; j++) {
+    const e = lane0(expV(f32x4.sub(v128.load32_splat(px + (<usize>j << 2)), vm)));
+    store<f32>(po + (<usize>j << 2), e);
+    s += e;
+  }
+  const inv: f32 = 1 / s;
+  const vinv = f32x4.splat(inv);
+  for (j = 0; j + 4 <= r; j += 4) v128.store(po + (<usize>j << 2), f32x4.mul(v128.load(po + (<usize>j << 2)), vinv));
+  for (; j < r; j++) store<f32>(po + (<usize>j << 2), load<f32>(po + (<usize>j << 2)) * inv);
+}
+
+// out = softmax of x along the middle axis of an [outer, r, inner] layout: exp(x - max) / sum (exp: vmath.ts, 1 ULP);
+// r >= 1. out may equal x.
 export function softmax(x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
   const step = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>r * step;
-    for (let i = 0; i < inner; i++) {
-      const px = x + base + (<usize>i << 2);
-      const po = out + base + (<usize>i << 2);
-      let m = load<f32>(px);
-      for (let j = 1; j < r; j++) m = max(m, load<f32>(px + <usize>j * step));
-      let s: f32 = 0;
-      for (let j = 0; j < r; j++) {
-        const e = Mathf.exp(load<f32>(px + <usize>j * step) - m);
-        store<f32>(po + <usize>j * step, e);
-        s += e;
-      }
-      const inv: f32 = 1 / s;
-      for (let j = 0; j < r; j++) store<f32>(po + <usize>j * step, load<f32>(po + <usize>j * step) * inv);
+    if (inner == 1) {
+      softmaxRow(x + base, out + base, r);
+      continue;
     }
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, false);
+    for (; i < inner; i++) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, true);
   }
 }

@@ -2,8 +2,9 @@ import { metaAt, resetCounter, rowCount, rowOffset, nextRow } from './strided';
 
 import {
   BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV, BINARY_POW, BINARY_MAXIMUM, BINARY_MINIMUM, BINARY_GREATER, BINARY_LESS,
-  UNARY_NEG, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_SQRT,
+  UNARY_NEG, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_SQRT, UNARY_SOFTPLUS, UNARY_GELU,
 } from './layout';
+import { expV, geluGradV, geluV, lane0, logV, sigmoidV, softplusV } from './vmath';
 
 // NOTE: each op is a class with inlined scalar (s) and vector (v) forms, passed as a type parameter, so every op
 // gets its own loop; a runtime op code inside one loop made Binaryen fold all ops into one loop with a br_table.
@@ -106,50 +107,42 @@ export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, meta:
   }
 }
 
+// Unary ops: v computes op on four lanes; loop tails run one element through v (see vmath.ts), so vector and tail
+// give the same bits.
 // @ts-ignore: decorator
-@final @unmanaged class Neg { @inline s(x: f32): f32 { return -x; } @inline v(x: v128): v128 { return f32x4.neg(x); } }
+@final @unmanaged class Neg { @inline v(x: v128): v128 { return f32x4.neg(x); } }
 // @ts-ignore: decorator
-@final @unmanaged class Abs { @inline s(x: f32): f32 { return abs(x); } @inline v(x: v128): v128 { return f32x4.abs(x); } }
+@final @unmanaged class Abs { @inline v(x: v128): v128 { return f32x4.abs(x); } }
 // @ts-ignore: decorator
-@final @unmanaged class Sqrt { @inline s(x: f32): f32 { return Mathf.sqrt(x); } @inline v(x: v128): v128 { return f32x4.sqrt(x); } }
+@final @unmanaged class Sqrt { @inline v(x: v128): v128 { return f32x4.sqrt(x); } }
 // @ts-ignore: decorator
-@final @unmanaged class Square { @inline s(x: f32): f32 { return x * x; } @inline v(x: v128): v128 { return f32x4.mul(x, x); } }
+@final @unmanaged class Square { @inline v(x: v128): v128 { return f32x4.mul(x, x); } }
 // @ts-ignore: decorator
-@final @unmanaged class Exp {
-  // @ts-ignore: decorator
-  @inline s(x: f32): f32 { return Mathf.exp(x); }
-  // @ts-ignore: decorator
-  @inline v(x: v128): v128 {
-    let r = f32x4.splat(Mathf.exp(f32x4.extract_lane(x, 0)));
-    r = f32x4.replace_lane(r, 1, Mathf.exp(f32x4.extract_lane(x, 1)));
-    r = f32x4.replace_lane(r, 2, Mathf.exp(f32x4.extract_lane(x, 2)));
-    return f32x4.replace_lane(r, 3, Mathf.exp(f32x4.extract_lane(x, 3)));
-  }
-}
+@final @unmanaged class Exp { @inline v(x: v128): v128 { return expV(x); } }
 // @ts-ignore: decorator
-@final @unmanaged class Log {
-  // @ts-ignore: decorator
-  @inline s(x: f32): f32 { return Mathf.log(x); }
-  // @ts-ignore: decorator
-  @inline v(x: v128): v128 {
-    let r = f32x4.splat(Mathf.log(f32x4.extract_lane(x, 0)));
-    r = f32x4.replace_lane(r, 1, Mathf.log(f32x4.extract_lane(x, 1)));
-    r = f32x4.replace_lane(r, 2, Mathf.log(f32x4.extract_lane(x, 2)));
-    return f32x4.replace_lane(r, 3, Mathf.log(f32x4.extract_lane(x, 3)));
-  }
-}
+@final @unmanaged class Log { @inline v(x: v128): v128 { return logV(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Softplus { @inline v(x: v128): v128 { return softplusV(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Gelu { @inline v(x: v128): v128 { return geluV(x); } }
 
-// out[i] = op(x[i]) for i < n, four lanes at a time, then the tail.
+// out[i] = op(x[i]) for i < n, four lanes at a time, then the tail through the same vector code.
 function unaryLoop<Op>(x: usize, out: usize, n: i32): void {
   const op = changetype<Op>(0);
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const a = op.v(v128.load(x + o)), b = op.v(v128.load(x + o, 16));
+    v128.store(out + o, a);
+    v128.store(out + o, b, 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, op.v(v128.load(x + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(out + o, op.s(load<f32>(x + o)));
+    store<f32>(out + o, lane0(op.v(v128.load32_splat(x + o))));
   }
 }
 
@@ -161,6 +154,33 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     case UNARY_EXP: unaryLoop<Exp>(x, out, n); break;
     case UNARY_LOG: unaryLoop<Log>(x, out, n); break;
     case UNARY_SQRT: unaryLoop<Sqrt>(x, out, n); break;
+    case UNARY_SOFTPLUS: unaryLoop<Softplus>(x, out, n); break;
+    case UNARY_GELU: unaryLoop<Gelu>(x, out, n); break;
     default: unaryLoop<Square>(x, out, n);
   }
+}
+
+// @ts-ignore: decorator
+@final @unmanaged class SoftplusGrad { @inline v(x: v128): v128 { return sigmoidV(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class GeluGrad { @inline v(x: v128): v128 { return geluGradV(x); } }
+
+function unaryBackwardLoop<Op>(x: usize, dy: usize, dx: usize, n: i32): void {
+  const op = changetype<Op>(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), op.v(v128.load(x + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dx + o, load<f32>(dy + o) * lane0(op.v(v128.load32_splat(x + o))));
+  }
+}
+
+// Backward of unary: dx[i] = dy[i]·op'(x[i]) for i < n from the forward's input x (what it saves): softplus'
+// = sigmoid (2 ULP), gelu' = Φ(x) + x·φ(x) (see geluGradV), then one rounding; contiguous f32; dx may equal x or dy.
+export function unaryBackward(op: i32, x: usize, dy: usize, dx: usize, n: i32): void {
+  if (op == UNARY_SOFTPLUS) unaryBackwardLoop<SoftplusGrad>(x, dy, dx, n);
+  else unaryBackwardLoop<GeluGrad>(x, dy, dx, n);
 }

@@ -1,6 +1,7 @@
 // Timing helpers shared by the benchmarks: interleaved medians, other processes' CPU use, fixed-width tables.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b), h = s.length >> 1;
@@ -152,3 +153,15 @@ export const fmt = (x) => (x === undefined || !Number.isFinite(x) ? '' : x >= 10
 
 /** A ratio such as 1.23×, or '' when either side is missing. */
 export const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '');
+
+/**
+ * The builds a benchmark times, each set to one thread: `current` under `label`, and with SIMDEEP_BASELINE (the path
+ * of another build's dist/index.js) that build too, as 'before', loaded into this same process.
+ */
+export async function buildsToTime(current, label) {
+  const path = process.env.SIMDEEP_BASELINE;
+  const before = path ? await import(pathToFileURL(path).href) : undefined;
+  const libs = [[label, current], ...(before ? [['before', before]] : [])];
+  for (const [, lib] of libs) await lib.setThreads(1);
+  return { libs, before, path };
+}

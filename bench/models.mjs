@@ -10,9 +10,8 @@
 // drift and warm-up hit both alike); the table gives each build's median, after/before, the median of the per-round
 // time ratios with its quartiles, and whether the current build is within 3 % of the baseline. Without it, the
 // current build alone.
-import { pathToFileURL } from 'node:url';
 import * as current from 'simdeep';
-import { fmt, median, otherCpu, quantile, table } from './harness.mjs';
+import { buildsToTime, fmt, median, otherCpu, quantile, table } from './harness.mjs';
 import { CLASSES, digits, PIXELS } from './mnist.mjs';
 
 const HIDDEN = 128, BATCH = 128, TRAIN = 8192;
@@ -74,10 +73,7 @@ function xorModel(lib) {
 }
 
 export async function run() {
-  const baselinePath = process.env.SIMDEEP_BASELINE;
-  const before = baselinePath ? await import(pathToFileURL(baselinePath).href) : undefined;
-  const libs = [['after', current], ...(before ? [['before', before]] : [])];
-  for (const [, lib] of libs) await lib.setThreads(1);
+  const { libs, before, path: baselinePath } = await buildsToTime(current, 'after');
 
   const data = digits();
   const testRows = data.n - TRAIN, test = data.x.subarray(TRAIN * PIXELS);

@@ -2,14 +2,17 @@
 import {
   ACT_LEAKY_RELU, ACT_RELU, ACT_SIGMOID, ACT_TANH, ARG_MAX, ARG_MIN, BINARY_ADD, BINARY_DIV, BINARY_EQUAL, BINARY_GREATER,
   BINARY_LESS, BINARY_MAXIMUM, BINARY_MINIMUM, BINARY_MUL, BINARY_POW, BINARY_SUB, REDUCE_MAX, REDUCE_MEAN, REDUCE_MIN,
-  REDUCE_SUM, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_NEG, UNARY_SQRT, UNARY_SQUARE,
+  REDUCE_SUM, UNARY_ABS, UNARY_EXP, UNARY_GELU, UNARY_LOG, UNARY_NEG, UNARY_SOFTPLUS, UNARY_SQRT, UNARY_SQUARE,
 } from '../../assembly/layout';
 
 export const Binary = {
   add: BINARY_ADD, sub: BINARY_SUB, mul: BINARY_MUL, div: BINARY_DIV, pow: BINARY_POW, maximum: BINARY_MAXIMUM,
   minimum: BINARY_MINIMUM, greater: BINARY_GREATER, less: BINARY_LESS, equal: BINARY_EQUAL,
 } as const;
-export const Unary = { neg: UNARY_NEG, abs: UNARY_ABS, exp: UNARY_EXP, log: UNARY_LOG, sqrt: UNARY_SQRT, square: UNARY_SQUARE } as const;
+export const Unary = {
+  neg: UNARY_NEG, abs: UNARY_ABS, exp: UNARY_EXP, log: UNARY_LOG, sqrt: UNARY_SQRT, square: UNARY_SQUARE,
+  softplus: UNARY_SOFTPLUS, gelu: UNARY_GELU,
+} as const;
 export const Activation = { sigmoid: ACT_SIGMOID, relu: ACT_RELU, leakyRelu: ACT_LEAKY_RELU, tanh: ACT_TANH } as const;
 export const Reduce = { sum: REDUCE_SUM, mean: REDUCE_MEAN, max: REDUCE_MAX, min: REDUCE_MIN } as const;
 export const ArgReduce = { argmax: ARG_MAX, argmin: ARG_MIN } as const;

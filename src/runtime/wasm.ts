@@ -15,6 +15,7 @@ export interface Kernels extends GemmKernels {
   free(ptr: number): void;
   binary(op: number, a: number, b: number, out: number, rank: number, meta: number): void;
   unary(op: number, x: number, out: number, n: number): void;
+  unaryBackward(op: number, x: number, dy: number, dx: number, n: number): void;
   activation(op: number, x: number, out: number, n: number, alpha: number): void;
   softmax(x: number, out: number, outer: number, r: number, inner: number): void;
   reduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;

@@ -411,6 +411,18 @@ export class Tensor {
    */
   tanh(): Tensor { return activation.tanh(this); }
   /**
+   * log(1 + e ** this), element-wise; see {@link softplus}.
+   * @example
+   * tensor([0]).softplus().toArray(); // [0.6931472]
+   */
+  softplus(): Tensor { return activation.softplus(this); }
+  /**
+   * this · Φ(this), the exact Gaussian error linear unit, element-wise; see {@link gelu}.
+   * @example
+   * tensor([1]).gelu().toArray(); // [0.8413447]
+   */
+  gelu(): Tensor { return activation.gelu(this); }
+  /**
    * exp(this) / sum(exp(this)) along `axis` (default -1, the last); see {@link softmax}.
    * @example
    * tensor([[0, 0, 0, 0]]).softmax().toArray(); // [[0.25, 0.25, 0.25, 0.25]]
