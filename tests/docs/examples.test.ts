@@ -46,7 +46,7 @@ const INTERNAL: readonly string[] = [
   'Tensor.constructor', 'Tensor.storage', 'Table.constructor', 'initializers.toInitializer', 'SymbolicTensor.constructor', 'SymbolicTensor.call',
   // The layer contract (layers/layer.ts) that the model, the plan and model files call; each kind overrides some of it.
   ...['Layer', 'Dense', 'Dropout', 'InputLayer', 'Merge', 'Activation'].flatMap((kind) => ['arity', 'build', 'calls', 'detail', 'dispose', 'kind', 'nodeFields',
-    'outputWidth', 'owner', 'trainingBuffers', 'weightShapes', 'callOn'].map((member) => `${kind}.${member}`)),
+    'outputWidth', 'owner', 'trainingBuffers', 'packsKernel', 'weightShapes', 'callOn'].map((member) => `${kind}.${member}`)),
 ];
 
 /** Modules an example may import besides simdeep. */
