@@ -4,12 +4,11 @@
 // late worker never touches a newer job, and the caller computes every chunk nobody else claimed. Each element is
 // computed the same way whoever computes it, so results are bit-identical for any thread count. The control block
 // and the chunk loop are in workerJob.ts, the worker's side in workerMain.ts, and its start in workerStart.ts.
-import { allocBytes, freeBytes, i32View } from './heap';
+import { allocBytes, i32View } from './heap';
 import { NO_WORKERS } from './platform';
 import { showValue } from '../tensor/errors';
 import { isNode, nodeBuiltin, nodeImport } from './node';
-import { compiledModules, gemmChoice, gemmKernels, gemmWorkBytes, kernels as mainKernels, setHostGemm, usingRelaxed, wasmMemory } from './wasm';
-import { GEMM_TRANS_B } from '../../assembly/layout';
+import { compiledModules, gemmChoice, gemmKernels, gemmWorkBytes, setHostGemm, usingRelaxed, wasmMemory } from './wasm';
 import { CTL_INTS, runChunks } from './workerJob';
 import { runPoolWorkerHere } from './workerMain';
 import { startWorker, type WorkerHandle } from './workerStart';
@@ -214,32 +213,13 @@ export const PARALLEL_FLOPS = 2 ** 23;
 let mainWork = 0;
 
 /**
- * Chunks per participant of a split product: more than one, so that a faster core takes more of the rows. Cores of
- * one machine can differ: on the 2-vCPU machines this library is measured on, one runs the micro-kernel at 28-30
- * GFLOP/s and the other at 44, alone or together, so equal halves left the faster idle for a third of each product.
+ * Chunks per participant of a split product whose op(B) the caller packed (a prediction's kernels): more than one, so
+ * that a faster core takes more of the rows. Cores of one machine can differ: on the 2-vCPU machines this library is
+ * measured on, one runs the micro-kernel at 28-30 GFLOP/s and the other at 44, alone or together. Products that pack
+ * B themselves keep one chunk per participant: each chunk packs all of B, and packing it once on the caller first
+ * made MNIST's 128-row products slower on 2 threads (52-62 against 64-68 GFLOP/s).
  */
 const CHUNKS_PER_THREAD = 4;
-
-// op(B) packed once for every chunk of a split product (so that small chunks do not each pack all of B), kept and
-// grown as needed: a steady-state training step allocates nothing.
-const shared = { panels: 0, bytes: 0 };
-
-/** The shared panels buffer for op(B) [k×n], or 0 if it cannot be had (the chunks then pack B themselves). */
-function sharedPanels(k: number, n: number): number {
-  const bytes = 4 * mainKernels().packedWeightsFloats(k, n);
-  if (bytes > shared.bytes) {
-    if (shared.panels) freeBytes(shared.panels);
-    shared.panels = 0;
-    shared.bytes = 0;
-    try {
-      shared.panels = allocBytes(bytes, 'matmul');
-      shared.bytes = bytes;
-    } catch {
-      return 0;
-    }
-  }
-  return shared.panels;
-}
 
 /**
  * Runs one gemm (see assembly/gemm.ts; without the workspace and row range), split by rows over the pool when it is
@@ -257,9 +237,7 @@ export function gemm(a: number, lda: number, b: number, ldb: number, c: number, 
     kernels.gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed, mainWork, 0, m);
     return;
   }
-  const panels = packed || sharedPanels(k, n);
-  if (panels !== packed) mainKernels().packWeights(b, ldb, flags & GEMM_TRANS_B, k, n, panels);
-  const split = panels ? CHUNKS_PER_THREAD * participants : participants;
+  const split = packed ? CHUNKS_PER_THREAD * participants : participants;
   const rows = Math.ceil(m / split / align) * align, chunks = Math.ceil(m / rows);
   const I = i32View(pool.ctl, CTL_INTS);
   const F = new Float32Array(I.buffer, I.byteOffset, CTL_INTS);
@@ -272,7 +250,7 @@ export function gemm(a: number, lda: number, b: number, ldb: number, c: number, 
   I[7] = usingRelaxed() ? 1 : 0;
   I.set([a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act], 8);
   F[20] = alpha;
-  I[21] = panels;
+  I[21] = packed;
   I[2] = 0;
   I[3] = 0;
   Atomics.store(I, 1, (gen & 0xffff) << 16);

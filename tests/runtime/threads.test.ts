@@ -282,9 +282,9 @@ console.log(JSON.stringify(sd.threads()));
   }, 30_000);
 
   test('a chunk that traps on a worker is reported as an error and leaves the pool working', async () => {
-    // m = 48 rows in chunks of 6 (4 per thread). A's rows 0..23 lie in memory; rows 24..47 start past its end, so
-    // reading them traps (out-of-bounds read; nothing is written). Each chunk takes a fraction of a millisecond
-    // (k = 1024), so both threads claim chunks past the end, and whichever traps marks the job failed.
+    // m = 48 rows in two 24-row chunks. A's rows 0..23 lie in memory; rows 24..47 start past its end, so packing
+    // them traps (out-of-bounds read; nothing is written). The caller takes chunk 0 first, which takes milliseconds
+    // (k = 1024), so the worker claims chunk 1 and traps there.
     const exit = await runChild(`import * as sd from ${JSON.stringify(bundle)};
 const m = 48, k = 1024, n = 512;
 await sd.setThreads(2);
@@ -389,7 +389,6 @@ ${resizeAndReport}`, 30_000);
 await sd.setThreads(2);
 const m = 48, k = 1024, n = 512;
 const pb = sd.allocBytes(k * n * 4, 'test'), pc = sd.allocBytes(m * n * 4, 'test'), pa = sd.allocBytes(m * k * 4, 'test');
-sd.gemmRows(pa, k, pb, n, pc, n, m, k, n, 0, 0, -1, 0); // allocates the pool's shared panels, before the memory's end is read
 const end = sd.wasmMemory().buffer.byteLength, lda = Math.floor((end - pa - 4 * k - 64) / (23 * 4));
 if (pa + 24 * lda * 4 < end) throw new Error('row 24 is not past the end of memory');
 seen.errors = [];
