@@ -446,6 +446,42 @@ function gemv(a: usize, sa: usize, b: usize, ldb: i32, c: usize, k: i32, n: i32,
   if (j < n) gemmSmall(a, <i32>(sa >> 2), true, at(b, j), ldb, false, at(c, j), 0, k, n - j, accumulate, 0, 1);
 }
 
+// One row of C = a·op(B) (+ C when accumulate) from op(B) packed whole (packWeights), two 8-column panels at a time
+// (a batch of one against kept weights: each panel is one contiguous stream); element a[p] at a + p·sa bytes. The
+// sums run as gemv's and the tiles' (blocks of KC from zero, madd in p order, added to C block by block): the same
+// bits. `edge` holds 16 floats of scratch for the last columns.
+function gemvPacked(a: usize, sa: usize, packed: usize, c: usize, k: i32, n: i32, accumulate: bool, edge: usize): void {
+  const zero = f32x4.splat(0);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc), ncp = (nc + NR - 1) / NR * NR;
+    for (let jr = 0; jr < nc; jr += 2 * NR) {
+      const cols = min(2 * NR, nc - jr), two = jr + NR < ncp, pc = at(c, jc + jr);
+      const out = cols == 2 * NR ? pc : edge;
+      if (accumulate) for (let q = 0; q < 2 * NR; q++) store<f32>(at(edge, q), q < cols ? load<f32>(at(pc, q)) : 0);
+      let t0 = accumulate ? v128.load(out == pc ? pc : edge) : zero, t1 = accumulate ? v128.load(out == pc ? pc : edge, 16) : zero;
+      let t2 = accumulate ? v128.load(out == pc ? pc : edge, 32) : zero, t3 = accumulate ? v128.load(out == pc ? pc : edge, 48) : zero;
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kc = min(KC, k - p0), block = at(packed, packedBlock(k, jc, p0, nc));
+        let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+        let pa = a + <usize>p0 * sa, pb0 = at(block, jr * kc), pb1 = two ? at(block, (jr + NR) * kc) : pb0;
+        for (let p = 0; p < kc; p++) {
+          const x = v128.load32_splat(pa);
+          s0 = madd(x, v128.load(pb0), s0); s1 = madd(x, v128.load(pb0, 16), s1);
+          s2 = madd(x, v128.load(pb1), s2); s3 = madd(x, v128.load(pb1, 16), s3);
+          pa += sa;
+          pb0 += 32;
+          pb1 += 32;
+        }
+        const set = p0 == 0 && !accumulate;
+        t0 = set ? s0 : f32x4.add(t0, s0); t1 = set ? s1 : f32x4.add(t1, s1);
+        t2 = set ? s2 : f32x4.add(t2, s2); t3 = set ? s3 : f32x4.add(t3, s3);
+      }
+      v128.store(out, t0); v128.store(out, t1, 16); v128.store(out, t2, 32); v128.store(out, t3, 48);
+      if (out == edge) memory.copy(pc, edge, <usize>cols << 2);
+    }
+  }
+}
+
 // C[m×n] = op(A)·op(B) for rows [rowStart, rowEnd) of C, then + bias[n] (if bias ≠ 0) and activation `act`
 // (layout.ts ACT_ codes; ACT_NONE: none). op(A) = A [m×k] (row stride lda) or, with GEMM_TRANS_A, Aᵀ of A [k×m];
 // op(B) = B [k×n] (ldb) or, with GEMM_TRANS_B, Bᵀ of B [n×k]; GEMM_ACCUMULATE adds to C instead of overwriting it.
@@ -468,6 +504,11 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   if (k <= 0) {
     for (let i = rowStart; i < rowEnd && !accumulate; i++) memory.fill(at(c, i * ldc), 0, <usize>n << 2);
     epilogue(c, ldc, rowStart, rowEnd, 0, n, bias, act, alpha);
+    return;
+  }
+  if (m == 1 && packed != 0) {
+    gemvPacked(a, <usize>(transA ? lda : 1 as i32) << 2, packed, c, k, n, accumulate, edge);
+    epilogue(c, ldc, 0, 1, 0, n, bias, act, alpha);
     return;
   }
   if (m == 1 && !transB) {

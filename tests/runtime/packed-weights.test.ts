@@ -1,8 +1,8 @@
 // Weights packed once (assembly/gemm.ts packWeights): gemm with `packed` reads the panels packWeights wrote in place
 // of packing B itself, and must give exactly the bits it gives without them, on each build, for every shape the
 // packed tiles take (across the KC and NC blocks, narrow last panels, B transposed or not), with accumulate, bias and
-// activation, and for any row range (the thread pool's chunks). Products the small loop or the one-row path take
-// ignore the panels and read B.
+// activation, and for any row range (the thread pool's chunks). One row (a batch of one) reads the panels in its own
+// loop (gemvPacked); products the small loop takes ignore them and read B.
 import { afterAll, describe, expect, test } from 'vitest';
 import { preferRelaxedSimd } from '../../src/index';
 import { ACT_NONE, ACT_RELU, ACT_TANH, GEMM_ACCUMULATE, GEMM_TRANS_B } from '../../assembly/layout';
@@ -46,7 +46,8 @@ describe('gemm with weights packed once', () => {
       preferRelaxedSimd(relaxed);
       let products = 0;
       for (const flags of [0, GEMM_TRANS_B, GEMM_ACCUMULATE, GEMM_TRANS_B | GEMM_ACCUMULATE]) {
-        for (const [m, k, n] of [[2, 600, 3], [7, 257, 13], [13, 256, 8], [12, 5, 1030], [31, 300, 129], [64, 784, 10], [3, 1, 2050]]) {
+        for (const [m, k, n] of [[2, 600, 3], [7, 257, 13], [13, 256, 8], [12, 5, 1030], [31, 300, 129], [64, 784, 10], [3, 1, 2050],
+          [1, 600, 3], [1, 257, 17], [1, 784, 128], [1, 784, 10], [1, 5, 1030], [1, 300, 2050]]) {
           for (const act of [ACT_NONE, ACT_RELU, ACT_TANH]) {
             const what = `m ${m} k ${k} n ${n} flags ${flags} act ${act}`;
             expectExact(run(m, k, n, flags, act, true), run(m, k, n, flags, act, false), what);
@@ -54,7 +55,7 @@ describe('gemm with weights packed once', () => {
           }
         }
       }
-      expect(products).toBe(84);
+      expect(products).toBe(156);
     });
 
     test(`row ranges give the rows of the whole call (${relaxed ? 'relaxed' : 'baseline'} build)`, () => {
