@@ -1,8 +1,10 @@
 // Start-up in Node: the wall time from spawning `node` to its exit right after the first matrix product's values
 // are read, minus that of an empty `node -e 0`. Runs alternate between the cases (rotating the order each round)
-// and the median is kept. TensorFlow.js's wasm backend is timed the same way when installed.
+// and the median is kept. TensorFlow.js's wasm backend is timed the same way when installed, and with
+// SIMDEEP_BASELINE=<another build's dist/index.js>, that build.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { fmt, median, ratio, table } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -28,6 +30,9 @@ const CASES = [
   ...(Number(process.versions.node.split('.')[0]) < 22
     ? [{ name: 'simdeep, relaxed SIMD on', args: ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', SIMDEEP], expect: '19' }] : []),
   { name: 'tfjs-wasm', args: ['--input-type=module', '-e', TFJS], expect: '19', peer: '@tensorflow/tfjs-backend-wasm' },
+  // SIMDEEP_BASELINE=<another build's dist/index.js>: that build, timed in the same rounds.
+  ...(process.env.SIMDEEP_BASELINE
+    ? [{ name: 'simdeep baseline build', args: ['--input-type=module', '-e', SIMDEEP.replace("'simdeep'", JSON.stringify(pathToFileURL(process.env.SIMDEEP_BASELINE).href))], expect: '19' }] : []),
 ];
 
 function time(c) {

@@ -490,7 +490,6 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     freePlans(this.state);
     weights.forEach((w, i) => f32View(params[i].ptr, w.size).set(f32View(w.ptr, w.size)));
     kernels().weightsChanged(); // other models' plans that share these layers pack them again
-
   }
 
   /**
