@@ -13,6 +13,7 @@
 import * as current from 'simdeep';
 import { buildsToTime, fmt, median, otherCpu, quantile, table } from './harness.mjs';
 import { CLASSES, digits, PIXELS } from './mnist.mjs';
+import { plainJs } from './nn.mjs';
 
 const HIDDEN = 128, BATCH = 128, TRAIN = 8192;
 const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], Y = [[0], [1], [1], [0]];
@@ -107,6 +108,19 @@ export async function run() {
     run: () => p.xor.fit(p.xXor, p.yXor, { epochs: EPOCHS, batchSize: 4 }),
   }), { rounds: ROUNDS.xor });
 
+  // (2b) the same 60,000 steps as nn.mjs's plain-JS Float64Array loop, from the current build's initial weights: the
+  // reference the fit of one-batch epochs is held to (≤ 1.2× its time).
+  const start = xorModel(current), initial = start.getWeights();
+  const plain = plainJs(initial.map((w) => Array.from(w.dataSync())));
+  initial.forEach((w) => w.dispose());
+  start.dispose();
+  const plainMs = [];
+  for (let r = 0; r < ROUNDS.xor; r++) {
+    const t0 = performance.now();
+    for (let done = 0; done < EPOCHS; done += 6000) plain.run(); // run() takes 6,000 steps
+    plainMs.push(performance.now() - t0);
+  }
+
   // (3) predict on the (trained) MNIST model, cycling through the held-out rows.
   for (const rows of [1, 64]) {
     await measure(`MNIST predict batch ${rows}`, 'µs/call', (s) => s * 1e6, (p) => {
@@ -138,6 +152,9 @@ export async function run() {
   console.log('same round, median and quartiles over the rounds. within 3%: median time after ≤ 1.03 × median time before.');
   console.log(`samples: rounds × calls per sample (after 1 warm-up call per build for training, ${PREDICT_SAMPLE_MS * 2} ms of calls for predict).`);
   console.log('other CPU: cores other processes kept busy during that figure (this process excluded).');
+  const xorAfter = median(results.find((r) => r.figure.startsWith('3-4-1')).samples[0]) * 1e3;
+  console.log(`3-4-1 as a plain-JS Float64Array loop (nn.mjs), ${EPOCHS} steps: ${fmt(median(plainMs))} ms (median of ${ROUNDS.xor}); ` +
+    `the current build's fit of ${EPOCHS} one-batch epochs takes ${(xorAfter / median(plainMs)).toFixed(2)}× its time`);
 
   // A check that both builds did the same work: the losses and accuracies they reach.
   for (const [name, p] of per) {

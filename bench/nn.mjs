@@ -130,7 +130,7 @@ const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], Y = [[0], [1], [1], [0]]
 const LR = 2; // on the mean over 4 samples: the classic update Δ = (y − ŷ)·ŷ(1 − ŷ) with step 1
 
 /** The same network by hand on Float64Arrays: forward, backprop and the SGD update, one full-batch step per call. */
-function plainJs([w1Init, b1Init, w2Init, b2Init]) {
+export function plainJs([w1Init, b1Init, w2Init, b2Init]) {
   const w1 = Float64Array.from(w1Init), b1 = Float64Array.from(b1Init), w2 = Float64Array.from(w2Init), b2 = Float64Array.from(b2Init);
   const x = Float64Array.from(X.flat()), y = Float64Array.from(Y.flat());
   const h = new Float64Array(16), out = new Float64Array(4), gw1 = new Float64Array(12), gb1 = new Float64Array(4), gw2 = new Float64Array(4);
