@@ -1,5 +1,5 @@
-import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU } from './layout';
-import { expV, lane0, sigmoidV, tanhV } from './vmath';
+import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_ELU, ACT_SELU, ACT_RELU6, ACT_HARD_SIGMOID, ACT_SOFTPLUS } from './layout';
+import { expV, lane0, sigmoidV, softplusV, tanhV } from './vmath';
 
 // NOTE: one class per activation, passed as a type parameter, so each gets its own loop (see elementwise.ts).
 // v computes act(x) on four lanes (loop tails run one element through it, so tails and lanes agree: vmath.ts);
@@ -43,6 +43,74 @@ import { expV, lane0, sigmoidV, tanhV } from './vmath';
   @inline dv(y: v128, alpha: v128): v128 { return v128.bitselect(f32x4.splat(1), alpha, f32x4.gt(y, f32x4.splat(0))); }
 }
 
+// ELU with alpha 1 (tf.elu): x for x > 0, else e^x − 1 (the exp's 1 ULP plus one subtraction: absolute error below
+// 2^-24 near 0); act'(x) = y + 1 below 0.
+// @ts-ignore: decorator
+@final @unmanaged class Elu {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 { return v128.bitselect(x, f32x4.sub(expV(x), f32x4.splat(1)), f32x4.gt(x, f32x4.splat(0))); }
+  // @ts-ignore: decorator
+  @inline ds(y: f32, _alpha: f32): f32 { return y > 0 ? 1 : y + 1; }
+  // @ts-ignore: decorator
+  @inline dv(y: v128, _alpha: v128): v128 { return v128.bitselect(f32x4.splat(1), f32x4.add(y, f32x4.splat(1)), f32x4.gt(y, f32x4.splat(0))); }
+}
+// SELU (Klambauer et al., as tf.selu): SCALE·x for x > 0, else SCALE·ALPHA·(e^x − 1); act'(x) = y + SCALE·ALPHA below 0.
+const SELU_SCALE: f32 = 1.0507009873554805;
+const SELU_SCALE_ALPHA: f32 = 1.7580993408473766; // SCALE·ALPHA, ALPHA = 1.6732632423543772
+// @ts-ignore: decorator
+@final @unmanaged class Selu {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 {
+    return v128.bitselect(f32x4.mul(x, f32x4.splat(SELU_SCALE)), f32x4.mul(f32x4.sub(expV(x), f32x4.splat(1)), f32x4.splat(SELU_SCALE_ALPHA)), f32x4.gt(x, f32x4.splat(0)));
+  }
+  // @ts-ignore: decorator
+  @inline ds(y: f32, _alpha: f32): f32 { return y > 0 ? SELU_SCALE : y + SELU_SCALE_ALPHA; }
+  // @ts-ignore: decorator
+  @inline dv(y: v128, _alpha: v128): v128 {
+    return v128.bitselect(f32x4.splat(SELU_SCALE), f32x4.add(y, f32x4.splat(SELU_SCALE_ALPHA)), f32x4.gt(y, f32x4.splat(0)));
+  }
+}
+// relu6 (tf.relu6): min(max(x, 0), 6), exact; act'(x) = 1 strictly between 0 and 6.
+// @ts-ignore: decorator
+@final @unmanaged class Relu6 {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 { return f32x4.min(f32x4.max(x, f32x4.splat(0)), f32x4.splat(6)); }
+  // @ts-ignore: decorator
+  @inline ds(y: f32, _alpha: f32): f32 { return y > 0 && y < 6 ? 1 : 0; }
+  // @ts-ignore: decorator
+  @inline dv(y: v128, _alpha: v128): v128 { return v128.and(v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(6))), f32x4.splat(1)); }
+}
+// hardSigmoid as TF.js and Keras 2 define it: min(max(0.2·x + 0.5, 0), 1), one rounding each for the product and
+// the sum; act'(x) = 0.2 strictly between 0 and 1.
+// @ts-ignore: decorator
+@final @unmanaged class HardSigmoid {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 {
+    return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+  }
+  // @ts-ignore: decorator
+  @inline ds(y: f32, _alpha: f32): f32 { return y > 0 && y < 1 ? 0.2 : 0; }
+  // @ts-ignore: decorator
+  @inline dv(y: v128, _alpha: v128): v128 { return v128.and(v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(1))), f32x4.splat(0.2)); }
+}
+// softplus log(1 + e^x) (vmath.ts, 2 ULP); act'(x) = sigmoid(x) = 1 − e^−y.
+// @ts-ignore: decorator
+@final @unmanaged class Softplus {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 { return softplusV(x); }
+  // @ts-ignore: decorator
+  @inline ds(y: f32, _alpha: f32): f32 { return 1 - lane0(expV(f32x4.splat(-y))); }
+  // @ts-ignore: decorator
+  @inline dv(y: v128, _alpha: v128): v128 { return f32x4.sub(f32x4.splat(1), expV(f32x4.neg(y))); }
+}
+// swish, or silu: x·sigmoid(x) (sigmoid's 2 ULP and one rounding). Forward only: its derivative needs x, which a
+// layer's backward does not keep, so it is a tensor op and not a layer activation.
+// @ts-ignore: decorator
+@final @unmanaged class Swish {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 { return f32x4.mul(x, sigmoidV(x)); }
+}
+
 function activationLoop<Op>(x: usize, out: usize, n: i32, alpha: f32): void {
   const op = changetype<Op>(0);
   const va = f32x4.splat(alpha);
@@ -65,13 +133,20 @@ function activationLoop<Op>(x: usize, out: usize, n: i32, alpha: f32): void {
 }
 
 // out[i] = act(x[i]) for i < n; contiguous f32; alpha is leakyRelu's negative slope; out may equal x. sigmoid and
-// tanh: 2 and 1 ULP (vmath.ts); relu and leakyRelu: exact, one rounding. NaN stays NaN for every activation.
+// tanh: 2 and 1 ULP (vmath.ts); relu, relu6 and leakyRelu: exact, one rounding; elu, selu, hardSigmoid, softplus
+// and swish: see their classes. NaN stays NaN for every activation.
 export function activation(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
   switch (op) {
     case ACT_SIGMOID: activationLoop<Sigmoid>(x, out, n, alpha); break;
     case ACT_RELU: activationLoop<Relu>(x, out, n, alpha); break;
     case ACT_LEAKY_RELU: activationLoop<LeakyRelu>(x, out, n, alpha); break;
-    default: activationLoop<Tanh>(x, out, n, alpha);
+    case ACT_TANH: activationLoop<Tanh>(x, out, n, alpha); break;
+    case ACT_ELU: activationLoop<Elu>(x, out, n, alpha); break;
+    case ACT_SELU: activationLoop<Selu>(x, out, n, alpha); break;
+    case ACT_RELU6: activationLoop<Relu6>(x, out, n, alpha); break;
+    case ACT_HARD_SIGMOID: activationLoop<HardSigmoid>(x, out, n, alpha); break;
+    case ACT_SOFTPLUS: activationLoop<Softplus>(x, out, n, alpha); break;
+    default: activationLoop<Swish>(x, out, n, alpha);
   }
 }
 
@@ -90,12 +165,18 @@ function activationBackwardLoop<Op>(y: usize, dy: usize, dx: usize, n: i32, alph
 }
 
 // dx[i] = dy[i]·act'(x[i]) from the forward output y[i] = act(x[i]), i < n: sigmoid y(1−y), relu (y > 0 ? 1 : 0),
-// leakyRelu (y > 0 ? 1 : alpha; alpha > 0), tanh 1−y²; contiguous f32; dx may equal dy or y.
+// leakyRelu (y > 0 ? 1 : alpha; alpha > 0), tanh 1−y², elu, selu, relu6, hardSigmoid and softplus as their classes
+// say (swish has none: its derivative needs x); contiguous f32; dx may equal dy or y.
 export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
   switch (op) {
     case ACT_SIGMOID: activationBackwardLoop<Sigmoid>(y, dy, dx, n, alpha); break;
     case ACT_RELU: activationBackwardLoop<Relu>(y, dy, dx, n, alpha); break;
     case ACT_LEAKY_RELU: activationBackwardLoop<LeakyRelu>(y, dy, dx, n, alpha); break;
+    case ACT_ELU: activationBackwardLoop<Elu>(y, dy, dx, n, alpha); break;
+    case ACT_SELU: activationBackwardLoop<Selu>(y, dy, dx, n, alpha); break;
+    case ACT_RELU6: activationBackwardLoop<Relu6>(y, dy, dx, n, alpha); break;
+    case ACT_HARD_SIGMOID: activationBackwardLoop<HardSigmoid>(y, dy, dx, n, alpha); break;
+    case ACT_SOFTPLUS: activationBackwardLoop<Softplus>(y, dy, dx, n, alpha); break;
     default: activationBackwardLoop<Tanh>(y, dy, dx, n, alpha);
   }
 }

@@ -43,6 +43,12 @@ export const ACT_RELU = 1;
 export const ACT_LEAKY_RELU = 2;
 export const ACT_TANH = 3;
 export const ACT_SOFTMAX = 4;
+export const ACT_ELU = 5;
+export const ACT_SELU = 6;
+export const ACT_RELU6 = 7;
+export const ACT_HARD_SIGMOID = 8;
+export const ACT_SOFTPLUS = 9;
+export const ACT_SWISH = 10;
 
 // GEMM flags (bits of gemm's `flags`): Aᵀ, Bᵀ, add to C instead of overwriting it.
 export const GEMM_TRANS_A = 1;

@@ -27,6 +27,56 @@ export function sigmoid(x: Tensor): Tensor { return activate('sigmoid', x); }
 export function relu(x: Tensor): Tensor { return activate('relu', x); }
 
 /**
+ * x where x > 0, e^x − 1 elsewhere (the exponential linear unit with alpha 1, as tf.elu), element-wise; absolute
+ * error below 2^-24 for x ≤ 0, exact above.
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * elu(tensor([-1, 2])).toArray(); // [-0.63212055, 2]
+ */
+export function elu(x: Tensor): Tensor { return activate('elu', x); }
+
+/**
+ * The scaled exponential linear unit, as tf.selu: 1.0507·x where x > 0, 1.0507·1.6733·(e^x − 1) elsewhere,
+ * element-wise.
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * selu(tensor([-1, 2])).toArray(); // [-1.1113307, 2.101402]
+ */
+export function selu(x: Tensor): Tensor { return activate('selu', x); }
+
+/**
+ * min(max(x, 0), 6), element-wise, as tf.relu6 (NaN stays NaN).
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * relu6(tensor([-1, 2, 8])).toArray(); // [0, 2, 6]
+ */
+export function relu6(x: Tensor): Tensor { return activate('relu6', x); }
+
+/**
+ * min(max(0.2·x + 0.5, 0), 1), element-wise: the hard sigmoid of TF.js and Keras 2.
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * hardSigmoid(tensor([-3, 0, 1])).toArray(); // [0, 0.5, 0.7]
+ */
+export function hardSigmoid(x: Tensor): Tensor { return activate('hardSigmoid', x); }
+
+/**
+ * x·sigmoid(x), element-wise: Keras's swish (also called silu); sigmoid's error (2 ULP) and one rounding of the product.
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * swish(tensor([0, 1])).toArray(); // [0, 0.7310586]
+ */
+export function swish(x: Tensor): Tensor { return activate('swish', x); }
+
+/**
+ * x·sigmoid(x), element-wise: another name of {@link swish}, as Keras's silu.
+ * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * silu(tensor([1])).toArray(); // [0.7310586]
+ */
+export function silu(x: Tensor): Tensor { return activate('swish', x); }
+
+/**
  * x where x > 0, alpha·x elsewhere (alpha defaults to 0.2, as in TensorFlow.js), element-wise.
  * @throws TypeError unless x is a Tensor and alpha a number (not NaN); DisposedError if x was disposed.
  * @example

@@ -411,6 +411,24 @@ export class Tensor {
    */
   tanh(): Tensor { return activation.tanh(this); }
   /**
+   * The exponential linear unit, element-wise; see {@link elu}.
+   * @example
+   * tensor([0, 1]).elu().toArray(); // [0, 1]
+   */
+  elu(): Tensor { return activation.elu(this); }
+  /**
+   * The scaled exponential linear unit, element-wise; see {@link selu}.
+   * @example
+   * tensor([0]).selu().toArray(); // [0]
+   */
+  selu(): Tensor { return activation.selu(this); }
+  /**
+   * min(max(this, 0), 6), element-wise; see {@link relu6}.
+   * @example
+   * tensor([-1, 7]).relu6().toArray(); // [0, 6]
+   */
+  relu6(): Tensor { return activation.relu6(this); }
+  /**
    * log(1 + e ** this), element-wise; see {@link softplus}.
    * @example
    * tensor([0]).softplus().toArray(); // [0.6931472]

@@ -17,7 +17,9 @@ import {
 
 failOnLeaks();
 
-const ACTS: ActivationName[] = ['linear', 'sigmoid', 'relu', 'leakyRelu', 'tanh'];
+const ACTS: ActivationName[] = ['linear', 'sigmoid', 'relu', 'leakyRelu', 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid', 'softplus'];
+/** Where each activation has a kink (its derivative jumps). */
+const KINKS: Partial<Record<ActivationName, number[]>> = { relu: [0], leakyRelu: [0], relu6: [0, 6], hardSigmoid: [-2.5, 2.5] };
 const SIZES = [1, 3, 7, 17];
 /** Central-difference step; relu kinks and mae's |p − t| kink are kept KINK away from every weighted sum it moves. */
 const H = 1e-5, KINK = 1e-3;
@@ -57,10 +59,10 @@ function squashOutputs(layers: RefLayer[], x: Float64Array, rows: number): void 
   last.b = last.b!.map(() => 0.5);
 }
 
-/** True when a relu kink or mae's kink lies within KINK of a weighted sum or output. */
+/** True when an activation's kink (KINKS) or mae's kink lies within KINK of a weighted sum or output. */
 function nearKink(c: Case, layers: RefLayer[], x: Float64Array, t: Float64Array, rows: number): boolean {
   const f = refForward(layers, x, rows);
-  const kinked = layers.some((L, l) => (L.act === 'relu' || L.act === 'leakyRelu') && f.z[l].some((z) => Math.abs(z) < KINK));
+  const kinked = layers.some((L, l) => (KINKS[L.act] ?? []).some((k) => f.z[l].some((z) => Math.abs(z - k) < KINK)));
   return kinked || (c.loss === 'meanAbsoluteError' && f.a.at(-1)!.some((p, i) => Math.abs(p - t[i]) < KINK));
 }
 
@@ -96,7 +98,8 @@ function cases(): Case[] {
   }
   for (const hidden of ACTS) {
     out.push({ loss: 'binaryCrossentropy', hidden, out: 'sigmoid', unitChoices: [1, 3, 7], targets: 'binary' });
-    for (const o of ACTS.filter((a) => a !== 'sigmoid')) {
+    // softplus is left out: over weighted sums in [0.15, 0.85] its outputs pass 1, outside binaryCrossentropy's domain.
+    for (const o of ACTS.filter((a) => a !== 'sigmoid' && a !== 'softplus')) {
       out.push({ loss: 'binaryCrossentropy', hidden, out: o, unitChoices: [1, 3, 7], targets: 'binary', squash: true });
     }
     for (const loss of ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const) {

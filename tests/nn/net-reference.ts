@@ -26,14 +26,31 @@ export function refLayers(model: Sequential): RefLayer[] {
 export const flatParams = (layers: readonly RefLayer[]): Float64Array[] => layers.flatMap((l) => (l.b ? [l.w, l.b] : [l.w]));
 
 /** An activation of z in float64 (softmax aside). */
-export const act = (name: ActivationName, z: number): number =>
-  name === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : name === 'relu' ? Math.max(z, 0) : name === 'leakyRelu' ? (z > 0 ? z : LEAKY_ALPHA * z)
-    : name === 'tanh' ? Math.tanh(z) : z;
+const SELU_SCALE = 1.0507009873554805, SELU_ALPHA = 1.6732632423543772;
+export const act = (name: ActivationName, z: number): number => {
+  switch (name) {
+    case 'sigmoid': return 1 / (1 + Math.exp(-z));
+    case 'relu': return Math.max(z, 0);
+    case 'leakyRelu': return z > 0 ? z : LEAKY_ALPHA * z;
+    case 'tanh': return Math.tanh(z);
+    case 'elu': return z > 0 ? z : Math.expm1(z);
+    case 'selu': return z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * Math.expm1(z);
+    case 'relu6': return Math.min(Math.max(z, 0), 6);
+    case 'hardSigmoid': return Math.min(Math.max(0.2 * z + 0.5, 0), 1);
+    case 'softplus': return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    default: return z;
+  }
+};
 /** The derivative of `act` at z. */
 export const actGrad = (name: ActivationName, z: number): number => {
   if (name === 'sigmoid') { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); }
   if (name === 'tanh') return 1 - Math.tanh(z) ** 2;
   if (name === 'relu') return z > 0 ? 1 : 0;
+  if (name === 'elu') return z > 0 ? 1 : Math.exp(z);
+  if (name === 'selu') return z > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(z);
+  if (name === 'relu6') return z > 0 && z < 6 ? 1 : 0;
+  if (name === 'hardSigmoid') return z > -2.5 && z < 2.5 ? 0.2 : 0;
+  if (name === 'softplus') return 1 / (1 + Math.exp(-z));
   return name === 'leakyRelu' ? (z > 0 ? 1 : LEAKY_ALPHA) : 1;
 };
 

@@ -80,6 +80,9 @@ describeEachBuild('gradients match finite differences', () => {
     ['tanh', 'sigmoid', 'binaryCrossentropy', binary],
     ['sigmoid', 'softmax', 'categoricalCrossentropy', onehot],
     ['relu', 'softmax', 'sparseCategoricalCrossentropy', [0, 1, 2, 1, 0]],
+    ['elu', 'selu', 'meanSquaredError', regression],
+    ['softplus', 'hardSigmoid', 'meanSquaredError', regression],
+    ['relu6', 'linear', 'meanSquaredError', regression],
   ];
   for (const [hidden, output, loss, targets] of cases) {
     it(`${hidden} hidden, ${output} output, ${loss}`, async () => {

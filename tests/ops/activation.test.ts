@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DisposedError, leakyRelu, memory, relu, scalar, sigmoid, softmax, tanh, tensor, Tensor, tidy, transpose, zeros,
+  DisposedError, elu, hardSigmoid, leakyRelu, memory, relu, relu6, scalar, selu, sigmoid, silu, softmax, swish, tanh, tensor, Tensor, tidy,
+  transpose, zeros,
 } from '../../src/index';
 import {
   arbShape, arbSpecialValues, arbValues, expectClose, expectExact, expectThrowsClean, f32, refSoftmax, refUnary, size,
@@ -16,7 +17,7 @@ import { expectForeignRejected } from './foreign';
 const RUNS = { numRuns: 30 };
 
 interface ActivationOp {
-  name: 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh';
+  name: 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh' | 'elu' | 'selu' | 'relu6' | 'hardSigmoid' | 'swish';
   fn: (x: Tensor) => Tensor;
   method: (x: Tensor) => Tensor;
   ref: (x: number) => number;
@@ -27,6 +28,12 @@ const LEAKY_ALPHA = Math.fround(0.2);
 const refSigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const refRelu = (x: number): number => (x > 0 ? x : Number.isNaN(x) ? x : 0);
 const refLeaky = (alpha: number) => (x: number): number => (x > 0 ? x : x * alpha);
+const refElu = (x: number): number => (x > 0 ? x : Math.expm1(x));
+const SELU_SCALE = Math.fround(1.0507009873554805), SELU_SCALE_ALPHA = Math.fround(1.0507009873554805 * 1.6732632423543772);
+// The product rounded to float32 above 0: scale·x overflows to Infinity past about 3.24e38, as float32 must.
+const refSelu = (x: number): number => (x > 0 ? Math.fround(SELU_SCALE * x) : SELU_SCALE_ALPHA * Math.expm1(x));
+const refRelu6 = (x: number): number => (Number.isNaN(x) ? x : Math.min(Math.max(x, 0), 6));
+const refHardSigmoid = (x: number): number => (Number.isNaN(x) ? x : Math.min(Math.max(Math.fround(0.2) * x + 0.5, 0), 1));
 
 const ACTIVATIONS: ActivationOp[] = [
   // vmath.ts sigmoidV: 2 ULP, measured <= 2.98·2^-24 relative over the float32 range (tests/ops/vmath.test.ts). Below
@@ -38,6 +45,17 @@ const ACTIVATIONS: ActivationOp[] = [
   { name: 'leakyRelu', fn: (x) => leakyRelu(x), method: (x) => x.leakyRelu(), ref: refLeaky(LEAKY_ALPHA), tol: { abs: 2 ** -150, rel: 2 ** -24 } },
   // vmath.ts tanhV: 1 ULP, measured <= 2.32·2^-24 relative over the float32 range (tests/ops/vmath.test.ts).
   { name: 'tanh', fn: tanh, method: (x) => x.tanh(), ref: Math.tanh, tol: { abs: 0, rel: 2 ** -21 } },
+  // e^x − 1 below 0: expV's 1 ULP, and a subtraction exact for e^x in [0.5, 1] or one rounding of a result in
+  // [-1, -0.5]: at most 2^-24 absolute; x itself above 0.
+  { name: 'elu', fn: elu, method: (x) => x.elu(), ref: refElu, tol: { abs: 2 ** -24, rel: 0 } },
+  // As elu, times float32 constants: two more roundings.
+  { name: 'selu', fn: selu, method: (x) => x.selu(), ref: refSelu, tol: { abs: 2 ** -22, rel: 2 ** -23 } },
+  // Exact: clamps only.
+  { name: 'relu6', fn: relu6, method: (x) => x.relu6(), ref: refRelu6, tol: 'exact' },
+  // 0.2·x + 0.5 rounds twice (float32 0.2), then clamps.
+  { name: 'hardSigmoid', fn: hardSigmoid, method: hardSigmoid, ref: refHardSigmoid, tol: { abs: 2 ** -24, rel: 2 ** -23 } },
+  // sigmoid's bound and one rounding of the product.
+  { name: 'swish', fn: swish, method: silu, ref: (x) => x * refSigmoid(x), tol: { abs: 2 ** -126, rel: 2 ** -21 } },
 ];
 
 const make = (r: Ref): Tensor => tensor(Float32Array.from(r.data), r.shape);
@@ -106,6 +124,11 @@ describe('sigmoid, relu, leakyRelu, tanh', () => {
     // sigmoid(-100) ≈ 3.7e-44 is below 2^-126: only the absolute bound holds there.
     expect(sig[5]).toBeGreaterThanOrEqual(0);
     expect(sig[5]).toBeLessThan(2 ** -126);
+    expectExact(run(() => relu6(tensor(x))), [NaN, 6, 0, 0, 0, 0, 6, Math.fround(1e-40), NaN]);
+    expectExact(run(() => hardSigmoid(tensor(x))), [NaN, 1, 0, 0.5, 0.5, 0, 1, 0.5, NaN]);
+    expectExact(run(() => elu(tensor(x))), [NaN, Infinity, -1, 0, 0, -1, 100, Math.fround(1e-40), NaN]);
+    // swish(-Infinity) = -Infinity · 0 = NaN, as x·sigmoid(x) gives it in TensorFlow.js.
+    expectExact(run(() => swish(tensor(x))).filter((_, i) => i !== 5), [NaN, Infinity, NaN, 0, -0, 100, Math.fround(Math.fround(1e-40) / 2), NaN], 'swish');
   });
 
   it('give the same bits in the SIMD body as in the scalar tail', () => {

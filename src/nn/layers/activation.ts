@@ -12,7 +12,7 @@ import { Layer, type LayerOptions, type NodeFields } from './layer';
  * layers.activation(options).activation; // 'relu'
  */
 export interface ActivationOptions extends LayerOptions {
-  /** The activation: 'linear', 'sigmoid', 'relu', 'leakyRelu', 'tanh' or 'softmax' (over each row). */
+  /** The activation: one of dense's (see ActivationName), 'softmax' over each row. */
   activation: ActivationName;
 }
 

@@ -1,5 +1,7 @@
 // Dense: outputs = activation(inputs · kernel + bias). Kernels: assembly/layers/dense.ts.
-import { ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH, KIND_DENSE } from '../../../assembly/layout';
+import {
+  ACT_ELU, ACT_HARD_SIGMOID, ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_SELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_SOFTPLUS, ACT_TANH, KIND_DENSE,
+} from '../../../assembly/layout';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
@@ -9,16 +11,19 @@ import { Layer, type LayerOptions, type NodeFields } from './layer';
 
 /**
  * Activations a dense layer applies to its weighted sums: 'linear' (none), 'sigmoid', 'relu', 'leakyRelu' (slope
- * 0.2 below 0), 'tanh', and 'softmax' (output layer only).
+ * 0.2 below 0), 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid' (0.2·x + 0.5 clipped to [0, 1], as TF.js),
+ * 'softplus', and 'softmax' (output layer only).
  * @example
  * const activation: ActivationName = 'relu';
  * dense({ units: 8, activation }).activation; // 'relu'
  */
-export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh' | 'softmax';
+export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh' | 'elu' | 'selu' | 'relu6' | 'hardSigmoid' | 'softplus'
+  | 'softmax';
 
 /** Kernel codes of the activations (assembly/layout.ts); linear is none, and so is softmax: it runs as its own kernel. */
 export const ACTIVATION_CODES: Record<ActivationName, number> = {
-  linear: ACT_NONE, sigmoid: ACT_SIGMOID, relu: ACT_RELU, leakyRelu: ACT_LEAKY_RELU, tanh: ACT_TANH, softmax: ACT_NONE,
+  linear: ACT_NONE, sigmoid: ACT_SIGMOID, relu: ACT_RELU, leakyRelu: ACT_LEAKY_RELU, tanh: ACT_TANH, elu: ACT_ELU, selu: ACT_SELU,
+  relu6: ACT_RELU6, hardSigmoid: ACT_HARD_SIGMOID, softplus: ACT_SOFTPLUS, softmax: ACT_NONE,
 };
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
