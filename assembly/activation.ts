@@ -1,5 +1,5 @@
-import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_ELU, ACT_SELU, ACT_RELU6, ACT_HARD_SIGMOID, ACT_SOFTPLUS } from './layout';
-import { expV, lane0, sigmoidV, softplusV, tanhV } from './vmath';
+import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_ELU, ACT_SELU, ACT_RELU6, ACT_HARD_SIGMOID, ACT_SOFTPLUS, ACT_SWISH, ACT_GELU } from './layout';
+import { expV, geluGradV, geluV, lane0, sigmoidV, softplusV, tanhV } from './vmath';
 
 // NOTE: one class per activation, passed as a type parameter, so each gets its own loop (see elementwise.ts).
 // v computes act(x) on four lanes (loop tails run one element through it, so tails and lanes agree: vmath.ts);
@@ -103,12 +103,29 @@ const SELU_SCALE_ALPHA: f32 = 1.7580993408473766; // SCALE·ALPHA, ALPHA = 1.673
   // @ts-ignore: decorator
   @inline dv(y: v128, _alpha: v128): v128 { return f32x4.sub(f32x4.splat(1), expV(f32x4.neg(y))); }
 }
-// swish, or silu: x·sigmoid(x) (sigmoid's 2 ULP and one rounding). Forward only: its derivative needs x, which a
-// layer's backward does not keep, so it is a tensor op and not a layer activation.
+// swish, or silu: x·sigmoid(x) (sigmoid's 2 ULP and one rounding); its derivative needs x: s + x·s·(1 − s), s = sigmoid(x).
 // @ts-ignore: decorator
 @final @unmanaged class Swish {
   // @ts-ignore: decorator
   @inline v(x: v128, _alpha: v128): v128 { return f32x4.mul(x, sigmoidV(x)); }
+  // @ts-ignore: decorator
+  @inline dx(x: v128): v128 {
+    const s = sigmoidV(x);
+    return f32x4.add(s, f32x4.mul(f32x4.mul(x, s), f32x4.sub(f32x4.splat(1), s)));
+  }
+}
+// gelu, the exact erf form (vmath.ts, 4 ULP); its derivative needs x: Φ(x) + x·φ(x) (vmath.ts geluGradV).
+// @ts-ignore: decorator
+@final @unmanaged class Gelu {
+  // @ts-ignore: decorator
+  @inline v(x: v128, _alpha: v128): v128 { return geluV(x); }
+  // @ts-ignore: decorator
+  @inline dx(x: v128): v128 { return geluGradV(x); }
+}
+
+// Whether act's derivative needs its input x rather than its output (activationBackwardFromInput).
+export function needsInput(act: i32): bool {
+  return act == ACT_SWISH || act == ACT_GELU;
 }
 
 function activationLoop<Op>(x: usize, out: usize, n: i32, alpha: f32): void {
@@ -146,7 +163,8 @@ export function activation(op: i32, x: usize, out: usize, n: i32, alpha: f32): v
     case ACT_RELU6: activationLoop<Relu6>(x, out, n, alpha); break;
     case ACT_HARD_SIGMOID: activationLoop<HardSigmoid>(x, out, n, alpha); break;
     case ACT_SOFTPLUS: activationLoop<Softplus>(x, out, n, alpha); break;
-    default: activationLoop<Swish>(x, out, n, alpha);
+    case ACT_SWISH: activationLoop<Swish>(x, out, n, alpha); break;
+    default: activationLoop<Gelu>(x, out, n, alpha);
   }
 }
 
@@ -166,7 +184,7 @@ function activationBackwardLoop<Op>(y: usize, dy: usize, dx: usize, n: i32, alph
 
 // dx[i] = dy[i]·act'(x[i]) from the forward output y[i] = act(x[i]), i < n: sigmoid y(1−y), relu (y > 0 ? 1 : 0),
 // leakyRelu (y > 0 ? 1 : alpha; alpha > 0), tanh 1−y², elu, selu, relu6, hardSigmoid and softplus as their classes
-// say (swish has none: its derivative needs x); contiguous f32; dx may equal dy or y.
+// say (swish and gelu take activationBackwardFromInput); contiguous f32; dx may equal dy or y.
 export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
   switch (op) {
     case ACT_SIGMOID: activationBackwardLoop<Sigmoid>(y, dy, dx, n, alpha); break;
@@ -275,4 +293,24 @@ export function softmax(x: usize, out: usize, outer: i32, r: i32, inner: i32): v
     for (; i + 4 <= inner; i += 4) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, false);
     for (; i < inner; i++) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, true);
   }
+}
+
+function activationBackwardFromInputLoop<Op>(x: usize, dy: usize, dx: usize, n: i32): void {
+  const op = changetype<Op>(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), op.dx(v128.load(x + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dx + o, load<f32>(dy + o) * lane0(op.dx(v128.load32_splat(x + o))));
+  }
+}
+
+// dx[i] = dy[i]·act'(x[i]) from the input x[i], i < n, for the activations whose derivative needs it (needsInput:
+// swish, gelu); contiguous f32; dx may equal dy (not x).
+export function activationBackwardFromInput(op: i32, x: usize, dy: usize, dx: usize, n: i32): void {
+  if (op == ACT_SWISH) activationBackwardFromInputLoop<Swish>(x, dy, dx, n);
+  else activationBackwardFromInputLoop<Gelu>(x, dy, dx, n);
 }

@@ -49,6 +49,7 @@ export const ACT_RELU6 = 7;
 export const ACT_HARD_SIGMOID = 8;
 export const ACT_SOFTPLUS = 9;
 export const ACT_SWISH = 10;
+export const ACT_GELU = 11;
 
 // GEMM flags (bits of gemm's `flags`): Aᵀ, Bᵀ, add to C instead of overwriting it.
 export const GEMM_TRANS_A = 1;
@@ -139,7 +140,8 @@ export const PLAN_HEADER_WORDS = 32;
 // sums), whether NODE_DELTA receives dLoss/dZ from a fused or activation-aware loss (the backward then skips the
 // activation's), whether the forward of a training or evaluation step leaves the weighted sums (a fused loss), and,
 // in prediction and evaluation plans, the kernel packed whole for gemm (0: none) and the weights version it was
-// packed at (plan.ts packedKernel).
+// packed at (plan.ts packedKernel); in training, the weighted sums Z [rows, NODE_WIDTH] of a dense node whose
+// activation's derivative needs them (gelu, swish; 0 otherwise).
 export const NODE_KIND = 0;
 export const NODE_WIDTH = 1;
 export const NODE_OUT = 2;
@@ -157,6 +159,7 @@ export const NODE_DELTA_IS_DZ = 13;
 export const NODE_LOGITS = 14;
 export const NODE_PACKED = 15;
 export const NODE_PACKED_VERSION = 16;
+export const NODE_Z = 17;
 export const NODE_WORDS = 18;
 
 // Edge record (one argument of a node): the address of the node that produces it, and whether the backward adds to

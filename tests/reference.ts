@@ -326,3 +326,23 @@ export function failOnLeaks(): void {
     expect([after.numTensors, after.numBytes], 'tensors leaked by the test').toEqual([before.numTensors, before.numBytes]);
   });
 }
+
+/**
+ * erfc in float64: below 2.5, 1 − erf with erf(z) = 2/√π·e^(−z²)·Σ 2^n·z^(2n+1)/(1·3·…·(2n+1)) (Abramowitz and Stegun
+ * 7.1.6: positive terms, so no cancellation and rounding noise near 1e-16, smooth enough for central differences);
+ * above, a continued fraction (~1e-13 relative).
+ */
+export function erfc(z: number): number {
+  if (z < 0) return 2 - erfc(-z);
+  if (z < 2.5) {
+    let sum = 0, term = z;
+    for (let n = 0; n < 300 && term > 1e-17 * sum + 1e-300; n++) {
+      sum += term;
+      term *= (2 * z * z) / (2 * n + 3);
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-z * z) * sum;
+  }
+  let f = 0;
+  for (let n = 120; n >= 1; n--) f = n / 2 / (z + f);
+  return Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + f);
+}

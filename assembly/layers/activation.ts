@@ -1,5 +1,5 @@
 // Activation as a layer: outputs = act(inputs), element by element, or softmax over each row.
-import { activation, activationBackward, softmax } from '../activation';
+import { activation, activationBackward, activationBackwardFromInput, needsInput, softmax } from '../activation';
 import { ACT_NONE, ACT_SOFTMAX, PLAN_ALPHA, NODE_ACT, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_LOGITS, NODE_OUT, NODE_WIDTH, EDGE_ADD } from '../layout';
 import { argument, edgeAt, ptr, putOrAdd, real, word } from '../plan';
 
@@ -12,7 +12,8 @@ export function activationForward(plan: usize, N: usize, rows: i32, logits: bool
   else activation(act, x, out, n, real(plan, PLAN_ALPHA));
 }
 
-// Backward of activationForward. Saved by the forward: its outputs A. NODE_DELTA holds dLoss/dA, made dLoss/dX here
+// Backward of activationForward. Saved by the forward: its outputs A (its argument's X for gelu and swish). NODE_DELTA
+// holds dLoss/dA, made dLoss/dX here
 // (act'(x), or for softmax A ⊙ (dA − Σ_row dA ⊙ A)) unless NODE_DELTA_IS_DZ; then written or added (EDGE_ADD) to the
 // argument's gradient.
 export function activationBackwardLayer(plan: usize, N: usize, rows: i32): void {
@@ -30,7 +31,8 @@ export function activationBackwardLayer(plan: usize, N: usize, rows: i32): void 
       }
     }
   } else if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
-    activationBackward(act, out, delta, delta, n, real(plan, PLAN_ALPHA));
+    if (needsInput(act)) activationBackwardFromInput(act, ptr(argument(N, 0), NODE_OUT), delta, delta, n);
+    else activationBackward(act, out, delta, delta, n, real(plan, PLAN_ALPHA));
   }
   putOrAdd(dX, delta, n, word(edgeAt(N, 0), EDGE_ADD) != 0);
 }

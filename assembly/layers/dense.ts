@@ -1,8 +1,8 @@
 // Dense: outputs = activation(inputs · kernel + bias), the product with bias and activation fused (gemm's epilogue).
-import { activationBackward, softmax } from '../activation';
+import { activation, activationBackward, activationBackwardFromInput, softmax } from '../activation';
 import { reduce } from '../reduce';
 import { ACT_NONE, ACT_SOFTMAX, GEMM_ACCUMULATE, GEMM_TRANS_A, GEMM_TRANS_B, REDUCE_SUM, PLAN_ALPHA,
-  NODE_ACT, NODE_ADD_GRADS, NODE_BIAS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_KERNEL, NODE_LOGITS, NODE_OUT, NODE_SCRATCH, NODE_WIDTH,
+  NODE_ACT, NODE_ADD_GRADS, NODE_BIAS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_KERNEL, NODE_LOGITS, NODE_OUT, NODE_SCRATCH, NODE_WIDTH, NODE_Z,
   EDGE_ADD, PARAM_GRAD } from '../layout';
 import { argument, edgeAt, packedKernel, product, ptr, putOrAdd, real, weights, word } from '../plan';
 
@@ -15,18 +15,29 @@ import { argument, edgeAt, packedKernel, product, ptr, putOrAdd, real, weights, 
   const sums = logits && word(N, NODE_LOGITS) != 0;
   const code = sums || act == ACT_SOFTMAX ? ACT_NONE : act;
   const kernel = weights(ptr(N, NODE_KERNEL)), packed: usize = training ? 0 : packedKernel(N, kernel, inDim, units);
+  const z = training ? ptr(N, NODE_Z) : 0; // kept for a backward that needs the weighted sums (gelu, swish)
+  if (z != 0 && !sums) {
+    product(plan, ptr(P, NODE_OUT), inDim, kernel, units, z, units, rows, inDim, units, 0, weights(ptr(N, NODE_BIAS)), ACT_NONE);
+    activation(code, z, out, rows * units, real(plan, PLAN_ALPHA));
+    return;
+  }
   product(plan, ptr(P, NODE_OUT), inDim, kernel, units, out, units, rows, inDim, units, 0, weights(ptr(N, NODE_BIAS)), code, !training, packed);
   if (act == ACT_SOFTMAX && !sums && rows > 0) softmax(out, out, rows, units, 1);
 }
 
-// Backward of denseForward. Saved by the forward: its argument's outputs X and its own activations A. NODE_DELTA holds
+// Backward of denseForward. Saved by the forward: its argument's outputs X, its own activations A and, for gelu and
+// swish, the weighted sums Z (NODE_Z). NODE_DELTA holds
 // dLoss/dA (made dZ here through the activation, unless NODE_DELTA_IS_DZ); writes db = Σ rows of dZ, dW = Xᵀ·dZ (added
 // to the parameter's gradient with NODE_ADD_GRADS: a shared layer's later call) and, if the argument takes a
 // gradient, dX = dZ·Wᵀ (added with its edge's EDGE_ADD).
 // @ts-ignore: decorator
 @inline export function denseBackward(plan: usize, N: usize, rows: i32): void {
   const P = argument(N, 0), inDim = word(P, NODE_WIDTH), units = word(N, NODE_WIDTH), act = word(N, NODE_ACT), delta = ptr(N, NODE_DELTA);
-  if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) activationBackward(act, ptr(N, NODE_OUT), delta, delta, rows * units, real(plan, PLAN_ALPHA));
+  if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
+    const z = ptr(N, NODE_Z);
+    if (z != 0) activationBackwardFromInput(act, z, delta, delta, rows * units);
+    else activationBackward(act, ptr(N, NODE_OUT), delta, delta, rows * units, real(plan, PLAN_ALPHA));
+  }
   const add = word(N, NODE_ADD_GRADS) != 0, kernel = ptr(N, NODE_KERNEL), bias = ptr(N, NODE_BIAS);
   if (bias != 0) {
     if (add) {

@@ -20,7 +20,7 @@ import { writeState } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import type { Graph } from './graph';
-import { LEAKY_ALPHA } from './layers/dense';
+import { LEAKY_ALPHA, NEEDS_INPUT } from './layers/dense';
 import { metricMask } from './metrics';
 
 const OPTIMIZER_CODES = { sgd: OPT_SGD, adam: OPT_ADAM, rmsprop: OPT_RMSPROP, adagrad: OPT_ADAGRAD } as const;
@@ -259,7 +259,8 @@ export class Plan {
         I[at + OUTPUT_NODE] = address(nat);
         const settings = compiled?.outputs[o];
         if (!settings) return;
-        const { loss, weight } = settings, alone = n.consumers.length === 0;
+        // Alone and with an activation whose derivative comes from its output, the loss differentiates through it.
+        const { loss, weight } = settings, alone = n.consumers.length === 0 && !NEEDS_INPUT.has(I[nat + NODE_ACT]);
         I[at + OUTPUT_LOSS] = loss.code;
         F[at + OUTPUT_WEIGHT] = weight;
         I[at + OUTPUT_Y_COLS] = loss.sparse ? 1 : n.width;

@@ -17,9 +17,9 @@ import {
 
 failOnLeaks();
 
-const ACTS: ActivationName[] = ['linear', 'sigmoid', 'relu', 'leakyRelu', 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid', 'softplus'];
+const ACTS: ActivationName[] = ['linear', 'sigmoid', 'relu', 'leakyRelu', 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid', 'softplus', 'gelu', 'swish'];
 /** Where each activation has a kink (its derivative jumps). */
-const KINKS: Partial<Record<ActivationName, number[]>> = { relu: [0], leakyRelu: [0], relu6: [0, 6], hardSigmoid: [-2.5, 2.5] };
+const KINKS: Partial<Record<ActivationName, number[]>> = { relu: [0], leakyRelu: [0], selu: [0], relu6: [0, 6], hardSigmoid: [-2.5, 2.5] };
 const SIZES = [1, 3, 7, 17];
 /** Central-difference step; relu kinks and mae's |p − t| kink are kept KINK away from every weighted sum it moves. */
 const H = 1e-5, KINK = 1e-3;

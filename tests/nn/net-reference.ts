@@ -1,7 +1,7 @@
 // Float64 reference of a dense network for the tests/nn suites: forward pass, each loss as Keras defines it, the
 // gradient by backpropagation, and absolute-value sums that bound the float32 rounding of the library's gradient.
 import { Dense, dense, initializers, sequential, tensor, type ActivationName, type LossName, type Sequential } from '../../src/index';
-import { seededValues } from '../reference';
+import { erfc, seededValues } from '../reference';
 
 /** Negative slope of leakyRelu layers (TensorFlow.js' default, as the library documents). */
 export const LEAKY_ALPHA = Math.fround(0.2);
@@ -38,6 +38,8 @@ export const act = (name: ActivationName, z: number): number => {
     case 'relu6': return Math.min(Math.max(z, 0), 6);
     case 'hardSigmoid': return Math.min(Math.max(0.2 * z + 0.5, 0), 1);
     case 'softplus': return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    case 'gelu': return 0.5 * z * erfc(-z / Math.SQRT2);
+    case 'swish': return z / (1 + Math.exp(-z));
     default: return z;
   }
 };
@@ -51,6 +53,8 @@ export const actGrad = (name: ActivationName, z: number): number => {
   if (name === 'relu6') return z > 0 && z < 6 ? 1 : 0;
   if (name === 'hardSigmoid') return z > -2.5 && z < 2.5 ? 0.2 : 0;
   if (name === 'softplus') return 1 / (1 + Math.exp(-z));
+  if (name === 'gelu') return 0.5 * erfc(-z / Math.SQRT2) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
+  if (name === 'swish') { const s = 1 / (1 + Math.exp(-z)); return s + z * s * (1 - s); }
   return name === 'leakyRelu' ? (z > 0 ? 1 : LEAKY_ALPHA) : 1;
 };
 

@@ -83,6 +83,8 @@ describeEachBuild('gradients match finite differences', () => {
     ['elu', 'selu', 'meanSquaredError', regression],
     ['softplus', 'hardSigmoid', 'meanSquaredError', regression],
     ['relu6', 'linear', 'meanSquaredError', regression],
+    ['gelu', 'swish', 'meanSquaredError', regression],
+    ['swish', 'gelu', 'meanSquaredError', regression],
   ];
   for (const [hidden, output, loss, targets] of cases) {
     it(`${hidden} hidden, ${output} output, ${loss}`, async () => {

@@ -7,26 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { exp, gelu, log, sigmoid, softplus, tanh, tensor, tidy, type Tensor } from '../../src/index';
 import { kernels } from '../../src/runtime/wasm';
 import { UNARY_GELU, UNARY_SOFTPLUS } from '../../assembly/layout';
+import { erfc } from '../reference';
 
 // A prime near 2^32 / 2^22: about four million patterns per function, every mantissa residue visited.
 const STEP = 1031;
 const CHUNK = 1 << 20;
-
-/** erfc in float64 to ~1e-13 relative: the series of erf below 2.5, a continued fraction above. */
-function erfc(z: number): number {
-  if (z < 0) return 2 - erfc(-z);
-  if (z < 2.5) {
-    let sum = 0, term = z;
-    for (let n = 0; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum) + 1e-300; n++) {
-      sum += term / (2 * n + 1);
-      term *= (-z * z) / (n + 1);
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  let f = 0;
-  for (let n = 120; n >= 1; n--) f = n / 2 / (z + f);
-  return Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + f);
-}
 
 interface MathOp {
   name: string;

@@ -1,6 +1,7 @@
 // Dense: outputs = activation(inputs · kernel + bias). Kernels: assembly/layers/dense.ts.
 import {
-  ACT_ELU, ACT_HARD_SIGMOID, ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_SELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_SOFTPLUS, ACT_TANH, KIND_DENSE,
+  ACT_ELU, ACT_GELU, ACT_HARD_SIGMOID, ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_SELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_SOFTPLUS, ACT_SWISH,
+  ACT_TANH, KIND_DENSE, NODE_Z,
 } from '../../../assembly/layout';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
@@ -12,19 +13,21 @@ import { Layer, type LayerOptions, type NodeFields } from './layer';
 /**
  * Activations a dense layer applies to its weighted sums: 'linear' (none), 'sigmoid', 'relu', 'leakyRelu' (slope
  * 0.2 below 0), 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid' (0.2·x + 0.5 clipped to [0, 1], as TF.js),
- * 'softplus', and 'softmax' (output layer only).
+ * 'softplus', 'gelu' (exact erf form), 'swish' (x·sigmoid(x), also called silu), and 'softmax' (output layer only).
  * @example
  * const activation: ActivationName = 'relu';
  * dense({ units: 8, activation }).activation; // 'relu'
  */
 export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'leakyRelu' | 'tanh' | 'elu' | 'selu' | 'relu6' | 'hardSigmoid' | 'softplus'
-  | 'softmax';
+  | 'gelu' | 'swish' | 'softmax';
 
 /** Kernel codes of the activations (assembly/layout.ts); linear is none, and so is softmax: it runs as its own kernel. */
 export const ACTIVATION_CODES: Record<ActivationName, number> = {
   linear: ACT_NONE, sigmoid: ACT_SIGMOID, relu: ACT_RELU, leakyRelu: ACT_LEAKY_RELU, tanh: ACT_TANH, elu: ACT_ELU, selu: ACT_SELU,
-  relu6: ACT_RELU6, hardSigmoid: ACT_HARD_SIGMOID, softplus: ACT_SOFTPLUS, softmax: ACT_NONE,
+  relu6: ACT_RELU6, hardSigmoid: ACT_HARD_SIGMOID, softplus: ACT_SOFTPLUS, gelu: ACT_GELU, swish: ACT_SWISH, softmax: ACT_NONE,
 };
+/** Activations whose derivative needs the weighted sums, not the outputs: a training step keeps those sums (NODE_Z). */
+export const NEEDS_INPUT: ReadonlySet<number> = new Set([ACT_GELU, ACT_SWISH]);
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
 const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape', 'name'];
@@ -211,6 +214,11 @@ export class Dense extends Layer {
   /** @internal */
   override nodeFields(): NodeFields {
     return { act: this.activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[this.activation] };
+  }
+
+  /** @internal */
+  override get trainingBuffers(): readonly number[] {
+    return NEEDS_INPUT.has(ACTIVATION_CODES[this.activation]) ? [NODE_Z] : [];
   }
 
   /** @internal */

@@ -33,7 +33,7 @@ function refLoss(params: Float64Array[], name: ActivationName, x: Float64Array, 
 const ROWS = 6, D = 4, HIDDEN = 5, OUT = 3, LR = 0.1, H = 1e-5;
 
 describe('layers.activation', () => {
-  it.each(['sigmoid', 'relu', 'leakyRelu', 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid', 'softplus', 'softmax', 'linear'] as const)('%s between two dense layers: the SGD step\'s gradient is the float64 central difference', async (name) => {
+  it.each(['sigmoid', 'relu', 'leakyRelu', 'tanh', 'elu', 'selu', 'relu6', 'hardSigmoid', 'softplus', 'gelu', 'swish', 'softmax', 'linear'] as const)('%s between two dense layers: the SGD step\'s gradient is the float64 central difference', async (name) => {
     const x = tensor(seededValues(ROWS * D, 1, 2), [ROWS, D]), y = tensor(seededValues(ROWS * OUT, 2), [ROWS, OUT]);
     const net = sequential([dense({ units: HIDDEN, inputShape: [D] }), layers.activation({ activation: name }), dense({ units: OUT })], { seed: 3 });
     net.compile({ optimizer: sgd({ learningRate: LR }), loss: 'meanSquaredError' });
@@ -42,7 +42,7 @@ describe('layers.activation', () => {
     const after = net.getWeights(), w1 = after.map((t) => Float64Array.from(t.dataSync()));
     const xs = Float64Array.from(x.dataSync()), ys = Float64Array.from(y.dataSync());
     const z = affine(xs, w0[0], w0[1], ROWS, D, HIDDEN);
-    const kinks = name === 'relu' || name === 'leakyRelu' ? [0] : name === 'relu6' ? [0, 6] : name === 'hardSigmoid' ? [-2.5, 2.5] : [];
+    const kinks = name === 'relu' || name === 'leakyRelu' || name === 'selu' ? [0] : name === 'relu6' ? [0, 6] : name === 'hardSigmoid' ? [-2.5, 2.5] : [];
     for (const k of kinks) expect(Math.min(...z.map((v) => Math.abs(v - k))), `no weighted sum at the kink ${k}`).toBeGreaterThan(10 * H);
     w0.forEach((p, k) => p.forEach((v, i) => {
       const plus = w0.map((q) => q.slice()), minus = w0.map((q) => q.slice());
@@ -84,9 +84,9 @@ describe('layers.activation', () => {
     expect(Array.from(q.dataSync())).toEqual(Array.from(p.dataSync()));
     expect(copy.getLayer('squash')).toBeInstanceOf(Activation);
     expect(net.summary()).toContain('squash (Activation, tanh)');
-    expect(() => layers.activation({ activation: 'gelu' as never })).toThrow(/^activation: activation must be one of .*, got "gelu"$/);
+    expect(() => layers.activation({ activation: 'mish' as never })).toThrow(/^activation: activation must be one of .*, got "mish"$/);
     // Every activation name, in a dense layer and as a layer, saves and loads with bit-identical predictions.
-    for (const name of ['elu', 'selu', 'relu6', 'hardSigmoid', 'softplus'] as const) {
+    for (const name of ['elu', 'selu', 'relu6', 'hardSigmoid', 'softplus', 'gelu', 'swish'] as const) {
       const each = sequential([dense({ units: 3, activation: name, inputShape: [D] }), layers.activation({ activation: name })], { seed: 4 });
       const loaded = await loadModel(await each.save());
       const [a, b] = [each.predict(x), loaded.predict(x) as Tensor];
