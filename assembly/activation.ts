@@ -93,9 +93,11 @@ const SELU_SCALE_ALPHA: f32 = 1.7580993408473766; // SCALE·ALPHA, ALPHA = 1.673
   // @ts-ignore: decorator
   @inline dv(y: v128, _alpha: v128): v128 { return v128.and(v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(1))), f32x4.splat(0.2)); }
 }
-// softplus log(1 + e^x) (vmath.ts, 2 ULP); act'(x) = sigmoid(x) = 1 − e^−y.
+// softplus log(1 + e^x) (vmath.ts, 2 ULP); act'(x) = sigmoid(x) = 1 − e^−y, or from x (the tensor op's gradient) sigmoid(x).
 // @ts-ignore: decorator
 @final @unmanaged class Softplus {
+  // @ts-ignore: decorator
+  @inline dx(x: v128): v128 { return sigmoidV(x); }
   // @ts-ignore: decorator
   @inline v(x: v128, _alpha: v128): v128 { return softplusV(x); }
   // @ts-ignore: decorator
@@ -308,9 +310,11 @@ function activationBackwardFromInputLoop<Op>(x: usize, dy: usize, dx: usize, n: 
   }
 }
 
-// dx[i] = dy[i]·act'(x[i]) from the input x[i], i < n, for the activations whose derivative needs it (needsInput:
-// swish, gelu); contiguous f32; dx may equal dy (not x).
+// dx[i] = dy[i]·act'(x[i]) from the input x[i], i < n: swish and gelu (whose derivative needs it: needsInput; gelu'
+// within 2^-22 absolute, see geluGradV) and softplus (sigmoid(x), 2 ULP), then one rounding; contiguous f32; dx may
+// equal dy or x.
 export function activationBackwardFromInput(op: i32, x: usize, dy: usize, dx: usize, n: i32): void {
   if (op == ACT_SWISH) activationBackwardFromInputLoop<Swish>(x, dy, dx, n);
+  else if (op == ACT_SOFTPLUS) activationBackwardFromInputLoop<Softplus>(x, dy, dx, n);
   else activationBackwardFromInputLoop<Gelu>(x, dy, dx, n);
 }

@@ -2,9 +2,9 @@ import { metaAt, resetCounter, rowCount, rowOffset, nextRow } from './strided';
 
 import {
   BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV, BINARY_POW, BINARY_MAXIMUM, BINARY_MINIMUM, BINARY_GREATER, BINARY_LESS,
-  UNARY_NEG, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_SQRT, UNARY_SOFTPLUS, UNARY_GELU,
+  UNARY_NEG, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_SQRT,
 } from './layout';
-import { expV, geluGradV, geluV, lane0, logV, sigmoidV, softplusV } from './vmath';
+import { expV, lane0, logV } from './vmath';
 
 // NOTE: each op is a class with inlined scalar (s) and vector (v) forms, passed as a type parameter, so every op
 // gets its own loop; a runtime op code inside one loop made Binaryen fold all ops into one loop with a br_table.
@@ -121,10 +121,6 @@ export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, meta:
 @final @unmanaged class Exp { @inline v(x: v128): v128 { return expV(x); } }
 // @ts-ignore: decorator
 @final @unmanaged class Log { @inline v(x: v128): v128 { return logV(x); } }
-// @ts-ignore: decorator
-@final @unmanaged class Softplus { @inline v(x: v128): v128 { return softplusV(x); } }
-// @ts-ignore: decorator
-@final @unmanaged class Gelu { @inline v(x: v128): v128 { return geluV(x); } }
 
 // out[i] = op(x[i]) for i < n, four lanes at a time, then the tail through the same vector code.
 function unaryLoop<Op>(x: usize, out: usize, n: i32): void {
@@ -154,33 +150,6 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     case UNARY_EXP: unaryLoop<Exp>(x, out, n); break;
     case UNARY_LOG: unaryLoop<Log>(x, out, n); break;
     case UNARY_SQRT: unaryLoop<Sqrt>(x, out, n); break;
-    case UNARY_SOFTPLUS: unaryLoop<Softplus>(x, out, n); break;
-    case UNARY_GELU: unaryLoop<Gelu>(x, out, n); break;
     default: unaryLoop<Square>(x, out, n);
   }
-}
-
-// @ts-ignore: decorator
-@final @unmanaged class SoftplusGrad { @inline v(x: v128): v128 { return sigmoidV(x); } }
-// @ts-ignore: decorator
-@final @unmanaged class GeluGrad { @inline v(x: v128): v128 { return geluGradV(x); } }
-
-function unaryBackwardLoop<Op>(x: usize, dy: usize, dx: usize, n: i32): void {
-  const op = changetype<Op>(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), op.v(v128.load(x + o))));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dx + o, load<f32>(dy + o) * lane0(op.v(v128.load32_splat(x + o))));
-  }
-}
-
-// Backward of unary: dx[i] = dy[i]·op'(x[i]) for i < n from the forward's input x (what it saves): softplus'
-// = sigmoid (2 ULP), gelu' = Φ(x) + x·φ(x) (see geluGradV), then one rounding; contiguous f32; dx may equal x or dy.
-export function unaryBackward(op: i32, x: usize, dy: usize, dx: usize, n: i32): void {
-  if (op == UNARY_SOFTPLUS) unaryBackwardLoop<SoftplusGrad>(x, dy, dx, n);
-  else unaryBackwardLoop<GeluGrad>(x, dy, dx, n);
 }

@@ -17,15 +17,13 @@ export const BINARY_GREATER = 7;
 export const BINARY_LESS = 8;
 export const BINARY_EQUAL = 9;
 
-// Element-wise unary ops (elementwise.ts `unary`; softplus and gelu also `unaryBackward`).
+// Element-wise unary ops (elementwise.ts `unary`; softplus and gelu are activations, ACT_ below).
 export const UNARY_NEG = 0;
 export const UNARY_ABS = 1;
 export const UNARY_EXP = 2;
 export const UNARY_LOG = 3;
 export const UNARY_SQRT = 4;
 export const UNARY_SQUARE = 5;
-export const UNARY_SOFTPLUS = 6;
-export const UNARY_GELU = 7;
 
 // Reductions (reduce.ts `reduce`) and index reductions (`argReduce`).
 export const REDUCE_SUM = 0;

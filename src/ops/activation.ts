@@ -1,7 +1,7 @@
 import { kernels } from '../runtime/wasm';
 import { checkAxis, checkNumber, sizeOf } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
-import { Activation, Unary } from './codes';
+import { Activation } from './codes';
 
 function activate(op: keyof typeof Activation, x: Tensor, alpha = 0): Tensor {
   checkTensor(x, op);
@@ -95,20 +95,13 @@ export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
  */
 export function tanh(x: Tensor): Tensor { return activate('tanh', x); }
 
-function unaryActivation(op: 'softplus' | 'gelu', x: Tensor): Tensor {
-  checkTensor(x, op);
-  const out = empty(x.shape, op);
-  if (out.size > 0) kernels().unary(Unary[op], x.ptr, out.ptr, out.size);
-  return out;
-}
-
 /**
  * log(1 + e^x), element-wise, as tf.softplus: a smooth relu, x itself from about 16.6 on; max error 2 ULP.
  * @throws TypeError unless x is a Tensor; DisposedError if it was disposed.
  * @example
  * softplus(tensor([0, 100, -100])).toArray(); // [0.6931472, 100, 3.783506e-44]
  */
-export function softplus(x: Tensor): Tensor { return unaryActivation('softplus', x); }
+export function softplus(x: Tensor): Tensor { return activate('softplus', x); }
 
 /**
  * The Gaussian error linear unit x·Φ(x) = x·(1 + erf(x/√2))/2, element-wise: Keras's gelu in its exact form
@@ -117,7 +110,7 @@ export function softplus(x: Tensor): Tensor { return unaryActivation('softplus',
  * @example
  * gelu(tensor([0, 1, -1])).toArray(); // [0, 0.8413447, -0.15865526]
  */
-export function gelu(x: Tensor): Tensor { return unaryActivation('gelu', x); }
+export function gelu(x: Tensor): Tensor { return activate('gelu', x); }
 
 /**
  * exp(x) / Σ exp(x) along `axis` (default -1, the last), computed stably (the maximum is subtracted first): each

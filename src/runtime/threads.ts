@@ -248,7 +248,9 @@ export function gemm(a: number, lda: number, b: number, ldb: number, c: number, 
   I[5] = chunks;
   I[6] = rows;
   I[7] = usingRelaxed() ? 1 : 0;
-  I.set([a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act], 8);
+  // NOTE: word by word, not I.set of an array: no garbage per product in a training step.
+  I[8] = a; I[9] = lda; I[10] = b; I[11] = ldb; I[12] = c; I[13] = ldc; I[14] = m; I[15] = k; I[16] = n; I[17] = flags;
+  I[18] = bias; I[19] = act;
   F[20] = alpha;
   I[21] = packed;
   I[2] = 0;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { exp, gelu, log, sigmoid, softplus, tanh, tensor, tidy, type Tensor } from '../../src/index';
 import { kernels } from '../../src/runtime/wasm';
-import { UNARY_GELU, UNARY_SOFTPLUS } from '../../assembly/layout';
+import { ACT_GELU, ACT_SOFTPLUS } from '../../assembly/layout';
 import { erfc } from '../reference';
 
 // A prime near 2^32 / 2^22: about four million patterns per function, every mantissa residue visited.
@@ -137,11 +137,11 @@ describe('vmath: the scalar tail gives the bits of the vector lanes', () => {
   }
 });
 
-/** dx = dy·op'(x) from kernels().unaryBackward, the backward kept beside softplus and gelu. */
+/** dx = dy·op'(x) from kernels().activationBackwardFromInput, the backward from the input kept beside softplus and gelu. */
 function backward(op: number, x: number[], dy: number[]): number[] {
   return tidy(() => {
     const tx = tensor(x), tdy = tensor(dy), dx = tensor(new Float32Array(x.length));
-    kernels().unaryBackward(op, tx.ptr, tdy.ptr, dx.ptr, x.length);
+    kernels().activationBackwardFromInput(op, tx.ptr, tdy.ptr, dx.ptr, x.length);
     return Array.from(dx.dataSync());
   });
 }
@@ -152,7 +152,7 @@ describe('vmath: derivatives against central differences in float64', () => {
   const h = 1e-5;
   const softplus64 = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
   const gelu64 = (x: number): number => 0.5 * x * erfc(-x / Math.SQRT2);
-  for (const [name, op, f, tol] of [['softplus', UNARY_SOFTPLUS, softplus64, 2 ** -23], ['gelu', UNARY_GELU, gelu64, 2 ** -21]] as const) {
+  for (const [name, op, f, tol] of [['softplus', ACT_SOFTPLUS, softplus64, 2 ** -23], ['gelu', ACT_GELU, gelu64, 2 ** -21]] as const) {
     it(`${name}: dy·op'(x) within ${tol} of dy·(f(x+h) − f(x−h))/2h`, () => {
       const got = backward(op, xs, dy);
       xs.forEach((x, i) => {
