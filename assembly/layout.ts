@@ -87,6 +87,24 @@ export const KIND_MULTIPLY = 4;
 export const KIND_AVERAGE = 5;
 export const KIND_CONCATENATE = 6;
 export const KIND_ACTIVATION = 7;
+export const KIND_FLATTEN = 8;
+export const KIND_RESHAPE = 9;
+export const KIND_PERMUTE = 10;
+export const KIND_REPEAT_VECTOR = 11;
+export const KIND_CONV = 12;
+export const KIND_DEPTHWISE_CONV = 13;
+export const KIND_SEPARABLE_CONV = 14;
+export const KIND_CONV_TRANSPOSE = 15;
+export const KIND_MAX_POOL = 16;
+export const KIND_AVG_POOL = 17;
+export const KIND_GLOBAL_MAX_POOL = 18;
+export const KIND_GLOBAL_AVG_POOL = 19;
+export const KIND_UP_SAMPLING = 20;
+export const KIND_ZERO_PADDING = 21;
+export const KIND_CROPPING = 22;
+export const KIND_EMBEDDING = 24;
+export const KIND_BATCH_NORM = 25;
+export const KIND_LAYER_NORM = 26;
 
 // The plan, lowered from a model graph (src/nn/plan.ts writes it, train.ts and assembly/layers/ read it): a header of
 // PLAN_HEADER_WORDS words, then its tables, each a run of records: nodes (one per layer call, in topological order),
@@ -139,7 +157,10 @@ export const PLAN_HEADER_WORDS = 32;
 // activation's), whether the forward of a training or evaluation step leaves the weighted sums (a fused loss), and,
 // in prediction and evaluation plans, the kernel packed whole for gemm (0: none) and the weights version it was
 // packed at (plan.ts packedKernel); in training, the weighted sums Z [rows, NODE_WIDTH] of a dense node whose
-// activation's derivative needs them (gelu, swish; 0 otherwise).
+// activation's derivative needs them (gelu, swish; 0 otherwise); the node's geometry record (GEOM_ below; 0: none),
+// the address of its layer's parameter records in weight order (one word each, trainable or not; 0: no weights), and
+// up to four buffers its kind asks for (Layer.nodeBuffers: per-row saves such as pooling's argmax, or scratch that one
+// forward or backward uses and all nodes share, such as a convolution's im2col columns).
 export const NODE_KIND = 0;
 export const NODE_WIDTH = 1;
 export const NODE_OUT = 2;
@@ -158,7 +179,34 @@ export const NODE_LOGITS = 14;
 export const NODE_PACKED = 15;
 export const NODE_PACKED_VERSION = 16;
 export const NODE_Z = 17;
-export const NODE_WORDS = 18;
+export const NODE_GEOM = 18;
+export const NODE_PARAMS = 19;
+export const NODE_BUF0 = 20;
+export const NODE_BUF1 = 21;
+export const NODE_BUF2 = 22;
+export const NODE_BUF3 = 23;
+export const NODE_WORDS = 24;
+
+// Geometry record of a windowed layer or op (convolution, pooling, padding, cropping, up-sampling), channels-last:
+// each row (sample) of the input is [IN_H, IN_W, IN_C], of the output [OUT_H, OUT_W, OUT_C] (1-D layers: H = 1); the
+// window KH×KW, strides SH and SW, dilations DH and DW, the padding before the first row and column (PAD_TOP,
+// PAD_LEFT; the padding after them follows from the sizes), and the depth multiplier of a depthwise convolution.
+export const GEOM_IN_H = 0;
+export const GEOM_IN_W = 1;
+export const GEOM_IN_C = 2;
+export const GEOM_OUT_H = 3;
+export const GEOM_OUT_W = 4;
+export const GEOM_OUT_C = 5;
+export const GEOM_KH = 6;
+export const GEOM_KW = 7;
+export const GEOM_SH = 8;
+export const GEOM_SW = 9;
+export const GEOM_DH = 10;
+export const GEOM_DW = 11;
+export const GEOM_PAD_TOP = 12;
+export const GEOM_PAD_LEFT = 13;
+export const GEOM_MULT = 14;
+export const GEOM_WORDS = 16;
 
 // Edge record (one argument of a node): the address of the node that produces it, and whether the backward adds to
 // that node's NODE_DELTA (1) or overwrites it (0: the first to write it in backward order).
