@@ -6,6 +6,7 @@ import { otherCpu } from './harness.mjs';
 
 const BENCHES = {
   browser: () => import('./browser.mjs'),
+  layers: () => import('./layers.mjs'),
   math: () => import('./math.mjs'),
   matmul: () => import('./matmul.mjs'),
   models: () => import('./models.mjs'),
