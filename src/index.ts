@@ -37,8 +37,8 @@ export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type
 export * as initializers from './nn/initializers';
 /**
  * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense`, `layers.dropout` is
- * `dropout`, `layers.input` is `input`; the merge layers are here only (`layers.add`, `layers.concatenate`,
- * `layers.multiply`, `layers.average`), since `add` is the element-wise op.
+ * `dropout`, `layers.input` is `input`; the merge layers (`layers.add`, `layers.concatenate`, `layers.multiply`,
+ * `layers.average`) and `layers.flatten` and `layers.reshape` are here only, since `add` and `reshape` are tensor ops.
  * @example
  * const model = sequential([layers.dense({ units: 4, inputShape: [2] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })]);
  * model.layers.length; // 3
