@@ -35,3 +35,66 @@ export function gather(src: usize, dst: usize, idx: usize, count: i32, outer: i3
     }
   }
 }
+
+// dst[r, i, j, k] = src[r·n + i·s0 + j·s1 + k·s2] (or += with add) for a dst [rows, d0, d1, d2], n = d0·d1·d2: each
+// row (sample) permuted; strides in elements. A permute layer's forward and, with the inverse permutation and add
+// when the gradient is shared, its backward. dst must not overlap src.
+export function permuteRows(src: usize, dst: usize, rows: i32, d0: i32, d1: i32, d2: i32, s0: i32, s1: i32, s2: i32, add: bool): void {
+  const n = d0 * d1 * d2;
+  for (let r = 0; r < rows; r++) {
+    const ps = src + (<usize>(r * n) << 2);
+    let pd = dst + (<usize>(r * n) << 2);
+    for (let i = 0; i < d0; i++) {
+      for (let j = 0; j < d1; j++) {
+        const line = ps + (<usize>(i * s0 + j * s1) << 2);
+        if (s2 == 1) {
+          if (add) addLine(pd, line, d2);
+          else memory.copy(pd, line, <usize>d2 << 2);
+        } else {
+          for (let k = 0; k < d2; k++) {
+            const v = load<f32>(line + (<usize>(k * s2) << 2));
+            const o = pd + (<usize>k << 2);
+            store<f32>(o, add ? load<f32>(o) + v : v);
+          }
+        }
+        pd += <usize>d2 << 2;
+      }
+    }
+  }
+}
+
+// out[r, t, :] = x[r, :] for t < n, x [rows, f], out [rows, n, f]: a repeatVector layer's forward.
+export function repeatRows(x: usize, out: usize, rows: i32, n: i32, f: i32): void {
+  const row = <usize>f << 2;
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * row;
+    for (let t = 0; t < n; t++) memory.copy(out + (<usize>(r * n + t)) * row, src, row);
+  }
+}
+
+// dx[r, :] = Σ_t dOut[r, t, :] (t in order; or added to dx with add): the backward of repeatRows, which saved nothing.
+export function repeatRowsBackward(dOut: usize, dx: usize, rows: i32, n: i32, f: i32, add: bool): void {
+  const row = <usize>f << 2;
+  for (let r = 0; r < rows; r++) {
+    const d = dx + <usize>r * row, src = dOut + <usize>(r * n) * row;
+    if (!add) {
+      if (n == 0) memory.fill(d, 0, row);
+      else memory.copy(d, src, row);
+    }
+    for (let t = add ? 0 : 1; t < n; t++) addLine(d, src + <usize>t * row, f);
+  }
+}
+
+// dst[j] += src[j] for j < n: four lanes at a time, then the tail.
+// @ts-ignore: decorator
+@inline export function addLine(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}

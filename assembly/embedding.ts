@@ -1,3 +1,5 @@
+import { addLine } from './copy';
+
 // Embedding lookups: rows of a table gathered by indices held as f32 (a model's data are f32), and the table's
 // gradient as a scatter-add of the output gradient's rows. The TypeScript layer checks that every index is an
 // integer in [0, inputDim) before calling; the kernels clamp only so that a bad index cannot reach outside the table.
@@ -31,20 +33,6 @@ export function embeddingBackward(ids: usize, dOut: usize, dTable: usize, n: i32
   for (let r = 0; r < n; r++) {
     const i = rowIndex(load<f32>(ids + (<usize>r << 2)), inputDim);
     if (maskZero && i == 0) continue;
-    addRow(dTable + <usize>i * row, dOut + <usize>r * row, dim);
-  }
-}
-
-// dst[j] += src[j] for j < dim: four lanes at a time, then the tail.
-// @ts-ignore: decorator
-@inline function addRow(dst: usize, src: usize, dim: i32): void {
-  let j = 0;
-  for (; j + 4 <= dim; j += 4) {
-    const o = <usize>j << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; j < dim; j++) {
-    const o = <usize>j << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    addLine(dTable + <usize>i * row, dOut + <usize>r * row, dim);
   }
 }
