@@ -1,4 +1,5 @@
 import { metaAt, resetCounter, rowCount, rowOffset, nextRow } from './strided';
+import { putOrAdd } from './plan';
 
 // dst[...] = src[...] over meta.shape, src read through meta.strides0, dst written through meta.strides1
 // (elements; src strides may be 0 to repeat); meta holds 5*rank i32 (strided.ts); rank >= 1; no overlap.
@@ -48,8 +49,7 @@ export function permuteRows(src: usize, dst: usize, rows: i32, d0: i32, d1: i32,
       for (let j = 0; j < d1; j++) {
         const line = ps + (<usize>(i * s0 + j * s1) << 2);
         if (s2 == 1) {
-          if (add) addLine(pd, line, d2);
-          else memory.copy(pd, line, <usize>d2 << 2);
+          putOrAdd(pd, line, d2, add);
         } else {
           for (let k = 0; k < d2; k++) {
             const v = load<f32>(line + (<usize>(k * s2) << 2));
@@ -81,20 +81,6 @@ export function repeatRowsBackward(dOut: usize, dx: usize, rows: i32, n: i32, f:
       if (n == 0) memory.fill(d, 0, row);
       else memory.copy(d, src, row);
     }
-    for (let t = add ? 0 : 1; t < n; t++) addLine(d, src + <usize>t * row, f);
-  }
-}
-
-// dst[j] += src[j] for j < n: four lanes at a time, then the tail.
-// @ts-ignore: decorator
-@inline export function addLine(dst: usize, src: usize, n: i32): void {
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const o = <usize>j << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; j < n; j++) {
-    const o = <usize>j << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    for (let t = add ? 0 : 1; t < n; t++) putOrAdd(d, src + <usize>t * row, f, true);
   }
 }

@@ -1,4 +1,4 @@
-import { addLine } from './copy';
+import { putOrAdd } from './plan';
 
 // Embedding lookups: rows of a table gathered by indices held as f32 (a model's data are f32), and the table's
 // gradient as a scatter-add of the output gradient's rows. The TypeScript layer checks that every index is an
@@ -33,6 +33,6 @@ export function embeddingBackward(ids: usize, dOut: usize, dTable: usize, n: i32
   for (let r = 0; r < n; r++) {
     const i = rowIndex(load<f32>(ids + (<usize>r << 2)), inputDim);
     if (maskZero && i == 0) continue;
-    addLine(dTable + <usize>i * row, dOut + <usize>r * row, dim);
+    putOrAdd(dTable + <usize>i * row, dOut + <usize>r * row, dim, true);
   }
 }

@@ -19,6 +19,8 @@ export { Layer, type LayerOptions } from './nn/layers/layer';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
+export { Embedding, type EmbeddingOptions } from './nn/layers/embedding';
+export { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './nn/layers/permute';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
