@@ -3,6 +3,7 @@
 // trips, option errors naming the option, and index checks naming the sample and position when the data arrive.
 import { describe, expect, it } from 'vitest';
 import { dense, dispose, Embedding, input, layers, memory, model, sequential, sgd, tensor, zeros, type Tensor } from '../../../src/index';
+import { heapStats } from '../../../src/runtime/heap';
 import { expectThrowsClean, failOnLeaks, seededValues } from '../../reference';
 import { denseRef, expectForward, expectRoundTrip, expectStepIsGradient } from './check';
 
@@ -119,5 +120,20 @@ describe('layers.embedding', () => {
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4, inputShape: [5] })).toThrow(/embedding: inputLength 4 disagrees with inputShape \[5\]/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsRegularizer: 'l2' } as never)).toThrow(/embedding: .*embeddingsRegularizer/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsInitializer: 'nope' })).toThrow(/embedding: embeddingsInitializer must be one of/);
+  });
+});
+
+describe('layers.embedding in steady state', () => {
+  it('trainOnBatch through embedding, permute and repeatVector allocates nothing after the first steps', async () => {
+    const net = sequential([layers.embedding({ inputDim: VOCAB, outputDim: DIM, inputLength: T, maskZero: true }), layers.permute({ dims: [2, 1] }),
+      dense({ units: 1 }), layers.flatten(), layers.repeatVector({ n: 2 }), layers.flatten(), dense({ units: 2 })], { seed: 8 });
+    net.compile({ optimizer: sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+    const x = tensor(indices(ROWS * T, VOCAB, 9), [ROWS, T]), y = tensor(seededValues(ROWS * 2, 10), [ROWS, 2]);
+    await net.trainOnBatch(x, y);
+    const before = { ...memory(), ...heapStats() };
+    for (let i = 0; i < 20; i++) await net.trainOnBatch(x, y);
+    expect({ ...memory(), ...heapStats() }).toEqual(before);
+    dispose([x, y]);
+    net.dispose();
   });
 });
