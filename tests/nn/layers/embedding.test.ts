@@ -1,11 +1,12 @@
 // layers.embedding: a model's forward against float64 loops, the gradient of a training step (the table's scatter-add
 // included, with maskZero and with the layer shared by two inputs) against float64 central differences, file round
 // trips, option errors naming the option, and index checks naming the sample and position when the data arrive.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dense, dispose, Embedding, input, layers, memory, model, sequential, sgd, tensor, zeros, type Tensor } from '../../../src/index';
 import { heapStats } from '../../../src/runtime/heap';
 import { expectThrowsClean, failOnLeaks, seededValues } from '../../reference';
-import { denseRef, expectForward, expectRoundTrip, expectStepIsGradient } from './check';
+import { denseRef, expectForward, expectRoundTrip, expectStepIsGradient, weightsOf } from './check';
 
 failOnLeaks();
 
@@ -25,6 +26,22 @@ const indices = (n: number, inputDim: number, seed: number): number[] =>
 const ROWS = 6, T = 5, VOCAB = 7, DIM = 3;
 
 describe('layers.embedding', () => {
+  it('predicts each index\'s row of the table exactly, over odd sizes, one row, and maskZero (property)', () => {
+    const arbCase = fc.record({
+      rows: fc.constantFrom(1, 2, 5), t: fc.constantFrom(1, 3, 7), inputDim: fc.constantFrom(1, 2, 17), outputDim: fc.constantFrom(1, 3, 4, 5, 9),
+      maskZero: fc.boolean(), seed: fc.nat({ max: 1000 }),
+    });
+    fc.assert(fc.property(arbCase, ({ rows, t, inputDim, outputDim, maskZero, seed }) => {
+      const net = sequential([layers.embedding({ inputDim, outputDim, maskZero, inputLength: t })], { seed });
+      const ids = indices(rows * t, inputDim, seed + 1), x = tensor(ids, [rows, t]);
+      const out = net.predict(x) as Tensor;
+      expect(out.shape).toEqual([rows, t, outputDim]);
+      expect(Array.from(out.dataSync())).toEqual(Array.from(lookup(weightsOf(net)[0], ids, outputDim, maskZero)));
+      dispose([x, out]);
+      net.dispose();
+    }), { numRuns: 60 });
+  });
+
   for (const maskZero of [false, true]) {
     it(`embedding → flatten → dense(tanh) → dense: forward, training-step gradient and round trip (maskZero ${maskZero})`, async () => {
       const net = sequential([layers.embedding({ inputDim: VOCAB, outputDim: DIM, inputLength: T, maskZero }), layers.flatten(),
