@@ -42,7 +42,9 @@ export interface EmbeddingOptions extends LayerOptions {
  * Turns integer indices into dense vectors, as Keras' Embedding: a sample of indices [T] becomes [T, outputDim], each
  * index i replaced by row i of a trained table [inputDim, outputDim]. Give it the indices as a float tensor whose
  * values are integers in [0, inputDim); fit, evaluate and predict check them first, naming the sample and position
- * of one that is not. Create it with `layers.embedding({ inputDim, outputDim })`.
+ * of one that is not. (An embedding that takes another layer's outputs rather than a model input cannot check them
+ * beforehand: there an index out of range reads the nearest row, NaN row 0, and a fraction is truncated.) Create it
+ * with `layers.embedding({ inputDim, outputDim })`.
  * @example
  * const model = sequential([layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 3 }), layers.flatten(), dense({ units: 1 })]);
  * model.predict(tensor([[1, 2, 9]])).shape; // [1, 1]
