@@ -1,7 +1,7 @@
 // Fuzz: sequential, dense, dropout, the embedding, permute and repeatVector factories, compile, fit, trainOnBatch,
-// predict, predictOnBatch, evaluate,
-// getWeights/setWeights and loadModel with random options, junk, disposed layers and tensors, layers shared between
-// models, weights of other models, and callbacks that change the model while it trains. Afterwards nothing leaks and the canary holds.
+// predict, predictOnBatch, evaluate, getWeights/setWeights and loadModel with random options, junk, disposed layers and
+// tensors, layers shared between models, weights of other models, and callbacks that change the model while it trains.
+// Afterwards nothing leaks and the canary holds.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as sd from '../../src/index';
