@@ -1,6 +1,7 @@
 // layers.permute and layers.repeatVector: every permutation of samples of one to three axes against float64 index
 // loops, the gradient of a training step through them (weights before and after, and a gradient they share with
 // another path: EDGE_ADD) against float64 central differences, file round trips, and errors naming the layer.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dense, dispose, input, layers, model, Permute, RepeatVector, ShapeError, tensor, type Tensor } from '../../../src/index';
 import { failOnLeaks, seededValues, strides, unravel } from '../../reference';
@@ -27,6 +28,22 @@ const permutations = (k: number): number[][] =>
 const ROWS = 3;
 
 describe('layers.permute', () => {
+  it('moves each value as the index reference does, over odd sizes, one row and any permutation (property)', () => {
+    const arbCase = fc.array(fc.constantFrom<number>(1, 2, 3, 5, 7), { minLength: 1, maxLength: 3 }).chain((shape) => fc.record({
+      shape: fc.constant(shape), rows: fc.constantFrom(1, 2, 4), seed: fc.nat(1000),
+      dims: fc.shuffledSubarray(shape.map((_, d) => d + 1), { minLength: shape.length, maxLength: shape.length }),
+    }));
+    fc.assert(fc.property(arbCase, ({ shape, rows, seed, dims }) => {
+      const size = shape.reduce((a, b) => a * b, 1), i = input({ shape });
+      const net = model({ inputs: i, outputs: layers.permute({ dims }).apply(i) });
+      const x = tensor(seededValues(rows * size, seed), [rows, ...shape]), out = net.predict(x) as Tensor;
+      expect(out.shape).toEqual([rows, ...dims.map((d) => shape[d - 1])]);
+      expect(Array.from(out.dataSync())).toEqual(Array.from(permuteRef(Float64Array.from(x.dataSync()), shape, dims)));
+      dispose([x, out]);
+      net.dispose();
+    }), { numRuns: 80 });
+  });
+
   for (const shape of [[5], [3, 4], [2, 3, 5], [1, 4, 1]]) {
     it(`every permutation of samples ${JSON.stringify(shape)} moves each value as the index reference does`, () => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -108,15 +125,18 @@ describe('layers.repeatVector', () => {
     net.dispose();
   });
 
-  it('copies each sample n times exactly; errors name the option or the layer', () => {
-    const i = input({ shape: [5] });
-    const net = model({ inputs: i, outputs: layers.repeatVector({ n: 4 }).apply(i) });
-    const x = tensor(seededValues(2 * 5, 9), [2, 5]);
-    const out = net.predict(x) as Tensor;
-    const v = Array.from(x.dataSync());
-    expect(Array.from(out.dataSync())).toEqual([0, 1, 2, 3].flatMap(() => v.slice(0, 5)).concat([0, 1, 2, 3].flatMap(() => v.slice(5))));
-    dispose([x, out]);
-    net.dispose();
+  it('copies each sample n times exactly, over odd sizes and one row (property); errors name the option or the layer', () => {
+    const arbCase = fc.record({ n: fc.constantFrom(1, 2, 5), f: fc.constantFrom(1, 3, 4, 9), rows: fc.constantFrom(1, 3), seed: fc.nat(1000) });
+    fc.assert(fc.property(arbCase, ({ n, f, rows, seed }) => {
+      const i = input({ shape: [f] });
+      const net = model({ inputs: i, outputs: layers.repeatVector({ n }).apply(i) });
+      const x = tensor(seededValues(rows * f, seed), [rows, f]), out = net.predict(x) as Tensor;
+      const v = Array.from(x.dataSync());
+      expect(out.shape).toEqual([rows, n, f]);
+      expect(Array.from(out.dataSync())).toEqual(Array.from({ length: rows }, (_, r) => Array.from({ length: n }, () => v.slice(r * f, r * f + f))).flat(2));
+      dispose([x, out]);
+      net.dispose();
+    }), { numRuns: 40 });
     expect(layers.repeatVector({ n: 2 })).toBeInstanceOf(RepeatVector);
     expect(() => layers.repeatVector({ n: 0 })).toThrow(/repeatVector: n must be in \[1, 16777216\], got 0/);
     expect(() => layers.repeatVector({ n: 2.5 })).toThrow(/repeatVector: n must be an integer, got 2.5/);
