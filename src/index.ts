@@ -8,7 +8,8 @@ export { add, sub, mul, div, pow, maximum, minimum, greater, less, equal, neg, a
 export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardSigmoid, swish, silu, softmax } from './ops/activation';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
-export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
+export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, concat, stack } from './ops/shape';
+export { gather, unsortedSegmentSum } from './ops/gather';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
 export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
@@ -18,6 +19,8 @@ export { Layer, type LayerOptions } from './nn/layers/layer';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
+export { Embedding, type EmbeddingOptions } from './nn/layers/embedding';
+export { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './nn/layers/permute';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';

@@ -6,3 +6,5 @@ export { activation } from './layers/activation';
 export { input } from './layers/input';
 export { add, multiply, average, concatenate } from './layers/merge';
 export { flatten, reshape } from './layers/reshape';
+export { embedding } from './layers/embedding';
+export { permute, repeatVector } from './layers/permute';

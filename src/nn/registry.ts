@@ -7,6 +7,8 @@ import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
+import { Embedding, type EmbeddingOptions } from './layers/embedding';
+import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './layers/permute';
 
 /** Rebuilds a layer from the config its getConfig gave (checked as its options are: errors name the option). */
 type FromConfig = (config: Record<string, unknown>) => Layer;
@@ -22,6 +24,9 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
+  ['Permute', (c) => new Permute(c as unknown as PermuteOptions)],
+  ['RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorOptions)],
 ]);
 
 /** The class names a model file may hold. */
