@@ -8,6 +8,7 @@ export { add, sub, mul, div, pow, maximum, minimum, greater, less, equal, neg, a
 export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardSigmoid, swish, silu, softmax } from './ops/activation';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
+export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPadding, type DimRoundingMode } from './ops/pool';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';

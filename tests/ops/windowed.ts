@@ -1,0 +1,95 @@
+// Helpers of the pooling and spatial suites: float64 references of ops that map each output element of a row to
+// input elements of that row (a choice or a weighted sum), central differences through them, and kernel calls on
+// wasm copies of float64 data with a geometry record.
+import { tensor, tidy } from '../../src/index';
+import { withGeometry, type Geometry } from '../../src/ops/pool';
+
+/** For each output element of one row: the input elements (indices within the row) and their weights. */
+export type Taps = { index: number[]; weight: number[] }[];
+
+/**
+ * Float64 forward over `rows` rows: each output is Σ weight·x (mode 'sum'), or the first largest x among its taps
+ * ('max'; the first NaN if any), with `arg` the chosen index.
+ */
+export function forward64(taps: Taps, x: ArrayLike<number>, rows: number, inSize: number, mode: 'sum' | 'max'): { y: Float64Array; arg: Int32Array } {
+  const y = new Float64Array(rows * taps.length), arg = new Int32Array(y.length);
+  for (let r = 0; r < rows; r++) {
+    taps.forEach(({ index, weight }, o) => {
+      const at = r * taps.length + o, base = r * inSize;
+      if (mode === 'sum') {
+        y[at] = index.reduce((s, i, j) => s + weight[j] * x[base + i], 0);
+        return;
+      }
+      let best = index[0];
+      for (const i of index) {
+        const v = x[base + i], b = x[base + best];
+        if (v > b || (Number.isNaN(v) && !Number.isNaN(b))) best = i;
+      }
+      [y[at], arg[at]] = [x[base + best], best];
+    });
+  }
+  return { y, arg };
+}
+
+/**
+ * The float32 error bound of a backward that adds each output's dy·weight into its taps (only the chosen tap with
+ * `arg`), to `base` if given: (m + 1)·2^-24·Σ|term| per input element that receives m terms (each rounded at most
+ * m + 1 times), plus 2^-40 for the central differences' own rounding.
+ */
+export function adjointBound(taps: Taps, dy: ArrayLike<number>, rows: number, inSize: number, arg?: Int32Array,
+  base?: ArrayLike<number>): Float64Array {
+  const sum = Float64Array.from({ length: rows * inSize }, (_, i) => (base ? Math.abs(base[i]) : 0));
+  const count = Float64Array.from(sum, () => (base ? 1 : 0));
+  for (let r = 0; r < rows; r++) {
+    taps.forEach(({ index, weight }, o) => {
+      const at = r * taps.length + o;
+      index.forEach((i, j) => {
+        if (arg && arg[at] !== i) return;
+        sum[r * inSize + i] += Math.abs(dy[at] * weight[j]);
+        count[r * inSize + i]++;
+      });
+    });
+  }
+  return sum.map((s, i) => (count[i] + 1) * 2 ** -24 * s * 1.01 + 2 ** -40);
+}
+
+/** dL/dx of L(x) = Σ dy·f(x) by central differences in float64, step h. */
+export function centralDifferences(f: (x: Float64Array) => Float64Array, x: Float64Array, dy: ArrayLike<number>, h: number): Float64Array {
+  const loss = (v: Float64Array): number => f(v).reduce((s, y, i) => s + dy[i] * y, 0);
+  return x.map((xi, i) => {
+    const v = x.slice();
+    v[i] = xi + h;
+    const up = loss(v);
+    v[i] = xi - h;
+    return (up - loss(v)) / (2 * h);
+  });
+}
+
+/**
+ * Runs `fn(geometry record, pointers)` on wasm float32 copies of `inputs` followed by `outputs` (arrays whose
+ * values the kernel may read and write), and returns the outputs' values afterwards.
+ */
+export function onWasm(geometry: Geometry, inputs: ArrayLike<number>[], outputs: ArrayLike<number>[],
+  fn: (g: number, ptrs: number[]) => void): Float32Array[] {
+  return tidy(() => {
+    const ins = inputs.map((a) => tensor(Float32Array.from(a)));
+    const outs = outputs.map((a) => tensor(Float32Array.from(a)));
+    withGeometry(geometry, 'test', (g) => fn(g, [...ins, ...outs].map((t) => t.ptr)));
+    return outs.map((t) => Float32Array.from(t.dataSync()));
+  });
+}
+
+/** The float32 bits of `values` read as int32 (indexes a kernel wrote into a float buffer). */
+export const asInt32 = (values: Float32Array): Int32Array => new Int32Array(values.buffer, values.byteOffset, values.length);
+
+/** n distinct float32-exact values k/4 (k a shuffle of −n/2..n/2) from a seeded stream: no ties, gaps of 1/4. */
+export function distinctValues(n: number, seed: number): Float64Array {
+  const k = Array.from({ length: n }, (_, i) => i - Math.floor(n / 2));
+  let state = seed >>> 0;
+  for (let i = n - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [k[i], k[j]] = [k[j], k[i]];
+  }
+  return Float64Array.from(k, (v) => v / 4);
+}
