@@ -33,11 +33,12 @@ export function forward64(taps: Taps, x: ArrayLike<number>, rows: number, inSize
 
 /**
  * The float32 error bound of a backward that adds each output's dy·weight into its taps (only the chosen tap with
- * `arg`), to `base` if given: (m + 1)·2^-24·Σ|term| per input element that receives m terms (each rounded at most
- * m + 1 times), plus 2^-40 for the central differences' own rounding.
+ * `arg`), to `base` if given: (m + 1 + w)·2^-24·Σ|term| per input element that receives m terms (each rounded at
+ * most m + 1 times, and w more times where the kernel computes the weight), plus 2^-40 for the central differences'
+ * own rounding.
  */
 export function adjointBound(taps: Taps, dy: ArrayLike<number>, rows: number, inSize: number, arg?: Int32Array,
-  base?: ArrayLike<number>): Float64Array {
+  base?: ArrayLike<number>, weightRoundings = 0): Float64Array {
   const sum = Float64Array.from({ length: rows * inSize }, (_, i) => (base ? Math.abs(base[i]) : 0));
   const count = Float64Array.from(sum, () => (base ? 1 : 0));
   for (let r = 0; r < rows; r++) {
@@ -50,18 +51,35 @@ export function adjointBound(taps: Taps, dy: ArrayLike<number>, rows: number, in
       });
     });
   }
-  return sum.map((s, i) => (count[i] + 1) * 2 ** -24 * s * 1.01 + 2 ** -40);
+  return sum.map((s, i) => (count[i] + 1 + weightRoundings) * 2 ** -24 * s * 1.01 + 2 ** -40);
 }
 
-/** dL/dx of L(x) = Σ dy·f(x) by central differences in float64, step h. */
-export function centralDifferences(f: (x: Float64Array) => Float64Array, x: Float64Array, dy: ArrayLike<number>, h: number): Float64Array {
-  const loss = (v: Float64Array): number => f(v).reduce((s, y, i) => s + dy[i] * y, 0);
-  return x.map((xi, i) => {
-    const v = x.slice();
-    v[i] = xi + h;
-    const up = loss(v);
-    v[i] = xi - h;
-    return (up - loss(v)) / (2 * h);
+/**
+ * dL/dx of L(x) = Σ dy·forward64(x) by central differences in float64, step h: for each input element, the outputs
+ * whose taps take it are computed at x ± h there (the others do not change and cancel exactly).
+ */
+export function centralDifferences(taps: Taps, x: Float64Array, dy: ArrayLike<number>, rows: number, inSize: number,
+  mode: 'sum' | 'max', h: number): Float64Array {
+  const users: number[][] = Array.from({ length: inSize }, () => []);
+  taps.forEach(({ index }, o) => new Set(index).forEach((i) => users[i].push(o)));
+  const output = (v: Float64Array, r: number, o: number): number => {
+    const { index, weight } = taps[o];
+    const base = r * inSize;
+    if (mode === 'sum') return index.reduce((s, i, j) => s + weight[j] * v[base + i], 0);
+    return index.reduce((m, i) => Math.max(m, v[base + i]), -Infinity);
+  };
+  const v = x.slice();
+  return x.map((xi, at) => {
+    const r = Math.floor(at / inSize);
+    let diff = 0;
+    for (const o of users[at % inSize]) {
+      v[at] = xi + h;
+      const up = output(v, r, o);
+      v[at] = xi - h;
+      diff += dy[r * taps.length + o] * (up - output(v, r, o));
+      v[at] = xi;
+    }
+    return diff / (2 * h);
   });
 }
 
