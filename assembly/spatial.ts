@@ -1,28 +1,11 @@
 // Spatial rearrangements of channels-last rows: each row (sample) of x is [IN_H, IN_W, IN_C], of y [OUT_H, OUT_W,
 // IN_C], as the geometry record g (GEOM_ in layout.ts) says. Zero padding and cropping are one shift (a negative
 // padding crops); up-sampling repeats (nearest) or interpolates (bilinear) by the integer factors SH × SW.
+import { putOrAdd } from './plan';
 import { geom } from './pool';
 import {
   GEOM_IN_H, GEOM_IN_W, GEOM_IN_C, GEOM_OUT_H, GEOM_OUT_W, GEOM_SH, GEOM_SW, GEOM_PAD_TOP, GEOM_PAD_LEFT,
 } from './layout';
-
-// dst[n] (add ? += : =) src[n] for n < count floats.
-// @ts-ignore: decorator
-@inline function addOrCopy(src: usize, dst: usize, count: i32, add: i32): void {
-  if (!add) {
-    memory.copy(dst, src, <usize>count << 2);
-    return;
-  }
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const p = dst + (<usize>i << 2);
-    v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>i << 2))));
-  }
-  for (; i < count; i++) {
-    const p = dst + (<usize>i << 2);
-    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>i << 2)));
-  }
-}
 
 // dst[h, w, c] (add ? += : =) src[h − top, w − left, c] for rows [srcH, srcW, C] → [dstH, dstW, C]; 0 (nothing
 // added) where that lies outside src.
@@ -44,7 +27,7 @@ import {
         memory.fill(dl, 0, <usize>(wLo * C) << 2);
         memory.fill(dl + (<usize>(wHi * C) << 2), 0, <usize>((dstW - wHi) * C) << 2);
       }
-      addOrCopy(s + (<usize>((sh * srcW + wLo - left) * C) << 2), dl + (<usize>(wLo * C) << 2), (wHi - wLo) * C, add);
+      putOrAdd(dl + (<usize>(wLo * C) << 2), s + (<usize>((sh * srcW + wLo - left) * C) << 2), (wHi - wLo) * C, add != 0);
     }
   }
 }

@@ -19,6 +19,12 @@ export { Layer, type LayerOptions } from './nn/layers/layer';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
+export {
+  Pooling, GlobalPooling, type Pooling1DOptions, type Pooling2DOptions, type PoolingClass, type GlobalPoolingOptions, type GlobalPoolingClass,
+} from './nn/layers/pooling';
+export {
+  ZeroPadding2D, Cropping2D, UpSampling2D, type ZeroPadding2DOptions, type Cropping2DOptions, type UpSampling2DOptions, type SidesOption,
+} from './nn/layers/spatial';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';

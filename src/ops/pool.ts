@@ -50,13 +50,21 @@ export function withGeometry<T>(geometry: Geometry, op: string, fn: (ptr: number
  * @internal
  */
 export function writeGeometry(geometry: Geometry, ptr: number): void {
-  const g = i32View(ptr, GEOM_WORDS);
-  g.fill(0);
-  g[GEOM_IN_H] = geometry.inH; g[GEOM_IN_W] = geometry.inW; g[GEOM_IN_C] = geometry.inC;
-  g[GEOM_OUT_H] = geometry.outH; g[GEOM_OUT_W] = geometry.outW; g[GEOM_OUT_C] = geometry.outC;
-  g[GEOM_KH] = geometry.kH; g[GEOM_KW] = geometry.kW; g[GEOM_SH] = geometry.sH; g[GEOM_SW] = geometry.sW;
-  g[GEOM_DH] = geometry.dH; g[GEOM_DW] = geometry.dW;
-  g[GEOM_PAD_TOP] = geometry.padTop; g[GEOM_PAD_LEFT] = geometry.padLeft; g[GEOM_MULT] = geometry.mult ?? 1;
+  i32View(ptr, GEOM_WORDS).set(geometryWords(geometry));
+}
+
+/**
+ * The GEOM_ record's words of `geometry` (GEOM_WORDS of them; the unused ones 0).
+ * @internal
+ */
+export function geometryWords(g: Geometry): number[] {
+  const words = new Array<number>(GEOM_WORDS).fill(0);
+  words[GEOM_IN_H] = g.inH; words[GEOM_IN_W] = g.inW; words[GEOM_IN_C] = g.inC;
+  words[GEOM_OUT_H] = g.outH; words[GEOM_OUT_W] = g.outW; words[GEOM_OUT_C] = g.outC;
+  words[GEOM_KH] = g.kH; words[GEOM_KW] = g.kW; words[GEOM_SH] = g.sH; words[GEOM_SW] = g.sW;
+  words[GEOM_DH] = g.dH; words[GEOM_DW] = g.dW; words[GEOM_PAD_TOP] = g.padTop; words[GEOM_PAD_LEFT] = g.padLeft;
+  words[GEOM_MULT] = g.mult ?? 1;
+  return words;
 }
 
 /**
