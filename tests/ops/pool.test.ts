@@ -10,64 +10,11 @@ import type { Geometry } from '../../src/ops/pool';
 import { kernels } from '../../src/runtime/wasm';
 import { expectBounded, expectExact, expectThrowsClean, failOnLeaks, seededValues } from '../reference';
 import { expectForeignRejected } from './foreign';
-import { adjointBound, asInt32, centralDifferences, distinctValues, forward64, onWasm, type Taps } from './windowed';
+import {
+  adjointBound, asInt32, centralDifferences, distinctValues, forward64, onWasm, poolTaps, refGeometry, type Pad, type Rounding, type Taps,
+} from './windowed';
 
-type Pair = [number, number];
-type Pad = 'valid' | 'same' | number | [Pair, Pair, Pair, Pair];
-type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 const U = 2 ** -24;
-
-/** Output size and padding before along one axis (TF.js conv_util), or null where some window takes no input. */
-function refAxis(size: number, k: number, s: number, d: number, pad: 'valid' | 'same' | Pair, rounding: Rounding): { out: number; before: number } | null {
-  const span = (k - 1) * d + 1;
-  const round = rounding === undefined ? Math.trunc : Math[rounding];
-  let out: number, before = 0;
-  if (pad === 'valid') out = Math.ceil((size - span + 1) / s);
-  else if (pad === 'same') {
-    out = Math.ceil(size / s);
-    before = Math.floor(Math.max(0, (out - 1) * s + span - size) / 2);
-  } else {
-    out = round((size - span + pad[0] + pad[1]) / s + 1);
-    before = pad[0];
-  }
-  if (out < 1) return null;
-  for (let o = 0; o < out; o++) {
-    const inside = Array.from({ length: k }, (_, t) => o * s - before + t * d).some((i) => i >= 0 && i < size);
-    if (!inside) return null;
-  }
-  return { out, before };
-}
-
-function refGeometry(shape: readonly number[], k: Pair, s: Pair, pad: Pad, rounding: Rounding, d: Pair = [1, 1]): Geometry | null {
-  const [inH, inW, inC] = shape.slice(-3);
-  const pads: ['valid' | 'same' | Pair, 'valid' | 'same' | Pair] = typeof pad === 'string' ? [pad, pad]
-    : typeof pad === 'number' ? [[pad, pad], [pad, pad]] : [pad[1], pad[2]];
-  const h = refAxis(inH, k[0], s[0], d[0], pads[0], rounding), w = refAxis(inW, k[1], s[1], d[1], pads[1], rounding);
-  if (!h || !w) return null;
-  return { inH, inW, inC, outH: h.out, outW: w.out, outC: inC, kH: k[0], kW: k[1], sH: s[0], sW: s[1], dH: d[0], dW: d[1], padTop: h.before, padLeft: w.before };
-}
-
-/** Each output element's taps inside the input, in window order (rows, then columns), weights 1 or 1/count. */
-function poolTaps(g: Geometry, average: boolean): Taps {
-  const taps: Taps = [];
-  for (let oh = 0; oh < g.outH; oh++) {
-    for (let ow = 0; ow < g.outW; ow++) {
-      for (let c = 0; c < g.inC; c++) {
-        const index: number[] = [];
-        for (let kh = 0; kh < g.kH; kh++) {
-          const ih = oh * g.sH - g.padTop + kh * g.dH;
-          if (ih < 0 || ih >= g.inH) continue;
-          for (let kw = 0; kw < g.kW; kw++) {
-            const iw = ow * g.sW - g.padLeft + kw * g.dW;
-            if (iw >= 0 && iw < g.inW) index.push((ih * g.inW + iw) * g.inC + c);
-          }
-        }
-        taps.push({ index, weight: index.map(() => (average ? 1 / index.length : 1)) });
-      }
-    }
-  }
-  return taps;
-}
 
 /** Float32 bound of a mean of n taps summed in order and divided once: (n − 1)·u·Σ|x|/n + u·|mean|. */
 function meanBound(taps: Taps, x: ArrayLike<number>, rows: number, inSize: number): Float64Array {

@@ -7,37 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Geometry } from '../../src/ops/pool';
 import { kernels } from '../../src/runtime/wasm';
 import { expectBounded, expectExact, failOnLeaks, seededValues } from '../reference';
-import { adjointBound, centralDifferences, forward64, onWasm, type Taps } from './windowed';
+import { adjointBound, bilinearTaps, centralDifferences, forward64, geometryOf, nearestTaps, onWasm, shiftTaps, type Taps } from './windowed';
 
 const U = 2 ** -24;
-
-function geometryOf(inH: number, inW: number, c: number, outH: number, outW: number, extra: Partial<Geometry>): Geometry {
-  return { inH, inW, inC: c, outH, outW, outC: c, kH: 1, kW: 1, sH: 1, sW: 1, dH: 1, dW: 1, padTop: 0, padLeft: 0, ...extra };
-}
-
-/** Output (h, w, c) of a row, for each its taps from `source(h, w)`: [row, column, weight] triples. */
-function tapsOf(g: Geometry, source: (h: number, w: number) => [number, number, number][]): Taps {
-  const taps: Taps = [];
-  for (let h = 0; h < g.outH; h++) {
-    for (let w = 0; w < g.outW; w++) {
-      const from = source(h, w).filter(([i, j]) => i >= 0 && i < g.inH && j >= 0 && j < g.inW);
-      for (let c = 0; c < g.inC; c++) taps.push({ index: from.map(([i, j]) => (i * g.inW + j) * g.inC + c), weight: from.map(([, , k]) => k) });
-    }
-  }
-  return taps;
-}
-
-const shiftTaps = (g: Geometry): Taps => tapsOf(g, (h, w) => [[h - g.padTop, w - g.padLeft, 1]]);
-const nearestTaps = (g: Geometry): Taps => tapsOf(g, (h, w) => [[Math.floor(h / g.sH), Math.floor(w / g.sW), 1]]);
-/** TF.js resizeBilinear: source = output · (in / out); top row ⌊source⌋, bottom min(⌈source⌉, in − 1). */
-function bilinearTaps(g: Geometry): Taps {
-  return tapsOf(g, (h, w) => {
-    const sy = h * (g.inH / g.outH), sx = w * (g.inW / g.outW);
-    const y0 = Math.floor(sy), y1 = Math.min(Math.ceil(sy), g.inH - 1), fy = sy - y0;
-    const x0 = Math.floor(sx), x1 = Math.min(Math.ceil(sx), g.inW - 1), fx = sx - x0;
-    return [[y0, x0, (1 - fy) * (1 - fx)], [y0, x1, (1 - fy) * fx], [y1, x0, fy * (1 - fx)], [y1, x1, fy * fx]];
-  });
-}
 
 type Kernel = 'pad2d' | 'upSample2d' | 'upSampleBilinear2d';
 

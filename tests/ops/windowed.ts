@@ -111,3 +111,88 @@ export function distinctValues(n: number, seed: number): Float64Array {
   }
   return Float64Array.from(k, (v) => v / 4);
 }
+
+export type Pair = [number, number];
+export type Pad = 'valid' | 'same' | number | [Pair, Pair, Pair, Pair];
+export type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+/** Pooling's output size and padding before along one axis (TF.js conv_util), or null where some window takes no input. */
+function refAxis(size: number, k: number, s: number, d: number, pad: 'valid' | 'same' | Pair, rounding: Rounding): { out: number; before: number } | null {
+  const span = (k - 1) * d + 1;
+  const round = rounding === undefined ? Math.trunc : Math[rounding];
+  let out: number, before = 0;
+  if (pad === 'valid') out = Math.ceil((size - span + 1) / s);
+  else if (pad === 'same') {
+    out = Math.ceil(size / s);
+    before = Math.floor(Math.max(0, (out - 1) * s + span - size) / 2);
+  } else {
+    out = round((size - span + pad[0] + pad[1]) / s + 1);
+    before = pad[0];
+  }
+  if (out < 1) return null;
+  for (let o = 0; o < out; o++) {
+    const inside = Array.from({ length: k }, (_, t) => o * s - before + t * d).some((i) => i >= 0 && i < size);
+    if (!inside) return null;
+  }
+  return { out, before };
+}
+
+export function refGeometry(shape: readonly number[], k: Pair, s: Pair, pad: Pad, rounding: Rounding, d: Pair = [1, 1]): Geometry | null {
+  const [inH, inW, inC] = shape.slice(-3);
+  const pads: ['valid' | 'same' | Pair, 'valid' | 'same' | Pair] = typeof pad === 'string' ? [pad, pad]
+    : typeof pad === 'number' ? [[pad, pad], [pad, pad]] : [pad[1], pad[2]];
+  const h = refAxis(inH, k[0], s[0], d[0], pads[0], rounding), w = refAxis(inW, k[1], s[1], d[1], pads[1], rounding);
+  if (!h || !w) return null;
+  return { inH, inW, inC, outH: h.out, outW: w.out, outC: inC, kH: k[0], kW: k[1], sH: s[0], sW: s[1], dH: d[0], dW: d[1], padTop: h.before, padLeft: w.before };
+}
+
+/** Each output element's taps inside the input, in window order (rows, then columns), weights 1 or 1/count. */
+export function poolTaps(g: Geometry, average: boolean): Taps {
+  const taps: Taps = [];
+  for (let oh = 0; oh < g.outH; oh++) {
+    for (let ow = 0; ow < g.outW; ow++) {
+      for (let c = 0; c < g.inC; c++) {
+        const index: number[] = [];
+        for (let kh = 0; kh < g.kH; kh++) {
+          const ih = oh * g.sH - g.padTop + kh * g.dH;
+          if (ih < 0 || ih >= g.inH) continue;
+          for (let kw = 0; kw < g.kW; kw++) {
+            const iw = ow * g.sW - g.padLeft + kw * g.dW;
+            if (iw >= 0 && iw < g.inW) index.push((ih * g.inW + iw) * g.inC + c);
+          }
+        }
+        taps.push({ index, weight: index.map(() => (average ? 1 / index.length : 1)) });
+      }
+    }
+  }
+  return taps;
+}
+
+/** A geometry of sizes and the fields given (the rest: windows 1×1, steps 1, no padding). */
+export function geometryOf(inH: number, inW: number, c: number, outH: number, outW: number, extra: Partial<Geometry>): Geometry {
+  return { inH, inW, inC: c, outH, outW, outC: c, kH: 1, kW: 1, sH: 1, sW: 1, dH: 1, dW: 1, padTop: 0, padLeft: 0, ...extra };
+}
+
+/** Output (h, w, c) of a row, for each its taps from `source(h, w)`: [row, column, weight] triples. */
+export function tapsOf(g: Geometry, source: (h: number, w: number) => [number, number, number][]): Taps {
+  const taps: Taps = [];
+  for (let h = 0; h < g.outH; h++) {
+    for (let w = 0; w < g.outW; w++) {
+      const from = source(h, w).filter(([i, j]) => i >= 0 && i < g.inH && j >= 0 && j < g.inW);
+      for (let c = 0; c < g.inC; c++) taps.push({ index: from.map(([i, j]) => (i * g.inW + j) * g.inC + c), weight: from.map(([, , k]) => k) });
+    }
+  }
+  return taps;
+}
+
+export const shiftTaps = (g: Geometry): Taps => tapsOf(g, (h, w) => [[h - g.padTop, w - g.padLeft, 1]]);
+export const nearestTaps = (g: Geometry): Taps => tapsOf(g, (h, w) => [[Math.floor(h / g.sH), Math.floor(w / g.sW), 1]]);
+/** TF.js resizeBilinear: source = output · (in / out); top row ⌊source⌋, bottom min(⌈source⌉, in − 1). */
+export function bilinearTaps(g: Geometry): Taps {
+  return tapsOf(g, (h, w) => {
+    const sy = h * (g.inH / g.outH), sx = w * (g.inW / g.outW);
+    const y0 = Math.floor(sy), y1 = Math.min(Math.ceil(sy), g.inH - 1), fy = sy - y0;
+    const x0 = Math.floor(sx), x1 = Math.min(Math.ceil(sx), g.inW - 1), fx = sx - x0;
+    return [[y0, x0, (1 - fy) * (1 - fx)], [y0, x1, (1 - fy) * fx], [y1, x0, fy * (1 - fx)], [y1, x1, fy * fx]];
+  });
+}
