@@ -195,20 +195,21 @@ export function globalAvgPool(x: usize, y: usize, g: usize, rows: i32): void {
 // dx[r, h, w, c] (add ? += : =) dy[r, c] / (IN_H·IN_W): the adjoint of globalAvgPool (which saved nothing).
 export function globalAvgPoolBackward(dy: usize, dx: usize, g: usize, rows: i32, add: i32): void {
   const hw = geom(g, GEOM_IN_H) * geom(g, GEOM_IN_W), C = geom(g, GEOM_IN_C);
-  const n = <f32>hw;
+  const n = <f32>hw, pixel = <usize>C << 2;
   for (let r = 0; r < rows; r++) {
-    const dyr = dy + <usize>r * <usize>C * 4;
-    for (let p = 0; p < hw; p++) {
-      const dxp = dx + (<usize>r * <usize>hw + <usize>p) * <usize>C * 4;
-      let c = 0;
-      for (; c + 4 <= C; c += 4) {
-        const share = f32x4.div(v128.load(dyr + (<usize>c << 2)), f32x4.splat(n));
-        const q = dxp + (<usize>c << 2);
+    const dyr = dy + <usize>r * pixel, dxr = dx + <usize>r * <usize>hw * pixel;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const share = f32x4.div(v128.load(dyr + (<usize>c << 2)), f32x4.splat(n));
+      for (let p = 0; p < hw; p++) {
+        const q = dxr + <usize>p * pixel + (<usize>c << 2);
         v128.store(q, add ? f32x4.add(v128.load(q), share) : share);
       }
-      for (; c < C; c++) {
-        const share = load<f32>(dyr + (<usize>c << 2)) / n;
-        const q = dxp + (<usize>c << 2);
+    }
+    for (; c < C; c++) {
+      const share = load<f32>(dyr + (<usize>c << 2)) / n;
+      for (let p = 0; p < hw; p++) {
+        const q = dxr + <usize>p * pixel + (<usize>c << 2);
         store<f32>(q, add ? load<f32>(q) + share : share);
       }
     }
