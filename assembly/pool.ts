@@ -40,6 +40,14 @@ const LANES: v128 = i32x4(0, 1, 2, 3);
 // y = the largest tap of each window per channel (the first in window order, row by row, on ties; the first NaN if
 // any); when arg ≠ 0, arg (i32, y's shape) = the index of that tap in its input row, (h·IN_W + w)·IN_C + c.
 export function maxPool(x: usize, y: usize, arg: usize, g: usize, rows: i32): void {
+  // NOTE: two copies of the loop, so that a forward without indexes (prediction) does not track them.
+  if (arg != 0) maxPoolRows(x, y, arg, g, rows, true);
+  else maxPoolRows(x, y, 0, g, rows, false);
+}
+
+// maxPool, writing the indexes when `keep` (a constant at each call).
+// @ts-ignore: decorator
+@inline function maxPoolRows(x: usize, y: usize, arg: usize, g: usize, rows: i32, keep: bool): void {
   const inH = geom(g, GEOM_IN_H), inW = geom(g, GEOM_IN_W), C = geom(g, GEOM_IN_C);
   const outH = geom(g, GEOM_OUT_H), outW = geom(g, GEOM_OUT_W);
   const kH = geom(g, GEOM_KH), kW = geom(g, GEOM_KW), sH = geom(g, GEOM_SH), sW = geom(g, GEOM_SW);
@@ -64,11 +72,11 @@ export function maxPool(x: usize, y: usize, arg: usize, g: usize, rows: i32): vo
               const v = v128.load(xr + (<usize>i << 2));
               const m = replacesV(v, best);
               best = v128.bitselect(v, best, m);
-              at = v128.bitselect(i32x4.add(i32x4.splat(i), LANES), at, m);
+              if (keep) at = v128.bitselect(i32x4.add(i32x4.splat(i), LANES), at, m);
             }
           }
           v128.store(y + ((o + <usize>c) << 2), best);
-          if (arg != 0) v128.store(arg + ((o + <usize>c) << 2), at);
+          if (keep) v128.store(arg + ((o + <usize>c) << 2), at);
         }
         for (; c < C; c++) {
           let best = load<f32>(xr + (<usize>(first + c) << 2));
@@ -82,7 +90,7 @@ export function maxPool(x: usize, y: usize, arg: usize, g: usize, rows: i32): vo
             }
           }
           store<f32>(y + ((o + <usize>c) << 2), best);
-          if (arg != 0) store<i32>(arg + ((o + <usize>c) << 2), at);
+          if (keep) store<i32>(arg + ((o + <usize>c) << 2), at);
         }
       }
     }
