@@ -113,4 +113,10 @@ describe('options and shapes are checked, naming the option or the layer', () =>
     expect(() => layers.globalMaxPooling1d().apply(image)).toThrow(/GlobalMaxPooling1D takes samples of shape \[steps, channels\], got \[3, 3, 2\]/);
     expect(layers.maxPooling2d({ poolSize: 4, padding: 'same' }).apply(image).shape).toEqual([null, 1, 1, 2]);
   });
+
+  it('default names in Keras snake case', () => {
+    const net = sequential([layers.maxPooling2d({ inputShape: [4, 4, 1] }), layers.globalAveragePooling2d(), dense({ units: 1 })]);
+    expect(net.layers.map((l) => l.name)).toEqual(['max_pooling2d_1', 'global_average_pooling2d_1', 'dense_1']);
+    net.dispose();
+  });
 });
