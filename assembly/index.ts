@@ -10,3 +10,5 @@ export { embedding, embeddingBackward } from './embedding';
 export { randomUniform, randomNormal } from './random';
 export { trainEpochs, evaluateRows, predictRows, lossOf, addMetrics, firstNonFinite } from './train';
 export { weightsChanged } from './plan';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';
+export { pad2d, pad2dBackward, upSample2d, upSample2dBackward, upSampleBilinear2d, upSampleBilinear2dBackward } from './spatial';

@@ -10,6 +10,7 @@ export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, concat, stack } from './ops/shape';
 export { gather, unsortedSegmentSum } from './ops/gather';
+export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPadding, type DimRoundingMode } from './ops/pool';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
 export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
@@ -21,6 +22,12 @@ export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
 export { Embedding, type EmbeddingOptions } from './nn/layers/embedding';
 export { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './nn/layers/permute';
+export {
+  Pooling, GlobalPooling, type Pooling1DOptions, type Pooling2DOptions, type PoolingClass, type GlobalPoolingOptions, type GlobalPoolingClass,
+} from './nn/layers/pooling';
+export {
+  ZeroPadding2D, Cropping2D, UpSampling2D, type ZeroPadding2DOptions, type Cropping2DOptions, type UpSampling2DOptions, type SidesOption,
+} from './nn/layers/spatial';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';

@@ -3,6 +3,7 @@
 import {
   KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
   KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
+  KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
@@ -12,6 +13,10 @@ import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } 
 import { reshapeBackward, reshapeForward } from './reshape';
 import { embeddingBackwardLayer, embeddingForward } from './embedding';
 import { permuteBackward, permuteForward, repeatVectorBackward, repeatVectorForward } from './permute';
+import {
+  avgPoolBackwardLayer, avgPoolForward, globalAvgPoolBackwardLayer, globalAvgPoolForward, maxPoolBackwardLayer, maxPoolForward,
+} from './pool';
+import { padBackward, padForward, upSampleBackward, upSampleForward } from './spatial';
 
 // Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
 // sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
@@ -27,6 +32,11 @@ import { permuteBackward, permuteForward, repeatVectorBackward, repeatVectorForw
   else if (kind == KIND_EMBEDDING) embeddingForward(N, rows);
   else if (kind == KIND_PERMUTE) permuteForward(N, rows);
   else if (kind == KIND_REPEAT_VECTOR) repeatVectorForward(N, rows);
+  else if (kind == KIND_MAX_POOL || kind == KIND_GLOBAL_MAX_POOL) maxPoolForward(N, rows);
+  else if (kind == KIND_AVG_POOL) avgPoolForward(N, rows);
+  else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolForward(N, rows);
+  else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padForward(N, rows);
+  else if (kind == KIND_UP_SAMPLING) upSampleForward(N, rows);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -42,4 +52,9 @@ import { permuteBackward, permuteForward, repeatVectorBackward, repeatVectorForw
   else if (kind == KIND_EMBEDDING) embeddingBackwardLayer(N, rows);
   else if (kind == KIND_PERMUTE) permuteBackward(N, rows);
   else if (kind == KIND_REPEAT_VECTOR) repeatVectorBackward(N, rows);
+  else if (kind == KIND_MAX_POOL || kind == KIND_GLOBAL_MAX_POOL) maxPoolBackwardLayer(N, rows);
+  else if (kind == KIND_AVG_POOL) avgPoolBackwardLayer(N, rows);
+  else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolBackwardLayer(N, rows);
+  else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padBackward(N, rows);
+  else if (kind == KIND_UP_SAMPLING) upSampleBackward(N, rows);
 }
