@@ -128,16 +128,20 @@ const tfTensor = (values, shape, kind) => tf.tensor(kind === 'ids' ? Int32Array.
 /** Each case times one fit epoch over its first `samples` rows: { name, engine, samples, run, dispose }. */
 function simdeepCase(name, lib, spec, data, samples) {
   const model = simdeepModel(lib, spec), [x, y] = rowsOf(data, spec, samples, (v, s) => lib.tensor(v, s));
+  const c = { name, engine: 'simdeep', lib, samples, loss: NaN };
   let epoch = 0;
-  return { name, engine: 'simdeep', lib, samples, run: () => model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, seed: ++epoch }),
-    dispose() { model.dispose(); lib.dispose([x, y]); } };
+  return Object.assign(c, { run: () => model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, seed: ++epoch }).then(lastLoss(c)),
+    dispose() { model.dispose(); lib.dispose([x, y]); } });
 }
+// Keeps the mean loss of a case's latest fit epoch in c.loss (a check that every engine learns the same task).
+const lastLoss = (c) => (history) => { c.loss = history.history.loss.at(-1); };
 
 async function tfjsCase(backend, spec, data, samples) {
   await tf.setBackend(backend);
   const model = tfjsModel(spec), [x, y] = rowsOf(data, spec, samples, tfTensor);
-  return { name: `tfjs-${backend}`, engine: backend, samples, run: () => model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 }),
-    dispose() { model.optimizer.dispose(); model.dispose(); tf.dispose([x, y]); } };
+  const c = { name: `tfjs-${backend}`, engine: backend, samples, loss: NaN };
+  return Object.assign(c, { run: () => model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 }).then(lastLoss(c)),
+    dispose() { model.optimizer.dispose(); model.dispose(); tf.dispose([x, y]); } });
 }
 
 /** What stock tfjs-wasm says when asked to fit the model (one batch), before the missing kernels are filled in. */
@@ -252,7 +256,7 @@ export async function run() {
 
   const kernels = peakKernels(), build = current.threads().relaxedSimd ? 'relaxed' : 'baseline';
   const row = table([['model', 10], ['engine', 12], ['samples/s', 9], ['MFLOP/sample', 12], ['GFLOP/s', 7], ['of ceiling', 10],
-    ['simdeep ÷ this', 14], ['target', 6], ['other CPU', 9]]);
+    ['simdeep ÷ this', 14], ['target', 6], ['last loss', 9], ['other CPU', 9]]);
   const verdicts = [];
   for (const name of names) {
     const spec = MODELS[name], flops = flopsPerSample(spec), scale = QUICK ? 4 : 1;
@@ -279,19 +283,24 @@ export async function run() {
       seconds.set(cpu.name, (performance.now() - t0) / 1e3); // one call after none to warm: the cpu backend is JIT-warm in a batch
     }
     const used = load();
-    const rates = new Map([...cases, wasm, ...(cpu ? [cpu] : [])].map((c) => [c.name, c.samples / seconds.get(c.name)]));
+    const all = [...cases, wasm, ...(cpu ? [cpu] : [])];
+    const rates = new Map(all.map((c) => [c.name, c.samples / seconds.get(c.name)]));
+    const losses = new Map(all.map((c) => [c.name, c.loss]));
     const torchRate = torch.models?.[name]?.samplesPerSecond;
-    if (torchRate) rates.set('pytorch', torchRate);
+    if (torchRate) {
+      rates.set('pytorch', torchRate);
+      losses.set('pytorch', torch.models[name].loss);
+    }
     const ours = rates.get('simdeep');
     for (const [engine, rate] of rates) {
       const target = engine === 'tfjs-wasm' ? spec.targets.wasm : engine === 'pytorch' ? spec.targets.torch : undefined;
       row([engine === [...rates.keys()][0] ? spec.title : '', engine, fmt(rate), (flops / 1e6).toPrecision(4), fmt((rate * flops) / 1e9),
         `${((100 * rate * flops) / 1e9 / ceiling).toFixed(0)}%`, engine.startsWith('simdeep') ? '' : ratio(ours, rate),
-        target ? `≥ ${target}×` : '', engine === 'simdeep' ? `${used.toFixed(2)}` : '']);
+        target ? `≥ ${target}×` : '', losses.get(engine)?.toFixed(4) ?? '', engine === 'simdeep' ? `${used.toFixed(2)}` : '']);
       if (target && ours) verdicts.push(`${spec.title}: simdeep ${ratio(ours, rate)} ${engine}, target ≥ ${target}×: ${ours / rate >= target ? 'met' : 'NOT met'}`);
     }
     console.log(`${''.padEnd(10)} ceiling ${build} ${fmt(ceiling)} GFLOP/s (${PEAK_NOTE}), measured before this model's cases`);
-    for (const c of [...cases, wasm, ...(cpu ? [cpu] : [])]) c.dispose();
+    for (const c of all) c.dispose();
   }
 
   if (ACCURACY_EPOCHS > 0) {
@@ -307,6 +316,7 @@ export async function run() {
   console.log('tfjs-cpu: one epoch of 2 batches of the small CNN, timed once (the others would take minutes). PyTorch: the median');
   console.log('of rounds of steps after warm-up steps, in its own process after this one\'s TF.js checks. GFLOP/s: samples/s × MFLOP/sample');
   console.log('(products only, see the header); of ceiling: that over the micro-kernel ceiling of simdeep\'s GEMM build in this process.');
+  console.log('last loss: the mean training loss of the latest timed epoch (PyTorch: of its last step), a check that all learn.');
   console.log('other CPU: cores that other processes kept busy meanwhile (this process and its children excluded).');
   for (const v of verdicts) console.log(v);
 }

@@ -96,14 +96,16 @@ def throughput(name):
     source = batches(x[:settings["train"]], y[:settings["train"]])
     for _ in range(settings["warmSteps"]):
         step(*next(source))
-    rates = []
+    rates, losses = [], []
     for _ in range(settings["rounds"]):
         steps = settings["steps"][name]
         t0 = time.perf_counter()
         for _ in range(steps):
-            step(*next(source))
+            loss = step(*next(source))
         rates.append(steps * BATCH / (time.perf_counter() - t0))
-    return {"samplesPerSecond": statistics.median(rates), "rates": rates, "stepsPerRound": settings["steps"][name]}
+        losses.append(loss.item())
+    return {"samplesPerSecond": statistics.median(rates), "rates": rates, "stepsPerRound": settings["steps"][name],
+            "loss": losses[-1]}
 
 
 def accuracy(epochs):

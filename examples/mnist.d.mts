@@ -1,4 +1,6 @@
 // Types of examples/mnist.mjs, for the tests that run it.
+import type { Callbacks } from 'simdeep';
+
 export interface MnistOptions {
   /** Training digits (default 8,000), each also used shifted one pixel in 4 directions. */
   train?: number;
@@ -34,4 +36,5 @@ export interface DigitSet {
 
 export function loadDigits(train: number, test: number, seed?: number): { train: DigitSet; test: DigitSet };
 export function withShiftedCopies(digits: DigitSet): DigitSet;
+export function epochLines(log: (line: string) => void, start: number, before?: number): Callbacks;
 export function main(options?: MnistOptions): Promise<MnistResult>;

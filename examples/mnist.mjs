@@ -55,6 +55,17 @@ export function withShiftedCopies({ pixels, labels }) {
   return { pixels: out, labels: Float32Array.from({ length: shifts.length * n }, (_, i) => labels[i % n]) };
 }
 
+/**
+ * fit callbacks that log each epoch's loss, accuracy, test accuracy and the seconds since `start`; epochs are
+ * numbered from `before` + 1 (a fit that continues an earlier one).
+ */
+export function epochLines(log, start, before = 0) {
+  return { onEpochEnd(epoch, logs) {
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    log(`epoch ${String(before + epoch + 1).padStart(2)}   loss ${logs.loss.toFixed(4)}   accuracy ${logs.accuracy.toFixed(4)}   test accuracy ${logs.val_accuracy.toFixed(4)}   ${seconds} s`);
+  } };
+}
+
 const toTensors = ({ pixels, labels }) => ({ x: tensor(pixels, [labels.length, PIXELS]), y: tensor(labels, [labels.length]) });
 
 /**
@@ -75,10 +86,7 @@ export async function main({ train = 8000, test = 2000, epochs = 8, batchSize = 
   const start = performance.now();
   const history = await model.fit(training.x, training.y, {
     epochs, batchSize, seed, validationData: [testing.x, testing.y],
-    callbacks: { onEpochEnd(epoch, logs) {
-      const seconds = ((performance.now() - start) / 1000).toFixed(1);
-      log(`epoch ${String(epoch + 1).padStart(2)}   loss ${logs.loss.toFixed(4)}   accuracy ${logs.accuracy.toFixed(4)}   test accuracy ${logs.val_accuracy.toFixed(4)}   ${seconds} s`);
-    } },
+    callbacks: epochLines(log, start),
   });
   const seconds = (performance.now() - start) / 1000;
 
