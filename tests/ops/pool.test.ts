@@ -56,6 +56,10 @@ describe('hand-picked values', () => {
       expect(indexes.reshape([2]).toArray()).toEqual([0, 1]);
       expect(maxPool(tensor([1, NaN, 5, NaN], [2, 2, 1]), 2, 2, 'valid').reshape([1]).toArray()).toEqual([NaN]);
       expect(maxPool(tensor([-Infinity, -Infinity], [1, 2, 1]), [1, 2], 1, 'valid').reshape([1]).toArray()).toEqual([-Infinity]);
+      // Four channels (one vector): the first NaN of a window wins, whatever follows.
+      const nan = maxPoolWithArgmax(tensor([1, NaN, NaN, 3, NaN, 2, NaN, 5], [1, 1, 2, 4]), [1, 2], 1, 'valid');
+      expect(nan.result.reshape([4]).toArray()).toEqual([NaN, NaN, NaN, 5]);
+      expect(nan.indexes.reshape([4]).toArray()).toEqual([4, 1, 2, 7]);
       const batch = maxPoolWithArgmax(tensor([0, 1, 5, 4], [2, 1, 2, 1]), [1, 2], 1, 'valid', true);
       expect(batch.indexes.reshape([2]).toArray()).toEqual([1, 2]);
     });
