@@ -1,7 +1,8 @@
 // The kernel side of the layer registry: each layer kind's forward and backward (their files in this folder), by its
 // NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
 import {
-  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_FLATTEN, KIND_MULTIPLY, KIND_RESHAPE, NODE_KIND,
+  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
+  KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
   KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
 } from '../layout';
 import { word } from '../plan';
@@ -10,6 +11,8 @@ import { denseBackward, denseForward } from './dense';
 import { dropoutBackward, dropoutForward } from './dropout';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
 import { reshapeBackward, reshapeForward } from './reshape';
+import { embeddingBackwardLayer, embeddingForward } from './embedding';
+import { permuteBackward, permuteForward, repeatVectorBackward, repeatVectorForward } from './permute';
 import {
   avgPoolBackwardLayer, avgPoolForward, globalAvgPoolBackwardLayer, globalAvgPoolForward, maxPoolBackwardLayer, maxPoolForward,
 } from './pool';
@@ -26,6 +29,9 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeForward(N, rows);
+  else if (kind == KIND_EMBEDDING) embeddingForward(N, rows);
+  else if (kind == KIND_PERMUTE) permuteForward(N, rows);
+  else if (kind == KIND_REPEAT_VECTOR) repeatVectorForward(N, rows);
   else if (kind == KIND_MAX_POOL || kind == KIND_GLOBAL_MAX_POOL) maxPoolForward(N, rows);
   else if (kind == KIND_AVG_POOL) avgPoolForward(N, rows);
   else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolForward(N, rows);
@@ -43,6 +49,9 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeBackward(N, rows);
+  else if (kind == KIND_EMBEDDING) embeddingBackwardLayer(N, rows);
+  else if (kind == KIND_PERMUTE) permuteBackward(N, rows);
+  else if (kind == KIND_REPEAT_VECTOR) repeatVectorBackward(N, rows);
   else if (kind == KIND_MAX_POOL || kind == KIND_GLOBAL_MAX_POOL) maxPoolBackwardLayer(N, rows);
   else if (kind == KIND_AVG_POOL) avgPoolBackwardLayer(N, rows);
   else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolBackwardLayer(N, rows);

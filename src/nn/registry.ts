@@ -7,6 +7,8 @@ import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
+import { Embedding, type EmbeddingOptions } from './layers/embedding';
+import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './layers/permute';
 import { GlobalPooling, Pooling, type GlobalPoolingClass, type GlobalPoolingOptions, type PoolingClass, type Pooling2DOptions } from './layers/pooling';
 import { Cropping2D, UpSampling2D, ZeroPadding2D, type Cropping2DOptions, type UpSampling2DOptions, type ZeroPadding2DOptions } from './layers/spatial';
 
@@ -24,6 +26,9 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
+  ['Permute', (c) => new Permute(c as unknown as PermuteOptions)],
+  ['RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorOptions)],
   ...(['MaxPooling1D', 'MaxPooling2D', 'AveragePooling1D', 'AveragePooling2D'] as PoolingClass[])
     .map((name): [string, FromConfig] => [name, (c) => new Pooling(name, c as Pooling2DOptions)]),
   ...(['GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D'] as GlobalPoolingClass[])

@@ -22,6 +22,8 @@ export interface Kernels extends GemmKernels {
   argReduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
   copy(src: number, dst: number, rank: number, meta: number): void;
   gather(src: number, dst: number, idx: number, count: number, outer: number, axisLen: number, inner: number): void;
+  embedding(table: number, ids: number, out: number, n: number, inputDim: number, dim: number, maskZero: number): void;
+  embeddingBackward(ids: number, dOut: number, dTable: number, n: number, inputDim: number, dim: number, maskZero: number, add: number): void;
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;
   randomNormal(state: number, out: number, n: number, mean: number, std: number): void;
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
