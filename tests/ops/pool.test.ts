@@ -49,6 +49,14 @@ describe('hand-picked values', () => {
     });
   });
 
+  it('are Tensor methods too', () => {
+    tidy(() => {
+      const x = arange(16).reshape([1, 4, 4, 1]);
+      expect(x.maxPool(3, 1, 'same').dataSync()).toEqual(maxPool(x, 3, 1, 'same').dataSync());
+      expect(x.avgPool(2, [1, 2], 1, 'ceil').dataSync()).toEqual(avgPool(x, 2, [1, 2], 1, 'ceil').dataSync());
+    });
+  });
+
   it('take the first maximum on ties and propagate NaN', () => {
     tidy(() => {
       const { result, indexes } = maxPoolWithArgmax(tensor([2, 3, 1, 3, 2, 1, 0, 3], [1, 2, 2, 2]), 2, 2, 'valid');
