@@ -9,3 +9,4 @@ export { copy, gather } from './copy';
 export { randomUniform, randomNormal } from './random';
 export { trainEpochs, evaluateRows, predictRows, lossOf, addMetrics, firstNonFinite } from './train';
 export { weightsChanged } from './plan';
+export { moments, batchNormTrain, batchNorm, batchNormBackward, layerNorm, layerNormBackward } from './norm';

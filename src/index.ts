@@ -7,6 +7,7 @@ export { memory, tidy, keep, dispose, type MemoryInfo } from './memory';
 export { add, sub, mul, div, pow, maximum, minimum, greater, less, equal, neg, abs, exp, log, sqrt, square } from './ops/elementwise';
 export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardSigmoid, swish, silu, softmax } from './ops/activation';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
+export { moments, batchNorm } from './ops/norm';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';

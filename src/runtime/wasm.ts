@@ -33,6 +33,16 @@ export interface Kernels extends GemmKernels {
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;
   weightsChanged(): void;
+  moments(x: number, mean: number, variance: number, outer: number, r: number, inner: number, work: number): void;
+  batchNormTrain(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, movingMean: number,
+    movingVariance: number, n: number, C: number, epsilon: number, momentum: number, work: number): void;
+  batchNorm(x: number, y: number, mean: number, variance: number, offset: number, scale: number, invStd: number, n: number,
+    C: number, epsilon: number): void;
+  batchNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number,
+    dBeta: number, n: number, C: number, accumulate: number, work: number): void;
+  layerNorm(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, n: number, C: number, epsilon: number): void;
+  layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number,
+    dBeta: number, n: number, C: number, accumulate: number, work: number): void;
 }
 
 /** Pages of 64 KiB the shared memory starts with and may grow to (1 GiB). */
