@@ -142,12 +142,11 @@ function normalizeColumns(x: usize, y: usize, mean: usize, invStd: usize, gamma:
 
 // Batch normalization in training, over [n, C] (n >= 1): mean[c] and invStd[c] = 1/√(σ²[c] + ε) of the batch (saved
 // for the backward), y = (x − mean)·invStd·gamma + beta (gamma, beta 0: absent; y may be x), and, unless movingMean
-// is 0, the moving statistics m ← m − (m − s)·(1 − momentum) with s the batch mean and the biased batch variance (as
-// TF.js's BatchNormalization), in f64 from the f64 statistics, rounded once; work: 2C f64.
+// is 0, the moving statistics m ← m − (m − s)·decay (decay = 1 − momentum) with s the batch mean and the biased batch
+// variance (as TF.js's BatchNormalization), in f64 from the f64 statistics, rounded once; work: 2C f64.
 export function batchNormTrain(x: usize, y: usize, gamma: usize, beta: usize, mean: usize, invStd: usize,
-  movingMean: usize, movingVariance: usize, n: i32, C: i32, epsilon: f64, momentum: f64, work: usize): void {
+  movingMean: usize, movingVariance: usize, n: i32, C: i32, epsilon: f64, decay: f64, work: usize): void {
   columnMoments(x, n, C, work);
-  const decay = 1 - momentum;
   for (let c = 0; c < C; c++) {
     const m = f64At(work, c), v = f64At(work, C + c), at = <usize>c << 2;
     store<f32>(mean + at, <f32>m);
@@ -181,7 +180,7 @@ export function batchNorm(x: usize, y: usize, mean: usize, variance: usize, offs
 
 // Backward of batchNormTrain over [n, C] (n >= 1). Saved by the forward: its input x, mean and invStd. From dy:
 // dBeta[c] = Σ_r dy, dGamma[c] = Σ_r dy·x̂ (f64 sums; written, or added with `accumulate`; 0: not wanted) and
-// dx = (dy − Σdy/n − x̂·Σdy·x̂/n)·invStd·gamma (gamma 0: 1; dx may be dy); work: 2C f64.
+// dx = (dy − Σdy/n − x̂·Σdy·x̂/n)·invStd·gamma (gamma 0: 1; dx may be dy; 0: not wanted); work: 2C f64.
 export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize,
   dGamma: usize, dBeta: usize, n: i32, C: i32, accumulate: bool, work: usize): void {
   const sumDy = work, sumDyXh = work + (<usize>C << 3), rowBytes = <usize>C << 2;
@@ -214,6 +213,7 @@ export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
     store<f32>(sumDy + (<usize>c << 2), <f32>(a * perRow));
     store<f32>(sumDyXh + (<usize>c << 2), <f32>(b * perRow));
   }
+  if (dx == 0) return;
   for (let r = 0; r < n; r++) {
     const px = x + <usize>r * rowBytes, pd = dy + <usize>r * rowBytes, pdx = dx + <usize>r * rowBytes;
     let c = 0;
@@ -232,15 +232,17 @@ export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
 }
 
 // Layer normalization over each row of [n, C] data: mean[r] and invStd[r] = 1/√(σ²[r] + ε) of the row (saved for the
-// backward), y = (x − mean[r])·invStd[r]·gamma + beta (gamma, beta [C]; 0: absent; y may be x); C = 0 gives NaN
-// statistics.
+// backward; 0: not kept), y = (x − mean[r])·invStd[r]·gamma + beta (gamma, beta [C]; 0: absent; y may be x); C = 0
+// gives NaN statistics.
 export function layerNorm(x: usize, y: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, n: i32, C: i32, epsilon: f64): void {
   for (let r = 0; r < n; r++) {
     const row = <usize>r * (<usize>C << 2), px = x + row, py = y + row;
     const m64 = sumRow<Value>(px, C, 0) / <f64>C;
     const m = <f32>m64, inv = invStdOf(sumRow<SquaredDeviation>(px, C, m64) / <f64>C, epsilon);
-    store<f32>(mean + (<usize>r << 2), m);
-    store<f32>(invStd + (<usize>r << 2), inv);
+    if (mean != 0) {
+      store<f32>(mean + (<usize>r << 2), m);
+      store<f32>(invStd + (<usize>r << 2), inv);
+    }
     const mv = f32x4.splat(m), iv = f32x4.splat(inv);
     let c = 0;
     for (; c + 4 <= C; c += 4) {
@@ -256,7 +258,8 @@ export function layerNorm(x: usize, y: usize, gamma: usize, beta: usize, mean: u
 @inline function scaledV(d: v128, gamma: usize, o: usize): v128 { return gamma != 0 ? f32x4.mul(d, v128.load(gamma + o)) : d; }
 
 // Backward of layerNorm over [n, C]. Saved by the forward: its input x, mean and invStd per row. From dy, with
-// g = dy·gamma (gamma 0: dy): dx = (g − Σ_c g/C − x̂·Σ_c g·x̂/C)·invStd (row sums in f64; dx may be dy), and the
+// g = dy·gamma (gamma 0: dy): dx = (g − Σ_c g/C − x̂·Σ_c g·x̂/C)·invStd (row sums in f64; dx may be dy; 0: not
+// wanted, when only the column sums are), and the
 // column sums dBeta[c] = Σ_r dy, dGamma[c] = Σ_r dy·x̂ (f64; written, or added with `accumulate`; 0: not wanted);
 // work: 2C f64.
 export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize,
@@ -291,6 +294,7 @@ export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
       store<f64>(sumDy + (<usize>j << 3), f64At(sumDy, j) + <f64>d);
       store<f64>(sumDyXh + (<usize>j << 3), f64At(sumDyXh, j) + <f64>d * <f64>xh);
     }
+    if (dx == 0) continue; // the column sums only
     const u = <f32>(sumG * perChannel), v = <f32>(sumGXh * perChannel), uv = f32x4.splat(u), vv = f32x4.splat(v);
     c = 0;
     for (; c + 4 <= C; c += 4) {

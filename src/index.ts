@@ -51,6 +51,7 @@ export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
 export { loadModel } from './nn/load';
 export type { ModelJSON } from './nn/save';
 export { dropout, Dropout, type DropoutOptions } from './nn/layers/dropout';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './nn/layers/normalization';
 export { Table, type Cell, type FillOptions, type FillStrategy, type OneHotOptions, type FeatureCollection, type Feature } from './data/table';
 export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions, type ReadOptions } from './data/read';
 export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions, type Fold } from './data/split';

@@ -1,13 +1,15 @@
 // The kernel side of the layer registry: each layer kind's forward and backward (their files in this folder), by its
 // NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
 import {
-  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_FLATTEN, KIND_MULTIPLY, KIND_RESHAPE, NODE_KIND,
+  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_BATCH_NORM, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_FLATTEN, KIND_LAYER_NORM, KIND_MULTIPLY,
+  KIND_RESHAPE, NODE_KIND,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
 import { denseBackward, denseForward } from './dense';
 import { dropoutBackward, dropoutForward } from './dropout';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
+import { batchNormBackwardLayer, batchNormForward, layerNormBackwardLayer, layerNormForward } from './norm';
 import { reshapeBackward, reshapeForward } from './reshape';
 
 // Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
@@ -21,6 +23,8 @@ import { reshapeBackward, reshapeForward } from './reshape';
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeForward(N, rows);
+  else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training);
+  else if (kind == KIND_LAYER_NORM) layerNormForward(N, rows, training);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -33,4 +37,6 @@ import { reshapeBackward, reshapeForward } from './reshape';
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeBackward(N, rows);
+  else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows);
+  else if (kind == KIND_LAYER_NORM) layerNormBackwardLayer(N, rows);
 }

@@ -6,3 +6,4 @@ export { activation } from './layers/activation';
 export { input } from './layers/input';
 export { add, multiply, average, concatenate } from './layers/merge';
 export { flatten, reshape } from './layers/reshape';
+export { batchNormalization, layerNormalization } from './layers/normalization';

@@ -6,6 +6,7 @@ import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
+import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
 
 /** Rebuilds a layer from the config its getConfig gave (checked as its options are: errors name the option). */
@@ -22,6 +23,8 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['BatchNormalization', (c) => new BatchNormalization(c as BatchNormalizationOptions)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as LayerNormalizationOptions)],
 ]);
 
 /** The class names a model file may hold. */

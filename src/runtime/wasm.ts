@@ -35,7 +35,7 @@ export interface Kernels extends GemmKernels {
   weightsChanged(): void;
   moments(x: number, mean: number, variance: number, outer: number, r: number, inner: number, work: number): void;
   batchNormTrain(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, movingMean: number,
-    movingVariance: number, n: number, C: number, epsilon: number, momentum: number, work: number): void;
+    movingVariance: number, n: number, C: number, epsilon: number, decay: number, work: number): void;
   batchNorm(x: number, y: number, mean: number, variance: number, offset: number, scale: number, invStd: number, n: number,
     C: number, epsilon: number): void;
   batchNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number,
