@@ -21,7 +21,7 @@ import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPu
 export interface LayerNormalizationOptions extends LayerOptions {
   /** The axis normalized: -1 (the default), or the index of the last axis of a sample, counting the batch as 0. */
   axis?: number;
-  /** Added to the variance before its square root (default 1e-3, as Keras); a positive number. */
+  /** Added to the variance before its square root (default 1e-3, as Keras); a positive number (read as a float32). */
   epsilon?: number;
   /** Whether the layer adds a learned offset β (default true). */
   center?: boolean;
@@ -110,7 +110,10 @@ abstract class Normalization extends Layer {
     }
     this.axis = axis;
     const epsilon = options.epsilon ?? 1e-3;
-    if (typeof epsilon !== 'number' || !(epsilon > 0 && epsilon < Infinity)) throw new RangeError(`${op}: epsilon must be a positive number, got ${showValue(options.epsilon)}`);
+    // NOTE: the kernels read ε as a float32, so it must stay positive and finite there.
+    if (typeof epsilon !== 'number' || !(Math.fround(epsilon) > 0 && Math.fround(epsilon) < Infinity)) {
+      throw new RangeError(`${op}: epsilon must be a positive number (from 1.4e-45 to 3.4e38, a float32), got ${showValue(options.epsilon)}`);
+    }
     this.epsilon = epsilon;
     const flag = (key: 'center' | 'scale'): boolean => {
       const value = options[key] ?? true;
