@@ -184,7 +184,8 @@ abstract class Normalization extends Layer {
  * `trainOnBatch`) each channel is normalized by the mean and (biased) variance of the batch over every sample and
  * position, and moving averages of them are updated (m ← m·momentum + s·(1 − momentum), as TF.js: the biased batch
  * variance); `predict`, `evaluate` and validation normalize by the moving statistics. Weights, in Keras order: gamma,
- * beta (if scale, center), moving_mean, moving_variance (the last two not trainable). Create it with
+ * beta (if scale, center), moving_mean, moving_variance (the last two not trainable). A step refused as diverged
+ * (DivergedError) has already updated the moving statistics with its batch. Create it with
  * `layers.batchNormalization()`.
  * @example
  * const model = sequential([layers.batchNormalization({ inputShape: [2] })]);
