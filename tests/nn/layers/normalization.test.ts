@@ -61,11 +61,15 @@ function batchNet(options: Parameters<typeof layers.batchNormalization>[0] = {})
   return sequential([layers.batchNormalization({ inputShape: [P, C], ...options }), layers.flatten(), dense({ units: 2 })], { seed: 3 });
 }
 
-/** Its float64 forward: by the moving statistics (inference) or by the statistics of the rows given (training). */
-const batchRef = (training: boolean) => (w: readonly Float64Array[], x: Float64Array) => {
-  const stats = training ? refMoments({ kind: 'batch', n: x.length / C, C, x }) : { mean: w[2], variance: w[3] };
-  const h = normalizeBy(x, stats.mean, stats.variance, { gamma: w[0], beta: w[1] });
-  return denseRef(h.y, h.scale, w[4], w[5], P * C, 2);
+/**
+ * Its float64 forward: by the moving statistics (inference) or by the statistics of the rows given (training); weights
+ * [gamma,] [beta,] moving mean, moving variance, W, b.
+ */
+const batchRef = (training: boolean, scale = true, center = true) => (w: readonly Float64Array[], x: Float64Array) => {
+  const k = (scale ? 1 : 0) + (center ? 1 : 0);
+  const stats = training ? refMoments({ kind: 'batch', n: x.length / C, C, x }) : { mean: w[k], variance: w[k + 1] };
+  const h = normalizeBy(x, stats.mean, stats.variance, { gamma: scale ? w[0] : null, beta: center ? w[scale ? 1 : 0] : null });
+  return denseRef(h.y, h.scale, w[k + 2], w[k + 3], P * C, 2);
 };
 
 /** Sets a model's weights from float64 arrays (each rounded to float32). */
@@ -97,13 +101,15 @@ describe('layers.batchNormalization', () => {
   });
 
   it('predicts by the moving statistics, and a training step applies the gradient of the batch statistics', async () => {
-    const net = batchNet(), data = x(), targets = y();
-    const w = weightsOf(net);
-    setWeightsFrom(net, [[1.5, -0.5, 2], [0.25, -1, 0.5], [0.5, -0.25, 1], [2, 0.5, 3], w[4], w[5]]);
-    expectPredict(net, data, batchRef(false));
-    await expectStepIsGradient(net, data, targets, (w2, x2) => batchRef(true)(w2, x2).out, { fixed: [2, 3] });
-    dispose([data, targets]);
-    net.dispose();
+    for (const [scale, center] of [[true, true], [false, true], [true, false], [false, false]]) {
+      const net = batchNet({ scale, center }), data = x(), targets = y(), k = (scale ? 1 : 0) + (center ? 1 : 0);
+      const w = weightsOf(net);
+      setWeightsFrom(net, [...(scale ? [[1.5, -0.5, 2]] : []), ...(center ? [[0.25, -1, 0.5]] : []), [0.5, -0.25, 1], [2, 0.5, 3], w[k + 2], w[k + 3]]);
+      expectPredict(net, data, batchRef(false, scale, center));
+      await expectStepIsGradient(net, data, targets, (w2, x2) => batchRef(true, scale, center)(w2, x2).out, { fixed: [k, k + 1] });
+      dispose([data, targets]);
+      net.dispose();
+    }
   });
 
   it('with momentum 0, a step leaves the batch mean and biased variance as the moving statistics', async () => {
@@ -202,21 +208,22 @@ describe('layers.batchNormalization', () => {
 describe('layers.layerNormalization', () => {
   const lnNet = (options: Parameters<typeof layers.layerNormalization>[0] = {}): Model =>
     sequential([layers.layerNormalization({ inputShape: [P, C], ...options }), layers.flatten(), dense({ units: 2 })], { seed: 4 });
-  /** Its float64 forward: each position over its channels, then the dense layer (weights [gamma, beta,] W, b). */
-  const lnRef = (affine: number) => (w: readonly Float64Array[], x: Float64Array) => {
-    const n = x.length / C, norm = refNorm({ kind: 'layer', n, C, x, gamma: w[0], beta: affine === 2 ? w[1] : null, epsilon: EPSILON });
-    const scale = norm.xh.map((v, i) => Math.abs(v * w[0][i % C]) + (affine === 2 ? Math.abs(w[1][i % C]) : 0));
-    return denseRef(norm.y, scale, w[affine], w[affine + 1], P * C, 2);
+  /** Its float64 forward: each position over its channels, then the dense layer (weights [gamma,] [beta,] W, b). */
+  const lnRef = (scale: boolean, center: boolean) => (w: readonly Float64Array[], x: Float64Array) => {
+    const gamma = scale ? w[0] : null, beta = center ? w[scale ? 1 : 0] : null, k = (scale ? 1 : 0) + (center ? 1 : 0);
+    const norm = refNorm({ kind: 'layer', n: x.length / C, C, x, gamma, beta, epsilon: EPSILON });
+    const sizes = norm.xh.map((v, i) => Math.abs(v * (gamma ? gamma[i % C] : 1)) + (beta ? Math.abs(beta[i % C]) : 0));
+    return denseRef(norm.y, sizes, w[k], w[k + 1], P * C, 2);
   };
 
   it('predicts the float64 forward and a training step applies its gradient; files round-trip', async () => {
-    for (const options of [{}, { center: false }]) {
-      const net = lnNet(options), affine = options.center === false ? 1 : 2;
+    for (const [scale, center] of [[true, true], [true, false], [false, true]]) {
+      const net = lnNet({ scale, center }), k = (scale ? 1 : 0) + (center ? 1 : 0);
       const data = tensor(seededValues(ROWS * P * C, 31, 3), [ROWS, P, C]), targets = tensor(seededValues(ROWS * 2, 32), [ROWS, 2]);
       const w = weightsOf(net);
-      setWeightsFrom(net, [[1.5, -0.5, 2], ...(affine === 2 ? [[0.25, -1, 0.5]] : []), w[affine], w[affine + 1]]);
-      expectPredict(net, data, lnRef(affine));
-      await expectStepIsGradient(net, data, targets, (w2, x2) => lnRef(affine)(w2, x2).out);
+      setWeightsFrom(net, [...(scale ? [[1.5, -0.5, 2]] : []), ...(center ? [[0.25, -1, 0.5]] : []), w[k], w[k + 1]]);
+      expectPredict(net, data, lnRef(scale, center));
+      await expectStepIsGradient(net, data, targets, (w2, x2) => lnRef(scale, center)(w2, x2).out);
       await expectRoundTrip(net, data);
       dispose([data, targets]);
       net.dispose();
