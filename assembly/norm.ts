@@ -4,8 +4,10 @@
 // Statistics are summed in f64, in two passes (the mean, then the squared deviations from the f64 mean), and rounded
 // to f32 once. A sum of n f32 values (exact in f64) has error ≤ (n − 1)·2^-53·Σ|x|; the variance adds two roundings
 // per term and the square of the mean's error, (δμ)² with δμ ≤ n·2^-53·max|x|: relative error ≤ (n + 3)·2^-53 +
-// (δμ/σ)². For n < 2^21 that is below 2^-32, far under the final rounding to f32 (2^-24). Sums over rows are kept per
-// channel in a caller's f64 work array (the passes run row by row); sums along a row in four f64 chains.
+// (δμ/σ)² (any order of additions keeps these bounds). For n < 2^21 that is below 2^-32, far under the final rounding
+// to f32 (2^-24). Sums over rows are kept per channel in a caller's f64 work array (the passes run row by row, four rows
+// summed in registers before each update of it: on [50176, 8] data the training forward takes 0.34 of the time of one
+// update per row, 0.86 on [6272, 64]); sums along a row in four f64 chains.
 // Element-wise work is f32, SIMD over channels: x̂ = (x − μ)·(1/σ) with μ and 1/σ = 1/√(σ² + ε) each rounded to f32
 // once (1/√ in f64), then y = x̂·γ + β, rounded at each step. Loop tails run the same f32 operations as the lanes, so
 // every channel gets the same bits whatever its position. A backward recomputes x̂ from x, μ and 1/σ (the same bits
@@ -19,6 +21,10 @@
 @inline function f32At(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
 // @ts-ignore: decorator
 @inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+
+// (a + b) + (c + d) in f64 lanes.
+// @ts-ignore: decorator
+@inline function quad(a: v128, b: v128, c: v128, d: v128): v128 { return f64x2.add(f64x2.add(a, b), f64x2.add(c, d)); }
 
 // NOTE: what a pass sums, as a type parameter (as activation.ts does), so that each pass has its own loop.
 // @ts-ignore: decorator
@@ -37,11 +43,29 @@
 }
 
 // acc[c] += Σ_r Op(x[r, c], mean[c]) over the rows of [n, C] data, in f64; acc and mean hold C f64 (Value reads
-// mean but ignores it: pass any C f64).
+// mean but ignores it: pass any C f64). Four rows at a time are summed in registers, (r0 + r1) + (r2 + r3), before
+// acc: a quarter of the loads and stores of acc, whose chain through memory bounds narrow data (small C).
 function addColumns<Op>(x: usize, n: i32, C: i32, mean: usize, acc: usize): void {
   const op = changetype<Op>(0);
   const rowBytes = <usize>C << 2;
-  for (let r = 0; r < n; r++) {
+  let r = 0;
+  for (; r + 4 <= n; r += 4) {
+    const p = x + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const o = <usize>c << 2, a = acc + (<usize>c << 3), m = mean + (<usize>c << 3), ml = v128.load(m), mh = v128.load(m, 16);
+      const v0 = v128.load(p + o), v1 = v128.load(p + rowBytes + o), v2 = v128.load(p + 2 * rowBytes + o), v3 = v128.load(p + 3 * rowBytes + o);
+      v128.store(a, f64x2.add(v128.load(a), quad(op.v(low64(v0), ml), op.v(low64(v1), ml), op.v(low64(v2), ml), op.v(low64(v3), ml))));
+      v128.store(a, f64x2.add(v128.load(a, 16), quad(op.v(high64(v0), mh), op.v(high64(v1), mh), op.v(high64(v2), mh), op.v(high64(v3), mh))), 16);
+    }
+    for (; c < C; c++) {
+      const a = acc + (<usize>c << 3), m = f64At(mean, c), q = p + (<usize>c << 2);
+      const sum = (op.s(<f64>load<f32>(q), m) + op.s(<f64>load<f32>(q + rowBytes), m)) +
+        (op.s(<f64>load<f32>(q + 2 * rowBytes), m) + op.s(<f64>load<f32>(q + 3 * rowBytes), m));
+      store<f64>(a, load<f64>(a) + sum);
+    }
+  }
+  for (; r < n; r++) {
     const p = x + <usize>r * rowBytes;
     let c = 0;
     for (; c + 4 <= C; c += 4) {
@@ -185,7 +209,34 @@ export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
   dGamma: usize, dBeta: usize, n: i32, C: i32, accumulate: bool, work: usize): void {
   const sumDy = work, sumDyXh = work + (<usize>C << 3), rowBytes = <usize>C << 2;
   memory.fill(work, 0, <usize>C << 4);
-  for (let r = 0; r < n; r++) {
+  // Four rows at a time in registers, then one row at a time (as addColumns).
+  let r = 0;
+  for (; r + 4 <= n; r += 4) {
+    const px = x + <usize>r * rowBytes, pd = dy + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const o = <usize>c << 2, a = sumDy + (<usize>c << 3), b = sumDyXh + (<usize>c << 3), m = v128.load(mean + o), iv = v128.load(invStd + o);
+      const d0 = v128.load(pd + o), d1 = v128.load(pd + rowBytes + o), d2 = v128.load(pd + 2 * rowBytes + o), d3 = v128.load(pd + 3 * rowBytes + o);
+      const h0 = normalizedV(v128.load(px + o), m, iv), h1 = normalizedV(v128.load(px + rowBytes + o), m, iv);
+      const h2 = normalizedV(v128.load(px + 2 * rowBytes + o), m, iv), h3 = normalizedV(v128.load(px + 3 * rowBytes + o), m, iv);
+      v128.store(a, f64x2.add(v128.load(a), quad(low64(d0), low64(d1), low64(d2), low64(d3))));
+      v128.store(a, f64x2.add(v128.load(a, 16), quad(high64(d0), high64(d1), high64(d2), high64(d3))), 16);
+      v128.store(b, f64x2.add(v128.load(b), quad(f64x2.mul(low64(d0), low64(h0)), f64x2.mul(low64(d1), low64(h1)),
+        f64x2.mul(low64(d2), low64(h2)), f64x2.mul(low64(d3), low64(h3)))));
+      v128.store(b, f64x2.add(v128.load(b, 16), quad(f64x2.mul(high64(d0), high64(h0)), f64x2.mul(high64(d1), high64(h1)),
+        f64x2.mul(high64(d2), high64(h2)), f64x2.mul(high64(d3), high64(h3)))), 16);
+    }
+    for (; c < C; c++) {
+      const m = f32At(mean, c), iv = f32At(invStd, c), o = <usize>c << 2;
+      const d0 = load<f32>(pd + o), d1 = load<f32>(pd + rowBytes + o), d2 = load<f32>(pd + 2 * rowBytes + o), d3 = load<f32>(pd + 3 * rowBytes + o);
+      const h0 = (load<f32>(px + o) - m) * iv, h1 = (load<f32>(px + rowBytes + o) - m) * iv;
+      const h2 = (load<f32>(px + 2 * rowBytes + o) - m) * iv, h3 = (load<f32>(px + 3 * rowBytes + o) - m) * iv;
+      store<f64>(sumDy + (<usize>c << 3), f64At(sumDy, c) + ((<f64>d0 + <f64>d1) + (<f64>d2 + <f64>d3)));
+      store<f64>(sumDyXh + (<usize>c << 3), f64At(sumDyXh, c) +
+        ((<f64>d0 * <f64>h0 + <f64>d1 * <f64>h1) + (<f64>d2 * <f64>h2 + <f64>d3 * <f64>h3)));
+    }
+  }
+  for (; r < n; r++) {
     const px = x + <usize>r * rowBytes, pd = dy + <usize>r * rowBytes;
     let c = 0;
     for (; c + 4 <= C; c += 4) {
