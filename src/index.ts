@@ -8,6 +8,8 @@ export { add, sub, mul, div, pow, maximum, minimum, greater, less, equal, neg, a
 export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardSigmoid, swish, silu, softmax } from './ops/activation';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
+export { conv2d, conv1d, depthwiseConv2d, separableConv2d, conv2dTranspose } from './ops/conv';
+export type { Padding } from './ops/window';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
