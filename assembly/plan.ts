@@ -3,7 +3,7 @@
 import { gemm, packWeights } from './gemm';
 import {
   PLAN_ALPHA, PLAN_HOST_FLOPS, PLAN_WORK, PLAN_NODE_TABLE, PLAN_INPUT_TABLE, PLAN_OUTPUT_TABLE, PLAN_PARAM_TABLE,
-  NODE_EDGES, NODE_PACKED, NODE_PACKED_VERSION, NODE_WORDS, EDGE_NODE, EDGE_WORDS, INPUT_WORDS, OUTPUT_WORDS, PARAM_WORDS, PARAM_HOME, PARAM_CURRENT,
+  NODE_EDGES, NODE_PARAMS, NODE_PACKED, NODE_PACKED_VERSION, NODE_WORDS, EDGE_NODE, EDGE_WORDS, INPUT_WORDS, OUTPUT_WORDS, PARAM_WORDS, PARAM_HOME, PARAM_CURRENT,
 } from './layout';
 
 @external("env", "gemmHost")
@@ -49,6 +49,9 @@ export function weightsChanged(): void {
 // The node that produces argument i of node N.
 // @ts-ignore: decorator
 @inline export function argument(N: usize, i: i32): usize { return ptr(edgeAt(N, i), EDGE_NODE); }
+// Parameter record i of node N's layer (weight order; NODE_PARAMS).
+// @ts-ignore: decorator
+@inline export function paramOf(N: usize, i: i32): usize { return ptr(ptr(N, NODE_PARAMS), i); }
 // The current weights of parameter record P (0 for none).
 // @ts-ignore: decorator
 @inline export function weights(P: usize): usize { return P == 0 ? 0 : ptr(P, PARAM_HOME + word(P, PARAM_CURRENT)); }

@@ -19,6 +19,7 @@ export { input, InputLayer, type InputOptions } from './nn/layers/input';
 export { Layer, type LayerOptions } from './nn/layers/layer';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
+export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';

@@ -1,11 +1,14 @@
 // The kernel side of the layer registry: each layer kind's forward and backward (their files in this folder), by its
 // NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
-import { KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_MULTIPLY, NODE_KIND } from '../layout';
+import {
+  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_FLATTEN, KIND_MULTIPLY, KIND_RESHAPE, NODE_KIND,
+} from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
 import { denseBackward, denseForward } from './dense';
 import { dropoutBackward, dropoutForward } from './dropout';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
+import { reshapeBackward, reshapeForward } from './reshape';
 
 // Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
 // sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
@@ -17,6 +20,7 @@ import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } 
   else if (kind == KIND_ACTIVATION) activationForward(plan, N, rows, logits);
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
+  else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeForward(N, rows);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -28,4 +32,5 @@ import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } 
   else if (kind == KIND_ACTIVATION) activationBackwardLayer(plan, N, rows);
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
+  else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeBackward(N, rows);
 }

@@ -5,7 +5,7 @@ import { checkOptionKeys } from '../tensor/options';
 import { toOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers';
 import type { Graph } from './graph';
 import { Activation } from './layers/activation';
-import { Dense, type ActivationName } from './layers/dense';
+import { ACTIVATION_CODES, type ActivationName } from './layers/dense';
 import type { Layer } from './layers/layer';
 import { toLoss, type Loss, type LossName } from './losses';
 import { toMetrics, type MetricName } from './metrics';
@@ -40,6 +40,8 @@ export interface OutputInfo {
   readonly name: string;
   readonly activation: ActivationName;
   readonly width: number;
+  /** The rank of its samples (1 when not given: a file's compile section describes [null, width] outputs). */
+  readonly rank?: number;
   readonly consumed: boolean;
 }
 
@@ -74,6 +76,9 @@ export function compileSettings(outputs: readonly OutputInfo[], softmaxHidden: r
   const settings = outputs.map((out, i): OutputSettings => {
     const arg = outputs.length > 1 ? `loss of output ${out.name}` : 'loss';
     const loss = toLoss(names[i], out.activation, op, out.consumed, arg);
+    if (loss.name.endsWith('ategoricalCrossentropy') && (out.rank ?? 1) !== 1) {
+      throw new RangeError(`${op}: ${loss.name} needs an output of shape [null, classes], got an output of rank ${out.rank! + 1} (${out.name}); flatten it first`);
+    }
     if (loss.name.endsWith('ategoricalCrossentropy') && out.width < 2) {
       throw new RangeError(`${op}: ${loss.name} needs an output layer of at least 2 units (one per class), got ${out.width} (${out.name}); ` +
         'use binaryCrossentropy with a sigmoid unit');
@@ -112,17 +117,19 @@ function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, out
   return outputs.map(() => value as T);
 }
 
-/** The activation of a layer as a loss sees it: a dense or activation layer's, else linear. */
+/** The activation of a layer as a loss sees it: the `activation` of a layer that has one (dense, activation, conv), else linear. */
 function activationOf(layer: Layer): ActivationName {
-  return layer instanceof Dense || layer instanceof Activation ? layer.activation : 'linear';
+  const act = (layer as { activation?: unknown }).activation;
+  return typeof act === 'string' && Object.hasOwn(ACTIVATION_CODES, act) ? (act as ActivationName) : 'linear';
 }
 
 /** What compileSettings needs of a graph: its outputs, and the softmax layers that feed other layers. */
 export function outputsOf(graph: Graph): { outputs: OutputInfo[]; softmaxHidden: string[] } {
   return {
     outputs: graph.outputs.map((i) => ({ name: graph.nodes[i].layer.label, activation: activationOf(graph.nodes[i].layer),
-      width: graph.nodes[i].width, consumed: graph.nodes[i].consumers.length > 0 })),
-    // A dense layer's backward has no softmax (an activation layer's has).
-    softmaxHidden: graph.nodes.filter((n) => n.consumers.length > 0 && n.layer instanceof Dense && n.layer.activation === 'softmax').map((n) => n.layer.label),
+      width: graph.nodes[i].width, rank: graph.nodes[i].dims.length, consumed: graph.nodes[i].consumers.length > 0 })),
+    // Only an activation layer's backward has a softmax (a dense or conv layer's has not).
+    softmaxHidden: graph.nodes.filter((n) => n.consumers.length > 0 && !(n.layer instanceof Activation) && activationOf(n.layer) === 'softmax')
+      .map((n) => n.layer.label),
   };
 }

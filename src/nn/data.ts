@@ -46,22 +46,27 @@ function listOf(value: unknown, count: number, namesOf: () => readonly string[],
   return { items: [value], label: () => arg };
 }
 
-/** Each input's tensor, checked: [samples, width], one sample count for all. */
+/** Each input's tensor, checked: [samples, ...the input's sample shape], one sample count for all. */
 export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Tensor[] {
   const { items: list, label } = listOf(x, graph.inputs.length, () => graph.inputs.map((i) => graph.nodes[i].layer.label), op, arg, 'input');
   const tensors = list.map((t, j) => {
     const name = label(j);
     const tensor = checkTensor(t, op, name);
-    const width = graph.nodes[graph.inputs[j]].width;
-    if (tensor.rank !== 2 || tensor.shape[1] !== width) {
+    const dims = graph.nodes[graph.inputs[j]].dims;
+    if (tensor.rank !== dims.length + 1 || tensor.shape.slice(1).join() !== dims.join()) {
       const which = list.length > 1 ? ` for input ${graph.nodes[graph.inputs[j]].layer.label}` : '';
-      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${width}]${which}`);
+      throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${dims.join(', ')}]${which}`);
     }
     return tensor;
   });
   const rows = tensors[0].shape[0];
   tensors.forEach((t, j) => {
     if (t.shape[0] !== rows) throw new ShapeError(`${op}: ${label(j)} has ${t.shape[0]} samples but ${label(0)} has ${rows}; every input needs one row per sample`);
+  });
+  // Layers that read an input's values as more than numbers (an embedding's indices) check them now.
+  tensors.forEach((t, j) => {
+    const node = graph.inputs[j];
+    for (const user of new Set(graph.nodes[node].consumers)) graph.nodes[user].layer.checkArgument(t, op, label(j));
   });
   return tensors;
 }
@@ -75,10 +80,10 @@ export function checkTargets(graph: Graph, compiled: Compiled, y: unknown, sampl
   return list.map((t, o) => {
     const name = label(o);
     const tensor = checkTensor(t, op, name);
-    const { loss } = compiled.outputs[o], width = graph.nodes[graph.outputs[o]].width;
-    const expected = loss.sparse ? [samples] : [samples, width];
+    const { loss } = compiled.outputs[o], { width, dims } = graph.nodes[graph.outputs[o]];
+    const expected = loss.sparse ? [samples] : [samples, ...dims];
     const ok = loss.sparse ? tensor.size === samples && tensor.shape[0] === samples && tensor.rank <= 2
-      : tensor.rank === 2 && tensor.shape[0] === samples && tensor.shape[1] === width;
+      : tensor.shape.join() === expected.join();
     if (!ok) throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; ${loss.name} needs ${showShape(expected)}`);
     if (loss.sparse) {
       const labels = tensor.dataSync();

@@ -10,8 +10,10 @@ export interface GraphNode {
   readonly layer: Layer;
   /** The nodes of its arguments (indices into Graph.nodes), in order. */
   readonly args: readonly number[];
-  /** Features per sample of its output. */
+  /** Values per sample of its output (the product of dims). */
   readonly width: number;
+  /** The shape of one sample of its output. */
+  readonly dims: readonly number[];
   /** The nodes that take its output (once per argument). */
   readonly consumers: number[];
 }
@@ -63,7 +65,7 @@ export function topologicalOrder(count: number, roots: readonly number[], argsOf
 }
 
 /** A symbolic tensor for messages: `dense_1 [null, 4]`. */
-const show = (t: SymbolicTensor): string => `${t.label} [null, ${t.width}]`;
+const show = (t: SymbolicTensor): string => `${t.label} ${showDims(t.dims)}`;
 
 /**
  * The graph from `inputs` to `outputs`, checked before anything is built: symbolic tensors only; inputs made by
@@ -116,7 +118,8 @@ export function graphOf(inputs: readonly unknown[], outputs: readonly unknown[],
   const sorted = [...ins.map((t) => ids.get(t.call)!), ...order.filter((id) => !(calls[id].layer instanceof InputLayer))];
   const position = new Map(sorted.map((id, i) => [id, i]));
   const nodes: GraphNode[] = sorted.map((id) => ({
-    call: calls[id], layer: calls[id].layer, args: argIds[id].map((a) => position.get(a)!), width: calls[id].output.width, consumers: [],
+    call: calls[id], layer: calls[id].layer, args: argIds[id].map((a) => position.get(a)!), width: calls[id].output.width,
+    dims: calls[id].output.dims, consumers: [],
   }));
   nodes.forEach((node, i) => node.args.forEach((a) => nodes[a].consumers.push(i)));
   const layers = [...new Set(nodes.filter((n) => !(n.layer instanceof InputLayer)).map((n) => n.layer))];
@@ -161,7 +164,12 @@ export function nameLayers(layers: readonly Layer[], op: string): void {
   }
 }
 
-/** The widths of a node's arguments. */
-export function argWidths(graph: Graph, node: GraphNode): number[] {
-  return node.args.map((a) => graph.nodes[a].width);
+/** The sample shapes of a node's arguments. */
+export function argDims(graph: Graph, node: GraphNode): (readonly number[])[] {
+  return node.args.map((a) => graph.nodes[a].dims);
+}
+
+/** A symbolic shape for messages: [null, 28, 28, 1]. */
+export function showDims(dims: readonly number[]): string {
+  return `[${['null', ...dims].join(', ')}]`;
 }

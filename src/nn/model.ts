@@ -13,8 +13,8 @@ import { freePlans, planFor, predictInto, trainBatch } from './batches';
 import { compileSettings, outputsOf, type Compiled, type CompileOptions } from './compile';
 import { checkInputs, checkTargets, type TensorList } from './data';
 import { runFit, type FitOptions, type History } from './fit';
-import { argWidths, graphOf, nameLayers, type Graph } from './graph';
-import type { Layer } from './layers/layer';
+import { argDims, graphOf, nameLayers, type Graph } from './graph';
+import { showShapes, type Layer } from './layers/layer';
 import { toLogs, type MetricName } from './metrics';
 import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
@@ -147,19 +147,19 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     try {
       for (const layer of graph.layers) {
         const node = graph.nodes.find((n) => n.layer === layer)!;
-        const widths = argWidths(graph, node);
-        const shapes = layer.weightShapes(widths), index = shapes.length > 0 ? weighted++ : -1;
+        const dims = argDims(graph, node);
+        const shapes = layer.weightShapes(dims), index = shapes.length > 0 ? weighted++ : -1;
         if (layer.owner !== null) {
           // Built by this model, or by another one whose weights this one shares (they must fit these calls).
           const bad = layer.weights.findIndex((w, i) => w.shape.join() !== shapes[i]?.join());
           if (layer.weights.length !== shapes.length || bad >= 0) {
             throw new ShapeError(`${op}: layer ${layer.label} has weights of shape ${showShape(layer.weights[Math.max(bad, 0)]?.shape ?? [])} but is called on ` +
-              `${showShape([widths[0]])} here`);
+              `${showShapes(dims)} here`);
           }
           continue;
         }
         const seed = this.seed;
-        layer.build(widths, (j) => (seed === undefined || index < 0 ? undefined : deriveSeed(seed, SEED_STREAMS.weights, index, j)));
+        layer.build(dims, (j) => (seed === undefined || index < 0 ? undefined : deriveSeed(seed, SEED_STREAMS.weights, index, j)));
         layer.owner = this;
         built.push(layer);
       }
@@ -169,7 +169,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     }
     this.graphOrNull = graph;
     this.weightShapes = graph.layers.map((layer): [Layer, number[][]] =>
-      [layer, layer.weightShapes(argWidths(graph, graph.nodes.find((n) => n.layer === layer)!))]).filter(([, shapes]) => shapes.length > 0);
+      [layer, layer.weightShapes(argDims(graph, graph.nodes.find((n) => n.layer === layer)!))]).filter(([, shapes]) => shapes.length > 0);
     this.uncompile();
     this.changed();
   }
@@ -352,7 +352,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const graph = this.graph(op), rows = xs[0].shape[0];
     const outs: Tensor[] = [];
     try {
-      for (const i of graph.outputs) outs.push(empty([rows, graph.nodes[i].width], op));
+      for (const i of graph.outputs) outs.push(empty([rows, ...graph.nodes[i].dims], op));
       if (rows > 0) predictInto(this.state, xs, outs, Math.min(chunk, rows), op);
     } catch (error) {
       outs.forEach((t) => t.dispose());

@@ -198,7 +198,7 @@ export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ParsedModel
   checkCompile(compile, parsed.graph);
   const floats = parsed.legacy ? checkWeightBytes(parsed.legacy, fileBytes - head) : checkWeightCount(parsed.graph.layers.map((layer) => {
     const node = parsed.graph.nodes.find((n) => n.layer === layer)!;
-    const shapes = layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].width));
+    const shapes = layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].dims));
     return { name: `layer ${layer.label}`, floats: shapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0),
       shapes: shapes.map((s) => s.join('×')).join(' and ') + ' weights' };
   }), fileBytes - head);
@@ -286,11 +286,11 @@ function parseGraph(json: Record<string, unknown>): { graph: Graph; sequential: 
   }
   const sequential = json.className === 'Sequential';
   if (sequential) {
-    // Loaded as a Sequential, rebuilt from its layers' configs: a chain whose first layer takes the input's width.
+    // Loaded as a Sequential, rebuilt from its layers' configs: a chain whose first layer takes the input's shape.
     const chain = graph.inputs.length === 1 && graph.nodes.every((n, i) => (i === 0 ? n.args.length === 0 : n.args.length === 1 && n.args[0] === i - 1));
     if (!chain) fail('className is \'Sequential\' but the nodes are not a chain from one input');
-    const first = graph.nodes[1]?.layer, width = graph.nodes[0].width;
-    if (!(first instanceof Dense) || first.inputDim !== width) fail(`the first layer of a Sequential must be dense with inputShape [${width}], the input's`);
+    const first = graph.nodes[1]?.layer, dims = graph.nodes[0].dims;
+    if (!first || first.inputShape?.join() !== dims.join()) fail(`the first layer of a Sequential must have inputShape [${dims.join(', ')}], the input's`);
   }
   return { graph, sequential };
 }

@@ -5,7 +5,7 @@
 // Every field is written by name (I[at + NODE_WIDTH] = …).
 import {
   ACT_NONE, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
-  NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_MASK, NODE_OUT, NODE_PACKED, NODE_RATE,
+  GEOM_WORDS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_GEOM, NODE_PARAMS, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_MASK, NODE_OUT, NODE_PACKED, NODE_RATE,
   NODE_SCRATCH, NODE_WIDTH, NODE_WORDS, OPT_ADAGRAD, OPT_ADAM, OPT_RMSPROP, OPT_SGD, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
   OUTPUT_WEIGHT, OUTPUT_WORDS, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, PARAM_GRAD, PARAM_HOME, PARAM_S0, PARAM_S0_SPARE, PARAM_S1,
   PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS, PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE,
@@ -116,12 +116,14 @@ export class Plan {
       return ptr;
     };
     const nodes = graph.nodes, rows = options.rows;
-    const params = [...new Set(nodes.flatMap((n) => n.layer.weights))];
+    // Parameter records: the weights the optimizer updates first (the update walks PLAN_PARAMS of them), then the others.
+    const trainable = [...new Set(nodes.flatMap((n) => n.layer.trainableWeights))];
+    const params = [...trainable, ...new Set(nodes.flatMap((n) => n.layer.nonTrainableWeights))];
     const edges = nodes.reduce((sum, n) => sum + n.args.length, 0);
     const outputs = graph.outputs.length;
     this.slots = slotsOf(outputs);
     // The optimizer's state first (kept from plan to plan), so that it lies below the plan's buffers, which are freed.
-    const state = train && compiled ? params.map((p) => compiled.optimizer.getSlots(p).map((t) => t.ptr)) : [];
+    const state = train && compiled ? trainable.map((p) => compiled.optimizer.getSlots(p).map((t) => t.ptr)) : [];
     try {
       const nodeAt = PLAN_HEADER_WORDS, inputAt = nodeAt + nodes.length * NODE_WORDS, outputAt = inputAt + graph.inputs.length * INPUT_WORDS;
       const paramAt = outputAt + outputs * OUTPUT_WORDS, edgeAt = paramAt + params.length * PARAM_WORDS, words = edgeAt + edges * EDGE_WORDS;
@@ -139,7 +141,7 @@ export class Plan {
       I[PLAN_INPUT_TABLE] = address(inputAt);
       I[PLAN_OUTPUTS] = outputs;
       I[PLAN_OUTPUT_TABLE] = address(outputAt);
-      I[PLAN_PARAMS] = train ? params.length : 0; // the update walks the table: only a training plan has one
+      I[PLAN_PARAMS] = train ? trainable.length : 0; // the update walks the table: only a training plan has one
       I[PLAN_PARAM_TABLE] = address(paramAt);
       I[PLAN_BATCH] = rows;
       I[PLAN_SLOTS] = this.slots;
@@ -156,7 +158,7 @@ export class Plan {
 
       // Which nodes take a gradient: those with weights, and those whose arguments take one (training only).
       const needsGrad = nodes.map(() => false);
-      if (train) nodes.forEach((n, i) => { needsGrad[i] = n.layer.weights.length > 0 || n.args.some((a) => needsGrad[a]); });
+      if (train) nodes.forEach((n, i) => { needsGrad[i] = n.layer.trainableWeights.length > 0 || n.args.some((a) => needsGrad[a]); });
       const lossAt = new Map(graph.outputs.map((node, o) => [node, o]));
 
       // Buffers: node outputs (kept whole in training, for the backward; shared by liveness otherwise) and gradients
@@ -202,7 +204,7 @@ export class Plan {
         paramRecord.set(p, address(at));
         I[at + PARAM_HOME] = p.ptr;
         I[at + PARAM_SIZE] = p.size;
-        if (!train || !optimizer) return;
+        if (!train || !optimizer || j >= trainable.length) return;
         const slots = state[j];
         // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
         const spare = (home: number | undefined): number => (home && options.checkFinite ? take(p.size * 4) : home ?? 0);
@@ -218,6 +220,8 @@ export class Plan {
       // gradient overwrites it and later ones add; a loss writes first. So for a layer's weight gradients.
       const written = nodes.map((_, i) => lossAt.has(i));
       const gradsWritten = new Set<Tensor>();
+      let scratchFloats = 0;
+      const scratchUsers: number[] = [];
       const edgeOf: number[] = [];
       let edge = edgeAt;
       nodes.forEach((n) => { edgeOf.push(edge); edge += n.args.length * EDGE_WORDS; });
@@ -232,6 +236,23 @@ export class Plan {
         const [kernel, bias] = layer.weights;
         I[at + NODE_KERNEL] = kernel ? paramRecord.get(kernel)! : 0;
         I[at + NODE_BIAS] = bias ? paramRecord.get(bias)! : 0;
+        if (layer.weights.length > 0) {
+          const list = take(4 * layer.weights.length);
+          i32View(list, layer.weights.length).set(layer.weights.map((w) => paramRecord.get(w)!));
+          I[at + NODE_PARAMS] = list;
+        }
+        if (fields.geom) {
+          I[at + NODE_GEOM] = take(4 * GEOM_WORDS);
+          i32View(I[at + NODE_GEOM], GEOM_WORDS).set(fields.geom);
+        }
+        for (const buffer of layer.nodeBuffers(n.args.map((a) => nodes[a].dims), rows, kind)) {
+          if (buffer.scratch) {
+            scratchFloats = Math.max(scratchFloats, buffer.floats);
+            scratchUsers.push(at + buffer.field);
+          } else {
+            I[at + buffer.field] = take(4 * buffer.floats);
+          }
+        }
         if (train) {
           for (const field of layer.trainingBuffers) I[at + field] = take(rows * n.width * 4);
           const shared = layer.weights.some((w) => gradsWritten.has(w));
@@ -247,6 +268,11 @@ export class Plan {
           I[edgeOf[i] + k * EDGE_WORDS + EDGE_ADD] = written[a] ? 1 : 0;
           if (needsGrad[a]) written[a] = true;
         });
+      }
+
+      if (scratchUsers.length > 0) {
+        const scratch = take(4 * scratchFloats);
+        for (const word of scratchUsers) I[word] = scratch;
       }
 
       graph.inputs.forEach((node, j) => {

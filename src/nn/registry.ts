@@ -6,6 +6,7 @@ import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
+import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
 
 /** Rebuilds a layer from the config its getConfig gave (checked as its options are: errors name the option). */
 type FromConfig = (config: Record<string, unknown>) => Layer;
@@ -19,6 +20,8 @@ const registry = new Map<string, FromConfig>([
   ['Multiply', (c) => new Merge('Multiply', c as MergeOptions)],
   ['Average', (c) => new Merge('Average', c as MergeOptions)],
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
+  ['Flatten', (c) => new Flatten(c as FlattenOptions)],
+  ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
 ]);
 
 /** The class names a model file may hold. */

@@ -3,7 +3,6 @@ import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import { graphOf } from './graph';
-import { Dense } from './layers/dense';
 import { input } from './layers/input';
 import { Layer } from './layers/layer';
 import { checkSeed, Model } from './model';
@@ -80,9 +79,9 @@ export class Sequential extends Model<Tensor> {
     if (layer.arity !== 1) throw new RangeError(`${op}: ${layer.label} (${layer.className}) takes two or more inputs; build the model with model({ inputs, outputs })`);
     let from = this.last;
     if (!from) {
-      const features = layer instanceof Dense ? layer.inputDim : undefined;
-      if (features === undefined) throw new RangeError(`${op}: the first layer needs inputShape, e.g. dense({ units: 4, inputShape: [3] })`);
-      from = input({ shape: [features] });
+      const shape = layer.inputShape;
+      if (shape === undefined) throw new RangeError(`${op}: the first layer needs inputShape, e.g. dense({ units: 4, inputShape: [3] })`);
+      from = input({ shape });
     }
     const calls = layer.calls.length;
     const output = layer.callOn(from, op);

@@ -1,5 +1,5 @@
 // The text table of a model's layers, as Keras prints it (Model.summary).
-import type { Graph } from './graph';
+import { showDims, type Graph } from './graph';
 import { InputLayer } from './layers/input';
 import type { Layer } from './layers/layer';
 
@@ -16,7 +16,7 @@ export function summaryOf(graph: Graph | null): string {
     const { layer } = n, detail = layer.detail;
     const params = counted.has(layer) ? 0 : layer.parameterCount;
     counted.add(layer);
-    const row = [`${n.call.output.label} (${layer.className}${detail ? `, ${detail}` : ''})`, `[null, ${n.width}]`, String(params)];
+    const row = [`${n.call.output.label} (${layer.className}${detail ? `, ${detail}` : ''})`, showDims(n.dims), String(params)];
     return chain ? row : [...row, n.args.map((a) => graph!.nodes[a].call.output.label).join(', ')];
   });
   const total = (graph?.layers ?? []).reduce((sum, layer) => sum + layer.parameterCount, 0);

@@ -3,8 +3,8 @@
 import type { Layer } from './layers/layer';
 
 /**
- * The output of a layer call, or a model input, in a graph being built: its shape ([null, features]; null is the
- * batch) and the call that makes it. Pass it to other layers' `apply`, and to `model({ inputs, outputs })`.
+ * The output of a layer call, or a model input, in a graph being built: its shape ([null, ...dims]; null is the
+ * batch, dims the shape of one sample, such as [null, 28, 28, 1] for images) and the call that makes it. Pass it to other layers' `apply`, and to `model({ inputs, outputs })`.
  * @example
  * const x = input({ shape: [8] });
  * x.shape; // [null, 8]
@@ -12,14 +12,22 @@ import type { Layer } from './layers/layer';
  */
 export class SymbolicTensor {
   /**
-   * [null, features]: any number of samples, `features` values each.
+   * [null, ...dims]: any number of samples, each of shape `dims`.
    * @example
    * dense({ units: 3 }).apply(input({ shape: [2] })).shape; // [null, 3]
+   * input({ shape: [28, 28, 1] }).shape; // [null, 28, 28, 1]
    */
-  readonly shape: readonly [null, number];
+  readonly shape: readonly [null, ...number[]];
+  /**
+   * Values per sample: the product of the sample's dims.
+   * @example
+   * input({ shape: [6] }).width; // 6
+   * input({ shape: [4, 3] }).width; // 12
+   */
+  readonly width: number;
 
   /**
-   * The output of `call`, `width` features per sample (layers' apply and input make them).
+   * The output of `call`, samples of shape `dims` (layers' apply and input make them).
    * @internal
    */
   constructor(
@@ -28,18 +36,19 @@ export class SymbolicTensor {
      * @internal
      */
     readonly call: LayerCall,
-    width: number,
+    dims: readonly number[],
   ) {
-    this.shape = [null, width];
+    this.shape = [null, ...dims];
+    this.width = dims.reduce((a, b) => a * b, 1);
   }
 
   /**
-   * Features per sample.
+   * The shape of one sample (the shape without the batch).
    * @example
-   * input({ shape: [6] }).width; // 6
+   * input({ shape: [28, 28, 1] }).dims; // [28, 28, 1]
    */
-  get width(): number {
-    return this.shape[1];
+  get dims(): number[] {
+    return this.shape.slice(1) as number[];
   }
 
   /**
@@ -62,7 +71,7 @@ export class SymbolicTensor {
 export class LayerCall {
   readonly output: SymbolicTensor;
 
-  constructor(readonly layer: Layer, readonly args: readonly SymbolicTensor[], width: number) {
-    this.output = new SymbolicTensor(this, width);
+  constructor(readonly layer: Layer, readonly args: readonly SymbolicTensor[], dims: readonly number[]) {
+    this.output = new SymbolicTensor(this, dims);
   }
 }

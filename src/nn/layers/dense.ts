@@ -1,7 +1,7 @@
 // Dense: outputs = activation(inputs · kernel + bias). Kernels: assembly/layers/dense.ts.
 import {
   ACT_ELU, ACT_GELU, ACT_HARD_SIGMOID, ACT_LEAKY_RELU, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_SELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_SOFTPLUS, ACT_SWISH,
-  ACT_TANH, KIND_DENSE, NODE_Z,
+  ACT_TANH, GEOM_IN_C, GEOM_IN_H, GEOM_OUT_C, GEOM_WORDS, KIND_DENSE, NODE_Z,
 } from '../../../assembly/layout';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
@@ -51,7 +51,10 @@ export interface DenseOptions extends LayerOptions {
   kernelInitializer?: string | Initializer;
   /** Initial bias: an initializer or its name (default 'zeros'). */
   biasInitializer?: string | Initializer;
-  /** Input shape [features]; the first layer of a model needs it, the others take their predecessor's units. */
+  /**
+   * The shape of one input sample ([features], or [..., features]: the layer then maps the last axis); the first
+   * layer of a Sequential needs it, the others take their predecessor's output.
+   */
   inputShape?: readonly number[];
 }
 
@@ -104,8 +107,8 @@ export class Dense extends Layer {
    */
   readonly biasInitializer: Initializer;
   /**
-   * Input features: from `inputShape`, or the previous layer's units once the layer is added to a model
-   * (undefined until then).
+   * Input features (the last axis of its input): from `inputShape`, or the previous layer's output once the layer is
+   * added to a model (undefined until then).
    * @example
    * const model = sequential([dense({ units: 4, inputShape: [3] }), dense({ units: 2 })]);
    * (model.layers[1] as Dense).inputDim; // 4
@@ -150,17 +153,13 @@ export class Dense extends Layer {
     if (typeof this.useBias !== 'boolean') throw new TypeError(`${op}: useBias must be true or false, got ${showValue(options.useBias)}`);
     this.kernelInitializer = toInitializer(options.kernelInitializer ?? 'glorotUniform', op, 'kernelInitializer');
     this.biasInitializer = toInitializer(options.biasInitializer ?? 'zeros', op, 'biasInitializer');
-    if (options.inputShape !== undefined) {
-      if (!Array.isArray(options.inputShape) || options.inputShape.length !== 1) {
-        throw new RangeError(`${op}: inputShape must be [features], got ${showValue(options.inputShape)}`);
-      }
-      this.inputDim = checkInteger(options.inputShape[0], op, 'inputShape[0]', 1, 1 << 24);
-    }
+    this.takeInputShape(options.inputShape, op);
+    this.inputDim = this.inputShape?.at(-1);
   }
 
-  /** @internal */
-  override outputWidth(): number {
-    return this.units;
+  /** A dense layer maps the last axis: [..., features] → [..., units]. @internal */
+  override outputShape(shapes: readonly (readonly number[])[]): number[] {
+    return [...shapes[0].slice(0, -1), this.units];
   }
 
   /**
@@ -168,8 +167,8 @@ export class Dense extends Layer {
    * initializers that have no seed of their own (the model's seed, see `sequential`).
    * @internal
    */
-  override build(widths: readonly number[], seedOf: (weight: number) => number | undefined = () => undefined): void {
-    const inputDim = widths[0];
+  override build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined = () => undefined): void {
+    const inputDim = shapes[0].at(-1)!;
     this.inputDim = inputDim;
     this.kernel?.dispose();
     this.bias?.dispose();
@@ -187,8 +186,9 @@ export class Dense extends Layer {
   }
 
   /** @internal */
-  override weightShapes(widths: readonly number[]): number[][] {
-    return this.useBias ? [[widths[0], this.units], [this.units]] : [[widths[0], this.units]];
+  override weightShapes(shapes: readonly (readonly number[])[]): number[][] {
+    const inputDim = shapes[0].at(-1)!;
+    return this.useBias ? [[inputDim, this.units], [this.units]] : [[inputDim, this.units]];
   }
 
   /**
@@ -208,12 +208,20 @@ export class Dense extends Layer {
   getConfig(): Record<string, unknown> {
     return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias,
       kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config,
-      ...(this.inputDim !== undefined ? { inputShape: [this.inputDim] } : {}) };
+      ...(this.inputShape ? { inputShape: [...this.inputShape] } : this.inputDim !== undefined ? { inputShape: [this.inputDim] } : {}) };
   }
 
   /** @internal */
   override nodeFields(): NodeFields {
-    return { act: this.activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[this.activation] };
+    const act = this.activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[this.activation];
+    const dims = this.inputDims?.[0];
+    if (!dims || dims.length === 1) return { act };
+    // On [..., features], each sample is `lead` rows of the product.
+    const geom = new Array<number>(GEOM_WORDS).fill(0);
+    geom[GEOM_IN_H] = dims.slice(0, -1).reduce((a, b) => a * b, 1);
+    geom[GEOM_IN_C] = dims.at(-1)!;
+    geom[GEOM_OUT_C] = this.units;
+    return { act, geom };
   }
 
   /** @internal */

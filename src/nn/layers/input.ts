@@ -13,7 +13,7 @@ import { Layer, type LayerOptions } from './layer';
  * input(options).shape; // [null, 4]
  */
 export interface InputOptions extends LayerOptions {
-  /** [features]: the values per sample, an integer in [1, 2^24]. */
+  /** The shape of one sample: [features], or more axes such as [28, 28, 1] (each size in [1, 2^24]). */
   shape: readonly number[];
 }
 
@@ -33,14 +33,21 @@ export class InputLayer extends Layer {
   /** @internal */
   readonly kind = KIND_INPUT;
   /**
-   * Features per sample.
+   * Values per sample (the product of `dims`).
    * @example
    * new InputLayer({ shape: [5] }).features; // 5
    */
   readonly features: number;
+  /**
+   * The shape of one sample.
+   * @example
+   * new InputLayer({ shape: [28, 28, 1] }).dims; // [28, 28, 1]
+   */
+  readonly dims: readonly number[];
 
   /**
-   * An input of `options.shape`; throws a RangeError for a shape other than [features] or an unknown option.
+   * An input of `options.shape`; throws a RangeError for a shape that is not a non-empty array of sizes in [1, 2^24]
+   * (or holds more than 2^24 values per sample), or an unknown option.
    * @example
    * new InputLayer({ shape: [3] }).features; // 3
    */
@@ -49,14 +56,13 @@ export class InputLayer extends Layer {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be { shape: [features] }, got ${showValue(options)}`);
     checkOptionKeys(op, options, ['shape', 'name']);
     super(options, op);
-    if (!Array.isArray(options.shape) || options.shape.length !== 1) throw new RangeError(`${op}: shape must be [features], got ${showValue(options.shape)}`);
-    this.features = checkInteger(options.shape[0], op, 'shape[0]', 1, 1 << 24);
-    this.calls.push(new LayerCall(this, [], this.features));
-  }
-
-  /** @internal */
-  override outputWidth(): number {
-    return this.features;
+    if (!Array.isArray(options.shape) || options.shape.length === 0 || options.shape.length > 8) {
+      throw new RangeError(`${op}: shape must be the shape of one sample, such as [features] or [28, 28, 1], got ${showValue(options.shape)}`);
+    }
+    this.dims = options.shape.map((v, i) => checkInteger(v, op, `shape[${i}]`, 1, 1 << 24));
+    this.features = this.dims.reduce((a, b) => a * b, 1);
+    if (this.features > 1 << 24) throw new RangeError(`${op}: shape ${showValue(options.shape)} holds ${this.features} values per sample; at most 2^24`);
+    this.calls.push(new LayerCall(this, [], this.dims));
   }
 
   /** @internal */
@@ -70,7 +76,7 @@ export class InputLayer extends Layer {
    * new InputLayer({ shape: [3] }).getConfig(); // { name: undefined, shape: [3] }
    */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, shape: [this.features] };
+    return { name: this.name, shape: [...this.dims] };
   }
 }
 

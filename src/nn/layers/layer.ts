@@ -3,6 +3,7 @@
 // node fields its kernels read, and a registry entry (registry.ts). Its forward and backward kernels are in
 // assembly/layers/.
 import { ShapeError, showValue } from '../../tensor/errors';
+import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 
@@ -16,9 +17,25 @@ export interface LayerOptions {
 export interface NodeFields {
   /** Activation code (assembly/layout.ts `ACT_`), default ACT_NONE. */
   act?: number;
-  /** Dropout rate. */
+  /** Dropout rate (or another f32 the kind reads, such as an epsilon). */
   rate?: number;
+  /** The geometry record's words (GEOM_WORDS, by the GEOM_ offsets of layout.ts), for kinds that read one. */
+  geom?: readonly number[];
 }
+
+/**
+ * A buffer a layer kind asks the plan for (Layer.nodeBuffers): `floats` f32 (or i32) words, its address in node word
+ * `field` (NODE_BUF0…NODE_BUF3, or NODE_MASK, NODE_Z). A `scratch` buffer lives within one forward or backward of the
+ * node, so all nodes' scratch buffers share one allocation (the largest).
+ */
+export interface NodeBuffer {
+  field: number;
+  floats: number;
+  scratch?: boolean;
+}
+
+/** What a plan is built for (see plan.ts). */
+export type PlanPurpose = 'train' | 'evaluate' | 'predict';
 
 /**
  * A layer: what a model is made of. Call `apply` on symbolic tensors to build a graph (`input`, `model`), or list
@@ -62,8 +79,8 @@ export abstract class Layer {
    * @internal
    */
   readonly calls: LayerCall[] = [];
-  /** The argument widths of the first call; later calls (a shared layer) must match them. */
-  private argWidths: number[] | undefined;
+  /** The argument shapes (per sample) of the first call; later calls (a shared layer) must match them. */
+  private argDims: (readonly number[])[] | undefined;
 
   /** Checks the options every layer takes (the name), naming `op` in errors. */
   protected constructor(options: LayerOptions, op: string) {
@@ -104,13 +121,13 @@ export abstract class Layer {
       throw new TypeError(`${op}: ${this.arity === 'many' ? 'takes an array of two or more symbolic tensors' : 'takes one symbolic tensor'}, got ${
         Array.isArray(args) ? `an array of ${list.length}` : 'one'}`);
     }
-    const widths = list.map((a) => a.width);
-    if (this.argWidths && this.argWidths.join() !== widths.join()) {
-      throw new ShapeError(`${op}: ${this.label} was first called on ${showWidths(this.argWidths)} and shares its weights; it cannot take ${showWidths(widths)}`);
+    const shapes = list.map((a) => a.dims);
+    if (this.argDims && showShapes(this.argDims) !== showShapes(shapes)) {
+      throw new ShapeError(`${op}: ${this.label} was first called on ${showShapes(this.argDims)} and shares its weights; it cannot take ${showShapes(shapes)}`);
     }
-    const width = this.outputWidth(widths, op);
-    this.argWidths ??= widths;
-    const call = new LayerCall(this, list, width);
+    const dims = this.outputShape(shapes, op);
+    this.argDims ??= shapes;
+    const call = new LayerCall(this, list, dims);
     this.calls.push(call);
     return call.output;
   }
@@ -126,22 +143,55 @@ export abstract class Layer {
   }
 
   /**
-   * The output width for arguments of these widths (features per sample); a ShapeError if it cannot take them. By
-   * default the width of the one argument (a layer that keeps its argument's shape, such as dropout).
+   * The shape of one output sample for arguments of these sample shapes; a ShapeError naming `op`, the layer and the
+   * shapes if it cannot take them. By default the shape of the one argument (a layer that keeps its argument's shape,
+   * such as dropout).
    * @internal
    */
-  outputWidth(widths: readonly number[], op: string): number {
+  outputShape(shapes: readonly (readonly number[])[], op: string): number[] {
     void op;
-    return widths[0];
+    return [...shapes[0]];
   }
 
   /**
-   * Creates the weights for arguments of these widths; `seedOf(i)` seeds weight i's initializer if it has no seed of
-   * its own (the model's seed). Layers without weights do nothing.
+   * The sample shapes of the arguments of the layer's first call (undefined before it is called).
    * @internal
    */
-  build(widths: readonly number[], seedOf: (weight: number) => number | undefined): void {
-    void widths;
+  get inputDims(): readonly (readonly number[])[] | undefined {
+    return this.argDims;
+  }
+
+  /**
+   * The shape of one input sample given as the `inputShape` option (undefined without): the first layer of a
+   * Sequential needs it. Layers that take the option set it with `takeInputShape`.
+   * @internal
+   */
+  inputShape: number[] | undefined;
+
+  /** Checks and keeps the `inputShape` option (undefined: none): a non-empty array of integers in [1, 2^24]. */
+  protected takeInputShape(value: unknown, op: string, rank?: number): void {
+    if (value === undefined) return;
+    if (!Array.isArray(value) || value.length === 0 || (rank !== undefined && value.length !== rank)) {
+      throw new RangeError(`${op}: inputShape must be ${rank === undefined ? 'a non-empty array of sizes' : `an array of ${rank} sizes`} (the shape of one sample), got ${showValue(value)}`);
+    }
+    this.inputShape = value.map((v, i) => checkInteger(v, op, `inputShape[${i}]`, 1, 1 << 24));
+  }
+
+  /**
+   * The error for arguments this layer cannot take: a ShapeError naming `op`, the layer and `why`.
+   * @internal
+   */
+  shapeError(op: string, why: string): ShapeError {
+    return new ShapeError(`${op}: ${this.name ? `${this.name} (${this.className})` : this.className} ${why}`);
+  }
+
+  /**
+   * Creates the weights for arguments of these sample shapes; `seedOf(i)` seeds weight i's initializer if it has no
+   * seed of its own (the model's seed). Layers without weights do nothing.
+   * @internal
+   */
+  build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined): void {
+    void shapes;
     void seedOf;
   }
 
@@ -156,11 +206,31 @@ export abstract class Layer {
   }
 
   /**
-   * The shapes of the weights for arguments of these widths (model files check them before allocating).
+   * The weights an optimizer does not update (a batch normalization's moving statistics), a subset of `weights`;
+   * their values change only through the layer's own kernels.
+   * @example
+   * dense({ units: 2 }).nonTrainableWeights; // []
+   */
+  get nonTrainableWeights(): Tensor[] {
+    return [];
+  }
+
+  /**
+   * The weights the optimizer updates: `weights` without `nonTrainableWeights`.
+   * @example
+   * sequential([dense({ units: 2, inputShape: [3] })]).layers[0].trainableWeights.length; // 2
+   */
+  get trainableWeights(): Tensor[] {
+    const fixed = this.nonTrainableWeights;
+    return fixed.length === 0 ? this.weights : this.weights.filter((w) => !fixed.includes(w));
+  }
+
+  /**
+   * The shapes of the weights for arguments of these sample shapes (model files check them before allocating).
    * @internal
    */
-  weightShapes(widths: readonly number[]): number[][] {
-    void widths;
+  weightShapes(shapes: readonly (readonly number[])[]): number[][] {
+    void shapes;
     return [];
   }
 
@@ -179,6 +249,17 @@ export abstract class Layer {
    * dropout({ rate: 0.5 }).getConfig(); // { name: undefined, rate: 0.5 }
    */
   abstract getConfig(): Record<string, unknown>;
+
+  /**
+   * Checks the values of a model input this layer takes directly (`arg` names it in errors), before anything is
+   * allocated; layers that read values as more than numbers (an embedding's indices) override it.
+   * @internal
+   */
+  checkArgument(values: Tensor, op: string, arg: string): void {
+    void values;
+    void op;
+    void arg;
+  }
 
   /**
    * The node fields of this kind's kernels.
@@ -206,6 +287,18 @@ export abstract class Layer {
   }
 
   /**
+   * Other buffers this kind's kernels need in a plan of `purpose` for `rows` rows, for a call on arguments of these
+   * sample shapes (see NodeBuffer).
+   * @internal
+   */
+  nodeBuffers(shapes: readonly (readonly number[])[], rows: number, purpose: PlanPurpose): NodeBuffer[] {
+    void shapes;
+    void rows;
+    void purpose;
+    return [];
+  }
+
+  /**
    * What the summary prints after the class (the activation, the rate), or ''.
    * @internal
    */
@@ -222,7 +315,7 @@ export abstract class Layer {
   }
 }
 
-/** Widths as the shapes of symbolic tensors: [null, 4] and [null, 3]. */
-export function showWidths(widths: readonly number[]): string {
-  return widths.map((w) => `[null, ${w}]`).join(widths.length === 2 ? ' and ' : ', ');
+/** Sample shapes as the shapes of symbolic tensors: [null, 4] and [null, 3]. */
+export function showShapes(shapes: readonly (readonly number[])[]): string {
+  return shapes.map((d) => `[${['null', ...d].join(', ')}]`).join(shapes.length === 2 ? ' and ' : ', ');
 }

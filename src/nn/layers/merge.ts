@@ -1,9 +1,9 @@
 // Merge layers: add, multiply, average (arguments of one shape) and concatenate (along the features). No weights;
 // their kernels are in assembly/layers/merge.ts.
 import { KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_MULTIPLY } from '../../../assembly/layout';
-import { ShapeError, showValue } from '../../tensor/errors';
+import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
-import { Layer, showWidths, type LayerOptions } from './layer';
+import { Layer, showShapes, type LayerOptions } from './layer';
 
 /** Options of the merge layers. */
 export interface MergeOptions extends LayerOptions {
@@ -52,12 +52,13 @@ export class Merge extends Layer {
   }
 
   /** @internal */
-  override outputWidth(widths: readonly number[], op: string): number {
-    if (this.className === 'Concatenate') return widths.reduce((a, b) => a + b, 0);
-    if (widths.some((w) => w !== widths[0])) {
-      throw new ShapeError(`${op}: ${this.name ? `${this.name} (${this.className})` : this.className} needs arguments of one shape, got ${showWidths(widths)}`);
+  override outputShape(shapes: readonly (readonly number[])[], op: string): number[] {
+    if (this.className === 'Concatenate') {
+      if (shapes.some((d) => d.length !== 1)) throw this.shapeError(op, `joins [null, features] arguments (flatten others first), got ${showShapes(shapes)}`);
+      return [shapes.reduce((a, d) => a + d[0], 0)];
     }
-    return widths[0];
+    if (shapes.some((d) => d.join() !== shapes[0].join())) throw this.shapeError(op, `needs arguments of one shape, got ${showShapes(shapes)}`);
+    return [...shapes[0]];
   }
 
   /**
