@@ -2,11 +2,14 @@
 // NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
 import {
   KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_FLATTEN, KIND_MULTIPLY, KIND_RESHAPE, NODE_KIND,
+  KIND_CONV, KIND_DEPTHWISE_CONV, KIND_SEPARABLE_CONV, KIND_CONV_TRANSPOSE,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
 import { denseBackward, denseForward } from './dense';
 import { dropoutBackward, dropoutForward } from './dropout';
+import { convBackward, convForward, convTransposeBackward, convTransposeForward, depthwiseBackward, depthwiseForward, separableBackward,
+  separableForward } from './conv';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
 import { reshapeBackward, reshapeForward } from './reshape';
 
@@ -21,6 +24,10 @@ import { reshapeBackward, reshapeForward } from './reshape';
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeForward(N, rows);
+  else if (kind == KIND_CONV) convForward(plan, N, rows, logits, training);
+  else if (kind == KIND_DEPTHWISE_CONV) depthwiseForward(plan, N, rows, logits, training);
+  else if (kind == KIND_SEPARABLE_CONV) separableForward(plan, N, rows, logits, training);
+  else if (kind == KIND_CONV_TRANSPOSE) convTransposeForward(plan, N, rows, logits, training);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -33,4 +40,8 @@ import { reshapeBackward, reshapeForward } from './reshape';
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeBackward(N, rows);
+  else if (kind == KIND_CONV) convBackward(plan, N, rows);
+  else if (kind == KIND_DEPTHWISE_CONV) depthwiseBackward(plan, N, rows);
+  else if (kind == KIND_SEPARABLE_CONV) separableBackward(plan, N, rows);
+  else if (kind == KIND_CONV_TRANSPOSE) convTransposeBackward(plan, N, rows);
 }

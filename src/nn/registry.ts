@@ -7,6 +7,9 @@ import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
+import { Conv, type ConvOptions } from './layers/conv';
+import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConvOptions, type SeparableConvOptions } from './layers/depthwise';
+import { Conv2DTranspose, type ConvTransposeOptions } from './layers/convTranspose';
 
 /** Rebuilds a layer from the config its getConfig gave (checked as its options are: errors name the option). */
 type FromConfig = (config: Record<string, unknown>) => Layer;
@@ -22,6 +25,11 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['Conv1D', (c) => new Conv(c as unknown as ConvOptions, 1)],
+  ['Conv2D', (c) => new Conv(c as unknown as ConvOptions, 2)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as unknown as DepthwiseConvOptions)],
+  ['SeparableConv2D', (c) => new SeparableConv2D(c as unknown as SeparableConvOptions)],
+  ['Conv2DTranspose', (c) => new Conv2DTranspose(c as unknown as ConvTransposeOptions)],
 ]);
 
 /** The class names a model file may hold. */

@@ -55,23 +55,31 @@ export function checkPadding(pad: unknown, op: string): Padding {
   throw new RangeError(`${op}: pad must be 'valid', 'same' or a non-negative integer, got ${showValue(pad)}`);
 }
 
+/** How errors name the input and the padding: an op's `x` and `pad`, a layer's input and `padding`. @internal */
+export interface WindowTerms {
+  input: string;
+  pad: string;
+}
+const OP_TERMS: WindowTerms = { input: 'x', pad: 'pad' };
+
 /**
  * Output size and zeros before the first window along one axis of `size` (named `axis` in errors) for a window of k
  * taps `dilation` apart moving by `stride`; a ShapeError when no window fits or the output is empty.
  * @internal
  */
-export function windowAxis(op: string, axis: string, size: number, k: number, stride: number, dilation: number, pad: Padding): { out: number; before: number } {
+export function windowAxis(op: string, axis: string, size: number, k: number, stride: number, dilation: number, pad: Padding,
+  terms = OP_TERMS): { out: number; before: number } {
   const span = (k - 1) * dilation + 1;
   const spanText = dilation > 1 ? `${span} (${k} taps ${dilation} apart)` : `${k}`;
-  if (size === 0) throw new ShapeError(`${op}: x has ${axis} 0, so the output would have ${axis} 0`);
+  if (size === 0) throw new ShapeError(`${op}: ${terms.input} has ${axis} 0, so the output would have ${axis} 0`);
   if (pad === 'same') {
     const out = Math.ceil(size / stride);
     return { out, before: Math.floor(Math.max((out - 1) * stride + span - size, 0) / 2) };
   }
   const padded = size + 2 * (pad === 'valid' ? 0 : pad);
   if (padded < span) {
-    const padText = pad === 'valid' ? "pad 'valid'" : `pad ${pad} on each side`;
-    throw new ShapeError(`${op}: the window's ${axis} ${spanText} is larger than x's ${axis} ${size} with ${padText}`);
+    const padText = pad === 'valid' ? `${terms.pad} 'valid'` : `${terms.pad} ${pad} on each side`;
+    throw new ShapeError(`${op}: the window's ${axis} ${spanText} is larger than ${terms.input}'s ${axis} ${size} with ${padText}`);
   }
   return { out: Math.floor((padded - span) / stride) + 1, before: pad === 'valid' ? 0 : pad };
 }
@@ -82,23 +90,28 @@ export function windowAxis(op: string, axis: string, size: number, k: number, st
  */
 export function windowGeometry(op: string, inH: number, inW: number, inC: number, kh: number, kw: number,
   strides: readonly [number, number], dilations: readonly [number, number], pad: Padding, outC: number, mult = 1,
-  axes = ['height', 'width']): Geometry {
-  const h = windowAxis(op, axes[0], inH, kh, strides[0], dilations[0], pad);
-  const w = windowAxis(op, axes[1], inW, kw, strides[1], dilations[1], pad);
+  terms = OP_TERMS): Geometry {
+  const h = windowAxis(op, 'height', inH, kh, strides[0], dilations[0], pad, terms);
+  const w = windowAxis(op, 'width', inW, kw, strides[1], dilations[1], pad, terms);
   return { inH, inW, inC, outH: h.out, outW: w.out, outC, kh, kw, sh: strides[0], sw: strides[1], dh: dilations[0],
     dw: dilations[1], top: h.before, left: w.before, mult };
+}
+
+/** The geometry record's words (GEOM_WORDS, by the GEOM_ offsets of layout.ts) of `g`. @internal */
+export function geometryWords(g: Geometry): number[] {
+  const I = new Array<number>(GEOM_WORDS).fill(0);
+  I[GEOM_IN_H] = g.inH; I[GEOM_IN_W] = g.inW; I[GEOM_IN_C] = g.inC;
+  I[GEOM_OUT_H] = g.outH; I[GEOM_OUT_W] = g.outW; I[GEOM_OUT_C] = g.outC;
+  I[GEOM_KH] = g.kh; I[GEOM_KW] = g.kw; I[GEOM_SH] = g.sh; I[GEOM_SW] = g.sw; I[GEOM_DH] = g.dh; I[GEOM_DW] = g.dw;
+  I[GEOM_PAD_TOP] = g.top; I[GEOM_PAD_LEFT] = g.left; I[GEOM_MULT] = g.mult;
+  return I;
 }
 
 /** Runs `fn` with the geometry record of `g` in wasm memory (freed afterwards). @internal */
 export function withGeometry<T>(g: Geometry, op: string, fn: (geom: number) => T): T {
   const geom = allocBytes(GEOM_WORDS * 4, op);
   try {
-    const I = i32View(geom, GEOM_WORDS);
-    I.fill(0);
-    I[GEOM_IN_H] = g.inH; I[GEOM_IN_W] = g.inW; I[GEOM_IN_C] = g.inC;
-    I[GEOM_OUT_H] = g.outH; I[GEOM_OUT_W] = g.outW; I[GEOM_OUT_C] = g.outC;
-    I[GEOM_KH] = g.kh; I[GEOM_KW] = g.kw; I[GEOM_SH] = g.sh; I[GEOM_SW] = g.sw; I[GEOM_DH] = g.dh; I[GEOM_DW] = g.dw;
-    I[GEOM_PAD_TOP] = g.top; I[GEOM_PAD_LEFT] = g.left; I[GEOM_MULT] = g.mult;
+    i32View(geom, GEOM_WORDS).set(geometryWords(g));
     return fn(geom);
   } finally {
     freeBytes(geom);
