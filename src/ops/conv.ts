@@ -8,10 +8,7 @@ import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkShape } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
-import { checkPadding, checkPair, checkStridesDilations, windowAxis, windowGeometry, withGeometry, type Geometry, type Padding } from './window';
-
-/** Floats of im2col columns filled at a time (16 MiB): a larger batch runs in chunks of whole samples. */
-const CHUNK_FLOATS = 2 ** 22;
+import { checkPadding, checkPair, checkStridesDilations, columnChunk, windowAxis, windowGeometry, withGeometry, type Geometry, type Padding } from './window';
 
 /** Throws unless `format` is the channels-last name; the channels-first one gets its own message. */
 function checkFormat(op: string, format: unknown, last: string, first: string): void {
@@ -54,9 +51,9 @@ function output(op: string, x: Tensor, batch: number, shape: readonly number[], 
 /** Whether the window is one pixel that moves by one with no padding: the columns are x itself. */
 const pointwise = (g: Geometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0;
 
-/** Runs `fn(first, count, cols)` over the samples in chunks whose columns (`floats` per sample) fit CHUNK_FLOATS. */
-function inChunks(op: string, rows: number, floats: number, fn: (first: number, count: number, cols: number) => void): void {
-  const per = Math.max(1, Math.floor(CHUNK_FLOATS / floats));
+/** Runs `fn(first, count, cols)` over the samples in chunks of columnChunk(g) samples (`floats` column floats each). */
+function inChunks(op: string, g: Geometry, rows: number, floats: number, fn: (first: number, count: number, cols: number) => void): void {
+  const per = columnChunk(g);
   const cols = allocBytes(Math.min(per, rows) * floats * 4, op);
   try {
     for (let first = 0; first < rows; first += per) fn(first, Math.min(per, rows - first), cols);
@@ -75,7 +72,7 @@ export function convolve(op: string, x: number, filter: number, g: Geometry, row
     gemm(x, g.inC, filter, g.outC, out, g.outC, rows * pixels, k, g.outC, 0, 0, ACT_NONE, 0, 0);
     return;
   }
-  withGeometry(g, op, (geom) => inChunks(op, rows, pixels * k, (first, count, cols) => {
+  withGeometry(g, op, (geom) => inChunks(op, g, rows, pixels * k, (first, count, cols) => {
     kernels().im2col(x + 4 * first * g.inH * g.inW * g.inC, geom, count, cols);
     gemm(cols, k, filter, g.outC, out + 4 * first * pixels * g.outC, g.outC, count * pixels, k, g.outC, 0, 0, ACT_NONE, 0, 0);
   }));
@@ -92,7 +89,7 @@ export function convolveBackwardInput(op: string, dy: number, filter: number, g:
     gemm(dy, g.outC, filter, g.outC, dx, g.inC, rows * pixels, g.outC, k, GEMM_TRANS_B, 0, ACT_NONE, 0, 0);
     return;
   }
-  withGeometry(g, op, (geom) => inChunks(op, rows, pixels * k, (first, count, cols) => {
+  withGeometry(g, op, (geom) => inChunks(op, g, rows, pixels * k, (first, count, cols) => {
     gemm(dy + 4 * first * pixels * g.outC, g.outC, filter, g.outC, cols, k, count * pixels, g.outC, k, GEMM_TRANS_B, 0, ACT_NONE, 0, 0);
     kernels().col2imAdd(cols, geom, count, dx + 4 * first * g.inH * g.inW * g.inC, false);
   }));

@@ -2,7 +2,7 @@
 // weights) and Conv1D and Conv2D (one kind: a 1-D convolution is a 2-D one of height 1). Kernels:
 // assembly/layers/conv.ts.
 import { GEOM_CHUNK, KIND_CONV, NODE_BUF0, NODE_Z } from '../../../assembly/layout';
-import { geometryWords, windowGeometry, type Geometry, type Padding, type WindowTerms } from '../../ops/window';
+import { columnChunk, geometryWords, windowGeometry, type Geometry, type Padding, type WindowTerms } from '../../ops/window';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
@@ -31,13 +31,6 @@ export interface ConvBaseOptions extends LayerOptions {
   /** The shape of one input sample ([height, width, channels] for 2-D, [steps, channels] for 1-D), for the first layer of a Sequential. */
   inputShape?: readonly number[];
 }
-
-/**
- * Floats of im2col columns a convolution layer makes at a time (1 MiB), about what the cache keeps until the product
- * reads them: the wide CNN's 3×3×32 → 64 products ran at 12-20 GFLOP/s on a whole batch's columns (9 MB), 43 on
- * 1,024 rows of them.
- */
-const COLUMN_FLOATS = 2 ** 18;
 
 /** The geometry errors of layers name the layer's input and its padding option. */
 const LAYER_TERMS: WindowTerms = { input: 'the input', pad: 'padding' };
@@ -275,17 +268,12 @@ export class Conv extends ConvLayer {
     this.setWeights([this.kernelInitializer.init(kernel, fanIn, fanOut, seedOf(0)), bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]);
   }
 
-  /** Samples whose im2col columns the layer makes at a time (see COLUMN_FLOATS). */
-  private static chunkOf(g: Geometry): number {
-    return Math.max(1, Math.floor(COLUMN_FLOATS / (g.outH * g.outW * g.kh * g.kw * g.inC)));
-  }
-
   /** @internal */
   override nodeFields(): NodeFields {
     const fields = super.nodeFields(), dims = this.inputDims?.[0];
     if (!fields.geom || !dims) return fields;
     const geom = [...fields.geom];
-    geom[GEOM_CHUNK] = Conv.chunkOf(this.geometry(dims, 'plan'));
+    geom[GEOM_CHUNK] = columnChunk(this.geometry(dims, 'plan'));
     return { ...fields, geom };
   }
 
@@ -294,7 +282,7 @@ export class Conv extends ConvLayer {
     void purpose;
     const g = this.geometry(shapes[0], 'plan');
     if (ConvLayer.pointwise(g)) return [];
-    return [{ field: NODE_BUF0, floats: Math.min(rows, Conv.chunkOf(g)) * g.outH * g.outW * g.kh * g.kw * g.inC, scratch: true }];
+    return [{ field: NODE_BUF0, floats: Math.min(rows, columnChunk(g)) * g.outH * g.outW * g.kh * g.kw * g.inC, scratch: true }];
   }
 
   /** @internal */
