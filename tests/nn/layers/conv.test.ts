@@ -103,6 +103,22 @@ describe('layers.conv2d and layers.conv1d', () => {
     await checkModel(net, sample, units, ref);
   }, 30_000);
 
+  it('a sigmoid conv2d output fuses with binaryCrossentropy (its sums go to the loss): evaluate against float64', async () => {
+    const sample = [4, 5, 2], rows = 3, filters = 2;
+    const net = sequential([layers.conv2d({ filters, kernelSize: 2, padding: 'same', activation: 'sigmoid', inputShape: sample })], { seed: 10 });
+    net.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    const xv = seededValues(rows * 40, 16, 2), yv = seededValues(rows * 40, 17).map((v) => (v > 0 ? 1 : 0));
+    const x = tensor(xv, [rows, ...sample]), y = tensor(yv, [rows, 4, 5, filters]);
+    const w = net.getWeights(), [kernel, bias] = w.map((t) => Float64Array.from(t.dataSync()));
+    const z = finish(refConv2d(xv, kernel, win(rows, sample, [2, 2], [1, 1], [1, 1], 'same'), filters).data, bias, filters, 'linear');
+    // binaryCrossentropy from the sums: log(1 + e^-z) for y = 1, log(1 + e^z) for y = 0, averaged.
+    const want = z.reduce((s, v, i) => s + Math.log1p(Math.exp(yv[i] ? -v : v)), 0) / z.length;
+    const got = net.evaluate(x, y).loss;
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-6 * (1 + want));
+    dispose([x, y, ...w]);
+    net.dispose();
+  });
+
   it('conv1d with dilation and same padding, without bias: forward, gradient and round trip', async () => {
     const sample = [7, 3], filters = 4, units = 2;
     const net = sequential([layers.conv1d({ filters, kernelSize: 3, dilationRate: 2, padding: 'same', useBias: false, activation: 'tanh', inputShape: sample }),
