@@ -208,6 +208,7 @@ export const GEOM_PAD_TOP = 12;
 export const GEOM_PAD_LEFT = 13;
 export const GEOM_MULT = 14;
 export const GEOM_CHUNK = 15;
+// (A permute's GEOM_MULT is its permutation instead, 16·p0 + 4·p1 + p2: see assembly/layers/permute.ts.)
 export const GEOM_WORDS = 16;
 
 // Edge record (one argument of a node): the address of the node that produces it, and whether the backward adds to

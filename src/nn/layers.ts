@@ -9,3 +9,10 @@ export { flatten, reshape } from './layers/reshape';
 export { conv1d, conv2d } from './layers/conv';
 export { depthwiseConv2d, separableConv2d } from './layers/depthwise';
 export { conv2dTranspose } from './layers/convTranspose';
+export { embedding } from './layers/embedding';
+export { permute, repeatVector } from './layers/permute';
+export {
+  maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d, globalAveragePooling1d, globalAveragePooling2d, globalMaxPooling1d,
+  globalMaxPooling2d,
+} from './layers/pooling';
+export { zeroPadding2d, cropping2d, upSampling2d } from './layers/spatial';

@@ -8,7 +8,8 @@ import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkShape } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
-import { checkPadding, checkPair, checkStridesDilations, columnChunk, windowAxis, windowGeometry, withGeometry, type Geometry, type Padding } from './window';
+import { positivePair as checkPair, withGeometry, type Geometry } from './pool';
+import { checkPadding, checkStridesDilations, columnChunk, pointwise, windowAxis, windowGeometry, type Padding } from './window';
 
 /** Throws unless `format` is the channels-last name; the channels-first one gets its own message. */
 function checkFormat(op: string, format: unknown, last: string, first: string): void {
@@ -48,8 +49,6 @@ function output(op: string, x: Tensor, batch: number, shape: readonly number[], 
   return out;
 }
 
-/** Whether the window is one pixel that moves by one with no padding: the columns are x itself. */
-const pointwise = (g: Geometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0;
 
 /** Runs `fn(first, count, cols)` over the samples in chunks of columnChunk(g) samples (`floats` column floats each). */
 function inChunks(op: string, g: Geometry, rows: number, floats: number, fn: (first: number, count: number, cols: number) => void): void {
@@ -67,7 +66,7 @@ function inChunks(op: string, g: Geometry, rows: number, floats: number, fn: (fi
  * [rows, inH, inW, inC]; pointers into wasm memory. @internal
  */
 export function convolve(op: string, x: number, filter: number, g: Geometry, rows: number, out: number): void {
-  const pixels = g.outH * g.outW, k = g.kh * g.kw * g.inC;
+  const pixels = g.outH * g.outW, k = g.kH * g.kW * g.inC;
   if (k === 0 || pointwise(g)) {
     gemm(x, g.inC, filter, g.outC, out, g.outC, rows * pixels, k, g.outC, 0, 0, ACT_NONE, 0, 0);
     return;
@@ -83,7 +82,7 @@ export function convolve(op: string, x: number, filter: number, g: Geometry, row
  * pointers into wasm memory. @internal
  */
 export function convolveBackwardInput(op: string, dy: number, filter: number, g: Geometry, rows: number, dx: number): void {
-  const pixels = g.outH * g.outW, k = g.kh * g.kw * g.inC;
+  const pixels = g.outH * g.outW, k = g.kH * g.kW * g.inC;
   if (k === 0) return;
   if (pointwise(g)) {
     gemm(dy, g.outC, filter, g.outC, dx, g.inC, rows * pixels, g.outC, k, GEMM_TRANS_B, 0, ACT_NONE, 0, 0);
@@ -152,8 +151,8 @@ export function conv1d(x: Tensor, filter: Tensor, stride: number, pad: Padding, 
   const [s] = checkPair(stride, op, 'stride'), [d] = checkPair(dilation, op, 'dilation');
   checkStridesDilations(op, [s], [d], [stride, dilation], ['stride', 'dilation']);
   const along = windowAxis(op, 'width', w, f.shape[0], s, d, checkPadding(pad, op));
-  const g: Geometry = { inH: 1, inW: w, inC: c, outH: 1, outW: along.out, outC: f.shape[2], kh: 1, kw: f.shape[0], sh: 1, sw: s,
-    dh: 1, dw: d, top: 0, left: along.before, mult: 1 };
+  const g: Geometry = { inH: 1, inW: w, inC: c, outH: 1, outW: along.out, outC: f.shape[2], kH: 1, kW: f.shape[0], sH: 1, sW: s,
+    dH: 1, dW: d, padTop: 0, padLeft: along.before, mult: 1 };
   return output(op, x, batch, [g.outW, g.outC], (out) => convolve(op, x.ptr, f.ptr, g, batch, out.ptr));
 }
 

@@ -1,12 +1,7 @@
-// Geometry of windowed ops (convolutions), channels-last, as TensorFlow computes it: strides and dilations, padding
-// 'valid', 'same' or a number of zeros on each side, the output size; and the geometry record the kernels read
-// (assembly/layout.ts GEOM_), written into wasm memory for the duration of a call.
-import {
-  GEOM_DH, GEOM_DW, GEOM_IN_C, GEOM_IN_H, GEOM_IN_W, GEOM_KH, GEOM_KW, GEOM_MULT, GEOM_OUT_C, GEOM_OUT_H, GEOM_OUT_W,
-  GEOM_PAD_LEFT, GEOM_PAD_TOP, GEOM_SH, GEOM_SW, GEOM_WORDS,
-} from '../../assembly/layout';
-import { allocBytes, freeBytes, i32View } from '../runtime/heap';
+// Geometry of convolutions, channels-last, as TensorFlow computes it: strides and dilations, padding 'valid', 'same'
+// or a number of zeros on each side, the output size (the record itself, Geometry, and its writing are pool.ts's).
 import { ShapeError, showValue } from '../tensor/errors';
+import type { Geometry } from './pool';
 
 /**
  * Padding of a windowed op, as in TensorFlow.js: 'valid' (windows inside the input only), 'same' (ceil(size / stride)
@@ -17,25 +12,6 @@ import { ShapeError, showValue } from '../tensor/errors';
  * conv2d(ones([1, 5, 5, 1]), ones([3, 3, 1, 1]), 2, pad).shape; // [1, 3, 3, 1]
  */
 export type Padding = 'valid' | 'same' | number;
-
-/** A window's geometry over one sample: what the kernels' GEOM_ record holds. @internal */
-export interface Geometry {
-  inH: number; inW: number; inC: number;
-  outH: number; outW: number; outC: number;
-  kh: number; kw: number;
-  sh: number; sw: number;
-  dh: number; dw: number;
-  top: number; left: number;
-  mult: number;
-}
-
-/** A size per spatial axis: a positive integer for both, or [height, width]. @internal */
-export function checkPair(value: unknown, op: string, arg: string): [number, number] {
-  const ok = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
-  if (ok(value)) return [value, value];
-  if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return [value[0], value[1]];
-  throw new RangeError(`${op}: ${arg} must be a positive integer or a pair [height, width] of them, got ${showValue(value)}`);
-}
 
 /**
  * Checks strides and dilations (checked pairs of the arguments `given`) together: TensorFlow takes dilations above 1
@@ -93,8 +69,8 @@ export function windowGeometry(op: string, inH: number, inW: number, inC: number
   terms = OP_TERMS): Geometry {
   const h = windowAxis(op, 'height', inH, kh, strides[0], dilations[0], pad, terms);
   const w = windowAxis(op, 'width', inW, kw, strides[1], dilations[1], pad, terms);
-  return { inH, inW, inC, outH: h.out, outW: w.out, outC, kh, kw, sh: strides[0], sw: strides[1], dh: dilations[0],
-    dw: dilations[1], top: h.before, left: w.before, mult };
+  return { inH, inW, inC, outH: h.out, outW: w.out, outC, kH: kh, kW: kw, sH: strides[0], sW: strides[1], dH: dilations[0],
+    dW: dilations[1], padTop: h.before, padLeft: w.before, mult };
 }
 
 /**
@@ -105,26 +81,10 @@ const COLUMN_FLOATS = 2 ** 18;
 
 /** Samples whose im2col columns under `g` fit COLUMN_FLOATS (at least one). @internal */
 export function columnChunk(g: Geometry): number {
-  return Math.max(1, Math.floor(COLUMN_FLOATS / (g.outH * g.outW * g.kh * g.kw * g.inC)));
+  return Math.max(1, Math.floor(COLUMN_FLOATS / (g.outH * g.outW * g.kH * g.kW * g.inC)));
 }
 
-/** The geometry record's words (GEOM_WORDS, by the GEOM_ offsets of layout.ts) of `g`. @internal */
-export function geometryWords(g: Geometry): number[] {
-  const I = new Array<number>(GEOM_WORDS).fill(0);
-  I[GEOM_IN_H] = g.inH; I[GEOM_IN_W] = g.inW; I[GEOM_IN_C] = g.inC;
-  I[GEOM_OUT_H] = g.outH; I[GEOM_OUT_W] = g.outW; I[GEOM_OUT_C] = g.outC;
-  I[GEOM_KH] = g.kh; I[GEOM_KW] = g.kw; I[GEOM_SH] = g.sh; I[GEOM_SW] = g.sw; I[GEOM_DH] = g.dh; I[GEOM_DW] = g.dw;
-  I[GEOM_PAD_TOP] = g.top; I[GEOM_PAD_LEFT] = g.left; I[GEOM_MULT] = g.mult;
-  return I;
-}
-
-/** Runs `fn` with the geometry record of `g` in wasm memory (freed afterwards). @internal */
-export function withGeometry<T>(g: Geometry, op: string, fn: (geom: number) => T): T {
-  const geom = allocBytes(GEOM_WORDS * 4, op);
-  try {
-    i32View(geom, GEOM_WORDS).set(geometryWords(g));
-    return fn(geom);
-  } finally {
-    freeBytes(geom);
-  }
+/** Whether the window is one pixel moving by one without padding: the im2col columns are the input itself. @internal */
+export function pointwise(g: Geometry): boolean {
+  return g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 && g.padTop === 0 && g.padLeft === 0;
 }

@@ -27,6 +27,8 @@ export interface Kernels extends GemmKernels {
   depthwiseConvForward(x: number, filter: number, geom: number, rows: number, out: number): void;
   depthwiseConvBackwardInput(dy: number, filter: number, geom: number, rows: number, dx: number, add: boolean): void;
   depthwiseConvBackwardFilter(x: number, dy: number, geom: number, rows: number, dFilter: number, add: boolean): void;
+  embedding(table: number, ids: number, out: number, n: number, inputDim: number, dim: number, maskZero: number): void;
+  embeddingBackward(ids: number, dOut: number, dTable: number, n: number, inputDim: number, dim: number, maskZero: number, add: number): void;
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;
   randomNormal(state: number, out: number, n: number, mean: number, std: number): void;
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
@@ -38,6 +40,18 @@ export interface Kernels extends GemmKernels {
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;
   weightsChanged(): void;
+  maxPool(x: number, y: number, arg: number, geom: number, rows: number): void;
+  maxPoolBackward(dy: number, arg: number, dx: number, geom: number, rows: number, add: number): void;
+  avgPool(x: number, y: number, geom: number, rows: number): void;
+  avgPoolBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  globalAvgPool(x: number, y: number, geom: number, rows: number): void;
+  globalAvgPoolBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  pad2d(x: number, y: number, geom: number, rows: number): void;
+  pad2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  upSample2d(x: number, y: number, geom: number, rows: number): void;
+  upSample2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  upSampleBilinear2d(x: number, y: number, geom: number, rows: number): void;
+  upSampleBilinear2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
 }
 
 /** Pages of 64 KiB the shared memory starts with and may grow to (1 GiB). */

@@ -8,6 +8,7 @@ import * as activation from '../ops/activation';
 import * as reduction from '../ops/reduce';
 import * as linalg from '../ops/matmul';
 import * as shaping from '../ops/shape';
+import * as gathering from '../ops/gather';
 
 /**
  * A tensor operand: a Tensor, or a number used as a scalar (broadcast to any shape).
@@ -271,11 +272,11 @@ export class Tensor {
    */
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return shaping.slice(this, begin, size); }
   /**
-   * The entries at `indices` along `axis` (default 0); see {@link gather}.
+   * The entries at `indices` along `axis` (default 0), with `batchDims` leading batch axes; see {@link gather}.
    * @example
    * tensor([[1, 2], [3, 4]]).gather([1, 1]).toArray(); // [[3, 4], [3, 4]]
    */
-  gather(indices: readonly number[] | Tensor, axis = 0): Tensor { return shaping.gather(this, indices, axis); }
+  gather(indices: readonly number[] | Tensor, axis = 0, batchDims = 0): Tensor { return gathering.gather(this, indices, axis, batchDims); }
   /**
    * Row `i` (index `i` along axis 0, negative from the end) with that axis removed, as a copy.
    * @example

@@ -15,7 +15,7 @@ import {
 } from '../../src/index';
 import { kernels } from '../../src/runtime/wasm';
 import { convolveBackwardInput } from '../../src/ops/conv';
-import { withGeometry, type Geometry } from '../../src/ops/window';
+import { withGeometry, type Geometry } from '../../src/ops/pool';
 import { describeEachBuild, runs, splitsOverThreads } from '../builds';
 import { expectBounded, expectExact, expectThrowsClean, failOnLeaks, seededValues, size, take } from '../reference';
 import {
@@ -43,8 +43,8 @@ function setup(t: ConvCase, filterSize: (g: Window) => number): { g: Window; x: 
 
 /** The kernels' geometry record for window g with outC outputs (or a depthwise multiplier). */
 const geometryOf = (g: Window, outC: number, mult = 1): Geometry => ({
-  inH: g.h, inW: g.w, inC: g.c, outH: g.outH, outW: g.outW, outC, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
-  top: g.top, left: g.left, mult,
+  inH: g.h, inW: g.w, inC: g.c, outH: g.outH, outW: g.outW, outC, kH: g.kh, kW: g.kw, sH: g.sh, sW: g.sw, dH: g.dh, dW: g.dw,
+  padTop: g.top, padLeft: g.left, mult,
 });
 
 const caseText = (t: ConvCase): string => JSON.stringify(t);

@@ -2,7 +2,8 @@
 // weights) and Conv1D and Conv2D (one kind: a 1-D convolution is a 2-D one of height 1). Kernels:
 // assembly/layers/conv.ts.
 import { GEOM_CHUNK, KIND_CONV, NODE_BUF0, NODE_Z } from '../../../assembly/layout';
-import { columnChunk, geometryWords, windowGeometry, type Geometry, type Padding, type WindowTerms } from '../../ops/window';
+import { geometryWords, type Geometry } from '../../ops/pool';
+import { columnChunk, pointwise, windowGeometry, type Padding, type WindowTerms } from '../../ops/window';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
@@ -118,11 +119,6 @@ export abstract class ConvLayer extends Layer {
   /** The output shape of the geometry `g`: [outH, outW, channels] (1-D: [outW, channels]). */
   protected shapeOf(h: number, w: number, c: number): number[] {
     return this.rank === 2 ? [h, w, c] : [w, c];
-  }
-
-  /** Whether a call's window is one pixel moving by one without padding (its columns are its input). */
-  protected static pointwise(g: Geometry): boolean {
-    return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0;
   }
 
   /** The sizes as the config shows them: one per spatial axis. */
@@ -281,8 +277,8 @@ export class Conv extends ConvLayer {
   override nodeBuffers(shapes: readonly (readonly number[])[], rows: number, purpose: PlanPurpose): NodeBuffer[] {
     void purpose;
     const g = this.geometry(shapes[0], 'plan');
-    if (ConvLayer.pointwise(g)) return [];
-    return [{ field: NODE_BUF0, floats: Math.min(rows, columnChunk(g)) * g.outH * g.outW * g.kh * g.kw * g.inC, scratch: true }];
+    if (pointwise(g)) return [];
+    return [{ field: NODE_BUF0, floats: Math.min(rows, columnChunk(g)) * g.outH * g.outW * g.kH * g.kW * g.inC, scratch: true }];
   }
 
   /** @internal */

@@ -1,6 +1,7 @@
 // Transposed convolution layer, as Keras' Conv2DTranspose. Kernels: assembly/layers/conv.ts.
 import { KIND_CONV_TRANSPOSE, NODE_BUF0 } from '../../../assembly/layout';
-import type { Geometry } from '../../ops/window';
+import type { Geometry } from '../../ops/pool';
+import { pointwise } from '../../ops/window';
 import { checkInteger } from '../../tensor/shape';
 import { toInitializer, type Initializer } from '../initializers';
 import { ConvLayer, type ConvBaseOptions } from './conv';
@@ -104,8 +105,8 @@ export class Conv2DTranspose extends ConvLayer {
   override nodeBuffers(shapes: readonly (readonly number[])[], rows: number, purpose: PlanPurpose): NodeBuffer[] {
     void purpose;
     const g = this.geometry(shapes[0], 'plan');
-    if (ConvLayer.pointwise(g)) return [];
-    return [{ field: NODE_BUF0, floats: rows * g.outH * g.outW * g.kh * g.kw * g.inC, scratch: true }];
+    if (pointwise(g)) return [];
+    return [{ field: NODE_BUF0, floats: rows * g.outH * g.outW * g.kH * g.kW * g.inC, scratch: true }];
   }
 
   /**

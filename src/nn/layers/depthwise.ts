@@ -1,7 +1,7 @@
 // Depthwise and separable convolution layers, as Keras' DepthwiseConv2D and SeparableConv2D. Kernels:
 // assembly/layers/conv.ts.
 import { KIND_DEPTHWISE_CONV, KIND_SEPARABLE_CONV, NODE_BUF0, NODE_BUF1 } from '../../../assembly/layout';
-import type { Geometry } from '../../ops/window';
+import type { Geometry } from '../../ops/pool';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
