@@ -6,7 +6,11 @@ import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
+import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
+import { Conv, type ConvOptions } from './layers/conv';
+import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConvOptions, type SeparableConvOptions } from './layers/depthwise';
+import { Conv2DTranspose, type ConvTransposeOptions } from './layers/convTranspose';
 import { Embedding, type EmbeddingOptions } from './layers/embedding';
 import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './layers/permute';
 import { GlobalPooling, Pooling, type GlobalPoolingClass, type GlobalPoolingOptions, type PoolingClass, type Pooling2DOptions } from './layers/pooling';
@@ -26,6 +30,11 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['Conv1D', (c) => new Conv(c as unknown as ConvOptions, 1)],
+  ['Conv2D', (c) => new Conv(c as unknown as ConvOptions, 2)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as unknown as DepthwiseConvOptions)],
+  ['SeparableConv2D', (c) => new SeparableConv2D(c as unknown as SeparableConvOptions)],
+  ['Conv2DTranspose', (c) => new Conv2DTranspose(c as unknown as ConvTransposeOptions)],
   ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
   ['Permute', (c) => new Permute(c as unknown as PermuteOptions)],
   ['RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorOptions)],
@@ -36,6 +45,8 @@ const registry = new Map<string, FromConfig>([
   ['ZeroPadding2D', (c) => new ZeroPadding2D(c as ZeroPadding2DOptions)],
   ['Cropping2D', (c) => new Cropping2D(c as Cropping2DOptions)],
   ['UpSampling2D', (c) => new UpSampling2D(c as UpSampling2DOptions)],
+  ['BatchNormalization', (c) => new BatchNormalization(c as BatchNormalizationOptions)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as LayerNormalizationOptions)],
 ]);
 
 /** The class names a model file may hold. */
