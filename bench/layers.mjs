@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as current from 'simdeep';
 import { PEAK_NOTE, measurePeaks, peakKernels } from './ceiling.mjs';
@@ -189,6 +189,31 @@ function torchFigures(data, names) {
   }
 }
 
+/**
+ * The wide CNN's second convolution alone, as the conv2d tensor op of each build (forward, im2col and the output's
+ * allocation included), timed among the micro-kernel ceiling's calls: GFLOP/s and the fraction of the ceiling.
+ */
+async function convProduct(libs, kernels, build) {
+  const [n, h, c, f] = [BATCH, 13, 32, 64], flops = 2 * n * (h - 2) * (h - 2) * 9 * c * f;
+  const shapes = `[${n},${h},${h},${c}] * [3,3,${c},${f}]`, random = generator(3);
+  const made = libs.filter(([, lib]) => typeof lib.conv2d === 'function').map(([name, lib]) => {
+    const x = lib.tensor(Float32Array.from({ length: n * h * h * c }, random), [n, h, h, c]);
+    const w = lib.tensor(Float32Array.from({ length: 9 * c * f }, () => random() - 0.5), [3, 3, c, f]);
+    return { name, lib, x, w, run: () => lib.conv2d(x, w, 1, 'valid').dispose() };
+  });
+  if (made.length === 0) return console.log('conv2d op: none of the builds has the conv2d tensor op');
+  const seconds = await timeInterleaved([{ setup: () => Promise.all(made.map((m) => m.lib.setThreads(1))), cases: [...made, ...kernels] }],
+    { budgetMs: QUICK ? 300 : 1500, maxSamples: 21, sampleMs: 20 });
+  const ceiling = kernels.find((k) => k.name === build);
+  const peak = ceiling.flops / seconds.get(build) / 1e9;
+  for (const m of made) {
+    const rate = flops / seconds.get(m.name) / 1e9;
+    console.log(`${m.name} conv2d op, the wide CNN's second convolution ${shapes} forward (im2col included): ${fmt(rate)} GFLOP/s, ` +
+      `${((100 * rate) / peak).toFixed(0)}% of the ${build} ceiling timed alongside (${fmt(peak)} GFLOP/s)`);
+    m.lib.dispose([m.x, m.w]);
+  }
+}
+
 /** Test accuracy of the small CNN after ACCURACY_EPOCHS over the training digits: simdeep's (each build) and tfjs-wasm's. */
 async function smallCnnAccuracy(libs, data) {
   const { images } = data, spec = MODELS.small, rows = [];
@@ -244,7 +269,7 @@ export async function run() {
 
   await tf.setBackend('wasm');
   const missing = missingKernels();
-  console.log(`stock tfjs-wasm ${tf.version_core}: kernels missing for training: ${missing.join(', ') || 'none'}`);
+  console.log(`stock tfjs-wasm ${tf.version_core} (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, ${getThreadsCount()} thread): kernels missing for training: ${missing.join(', ') || 'none'}`);
   if (missing.length) {
     for (const n of names.filter((n) => n !== 'wide')) console.log(`  fit of the ${MODELS[n].title} ${await stockFit(MODELS[n], data)}`);
     registerMissingKernels();
@@ -280,7 +305,7 @@ export async function run() {
       await tf.setBackend('cpu');
       const t0 = performance.now();
       await cpu.run();
-      seconds.set(cpu.name, (performance.now() - t0) / 1e3); // one call after none to warm: the cpu backend is JIT-warm in a batch
+      seconds.set(cpu.name, (performance.now() - t0) / 1e3); // one call, none to warm: its first batch alone takes seconds
     }
     const used = load();
     const all = [...cases, wasm, ...(cpu ? [cpu] : [])];
@@ -303,6 +328,10 @@ export async function run() {
     for (const c of all) c.dispose();
   }
 
+  if (names.includes('wide')) {
+    console.log();
+    await convProduct(libs, kernels, build);
+  }
   if (ACCURACY_EPOCHS > 0) {
     console.log(`\nsmall CNN, test accuracy on ${TEST} held-out digits after ${ACCURACY_EPOCHS} epochs over ${TRAIN} (batch ${BATCH}, Adam 0.001):`);
     const accuracy = await smallCnnAccuracy(libs, data);
