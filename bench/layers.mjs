@@ -287,7 +287,7 @@ export async function run() {
   const verdicts = [];
   for (const name of names) {
     const spec = MODELS[name], flops = flopsPerSample(spec), scale = QUICK ? 4 : 1;
-    const ceiling = (await measurePeaks(kernels)).get(build);
+    const ceilingBefore = (await measurePeaks(kernels)).get(build);
     const cases = [];
     for (const [label, lib] of libs) {
       try {
@@ -309,7 +309,7 @@ export async function run() {
       await cpu.run();
       seconds.set(cpu.name, (performance.now() - t0) / 1e3); // one call, none to warm: its first batch alone takes seconds
     }
-    const used = load();
+    const used = load(), ceilingAfter = (await measurePeaks(kernels)).get(build), ceiling = (ceilingBefore + ceilingAfter) / 2;
     const all = [...cases, wasm, ...(cpu ? [cpu] : [])];
     const rates = new Map(all.map((c) => [c.name, c.samples / seconds.get(c.name)]));
     const losses = new Map(all.map((c) => [c.name, c.loss]));
@@ -326,7 +326,7 @@ export async function run() {
         target ? `≥ ${target}×` : '', losses.get(engine)?.toFixed(4) ?? '', engine === 'simdeep' ? `${used.toFixed(2)}` : '']);
       if (target && ours) verdicts.push(`${spec.title}: simdeep ${ratio(ours, rate)} ${engine}, target ≥ ${target}×: ${ours / rate >= target ? 'met' : 'NOT met'}`);
     }
-    console.log(`${''.padEnd(10)} ceiling ${build} ${fmt(ceiling)} GFLOP/s (${PEAK_NOTE}), measured before this model's cases`);
+    console.log(`${''.padEnd(10)} ceiling ${build} ${fmt(ceiling)} GFLOP/s (${PEAK_NOTE}): the mean of ${fmt(ceilingBefore)} before this model's cases and ${fmt(ceilingAfter)} after`);
     for (const c of all) c.dispose();
   }
 
@@ -346,7 +346,8 @@ export async function run() {
     `${Object.values(MODELS).map((m) => m.perCall.wasm).join('/')} rows per call, median of the calls after one to warm, interleaved;`);
   console.log('tfjs-cpu: one epoch of 2 batches of the small CNN, timed once (the others would take minutes). PyTorch: the median');
   console.log('of rounds of steps after warm-up steps, in its own process after this one\'s TF.js checks. GFLOP/s: samples/s × MFLOP/sample');
-  console.log('(products only, see the header); of ceiling: that over the micro-kernel ceiling of simdeep\'s GEMM build in this process.');
+  console.log('(products only, see the header); of ceiling: that over the micro-kernel ceiling of simdeep\'s GEMM build in this process');
+  console.log('(the mean of its figures right before and right after the model\'s cases).');
   console.log('last loss: the mean training loss of the latest timed epoch (PyTorch: of its last step), a check that all learn.');
   console.log('other CPU: cores that other processes kept busy meanwhile (this process and its children excluded).');
   for (const v of verdicts) console.log(v);
