@@ -13,3 +13,4 @@ export { trainEpochs, evaluateRows, predictRows, lossOf, addMetrics, firstNonFin
 export { weightsChanged } from './plan';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';
 export { pad2d, pad2dBackward, upSample2d, upSample2dBackward, upSampleBilinear2d, upSampleBilinear2dBackward } from './spatial';
+export { moments, batchNormTrain, batchNorm, batchNormBackward, layerNorm, layerNormBackward } from './norm';

@@ -209,7 +209,16 @@ export const GEOM_PAD_LEFT = 13;
 export const GEOM_MULT = 14;
 export const GEOM_CHUNK = 15;
 // (A permute's GEOM_MULT is its permutation instead, 16·p0 + 4·p1 + p2: see assembly/layers/permute.ts.)
-export const GEOM_WORDS = 16;
+// A normalization over the last axis (batch or layer normalization) reads IN_C (channels) and IN_H (positions per
+// sample) and its settings: NORM_FLAGS, which of γ and β the layer has (NORM_ bits below), and DECAY, 1 − momentum of
+// batch normalization's moving statistics (the f32's bits); its ε is the node's NODE_RATE.
+export const GEOM_NORM_FLAGS = 15;
+export const GEOM_DECAY = 16;
+export const GEOM_WORDS = 20;
+
+// Bits of a normalization's GEOM_NORM_FLAGS: the layer scales by γ, centers on β (Keras's scale and center).
+export const NORM_SCALE = 1;
+export const NORM_CENTER = 2;
 
 // Edge record (one argument of a node): the address of the node that produces it, and whether the backward adds to
 // that node's NODE_DELTA (1) or overwrites it (0: the first to write it in backward order).

@@ -27,14 +27,15 @@ import {
 
 const LANES: v128 = i32x4(0, 1, 2, 3);
 
-// Whether a tap v replaces the best so far: larger, or the first NaN (NaN propagates, as max does).
+// Whether a tap v replaces the best so far: larger, or the first NaN (NaN propagates, as max does). With best not
+// NaN, !(v <= best) is v > best or v NaN; with best NaN, nothing replaces it.
 // @ts-ignore: decorator
 @inline function replaces(v: f32, best: f32): bool {
-  return v > best || (v != v && best == best);
+  return best == best && !(v <= best);
 }
 // @ts-ignore: decorator
 @inline function replacesV(v: v128, best: v128): v128 {
-  return v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
+  return v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
 }
 
 // y = the largest tap of each window per channel (the first in window order, row by row, on ties; the first NaN if

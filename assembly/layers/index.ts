@@ -5,6 +5,7 @@ import {
   KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
   KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
   KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
+  KIND_BATCH_NORM, KIND_LAYER_NORM,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
@@ -13,6 +14,7 @@ import { dropoutBackward, dropoutForward } from './dropout';
 import { convBackward, convForward, convTransposeBackward, convTransposeForward, depthwiseBackward, depthwiseForward, separableBackward,
   separableForward } from './conv';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
+import { batchNormBackwardLayer, batchNormForward, layerNormBackwardLayer, layerNormForward } from './norm';
 import { reshapeBackward, reshapeForward } from './reshape';
 import { embeddingBackwardLayer, embeddingForward } from './embedding';
 import { permuteBackward, permuteForward, repeatVectorBackward, repeatVectorForward } from './permute';
@@ -44,6 +46,8 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolForward(N, rows);
   else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padForward(N, rows);
   else if (kind == KIND_UP_SAMPLING) upSampleForward(N, rows);
+  else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training);
+  else if (kind == KIND_LAYER_NORM) layerNormForward(N, rows, training);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -68,4 +72,6 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolBackwardLayer(N, rows);
   else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padBackward(N, rows);
   else if (kind == KIND_UP_SAMPLING) upSampleBackward(N, rows);
+  else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows);
+  else if (kind == KIND_LAYER_NORM) layerNormBackwardLayer(N, rows);
 }

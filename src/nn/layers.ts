@@ -16,3 +16,4 @@ export {
   globalMaxPooling2d,
 } from './layers/pooling';
 export { zeroPadding2d, cropping2d, upSampling2d } from './layers/spatial';
+export { batchNormalization, layerNormalization } from './layers/normalization';

@@ -6,6 +6,7 @@ import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
 import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
+import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
 import { Conv, type ConvOptions } from './layers/conv';
 import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConvOptions, type SeparableConvOptions } from './layers/depthwise';
@@ -44,6 +45,8 @@ const registry = new Map<string, FromConfig>([
   ['ZeroPadding2D', (c) => new ZeroPadding2D(c as ZeroPadding2DOptions)],
   ['Cropping2D', (c) => new Cropping2D(c as Cropping2DOptions)],
   ['UpSampling2D', (c) => new UpSampling2D(c as UpSampling2DOptions)],
+  ['BatchNormalization', (c) => new BatchNormalization(c as BatchNormalizationOptions)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as LayerNormalizationOptions)],
 ]);
 
 /** The class names a model file may hold. */

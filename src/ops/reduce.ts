@@ -9,11 +9,11 @@ import { transpose } from './shape';
  * One axis, several, or undefined for all of them.
  * @inline
  */
-type Axis = number | readonly number[] | undefined;
+export type Axis = number | readonly number[] | undefined;
 
 // Lays x out as [outer, r, inner] over the reduced axes (transposing them last when they are not adjacent)
-// and calls `run` with that layout; returns the output shape.
-function reduceLayout(op: string, x: Tensor, axis: Axis, keepDims: boolean, needsValues: boolean,
+// and calls `run` with that layout and the output it allocated (not when that output is empty); returns the output.
+export function reduceLayout(op: string, x: Tensor, axis: Axis, keepDims: boolean, needsValues: boolean,
   run: (src: Tensor, outer: number, r: number, inner: number, out: Tensor) => void): Tensor {
   checkTensor(x, op);
   if (typeof keepDims !== 'boolean') throw new TypeError(`${op}: keepDims must be a boolean, got ${showValue(keepDims)}`);

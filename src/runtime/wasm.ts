@@ -52,6 +52,16 @@ export interface Kernels extends GemmKernels {
   upSample2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
   upSampleBilinear2d(x: number, y: number, geom: number, rows: number): void;
   upSampleBilinear2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  moments(x: number, mean: number, variance: number, outer: number, r: number, inner: number, work: number): void;
+  batchNormTrain(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, movingMean: number,
+    movingVariance: number, n: number, C: number, epsilon: number, decay: number, work: number): void;
+  batchNorm(x: number, y: number, mean: number, variance: number, offset: number, scale: number, invStd: number, n: number,
+    C: number, epsilon: number): void;
+  batchNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number,
+    dBeta: number, n: number, C: number, accumulate: number, work: number): void;
+  layerNorm(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, n: number, C: number, epsilon: number): void;
+  layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number,
+    dBeta: number, n: number, C: number, accumulate: number, work: number): void;
 }
 
 /** Pages of 64 KiB the shared memory starts with and may grow to (1 GiB). */

@@ -9,6 +9,7 @@ import * as reduction from '../ops/reduce';
 import * as linalg from '../ops/matmul';
 import * as shaping from '../ops/shape';
 import * as gathering from '../ops/gather';
+import * as pooling from '../ops/pool';
 
 /**
  * A tensor operand: a Tensor, or a number used as a scalar (broadcast to any shape).
@@ -497,6 +498,21 @@ export class Tensor {
    * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
    */
   dot(b: Tensor): Tensor { return linalg.dot(this, b); }
+
+  /**
+   * 2-D max pooling of this [batch, height, width, channels] (or [height, width, channels]) tensor; see {@link maxPool}.
+   * @example
+   * tensor([1, 4, 3, 2], [2, 2, 1]).maxPool(2, 2, 'valid').reshape([1]).toArray(); // [4]
+   */
+  maxPool(filterSize: number | [number, number], strides: number | [number, number], pad: pooling.PoolPadding,
+    dimRoundingMode?: pooling.DimRoundingMode): Tensor { return pooling.maxPool(this, filterSize, strides, pad, dimRoundingMode); }
+  /**
+   * 2-D average pooling of this [batch, height, width, channels] (or [height, width, channels]) tensor; see {@link avgPool}.
+   * @example
+   * tensor([1, 4, 3, 2], [2, 2, 1]).avgPool(2, 2, 'valid').reshape([1]).toArray(); // [2.5]
+   */
+  avgPool(filterSize: number | [number, number], strides: number | [number, number], pad: pooling.PoolPadding,
+    dimRoundingMode?: pooling.DimRoundingMode): Tensor { return pooling.avgPool(this, filterSize, strides, pad, dimRoundingMode); }
 }
 
 /** Internal: wraps storage as a tensor of `shape`. */

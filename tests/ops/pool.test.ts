@@ -49,6 +49,14 @@ describe('hand-picked values', () => {
     });
   });
 
+  it('are Tensor methods too', () => {
+    tidy(() => {
+      const x = arange(16).reshape([1, 4, 4, 1]);
+      expect(x.maxPool(3, 1, 'same').dataSync()).toEqual(maxPool(x, 3, 1, 'same').dataSync());
+      expect(x.avgPool(2, [1, 2], 1, 'ceil').dataSync()).toEqual(avgPool(x, 2, [1, 2], 1, 'ceil').dataSync());
+    });
+  });
+
   it('take the first maximum on ties and propagate NaN', () => {
     tidy(() => {
       const { result, indexes } = maxPoolWithArgmax(tensor([2, 3, 1, 3, 2, 1, 0, 3], [1, 2, 2, 2]), 2, 2, 'valid');
@@ -56,6 +64,10 @@ describe('hand-picked values', () => {
       expect(indexes.reshape([2]).toArray()).toEqual([0, 1]);
       expect(maxPool(tensor([1, NaN, 5, NaN], [2, 2, 1]), 2, 2, 'valid').reshape([1]).toArray()).toEqual([NaN]);
       expect(maxPool(tensor([-Infinity, -Infinity], [1, 2, 1]), [1, 2], 1, 'valid').reshape([1]).toArray()).toEqual([-Infinity]);
+      // Four channels (one vector): the first NaN of a window wins, whatever follows.
+      const nan = maxPoolWithArgmax(tensor([1, NaN, NaN, 3, NaN, 2, NaN, 5], [1, 1, 2, 4]), [1, 2], 1, 'valid');
+      expect(nan.result.reshape([4]).toArray()).toEqual([NaN, NaN, NaN, 5]);
+      expect(nan.indexes.reshape([4]).toArray()).toEqual([4, 1, 2, 7]);
       const batch = maxPoolWithArgmax(tensor([0, 1, 5, 4], [2, 1, 2, 1]), [1, 2], 1, 'valid', true);
       expect(batch.indexes.reshape([2]).toArray()).toEqual([1, 2]);
     });

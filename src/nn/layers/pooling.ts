@@ -16,7 +16,7 @@ import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPu
 export interface Pooling2DOptions extends LayerOptions {
   /** The window [height, width], or one size for both (default [2, 2]). */
   poolSize?: number | readonly [number, number];
-  /** Steps between windows [height, width], or one for both (default: poolSize). */
+  /** Steps between windows [height, width], or one for both (default, or null as TF.js configs have it: poolSize). */
   strides?: number | readonly [number, number];
   /** 'valid' (windows inside the input, the default) or 'same' (out = ⌈in / stride⌉; padding left out of the pool). */
   padding?: 'valid' | 'same';
@@ -35,7 +35,7 @@ export interface Pooling2DOptions extends LayerOptions {
 export interface Pooling1DOptions extends LayerOptions {
   /** The window's length (default 2). */
   poolSize?: number | readonly [number];
-  /** The step between windows (default: poolSize). */
+  /** The step between windows (default, or null: poolSize). */
   strides?: number | readonly [number];
   /** 'valid' (the default) or 'same'. */
   padding?: 'valid' | 'same';
@@ -122,7 +122,7 @@ export class Pooling extends Layer {
       return [v];
     };
     this.poolSize = sizes(options.poolSize ?? 2, 'poolSize');
-    this.strides = options.strides === undefined ? [...this.poolSize] : sizes(options.strides, 'strides');
+    this.strides = options.strides == null ? [...this.poolSize] : sizes(options.strides, 'strides');
     const padding = options.padding ?? 'valid';
     if (padding !== 'valid' && padding !== 'same') throw new RangeError(`${op}: padding must be 'valid' or 'same', got ${showValue(padding)}`);
     this.padding = padding;
