@@ -206,6 +206,7 @@ export const GEOM_DW = 11;
 export const GEOM_PAD_TOP = 12;
 export const GEOM_PAD_LEFT = 13;
 export const GEOM_MULT = 14;
+// (A permute's GEOM_MULT is its permutation instead, 16·p0 + 4·p1 + p2: see assembly/layers/permute.ts.)
 // A normalization over the last axis (batch or layer normalization) reads IN_C (channels) and IN_H (positions per
 // sample) and its settings: NORM_FLAGS, which of γ and β the layer has (NORM_ bits below), and DECAY, 1 − momentum of
 // batch normalization's moving statistics (the f32's bits); its ε is the node's NODE_RATE.

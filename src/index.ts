@@ -9,7 +9,9 @@ export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardS
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { moments, batchNorm } from './ops/norm';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
-export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, gather, concat, stack } from './ops/shape';
+export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, concat, stack } from './ops/shape';
+export { gather, unsortedSegmentSum } from './ops/gather';
+export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPadding, type DimRoundingMode } from './ops/pool';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
 export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
@@ -19,6 +21,14 @@ export { Layer, type LayerOptions } from './nn/layers/layer';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
+export { Embedding, type EmbeddingOptions } from './nn/layers/embedding';
+export { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './nn/layers/permute';
+export {
+  Pooling, GlobalPooling, type Pooling1DOptions, type Pooling2DOptions, type PoolingClass, type GlobalPoolingOptions, type GlobalPoolingClass,
+} from './nn/layers/pooling';
+export {
+  ZeroPadding2D, Cropping2D, UpSampling2D, type ZeroPadding2DOptions, type Cropping2DOptions, type UpSampling2DOptions, type SidesOption,
+} from './nn/layers/spatial';
 export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
@@ -38,8 +48,8 @@ export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type
 export * as initializers from './nn/initializers';
 /**
  * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense`, `layers.dropout` is
- * `dropout`, `layers.input` is `input`; the merge layers are here only (`layers.add`, `layers.concatenate`,
- * `layers.multiply`, `layers.average`), since `add` is the element-wise op.
+ * `dropout`, `layers.input` is `input`; the merge layers (`layers.add`, `layers.concatenate`, `layers.multiply`,
+ * `layers.average`) and `layers.flatten` and `layers.reshape` are here only, since `add` and `reshape` are tensor ops.
  * @example
  * const model = sequential([layers.dense({ units: 4, inputShape: [2] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })]);
  * model.layers.length; // 3

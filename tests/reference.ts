@@ -346,3 +346,32 @@ export function erfc(z: number): number {
   for (let n = 120; n >= 1; n--) f = n / 2 / (z + f);
   return Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + f);
 }
+
+/**
+ * Float64 scatter-add: out[ids[r]] += rows[r] for r in order (ids[r] < 0: skipped), from `start` or zeros; out has
+ * `segments` rows of `dim`. Gives the exact sums, the same sums rounded to float32 after each addition (as a kernel
+ * adding rows in order does), and the error bound of such float32 sums: γ_k · Σ|terms|, k the additions into that
+ * row, γ_k = k·u / (1 − k·u), u = 2^-24.
+ */
+export function refScatterAdd(ids: readonly number[], rows: ArrayLike<number>, segments: number, dim: number,
+  start?: ArrayLike<number>): { exact: Float64Array; rounded: Float64Array; bound: Float64Array } {
+  const exact = start ? Float64Array.from(start) : new Float64Array(segments * dim);
+  const rounded = Float64Array.from(exact), abs = exact.map(Math.abs);
+  const adds = new Float64Array(segments);
+  ids.forEach((id, r) => {
+    if (id < 0) return;
+    adds[id]++;
+    for (let j = 0; j < dim; j++) {
+      const v = rows[r * dim + j], at = id * dim + j;
+      exact[at] += v;
+      rounded[at] = Math.fround(rounded[at] + v);
+      abs[at] += Math.abs(v);
+    }
+  });
+  const u = 2 ** -24;
+  const bound = abs.map((s, at) => {
+    const k = adds[Math.floor(at / dim)];
+    return (k * u) / (1 - k * u) * s;
+  });
+  return { exact, rounded, bound };
+}

@@ -1,8 +1,10 @@
 // The kernel side of the layer registry: each layer kind's forward and backward (their files in this folder), by its
 // NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
 import {
-  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_BATCH_NORM, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_FLATTEN, KIND_LAYER_NORM, KIND_MULTIPLY,
-  KIND_RESHAPE, NODE_KIND,
+  KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
+  KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
+  KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
+  KIND_BATCH_NORM, KIND_LAYER_NORM,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
@@ -11,6 +13,12 @@ import { dropoutBackward, dropoutForward } from './dropout';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
 import { batchNormBackwardLayer, batchNormForward, layerNormBackwardLayer, layerNormForward } from './norm';
 import { reshapeBackward, reshapeForward } from './reshape';
+import { embeddingBackwardLayer, embeddingForward } from './embedding';
+import { permuteBackward, permuteForward, repeatVectorBackward, repeatVectorForward } from './permute';
+import {
+  avgPoolBackwardLayer, avgPoolForward, globalAvgPoolBackwardLayer, globalAvgPoolForward, maxPoolBackwardLayer, maxPoolForward,
+} from './pool';
+import { padBackward, padForward, upSampleBackward, upSampleForward } from './spatial';
 
 // Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
 // sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
@@ -23,6 +31,14 @@ import { reshapeBackward, reshapeForward } from './reshape';
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeForward(N, rows);
+  else if (kind == KIND_EMBEDDING) embeddingForward(N, rows);
+  else if (kind == KIND_PERMUTE) permuteForward(N, rows);
+  else if (kind == KIND_REPEAT_VECTOR) repeatVectorForward(N, rows);
+  else if (kind == KIND_MAX_POOL || kind == KIND_GLOBAL_MAX_POOL) maxPoolForward(N, rows);
+  else if (kind == KIND_AVG_POOL) avgPoolForward(N, rows);
+  else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolForward(N, rows);
+  else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padForward(N, rows);
+  else if (kind == KIND_UP_SAMPLING) upSampleForward(N, rows);
   else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training);
   else if (kind == KIND_LAYER_NORM) layerNormForward(N, rows, training);
 }
@@ -37,6 +53,14 @@ import { reshapeBackward, reshapeForward } from './reshape';
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeBackward(N, rows);
+  else if (kind == KIND_EMBEDDING) embeddingBackwardLayer(N, rows);
+  else if (kind == KIND_PERMUTE) permuteBackward(N, rows);
+  else if (kind == KIND_REPEAT_VECTOR) repeatVectorBackward(N, rows);
+  else if (kind == KIND_MAX_POOL || kind == KIND_GLOBAL_MAX_POOL) maxPoolBackwardLayer(N, rows);
+  else if (kind == KIND_AVG_POOL) avgPoolBackwardLayer(N, rows);
+  else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolBackwardLayer(N, rows);
+  else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padBackward(N, rows);
+  else if (kind == KIND_UP_SAMPLING) upSampleBackward(N, rows);
   else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows);
   else if (kind == KIND_LAYER_NORM) layerNormBackwardLayer(N, rows);
 }

@@ -1,4 +1,4 @@
-import { gather } from '../ops/shape';
+import { gather } from '../ops/gather';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { checkInteger, MAX_SIZE } from '../tensor/shape';

@@ -155,7 +155,9 @@ export function nameLayers(layers: readonly Layer[], op: string): void {
   const counts = new Map<string, number>();
   for (const layer of layers) {
     if (layer.name !== undefined) continue;
-    const base = layer.className === 'InputLayer' ? 'input' : layer.className.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase();
+    // As Keras' to_snake_case: MaxPooling2D → max_pooling2d, Conv2DTranspose → conv2d_transpose.
+    const base = layer.className === 'InputLayer' ? 'input'
+      : layer.className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     let n = counts.get(base) ?? 0, name: string;
     do name = `${base}_${++n}`; while (taken.has(name));
     counts.set(base, n);

@@ -6,4 +6,11 @@ export { activation } from './layers/activation';
 export { input } from './layers/input';
 export { add, multiply, average, concatenate } from './layers/merge';
 export { flatten, reshape } from './layers/reshape';
+export { embedding } from './layers/embedding';
+export { permute, repeatVector } from './layers/permute';
+export {
+  maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d, globalAveragePooling1d, globalAveragePooling2d, globalMaxPooling1d,
+  globalMaxPooling2d,
+} from './layers/pooling';
+export { zeroPadding2d, cropping2d, upSampling2d } from './layers/spatial';
 export { batchNormalization, layerNormalization } from './layers/normalization';

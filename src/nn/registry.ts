@@ -8,6 +8,10 @@ import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
+import { Embedding, type EmbeddingOptions } from './layers/embedding';
+import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './layers/permute';
+import { GlobalPooling, Pooling, type GlobalPoolingClass, type GlobalPoolingOptions, type PoolingClass, type Pooling2DOptions } from './layers/pooling';
+import { Cropping2D, UpSampling2D, ZeroPadding2D, type Cropping2DOptions, type UpSampling2DOptions, type ZeroPadding2DOptions } from './layers/spatial';
 
 /** Rebuilds a layer from the config its getConfig gave (checked as its options are: errors name the option). */
 type FromConfig = (config: Record<string, unknown>) => Layer;
@@ -23,6 +27,16 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
+  ['Permute', (c) => new Permute(c as unknown as PermuteOptions)],
+  ['RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorOptions)],
+  ...(['MaxPooling1D', 'MaxPooling2D', 'AveragePooling1D', 'AveragePooling2D'] as PoolingClass[])
+    .map((name): [string, FromConfig] => [name, (c) => new Pooling(name, c as Pooling2DOptions)]),
+  ...(['GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D'] as GlobalPoolingClass[])
+    .map((name): [string, FromConfig] => [name, (c) => new GlobalPooling(name, c as GlobalPoolingOptions)]),
+  ['ZeroPadding2D', (c) => new ZeroPadding2D(c as ZeroPadding2DOptions)],
+  ['Cropping2D', (c) => new Cropping2D(c as Cropping2DOptions)],
+  ['UpSampling2D', (c) => new UpSampling2D(c as UpSampling2DOptions)],
   ['BatchNormalization', (c) => new BatchNormalization(c as BatchNormalizationOptions)],
   ['LayerNormalization', (c) => new LayerNormalization(c as LayerNormalizationOptions)],
 ]);

@@ -1,8 +1,7 @@
 import { kernels } from '../runtime/wasm';
-import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkAxis, checkInteger, collapse, sizeOf, stridesOf } from '../tensor/shape';
-import { checkTensor, empty, showOperand, Tensor, wrap } from '../tensor/tensor';
+import { checkTensor, empty, Tensor, wrap } from '../tensor/tensor';
 import { writeMeta } from './strided';
 
 /** Copies `shape` elements read at srcStrides from src to dstStrides from dst (pointers in bytes). */
@@ -179,45 +178,6 @@ export function indexAxis(x: Tensor, axis: number, index: number, op = 'indexAxi
   const out = empty(shape, op);
   stridedCopy(x.ptr + 4 * (i < 0 ? i + n : i) * strides[a], out.ptr, shape, strides.filter((_, d) => d !== a), stridesOf(shape), op);
   return out;
-}
-
-/**
- * The entries of x at `indices` (negative ones count from the end) along `axis` (default 0), repeats allowed. The
- * indices are an array or a tensor, whose shape replaces that axis.
- * @throws RangeError for an index or axis out of range; TypeError for an index that is not an integer or indices
- * that are not an array or Tensor; DisposedError.
- * @example
- * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]).toArray(); // [[5, 6], [1, 2]]
- * gather(tensor([[1, 2], [3, 4]]), tensor([[1], [0]]), 1).shape; // [2, 2, 1]
- */
-export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0): Tensor {
-  const op = 'gather';
-  checkTensor(x, op);
-  const a = checkAxis(axis, x.rank, op);
-  const n = x.shape[a];
-  let list: ArrayLike<number>;
-  let indexShape: readonly number[];
-  if (indices instanceof Tensor) {
-    list = checkTensor(indices, op, 'indices').dataSync();
-    indexShape = indices.shape;
-  } else if (Array.isArray(indices)) {
-    list = indices;
-    indexShape = [indices.length];
-  } else throw new TypeError(`${op}: indices must be an array of integers or a Tensor, got ${showOperand(indices)}`);
-  const normalized = Int32Array.from(list, (v, t) => {
-    const i = checkInteger(v, op, `indices[${t}] for axis ${a} of ${showShape(x.shape)}`, -n, n - 1);
-    return i < 0 ? i + n : i;
-  });
-  const shape = [...x.shape.slice(0, a), ...indexShape, ...x.shape.slice(a + 1)];
-  const idx = allocBytes(4 * normalized.length, op);
-  try {
-    const out = empty(shape, op);
-    i32View(idx, normalized.length).set(normalized);
-    if (out.size > 0) kernels().gather(x.ptr, out.ptr, idx, normalized.length, sizeOf(x.shape.slice(0, a)), n, sizeOf(x.shape.slice(a + 1)));
-    return out;
-  } finally {
-    freeBytes(idx);
-  }
 }
 
 function checkList(tensors: unknown, op: string): Tensor[] {

@@ -22,6 +22,8 @@ export interface Kernels extends GemmKernels {
   argReduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
   copy(src: number, dst: number, rank: number, meta: number): void;
   gather(src: number, dst: number, idx: number, count: number, outer: number, axisLen: number, inner: number): void;
+  embedding(table: number, ids: number, out: number, n: number, inputDim: number, dim: number, maskZero: number): void;
+  embeddingBackward(ids: number, dOut: number, dTable: number, n: number, inputDim: number, dim: number, maskZero: number, add: number): void;
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;
   randomNormal(state: number, out: number, n: number, mean: number, std: number): void;
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
@@ -33,6 +35,18 @@ export interface Kernels extends GemmKernels {
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;
   weightsChanged(): void;
+  maxPool(x: number, y: number, arg: number, geom: number, rows: number): void;
+  maxPoolBackward(dy: number, arg: number, dx: number, geom: number, rows: number, add: number): void;
+  avgPool(x: number, y: number, geom: number, rows: number): void;
+  avgPoolBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  globalAvgPool(x: number, y: number, geom: number, rows: number): void;
+  globalAvgPoolBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  pad2d(x: number, y: number, geom: number, rows: number): void;
+  pad2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  upSample2d(x: number, y: number, geom: number, rows: number): void;
+  upSample2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
+  upSampleBilinear2d(x: number, y: number, geom: number, rows: number): void;
+  upSampleBilinear2dBackward(dy: number, dx: number, geom: number, rows: number, add: number): void;
   moments(x: number, mean: number, variance: number, outer: number, r: number, inner: number, work: number): void;
   batchNormTrain(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, movingMean: number,
     movingVariance: number, n: number, C: number, epsilon: number, decay: number, work: number): void;

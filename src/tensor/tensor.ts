@@ -8,6 +8,8 @@ import * as activation from '../ops/activation';
 import * as reduction from '../ops/reduce';
 import * as linalg from '../ops/matmul';
 import * as shaping from '../ops/shape';
+import * as gathering from '../ops/gather';
+import * as pooling from '../ops/pool';
 
 /**
  * A tensor operand: a Tensor, or a number used as a scalar (broadcast to any shape).
@@ -271,11 +273,11 @@ export class Tensor {
    */
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return shaping.slice(this, begin, size); }
   /**
-   * The entries at `indices` along `axis` (default 0); see {@link gather}.
+   * The entries at `indices` along `axis` (default 0), with `batchDims` leading batch axes; see {@link gather}.
    * @example
    * tensor([[1, 2], [3, 4]]).gather([1, 1]).toArray(); // [[3, 4], [3, 4]]
    */
-  gather(indices: readonly number[] | Tensor, axis = 0): Tensor { return shaping.gather(this, indices, axis); }
+  gather(indices: readonly number[] | Tensor, axis = 0, batchDims = 0): Tensor { return gathering.gather(this, indices, axis, batchDims); }
   /**
    * Row `i` (index `i` along axis 0, negative from the end) with that axis removed, as a copy.
    * @example
@@ -496,6 +498,21 @@ export class Tensor {
    * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
    */
   dot(b: Tensor): Tensor { return linalg.dot(this, b); }
+
+  /**
+   * 2-D max pooling of this [batch, height, width, channels] (or [height, width, channels]) tensor; see {@link maxPool}.
+   * @example
+   * tensor([1, 4, 3, 2], [2, 2, 1]).maxPool(2, 2, 'valid').reshape([1]).toArray(); // [4]
+   */
+  maxPool(filterSize: number | [number, number], strides: number | [number, number], pad: pooling.PoolPadding,
+    dimRoundingMode?: pooling.DimRoundingMode): Tensor { return pooling.maxPool(this, filterSize, strides, pad, dimRoundingMode); }
+  /**
+   * 2-D average pooling of this [batch, height, width, channels] (or [height, width, channels]) tensor; see {@link avgPool}.
+   * @example
+   * tensor([1, 4, 3, 2], [2, 2, 1]).avgPool(2, 2, 'valid').reshape([1]).toArray(); // [2.5]
+   */
+  avgPool(filterSize: number | [number, number], strides: number | [number, number], pad: pooling.PoolPadding,
+    dimRoundingMode?: pooling.DimRoundingMode): Tensor { return pooling.avgPool(this, filterSize, strides, pad, dimRoundingMode); }
 }
 
 /** Internal: wraps storage as a tensor of `shape`. */

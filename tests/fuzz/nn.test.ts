@@ -1,6 +1,7 @@
-// Fuzz: sequential, dense, dropout, compile, fit, trainOnBatch, predict, predictOnBatch, evaluate,
-// getWeights/setWeights and loadModel with random options, junk, disposed layers and tensors, layers shared between
-// models, weights of other models, and callbacks that change the model while it trains. Afterwards nothing leaks and the canary holds.
+// Fuzz: sequential, dense, dropout, the embedding, permute and repeatVector factories, compile, fit, trainOnBatch,
+// predict, predictOnBatch, evaluate, getWeights/setWeights and loadModel with random options, junk, disposed layers and
+// tensors, layers shared between models, weights of other models, and callbacks that change the model while it trains.
+// Afterwards nothing leaks and the canary holds.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as sd from '../../src/index';
@@ -57,15 +58,19 @@ const FACTORIES: Record<string, (o: unknown) => unknown> = {
   ...Object.fromEntries(Object.entries(sd.initializers).filter(([name]) => name !== 'toInitializer').map(([name, f]) => [name, f as (o: unknown) => unknown])),
   sgd: sd.sgd as (o: unknown) => unknown, adam: sd.adam as (o: unknown) => unknown, rmsprop: sd.rmsprop as (o: unknown) => unknown,
   adagrad: sd.adagrad as (o: unknown) => unknown, earlyStopping: sd.earlyStopping as (o: unknown) => unknown, dropout: sd.dropout as (o: unknown) => unknown,
+  embedding: sd.layers.embedding as (o: unknown) => unknown, permute: sd.layers.permute as (o: unknown) => unknown,
+  repeatVector: sd.layers.repeatVector as (o: unknown) => unknown,
 };
 const arbFactoryOptions = fc.oneof(arbJunk, fc.record({
   seed: maybe(fc.nat(9)), mean: maybe(arbNumber), stddev: maybe(arbNumber), min: maybe(arbNumber), max: maybe(arbNumber), learningRate: maybe(arbNumber),
   momentum: maybe(arbNumber), beta1: maybe(arbNumber), epsilon: maybe(arbNumber), weightDecay: maybe(arbNumber), rate: maybe(arbNumber),
   patience: maybe(fc.nat(3)), monitor: maybe(fc.constantFrom('loss', 'val_loss')), minDelta: maybe(arbNumber),
+  inputDim: maybe(arbNumber), outputDim: maybe(arbNumber), maskZero: maybe(fc.oneof(fc.boolean(), arbJunk)), inputLength: maybe(arbNumber),
+  n: maybe(arbNumber), dims: maybe(fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 4 }), arbJunk)),
 }, { requiredKeys: [] }));
 
 describe('fuzz: nn', () => {
-  test('initializer, optimizer, callback and dropout factories with random options', () => check(fc.property(
+  test('initializer, optimizer, callback and layer factories with random options', () => check(fc.property(
     fc.constantFrom(...Object.keys(FACTORIES)), arbFactoryOptions, (name, options) => {
       if (options === null && ['sgd', 'adam', 'rmsprop', 'adagrad'].includes(name)) return; // the optimizers throw an unnamed TypeError for null
       const made = call(name, () => FACTORIES[name](options));

@@ -1,5 +1,6 @@
-// Fuzz: reshape, transpose (and .T), squeeze, expandDims, slice, gather, indexAxis, row, column, concat, stack
-// and clone with random ranks, axes, indices, lists and junk. Valid copies are checked element by element.
+// Fuzz: reshape, transpose (and .T), squeeze, expandDims, slice, gather (with batchDims), unsortedSegmentSum, indexAxis,
+// row, column, concat, stack and clone with random ranks, axes, indices, lists and junk. Valid copies are checked
+// element by element.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as sd from '../../src/index';
@@ -20,7 +21,8 @@ const ARGS: Record<string, fc.Arbitrary<unknown[]>> = {
   squeeze: fc.tuple(spec, indexArg),
   expandDims: fc.tuple(spec, indexArg),
   slice: fc.tuple(spec, indexArg, indexArg),
-  gather: fc.tuple(spec, fc.oneof(fc.array(idx, { maxLength: 6 }), arbTensorSpec(arbShape(2), 0.1, idx), arbAny), indexArg),
+  gather: fc.tuple(spec, fc.oneof(fc.array(idx, { maxLength: 6 }), arbTensorSpec(arbShape(2), 0.1, idx), arbAny), indexArg, indexArg),
+  unsortedSegmentSum: fc.tuple(spec, fc.oneof(fc.array(idx, { maxLength: 6 }), arbTensorSpec(arbShape(2), 0.1, idx), arbAny), indexArg),
   indexAxis: fc.tuple(spec, indexArg, indexArg),
   clone: fc.tuple(fc.oneof(spec, arbAny)),
   concat: fc.tuple(fc.oneof(fc.array(fc.oneof({ arbitrary: spec, weight: 4 }, arbAny), { maxLength: 4 }), arbAny), indexArg),

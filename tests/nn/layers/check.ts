@@ -71,3 +71,14 @@ export async function expectRoundTrip(net: Model, x: Tensor): Promise<void> {
   dispose([a, b]);
   loaded.dispose();
 }
+
+/** Float64 dense layer on the rows of x [rows, d]: x · w [d, n] + b, then tanh (tanh true) or not. */
+export function denseRef(x: Float64Array, w: Float64Array, b: Float64Array, d: number, n: number, tanh: boolean): Float64Array {
+  const rows = x.length / d, z = new Float64Array(rows * n);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) {
+    let s = b[j];
+    for (let p = 0; p < d; p++) s += x[r * d + p] * w[p * n + j];
+    z[r * n + j] = tanh ? Math.tanh(s) : s;
+  }
+  return z;
+}
