@@ -6,6 +6,7 @@ export { activation, activationBackwardFromInput, softmax } from './activation';
 export { reduce, argReduce } from './reduce';
 export { gemm, gemmPeak, gemmTile, gemmWorkBytes, packWeights, packedWeightsFloats } from './gemm';
 export { copy, gather } from './copy';
+export { im2col, col2imAdd, depthwiseConvForward, depthwiseConvBackwardInput, depthwiseConvBackwardFilter } from './conv';
 export { embedding, embeddingBackward } from './embedding';
 export { randomUniform, randomNormal } from './random';
 export { trainEpochs, evaluateRows, predictRows, lossOf, addMetrics, firstNonFinite } from './train';

@@ -190,7 +190,8 @@ export const NODE_WORDS = 24;
 // Geometry record of a windowed layer or op (convolution, pooling, padding, cropping, up-sampling), channels-last:
 // each row (sample) of the input is [IN_H, IN_W, IN_C], of the output [OUT_H, OUT_W, OUT_C] (1-D layers: H = 1); the
 // window KH×KW, strides SH and SW, dilations DH and DW, the padding before the first row and column (PAD_TOP,
-// PAD_LEFT; the padding after them follows from the sizes), and the depth multiplier of a depthwise convolution.
+// PAD_LEFT; the padding after them follows from the sizes), the depth multiplier of a depthwise convolution, and the
+// samples a convolution layer's im2col columns are made for at a time (CHUNK: the scratch holds that many samples').
 export const GEOM_IN_H = 0;
 export const GEOM_IN_W = 1;
 export const GEOM_IN_C = 2;
@@ -206,6 +207,7 @@ export const GEOM_DW = 11;
 export const GEOM_PAD_TOP = 12;
 export const GEOM_PAD_LEFT = 13;
 export const GEOM_MULT = 14;
+export const GEOM_CHUNK = 15;
 // (A permute's GEOM_MULT is its permutation instead, 16·p0 + 4·p1 + p2: see assembly/layers/permute.ts.)
 // A normalization over the last axis (batch or layer normalization) reads IN_C (channels) and IN_H (positions per
 // sample) and its settings: NORM_FLAGS, which of γ and β the layer has (NORM_ bits below), and DECAY, 1 − momentum of

@@ -9,6 +9,8 @@ export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardS
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { moments, batchNorm } from './ops/norm';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
+export { conv2d, conv1d, depthwiseConv2d, separableConv2d, conv2dTranspose } from './ops/conv';
+export type { Padding } from './ops/window';
 export { clone, reshape, transpose, squeeze, expandDims, slice, indexAxis, concat, stack } from './ops/shape';
 export { gather, unsortedSegmentSum } from './ops/gather';
 export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPadding, type DimRoundingMode } from './ops/pool';
@@ -62,6 +64,9 @@ export { loadModel } from './nn/load';
 export type { ModelJSON } from './nn/save';
 export { dropout, Dropout, type DropoutOptions } from './nn/layers/dropout';
 export { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './nn/layers/normalization';
+export { Conv, type ConvOptions, type ConvBaseOptions } from './nn/layers/conv';
+export { DepthwiseConv2D, SeparableConv2D, type DepthwiseConvOptions, type SeparableConvOptions } from './nn/layers/depthwise';
+export { Conv2DTranspose, type ConvTransposeOptions } from './nn/layers/convTranspose';
 export { Table, type Cell, type FillOptions, type FillStrategy, type OneHotOptions, type FeatureCollection, type Feature } from './data/table';
 export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions, type ReadOptions } from './data/read';
 export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions, type Fold } from './data/split';

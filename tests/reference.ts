@@ -315,6 +315,16 @@ export function refMatmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number,
   return { data, absSum };
 }
 
+/** The values of tensor t, which must have `shape`; t is then disposed. */
+export function take(t: { shape: readonly number[]; dataSync(): Float32Array; dispose(): void }, shape: readonly number[]): Float32Array {
+  try {
+    expect(t.shape).toEqual(shape);
+    return t.dataSync();
+  } finally {
+    t.dispose();
+  }
+}
+
 /** Makes every test of the calling file fail if it leaves tensors or wasm bytes behind. */
 export function failOnLeaks(): void {
   let before = memory();

@@ -1,6 +1,7 @@
 // The kernel side of the layer registry: each layer kind's forward and backward (their files in this folder), by its
 // NODE_KIND code (layout.ts). A new layer kind adds its two lines here.
 import {
+  KIND_CONV, KIND_DEPTHWISE_CONV, KIND_SEPARABLE_CONV, KIND_CONV_TRANSPOSE,
   KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
   KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
   KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
@@ -10,6 +11,8 @@ import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
 import { denseBackward, denseForward } from './dense';
 import { dropoutBackward, dropoutForward } from './dropout';
+import { convBackward, convForward, convTransposeBackward, convTransposeForward, depthwiseBackward, depthwiseForward, separableBackward,
+  separableForward } from './conv';
 import { concatenateBackward, concatenateForward, mergeBackward, mergeForward } from './merge';
 import { batchNormBackwardLayer, batchNormForward, layerNormBackwardLayer, layerNormForward } from './norm';
 import { reshapeBackward, reshapeForward } from './reshape';
@@ -31,6 +34,10 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeForward(N, rows);
+  else if (kind == KIND_CONV) convForward(plan, N, rows, logits, training);
+  else if (kind == KIND_DEPTHWISE_CONV) depthwiseForward(plan, N, rows, logits, training);
+  else if (kind == KIND_SEPARABLE_CONV) separableForward(plan, N, rows, logits, training);
+  else if (kind == KIND_CONV_TRANSPOSE) convTransposeForward(plan, N, rows, logits, training);
   else if (kind == KIND_EMBEDDING) embeddingForward(N, rows);
   else if (kind == KIND_PERMUTE) permuteForward(N, rows);
   else if (kind == KIND_REPEAT_VECTOR) repeatVectorForward(N, rows);
@@ -53,6 +60,10 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
   else if (kind == KIND_FLATTEN || kind == KIND_RESHAPE) reshapeBackward(N, rows);
+  else if (kind == KIND_CONV) convBackward(plan, N, rows);
+  else if (kind == KIND_DEPTHWISE_CONV) depthwiseBackward(plan, N, rows);
+  else if (kind == KIND_SEPARABLE_CONV) separableBackward(plan, N, rows);
+  else if (kind == KIND_CONV_TRANSPOSE) convTransposeBackward(plan, N, rows);
   else if (kind == KIND_EMBEDDING) embeddingBackwardLayer(N, rows);
   else if (kind == KIND_PERMUTE) permuteBackward(N, rows);
   else if (kind == KIND_REPEAT_VECTOR) repeatVectorBackward(N, rows);

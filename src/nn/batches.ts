@@ -112,17 +112,21 @@ export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y:
   const op = 'trainOnBatch';
   checkIdle(model, op);
   const { xs, ys, total } = checkTrainingData(model, compiled, x, y, op);
-  const { plan } = planFor(model, 'train', total, op);
-  plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
-  let failed: boolean;
+  const use = planFor(model, 'train', total, op), plan = use.plan;
   try {
-    plan.run(1, 1);
-    failed = plan.failedBatch >= 0;
+    plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
+    let failed: boolean;
+    try {
+      plan.run(1, 1);
+      failed = plan.failedBatch >= 0;
+    } finally {
+      plan.pointAt(xs.map(() => 0), ys.map(() => 0), total); // the plan keeps no pointer to the caller's tensors
+    }
+    if (failed) throw new DivergedError(1, 1, op);
+    const means = plan.batchMeans();
+    const values = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([, slot]) => means[slot]);
+    return values.length === 1 ? values[0] : values;
   } finally {
-    plan.pointAt(xs.map(() => 0), ys.map(() => 0), total); // the plan keeps no pointer to the caller's tensors
+    use.done(); // a plan too large to keep is freed
   }
-  if (failed) throw new DivergedError(1, 1, op);
-  const means = plan.batchMeans();
-  const values = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([, slot]) => means[slot]);
-  return values.length === 1 ? values[0] : values;
 }

@@ -233,7 +233,7 @@ export class Plan {
         I[at + NODE_EDGE_COUNT] = n.args.length;
         I[at + NODE_ACT] = fields.act ?? ACT_NONE;
         F[at + NODE_RATE] = fields.rate ?? 0;
-        const [kernel, bias] = layer.weights;
+        const [kernel, bias] = layer.kernelAndBias;
         I[at + NODE_KERNEL] = kernel ? paramRecord.get(kernel)! : 0;
         I[at + NODE_BIAS] = bias ? paramRecord.get(bias)! : 0;
         if (layer.weights.length > 0) {
@@ -261,7 +261,9 @@ export class Plan {
           layer.weights.forEach((w) => gradsWritten.add(w));
         } else if (layer.packsKernel && kernel) {
           // The kernel packed for the forward's GEMM, packed on first use (the version word is 0, never current).
-          I[at + NODE_PACKED] = take(4 * kernels().packedWeightsFloats(kernel.shape[0], kernel.shape[1]));
+          // A kernel of any rank multiplies as [values / last axis, last axis] (a convolution's [kh·kw·inC, filters]).
+          const units = kernel.shape[kernel.rank - 1];
+          I[at + NODE_PACKED] = take(4 * kernels().packedWeightsFloats(kernel.size / units, units));
         }
         n.args.forEach((a, k) => {
           I[edgeOf[i] + k * EDGE_WORDS + EDGE_NODE] = address(nodeAt + a * NODE_WORDS);

@@ -8,6 +8,9 @@ import type { Layer } from './layers/layer';
 import { Merge, type MergeOptions } from './layers/merge';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
+import { Conv, type ConvOptions } from './layers/conv';
+import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConvOptions, type SeparableConvOptions } from './layers/depthwise';
+import { Conv2DTranspose, type ConvTransposeOptions } from './layers/convTranspose';
 import { Embedding, type EmbeddingOptions } from './layers/embedding';
 import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './layers/permute';
 import { GlobalPooling, Pooling, type GlobalPoolingClass, type GlobalPoolingOptions, type PoolingClass, type Pooling2DOptions } from './layers/pooling';
@@ -27,6 +30,11 @@ const registry = new Map<string, FromConfig>([
   ['Concatenate', (c) => new Merge('Concatenate', c as MergeOptions)],
   ['Flatten', (c) => new Flatten(c as FlattenOptions)],
   ['Reshape', (c) => new Reshape(c as unknown as ReshapeOptions)],
+  ['Conv1D', (c) => new Conv(c as unknown as ConvOptions, 1)],
+  ['Conv2D', (c) => new Conv(c as unknown as ConvOptions, 2)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as unknown as DepthwiseConvOptions)],
+  ['SeparableConv2D', (c) => new SeparableConv2D(c as unknown as SeparableConvOptions)],
+  ['Conv2DTranspose', (c) => new Conv2DTranspose(c as unknown as ConvTransposeOptions)],
   ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
   ['Permute', (c) => new Permute(c as unknown as PermuteOptions)],
   ['RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorOptions)],

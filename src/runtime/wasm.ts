@@ -22,6 +22,11 @@ export interface Kernels extends GemmKernels {
   argReduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
   copy(src: number, dst: number, rank: number, meta: number): void;
   gather(src: number, dst: number, idx: number, count: number, outer: number, axisLen: number, inner: number): void;
+  im2col(x: number, geom: number, rows: number, cols: number): void;
+  col2imAdd(cols: number, geom: number, rows: number, dx: number, add: boolean): void;
+  depthwiseConvForward(x: number, filter: number, geom: number, rows: number, out: number): void;
+  depthwiseConvBackwardInput(dy: number, filter: number, geom: number, rows: number, dx: number, add: boolean): void;
+  depthwiseConvBackwardFilter(x: number, dy: number, geom: number, rows: number, dFilter: number, add: boolean): void;
   embedding(table: number, ids: number, out: number, n: number, inputDim: number, dim: number, maskZero: number): void;
   embeddingBackward(ids: number, dOut: number, dTable: number, n: number, inputDim: number, dim: number, maskZero: number, add: number): void;
   randomUniform(state: number, out: number, n: number, lo: number, hi: number): void;

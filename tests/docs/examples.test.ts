@@ -47,7 +47,7 @@ const INTERNAL: readonly string[] = [
 ];
 /** The layer contract (layers/layer.ts) that the model, the plan and model files call; each layer kind overrides some of it. */
 const CONTRACT: readonly string[] = ['arity', 'build', 'calls', 'detail', 'dispose', 'kind', 'nodeFields', 'outputShape', 'owner', 'trainingBuffers',
-  'packsKernel', 'weightShapes', 'callOn', 'inputDims', 'inputShape', 'shapeError', 'checkArgument', 'nodeBuffers'];
+  'packsKernel', 'weightShapes', 'callOn', 'inputDims', 'inputShape', 'shapeError', 'checkArgument', 'nodeBuffers', 'kernelAndBias'];
 const isLayerClass = (name: string): boolean => {
   const value = (simdeep as Record<string, unknown>)[name];
   return typeof value === 'function' && (value === simdeep.Layer || value.prototype instanceof simdeep.Layer);

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DisposedError, dot, matmul, memory, outer, ShapeError, tensor, threads, zeros, type MatmulOptions, type Tensor } from '../../src/index';
 import { describeEachBuild, runs, splitsOverThreads } from '../builds';
-import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, unravel } from '../reference';
+import { expectBounded, expectExact, expectThrowsClean, refMatmul, seededValues, size, strides, take, unravel } from '../reference';
 import { expectForeignRejected } from './foreign';
 
 const bad = <T>(value: unknown): T => value as T;
@@ -30,16 +30,6 @@ const bounds = (absSum: Float64Array, k: number): Float64Array => {
   const gamma = (k * u) / (1 - k * u);
   return absSum.map((s) => gamma * s + k * 2 ** -149);
 };
-
-/** Values of a tensor, which is then disposed. */
-function take(t: Tensor, shape: readonly number[]): Float32Array {
-  try {
-    expect(t.shape).toEqual(shape);
-    return t.dataSync();
-  } finally {
-    t.dispose();
-  }
-}
 
 /** Runs matmul on new tensors of the given stored shapes and values, and disposes the operands. */
 function run(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[], options: MatmulOptions, outShape: number[]): Float32Array {

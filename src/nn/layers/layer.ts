@@ -270,6 +270,16 @@ export abstract class Layer {
   }
 
   /**
+   * The weights the node's NODE_KERNEL and NODE_BIAS point at: by default the first two (a separable convolution's
+   * are its pointwise kernel and its bias).
+   * @internal
+   */
+  get kernelAndBias(): [Tensor | undefined, Tensor | undefined] {
+    const [kernel, bias] = this.weights;
+    return [kernel, bias];
+  }
+
+  /**
    * Whether the forward multiplies its argument by weights[0] as a [inputs, units] matrix, so that prediction and
    * evaluation plans keep that kernel packed for the GEMM (NODE_PACKED), packed again only when weights change.
    * @internal

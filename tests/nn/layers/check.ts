@@ -7,6 +7,14 @@ import { dispose, loadModel, sgd, type Model, type Tensor } from '../../../src/i
 /** A float64 forward of the whole model: its outputs for `x` (flat, row-major) with the weights `w` (getWeights order). */
 export type RefPredict = (w: readonly Float64Array[], x: Float64Array) => Float64Array;
 
+/** A model's inputs: one tensor, or one per input (the reference then takes their values one after the other). */
+export type Inputs = Tensor | Tensor[];
+
+/** The values of the inputs as one float64 array, input after input. */
+function valuesOf(x: Inputs): Float64Array {
+  return Float64Array.from((Array.isArray(x) ? x : [x]).flatMap((t) => Array.from(t.dataSync())));
+}
+
 /** The model's weights as float64 arrays, in getWeights order. */
 export function weightsOf(net: Model): Float64Array[] {
   const w = net.getWeights();
@@ -19,9 +27,9 @@ export function weightsOf(net: Model): Float64Array[] {
  * predict(x) against `ref` from the model's own weights: |error| ≤ tol · (1 + |reference|) per value (tol from the
  * float32 rounding of the sums involved, stated by the caller).
  */
-export function expectForward(net: Model, x: Tensor, ref: RefPredict, tol: number): Float64Array {
+export function expectForward(net: Model, x: Inputs, ref: RefPredict, tol: number): Float64Array {
   const out = net.predict(x) as Tensor;
-  const got = out.dataSync(), want = ref(weightsOf(net), Float64Array.from(x.dataSync()));
+  const got = out.dataSync(), want = ref(weightsOf(net), valuesOf(x));
   out.dispose();
   expect(got.length).toBe(want.length);
   want.forEach((v, i) => expect(Math.abs(got[i] - v), `output ${i}: ${got[i]} vs ${v}`).toBeLessThanOrEqual(tol * (1 + Math.abs(v))));
@@ -41,11 +49,11 @@ function mse(ref: RefPredict, w: readonly Float64Array[], x: Float64Array, y: Fl
  * |applied − numeric| ≤ abs · (1 + |w|) / lr + rel · |numeric| (the float32 rounding of the forward and backward sums
  * and of the update itself, relative to the weight).
  */
-export async function expectStepIsGradient(net: Model, x: Tensor, y: Tensor, ref: RefPredict,
+export async function expectStepIsGradient(net: Model, x: Inputs, y: Tensor, ref: RefPredict,
   { lr = 0.1, h = 1e-5, abs = 1e-6, rel = 1e-4, fixed = [] as number[] } = {}): Promise<void> {
   net.compile({ optimizer: sgd({ learningRate: lr }), loss: 'meanSquaredError' });
-  const w0 = weightsOf(net), xs = Float64Array.from(x.dataSync()), ys = Float64Array.from(y.dataSync());
-  await net.fit(x, y, { epochs: 1, batchSize: x.shape[0], shuffle: false });
+  const w0 = weightsOf(net), xs = valuesOf(x), ys = Float64Array.from(y.dataSync());
+  await net.fit(x, y, { epochs: 1, batchSize: y.shape[0], shuffle: false });
   const w1 = weightsOf(net);
   w0.forEach((p, k) => {
     if (fixed.includes(k)) return;
@@ -62,7 +70,7 @@ export async function expectStepIsGradient(net: Model, x: Tensor, y: Tensor, ref
 }
 
 /** Saves and loads the model: the loaded one predicts the same bits for x, and its layers' configs are the same. */
-export async function expectRoundTrip(net: Model, x: Tensor): Promise<void> {
+export async function expectRoundTrip(net: Model, x: Inputs): Promise<void> {
   const loaded = await loadModel(await net.save());
   const [a, b] = [net.predict(x) as Tensor, loaded.predict(x) as Tensor];
   const bitsOf = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
