@@ -207,13 +207,13 @@ export const GEOM_DW = 11;
 export const GEOM_PAD_TOP = 12;
 export const GEOM_PAD_LEFT = 13;
 export const GEOM_MULT = 14;
-export const GEOM_CHUNK = 15;
 // (A permute's GEOM_MULT is its permutation instead, 16·p0 + 4·p1 + p2: see assembly/layers/permute.ts.)
 // A normalization over the last axis (batch or layer normalization) reads IN_C (channels) and IN_H (positions per
 // sample) and its settings: NORM_FLAGS, which of γ and β the layer has (NORM_ bits below), and DECAY, 1 − momentum of
 // batch normalization's moving statistics (the f32's bits); its ε is the node's NODE_RATE.
 export const GEOM_NORM_FLAGS = 15;
 export const GEOM_DECAY = 16;
+export const GEOM_CHUNK = 17;
 export const GEOM_WORDS = 20;
 
 // Bits of a normalization's GEOM_NORM_FLAGS: the layer scales by γ, centers on β (Keras's scale and center).

@@ -49,7 +49,6 @@ function output(op: string, x: Tensor, batch: number, shape: readonly number[], 
   return out;
 }
 
-
 /** Runs `fn(first, count, cols)` over the samples in chunks of columnChunk(g) samples (`floats` column floats each). */
 function inChunks(op: string, g: Geometry, rows: number, floats: number, fn: (first: number, count: number, cols: number) => void): void {
   const per = columnChunk(g);
