@@ -10,6 +10,7 @@ import * as linalg from '../ops/matmul';
 import * as shaping from '../ops/shape';
 import * as gathering from '../ops/gather';
 import * as pooling from '../ops/pool';
+import * as normalization from '../ops/norm';
 
 /**
  * A tensor operand: a Tensor, or a number used as a scalar (broadcast to any shape).
@@ -513,6 +514,14 @@ export class Tensor {
    */
   avgPool(filterSize: number | [number, number], strides: number | [number, number], pad: pooling.PoolPadding,
     dimRoundingMode?: pooling.DimRoundingMode): Tensor { return pooling.avgPool(this, filterSize, strides, pad, dimRoundingMode); }
+  /**
+   * This tensor normalized with the given statistics, as TF.js chains it; see {@link batchNorm}.
+   * @example
+   * tensor([[1, 2], [3, 6]]).batchNorm(tensor([2, 4]), tensor([1, 4]), null, null, 0).toArray(); // [[-1, -1], [1, 1]]
+   */
+  batchNorm(mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number): Tensor {
+    return normalization.batchNorm(this, mean, variance, offset, scale, varianceEpsilon);
+  }
 }
 
 /** Internal: wraps storage as a tensor of `shape`. */

@@ -175,6 +175,10 @@ describe('batchNorm', () => {
       // Variance 0 with epsilon 0: ±Infinity, and NaN where x equals the mean.
       expect(batchNorm(tensor([1, 2, 3]), tensor([2]), tensor([0]), undefined, undefined, 0).toArray()).toEqual([-Infinity, NaN, Infinity]);
       expect(batchNorm(zeros([0, 2]), tensor([2, 4]), tensor([1, 4])).shape).toEqual([0, 2]);
+      // As a method, the same bits (the default epsilon too).
+      const [m, v, o, s] = [tensor([2.5, 4]), tensor([1.5, 3]), tensor([0.5, -1]), tensor([2, 0.25])];
+      expectExact(x.batchNorm(m, v, o, s).dataSync(), batchNorm(x, m, v, o, s).dataSync(), 'method');
+      expectExact(x.batchNorm(m, v, undefined, s, 0.1).dataSync(), batchNorm(x, m, v, undefined, s, 0.1).dataSync(), 'method, epsilon');
     });
   });
 

@@ -65,11 +65,11 @@ function batchNet(options: Parameters<typeof layers.batchNormalization>[0] = {})
  * Its float64 forward: by the moving statistics (inference) or by the statistics of the rows given (training); weights
  * [gamma,] [beta,] moving mean, moving variance, W, b.
  */
-const batchRef = (training: boolean, scale = true, center = true) => (w: readonly Float64Array[], x: Float64Array) => {
+const batchRef = (training: boolean, scale = true, center = true, features = P * C) => (w: readonly Float64Array[], x: Float64Array) => {
   const k = (scale ? 1 : 0) + (center ? 1 : 0);
   const stats = training ? refMoments({ kind: 'batch', n: x.length / C, C, x }) : { mean: w[k], variance: w[k + 1] };
   const h = normalizeBy(x, stats.mean, stats.variance, { gamma: scale ? w[0] : null, beta: center ? w[scale ? 1 : 0] : null });
-  return denseRef(h.y, h.scale, w[k + 2], w[k + 3], P * C, 2);
+  return denseRef(h.y, h.scale, w[k + 2], w[k + 3], features, 2);
 };
 
 /** Sets a model's weights from float64 arrays (each rounded to float32). */
@@ -110,6 +110,17 @@ describe('layers.batchNormalization', () => {
       dispose([data, targets]);
       net.dispose();
     }
+  });
+
+  it('normalizes [height, width, channels] samples per channel over every position', async () => {
+    const net = sequential([layers.batchNormalization({ inputShape: [2, 2, C] }), layers.flatten(), dense({ units: 2 })], { seed: 5 });
+    const data = tensor(seededValues(5 * 4 * C, 13, 2), [5, 2, 2, C]), targets = tensor(seededValues(10, 14), [5, 2]);
+    const w = weightsOf(net);
+    setWeightsFrom(net, [[1.5, -0.5, 2], [0.25, -1, 0.5], [0.5, -0.25, 1], [2, 0.5, 3], w[4], w[5]]);
+    expectPredict(net, data, batchRef(false, true, true, 4 * C));
+    await expectStepIsGradient(net, data, targets, (w2, x2) => batchRef(true, true, true, 4 * C)(w2, x2).out, { fixed: [2, 3] });
+    dispose([data, targets]);
+    net.dispose();
   });
 
   it('with momentum 0, a step leaves the batch mean and biased variance as the moving statistics', async () => {
