@@ -4,7 +4,8 @@ import { InputLayer } from './layers/input';
 import type { Layer } from './layers/layer';
 
 /**
- * The layers (with their activation or rate), their output shapes and parameter counts, and the total; a graph
+ * The layers (with their activation or rate), their output shapes and parameter counts, and the total (and, where
+ * some weights are not trainable, the trainable and non-trainable counts); a graph
  * that is not a chain also lists its input layers and what each layer is connected to. A shared layer's parameters
  * count once.
  */
@@ -24,5 +25,8 @@ export function summaryOf(graph: Graph | null): string {
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   const line = (r: string[]): string => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('   ').trimEnd();
   const rule = '_'.repeat(widths.reduce((a, b) => a + b + 3, -3));
-  return [rule, line(table[0]), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), `Total params: ${total}`].join('\n');
+  // As Keras, the weights no optimizer updates (moving statistics) counted apart, when there are any.
+  const fixed = (graph?.layers ?? []).reduce((sum, layer) => sum + layer.nonTrainableWeights.reduce((s, w) => s + w.size, 0), 0);
+  const totals = [`Total params: ${total}`, ...(fixed > 0 ? [`Trainable params: ${total - fixed}`, `Non-trainable params: ${fixed}`] : [])];
+  return [rule, line(table[0]), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), ...totals].join('\n');
 }

@@ -6,7 +6,7 @@ import { allocBytes, freeBytes } from '../runtime/heap';
 import { gemm } from '../runtime/threads';
 import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
-import { checkShape } from '../tensor/shape';
+import { checkShape, MAX_SIZE } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { positivePair as checkPair, withGeometry, type Geometry } from './pool';
 import { checkPadding, checkStridesDilations, columnChunk, pointwise, windowAxis, windowGeometry, type Padding } from './window';
@@ -215,7 +215,11 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, strides: number | [nu
   dataFormat: 'NHWC' | 'NCHW' = 'NHWC', dilations: number | [number, number] = 1): Tensor {
   const op = 'depthwiseConv2d';
   checkTensor(x, op, 'x');
-  const g = depthwiseGeometry(op, x, filter, strides, pad, dataFormat, dilations);
+  return depthwise(op, x, filter, depthwiseGeometry(op, x, filter, strides, pad, dataFormat, dilations));
+}
+
+/** The depthwise convolution of checked x and filter under geometry g (errors name `op`). */
+function depthwise(op: string, x: Tensor, filter: Tensor, g: Geometry): Tensor {
   const [batch] = samples(op, x);
   return output(op, x, batch, [g.outH, g.outW, g.outC], (out) => withGeometry(g, op, (geom) =>
     kernels().depthwiseConvForward(x.ptr, filter.ptr, geom, batch, out.ptr)));
@@ -253,9 +257,15 @@ export function separableConv2d(x: Tensor, depthwiseFilter: Tensor, pointwiseFil
   if (p.shape[0] !== 1 || p.shape[1] !== 1 || p.shape[2] !== g.outC) {
     throw new ShapeError(`${op}: pointwiseFilter has shape ${showShape(p.shape)}, expected [1, 1, ${g.outC}, outChannels] after depthwiseFilter ${showShape(depthwiseFilter.shape)}`);
   }
-  const mid = depthwiseConv2d(x, depthwiseFilter, strides, pad, 'NHWC', dilation);
+  const [batch] = samples(op, x), filters = p.shape[3];
+  if (batch * g.outH * g.outW * filters > MAX_SIZE) {
+    throw new RangeError(`${op}: result shape ${showShape([batch, g.outH, g.outW, filters])} has ${batch * g.outH * g.outW * filters} elements; the limit is ${MAX_SIZE}`);
+  }
+  const mid = depthwise(op, x, depthwiseFilter, g);
   try {
-    return conv2d(mid, p, 1, 'valid');
+    // The 1×1 convolution with stride 1: the product of the depthwise outputs with the pointwise filter.
+    const pg: Geometry = { ...g, inH: g.outH, inW: g.outW, inC: g.outC, outC: filters, kH: 1, kW: 1, sH: 1, sW: 1, dH: 1, dW: 1, padTop: 0, padLeft: 0, mult: 1 };
+    return output(op, x, batch, [g.outH, g.outW, filters], (out) => convolve(op, mid.ptr, p.ptr, pg, batch, out.ptr));
   } finally {
     mid.dispose();
   }

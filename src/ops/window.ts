@@ -24,11 +24,14 @@ export function checkStridesDilations(op: string, strides: readonly number[], di
   }
 }
 
+/** The most zeros a numeric pad adds on each side (2^24, as other sizes are bounded). */
+const MAX_PAD = 1 << 24;
+
 /** Checks a padding argument. @internal */
 export function checkPadding(pad: unknown, op: string): Padding {
   if (pad === 'valid' || pad === 'same') return pad;
-  if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0) return pad;
-  throw new RangeError(`${op}: pad must be 'valid', 'same' or a non-negative integer, got ${showValue(pad)}`);
+  if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0 && pad <= MAX_PAD) return pad;
+  throw new RangeError(`${op}: pad must be 'valid', 'same' or an integer in [0, ${MAX_PAD}], got ${showValue(pad)}`);
 }
 
 /** How errors name the input and the padding: an op's `x` and `pad`, a layer's input and `padding`. @internal */

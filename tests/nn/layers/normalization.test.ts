@@ -93,6 +93,7 @@ describe('layers.batchNormalization', () => {
       name: 'batch_normalization_1', axis: -1, epsilon: 1e-3, center: true, scale: true, momentum: 0.99, inputShape: [P, C],
       betaInitializer: { name: 'zeros' }, gammaInitializer: { name: 'ones' }, movingMeanInitializer: { name: 'zeros' }, movingVarianceInitializer: { name: 'ones' },
     });
+    expect(net.summary()).toMatch(/Total params: 26\nTrainable params: 20\nNon-trainable params: 6$/);
     const bare = sequential([layers.batchNormalization({ inputShape: [C], center: false, scale: false })]);
     expect(bare.layers[0].weights.length).toBe(2);
     expect(bare.layers[0].trainableWeights.length).toBe(0);
