@@ -15,10 +15,7 @@
 // Environment: LAYERS_MODELS=small,wide,embedding (default all); LAYERS_ACCURACY_EPOCHS (default 3, 0 to skip);
 // LAYERS_TFJS_CPU=0 skips the cpu backend; LAYERS_QUICK=1 times fewer, smaller calls (a smoke run);
 // SIMDEEP_BASELINE=<another build's dist/index.js> times that build too (models it cannot make are skipped).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -28,12 +25,12 @@ import { PEAK_NOTE, measurePeaks, peakKernels } from './ceiling.mjs';
 import { buildsToTime, fmt, otherCpu, ratio, table, timeInterleaved } from './harness.mjs';
 import { digits, generator } from './mnist.mjs';
 import { checkKernels, missingKernels, registerMissingKernels } from './tfjs-kernels.mjs';
+import { TORCH_ENV, runTorch } from './torch.mjs';
 
 const BATCH = 64, TRAIN = 8000, TEST = 2000, SIDE = 28;
 const VOCABULARY = 10_000, LENGTH = 100, SEQUENCES = 8192;
 const QUICK = process.env.LAYERS_QUICK === '1';
 const ACCURACY_EPOCHS = Number(process.env.LAYERS_ACCURACY_EPOCHS ?? 3);
-const TORCH_ENV = { MALLOC_MMAP_THRESHOLD_: String(32 * 2 ** 20), MALLOC_TRIM_THRESHOLD_: String(2 ** 30), OMP_NUM_THREADS: '1' };
 
 // Layers as [kind, size, activation]; samples per timed call for each engine (tfjs-cpu 0: not run).
 const MODELS = {
@@ -157,36 +154,13 @@ async function stockFit(spec, data) {
   }
 }
 
-/** The first Python that imports torch: $PYTHON, python3 on the PATH, then Debian's (python3-torch installs there). */
-function pythonWithTorch() {
-  const tried = [];
-  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
-    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (probe.status === 0) return { python };
-    tried.push(`${python}: ${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}`);
-  }
-  return { missing: `no python3 imports torch (${tried.join('; ')}); install python3-torch to compare` };
-}
-
-/** PyTorch's figures from bench/layers_torch.py, or why there are none. */
+/** PyTorch's figures from bench/layers_torch.py (the data written to files for it), or why there are none. */
 function torchFigures(data, names) {
-  const { python, missing } = pythonWithTorch();
-  if (missing) return { missing };
-  const dir = mkdtempSync(join(os.tmpdir(), 'simdeep-layers-'));
-  try {
-    const file = (name, values) => (writeFileSync(join(dir, name), values), join(dir, name));
-    const settings = { batch: BATCH, train: TRAIN, test: TEST, vocabulary: VOCABULARY, length: LENGTH, models: names,
-      images: data.images.n, sequences: SEQUENCES, rounds: QUICK ? 3 : 7, warmSteps: QUICK ? 3 : 10, accuracyEpochs: ACCURACY_EPOCHS,
-      steps: Object.fromEntries(names.map((n) => [n, QUICK ? Math.ceil(MODELS[n].torchSteps / 4) : MODELS[n].torchSteps])),
-      pixelsPath: file('pixels.f32', data.images.x), labelsPath: file('labels.f32', data.images.labels),
-      idsPath: file('ids.f32', data.tokens.ids), targetsPath: file('targets.f32', data.tokens.targets) };
-    const run = spawnSync(python, [new URL('layers_torch.py', import.meta.url).pathname, JSON.stringify(settings)],
-      { encoding: 'utf8', env: { ...process.env, ...TORCH_ENV }, maxBuffer: 1 << 24 });
-    if (run.status !== 0) return { missing: `bench/layers_torch.py failed: ${run.stderr.trim().split('\n').pop()}` };
-    return { ...JSON.parse(run.stdout), python };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const settings = { batch: BATCH, train: TRAIN, test: TEST, vocabulary: VOCABULARY, length: LENGTH, models: names,
+    images: data.images.n, sequences: SEQUENCES, rounds: QUICK ? 3 : 7, warmSteps: QUICK ? 3 : 10, accuracyEpochs: ACCURACY_EPOCHS,
+    steps: Object.fromEntries(names.map((n) => [n, QUICK ? Math.ceil(MODELS[n].torchSteps / 4) : MODELS[n].torchSteps])) };
+  const files = { pixelsPath: data.images.x, labelsPath: data.images.labels, idsPath: data.tokens.ids, targetsPath: data.tokens.targets };
+  return runTorch('layers_torch.py', settings, files);
 }
 
 /**

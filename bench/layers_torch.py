@@ -2,8 +2,8 @@
 # bench/layers.mjs wrote (float32 pixels, float32 labels, float32 ids and targets as raw little-endian files).
 # The images go in as [n, 1, 28, 28] (channels first, PyTorch's own layout, which its oneDNN convolutions expect).
 # Usage: python3 bench/layers_torch.py '<json settings>'; prints one JSON object on stdout.
-# bench/layers.mjs runs it with MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ fixed: with glibc's dynamic
-# thresholds, identical runs of this script differed up to 6x (see the header of bench/layers.mjs).
+# bench/torch.mjs runs it with MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ fixed: with glibc's dynamic
+# thresholds, identical PyTorch processes differed up to 6x in speed (see there).
 import json
 import statistics
 import sys
