@@ -46,15 +46,18 @@ export function convForward(plan: usize, N: usize, samples: i32, logits: bool, t
     return;
   }
   const chunk = geo(N, GEOM_CHUNK), image = <usize>(geo(N, GEOM_IN_H) * geo(N, GEOM_IN_W) * geo(N, GEOM_IN_C)) << 2;
+  const kept = training ? ptr(N, NODE_BUF1) : 0; // a training step keeps the batch's columns for the backward
   for (let s = 0; s < samples; s += chunk) {
     const count = min(chunk, samples - s);
-    const cols = columns(N, x + <usize>s * image, count);
+    let cols: usize;
+    if (kept != 0) im2col(x + <usize>s * image, ptr(N, NODE_GEOM), count, (cols = kept + (<usize>(s * px * k) << 2)));
+    else cols = columns(N, x + <usize>s * image, count);
     productForward(plan, N, kernel, bias, cols, count * px, k, units, logits, training, s * px);
   }
 }
 
-// Backward of convForward. Saved by the forward: its argument's outputs X (the columns are made again into the
-// scratch, chunk by chunk), its activations (or weighted sums, NODE_Z). dZ and db (sumsBackward); per chunk,
+// Backward of convForward. Saved by the forward: its argument's outputs X and, when the plan keeps them (NODE_BUF1), the
+// batch's columns (else they are made again into the scratch, chunk by chunk), its activations (or weighted sums, NODE_Z). dZ and db (sumsBackward); per chunk,
 // dW += colsᵀ·dZ and, if the argument takes a gradient, dCols = dZ·Wᵀ into the scratch, scattered into it by
 // col2imAdd (EDGE_ADD: added).
 export function convBackward(plan: usize, N: usize, samples: i32): void {
@@ -67,13 +70,15 @@ export function convBackward(plan: usize, N: usize, samples: i32): void {
     return;
   }
   const chunk = geo(N, GEOM_CHUNK), image = geo(N, GEOM_IN_H) * geo(N, GEOM_IN_W) * geo(N, GEOM_IN_C), add = word(edgeAt(N, 0), EDGE_ADD) != 0;
+  const kept = ptr(N, NODE_BUF1);
   for (let s = 0; s < samples; s += chunk) {
     const count = min(chunk, samples - s), dZ = delta + (<usize>(s * px * units) << 2);
-    const cols = columns(N, x + (<usize>(s * image) << 2), count);
+    const cols = kept != 0 ? kept + (<usize>(s * px * k) << 2) : columns(N, x + (<usize>(s * image) << 2), count);
     kernelGradient(plan, N, kernel, cols, dZ, count * px, k, units, s > 0); // dW += colsᵀ·dZ
     if (dX == 0) continue;
-    product(plan, dZ, units, weights(kernel), units, cols, k, count * px, units, k, GEMM_TRANS_B, 0, ACT_NONE); // dCols = dZ·Wᵀ
-    col2imAdd(cols, ptr(N, NODE_GEOM), count, dX + (<usize>(s * image) << 2), add);
+    const dCols = ptr(N, NODE_BUF0); // the scratch (over the columns when they were made again)
+    product(plan, dZ, units, weights(kernel), units, dCols, k, count * px, units, k, GEMM_TRANS_B, 0, ACT_NONE); // dCols = dZ·Wᵀ
+    col2imAdd(dCols, ptr(N, NODE_GEOM), count, dX + (<usize>(s * image) << 2), add);
   }
 }
 
