@@ -111,7 +111,37 @@ function readGeometry(geom: usize): void {
 // zeros where the window reads padding. Runs of KW·IN_C floats are copied whole where dilation is 1 and the window row
 // lies inside. x and cols must not overlap.
 export function im2col(x: usize, geom: usize, rows: i32, cols: usize): void {
-  eachPixel<Im2col>(geom, rows, x, cols);
+  readGeometry(geom);
+  if (dw != 1) {
+    eachPixel<Im2col>(geom, rows, x, cols);
+    return;
+  }
+  // Window rows lie inside horizontally for output columns [owA, owB): there, each window row i of the output row is
+  // one strided walk along input row ih0 + i·DH (the other columns, at the edges, go pixel by pixel).
+  const op = changetype<Im2col>(0), run = kw * inC, rowLen = kh * run;
+  const owA = min(outW, (left + sw - 1) / sw), owB = max(owA, min(outW, inW - kw + left >= 0 ? (inW - kw + left) / sw + 1 : 0));
+  for (let n = 0; n < rows; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * sh - top, i0 = firstInside(ih0, dh), i1 = endInside(ih0, dh, inH, kh), p0 = (n * outH + oh) * outW;
+      for (let ow = 0; ow < owA; ow++) {
+        const iw0 = ow * sw - left;
+        op.pixel(n, ih0, iw0, i0, i1, firstInside(iw0, 1), endInside(iw0, 1, inW, kw), p0 + ow, x, cols);
+      }
+      for (let i = 0; i < kh; i++) {
+        let dst = at(cols, (p0 + owA) * rowLen + i * run);
+        if (i < i0 || i >= i1) {
+          for (let ow = owA; ow < owB; ow++, dst = at(dst, rowLen)) zeroRun(dst, run);
+          continue;
+        }
+        let src = pixelAt(x, n, ih0 + i * dh, owA * sw - left);
+        for (let ow = owA; ow < owB; ow++, dst = at(dst, rowLen), src = at(src, sw * inC)) copyRun(dst, src, run);
+      }
+      for (let ow = owB; ow < outW; ow++) {
+        const iw0 = ow * sw - left;
+        op.pixel(n, ih0, iw0, i0, i1, firstInside(iw0, 1), endInside(iw0, 1, inW, kw), p0 + ow, x, cols);
+      }
+    }
+  }
 }
 
 // @ts-ignore: decorator
