@@ -16,7 +16,8 @@ import { packedKernel, product, ptr, putOrAdd, real, weights, word } from '../pl
 // and B; B 0: no bias), the bias and activation fused in the product. With `logits` and NODE_LOGITS, the weighted sums Z; else the
 // activations A (softmax over each row); in training, Z also in NODE_Z where the backward needs them (gelu, swish).
 // Outside `training` the product runs on the host with the kernel the plan keeps packed (packedKernel).
-export function productForward(plan: usize, N: usize, K: usize, B: usize, a: usize, rows: i32, inDim: i32, units: i32, logits: bool,
+// @ts-ignore: decorator
+@inline export function productForward(plan: usize, N: usize, K: usize, B: usize, a: usize, rows: i32, inDim: i32, units: i32, logits: bool,
   training: bool, first: i32 = 0): void {
   const act = word(N, NODE_ACT), skip = <usize>(first * units) << 2, out = ptr(N, NODE_OUT) + skip, sums = leavesSums(N, logits);
   const code = sums || act == ACT_SOFTMAX ? ACT_NONE : act;
@@ -56,7 +57,8 @@ export function finishSums(plan: usize, N: usize, B: usize, sums: usize, rows: i
 // A (NODE_OUT) or, for gelu and swish, Z (NODE_Z). NODE_DELTA holds dLoss/dA, made dZ in place (unless
 // NODE_DELTA_IS_DZ); writes db = Σ rows of dZ to bias record B's gradient (added with NODE_ADD_GRADS: a shared layer's
 // later call). Returns dZ.
-export function sumsBackward(plan: usize, N: usize, B: usize, rows: i32, units: i32): usize {
+// @ts-ignore: decorator
+@inline export function sumsBackward(plan: usize, N: usize, B: usize, rows: i32, units: i32): usize {
   const act = word(N, NODE_ACT), delta = ptr(N, NODE_DELTA);
   if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
     const z = ptr(N, NODE_Z);

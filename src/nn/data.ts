@@ -53,7 +53,7 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
     const name = label(j);
     const tensor = checkTensor(t, op, name);
     const dims = graph.nodes[graph.inputs[j]].dims;
-    if (tensor.rank !== dims.length + 1 || tensor.shape.slice(1).join() !== dims.join()) {
+    if (tensor.rank !== dims.length + 1 || dims.some((d, i) => tensor.shape[i + 1] !== d)) {
       const which = list.length > 1 ? ` for input ${graph.nodes[graph.inputs[j]].layer.label}` : '';
       throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; the model takes [samples, ${dims.join(', ')}]${which}`);
     }
@@ -66,7 +66,8 @@ export function checkInputs(graph: Graph, x: unknown, op: string, arg = 'x'): Te
   // Layers that read an input's values as more than numbers (an embedding's indices) check them now.
   tensors.forEach((t, j) => {
     const node = graph.inputs[j];
-    for (const user of new Set(graph.nodes[node].consumers)) graph.nodes[user].layer.checkArgument(t, op, label(j));
+    const users = graph.nodes[node].consumers;
+    users.forEach((user, k) => { if (users.indexOf(user) === k) graph.nodes[user].layer.checkArgument(t, op, label(j)); });
   });
   return tensors;
 }
