@@ -26,6 +26,10 @@ console.log(bits(model.predict(tensor([[0, 0, 1], [1, 1, 1]]))));`,
 console.log(JSON.stringify(history.history));
 console.log(bits(net.getWeights()));
 console.log(bits(net.predict(x)));`,
+  'Convolutions, pooling, embeddings and normalization': `${BITS}
+console.log(JSON.stringify(history.history));
+console.log(bits(model.getWeights()));
+console.log(bits(model.predict(x)));`,
   'Data, search and the command line#0': `${BITS}
 console.log(table.columns.join(','), table.numRows ?? '');
 console.log(bits(xFit, xHeldOut, yTrain, yTest));
