@@ -1,5 +1,5 @@
 // Types of examples/mnist-cnn.mjs, for the tests that run it.
-import type { Sequential } from 'simdeep';
+import type { Sequential } from '../src/index';
 import type { MnistOptions, MnistResult } from './mnist.mjs';
 
 /**

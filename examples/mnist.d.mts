@@ -1,5 +1,5 @@
 // Types of examples/mnist.mjs, for the tests that run it.
-import type { Callbacks } from 'simdeep';
+import type { Callbacks } from '../src/index';
 
 export interface MnistOptions {
   /** Training digits (default 8,000), each also used shifted one pixel in 4 directions. */
