@@ -74,7 +74,8 @@ export function packedKernel(N: usize, w: usize, k: i32, n: i32): usize {
 @inline export function product(plan: usize, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32,
   flags: i32, bias: usize, act: i32, host: bool = false, packed: usize = 0): void {
   const alpha = real(plan, PLAN_ALPHA);
-  if (host || <f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
+  // A plan without a workspace of its own (prediction, evaluation) runs every product on the host.
+  if (host || ptr(plan, PLAN_WORK) == 0 || <f64>2 * <f64>m * <f64>k * <f64>n >= <f64>word(plan, PLAN_HOST_FLOPS)) gemmHost(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
   else gemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed, ptr(plan, PLAN_WORK), 0, m);
 }
 

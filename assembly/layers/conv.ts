@@ -134,10 +134,10 @@ export function convTransposeForward(plan: usize, N: usize, samples: i32, logits
   const x = ptr(argument(N, 0), NODE_OUT), rows = samples * pixels(N), k = windowSize(N), c = geo(N, GEOM_OUT_C), filters = geo(N, GEOM_IN_C);
   const sums = sumsTarget(N, logits, training), kernel = weights(ptr(N, NODE_KERNEL));
   if (pointwise(N)) {
-    product(plan, x, c, kernel, c, sums, k, rows, c, k, GEMM_TRANS_B, 0, ACT_NONE);
+    product(plan, x, c, kernel, c, sums, k, rows, c, k, GEMM_TRANS_B, 0, ACT_NONE, !training);
   } else {
     const cols = ptr(N, NODE_BUF0);
-    product(plan, x, c, kernel, c, cols, k, rows, c, k, GEMM_TRANS_B, 0, ACT_NONE);
+    product(plan, x, c, kernel, c, cols, k, rows, c, k, GEMM_TRANS_B, 0, ACT_NONE, !training);
     col2imAdd(cols, ptr(N, NODE_GEOM), samples, sums, false);
   }
   finishSums(plan, N, ptr(N, NODE_BIAS), sums, samples * geo(N, GEOM_IN_H) * geo(N, GEOM_IN_W), filters, logits);

@@ -56,9 +56,11 @@ export function refNorm(d: NormData): NormReference {
   const g = groupOf(d.kind, d.C);
   const xh = d.x.map((v, i) => (v - mean[g(i)]) * invStd[g(i)]);
   const y = xh.map((v, i) => v * (d.gamma ? d.gamma[i % d.C] : 1) + (d.beta ? d.beta[i % d.C] : 0));
-  // The f32 mean is off by u·|μ|, x − m rounds once, invStd (from f64) once and the product once; each rounding may
-  // also underflow (FLOOR), the first two amplified by invStd.
-  const xhError = d.x.map((v, i) => invStd[g(i)] * (U * (Math.abs(mean[g(i)]) + 3.01 * Math.abs(v - mean[g(i)])) + 2 * FLOOR) + FLOOR);
+  // The f32 mean is off by its f64 sum's error (count·2^-52·max|x|: terms of opposite signs may cancel x's smallest
+  // values out of it, as the mean's own check allows) and u·|μ|, x − m rounds once, invStd (from f64) once and the
+  // product once; each rounding may also underflow (FLOOR), the first two amplified by invStd.
+  const count = d.kind === 'batch' ? d.n : d.C, sumError = count * 2 ** -52 * d.x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const xhError = d.x.map((v, i) => invStd[g(i)] * (sumError + U * (Math.abs(mean[g(i)]) + 3.01 * Math.abs(v - mean[g(i)])) + 2 * FLOOR) + FLOOR);
   return { mean, variance, invStd, xh, y, xhError };
 }
 

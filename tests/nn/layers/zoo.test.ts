@@ -76,18 +76,36 @@ describe('every layer kind in one model', () => {
     dispose([x, y]);
   });
 
-  it.each(cases)('$name: a steady-state training step allocates nothing; a saved model predicts the same bits', async ({ make, loss, data }) => {
+  it.each(cases)('$name: a steady-state training step allocates nothing; predict repeats its bits, and so does a saved model', async ({ make, loss, data }) => {
     const [x, y] = data(), net = make();
+    await setThreads(2); // (the pool's state is what an instance's gemm at address 0 overwrote)
     net.compile({ optimizer: adam({ learningRate: 0.01 }), loss });
     await net.trainOnBatch(x, y);
     const before = { ...memory(), ...heapStats() };
     for (let i = 0; i < 5; i++) await net.trainOnBatch(x, y);
     expect({ ...memory(), ...heapStats() }).toEqual(before);
     const loaded = await loadModel(await net.save());
-    const [a, b] = [net.predict(x) as Tensor, loaded.predict(x) as Tensor];
+    const [a, again, b] = [net.predict(x) as Tensor, net.predict(x) as Tensor, loaded.predict(x) as Tensor];
+    // Predicting again gives the same bits: a prediction plan's small products run on the host (it has no GEMM
+    // workspace of its own; a transposed convolution's once ran in the instance on a workspace at address 0).
+    expect(Array.from(again.dataSync())).toEqual(Array.from(a.dataSync()));
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-    dispose([x, y, a, b]);
+    await setThreads(1);
+    dispose([x, y, a, again, b]);
     net.dispose();
     loaded.dispose();
+  });
+
+  it('a prediction plan runs its small products on the host: a transposed convolution predicts the same bits twice', () => {
+    // Its products once ran in the instance on the GEMM workspace of a prediction plan, which has none (address 0).
+    const x = layers.input({ shape: [SIDE, SIDE, 3] });
+    let h = layers.depthwiseConv2d({ kernelSize: 3, padding: 'same' }).apply(layers.maxPooling2d().apply(x));
+    h = layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' }).apply(h);
+    const net = model({ inputs: x, outputs: dense({ units: 3 }).apply(layers.flatten().apply(h)), seed: 11 });
+    const data = tensor(Array.from({ length: ROWS * SIDE * SIDE * 3 }, (_, i) => Math.sin(i * 0.37) * 2), [ROWS, SIDE, SIDE, 3]);
+    const [a, b] = [net.predict(data) as Tensor, net.predict(data) as Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    dispose([data, a, b]);
+    net.dispose();
   });
 });
