@@ -48,6 +48,6 @@ describe('build-if-stale', () => {
     const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
     const runners = Object.entries(scripts).filter(([name]) => name === 'demo' || name.startsWith('example:'));
     expect(runners.map(([name]) => name)).toEqual(['demo', 'example:earthquake', 'example:tensors', 'example:classic', 'example:mnist', 'example:mnist-cnn', 'example:movie-genres']);
-    for (const [, command] of runners) expect(command).toMatch(/^node scripts\/build-if-stale\.mjs && node examples\/\w+\.mjs$/);
+    for (const [, command] of runners) expect(command).toMatch(/^node scripts\/build-if-stale\.mjs && node examples\/[\w-]+\.mjs$/);
   });
 });
