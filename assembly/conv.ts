@@ -5,6 +5,7 @@
 // the input it reads zeros (the padding). Kernels trust the record (src/ops/conv.ts checks it) and allocate nothing.
 import { GEOM_IN_H, GEOM_IN_W, GEOM_IN_C, GEOM_OUT_H, GEOM_OUT_W, GEOM_KH, GEOM_KW, GEOM_SH, GEOM_SW, GEOM_DH, GEOM_DW,
   GEOM_PAD_TOP, GEOM_PAD_LEFT, GEOM_MULT } from './layout';
+import { endTap, firstTap } from './window';
 
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize { return base + (<usize>index << 2); }
@@ -52,15 +53,6 @@ function readGeometry(geom: usize): void {
   left = load<i32>(geom + (<usize>GEOM_PAD_LEFT << 2)); mult = load<i32>(geom + (<usize>GEOM_MULT << 2));
 }
 
-// The first window index i ≥ 0 whose position start + i·step is ≥ 0 (step ≥ 1).
-// @ts-ignore: decorator
-@inline function firstInside(start: i32, step: i32): i32 { return start >= 0 ? 0 : (step - 1 - start) / step; }
-// One past the last window index i < k whose position start + i·step is < size (at least first).
-// @ts-ignore: decorator
-@inline function endInside(start: i32, step: i32, size: i32, k: i32): i32 {
-  return start >= size ? 0 : min(k, (size - start + step - 1) / step);
-}
-
 // Calls Op.pixel for every output pixel of `rows` samples in order (sample n, row, column) with the input position
 // (ih0, iw0) of its window's first tap, the taps inside the input [i0, i1) × [j0, j1), the pixel's index p
 // (n·OUT_H·OUT_W + oh·OUT_W + ow) and the kernel's pointers a, b; the geometry is read first.
@@ -71,10 +63,10 @@ function readGeometry(geom: usize): void {
   let p = 0;
   for (let n = 0; n < rows; n++) {
     for (let oh = 0; oh < outH; oh++) {
-      const ih0 = oh * sh - top, i0 = firstInside(ih0, dh), i1 = endInside(ih0, dh, inH, kh);
+      const ih0 = oh * sh - top, i0 = firstTap(ih0, dh), i1 = endTap(ih0, kh, dh, inH);
       for (let ow = 0; ow < outW; ow++) {
         const iw0 = ow * sw - left;
-        op.pixel(n, ih0, iw0, i0, i1, firstInside(iw0, dw), endInside(iw0, dw, inW, kw), p++, a, b);
+        op.pixel(n, ih0, iw0, i0, i1, firstTap(iw0, dw), endTap(iw0, kw, dw, inW), p++, a, b);
       }
     }
   }
@@ -122,10 +114,10 @@ export function im2col(x: usize, geom: usize, rows: i32, cols: usize): void {
   const owA = min(outW, (left + sw - 1) / sw), owB = max(owA, min(outW, inW - kw + left >= 0 ? (inW - kw + left) / sw + 1 : 0));
   for (let n = 0; n < rows; n++) {
     for (let oh = 0; oh < outH; oh++) {
-      const ih0 = oh * sh - top, i0 = firstInside(ih0, dh), i1 = endInside(ih0, dh, inH, kh), p0 = (n * outH + oh) * outW;
+      const ih0 = oh * sh - top, i0 = firstTap(ih0, dh), i1 = endTap(ih0, kh, dh, inH), p0 = (n * outH + oh) * outW;
       for (let ow = 0; ow < owA; ow++) {
         const iw0 = ow * sw - left;
-        op.pixel(n, ih0, iw0, i0, i1, firstInside(iw0, 1), endInside(iw0, 1, inW, kw), p0 + ow, x, cols);
+        op.pixel(n, ih0, iw0, i0, i1, firstTap(iw0, 1), endTap(iw0, kw, 1, inW), p0 + ow, x, cols);
       }
       for (let i = 0; i < kh; i++) {
         let dst = at(cols, (p0 + owA) * rowLen + i * run);
@@ -138,7 +130,7 @@ export function im2col(x: usize, geom: usize, rows: i32, cols: usize): void {
       }
       for (let ow = owB; ow < outW; ow++) {
         const iw0 = ow * sw - left;
-        op.pixel(n, ih0, iw0, i0, i1, firstInside(iw0, 1), endInside(iw0, 1, inW, kw), p0 + ow, x, cols);
+        op.pixel(n, ih0, iw0, i0, i1, firstTap(iw0, 1), endTap(iw0, kw, 1, inW), p0 + ow, x, cols);
       }
     }
   }

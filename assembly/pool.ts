@@ -8,22 +8,7 @@ import {
   GEOM_IN_H, GEOM_IN_W, GEOM_IN_C, GEOM_OUT_H, GEOM_OUT_W, GEOM_KH, GEOM_KW, GEOM_SH, GEOM_SW, GEOM_DH, GEOM_DW,
   GEOM_PAD_TOP, GEOM_PAD_LEFT, REDUCE_MEAN,
 } from './layout';
-
-// @ts-ignore: decorator
-@inline export function geom(g: usize, field: i32): i32 {
-  return load<i32>(g + (<usize>field << 2));
-}
-
-// The first tap (lo) and one past the last (hi) of a window starting at `start` with `taps` taps `step` apart that
-// fall in [0, size).
-// @ts-ignore: decorator
-@inline function tapsLo(start: i32, step: i32): i32 {
-  return start >= 0 ? 0 : (step - 1 - start) / step;
-}
-// @ts-ignore: decorator
-@inline function tapsHi(start: i32, taps: i32, step: i32, size: i32): i32 {
-  return size <= start ? 0 : min(taps, (size - start + step - 1) / step);
-}
+import { endTap, firstTap, geom } from './window';
 
 const LANES: v128 = i32x4(0, 1, 2, 3);
 
@@ -57,9 +42,9 @@ export function maxPool(x: usize, y: usize, arg: usize, g: usize, rows: i32): vo
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * inSize * 4;
     for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * sH - padT, hLo = tapsLo(h0, dH), hHi = tapsHi(h0, kH, dH, inH);
+      const h0 = oh * sH - padT, hLo = firstTap(h0, dH), hHi = endTap(h0, kH, dH, inH);
       for (let ow = 0; ow < outW; ow++) {
-        const w0 = ow * sW - padL, wLo = tapsLo(w0, dW), wHi = tapsHi(w0, kW, dW, inW);
+        const w0 = ow * sW - padL, wLo = firstTap(w0, dW), wHi = endTap(w0, kW, dW, inW);
         const first = ((h0 + hLo * dH) * inW + w0 + wLo * dW) * C;
         const o = <usize>r * outSize + <usize>((oh * outW + ow) * C);
         let c = 0;
@@ -125,9 +110,9 @@ export function avgPool(x: usize, y: usize, g: usize, rows: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * inSize * 4;
     for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * sH - padT, hLo = tapsLo(h0, dH), hHi = tapsHi(h0, kH, dH, inH);
+      const h0 = oh * sH - padT, hLo = firstTap(h0, dH), hHi = endTap(h0, kH, dH, inH);
       for (let ow = 0; ow < outW; ow++) {
-        const w0 = ow * sW - padL, wLo = tapsLo(w0, dW), wHi = tapsHi(w0, kW, dW, inW);
+        const w0 = ow * sW - padL, wLo = firstTap(w0, dW), wHi = endTap(w0, kW, dW, inW);
         const n = <f32>((hHi - hLo) * (wHi - wLo));
         const o = <usize>r * outSize + <usize>((oh * outW + ow) * C);
         let c = 0;
@@ -164,9 +149,9 @@ export function avgPoolBackward(dy: usize, dx: usize, g: usize, rows: i32, add: 
   for (let r = 0; r < rows; r++) {
     const dxr = dx + <usize>r * inSize * 4;
     for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * sH - padT, hLo = tapsLo(h0, dH), hHi = tapsHi(h0, kH, dH, inH);
+      const h0 = oh * sH - padT, hLo = firstTap(h0, dH), hHi = endTap(h0, kH, dH, inH);
       for (let ow = 0; ow < outW; ow++) {
-        const w0 = ow * sW - padL, wLo = tapsLo(w0, dW), wHi = tapsHi(w0, kW, dW, inW);
+        const w0 = ow * sW - padL, wLo = firstTap(w0, dW), wHi = endTap(w0, kW, dW, inW);
         const n = <f32>((hHi - hLo) * (wHi - wLo));
         const o = <usize>r * outSize + <usize>((oh * outW + ow) * C);
         let c = 0;

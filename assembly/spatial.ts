@@ -2,7 +2,7 @@
 // IN_C], as the geometry record g (GEOM_ in layout.ts) says. Zero padding and cropping are one shift (a negative
 // padding crops); up-sampling repeats (nearest) or interpolates (bilinear) by the integer factors SH × SW.
 import { putOrAdd } from './plan';
-import { geom } from './pool';
+import { geom } from './window';
 import {
   GEOM_IN_H, GEOM_IN_W, GEOM_IN_C, GEOM_OUT_H, GEOM_OUT_W, GEOM_SH, GEOM_SW, GEOM_PAD_TOP, GEOM_PAD_LEFT,
 } from './layout';
