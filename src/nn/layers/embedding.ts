@@ -3,6 +3,7 @@
 // (checkArgument). Kernels: assembly/layers/embedding.ts (on assembly/embedding.ts).
 import { KIND_EMBEDDING } from '../../../assembly/layout';
 import { firstBadIndex, MAX_F32_INDEX_RANGE, showPosition } from '../../ops/gather';
+import { f32View } from '../../runtime/heap';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
@@ -159,7 +160,7 @@ export class Embedding extends Layer {
    * @internal
    */
   override checkArgument(values: Tensor, op: string, arg: string): void {
-    const data = values.dataSync();
+    const data = f32View(values.ptr, values.size); // read in place: the scan allocates nothing, so the view stays valid
     const t = firstBadIndex(data, 0, this.inputDim - 1);
     if (t >= 0) {
       throw new RangeError(`${op}: ${arg}${showPosition(t, values.shape)} is ${data[t]}, not an index in [0, ${this.inputDim}) of ${this.label}`);
