@@ -4,6 +4,8 @@ import { broadcastShapes, broadcastStrides, collapse } from '../tensor/shape';
 import { checkTensor, empty, showOperand, Tensor, type Operand } from '../tensor/tensor';
 import { Binary, Unary } from './codes';
 import { writeMeta } from './strided';
+import { record } from '../tensor/tape';
+import { reduceTo } from './reduce';
 
 function checkOperand(x: unknown, op: string, arg: string): readonly number[] {
   if (typeof x === 'number') return [];
@@ -25,6 +27,10 @@ function binary(op: keyof typeof Binary, a: Operand, b: Operand): Tensor {
   return out;
 }
 
+function shapeOf(x: Operand): readonly number[] {
+  return typeof x === 'number' ? [] : x.shape;
+}
+
 function unary(op: keyof typeof Unary, x: Tensor): Tensor {
   checkTensor(x, op);
   const out = empty(x.shape, op);
@@ -38,7 +44,12 @@ function unary(op: keyof typeof Unary, x: Tensor): Tensor {
  * @example
  * add(tensor([[1], [2]]), tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
  */
-export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b); }
+export function add(a: Operand, b: Operand): Tensor {
+  return record('add', binary('add', a, b), [a, b], (dy, needs) => [
+    needs[0] ? reduceTo(dy, shapeOf(a)) : null,
+    needs[1] ? reduceTo(dy, shapeOf(b)) : null,
+  ]);
+}
 
 /**
  * a - b, element-wise with broadcasting, as `add`.
@@ -46,7 +57,12 @@ export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b)
  * @example
  * sub(tensor([5, 6]), 1).toArray(); // [4, 5]
  */
-export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b); }
+export function sub(a: Operand, b: Operand): Tensor {
+  return record('sub', binary('sub', a, b), [a, b], (dy, needs) => [
+    needs[0] ? reduceTo(dy, shapeOf(a)) : null,
+    needs[1] ? reduceTo(neg(dy), shapeOf(b)) : null,
+  ]);
+}
 
 /**
  * a * b, element-wise with broadcasting, as `add` (scaling when one is a number).
@@ -54,7 +70,12 @@ export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b)
  * @example
  * mul(tensor([1, 2]), 3).toArray(); // [3, 6]
  */
-export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b); }
+export function mul(a: Operand, b: Operand): Tensor {
+  return record('mul', binary('mul', a, b), [a, b], (dy, needs) => [
+    needs[0] ? reduceTo(mul(dy, b), shapeOf(a)) : null,
+    needs[1] ? reduceTo(mul(dy, a), shapeOf(b)) : null,
+  ]);
+}
 
 /**
  * a / b, element-wise with broadcasting, as `add` (IEEE division: x / 0 is ±Infinity, 0 / 0 NaN).
@@ -62,7 +83,12 @@ export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b)
  * @example
  * div(tensor([1, 2]), 2).toArray(); // [0.5, 1]
  */
-export function div(a: Operand, b: Operand): Tensor { return binary('div', a, b); }
+export function div(a: Operand, b: Operand): Tensor {
+  return record('div', binary('div', a, b), [a, b], (dy, needs) => [
+    needs[0] ? reduceTo(div(dy, b), shapeOf(a)) : null,
+    needs[1] ? reduceTo(neg(div(mul(dy, a), square(b as Tensor))), shapeOf(b)) : null,
+  ]);
+}
 
 /**
  * a ** b, element-wise with broadcasting, as `add`.

@@ -5,6 +5,8 @@ import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { mul } from './elementwise';
 import { reshape } from './shape';
+import { reduceTo } from './reduce';
+import { record } from '../tensor/tape';
 import { checkOptionKeys } from '../tensor/options';
 
 /**
@@ -33,7 +35,29 @@ export interface MatmulOptions {
  * matmul(ones([8, 3, 4]), ones([5, 4]), { transposeB: true }).shape; // [8, 3, 5]
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  return product(a, b, options, 'matmul');
+  const out = product(a, b, options, 'matmul');
+  return record('matmul', out, [a, b], (dy, needs) => matmulBackward(a, b, options, dy, needs));
+}
+
+// The gradients of op(a)·op(b) from dy: dA = dy·op(b)ᵀ and dB = op(a)ᵀ·dy, each written as one product with the
+// transposes read in place, then summed over broadcast batch axes. 1-D operands are seen as a row (a) or column (b).
+function matmulBackward(a: Tensor, b: Tensor, options: MatmulOptions, dy: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
+  const tA = a.rank > 1 && options.transposeA === true, tB = b.rank > 1 && options.transposeB === true;
+  const A = a.rank === 1 ? reshape(a, [1, a.shape[0]]) : a;
+  const B = b.rank === 1 ? reshape(b, [b.shape[0], 1]) : b;
+  const batch = dy.shape.slice(0, dy.rank - (a.rank === 1 ? 0 : 1) - (b.rank === 1 ? 0 : 1));
+  const m = tA ? A.shape[A.rank - 1] : A.shape[A.rank - 2], n = tB ? B.shape[B.rank - 2] : B.shape[B.rank - 1];
+  const D = reshape(dy, [...batch, m, n]);
+  let da: Tensor | null = null, db: Tensor | null = null;
+  if (needs[0]) {
+    const g = tA ? matmul(B, D, { transposeA: tB, transposeB: true }) : matmul(D, B, { transposeB: !tB });
+    da = reshape(reduceTo(g, [...A.shape.slice(0, -2), ...g.shape.slice(-2)]), a.shape);
+  }
+  if (needs[1]) {
+    const g = tB ? matmul(D, A, { transposeA: true, transposeB: tA }) : matmul(A, D, { transposeA: !tA });
+    db = reshape(reduceTo(g, [...B.shape.slice(0, -2), ...g.shape.slice(-2)]), b.shape);
+  }
+  return [da, db];
 }
 
 function product(a: Tensor, b: Tensor, options: MatmulOptions, op: string): Tensor {

@@ -3,7 +3,8 @@ import { showShape, showValue } from '../tensor/errors';
 import { checkAxes, sizeOf } from '../tensor/shape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { ArgReduce, Reduce } from './codes';
-import { transpose } from './shape';
+import { broadcastTo, reshape, transpose } from './shape';
+import { record } from '../tensor/tape';
 
 /**
  * One axis, several, or undefined for all of them.
@@ -65,7 +66,26 @@ function argReduce(op: keyof typeof ArgReduce, x: Tensor, axis: Axis, keepDims: 
  * sum(tensor([[1, 2], [3, 4]]), -1, true).toArray(); // [[3], [7]]
  * sum(ones([2, 3, 4]), [0, 2]).toArray(); // [8, 8, 8]
  */
-export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('sum', x, axis, keepDims); }
+export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  return record('sum', reduce('sum', x, axis, keepDims), [x], (dy) => [spread(dy, x.shape, axis)]);
+}
+
+/** dy of a reduction over `axis` of a tensor of `shape`, repeated along the reduced axes (the gradient of a sum). */
+export function spread(dy: Tensor, shape: readonly number[], axis: Axis): Tensor {
+  const axes = checkAxes(axis, shape.length, 'spread');
+  return broadcastTo(reshape(dy, shape.map((n, d) => (axes.includes(d) ? 1 : n))), shape);
+}
+
+/**
+ * The gradient of a broadcast: dy (of a shape `shape` broadcasts to) summed over the broadcast axes, in `shape`.
+ * dy itself when nothing was broadcast.
+ */
+export function reduceTo(dy: Tensor, shape: readonly number[]): Tensor {
+  if (dy.shape.length === shape.length && dy.shape.every((n, d) => n === shape[d])) return dy;
+  const lead = dy.rank - shape.length;
+  const axes = dy.shape.map((_, d) => d).filter((d) => d < lead || (shape[d - lead] === 1 && dy.shape[d] !== 1));
+  return reshape(sum(dy, axes, true), shape);
+}
 
 /**
  * Mean over one axis, several, or all, as `sum` takes them (NaN over an empty axis): the pairwise sum times 1/n,

@@ -1,6 +1,8 @@
 import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
-import { checkAxis, checkInteger, collapse, sizeOf, stridesOf } from '../tensor/shape';
+import { broadcastShapes, broadcastStrides, checkAxis, checkInteger, checkShape, collapse, sizeOf, stridesOf } from '../tensor/shape';
+import { record } from '../tensor/tape';
+import { reduceTo } from './reduce';
 import { checkTensor, empty, Tensor, wrap } from '../tensor/tensor';
 import { writeMeta } from './strided';
 
@@ -58,7 +60,27 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (sizeOf(dims) !== x.size) {
     throw new ShapeError(`${op}: cannot reshape ${showShape(x.shape)} (${x.size} elements) into ${showShape(dims)} (${sizeOf(dims)} elements)`);
   }
-  return wrap(storage, dims);
+  return record(op, wrap(storage, dims), [x], (dy) => [reshape(dy, x.shape)]);
+}
+
+/**
+ * A copy of x broadcast to `shape` (NumPy broadcasting: x's shape must broadcast to it), as tf.broadcastTo.
+ * @throws ShapeError if x's shape does not broadcast to shape; RangeError for a shape that is not an array of
+ * non-negative integers; TypeError unless x is a Tensor; DisposedError if it was disposed.
+ * @example
+ * broadcastTo(tensor([1, 2]), [2, 2]).toArray(); // [[1, 2], [1, 2]]
+ */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const op = 'broadcastTo';
+  checkTensor(x, op);
+  const dims = checkShape(shape, op);
+  const joint = broadcastShapes(x.shape, dims, op);
+  if (joint.length !== dims.length || joint.some((n, d) => n !== dims[d])) {
+    throw new ShapeError(`${op}: x has shape ${showShape(x.shape)}, which does not broadcast to ${showShape(dims)}`);
+  }
+  const out = empty(dims, op);
+  stridedCopy(x.ptr, out.ptr, dims, broadcastStrides(x.shape, dims), stridesOf(dims), op);
+  return record(op, out, [x], (dy) => [reduceTo(dy, x.shape)]);
 }
 
 /**

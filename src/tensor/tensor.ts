@@ -27,7 +27,8 @@ export type Operand = Tensor | number;
  */
 export type NestedArray = number | NestedArray[];
 
-const CREATE = Symbol('create');
+/** Internal: the token the Tensor constructor takes (subclasses such as Variable pass it on). */
+export const CREATE = Symbol('create');
 
 /**
  * An N-dimensional float32 array whose values live in wasm memory (row-major). Create tensors with
