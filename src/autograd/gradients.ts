@@ -83,14 +83,16 @@ function backpropagate(op: string, tape: Tape, y: Tensor, dy: Tensor | undefined
     });
     if (!wanted.has(entry.output)) release(entry.output);
   }
+  const given = new Set<Tensor>();
   return xs.map((x) => {
     const g = grads.get(x);
     if (g === undefined) return null;
-    // The same gradient for two xs (f(a, b) = a + b): each gets its own tensor.
-    if ((holders.get(g) ?? 0) > 1 || g === dy) {
+    // A tensor listed twice, or a gradient shared with another x or equal to dy, is given as a copy.
+    if (given.has(g) || (holders.get(g) ?? 0) > 1 || g === dy) {
       holders.set(g, (holders.get(g) ?? 1) - 1);
       return g.clone();
     }
+    given.add(g);
     return g;
   });
 }
