@@ -5,6 +5,7 @@ import os from 'node:os';
 import { otherCpu } from './harness.mjs';
 
 const BENCHES = {
+  autograd: () => import('./autograd.mjs'),
   browser: () => import('./browser.mjs'),
   layers: () => import('./layers.mjs'),
   math: () => import('./math.mjs'),
