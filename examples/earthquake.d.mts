@@ -1,4 +1,5 @@
 // Types of examples/earthquake.mjs, for the tests that run it.
+import type { MinMaxScaler, Tensor } from '../src/index';
 export interface EarthquakeOptions {
   /** Random-search trials (default 16). */
   trials?: number;
@@ -27,3 +28,15 @@ export function earthquakesPath(): string;
 export function linearRegression(x: number[][], y: number[]): (row: number[]) => number;
 export function scores(predicted: number[], truth: number[]): Scores;
 export function main(options?: EarthquakeOptions): Promise<EarthquakeResult>;
+
+/** The prepared events: fit, validation and test tensors, the target scaler; dispose `tensors` when done. */
+export interface PreparedEarthquakes {
+  data: { xTrain: Tensor; yTrain: Tensor; xVal: Tensor; yVal: Tensor };
+  xAll: Tensor;
+  xTest: Tensor;
+  yTrainRaw: Tensor;
+  yTestRaw: Tensor;
+  yScaler: MinMaxScaler;
+  tensors: Tensor[];
+}
+export function prepareEarthquakes(options?: { seed?: number; log?: (line: string) => void }): PreparedEarthquakes;

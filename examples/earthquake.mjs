@@ -82,9 +82,11 @@ async function trainNetwork(params, data, seed) {
   return model;
 }
 
-/** Runs the example; returns the test scores of each predictor and the best hyperparameters. */
-export async function main({ trials = 16, seed = 7, log = console.log } = {}) {
-  await setThreads(1);
+/**
+ * The events, cleaned, encoded and scaled with training statistics only: 80 % for training (split again into fit and
+ * validation parts) and 20 % held out for the test. The caller disposes the tensors (`dispose(prepared.tensors)`).
+ */
+export function prepareEarthquakes({ seed = 7, log = console.log } = {}) {
   const events = Table.fromGeoJSON(JSON.parse(readFileSync(earthquakesPath(), 'utf8')));
   const missing = events.missingCounts();
   log(`${events.rowCount} earthquakes; empty values: ${NUMERIC.filter((c) => missing[c]).map((c) => `${c} ${missing[c]}`).join(', ')}`);
@@ -105,6 +107,14 @@ export async function main({ trials = 16, seed = 7, log = console.log } = {}) {
   const split = trainTestSplit(xAll, yAll, { testSize: 0.2, seed });
   const data = { xTrain: split.xTrain, yTrain: split.yTrain, xVal: split.xTest, yVal: split.yTest };
   log(`${train.rowCount} training events (${data.xTrain.shape[0]} fit, ${data.xVal.shape[0]} validation), ${test.rowCount} test; ${columns.length} inputs after one-hot encoding`);
+  const tensors = [xTrainRaw, yTrainRaw, xTestRaw, yTestRaw, xAll, yAll, xTest, split.xTrain, split.xTest, split.yTrain, split.yTest];
+  return { data, xAll, xTest, yTrainRaw, yTestRaw, yScaler, tensors };
+}
+
+/** Runs the example; returns the test scores of each predictor and the best hyperparameters. */
+export async function main({ trials = 16, seed = 7, log = console.log } = {}) {
+  await setThreads(1);
+  const { data, xAll, xTest, yTrainRaw, yTestRaw, yScaler, tensors } = prepareEarthquakes({ seed, log });
 
   const space = {
     layers: int(1, 3), units: choice([8, 16, 32, 64]), activation: choice(['relu', 'tanh']),
@@ -136,7 +146,7 @@ export async function main({ trials = 16, seed = 7, log = console.log } = {}) {
   row(`mean magnitude (${meanMag.toFixed(2)})`, results.mean);
   row('linear regression (least squares)', results.linear);
   row('simdeep network (searched)', results.network);
-  dispose([xTrainRaw, yTrainRaw, xTestRaw, yTestRaw, xAll, yAll, xTest, split.xTrain, split.xTest, split.yTrain, split.yTest, scaled, predictedT]);
+  dispose([...tensors, scaled, predictedT]);
   model.dispose();
   return { ...results, best, trials: search.trials.length };
 }

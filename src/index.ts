@@ -5,7 +5,7 @@ export { tensor, scalar, zeros, ones, full, eye, arange, linspace, zerosLike, on
 export { seed, rand, randn, randomUniform, type RandomOptions, type NormalOptions } from './tensor/random';
 export { memory, tidy, keep, dispose, type MemoryInfo } from './memory';
 export { variable, Variable, type VariableOptions } from './tensor/variable';
-export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, stopGradient } from './autograd/gradients';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, stopGradient, type CustomGradientFunc } from './autograd/gradients';
 export { add, sub, mul, div, pow, maximum, minimum, greater, less, equal, neg, abs, exp, log, sqrt, square } from './ops/elementwise';
 export { sigmoid, relu, leakyRelu, tanh, softplus, gelu, elu, selu, relu6, hardSigmoid, swish, silu, softmax } from './ops/activation';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';

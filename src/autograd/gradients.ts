@@ -217,6 +217,16 @@ export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): {
 }
 
 /**
+ * What `customGrad` takes: a function of the input tensors and, last, `save` (keep tensors for gradFunc), returning
+ * the value and the function from its gradient to the inputs' (TF.js's CustomGradientFunc).
+ * @example
+ * const f: CustomGradientFunc = (x: Tensor) => ({ value: x.mul(2), gradFunc: (dy: Tensor) => dy.mul(2) });
+ * customGrad(f)(tensor([1])).toArray(); // [2]
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the inputs, then save: typed by the caller, as in TF.js
+export type CustomGradientFunc = (...args: any[]) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] };
+
+/**
  * A function with a gradient of your own, as TF.js's customGrad: `f(...inputs, save)` returns `{ value, gradFunc }`,
  * and `gradFunc(dy, saved)` returns the gradient of each input (one tensor, or an array in input order) from the
  * gradient of value; `save(tensors)` keeps tensors for it. The forward inside f is not recorded.
@@ -227,9 +237,7 @@ export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): {
  * const square = customGrad((x, save) => ({ value: x.square(), gradFunc: (dy) => dy.mul(10) }));
  * grad((x) => square(x).sum())(tensor([1, 2])).toArray(); // [10, 10]
  */
-export function customGrad(
-  f: (...args: [...Tensor[], (tensors: Tensor[]) => void]) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] },
-): (...inputs: Tensor[]) => Tensor {
+export function customGrad(f: CustomGradientFunc): (...inputs: Tensor[]) => Tensor {
   const op = 'customGrad';
   checkFunction(f, op);
   return (...inputs) => {

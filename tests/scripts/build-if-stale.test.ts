@@ -47,7 +47,7 @@ describe('build-if-stale', () => {
   it('runs before the demo and each example instead of an unconditional build', () => {
     const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
     const runners = Object.entries(scripts).filter(([name]) => name === 'demo' || name.startsWith('example:'));
-    expect(runners.map(([name]) => name)).toEqual(['demo', 'example:earthquake', 'example:tensors', 'example:classic', 'example:mnist', 'example:mnist-cnn', 'example:movie-genres', 'example:autograd']);
+    expect(runners.map(([name]) => name)).toEqual(['demo', 'example:earthquake', 'example:tensors', 'example:classic', 'example:mnist', 'example:mnist-cnn', 'example:movie-genres', 'example:autograd', 'example:earthquake-quantiles']);
     for (const [, command] of runners) expect(command).toMatch(/^node scripts\/build-if-stale\.mjs && node examples\/[\w-]+\.mjs$/);
   });
 });
