@@ -1,12 +1,15 @@
 // Convolutions, channels-last, with TensorFlow.js's signatures: conv2d and conv1d run im2col (assembly/conv.ts) and
 // the packed GEMM of matmul (threaded, the same bits for any thread count); conv2dTranspose is conv2d's input gradient
 // (x·Wᵀ into columns, then col2imAdd); depthwiseConv2d has its own kernel; separableConv2d composes the two.
-import { ACT_NONE, GEMM_TRANS_B } from '../../assembly/layout';
-import { allocBytes, freeBytes } from '../runtime/heap';
+// Gradients: a convolution y = x ⊛ f is bilinear, and so are its two gradients, dx = dy ⊛ᵀ f and df = x ⋆ dy; each of
+// the three products records itself with the other two as its backward (`convProduct`), so gradients of any order work.
+import { ACT_NONE, GEMM_ACCUMULATE, GEMM_TRANS_A, GEMM_TRANS_B } from '../../assembly/layout';
+import { allocBytes, f32View, freeBytes } from '../runtime/heap';
 import { gemm } from '../runtime/threads';
 import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkShape, MAX_SIZE } from '../tensor/shape';
+import { record, recording } from '../tensor/tape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { positivePair as checkPair, withGeometry, type Geometry } from './pool';
 import { checkPadding, checkStridesDilations, columnChunk, pointwise, windowAxis, windowGeometry, type Padding } from './window';
@@ -31,22 +34,6 @@ function checkFilter(op: string, filter: unknown, arg: string, layout: string): 
   if (f.rank !== 4) throw new ShapeError(`${op}: ${arg} must have rank 4 (${layout}), got shape ${showShape(f.shape)}`);
   if (f.shape[0] === 0 || f.shape[1] === 0) throw new ShapeError(`${op}: ${arg} has shape ${showShape(f.shape)}; its window must not be empty`);
   return f;
-}
-
-/**
- * The output: [batch, ...shape], or `shape` alone when x is one sample (a rank below 4, or 3 for conv1d), filled by
- * `fill`; freed if that throws.
- */
-function output(op: string, x: Tensor, batch: number, shape: readonly number[], fill: (out: Tensor) => void): Tensor {
-  const out = empty(x.rank === shape.length + 1 ? [batch, ...shape] : shape, op);
-  if (out.size === 0) return out;
-  try {
-    fill(out);
-  } catch (error) {
-    out.dispose();
-    throw error;
-  }
-  return out;
 }
 
 /** Runs `fn(first, count, cols)` over the samples in chunks of columnChunk(g) samples (`floats` column floats each). */
@@ -94,12 +81,91 @@ export function convolveBackwardInput(op: string, dy: number, filter: number, g:
 }
 
 /**
+ * dFilter [kh·kw·inC, outC] = im2col(x)ᵀ·dy: the filter gradient of `convolve` for x [rows, inH, inW, inC] and dy
+ * [rows·outH·outW, outC] (one product per chunk of samples, the later ones added); pointers into wasm memory.
+ * @internal
+ */
+export function convolveBackwardFilter(op: string, x: number, dy: number, g: Geometry, rows: number, dFilter: number): void {
+  const pixels = g.outH * g.outW, k = g.kH * g.kW * g.inC;
+  if (pointwise(g)) {
+    gemm(x, g.inC, dy, g.outC, dFilter, g.outC, k, rows * pixels, g.outC, GEMM_TRANS_A, 0, ACT_NONE, 0, 0);
+    return;
+  }
+  withGeometry(g, op, (geom) => inChunks(op, g, rows, pixels * k, (first, count, cols) => {
+    kernels().im2col(x + 4 * first * g.inH * g.inW * g.inC, geom, count, cols);
+    gemm(cols, k, dy + 4 * first * pixels * g.outC, g.outC, dFilter, g.outC, k, count * pixels, g.outC,
+      GEMM_TRANS_A | (first > 0 ? GEMM_ACCUMULATE : 0), 0, ACT_NONE, 0, 0);
+  }));
+}
+
+/** The three products of a convolution: y = x ⊛ f, dx = dy ⊛ᵀ f, df = x ⋆ dy, each writing its whole output. */
+type Role = 'forward' | 'input' | 'filter';
+type Product = (op: string, a: number, b: number, g: Geometry, rows: number, out: number) => void;
+
+/** A kind of convolution: its products on pointers (each role's two operands in order), named as TensorFlow names them. */
+interface ConvKind {
+  names: Record<Role, string>;
+  products: Record<Role, Product>;
+}
+
+const DENSE: ConvKind = {
+  names: { forward: 'conv2d', input: 'conv2dBackpropInput', filter: 'conv2dBackpropFilter' },
+  products: { forward: convolve, input: convolveBackwardInput, filter: convolveBackwardFilter },
+};
+
+const DEPTHWISE: ConvKind = {
+  names: { forward: 'depthwiseConv2d', input: 'depthwiseConv2dBackpropInput', filter: 'depthwiseConv2dBackpropFilter' },
+  products: {
+    forward: (op, x, f, g, rows, y) => withGeometry(g, op, (geom) => kernels().depthwiseConvForward(x, f, geom, rows, y)),
+    input: (op, dy, f, g, rows, dx) => withGeometry(g, op, (geom) => kernels().depthwiseConvBackwardInput(dy, f, geom, rows, dx, false)),
+    filter: (op, x, dy, g, rows, df) => withGeometry(g, op, (geom) => kernels().depthwiseConvBackwardFilter(x, dy, geom, rows, df, false)),
+  },
+};
+
+/** One convolution: its kind, geometry, samples, and the shapes of x, the filter and y as the caller sees them. */
+interface Conv {
+  kind: ConvKind;
+  g: Geometry;
+  rows: number;
+  shapes: Record<'x' | 'filter' | 'y', readonly number[]>;
+}
+
+const RESULT: Record<Role, 'x' | 'filter' | 'y'> = { forward: 'y', input: 'x', filter: 'filter' };
+
+/**
+ * The product `role` of conv c on tensors a and b (forward: x, filter; input: dy, filter; filter: x, dy), recorded
+ * with its gradients, which are the other two products: each is bilinear, so gradients of every order follow.
+ */
+function convProduct(op: string, role: Role, a: Tensor, b: Tensor, c: Conv): Tensor {
+  const out = empty(c.shapes[RESULT[role]], op);
+  try {
+    if (out.size > 0 && (a.size === 0 || b.size === 0)) f32View(out.ptr, out.size).fill(0);
+    else if (out.size > 0) c.kind.products[role](op, a.ptr, b.ptr, c.g, c.rows, out.ptr);
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
+  const product = (r: Role, p: Tensor, q: Tensor): Tensor => convProduct(c.kind.names[r], r, p, q, c);
+  return record(op, out, [a, b], (dy, needs) => {
+    if (role === 'forward') return [needs[0] ? product('input', dy, b) : null, needs[1] ? product('filter', a, dy) : null];
+    if (role === 'input') return [needs[0] ? product('forward', dy, b) : null, needs[1] ? product('filter', dy, a) : null];
+    return [needs[0] ? product('input', b, dy) : null, needs[1] ? product('forward', a, dy) : null];
+  });
+}
+
+/** [batch, ...shape] for a batched x (rank `batchedRank`), else `shape`. */
+const batched = (x: Tensor, batchedRank: number, batch: number, shape: readonly number[]): number[] =>
+  (x.rank === batchedRank ? [batch, ...shape] : [...shape]);
+
+/**
  * 2-D convolution (cross-correlation, as TensorFlow's) of channels-last x [batch, height, width, inChannels] (or one
  * sample [height, width, inChannels]) with filter [filterHeight, filterWidth, inChannels, outChannels]: output
  * [batch, outHeight, outWidth, outChannels]. `strides` and `dilations` are a number for both axes or [height, width];
  * `pad` is 'valid', 'same' or a number of zeros on each side (see {@link Padding}). Runs on the threaded GEMM of
  * matmul over the im2col columns of x (a 1×1 window with stride 1 multiplies x directly): each output is a float32
- * sum of filterHeight·filterWidth·inChannels products, with matmul's error bound.
+ * sum of filterHeight·filterWidth·inChannels products, with matmul's error bound. Differentiable with respect to x
+ * and filter, to any order: dx is the transposed convolution of dy (dy·filterᵀ into pixels, col2im) and dfilter the
+ * product of x's im2col columns with dy (colsᵀ·dy on the GEMM), each itself recorded with the other two as gradients.
  * @throws ShapeError for ranks other than these, a filter whose inChannels differ from x's, or a window larger than
  * the padded input (or an empty height or width); RangeError for strides or dilations that are not positive integers,
  * both above 1, a bad pad, or dataFormat 'NCHW' (only 'NHWC'); TypeError or DisposedError unless x and filter are
@@ -109,6 +175,7 @@ export function convolveBackwardInput(op: string, dy: number, filter: number, g:
  * conv2d(x, ones([2, 2, 1, 1]), 1, 'valid').toArray();    // [[[[12], [16]], [[24], [28]]]]
  * conv2d(x, ones([3, 3, 1, 4]), 2, 'same').shape;         // [1, 2, 2, 4]
  * conv2d(x, ones([2, 2, 1, 1]), 1, 'valid', 'NHWC', 2).toArray(); // [[[[20]]]]
+ * grad((f) => conv2d(x, f, 1, 'valid').sum())(ones([2, 2, 1, 1])).toArray(); // [[[[12]], [[16]]], [[[24]], [[28]]]]
  */
 export function conv2d(x: Tensor, filter: Tensor, strides: number | [number, number], pad: Padding,
   dataFormat: 'NHWC' | 'NCHW' = 'NHWC', dilations: number | [number, number] = 1): Tensor {
@@ -121,13 +188,14 @@ export function conv2d(x: Tensor, filter: Tensor, strides: number | [number, num
   const s = checkPair(strides, op, 'strides'), d = checkPair(dilations, op, 'dilations');
   checkStridesDilations(op, s, d, [strides, dilations]);
   const g = windowGeometry(op, h, w, c, f.shape[0], f.shape[1], s, d, checkPadding(pad, op), f.shape[3]);
-  return output(op, x, batch, [g.outH, g.outW, g.outC], (out) => convolve(op, x.ptr, f.ptr, g, batch, out.ptr));
+  const shapes = { x: x.shape, filter: f.shape, y: batched(x, 4, batch, [g.outH, g.outW, g.outC]) };
+  return convProduct(op, 'forward', x, f, { kind: DENSE, g, rows: batch, shapes });
 }
 
 /**
  * 1-D convolution of channels-last x [batch, width, inChannels] (or one sample [width, inChannels]) with filter
  * [filterWidth, inChannels, outChannels]: output [batch, outWidth, outChannels]; conv2d over a height of 1. `pad` is
- * 'valid', 'same' or a number of zeros at each end.
+ * 'valid', 'same' or a number of zeros at each end. Differentiable with respect to x and filter, as {@link conv2d}.
  * @throws ShapeError for ranks other than these, a filter whose inChannels differ from x's, or a window wider than
  * the padded input; RangeError for a stride or dilation that is not a positive integer, both above 1, a bad pad, or
  * dataFormat 'NCW' (only 'NWC'); TypeError or DisposedError unless x and filter are live Tensors.
@@ -152,7 +220,8 @@ export function conv1d(x: Tensor, filter: Tensor, stride: number, pad: Padding, 
   const along = windowAxis(op, 'width', w, f.shape[0], s, d, checkPadding(pad, op));
   const g: Geometry = { inH: 1, inW: w, inC: c, outH: 1, outW: along.out, outC: f.shape[2], kH: 1, kW: f.shape[0], sH: 1, sW: s,
     dH: 1, dW: d, padTop: 0, padLeft: along.before, mult: 1 };
-  return output(op, x, batch, [g.outW, g.outC], (out) => convolve(op, x.ptr, f.ptr, g, batch, out.ptr));
+  const shapes = { x: x.shape, filter: f.shape, y: batched(x, 3, batch, [g.outW, g.outC]) };
+  return convProduct(op, 'forward', x, f, { kind: DENSE, g, rows: batch, shapes });
 }
 
 /**
@@ -160,7 +229,8 @@ export function conv1d(x: Tensor, filter: Tensor, stride: number, pad: Padding, 
  * height, width, inDepth] (or one sample), filter [filterHeight, filterWidth, outDepth, inDepth], and the output's
  * shape `outputShape` [batch, outHeight, outWidth, outDepth] (or [outHeight, outWidth, outDepth]), which a conv2d with
  * these strides and pad must take to x's height and width. Runs as x·filterᵀ on the threaded GEMM, scattered back
- * into the output's pixels (col2im).
+ * into the output's pixels (col2im). Differentiable with respect to x and filter, as {@link conv2d}: dx is conv2d of
+ * dy with the filter, dfilter the product of dy's im2col columns with x.
  * @throws ShapeError for ranks other than these, an outputShape that does not match x's batch, the filter's outDepth
  * or, through conv2d, x's height and width, or a filter whose inDepth differs from x's channels; RangeError for bad
  * strides or pad; TypeError or DisposedError unless x and filter are live Tensors.
@@ -188,7 +258,8 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, outputShape: readonly
   if (g.outH !== h || g.outW !== w) {
     throw new ShapeError(`${op}: x is ${showShape(x.shape)}, but conv2d of outputShape ${showShape(shape)} with strides ${showValue(strides)} and pad ${showValue(pad)} gives height ${g.outH} and width ${g.outW}`);
   }
-  return output(op, x, batch, [oh, ow, oc], (out) => convolveBackwardInput(op, x.ptr, f.ptr, g, batch, out.ptr));
+  const shapes = { x: batched(x, 4, batch, [oh, ow, oc]), filter: f.shape, y: x.shape };
+  return convProduct(op, 'input', x, f, { kind: DENSE, g, rows: batch, shapes });
 }
 
 /** Checks a depthwise filter [filterHeight, filterWidth, inChannels, multiplier] against x's channels. */
@@ -202,7 +273,8 @@ function checkDepthwise(op: string, filter: unknown, c: number, xShape: readonly
  * Depthwise 2-D convolution, as TensorFlow.js's: each channel of x [batch, height, width, inChannels] (or one sample)
  * is convolved with its own filters, filter [filterHeight, filterWidth, inChannels, channelMultiplier], giving output
  * channel c·channelMultiplier + m from input channel c and filter m. Strides, pad and dilations as in
- * {@link conv2d}; each output is a float32 sum of filterHeight·filterWidth products in window order.
+ * {@link conv2d}; each output is a float32 sum of filterHeight·filterWidth products in window order. Differentiable
+ * with respect to x and filter, to any order (the depthwise backward kernels, each recorded as conv2d's are).
  * @throws ShapeError for ranks other than these, a filter whose inChannels differ from x's, or a window larger than
  * the padded input; RangeError for bad strides or dilations (or both above 1), a bad pad, or dataFormat 'NCHW';
  * TypeError or DisposedError unless x and filter are live Tensors.
@@ -221,8 +293,8 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, strides: number | [nu
 /** The depthwise convolution of checked x and filter under geometry g (errors name `op`). */
 function depthwise(op: string, x: Tensor, filter: Tensor, g: Geometry): Tensor {
   const [batch] = samples(op, x);
-  return output(op, x, batch, [g.outH, g.outW, g.outC], (out) => withGeometry(g, op, (geom) =>
-    kernels().depthwiseConvForward(x.ptr, filter.ptr, geom, batch, out.ptr)));
+  const shapes = { x: x.shape, filter: filter.shape, y: batched(x, 4, batch, [g.outH, g.outW, g.outC]) };
+  return convProduct(op, 'forward', x, filter, { kind: DEPTHWISE, g, rows: batch, shapes });
 }
 
 /** The checked geometry of a depthwise convolution of x with filter. */
@@ -240,7 +312,9 @@ function depthwiseGeometry(op: string, x: Tensor, filter: unknown, strides: unkn
 /**
  * Depthwise-separable 2-D convolution, as TensorFlow.js's: depthwiseConv2d of x with depthwiseFilter [filterHeight,
  * filterWidth, inChannels, channelMultiplier], then a 1×1 conv2d with pointwiseFilter [1, 1, inChannels·
- * channelMultiplier, outChannels]. Strides, pad and dilation apply to the depthwise step.
+ * channelMultiplier, outChannels]. Strides, pad and dilation apply to the depthwise step. Differentiable with respect
+ * to x and both filters, through its two recorded steps (under a gradient tape the depthwise output is kept for the
+ * pointwise filter's gradient until the gradient call ends).
  * @throws ShapeError for ranks other than these, filters that do not fit x or each other, or a window larger than
  * the padded input; RangeError for bad strides or dilation, a bad pad, or dataFormat 'NCHW'; TypeError or
  * DisposedError unless x and the filters are live Tensors.
@@ -265,8 +339,10 @@ export function separableConv2d(x: Tensor, depthwiseFilter: Tensor, pointwiseFil
   try {
     // The 1×1 convolution with stride 1: the product of the depthwise outputs with the pointwise filter.
     const pg: Geometry = { ...g, inH: g.outH, inW: g.outW, inC: g.outC, outC: filters, kH: 1, kW: 1, sH: 1, sW: 1, dH: 1, dW: 1, padTop: 0, padLeft: 0, mult: 1 };
-    return output(op, x, batch, [g.outH, g.outW, filters], (out) => convolve(op, mid.ptr, p.ptr, pg, batch, out.ptr));
+    const shapes = { x: mid.shape, filter: p.shape, y: batched(x, 4, batch, [g.outH, g.outW, filters]) };
+    return convProduct(op, 'forward', mid, p, { kind: DENSE, g: pg, rows: batch, shapes });
   } finally {
-    mid.dispose();
+    // Under a tape the pointwise product's filter gradient needs mid: the gradient call's scope frees it.
+    if (!recording()) mid.dispose();
   }
 }

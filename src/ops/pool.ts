@@ -5,6 +5,7 @@ import {
 import { allocBytes, f32View, freeBytes, i32View } from '../runtime/heap';
 import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
+import { record } from '../tensor/tape';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 
 /** Padding of [batch, height, width, channels] as TF.js takes it: [[0, 0], [top, bottom], [left, right], [0, 0]]. */
@@ -157,23 +158,68 @@ export function poolGeometry(op: string, shape: readonly number[], filterSize: u
   return { inH, inW, inC, outH: h.out, outW: w.out, outC: inC, kH, kW, sH, sW, dH, dW, padTop: h.before, padLeft: w.before };
 }
 
-/** Checks x, computes the geometry, allocates the output and runs `run(geometry record, rows, out)`. */
-function pooled(op: string, x: Tensor, filterSize: unknown, strides: unknown, pad: unknown, dimRoundingMode: unknown,
-  run: (g: number, rows: number, out: Tensor) => void): Tensor {
+/** A checked pooling of x: its geometry, samples (rows) and output shape. */
+interface Pooling {
+  g: Geometry;
+  rows: number;
+  shape: number[];
+}
+
+/** Checks x and the pooling arguments. */
+function poolingOf(op: string, x: Tensor, filterSize: unknown, strides: unknown, pad: unknown, dimRoundingMode: unknown): Pooling {
   checkTensor(x, op);
-  const geometry = poolGeometry(op, x.shape, filterSize, strides, pad, dimRoundingMode);
+  const g = poolGeometry(op, x.shape, filterSize, strides, pad, dimRoundingMode);
   const rows = x.rank === 4 ? x.shape[0] : 1;
-  const shape = [geometry.outH, geometry.outW, geometry.outC];
-  return withGeometry(geometry, op, (g) => {
-    const out = empty(x.rank === 4 ? [rows, ...shape] : shape, op);
-    if (out.size > 0) run(g, rows, out);
-    return out;
-  });
+  return { g, rows, shape: x.rank === 4 ? [rows, g.outH, g.outW, g.outC] : [g.outH, g.outW, g.outC] };
+}
+
+/** A new tensor of `shape` filled by `fill(geometry record, out)` unless it is empty; freed if that throws. */
+function filled(op: string, shape: readonly number[], g: Geometry, fill: (geom: number, out: Tensor) => void): Tensor {
+  const out = empty(shape, op);
+  if (out.size === 0) return out;
+  try {
+    withGeometry(g, op, (geom) => fill(geom, out));
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
+  return out;
+}
+
+/**
+ * The gradient of max pooling x under p from dy: each dy added to the input it took (the first maximum of its window).
+ * The maxima's positions are found again from x (the forward keeps nothing).
+ */
+function maxPoolGradient(op: string, x: Tensor, dy: Tensor, p: Pooling): Tensor {
+  const bytes = 4 * dy.size, scratch = dy.size > 0 ? allocBytes(2 * bytes, op) : 0; // the maxima, then their indexes
+  try {
+    return filled(op, x.shape, p.g, (geom, dx) => {
+      kernels().maxPool(x.ptr, scratch, scratch + bytes, geom, p.rows);
+      kernels().maxPoolBackward(dy.ptr, scratch + bytes, dx.ptr, geom, p.rows, 0);
+    });
+  } finally {
+    freeBytes(scratch);
+  }
+}
+
+/** Average pooling of x under p, recorded with its gradient (whose own gradient is this again: all orders). */
+function averagePool(op: string, x: Tensor, p: Pooling): Tensor {
+  const out = filled(op, p.shape, p.g, (geom, y) => kernels().avgPool(x.ptr, y.ptr, geom, p.rows));
+  return record(op, out, [x], (dy) => [averagePoolGradient(dy, x.shape, p)]);
+}
+
+/** The gradient of averagePool (its adjoint: each window's dy shared among its taps), recorded. */
+function averagePoolGradient(dy: Tensor, shape: readonly number[], p: Pooling): Tensor {
+  const op = 'avgPoolGrad';
+  const dx = filled(op, shape, p.g, (geom, out) => kernels().avgPoolBackward(dy.ptr, out.ptr, geom, p.rows, 0));
+  return record(op, dx, [dy], (u) => [averagePool('avgPool', u, p)]);
 }
 
 /**
  * 2-D max pooling of x [batch, height, width, channels] (or [height, width, channels]), as TF.js's maxPool: the
  * largest value of each filterSize window, windows strides apart; padding is never taken (NaN in a window gives NaN).
+ * Its gradient adds each dy to the input its window took (the first maximum on ties), found again from x by the
+ * forward's kernel: first-order only (the gradient itself is not recorded).
  * @param filterSize window [height, width], or one number for both
  * @param strides steps between windows [height, width], or one number for both
  * @param pad 'valid', 'same', a padding on every side, or explicit [[0, 0], [top, bottom], [left, right], [0, 0]]
@@ -183,16 +229,20 @@ function pooled(op: string, x: Tensor, filterSize: unknown, strides: unknown, pa
  * @example
  * maxPool(arange(16).reshape([4, 4, 1]), 2, 2, 'valid').reshape([2, 2]).toArray(); // [[5, 7], [13, 15]]
  * maxPool(zeros([8, 5, 5, 3]), 3, 2, 'same').shape; // [8, 3, 3, 3]
+ * grad((x) => maxPool(x, 2, 2, 'valid').sum())(tensor([1, 4, 3, 2], [2, 2, 1])).reshape([4]).toArray(); // [0, 1, 0, 0]
  */
 export function maxPool(x: Tensor, filterSize: number | [number, number], strides: number | [number, number],
   pad: PoolPadding, dimRoundingMode?: DimRoundingMode): Tensor {
-  return pooled('maxPool', x, filterSize, strides, pad, dimRoundingMode, (g, rows, out) => kernels().maxPool(x.ptr, out.ptr, 0, g, rows));
+  const op = 'maxPool', p = poolingOf(op, x, filterSize, strides, pad, dimRoundingMode);
+  const out = filled(op, p.shape, p.g, (geom, y) => kernels().maxPool(x.ptr, y.ptr, 0, geom, p.rows));
+  return record(op, out, [x], (dy) => [maxPoolGradient(op, x, dy, p)]);
 }
 
 /**
  * 2-D average pooling of x [batch, height, width, channels] (or [height, width, channels]), as TF.js's avgPool: the
  * mean of each filterSize window over the elements inside x (padding is not counted), in float32 (the sum of the
- * window in order, divided once).
+ * window in order, divided once). Its gradient shares each dy equally among its window's taps inside x, and is
+ * itself recorded (its gradient is avgPool again), so gradients of any order work.
  * @param filterSize window [height, width], or one number for both
  * @param strides steps between windows [height, width], or one number for both
  * @param pad 'valid', 'same', a padding on every side, or explicit [[0, 0], [top, bottom], [left, right], [0, 0]]
@@ -204,13 +254,15 @@ export function maxPool(x: Tensor, filterSize: number | [number, number], stride
  */
 export function avgPool(x: Tensor, filterSize: number | [number, number], strides: number | [number, number],
   pad: PoolPadding, dimRoundingMode?: DimRoundingMode): Tensor {
-  return pooled('avgPool', x, filterSize, strides, pad, dimRoundingMode, (g, rows, out) => kernels().avgPool(x.ptr, out.ptr, g, rows));
+  const op = 'avgPool';
+  return averagePool(op, x, poolingOf(op, x, filterSize, strides, pad, dimRoundingMode));
 }
 
 /**
  * Max pooling of x [batch, height, width, channels] as {@link maxPool}, with the position of each maximum, as TF.js's
  * maxPoolWithArgmax: `indexes` holds ((y·width + x)·channels + c), plus batch·height·width·channels when
- * includeBatchInIndex is true, as float32 values (the first maximum in the window on ties).
+ * includeBatchInIndex is true, as float32 values (the first maximum in the window on ties). The result's gradient is
+ * {@link maxPool}'s; the indexes carry none.
  * @throws ShapeError unless x has rank 4, or for a window that leaves no output or covers only padding; RangeError for
  * bad sizes, strides or padding, or indexes beyond 2^24 (not exact in float32); TypeError unless x is a Tensor;
  * DisposedError if it was disposed.
@@ -227,14 +279,15 @@ export function maxPoolWithArgmax(x: Tensor, filterSize: number | [number, numbe
   if (typeof includeBatchInIndex !== 'boolean') throw new TypeError(`${op}: includeBatchInIndex must be a boolean, got ${showValue(includeBatchInIndex)}`);
   const last = includeBatchInIndex ? x.size : x.size / Math.max(x.shape[0], 1);
   if (last > 2 ** 24) throw new RangeError(`${op}: x ${showShape(x.shape)} has indexes up to ${last - 1}, beyond 2^24 where float32 indexes stop being exact`);
+  const p = poolingOf(op, x, filterSize, strides, pad, undefined);
   let indexes: Tensor | undefined;
-  const result = pooled(op, x, filterSize, strides, pad, undefined, (g, rows, out) => {
+  const result = filled(op, p.shape, p.g, (geom, out) => {
     indexes = empty(out.shape, op);
-    kernels().maxPool(x.ptr, out.ptr, indexes.ptr, g, rows);
+    kernels().maxPool(x.ptr, out.ptr, indexes.ptr, geom, p.rows);
     // The kernel wrote i32 indexes within each input row; as float32 values, in place.
     const ints = i32View(indexes.ptr, out.size), floats = f32View(indexes.ptr, out.size);
-    const perRow = out.size / rows, rowSize = x.size / rows;
+    const perRow = out.size / p.rows, rowSize = x.size / p.rows;
     for (let i = 0; i < out.size; i++) floats[i] = ints[i] + (includeBatchInIndex ? Math.floor(i / perRow) * rowSize : 0);
   });
-  return { result, indexes: indexes ?? empty(result.shape, op) };
+  return { result: record(op, result, [x], (dy) => [maxPoolGradient(op, x, dy, p)]), indexes: indexes ?? empty(result.shape, op) };
 }
