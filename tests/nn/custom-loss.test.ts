@@ -23,9 +23,9 @@ const msePerSample: LossFunction = (yTrue, yPred) => {
   return d.mul(d).sum(-1).div(d.shape[1]);
 };
 /** log with its gradient dy / x (customGrad: the tape of this branch has no log yet). */
-const logOf = customGrad((x, save) => {
-  void save;
-  return { value: (x as Tensor).log(), gradFunc: (dy: Tensor) => dy.div(x as Tensor) };
+const logOf = customGrad((...args) => {
+  const x = args[0] as Tensor;
+  return { value: x.log(), gradFunc: (dy: Tensor) => dy.div(x) };
 });
 /** Categorical cross-entropy in ops on probabilities: −Σ_j t log p per sample. */
 const crossEntropyOps: LossFunction = (yTrue, yPred) => yTrue.mul(logOf(yPred)).sum(-1).mul(-1);
