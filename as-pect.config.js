@@ -7,6 +7,9 @@ export default {
     // gemmHost: the training kernel's product for large matrices (src/runtime/threads.ts in the library); the specs
     // keep their products below that size, so it is never called here.
     const gemmHost = () => { throw new Error('gemmHost is not available in kernel specs'); };
-    return instantiate(binary, createImports({ env: { memory, gemmHost } }));
+    // lossHost and layerHost: custom losses and layers (src/nn/custom-host.ts), which no spec has.
+    const lossHost = () => { throw new Error('lossHost is not available in kernel specs'); };
+    const layerHost = () => { throw new Error('layerHost is not available in kernel specs'); };
+    return instantiate(binary, createImports({ env: { memory, gemmHost, lossHost, layerHost } }));
   },
 };

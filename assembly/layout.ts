@@ -61,6 +61,8 @@ export const LOSS_BCE = 2;
 export const LOSS_SIGMOID_CE = 3;
 export const LOSS_SOFTMAX_CE = 4;
 export const LOSS_SPARSE_SOFTMAX_CE = 5;
+// A loss function written in ops (compile({ loss: (yTrue, yPred) => … })): train.ts calls the host (lossHost).
+export const LOSS_CUSTOM = 6;
 
 // Optimizers (the plan's PLAN_OPTIMIZER).
 export const OPT_SGD = 0;
@@ -105,6 +107,8 @@ export const KIND_CROPPING = 22;
 export const KIND_EMBEDDING = 24;
 export const KIND_BATCH_NORM = 25;
 export const KIND_LAYER_NORM = 26;
+// A user's Layer subclass written in ops: its forward and backward run on the host (layers/custom.ts, layerHost).
+export const KIND_CUSTOM = 27;
 
 // The plan, lowered from a model graph (src/nn/plan.ts writes it, train.ts and assembly/layers/ read it): a header of
 // PLAN_HEADER_WORDS words, then its tables, each a run of records: nodes (one per layer call, in topological order),

@@ -9,9 +9,10 @@ import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 import { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
 import { nodeBackward, nodeForward } from './layers/index';
+import { softmaxBackwardRows } from './layers/activation';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
-  ACT_NONE, ACT_SOFTMAX, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
+  ACT_NONE, ACT_SOFTMAX, LOSS_CUSTOM, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
   METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOTS,
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
@@ -35,6 +36,21 @@ export function lossOf(loss: i32, act: i32, out: usize, target: usize, grad: usi
     default: value = binaryCrossentropy(out, target, grad, n, 1e-7);
   }
   if (grad != 0 && act != ACT_NONE && act != ACT_SOFTMAX) activationBackward(act, out, grad, grad, n, alpha);
+  return value;
+}
+
+// The mean loss of a loss function written in ops (LOSS_CUSTOM) for output record R, on the host: its outputs `out`
+// and targets `target` ([rows, cols] each); when grad != 0, dLoss/dOutputs written there. An error the function
+// throws passes through (the host settles the plan).
+@external("env", "lossHost")
+declare function lossHost(R: usize, out: usize, target: usize, grad: usize, rows: i32, cols: i32): f64;
+
+// lossHost, then (with grad != 0) the gradient taken through the activation `act` the output record says the loss
+// differentiates through (softmax from its outputs, as the activation layer's backward does).
+function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32): f64 {
+  const value = lossHost(R, out, target, grad, rows, cols);
+  if (grad != 0 && act == ACT_SOFTMAX) softmaxBackwardRows(out, grad, rows, cols);
+  else if (grad != 0 && act != ACT_NONE) activationBackward(act, out, grad, grad, rows * cols, alpha);
   return value;
 }
 
@@ -109,7 +125,8 @@ function losses(plan: usize, rows: i32, sums: usize, gradients: bool): f64 {
   for (let o = 0; o < outputs; o++) {
     const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE), loss = word(R, OUTPUT_LOSS), cols = word(N, NODE_WIDTH);
     const out = ptr(N, NODE_OUT), target = ptr(R, OUTPUT_YB), grad = gradients ? ptr(N, NODE_DELTA) : 0, weight = real(R, OUTPUT_WEIGHT);
-    const value = lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA));
+    const value = loss == LOSS_CUSTOM ? customLoss(R, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA))
+      : lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA));
     if (grad != 0 && weight != 1) for (let i = 0; i < rows * cols; i++) store<f32>(grad + (<usize>i << 2), load<f32>(grad + (<usize>i << 2)) * weight);
     const group = outputs == 1 ? sums : slot(sums, SLOTS * (o + 1));
     store<f64>(slot(group, SLOT_LOSS), load<f64>(slot(group, SLOT_LOSS)) + value * <f64>rows);
@@ -159,6 +176,12 @@ function settle(plan: usize): void {
     if (ptr(P, PARAM_S1) != 0) memory.copy(ptr(P, PARAM_S1), ptr(P, PARAM_S1_SPARE), bytes);
     setWord(P, PARAM_CURRENT, 0);
   }
+}
+
+// settle, for the host: after a call into the plan stopped on an error a host import threw (a custom loss or layer),
+// the model's buffers get the weights and optimizer state of the last committed step.
+export function settlePlan(plan: usize): void {
+  settle(plan);
 }
 
 // False when the batch's loss or any gradient is NaN or ±Infinity.
@@ -255,6 +278,12 @@ function keepPointers(plan: usize, keep: usize, restore: bool): void {
     if (restore) { setPtr(R, OUTPUT_YB, load<i32>(at)); setPtr(N, NODE_OUT, load<i32>(at + 4)); }
     else { store<i32>(at, word(R, OUTPUT_YB)); store<i32>(at + 4, word(N, NODE_OUT)); }
   }
+}
+
+// Puts back the pointers keepPointers kept, for the host, after evaluateRows or predictRows stopped on an error a host
+// import threw.
+export function restorePointers(plan: usize, keep: usize): void {
+  keepPointers(plan, keep, true);
 }
 
 // The mean losses and metrics (PLAN_SLOTS f64 into `sums`) over rows [from, to) of the data, PLAN_BATCH rows at a

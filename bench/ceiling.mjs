@@ -10,7 +10,7 @@ const REPS = 2000; // micro-kernel calls per gemmPeak call (≈ 1 ms)
 function load(name, file, memory, alloc) {
   const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
   if (!WebAssembly.validate(bytes)) return null;
-  const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() {}, gemmHost() {} } }).exports;
+  const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() {}, gemmHost() {}, lossHost() { return 0; }, layerHost() {} } }).exports;
   const work = (alloc ?? k.alloc)(k.gemmWorkBytes()) >>> 0;
   const tile = k.gemmTile(), mr = tile & 0xffff, nr = tile >>> 16;
   return { name, tile: `${mr}×${nr}`, flops: 2 * mr * nr * KC * REPS, alloc: k.alloc, run: () => k.gemmPeak(KC, REPS, work) };

@@ -21,7 +21,8 @@ export { preferRelaxedSimd } from './runtime/wasm';
 export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
 export { model, Model, type ModelOptions, type BatchOptions } from './nn/model';
 export { input, InputLayer, type InputOptions } from './nn/layers/input';
-export { Layer, type LayerOptions } from './nn/layers/layer';
+export { Layer, type LayerOptions, type LayerArgs } from './nn/layers/layer';
+export type { SymbolicShape } from './nn/layers/custom';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
 export { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './nn/layers/reshape';
@@ -38,7 +39,7 @@ export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
-export type { LossName } from './nn/losses';
+export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
 export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';
 /**

@@ -5,7 +5,7 @@ import {
   KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
   KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
   KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
-  KIND_BATCH_NORM, KIND_LAYER_NORM,
+  KIND_BATCH_NORM, KIND_LAYER_NORM, KIND_CUSTOM,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
@@ -22,6 +22,7 @@ import {
   avgPoolBackwardLayer, avgPoolForward, globalAvgPoolBackwardLayer, globalAvgPoolForward, maxPoolBackwardLayer, maxPoolForward,
 } from './pool';
 import { padBackward, padForward, upSampleBackward, upSampleForward } from './spatial';
+import { customBackward, customForward } from './custom';
 
 // Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
 // sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
@@ -48,6 +49,7 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_UP_SAMPLING) upSampleForward(N, rows);
   else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training);
   else if (kind == KIND_LAYER_NORM) layerNormForward(N, rows, training);
+  else if (kind == KIND_CUSTOM) customForward(plan, N, rows, training);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -74,4 +76,5 @@ import { padBackward, padForward, upSampleBackward, upSampleForward } from './sp
   else if (kind == KIND_UP_SAMPLING) upSampleBackward(N, rows);
   else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows);
   else if (kind == KIND_LAYER_NORM) layerNormBackwardLayer(N, rows);
+  else if (kind == KIND_CUSTOM) customBackward(plan, N, rows);
 }

@@ -7,11 +7,14 @@ import type { Graph } from './graph';
 import { Activation } from './layers/activation';
 import { ACTIVATION_CODES, type ActivationName } from './layers/dense';
 import type { Layer } from './layers/layer';
-import { toLoss, type Loss, type LossName } from './losses';
+import { toLoss, type Loss, type LossFunction, type LossName } from './losses';
 import { toMetrics, type MetricName } from './metrics';
 
-/** A loss name `compile` takes: 'mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'. */
-export type LossOption = LossName | 'mse' | 'mae';
+/**
+ * A loss `compile` takes: a name ('mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'), or a
+ * function (yTrue, yPred) => loss written in ops (see LossFunction).
+ */
+export type LossOption = LossName | 'mse' | 'mae' | LossFunction;
 
 /**
  * Options of `compile`.
@@ -26,7 +29,10 @@ export interface CompileOptions {
   optimizer?: Optimizer | OptimizerConfig | 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
   /**
    * The loss to minimise: one for every output, or one per output (an array in output order, or an object by output
-   * layer name). The model minimises the sum of the outputs' losses, each times its weight.
+   * layer name). The model minimises the sum of the outputs' losses, each times its weight. A function
+   * `(yTrue, yPred) => Tensor` written in ops is a custom loss (a non-scalar result is averaged); metrics then treat
+   * the outputs as values (as for mse), and a saved model leaves the compile settings out (a file cannot hold a
+   * function, as in TF.js: compile the loaded model again).
    */
   loss: LossOption | readonly LossOption[] | Readonly<Record<string, LossOption>>;
   /** The weight of each output's loss (default 1 each): an array in output order, or an object by output layer name. */

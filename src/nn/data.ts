@@ -85,7 +85,7 @@ export function checkTargets(graph: Graph, compiled: Compiled, y: unknown, sampl
     const expected = loss.sparse ? [samples] : [samples, ...dims];
     const ok = loss.sparse ? tensor.size === samples && tensor.shape[0] === samples && tensor.rank <= 2
       : tensor.shape.join() === expected.join();
-    if (!ok) throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; ${loss.name} needs ${showShape(expected)}`);
+    if (!ok) throw new ShapeError(`${op}: ${name} has shape ${showShape(tensor.shape)}; ${loss.name === 'custom' ? 'the custom loss' : loss.name} needs ${showShape(expected)}`);
     if (loss.sparse) {
       const labels = tensor.dataSync();
       const bad = labels.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= width);

@@ -15,6 +15,7 @@ import { checkInputs, checkTargets, type TensorList } from './data';
 import { runFit, type FitOptions, type History } from './fit';
 import { argDims, graphOf, nameLayers, type Graph } from './graph';
 import { showShapes, type Layer } from './layers/layer';
+import type { LossName } from './losses';
 import { toLogs, type MetricName } from './metrics';
 import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
@@ -148,7 +149,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
       for (const layer of graph.layers) {
         const node = graph.nodes.find((n) => n.layer === layer)!;
         const dims = argDims(graph, node);
-        const shapes = layer.weightShapes(dims), index = shapes.length > 0 ? weighted++ : -1;
+        // A custom layer's weights are known once built: it takes a seed stream whether it makes any or not.
+        const shapes = layer.weightShapes(dims), index = shapes.length > 0 || (layer.isCustom && layer.owner === null) ? weighted++ : -1;
         if (layer.owner !== null) {
           // Built by this model, or by another one whose weights this one shares (they must fit these calls).
           const bad = layer.weights.findIndex((w, i) => w.shape.join() !== shapes[i]?.join());
@@ -159,7 +161,9 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
           continue;
         }
         const seed = this.seed;
-        layer.build(dims, (j) => (seed === undefined || index < 0 ? undefined : deriveSeed(seed, SEED_STREAMS.weights, index, j)));
+        const seedOf = (j: number): number | undefined => (seed === undefined || index < 0 ? undefined : deriveSeed(seed, SEED_STREAMS.weights, index, j));
+        if (layer.isCustom) layer.buildCustom(dims, seedOf);
+        else layer.build(dims, seedOf);
         layer.owner = this;
         built.push(layer);
       }
@@ -530,9 +534,10 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /** The compile section of the model file. */
   private compileJSON(): ModelJSON['compile'] {
     const c = this.compiled;
-    if (!c) return undefined;
+    // A file cannot hold a loss function: a model compiled with one is saved uncompiled (as TF.js saves the topology).
+    if (!c || c.outputs.some((o) => o.loss.fn)) return undefined;
     const single = c.outputs.length === 1;
-    return { loss: single ? c.outputs[0].loss.name : c.outputs.map((o) => o.loss.name), optimizer: c.optimizer.config, metrics: c.metrics,
+    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: c.metrics,
       ...(c.outputs.some((o) => o.weight !== 1) ? { lossWeights: c.outputs.map((o) => o.weight) } : {}) };
   }
 
@@ -540,7 +545,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * Resolves to the model file (architecture JSON and float32 weights in one blob) as an ArrayBuffer; with a path,
    * in Node, also writes it there atomically (a temporary file, then a rename). `loadModel` reads it back and
    * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a RangeError for a model
-   * without layers (no file can hold it), a TypeError for a path that is not a string, and an Error naming the path
+   * without layers (no file can hold it) or with a custom layer (a Layer subclass written in ops: its call is code),
+   * a TypeError for a path that is not a string, and an Error naming the path
    * and the file system's reason if writing fails (such as a missing directory). Saving during `fit` (in a
    * callback) saves the weights of the last finished step.
    * @example
@@ -565,13 +571,15 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private fileBytes(op: string): ArrayBuffer {
     if (!this.graphOrNull) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
     this.checkUsable(op, true);
+    const custom = this.graphOrNull.layers.find((layer) => layer.isCustom);
+    if (custom) throw new RangeError(`${op}: layer ${custom.label} is a custom layer (class ${custom.className}); model files cannot hold custom layers (their call is code)`);
     return serialize(modelToJSON(this.graphOrNull, this.compileJSON(), this.metadata, this.isSequential), this.parameters());
   }
 
   /**
    * The model file (as `save()` gives it) in a Blob of type application/octet-stream, for a download link or
    * IndexedDB in browsers; `loadModel(blob)` reads it back. Throws a DisposedError once the model is disposed, a
-   * RangeError for a model without layers.
+   * RangeError for a model without layers or with a custom layer.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * const blob = model.toBlob();

@@ -21,6 +21,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import type { Graph } from './graph';
 import { LEAKY_ALPHA, NEEDS_INPUT } from './layers/dense';
+import { hostLayer, hostLoss, unhost } from './custom-host';
 import { metricMask } from './metrics';
 
 const OPTIMIZER_CODES = { sgd: OPT_SGD, adam: OPT_ADAM, rmsprop: OPT_RMSPROP, adagrad: OPT_ADAGRAD } as const;
@@ -97,6 +98,8 @@ export function shareByLiveness(lives: readonly { first: number; last: number; b
 export class Plan {
   readonly ptr: number;
   private readonly buffers: number[] = [];
+  /** Addresses of the output and node records whose custom losses and layers run on the host (custom-host.ts). */
+  private readonly hosted: number[] = [];
   private readonly sums: number;
   private readonly history: number;
   private readonly keep: number;
@@ -253,6 +256,10 @@ export class Plan {
             I[at + buffer.field] = take(4 * buffer.floats);
           }
         }
+        if (layer.isCustom) {
+          hostLayer(address(at), { layer, argDims: n.args.map((a) => nodes[a].dims), dims: n.dims, op });
+          this.hosted.push(address(at));
+        }
         if (train) {
           for (const field of layer.trainingBuffers) I[at + field] = take(rows * n.width * 4);
           const shared = layer.weights.some((w) => gradsWritten.has(w));
@@ -290,6 +297,10 @@ export class Plan {
         // Alone and with an activation whose derivative comes from its output, the loss differentiates through it.
         const { loss, weight } = settings, alone = n.consumers.length === 0 && !NEEDS_INPUT.has(I[nat + NODE_ACT]);
         I[at + OUTPUT_LOSS] = loss.code;
+        if (loss.fn) {
+          hostLoss(address(at), { fn: loss.fn, output: settings.name, dims: n.dims, op });
+          this.hosted.push(address(at));
+        }
         F[at + OUTPUT_WEIGHT] = weight;
         I[at + OUTPUT_Y_COLS] = loss.sparse ? 1 : n.width;
         I[at + OUTPUT_METRICS] = metricMask(compiled!.metrics);
@@ -334,9 +345,15 @@ export class Plan {
 
   /** Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. */
   run(epochs: number, maxBatches: number): number {
-    const ended = kernels().trainEpochs(this.ptr, epochs, maxBatches);
-    this.model.step = i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_STEP];
-    return ended;
+    try {
+      return kernels().trainEpochs(this.ptr, epochs, maxBatches);
+    } catch (error) {
+      // A custom loss or layer threw inside the loop: the model keeps the weights of the last committed step.
+      kernels().settlePlan(this.ptr);
+      throw error;
+    } finally {
+      this.model.step = i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_STEP];
+    }
   }
 
   /** Index in its epoch of the batch that failed the finite check, or -1. */
@@ -374,6 +391,9 @@ export class Plan {
     const sums = this.sums + 2 * this.slots * 8;
     try {
       kernels().evaluateRows(this.ptr, from, to, sums, this.keep);
+    } catch (error) {
+      kernels().restorePointers(this.ptr, this.keep); // a custom loss or layer threw
+      throw error;
     } finally {
       this.setData(...saved);
     }
@@ -383,8 +403,14 @@ export class Plan {
   /** Each output's values for rows [from, to) of the inputs at `xs`, into the same rows of the tensors at `outs`. */
   predict(xs: readonly number[], outs: readonly number[], from: number, to: number): void {
     this.setData(xs, outs);
-    kernels().predictRows(this.ptr, from, to, this.keep);
-    this.setData(xs, outs, true);
+    try {
+      kernels().predictRows(this.ptr, from, to, this.keep);
+    } catch (error) {
+      kernels().restorePointers(this.ptr, this.keep); // a custom layer threw
+      throw error;
+    } finally {
+      this.setData(xs, outs, true);
+    }
   }
 
   /** The plan's input and output data pointers. */
@@ -403,6 +429,7 @@ export class Plan {
 
   /** Releases everything the plan allocated. */
   free(): void {
+    unhost(this.hosted.splice(0));
     this.buffers.splice(0).forEach(freeBytes);
   }
 }

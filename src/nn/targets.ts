@@ -7,7 +7,7 @@ import type { LossName } from './losses';
  * targets outside [0, 1], negative categoricalCrossentropy targets (both would give negative losses). NaN and
  * ±Infinity are left to the finite check, which names them as missing values. Reads y in place; allocates nothing.
  */
-export function checkTargetValues(y: Tensor, loss: LossName, op: string, arg: string): void {
+export function checkTargetValues(y: Tensor, loss: LossName | 'custom', op: string, arg: string): void {
   const binary = loss === 'binaryCrossentropy';
   if (!binary && loss !== 'categoricalCrossentropy') return;
   const values = f32View(y.ptr, y.size);

@@ -34,6 +34,8 @@ export interface Kernels extends GemmKernels {
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
   evaluateRows(plan: number, from: number, to: number, sums: number, keep: number): number;
   predictRows(plan: number, from: number, to: number, keep: number): void;
+  settlePlan(plan: number): void;
+  restorePointers(plan: number, keep: number): void;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
   addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
   firstNonFinite(p: number, n: number): number;
@@ -110,9 +112,27 @@ export function setHostGemm(gemm: HostGemm): void {
   hostGemm = gemm;
 }
 
+type HostLoss = (output: number, out: number, target: number, grad: number, rows: number, cols: number) => number;
+type HostLayer = (plan: number, node: number, rows: number, pass: number) => void;
+let hostLoss: HostLoss = () => {
+  throw new Error('simdeep: no host loss registered');
+};
+let hostLayer: HostLayer = () => {
+  throw new Error('simdeep: no host layer registered');
+};
+
 /**
- * Imports of both modules: the shared memory, an abort that reports AssemblyScript's message, and the host
- * matrix product of assembly/train.ts.
+ * Sets what the training loop calls for a loss written in ops (assembly/train.ts lossHost) and for a custom layer's
+ * forward and backward (assembly/layers/custom.ts layerHost): src/nn/custom-host.ts.
+ */
+export function setHostCustom(loss: HostLoss, layer: HostLayer): void {
+  hostLoss = loss;
+  hostLayer = layer;
+}
+
+/**
+ * Imports of both modules: the shared memory, an abort that reports AssemblyScript's message, the host
+ * matrix product of assembly/train.ts, and the host's custom losses and layers.
  */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   const abort = (message: number, file: number, line: number, column: number): never => {
@@ -121,7 +141,9 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   // NOTE: parameters written out, not spread: every product of a prediction's forward calls through here.
   const gemmHost: HostGemm = (a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed) =>
     hostGemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
-  return { env: { memory, abort, gemmHost } };
+  const lossHost: HostLoss = (output, out, target, grad, rows, cols) => hostLoss(output, out, target, grad, rows, cols);
+  const layerHost: HostLayer = (plan, node, rows, pass) => hostLayer(plan, node, rows, pass);
+  return { env: { memory, abort, gemmHost, lossHost, layerHost } };
 }
 
 function instantiate(): Runtime {

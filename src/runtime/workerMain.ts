@@ -14,7 +14,8 @@ export const POOL_WORKER = 'simdeepPoolWorker';
 /** Instantiates the kernels on the shared memory, reports ready, then sleeps until each new job and joins it. */
 export function workerMain(data: WorkerData, post: (message: string) => void): void {
   const env = { memory: data.memory, abort(): never { throw new Error('simdeep: kernel abort'); } };
-  const imports = { env: { ...env, gemmHost: env.abort } };
+  // Workers only run products: the training loop's host imports are never called here.
+  const imports = { env: { ...env, gemmHost: env.abort, lossHost: env.abort, layerHost: env.abort } };
   const base = new WebAssembly.Instance(data.modules.main, imports).exports as unknown as GemmKernels;
   const relaxed = data.modules.relaxed && (new WebAssembly.Instance(data.modules.relaxed, imports).exports as unknown as GemmKernels);
   const I = new Int32Array(data.memory.buffer, data.ctl, CTL_INTS);

@@ -47,7 +47,8 @@ const INTERNAL: readonly string[] = [
 ];
 /** The layer contract (layers/layer.ts) that the model, the plan and model files call; each layer kind overrides some of it. */
 const CONTRACT: readonly string[] = ['arity', 'build', 'calls', 'detail', 'dispose', 'kind', 'nodeFields', 'outputShape', 'owner', 'trainingBuffers',
-  'packsKernel', 'weightShapes', 'callOn', 'inputDims', 'inputShape', 'shapeError', 'checkArgument', 'nodeBuffers', 'kernelAndBias'];
+  'packsKernel', 'weightShapes', 'callOn', 'inputDims', 'inputShape', 'shapeError', 'checkArgument', 'nodeBuffers', 'kernelAndBias',
+  'addedWeights', 'seedOfWeight', 'isCustom', 'buildCustom'];
 const isLayerClass = (name: string): boolean => {
   const value = (simdeep as Record<string, unknown>)[name];
   return typeof value === 'function' && (value === simdeep.Layer || value.prototype instanceof simdeep.Layer);

@@ -31,9 +31,9 @@ export class Activation extends Layer {
    * @example
    * layers.activation({ activation: 'tanh' }).className; // 'Activation'
    */
-  readonly className = 'Activation';
+  override readonly className = 'Activation';
   /** @internal */
-  readonly kind = KIND_ACTIVATION;
+  override readonly kind = KIND_ACTIVATION;
   /**
    * The activation applied.
    * @example
@@ -64,7 +64,7 @@ export class Activation extends Layer {
    * @example
    * layers.activation({ activation: 'tanh' }).getConfig(); // { name: undefined, activation: 'tanh' }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, activation: this.activation };
   }
 

@@ -207,9 +207,9 @@ export class Conv extends ConvLayer {
    * @example
    * layers.conv1d({ filters: 2, kernelSize: 3 }).className; // 'Conv1D'
    */
-  readonly className: 'Conv1D' | 'Conv2D';
+  declare readonly className: 'Conv1D' | 'Conv2D';
   /** @internal */
-  readonly kind = KIND_CONV;
+  override readonly kind = KIND_CONV;
   /**
    * Output channels.
    * @example
@@ -300,7 +300,7 @@ export class Conv extends ConvLayer {
    * @example
    * layers.conv2d({ filters: 2, kernelSize: 3 }).getConfig().kernelSize; // [3, 3]
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), filters: this.filters, dilationRate: this.dilationRate, kernelInitializer: this.kernelInitializer.config };
   }
 }

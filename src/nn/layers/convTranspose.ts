@@ -37,9 +37,9 @@ export class Conv2DTranspose extends ConvLayer {
    * @example
    * layers.conv2dTranspose({ filters: 2, kernelSize: 3 }).className; // 'Conv2DTranspose'
    */
-  readonly className = 'Conv2DTranspose';
+  override readonly className = 'Conv2DTranspose';
   /** @internal */
-  readonly kind = KIND_CONV_TRANSPOSE;
+  override readonly kind = KIND_CONV_TRANSPOSE;
   /**
    * Output channels.
    * @example
@@ -114,7 +114,7 @@ export class Conv2DTranspose extends ConvLayer {
    * @example
    * layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2 }).getConfig().strides; // [2, 2]
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), filters: this.filters, kernelInitializer: this.kernelInitializer.config };
   }
 }

@@ -73,9 +73,9 @@ export class Dense extends Layer {
    * @example
    * dense({ units: 2 }).className; // 'Dense'
    */
-  readonly className = 'Dense';
+  override readonly className = 'Dense';
   /** @internal */
-  readonly kind = KIND_DENSE;
+  override readonly kind = KIND_DENSE;
   /**
    * Output size (the number of units).
    * @example
@@ -205,7 +205,7 @@ export class Dense extends Layer {
    * @example
    * dense({ units: 2, activation: 'relu' }).getConfig().activation; // 'relu'
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias,
       kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config,
       ...(this.inputShape ? { inputShape: [...this.inputShape] } : this.inputDim !== undefined ? { inputShape: [this.inputDim] } : {}) };

@@ -71,9 +71,9 @@ export class DepthwiseConv2D extends DepthwiseLayer {
    * @example
    * layers.depthwiseConv2d({ kernelSize: 3 }).className; // 'DepthwiseConv2D'
    */
-  readonly className = 'DepthwiseConv2D';
+  override readonly className = 'DepthwiseConv2D';
   /** @internal */
-  readonly kind = KIND_DEPTHWISE_CONV;
+  override readonly kind = KIND_DEPTHWISE_CONV;
 
   /**
    * A depthwise convolution layer with `options`; throws a TypeError unless options is an object, a RangeError for an
@@ -108,7 +108,7 @@ export class DepthwiseConv2D extends DepthwiseLayer {
    * @example
    * layers.depthwiseConv2d({ kernelSize: 3 }).getConfig().depthMultiplier; // 1
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return this.depthwiseConfig();
   }
 }
@@ -143,9 +143,9 @@ export class SeparableConv2D extends DepthwiseLayer {
    * @example
    * layers.separableConv2d({ filters: 2, kernelSize: 3 }).className; // 'SeparableConv2D'
    */
-  readonly className = 'SeparableConv2D';
+  override readonly className = 'SeparableConv2D';
   /** @internal */
-  readonly kind = KIND_SEPARABLE_CONV;
+  override readonly kind = KIND_SEPARABLE_CONV;
   /**
    * Output channels.
    * @example
@@ -214,7 +214,7 @@ export class SeparableConv2D extends DepthwiseLayer {
    * @example
    * layers.separableConv2d({ filters: 2, kernelSize: 3 }).getConfig().filters; // 2
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { ...this.depthwiseConfig(), filters: this.filters, pointwiseInitializer: this.pointwiseInitializer.config };
   }
 }

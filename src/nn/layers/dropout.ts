@@ -29,9 +29,9 @@ export class Dropout extends Layer {
    * @example
    * dropout({ rate: 0.1 }).className; // 'Dropout'
    */
-  readonly className = 'Dropout';
+  override readonly className = 'Dropout';
   /** @internal */
-  readonly kind = KIND_DROPOUT;
+  override readonly kind = KIND_DROPOUT;
   /**
    * The probability, in [0, 1), that each value is zeroed while training.
    * @example
@@ -58,7 +58,7 @@ export class Dropout extends Layer {
    * @example
    * dropout({ rate: 0.5 }).getConfig(); // { name: undefined, rate: 0.5 }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, rate: this.rate };
   }
 

@@ -57,9 +57,9 @@ export class Embedding extends Layer {
    * @example
    * layers.embedding({ inputDim: 5, outputDim: 2 }).className; // 'Embedding'
    */
-  readonly className = 'Embedding';
+  override readonly className = 'Embedding';
   /** @internal */
-  readonly kind = KIND_EMBEDDING;
+  override readonly kind = KIND_EMBEDDING;
   /**
    * Size of the vocabulary.
    * @example
@@ -173,7 +173,7 @@ export class Embedding extends Layer {
    * layers.embedding({ inputDim: 5, outputDim: 2, embeddingsInitializer: 'zeros' }).getConfig();
    * // { name: undefined, inputDim: 5, outputDim: 2, embeddingsInitializer: { name: 'zeros' }, maskZero: false }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, inputDim: this.inputDim, outputDim: this.outputDim, embeddingsInitializer: this.embeddingsInitializer.config,
       maskZero: this.maskZero, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }

@@ -29,9 +29,9 @@ export class InputLayer extends Layer {
    * @example
    * new InputLayer({ shape: [2] }).className; // 'InputLayer'
    */
-  readonly className = 'InputLayer';
+  override readonly className = 'InputLayer';
   /** @internal */
-  readonly kind = KIND_INPUT;
+  override readonly kind = KIND_INPUT;
   /**
    * Values per sample (the product of `dims`).
    * @example
@@ -75,7 +75,7 @@ export class InputLayer extends Layer {
    * @example
    * new InputLayer({ shape: [3] }).getConfig(); // { name: undefined, shape: [3] }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, shape: [...this.dims] };
   }
 }

@@ -2,15 +2,29 @@
 // its output width from its arguments' widths, its weights built for those widths, its config for model files, the
 // node fields its kernels read, and a registry entry (registry.ts). Its forward and backward kernels are in
 // assembly/layers/.
+import { KIND_CUSTOM } from '../../../assembly/layout';
 import { ShapeError, showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
+import type { Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
+import type { Initializer } from '../initializers';
+import { addLayerWeight, buildCustomLayer, customOutputShape, type SymbolicShape } from './custom';
 
 /** Options every layer takes. */
 export interface LayerOptions {
   /** The layer's name, unique in its model (default: its class in snake case and a count, such as `dense_2`). */
   name?: string;
+}
+
+/**
+ * What a custom layer's constructor passes on to `super(config)`, as TF.js's LayerArgs: its name, and the shape of
+ * one input sample when it is the first layer of a Sequential. Other keys are the subclass's own.
+ * @example
+ * const args: LayerArgs = { name: 'scale', inputShape: [4] };
+ */
+export interface LayerArgs extends LayerOptions {
+  inputShape?: readonly number[];
 }
 
 /** The words of a node record a layer kind sets itself (the plan writes the rest). */
@@ -48,16 +62,17 @@ export type PlanPurpose = 'train' | 'evaluate' | 'predict';
  */
 export abstract class Layer {
   /**
-   * The class name saved in model files, as Keras and TensorFlow.js name it ('Dense', 'Dropout', 'Add', …).
+   * The class name saved in model files, as Keras and TensorFlow.js name it ('Dense', 'Dropout', 'Add', …); a custom
+   * layer's is its class's static `className`, else the class's name.
    * @example
    * dense({ units: 1 }).className; // 'Dense'
    */
-  abstract readonly className: string;
+  readonly className: string;
   /**
-   * The kernel's layer kind (assembly/layout.ts `KIND_`).
+   * The kernel's layer kind (assembly/layout.ts `KIND_`): KIND_CUSTOM for a custom layer.
    * @internal
    */
-  abstract readonly kind: number;
+  readonly kind: number = KIND_CUSTOM;
   /**
    * Arguments the layer takes: 1, or 'many' (a merge layer: two or more).
    * @internal
@@ -82,13 +97,97 @@ export abstract class Layer {
   /** The argument shapes (per sample) of the first call; later calls (a shared layer) must match them. */
   private argDims: (readonly number[])[] | undefined;
 
-  /** Checks the options every layer takes (the name), naming `op` in errors. */
-  protected constructor(options: LayerOptions, op: string) {
+  /**
+   * The weights `addWeight` made (a custom layer's).
+   * @internal
+   */
+  readonly addedWeights: Variable[] = [];
+  /**
+   * Seeds of the weights addWeight makes while the model builds the layer.
+   * @internal
+   */
+  seedOfWeight: ((weight: number) => number | undefined) | undefined;
+
+  /**
+   * Checks the options every layer takes (the name), naming `op` in errors. A custom layer (a subclass that defines
+   * `call`) passes its config on as TF.js layers do, `super(config)`: its `name` and `inputShape` are taken, other
+   * keys are the subclass's own.
+   * @throws RangeError for a name that is not letters, digits, _ . or -, or an inputShape that is not sizes.
+   * @example
+   * class Double extends Layer {
+   *   static className = 'Double';
+   *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).mul(2); }
+   * }
+   * new Double({ name: 'twice' }).name; // 'twice'
+   */
+  constructor(options: LayerArgs = {}, op?: string) {
+    const known = op !== undefined;
+    op ??= new.target.name || 'Layer';
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
     const name = options.name;
     if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z_][\w.-]{0,127}$/.test(name))) {
       throw new RangeError(`${op}: name must be letters, digits, _ . or - (starting with a letter or _), got ${showValue(name)}`);
     }
     this.name = name;
+    const given = (new.target as { className?: unknown }).className;
+    this.className = typeof given === 'string' && given !== '' ? given : new.target.name;
+    if (!known) this.takeInputShape(options.inputShape, op);
+  }
+
+  /**
+   * A custom layer's forward, written in ops (TF.js's `call`): the output for `inputs` (one tensor [batch, ...dims],
+   * or an array for a layer called on several), without a tape in `fit`'s forward and under one in its backward
+   * (so it must give the same values each time for the same inputs and weights). `kwargs.training` is true in
+   * training. A subclass that defines it is a custom layer; the built-in layers run in wasm and have none.
+   * @example
+   * class AddOne extends Layer {
+   *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).add(1); }
+   * }
+   * new AddOne().call(tensor([[1, 2]])).toArray(); // [[2, 3]]
+   */
+  call?(inputs: Tensor | Tensor[], kwargs?: { training?: boolean }): Tensor;
+
+  /**
+   * A custom layer's output shape for an input shape ([null, ...dims], or an array of them for several inputs), as
+   * TF.js's: without it, a custom layer keeps its (first) input's shape.
+   * @example
+   * class Sum extends Layer {
+   *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).sum(-1, true); }
+   *   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape { return [null, 1]; }
+   * }
+   * new Sum().apply(input({ shape: [3] })).shape; // [null, 1]
+   */
+  computeOutputShape?(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape;
+
+  /**
+   * Makes a weight of a custom layer (call it from `build`), as TF.js's addWeight: a Variable named
+   * `<layer>/<name>` of `shape` with the initializer's values (default glorotUniform; the model's seed seeds a
+   * random one without a seed of its own), trained by the optimizer unless `trainable` is false. The layer owns it:
+   * the model that builds the layer frees it.
+   * @throws RangeError for a dtype other than 'float32', a regularizer (not supported), a shape that is not sizes,
+   * an unknown initializer name; TypeError for a trainable that is not a boolean.
+   * @example
+   * class Scale extends Layer {
+   *   w!: Variable;
+   *   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+   *     this.w = this.addWeight('w', [(inputShape as SymbolicShape).at(-1)!], 'float32', initializers.ones());
+   *   }
+   *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).mul(this.w); }
+   * }
+   * const net = sequential([new Scale({ inputShape: [2] })]);
+   * net.getWeights()[0].toArray(); // [1, 1]
+   */
+  addWeight(name: string, shape: readonly number[], dtype: 'float32' = 'float32', initializer?: Initializer | string,
+    regularizer?: unknown, trainable = true): Variable {
+    return addLayerWeight(this, name, shape, dtype, initializer, regularizer, trainable);
+  }
+
+  /**
+   * Whether this is a custom layer: a subclass that defines `call`, which the plan runs on the host (KIND_CUSTOM).
+   * @internal
+   */
+  get isCustom(): boolean {
+    return typeof this.call === 'function';
   }
 
   /**
@@ -117,7 +216,7 @@ export abstract class Layer {
         throw new TypeError(`${op}: ${Array.isArray(args) ? `args[${i}]` : 'the argument'} must be a symbolic tensor (from input({ shape }) or another layer's apply), got ${showValue(a)}`);
       }
     });
-    if (this.arity === 'many' ? list.length < 2 : list.length !== 1 || Array.isArray(args)) {
+    if (this.isCustom ? list.length === 0 : this.arity === 'many' ? list.length < 2 : list.length !== 1 || Array.isArray(args)) {
       throw new TypeError(`${op}: ${this.arity === 'many' ? 'takes an array of two or more symbolic tensors' : 'takes one symbolic tensor'}, got ${
         Array.isArray(args) ? `an array of ${list.length}` : 'one'}`);
     }
@@ -149,7 +248,7 @@ export abstract class Layer {
    * @internal
    */
   outputShape(shapes: readonly (readonly number[])[], op: string): number[] {
-    void op;
+    if (this.isCustom) return customOutputShape(this, shapes, op);
     return [...shapes[0]];
   }
 
@@ -186,33 +285,53 @@ export abstract class Layer {
   }
 
   /**
-   * Creates the weights for arguments of these sample shapes; `seedOf(i)` seeds weight i's initializer if it has no
-   * seed of its own (the model's seed). Layers without weights do nothing.
-   * @internal
+   * Creates the weights. A built-in layer gets its arguments' sample shapes and `seedOf(i)`, which seeds weight i's
+   * initializer if it has no seed of its own (the model's seed). A custom layer's `build(inputShape)` is TF.js's:
+   * the input's shape [null, ...dims] (an array of them for several inputs), making its weights with `addWeight`.
+   * Layers without weights do nothing.
+   * @example
+   * class Bias extends Layer {
+   *   b!: Variable;
+   *   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+   *     this.b = this.addWeight('b', [(inputShape as SymbolicShape)[1]!], 'float32', initializers.zeros());
+   *   }
+   *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).add(this.b); }
+   * }
+   * sequential([new Bias({ inputShape: [3] })]).getWeights()[0].shape; // [3]
    */
-  build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined): void {
-    void shapes;
+  build(inputShape: SymbolicShape | SymbolicShape[] | readonly (readonly number[])[], seedOf?: (weight: number) => number | undefined): void {
+    void inputShape;
     void seedOf;
   }
 
   /**
-   * The layer's weights, in order (the model's own tensors; empty before it is built and for layers without weights).
+   * Builds a custom layer for arguments of these sample shapes: its `build` with TF.js's input shape, the model's
+   * seeds for its addWeight calls.
+   * @internal
+   */
+  buildCustom(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined): void {
+    buildCustomLayer(this, shapes, seedOf);
+  }
+
+  /**
+   * The layer's weights, in order (the model's own tensors; empty before it is built and for layers without weights;
+   * a custom layer's: those addWeight made).
    * @example
    * const model = sequential([dense({ units: 2, inputShape: [3] })]);
    * model.layers[0].weights.map((w) => w.shape); // [[3, 2], [2]]
    */
   get weights(): Tensor[] {
-    return [];
+    return this.addedWeights;
   }
 
   /**
    * The weights an optimizer does not update (a batch normalization's moving statistics), a subset of `weights`;
-   * their values change only through the layer's own kernels.
+   * their values change only through the layer's own kernels (a custom layer's: addWeight's with trainable false).
    * @example
    * dense({ units: 2 }).nonTrainableWeights; // []
    */
   get nonTrainableWeights(): Tensor[] {
-    return [];
+    return this.addedWeights.length === 0 ? [] : this.addedWeights.filter((w) => !w.trainable);
   }
 
   /**
@@ -231,7 +350,7 @@ export abstract class Layer {
    */
   weightShapes(shapes: readonly (readonly number[])[]): number[][] {
     void shapes;
-    return [];
+    return this.addedWeights.map((w) => [...w.shape]); // a custom layer's, once built
   }
 
   /**
@@ -244,11 +363,14 @@ export abstract class Layer {
   }
 
   /**
-   * The options that rebuild the layer (`fromConfig` of its registry entry), as model files save them.
+   * The options that rebuild the layer (`fromConfig` of its registry entry), as model files save them; a custom
+   * layer's default is its name (override it to add its own settings, as in TF.js).
    * @example
    * dropout({ rate: 0.5 }).getConfig(); // { name: undefined, rate: 0.5 }
    */
-  abstract getConfig(): Record<string, unknown>;
+  getConfig(): Record<string, unknown> {
+    return { name: this.name };
+  }
 
   /**
    * Checks the values of a model input this layer takes directly (`arg` names it in errors), before anything is
@@ -321,6 +443,7 @@ export abstract class Layer {
    * @internal
    */
   dispose(): void {
+    this.addedWeights.splice(0).forEach((w) => w.dispose());
     this.owner = null;
   }
 }

@@ -25,7 +25,7 @@ export class Merge extends Layer {
   /** @internal */
   override readonly arity = 'many';
   /** @internal */
-  readonly kind: number;
+  declare readonly kind: number;
 
   /**
    * A merge layer of class `className` ('Add', 'Multiply', 'Average' or 'Concatenate').
@@ -38,7 +38,7 @@ export class Merge extends Layer {
      * @example
      * layers.concatenate().className; // 'Concatenate'
      */
-    readonly className: keyof typeof KINDS,
+    override readonly className: keyof typeof KINDS,
     options: MergeOptions = {},
   ) {
     const op = className.toLowerCase();
@@ -66,7 +66,7 @@ export class Merge extends Layer {
    * @example
    * layers.add({ name: 'skip' }).getConfig(); // { name: 'skip' }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name };
   }
 }

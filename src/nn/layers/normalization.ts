@@ -199,9 +199,9 @@ export class BatchNormalization extends Normalization {
    * @example
    * layers.batchNormalization().className; // 'BatchNormalization'
    */
-  readonly className = 'BatchNormalization';
+  override readonly className = 'BatchNormalization';
   /** @internal */
-  readonly kind = KIND_BATCH_NORM;
+  override readonly kind = KIND_BATCH_NORM;
   /**
    * Weight of the old value in each update of the moving statistics.
    * @example
@@ -279,7 +279,7 @@ export class BatchNormalization extends Normalization {
    * @example
    * layers.batchNormalization({ momentum: 0.9 }).getConfig().momentum; // 0.9
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), momentum: this.momentum, movingMeanInitializer: this.movingMeanInitializer.config,
       movingVarianceInitializer: this.movingVarianceInitializer.config, ...this.shapeConfig() };
   }
@@ -324,9 +324,9 @@ export class LayerNormalization extends Normalization {
    * @example
    * layers.layerNormalization().className; // 'LayerNormalization'
    */
-  readonly className = 'LayerNormalization';
+  override readonly className = 'LayerNormalization';
   /** @internal */
-  readonly kind = KIND_LAYER_NORM;
+  override readonly kind = KIND_LAYER_NORM;
 
   /**
    * A layer normalization layer; throws as the BatchNormalization constructor does for the options they share.
@@ -362,7 +362,7 @@ export class LayerNormalization extends Normalization {
    * @example
    * layers.layerNormalization({ epsilon: 1e-6 }).getConfig().epsilon; // 0.000001
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), ...this.shapeConfig() };
   }
 

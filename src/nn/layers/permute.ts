@@ -35,9 +35,9 @@ export class Permute extends Layer {
    * @example
    * layers.permute({ dims: [1] }).className; // 'Permute'
    */
-  readonly className = 'Permute';
+  override readonly className = 'Permute';
   /** @internal */
-  readonly kind = KIND_PERMUTE;
+  override readonly kind = KIND_PERMUTE;
   /**
    * The order of the axes (from 1).
    * @example
@@ -77,7 +77,7 @@ export class Permute extends Layer {
    * @example
    * layers.permute({ dims: [2, 1] }).getConfig(); // { name: undefined, dims: [2, 1] }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, dims: [...this.dims], ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
 
@@ -131,9 +131,9 @@ export class RepeatVector extends Layer {
    * @example
    * layers.repeatVector({ n: 2 }).className; // 'RepeatVector'
    */
-  readonly className = 'RepeatVector';
+  override readonly className = 'RepeatVector';
   /** @internal */
-  readonly kind = KIND_REPEAT_VECTOR;
+  override readonly kind = KIND_REPEAT_VECTOR;
   /**
    * The number of copies.
    * @example
@@ -167,7 +167,7 @@ export class RepeatVector extends Layer {
    * @example
    * layers.repeatVector({ n: 3 }).getConfig(); // { name: undefined, n: 3 }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, n: this.n, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
 

@@ -78,9 +78,9 @@ export class Pooling extends Layer {
    * @example
    * layers.averagePooling1d().className; // 'AveragePooling1D'
    */
-  readonly className: PoolingClass;
+  declare readonly className: PoolingClass;
   /** @internal */
-  readonly kind: number;
+  declare readonly kind: number;
   /**
    * The window: [length] for 1-D, [height, width] for 2-D.
    * @example
@@ -167,7 +167,7 @@ export class Pooling extends Layer {
    * @example
    * layers.maxPooling2d().getConfig(); // { name: undefined, poolSize: [2, 2], strides: [2, 2], padding: 'valid' }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding,
       ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
@@ -211,9 +211,9 @@ export class GlobalPooling extends Layer {
    * @example
    * layers.globalMaxPooling1d().className; // 'GlobalMaxPooling1D'
    */
-  readonly className: GlobalPoolingClass;
+  declare readonly className: GlobalPoolingClass;
   /** @internal */
-  readonly kind: number;
+  declare readonly kind: number;
   /**
    * Whether the pooled axes stay, with size 1.
    * @example
@@ -274,7 +274,7 @@ export class GlobalPooling extends Layer {
    * @example
    * layers.globalMaxPooling2d().getConfig(); // { name: undefined, keepDims: false }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, keepDims: this.keepDims, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
 }

@@ -31,9 +31,9 @@ export class Flatten extends Layer {
    * @example
    * layers.flatten().className; // 'Flatten'
    */
-  readonly className = 'Flatten';
+  override readonly className = 'Flatten';
   /** @internal */
-  readonly kind = KIND_FLATTEN;
+  override readonly kind = KIND_FLATTEN;
 
   /**
    * A flatten layer; throws a RangeError for an unknown option or a dataFormat other than 'channelsLast'.
@@ -61,7 +61,7 @@ export class Flatten extends Layer {
    * @example
    * layers.flatten({ name: 'f' }).getConfig(); // { name: 'f' }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
 }
@@ -92,9 +92,9 @@ export class Reshape extends Layer {
    * @example
    * layers.reshape({ targetShape: [2] }).className; // 'Reshape'
    */
-  readonly className = 'Reshape';
+  override readonly className = 'Reshape';
   /** @internal */
-  readonly kind = KIND_RESHAPE;
+  override readonly kind = KIND_RESHAPE;
   /**
    * The shape of one output sample as given (-1 for an inferred size).
    * @example
@@ -136,7 +136,7 @@ export class Reshape extends Layer {
    * @example
    * layers.reshape({ targetShape: [2, 3] }).getConfig(); // { name: undefined, targetShape: [2, 3] }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, targetShape: [...this.targetShape], ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
 

@@ -109,9 +109,9 @@ export class ZeroPadding2D extends Sides {
    * @example
    * layers.zeroPadding2d().className; // 'ZeroPadding2D'
    */
-  readonly className = 'ZeroPadding2D';
+  override readonly className = 'ZeroPadding2D';
   /** @internal */
-  readonly kind = KIND_ZERO_PADDING;
+  override readonly kind = KIND_ZERO_PADDING;
   protected readonly sign = 1;
 
   /**
@@ -137,7 +137,7 @@ export class ZeroPadding2D extends Sides {
    * @example
    * layers.zeroPadding2d().getConfig(); // { name: undefined, padding: [[1, 1], [1, 1]] }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return this.config('padding');
   }
 }
@@ -154,9 +154,9 @@ export class Cropping2D extends Sides {
    * @example
    * layers.cropping2d().className; // 'Cropping2D'
    */
-  readonly className = 'Cropping2D';
+  override readonly className = 'Cropping2D';
   /** @internal */
-  readonly kind = KIND_CROPPING;
+  override readonly kind = KIND_CROPPING;
   protected readonly sign = -1;
 
   /**
@@ -182,7 +182,7 @@ export class Cropping2D extends Sides {
    * @example
    * layers.cropping2d().getConfig(); // { name: undefined, cropping: [[0, 0], [0, 0]] }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return this.config('cropping');
   }
 }
@@ -221,9 +221,9 @@ export class UpSampling2D extends Layer {
    * @example
    * layers.upSampling2d().className; // 'UpSampling2D'
    */
-  readonly className = 'UpSampling2D';
+  override readonly className = 'UpSampling2D';
   /** @internal */
-  readonly kind = KIND_UP_SAMPLING;
+  override readonly kind = KIND_UP_SAMPLING;
   /**
    * The factors [height, width].
    * @example
@@ -276,7 +276,7 @@ export class UpSampling2D extends Layer {
    * @example
    * layers.upSampling2d().getConfig(); // { name: undefined, size: [2, 2], interpolation: 'nearest' }
    */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { name: this.name, size: [...this.size], interpolation: this.interpolation, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
   }
 }

@@ -2,7 +2,7 @@
 // gradient a training step applies against float64 central differences of that forward's loss, and a save/load
 // round trip with bit-identical predictions.
 import { expect } from 'vitest';
-import { dispose, loadModel, sgd, type Model, type Tensor } from '../../../src/index';
+import { dispose, loadModel, sgd, type LossOption, type Model, type Tensor } from '../../../src/index';
 
 /** A float64 forward of the whole model: its outputs for `x` (flat, row-major) with the weights `w` (getWeights order). */
 export type RefPredict = (w: readonly Float64Array[], x: Float64Array) => Float64Array;
@@ -43,15 +43,16 @@ function mse(ref: RefPredict, w: readonly Float64Array[], x: Float64Array, y: Fl
 }
 
 /**
- * One full-batch SGD step of `net` (compiled here with SGD of rate `lr` and meanSquaredError) on x, y: the change of
+ * One full-batch SGD step of `net` (compiled here with SGD of rate `lr` and meanSquaredError, or `loss`: a loss
+ * function equal to it, such as one written in ops) on x, y: the change of
  * every trainable weight, divided by lr, against the float64 central difference (step h) of the reference's loss.
  * Weights listed in `fixed` (indices in getWeights order, such as moving statistics) are skipped. The bound:
  * |applied − numeric| ≤ abs · (1 + |w|) / lr + rel · |numeric| (the float32 rounding of the forward and backward sums
  * and of the update itself, relative to the weight).
  */
 export async function expectStepIsGradient(net: Model, x: Inputs, y: Tensor, ref: RefPredict,
-  { lr = 0.1, h = 1e-5, abs = 1e-6, rel = 1e-4, fixed = [] as number[] } = {}): Promise<void> {
-  net.compile({ optimizer: sgd({ learningRate: lr }), loss: 'meanSquaredError' });
+  { lr = 0.1, h = 1e-5, abs = 1e-6, rel = 1e-4, fixed = [] as number[], loss = 'meanSquaredError' as LossOption } = {}): Promise<void> {
+  net.compile({ optimizer: sgd({ learningRate: lr }), loss });
   const w0 = weightsOf(net), xs = valuesOf(x), ys = Float64Array.from(y.dataSync());
   await net.fit(x, y, { epochs: 1, batchSize: y.shape[0], shuffle: false });
   const w1 = weightsOf(net);
