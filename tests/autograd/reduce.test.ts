@@ -44,6 +44,11 @@ function expectGrad(f: (x: Tensor) => Tensor, x: number[][] | number[], expected
   }
 }
 
+/** Checks the gradient of grad Σ g(x)² (whose float64 value, 2·g(x)·∂g/∂x, is `first`): a gradient of a gradient. */
+function expectGradOfSquare(x: Ref, g: (u: Tensor) => Tensor, first: (r: Ref) => Ref): void {
+  expectGradients({ inputs: [x], f: (t) => grad((u) => { const m = g(u); return sum(mul(m, m)); })(t), ref: first });
+}
+
 describe('sum and mean', () => {
   test('sum spreads dy over the reduced axes: any axis argument, keepDims, no axes, all axes (property)', () => {
     fc.assert(fc.property(arbCase(false), ([shape, axis, keepDims, seed]) => {
@@ -71,14 +76,9 @@ describe('sum and mean', () => {
   });
 
   test('gradients of gradients: grad Σ mean(x, 0)² (2·mean / r, spread over axis 0) is differentiated in turn', () => {
-    const x = refOf([3, 4], 6);
-    expectGradients({
-      inputs: [x],
-      f: (t) => grad((u) => { const m = mean(u, 0); return sum(mul(m, m)); })(t),
-      ref: (r) => {
-        const m = refReduce(r, [0], false, refMean);
-        return { data: r.data.map((_, i) => (2 * m.data[i % 4]) / 3), shape: r.shape };
-      },
+    expectGradOfSquare(refOf([3, 4], 6), (u) => mean(u, 0), (r) => {
+      const m = refReduce(r, [0], false, refMean);
+      return { data: r.data.map((_, i) => (2 * m.data[i % 4]) / 3), shape: r.shape };
     });
   });
 });
@@ -111,14 +111,9 @@ describe('max and min', () => {
   });
 
   test('gradients of gradients: grad Σ max(x, 1)² (2·max on the mask) is differentiated in turn, the mask a constant', () => {
-    const x = distinct([3, 4], 8);
-    expectGradients({
-      inputs: [x],
-      f: (t) => grad((u) => { const m = max(u, 1); return sum(mul(m, m)); })(t),
-      ref: (r) => {
-        const m = refReduce(r, [1], false, refMax);
-        return { data: r.data.map((v, i) => (v === m.data[Math.floor(i / 4)] ? 2 * v : 0)), shape: r.shape };
-      },
+    expectGradOfSquare(distinct([3, 4], 8), (u) => max(u, 1), (r) => {
+      const m = refReduce(r, [1], false, refMax);
+      return { data: r.data.map((v, i) => (v === m.data[Math.floor(i / 4)] ? 2 * v : 0)), shape: r.shape };
     });
   });
 });
