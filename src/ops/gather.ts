@@ -50,7 +50,8 @@ function checkIndices(list: ArrayLike<number>, shape: readonly number[], min: nu
  * array or a tensor, whose shape (after its first `batchDims` axes) replaces that axis; negative ones count from the
  * end. With `batchDims` b (default 0; negative counts from the indices' rank), the first b axes of x and indices are
  * batch axes of the same sizes, and batch i takes its entries from x's batch i only: out shape is
- * `[...x.shape[0, axis), ...indices.shape[b, ), ...x.shape(axis, )]`.
+ * `[...x.shape[0, axis), ...indices.shape[b, ), ...x.shape(axis, )]`. Its gradient adds dy into zeros of x's shape at
+ * the gathered positions (repeated indices add up); the indices get none.
  * @throws RangeError for an index, axis or batchDims out of range; ShapeError for batch axes that differ; TypeError for
  * an index that is not an integer or indices that are not an array or Tensor; DisposedError.
  * @example
@@ -114,7 +115,8 @@ function scatterAdd(dy: Tensor, shape: readonly number[], positions: Int32Array,
  * where none is), as TF.js's `unsortedSegmentSum`. It is the adjoint of gather along axis 0: the gradient of
  * `gather(table, ids)` with respect to table is `unsortedSegmentSum(dy, ids, table.shape[0])`, which is how an
  * embedding layer's table gets its gradient (the same kernel). Rows are added in order, so the bits do not vary.
- * Unlike TF, whose kernels drop negative ids, every id must be an integer in [0, numSegments).
+ * Unlike TF, whose kernels drop negative ids, every id must be an integer in [0, numSegments). Its gradient is dy
+ * gathered by the ids.
  * @throws RangeError for an id out of range (naming its position), a numSegments that is not an integer in
  * [0, 2^24], or a scalar x; ShapeError unless segmentIds has one entry per row of x; TypeError for an id that is not
  * an integer; DisposedError.

@@ -106,7 +106,8 @@ export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 
 /**
  * Maximum over one axis, several, or all, as `sum` takes them (NaN if any value is NaN). Reducing an empty axis
- * throws a RangeError.
+ * throws a RangeError. As in TF.js, the gradient goes whole to every element equal to the maximum (to each of tied
+ * ones), and to none where it is NaN.
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example
@@ -115,7 +116,8 @@ export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor { return extreme('max', x, axis, keepDims); }
 
 /**
- * Minimum over one axis, several, or all, as `max` (NaN if any value is NaN; an empty axis throws a RangeError).
+ * Minimum over one axis, several, or all, as `max` (NaN if any value is NaN; an empty axis throws a RangeError; the
+ * gradient goes to every element equal to the minimum).
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example
@@ -133,7 +135,7 @@ function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepDims: boolean): T
 /**
  * Index of the largest value over one axis, or a flat (row-major) index over several or all axes (the default):
  * the first one on ties, the first NaN if any. Indices are float32 values (exact up to 2^24). An empty axis throws a
- * RangeError.
+ * RangeError. Not differentiable: gradients through it are zero, as in TF.js.
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example
