@@ -13,7 +13,7 @@ export { moments, batchNorm } from './ops/norm';
 export { matmul, dot, outer, type MatmulOptions } from './ops/matmul';
 export { conv2d, conv1d, depthwiseConv2d, separableConv2d, conv2dTranspose } from './ops/conv';
 export type { Padding } from './ops/window';
-export { clone, reshape, broadcastTo, transpose, squeeze, expandDims, slice, indexAxis, concat, stack } from './ops/shape';
+export { clone, reshape, broadcastTo, transpose, squeeze, expandDims, slice, pad, indexAxis, concat, stack } from './ops/shape';
 export { gather, unsortedSegmentSum } from './ops/gather';
 export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPadding, type DimRoundingMode } from './ops/pool';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';

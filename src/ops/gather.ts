@@ -3,6 +3,8 @@ import { allocBytes, f32View, freeBytes, i32View } from '../runtime/heap';
 import { ShapeError, showShape } from '../tensor/errors';
 import { checkAxis, checkInteger, sizeOf } from '../tensor/shape';
 import { checkTensor, empty, showOperand, Tensor } from '../tensor/tensor';
+import { record, recording } from '../tensor/tape';
+import { reshape, transpose } from './shape';
 
 /** Largest count of rows an index held as f32 can name exactly (2^24): every integer below it is a float32. */
 export const MAX_F32_INDEX_RANGE = 2 ** 24;
@@ -48,7 +50,8 @@ function checkIndices(list: ArrayLike<number>, shape: readonly number[], min: nu
  * array or a tensor, whose shape (after its first `batchDims` axes) replaces that axis; negative ones count from the
  * end. With `batchDims` b (default 0; negative counts from the indices' rank), the first b axes of x and indices are
  * batch axes of the same sizes, and batch i takes its entries from x's batch i only: out shape is
- * `[...x.shape[0, axis), ...indices.shape[b, ), ...x.shape(axis, )]`.
+ * `[...x.shape[0, axis), ...indices.shape[b, ), ...x.shape(axis, )]`. Its gradient adds dy into zeros of x's shape at
+ * the gathered positions (repeated indices add up); the indices get none.
  * @throws RangeError for an index, axis or batchDims out of range; ShapeError for batch axes that differ; TypeError for
  * an index that is not an integer or indices that are not an array or Tensor; DisposedError.
  * @example
@@ -75,19 +78,36 @@ export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0,
   const count = sizeOf(indexShape.slice(b)), batches = sizeOf(x.shape.slice(0, b));
   const outer = sizeOf(x.shape.slice(b, a)), inner = sizeOf(x.shape.slice(a + 1));
   const shape = [...x.shape.slice(0, a), ...indexShape.slice(b), ...x.shape.slice(a + 1)];
+  const positions = Int32Array.from(list, (i) => (i < 0 ? i + n : i));
   const idx = allocBytes(4 * list.length, op);
+  let out: Tensor;
   try {
-    const out = empty(shape, op);
-    i32View(idx, list.length).set(Int32Array.from(list, (i) => (i < 0 ? i + n : i)));
-    if (out.size === 0) return out;
+    out = empty(shape, op);
+    i32View(idx, list.length).set(positions);
     // Batch i: x from i·outer·n·inner, out from i·outer·count·inner, indices from i·count.
-    for (let i = 0; i < batches; i++) {
+    for (let i = 0; i < batches && out.size > 0; i++) {
       kernels().gather(x.ptr + 4 * i * outer * n * inner, out.ptr + 4 * i * outer * count * inner, idx + 4 * i * count, count, outer, n, inner);
     }
-    return out;
   } finally {
     freeBytes(idx);
   }
+  return record(op, out, [x], (dy) => [scatterAdd(dy, x.shape, positions, { batches, outer, count, n, inner })]);
+}
+
+/**
+ * The gradient of gather: dy (viewed as [batches, outer, count, inner]) added into zeros of x's shape (viewed as
+ * [batches, outer, n, inner]) at the gathered positions, repeats adding up. Moves the count axis first, sums rows
+ * into segments batch·n + position with unsortedSegmentSum, and moves the n axis back: all recorded ops, so the
+ * gradient has gradients of its own.
+ */
+function scatterAdd(dy: Tensor, shape: readonly number[], positions: Int32Array,
+  { batches, outer, count, n, inner }: { batches: number; outer: number; count: number; n: number; inner: number }): Tensor {
+  const ids = Array.from(positions, (p, t) => Math.floor(t / count) * n + p);
+  // t viewed as [batches, p, q, inner], as [batches, q, p, inner] (a reshape when outer, p or q, is 1).
+  const swap = (t: Tensor, p: number, q: number): Tensor =>
+    outer === 1 ? reshape(t, [batches, q, p, inner]) : transpose(reshape(t, [batches, p, q, inner]), [0, 2, 1, 3]);
+  const sums = unsortedSegmentSum(reshape(swap(dy, outer, count), [batches * count, outer * inner]), ids, batches * n);
+  return reshape(swap(sums, n, outer), shape);
 }
 
 /**
@@ -95,7 +115,8 @@ export function gather(x: Tensor, indices: readonly number[] | Tensor, axis = 0,
  * where none is), as TF.js's `unsortedSegmentSum`. It is the adjoint of gather along axis 0: the gradient of
  * `gather(table, ids)` with respect to table is `unsortedSegmentSum(dy, ids, table.shape[0])`, which is how an
  * embedding layer's table gets its gradient (the same kernel). Rows are added in order, so the bits do not vary.
- * Unlike TF, whose kernels drop negative ids, every id must be an integer in [0, numSegments).
+ * Unlike TF, whose kernels drop negative ids, every id must be an integer in [0, numSegments). Its gradient is dy
+ * gathered by the ids.
  * @throws RangeError for an id out of range (naming its position), a numSegments that is not an integer in
  * [0, 2^24], or a scalar x; ShapeError unless segmentIds has one entry per row of x; TypeError for an id that is not
  * an integer; DisposedError.
@@ -114,13 +135,17 @@ export function unsortedSegmentSum(x: Tensor, segmentIds: readonly number[] | Te
   const t = firstBadIndex(list, 0, segments - 1);
   if (t >= 0) checkInteger(list[t], op, `segmentIds[${t}]`, 0, segments - 1);
   const n = x.shape[0], dim = sizeOf(x.shape.slice(1));
+  // The gradient of row i is row segmentIds[i] of dy (the ids copied now, when a tape records: the caller may
+  // change them).
+  const copy = recording() ? Array.from(list) : [];
+  const backward = (dy: Tensor): Tensor[] => [gather(dy, copy)];
   const ids = segmentIds instanceof Tensor ? 0 : allocBytes(4 * n, op);
   try {
     const out = empty([segments, ...x.shape.slice(1)], op);
-    if (out.size === 0) return out;
+    if (out.size === 0) return record(op, out, [x], backward);
     if (ids) f32View(ids, n).set(list);
     kernels().embeddingBackward(segmentIds instanceof Tensor ? segmentIds.ptr : ids, x.ptr, out.ptr, n, segments, dim, 0, 0);
-    return out;
+    return record(op, out, [x], backward);
   } finally {
     freeBytes(ids);
   }

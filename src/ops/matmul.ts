@@ -2,9 +2,9 @@ import { ACT_NONE, GEMM_TRANS_A, GEMM_TRANS_B } from '../../assembly/layout';
 import { gemm } from '../runtime/threads';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../tensor/shape';
-import { checkTensor, empty, type Tensor } from '../tensor/tensor';
+import { checkTensor, empty, wrap, type Tensor } from '../tensor/tensor';
 import { mul } from './elementwise';
-import { reshape } from './shape';
+import { reshape, transpose } from './shape';
 import { reduceTo } from './reduce';
 import { record } from '../tensor/tape';
 import { checkOptionKeys } from '../tensor/options';
@@ -133,14 +133,33 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   const lead = a.shape.slice(0, -1), batch = b.shape.slice(0, -2);
   const n = b.rank === 1 ? 1 : b.shape[b.rank - 1];
   const out = empty(b.rank === 1 ? lead : [...lead, ...batch, n], op);
-  if (out.size === 0) return out;
   // out viewed as [rows, count, n]: slice q of b (k×n) times a viewed as [rows, k] fills column block q of every
   // row, written with row stride count·n.
   const rows = sizeOf(lead), count = sizeOf(batch);
-  for (let q = 0; q < count; q++) {
+  for (let q = 0; q < count && out.size > 0; q++) {
     gemm(a.ptr, k, b.ptr + 4 * q * k * n, n, out.ptr + 4 * q * n, count * n, rows, k, n, 0, 0, ACT_NONE, 0, 0);
   }
-  return out;
+  return record(op, out, [a, b], (dy, needs) => dotBackward(a, b, dy, needs, rows, count, k, n));
+}
+
+// The gradients of dot from dy viewed as [rows, count, n], a as A [rows, k] and b as B [count, k, n] (n = 1 for a
+// 1-D b): dA = Σ_q dy[:, q]·B[q]ᵀ, dB[q] = Aᵀ·dy[:, q], in recorded ops (matmul, transpose, reshape).
+function dotBackward(a: Tensor, b: Tensor, dy: Tensor, needs: readonly boolean[], rows: number, count: number, k: number, n: number): (Tensor | null)[] {
+  const A = reshape(a, [rows, k]);
+  let da: Tensor | null = null, db: Tensor | null = null;
+  if (needs[0]) {
+    // dy as [rows, count·n] times B laid out [count·n, k]: B[q] transposed, each q in turn.
+    const D = reshape(dy, [rows, count * n]);
+    const g = count === 1 ? matmul(D, reshape(b, [k, n]), { transposeB: true })
+      : matmul(D, reshape(transpose(reshape(b, [count, k, n]), [0, 2, 1]), [count * n, k]));
+    da = reshape(g, a.shape);
+  }
+  if (needs[1]) {
+    // Aᵀ times dy[:, q] for each q: A broadcast against dy laid out [count, rows, n].
+    const D = count === 1 ? reshape(dy, [1, rows, n]) : transpose(reshape(dy, [rows, count, n]), [1, 0, 2]);
+    db = reshape(matmul(A, D, { transposeA: true }), b.shape);
+  }
+  return [da, db];
 }
 
 /**
@@ -154,12 +173,19 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, 'outer', 'a');
   checkTensor(b, 'outer', 'b');
-  const column = reshape(a, [a.size, 1]);
-  const row = reshape(b, [1, b.size]);
+  // Unrecorded views, freed here: the recorded op is outer(a, b), whose backward reads a and b.
+  const column = wrap(a.storage('outer', 'a'), [a.size, 1]);
+  const row = wrap(b.storage('outer', 'b'), [1, b.size]);
+  let out: Tensor;
   try {
-    return product(column, row, {}, 'outer');
+    out = product(column, row, {}, 'outer');
   } finally {
     column.dispose();
     row.dispose();
   }
+  // out[i, j] = a[i]·b[j]: da = dy·b and db = aᵀ·dy over the flattened operands.
+  return record('outer', out, [a, b], (dy, needs) => [
+    needs[0] ? reshape(matmul(dy, reshape(b, [b.size])), a.shape) : null,
+    needs[1] ? reshape(matmul(reshape(a, [a.size]), dy), b.shape) : null,
+  ]);
 }

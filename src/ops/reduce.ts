@@ -5,6 +5,7 @@ import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { ArgReduce, Reduce } from './codes';
 import { broadcastTo, reshape, transpose } from './shape';
 import { record } from '../tensor/tape';
+import { equal, mul } from './elementwise';
 
 /**
  * One axis, several, or undefined for all of them.
@@ -95,31 +96,46 @@ export function reduceTo(dy: Tensor, shape: readonly number[]): Tensor {
  * @example
  * mean(tensor([[1, 2], [3, 4]]), 1).toArray(); // [1.5, 3.5]
  */
-export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('mean', x, axis, keepDims); }
+export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const out = reduce('mean', x, axis, keepDims);
+  return record('mean', out, [x], (dy) => {
+    const count = sizeOf(checkAxes(axis, x.rank, 'mean').map((a) => x.shape[a]));
+    return [mul(spread(dy, x.shape, axis), 1 / count)];
+  });
+}
 
 /**
  * Maximum over one axis, several, or all, as `sum` takes them (NaN if any value is NaN). Reducing an empty axis
- * throws a RangeError.
+ * throws a RangeError. As in TF.js, the gradient goes whole to every element equal to the maximum (to each of tied
+ * ones), and to none where it is NaN.
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example
  * max(tensor([[1, 5], [3, 4]])).item(); // 5
  */
-export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('max', x, axis, keepDims); }
+export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor { return extreme('max', x, axis, keepDims); }
 
 /**
- * Minimum over one axis, several, or all, as `max` (NaN if any value is NaN; an empty axis throws a RangeError).
+ * Minimum over one axis, several, or all, as `max` (NaN if any value is NaN; an empty axis throws a RangeError; the
+ * gradient goes to every element equal to the minimum).
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example
  * min(tensor([[1, 5], [3, 4]]), 1).toArray(); // [1, 3]
  */
-export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor { return reduce('min', x, axis, keepDims); }
+export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor { return extreme('min', x, axis, keepDims); }
+
+// max or min, recorded: as in TF.js, dy goes to every element equal to the result (all of them on ties), and to none
+// where the result is NaN. The mask is a constant to higher derivatives (equal is not recorded).
+function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepDims: boolean): Tensor {
+  const out = reduce(op, x, axis, keepDims);
+  return record(op, out, [x], (dy) => [mul(spread(dy, x.shape, axis), equal(x, spread(out, x.shape, axis)))]);
+}
 
 /**
  * Index of the largest value over one axis, or a flat (row-major) index over several or all axes (the default):
  * the first one on ties, the first NaN if any. Indices are float32 values (exact up to 2^24). An empty axis throws a
- * RangeError.
+ * RangeError. Not differentiable: gradients through it are zero, as in TF.js.
  * @throws TypeError for an axis that is not an integer or a keepDims that is not a boolean; RangeError for an axis out
  * of range or repeated; DisposedError if x was disposed.
  * @example

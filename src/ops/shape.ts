@@ -1,6 +1,7 @@
 import { kernels } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
-import { broadcastShapes, broadcastStrides, checkAxis, checkInteger, checkShape, collapse, sizeOf, stridesOf } from '../tensor/shape';
+import { broadcastShapes, broadcastStrides, checkAxis, checkInteger, checkNumber, checkShape, collapse, MAX_SIZE, sizeOf, stridesOf } from '../tensor/shape';
+import { f32View } from '../runtime/heap';
 import { record } from '../tensor/tape';
 import { reduceTo } from './reduce';
 import { checkTensor, empty, Tensor, wrap } from '../tensor/tensor';
@@ -23,7 +24,7 @@ export function clone(x: Tensor): Tensor {
   checkTensor(x, 'clone');
   const out = empty(x.shape, 'clone');
   stridedCopy(x.ptr, out.ptr, [x.size], [1], [1], 'clone');
-  return out;
+  return record('clone', out, [x], (dy) => [dy]);
 }
 
 /**
@@ -103,7 +104,11 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const shape = axes.map((p) => x.shape[p]);
   const out = empty(shape, op);
   stridedCopy(x.ptr, out.ptr, shape, axes.map((p) => strides[p]), stridesOf(shape), op);
-  return out;
+  return record(op, out, [x], (dy) => {
+    const inverse = new Array<number>(axes.length);
+    axes.forEach((p, d) => (inverse[p] = d));
+    return [transpose(dy, inverse)];
+  });
 }
 
 /**
@@ -128,7 +133,7 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
       if (x.shape[a] !== 1) throw new ShapeError(`${op}: axis ${a} of ${showShape(x.shape)} has size ${x.shape[a]}, not 1`);
     }
   }
-  return wrap(x.storage(op, 'x'), x.shape.filter((_, i) => !drop.includes(i)));
+  return record(op, wrap(x.storage(op, 'x'), x.shape.filter((_, i) => !drop.includes(i))), [x], (dy) => [reshape(dy, x.shape)]);
 }
 
 /**
@@ -145,7 +150,7 @@ export function expandDims(x: Tensor, axis = 0): Tensor {
   const a = checkAxis(axis, x.rank + 1, op);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
-  return wrap(x.storage(op, 'x'), shape);
+  return record(op, wrap(x.storage(op, 'x'), shape), [x], (dy) => [reshape(dy, x.shape)]);
 }
 
 function listFor(value: number | readonly number[] | undefined, rank: number, fill: number, op: string, arg: string): number[] {
@@ -180,7 +185,8 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
   const offset = starts.reduce((sum, b, d) => sum + b * strides[d], 0);
   const out = empty(shape, op);
   stridedCopy(x.ptr + 4 * offset, out.ptr, shape, strides, stridesOf(shape), op);
-  return out;
+  // The gradient: dy put back where the block came from, zeros elsewhere.
+  return record(op, out, [x], (dy) => [pad(dy, x.shape.map((n, d) => [starts[d], n - starts[d] - shape[d]]))]);
 }
 
 /**
@@ -195,11 +201,15 @@ export function indexAxis(x: Tensor, axis: number, index: number, op = 'indexAxi
   const a = checkAxis(axis, x.rank, op);
   const n = x.shape[a];
   const i = checkInteger(index, op, `index for axis ${a} of ${showShape(x.shape)}`, -n, n - 1);
+  const at = i < 0 ? i + n : i;
   const strides = stridesOf(x.shape);
   const shape = x.shape.filter((_, d) => d !== a);
   const out = empty(shape, op);
-  stridedCopy(x.ptr + 4 * (i < 0 ? i + n : i) * strides[a], out.ptr, shape, strides.filter((_, d) => d !== a), stridesOf(shape), op);
-  return out;
+  stridedCopy(x.ptr + 4 * at * strides[a], out.ptr, shape, strides.filter((_, d) => d !== a), stridesOf(shape), op);
+  // The gradient: dy as entry `at` of axis a, zeros in the other entries.
+  return record(op, out, [x], (dy) => [
+    pad(reshape(dy, x.shape.map((m, d) => (d === a ? 1 : m))), x.shape.map((_, d) => (d === a ? [at, n - 1 - at] : [0, 0]))),
+  ]);
 }
 
 function checkList(tensors: unknown, op: string): Tensor[] {
@@ -230,12 +240,16 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   shape[a] = list.reduce((sum, t) => sum + t.shape[a], 0);
   const out = empty(shape, op);
   const outStrides = stridesOf(shape);
+  const offsets: number[] = [];
   let offset = 0;
   for (const t of list) {
     stridedCopy(t.ptr, out.ptr + 4 * offset * outStrides[a], t.shape, stridesOf(t.shape), outStrides, op);
+    offsets.push(offset);
     offset += t.shape[a];
   }
-  return out;
+  // The gradient of tensors[i]: its block of dy along the axis.
+  return record(op, out, list, (dy, needs) =>
+    list.map((t, i) => (needs[i] ? slice(dy, t.shape.map((_, d) => (d === a ? offsets[i] : 0)), t.shape) : null)));
 }
 
 /**
@@ -261,5 +275,37 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const outStrides = stridesOf(shape);
   const dstStrides = outStrides.filter((_, d) => d !== a);
   list.forEach((t, i) => stridedCopy(t.ptr, out.ptr + 4 * i * outStrides[a], t.shape, stridesOf(t.shape), dstStrides, op));
-  return out;
+  return record(op, out, list, (dy, needs) => list.map((_, i) => (needs[i] ? indexAxis(dy, a, i) : null)));
+}
+
+/**
+ * x with `paddings[d] = [before, after]` entries of `constantValue` (default 0) added before and after it along
+ * each axis d, as TF.js's `pad` (mode 'constant'). Paddings are non-negative integers, one pair per axis (none for a
+ * scalar, which is copied). The gradient is the slice of dy where x was.
+ * @throws TypeError unless x is a Tensor, paddings an array of [before, after] pairs of integers and constantValue a
+ * number; RangeError for a negative padding, a list whose length is not x's rank, or a result over the size limit;
+ * DisposedError if x was disposed.
+ * @example
+ * pad(tensor([[1, 2]]), [[1, 0], [0, 1]]).toArray(); // [[0, 0, 0], [1, 2, 0]]
+ * pad(tensor([1, 2]), [[2, 1]], 9).toArray(); // [9, 9, 1, 2, 9]
+ */
+export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
+  const op = 'pad';
+  checkTensor(x, op);
+  if (!Array.isArray(paddings)) throw new TypeError(`${op}: paddings must be an array of [before, after] pairs, got ${showValue(paddings)}`);
+  if (paddings.length !== x.rank) {
+    throw new RangeError(`${op}: paddings has ${paddings.length} pairs; x ${showShape(x.shape)} needs one [before, after] pair per axis (${x.rank})`);
+  }
+  const pairs = Array.from(paddings, (p: unknown, d) => {
+    if (!Array.isArray(p) || p.length !== 2) throw new TypeError(`${op}: paddings[${d}] must be a [before, after] pair, got ${showValue(p)}`);
+    return [0, 1].map((k) => checkInteger(p[k], op, `paddings[${d}][${k}]`, 0, MAX_SIZE));
+  });
+  checkNumber(constantValue, op, 'constantValue');
+  const shape = x.shape.map((n, d) => pairs[d][0] + n + pairs[d][1]);
+  const out = empty(shape, op);
+  if (out.size > 0) f32View(out.ptr, out.size).fill(constantValue);
+  const outStrides = stridesOf(shape);
+  const offset = pairs.reduce((sum, [before], d) => sum + before * outStrides[d], 0);
+  stridedCopy(x.ptr, out.ptr + 4 * offset, x.shape, stridesOf(x.shape), outStrides, op);
+  return record(op, out, [x], (dy) => [x.rank === 0 ? dy : slice(dy, pairs.map(([before]) => before), x.shape)]);
 }

@@ -275,6 +275,12 @@ export class Tensor {
    */
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return shaping.slice(this, begin, size); }
   /**
+   * With `paddings[d] = [before, after]` entries of `constantValue` (default 0) around each axis d; see {@link pad}.
+   * @example
+   * tensor([1, 2]).pad([[1, 1]]).toArray(); // [0, 1, 2, 0]
+   */
+  pad(paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor { return shaping.pad(this, paddings, constantValue); }
+  /**
    * The entries at `indices` along `axis` (default 0), with `batchDims` leading batch axes; see {@link gather}.
    * @example
    * tensor([[1, 2], [3, 4]]).gather([1, 1]).toArray(); // [[3, 4], [3, 4]]

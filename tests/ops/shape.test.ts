@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  arange, clone, concat, DisposedError, expandDims, gather, indexAxis, memory, reshape, ShapeError, slice, squeeze,
+  arange, clone, concat, DisposedError, expandDims, gather, indexAxis, memory, pad, reshape, ShapeError, slice, squeeze,
   stack, tensor, transpose, zeros, type Tensor,
 } from '../../src/index';
 import { arbRef, arbShape, expectExact, expectThrowsClean, f32, refTranspose, size, strides, unravel, type Ref } from '../reference';
@@ -59,6 +59,7 @@ describe('foreign objects', () => {
     expectForeignRejected((x) => squeeze(x), 'squeeze', 'x');
     expectForeignRejected((x) => expandDims(x), 'expandDims', 'x');
     expectForeignRejected((x) => slice(x, [0]), 'slice', 'x');
+    expectForeignRejected((x) => pad(x, [[0, 0]]), 'pad', 'x');
     expectForeignRejected((x) => indexAxis(x, 0, 0), 'indexAxis', 'x');
     expectForeignRejected((x) => gather(x, [0]), 'gather', 'x');
     expectForeignRejected((x) => concat([t, x]), 'concat', 'tensors[1]');
@@ -454,5 +455,56 @@ describe('clone', () => {
         }
       }));
     }), { numRuns: 60 });
+  });
+});
+
+describe('pad', () => {
+  test('x surrounded by the constant matches the index reference, size-0 axes and scalars included (property)', () => {
+    const arbCase = arbRanked(0, 4, 2000).chain((ref) => fc.tuple(fc.constant(ref),
+      fc.tuple(...ref.shape.map(() => fc.tuple(fc.nat(3), fc.nat(3)))), fc.oneof(fc.constant(undefined), fc.double({ noNaN: false }))));
+    fc.assert(fc.property(arbCase, ([ref, paddings, value]) => {
+      const shape = ref.shape.map((n, d) => paddings[d][0] + n + paddings[d][1]);
+      const s = strides(ref.shape);
+      const data = Float64Array.from({ length: size(shape) }, (_, i) => {
+        const at = unravel(i, shape).map((v, d) => v - paddings[d][0]);
+        return at.every((v, d) => v >= 0 && v < ref.shape[d]) ? ref.data[at.reduce((p, v, d) => p + v * s[d], 0)] : value ?? 0;
+      });
+      using([make(ref)], (x) => {
+        expectRef(pad(x, paddings, value), { data, shape }, `pad ${ref.shape} ${JSON.stringify(paddings)} with ${value}`);
+        expectRef(x.pad(paddings, value), { data, shape }, 'the method');
+      });
+    }), { numRuns: 150 });
+  });
+
+  test('fixed cases; the result owns its storage', () => {
+    using([tensor([[1, 2], [3, 4]])], (x) => {
+      expectRef(pad(x, [[0, 1], [1, 0]]), { data: Float64Array.of(0, 1, 2, 0, 3, 4, 0, 0, 0), shape: [3, 3] });
+      expectRef(pad(x, [[0, 0], [0, 0]], 5), { data: Float64Array.of(1, 2, 3, 4), shape: [2, 2] });
+      expectRef(pad(x, [[1, 1], [0, 0]], -Infinity), { data: Float64Array.of(-Infinity, -Infinity, 1, 2, 3, 4, -Infinity, -Infinity), shape: [4, 2] });
+      using([pad(x, [[0, 0], [0, 0]])], (y) => {
+        y.set(9, 0, 0);
+        expect(x.get(0, 0)).toBe(1);
+      });
+    });
+    using([tensor(3)], (s) => expectRef(pad(s, [], 1), { data: Float64Array.of(3), shape: [] }));
+    using([zeros([0, 2])], (e) => expectRef(pad(e, [[1, 0], [0, 1]], 7), { data: Float64Array.of(7, 7, 7), shape: [1, 3] }));
+  });
+
+  test('bad paddings and constants throw before any work, naming the argument', () => {
+    using([zeros([2, 3])], (x) => {
+      expectThrowsClean(() => pad(x, bad('x')), TypeError, ['pad: paddings must be an array of [before, after] pairs, got "x"'], memory);
+      expectThrowsClean(() => pad(x, [[0, 0]]), RangeError, ['pad:', 'paddings has 1 pairs', '[2,3]', '(2)'], memory);
+      expectThrowsClean(() => pad(x, bad([[0, 0], [1]])), TypeError, ['pad: paddings[1] must be a [before, after] pair, got [1]'], memory);
+      expectThrowsClean(() => pad(x, bad([[0, 0], 1])), TypeError, ['pad: paddings[1] must be a [before, after] pair, got 1'], memory);
+      expectThrowsClean(() => pad(x, [[0, -1], [0, 0]]), RangeError, ['pad: paddings[0][1] must be in [0,', 'got -1'], memory);
+      expectThrowsClean(() => pad(x, [[0, 0], [0.5, 0]]), TypeError, ['pad: paddings[1][0] must be an integer, got 0.5'], memory);
+      expectThrowsClean(() => pad(x, bad([[0, 0], ['1', 0]])), TypeError, ['pad: paddings[1][0] must be an integer, got "1"'], memory);
+      expectThrowsClean(() => pad(x, [[0, 0], [0, 0]], bad('0')), TypeError, ['pad: constantValue must be a number, got "0"'], memory);
+      expectThrowsClean(() => pad(x, [[0, 2 ** 28], [0, 0]]), RangeError, ['pad:', 'result shape', 'limit'], memory);
+      expectThrowsClean(() => pad(bad([1, 2]), [[0, 0]]), TypeError, ['pad: x must be a Tensor'], memory);
+    });
+    const gone = zeros([2]);
+    gone.dispose();
+    expectThrowsClean(() => pad(gone, [[1, 1]]), DisposedError, ['pad: x was disposed'], memory);
   });
 });
