@@ -287,6 +287,27 @@ export function predictRows(plan: usize, from: i32, to: i32, keep: usize): void 
   keepPointers(plan, keep, true);
 }
 
+// A model call for a gradient tape (src/nn/apply.ts): each input's `rows` rows copied from its INPUT_X into its node,
+// every node forward keeping what the backward needs (dropout and batch statistics unless PLAN_INFERENCE), and each
+// output's values copied to its OUTPUT_Y (0: not copied). The plan then holds the forward for backwardRows.
+export function forwardRows(plan: usize, rows: i32): void {
+  for (let i = 0; i < word(plan, PLAN_INPUTS); i++) {
+    const R = inputAt(plan, i), x = ptr(R, INPUT_X);
+    if (x != 0) memory.copy(ptr(ptr(R, INPUT_NODE), NODE_OUT), x, <usize>(rows * word(R, INPUT_COLS)) << 2);
+  }
+  forward(plan, rows, true, false);
+  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+    const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE), y = ptr(R, OUTPUT_Y);
+    if (y != 0) memory.copy(y, ptr(N, NODE_OUT), <usize>(rows * word(N, NODE_WIDTH)) << 2);
+  }
+}
+
+// The backward of the forward forwardRows left, from each output's NODE_DELTA (dLoss/dA, filled by the caller): every
+// parameter's gradient into its PARAM_GRAD and each input's into its node's NODE_DELTA (0: not wanted). No update.
+export function backwardRows(plan: usize, rows: i32): void {
+  backward(plan, rows);
+}
+
 // Index of the first NaN or ±Infinity among n floats, or -1.
 export function firstNonFinite(p: usize, n: i32): i32 {
   const zero = f32x4.splat(0);

@@ -34,6 +34,8 @@ export interface Kernels extends GemmKernels {
   trainEpochs(plan: number, epochs: number, maxBatches: number): number;
   evaluateRows(plan: number, from: number, to: number, sums: number, keep: number): number;
   predictRows(plan: number, from: number, to: number, keep: number): void;
+  forwardRows(plan: number, rows: number): void;
+  backwardRows(plan: number, rows: number): void;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
   addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
   firstNonFinite(p: number, n: number): number;
