@@ -281,6 +281,19 @@ export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i
   for (; j < r; j++) store<f32>(po + (<usize>j << 2), load<f32>(po + (<usize>j << 2)) * inv);
 }
 
+// dx = a ⊙ (dy − Σ_row dy ⊙ a) for softmax outputs a [rows, width] (the row sums in f32, in order); dx may equal dy.
+export function softmaxBackward(a: usize, dy: usize, dx: usize, rows: i32, width: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const at = <usize>(r * width) << 2;
+    let dot: f32 = 0;
+    for (let j = 0; j < width; j++) dot += load<f32>(dy + at + (<usize>j << 2)) * load<f32>(a + at + (<usize>j << 2));
+    for (let j = 0; j < width; j++) {
+      const o = at + (<usize>j << 2);
+      store<f32>(dx + o, load<f32>(a + o) * (load<f32>(dy + o) - dot));
+    }
+  }
+}
+
 // out = softmax of x along the middle axis of an [outer, r, inner] layout: exp(x - max) / sum (exp: vmath.ts, 1 ULP);
 // r >= 1. out may equal x.
 export function softmax(x: usize, out: usize, outer: i32, r: i32, inner: i32): void {

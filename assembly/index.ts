@@ -9,7 +9,7 @@ export { copy, gather } from './copy';
 export { im2col, col2imAdd, depthwiseConvForward, depthwiseConvBackwardInput, depthwiseConvBackwardFilter } from './conv';
 export { embedding, embeddingBackward } from './embedding';
 export { randomUniform, randomNormal } from './random';
-export { trainEpochs, evaluateRows, predictRows, lossOf, addMetrics, firstNonFinite, settlePlan, restorePointers } from './train';
+export { trainEpochs, evaluateRows, predictRows, forwardRows, backwardRows, lossOf, addMetrics, firstNonFinite, settlePlan, restorePointers } from './train';
 export { weightsChanged } from './plan';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';
 export { pad2d, pad2dBackward, upSample2d, upSample2dBackward, upSampleBilinear2d, upSampleBilinear2dBackward } from './spatial';

@@ -151,6 +151,11 @@ export const PLAN_SUMS = 26;
 export const PLAN_HISTORY = 27;
 export const PLAN_ALPHA = 28;
 export const PLAN_SLOTS = 29;
+// Forwards that keep what a backward needs (train.ts forwardRows, for a model's apply under a gradient tape): 1 runs
+// dropout off and batch normalization on its moving statistics (apply with training false); PLAN_FROZEN_STATS 1 uses
+// the batch statistics without updating the moving ones (a forward run again for its backward).
+export const PLAN_INFERENCE = 30;
+export const PLAN_FROZEN_STATS = 31;
 export const PLAN_HEADER_WORDS = 32;
 
 // Node record (one call of a layer): kind, output features per row, outputs [rows, NODE_WIDTH], gradient of the loss

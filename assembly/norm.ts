@@ -202,11 +202,9 @@ export function batchNorm(x: usize, y: usize, mean: usize, variance: usize, offs
   store<f32>(p, add ? load<f32>(p) + v : v);
 }
 
-// Backward of batchNormTrain over [n, C] (n >= 1). Saved by the forward: its input x, mean and invStd. From dy:
-// dBeta[c] = Σ_r dy, dGamma[c] = Σ_r dy·x̂ (f64 sums; written, or added with `accumulate`; 0: not wanted) and
-// dx = (dy − Σdy/n − x̂·Σdy·x̂/n)·invStd·gamma (gamma 0: 1; dx may be dy; 0: not wanted); work: 2C f64.
-export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize,
-  dGamma: usize, dBeta: usize, n: i32, C: i32, accumulate: bool, work: usize): void {
+// The column sums of a batch normalization's backward over [n, C], in f64 into work (2C f64): Σ_r dy at work[c],
+// Σ_r dy·x̂ at work[C + c], with x̂ = (x − mean)·invStd.
+function columnSums(x: usize, dy: usize, mean: usize, invStd: usize, n: i32, C: i32, work: usize): void {
   const sumDy = work, sumDyXh = work + (<usize>C << 3), rowBytes = <usize>C << 2;
   memory.fill(work, 0, <usize>C << 4);
   // Four rows at a time in registers, then one row at a time (as addColumns).
@@ -254,6 +252,15 @@ export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
       store<f64>(sumDyXh + (<usize>c << 3), f64At(sumDyXh, c) + d * xh);
     }
   }
+}
+
+// Backward of batchNormTrain over [n, C] (n >= 1). Saved by the forward: its input x, mean and invStd. From dy:
+// dBeta[c] = Σ_r dy, dGamma[c] = Σ_r dy·x̂ (f64 sums; written, or added with `accumulate`; 0: not wanted) and
+// dx = (dy − Σdy/n − x̂·Σdy·x̂/n)·invStd·gamma (gamma 0: 1; dx may be dy; 0: not wanted); work: 2C f64.
+export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize,
+  dGamma: usize, dBeta: usize, n: i32, C: i32, accumulate: bool, work: usize): void {
+  const sumDy = work, sumDyXh = work + (<usize>C << 3), rowBytes = <usize>C << 2;
+  columnSums(x, dy, mean, invStd, n, C, work);
   // The sums become f32 means in place: Σdy/n at work[c] (f32), Σdy·x̂/n at sumDyXh[c] (f32). NOTE: each f32 store
   // lands on f64 slots already read (index ≤ c of its own array).
   const perRow = 1 / <f64>n;
@@ -278,6 +285,26 @@ export function batchNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
       const inv = f32At(invStd, c), xh = (f32At(px, c) - f32At(mean, c)) * inv;
       const t = (f32At(pd, c) - f32At(sumDy, c)) - xh * f32At(sumDyXh, c);
       store<f32>(pdx + (<usize>c << 2), t * (gamma != 0 ? inv * f32At(gamma, c) : inv));
+    }
+  }
+}
+
+// Backward of batchNorm (inference: the statistics are constants) over [n, C]. Saved by the forward: its input x and
+// invStd. From dy: dBeta[c] = Σ_r dy, dGamma[c] = Σ_r dy·x̂ (f64 sums, as batchNormBackward's; written, or added with
+// `accumulate`; 0: not wanted) and dx = dy·invStd·gamma (gamma 0: 1; dx may be dy; 0: not wanted); work: 2C f64.
+export function batchNormInferenceBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize,
+  dGamma: usize, dBeta: usize, n: i32, C: i32, accumulate: bool, work: usize): void {
+  columnSums(x, dy, mean, invStd, n, C, work);
+  for (let c = 0; c < C; c++) {
+    if (dBeta != 0) putOrAddAt(dBeta, c, <f32>f64At(work, c), accumulate);
+    if (dGamma != 0) putOrAddAt(dGamma, c, <f32>f64At(work, C + c), accumulate);
+  }
+  if (dx == 0) return;
+  for (let r = 0; r < n; r++) {
+    const at = <usize>(r * C) << 2;
+    for (let c = 0; c < C; c++) {
+      const o = at + (<usize>c << 2), scale = gamma != 0 ? f32At(invStd, c) * f32At(gamma, c) : f32At(invStd, c);
+      store<f32>(dx + o, load<f32>(dy + o) * scale);
     }
   }
 }

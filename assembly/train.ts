@@ -4,12 +4,11 @@
 // backward in reverse order, then the optimizer updates in place. evaluateRows and predictRows run the same forward
 // without training.
 import { gather } from './copy';
-import { activationBackward } from './activation';
+import { activationBackward, softmaxBackward } from './activation';
 import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 import { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
 import { nodeBackward, nodeForward } from './layers/index';
-import { softmaxBackwardRows } from './layers/activation';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
   ACT_NONE, ACT_SOFTMAX, LOSS_CUSTOM, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
@@ -49,7 +48,7 @@ declare function lossHost(R: usize, out: usize, target: usize, grad: usize, rows
 // differentiates through (softmax from its outputs, as the activation layer's backward does).
 function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32): f64 {
   const value = lossHost(R, out, target, grad, rows, cols);
-  if (grad != 0 && act == ACT_SOFTMAX) softmaxBackwardRows(out, grad, rows, cols);
+  if (grad != 0 && act == ACT_SOFTMAX) softmaxBackward(out, grad, grad, rows, cols);
   else if (grad != 0 && act != ACT_NONE) activationBackward(act, out, grad, grad, rows * cols, alpha);
   return value;
 }
@@ -314,6 +313,27 @@ export function predictRows(plan: usize, from: i32, to: i32, keep: usize): void 
     forward(plan, min(chunk, to - start), false, false);
   }
   keepPointers(plan, keep, true);
+}
+
+// A model call for a gradient tape (src/nn/apply.ts): each input's `rows` rows copied from its INPUT_X into its node,
+// every node forward keeping what the backward needs (dropout and batch statistics unless PLAN_INFERENCE), and each
+// output's values copied to its OUTPUT_Y (0: not copied). The plan then holds the forward for backwardRows.
+export function forwardRows(plan: usize, rows: i32): void {
+  for (let i = 0; i < word(plan, PLAN_INPUTS); i++) {
+    const R = inputAt(plan, i), x = ptr(R, INPUT_X);
+    if (x != 0) memory.copy(ptr(ptr(R, INPUT_NODE), NODE_OUT), x, <usize>(rows * word(R, INPUT_COLS)) << 2);
+  }
+  forward(plan, rows, true, false);
+  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+    const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE), y = ptr(R, OUTPUT_Y);
+    if (y != 0) memory.copy(y, ptr(N, NODE_OUT), <usize>(rows * word(N, NODE_WIDTH)) << 2);
+  }
+}
+
+// The backward of the forward forwardRows left, from each output's NODE_DELTA (dLoss/dA, filled by the caller): every
+// parameter's gradient into its PARAM_GRAD and each input's into its node's NODE_DELTA (0: not wanted). No update.
+export function backwardRows(plan: usize, rows: i32): void {
+  backward(plan, rows);
 }
 
 // Index of the first NaN or ±Infinity among n floats, or -1.

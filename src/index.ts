@@ -19,7 +19,7 @@ export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPad
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
 export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
-export { model, Model, type ModelOptions, type BatchOptions } from './nn/model';
+export { model, Model, type ModelOptions, type BatchOptions, type ApplyOptions } from './nn/model';
 export { input, InputLayer, type InputOptions } from './nn/layers/input';
 export { Layer, type LayerOptions, type LayerArgs } from './nn/layers/layer';
 export type { SymbolicShape } from './nn/layers/custom';

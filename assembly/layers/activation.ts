@@ -1,5 +1,5 @@
 // Activation as a layer: outputs = act(inputs), element by element, or softmax over each row.
-import { activation, activationBackward, activationBackwardFromInput, needsInput, softmax } from '../activation';
+import { activation, activationBackward, activationBackwardFromInput, needsInput, softmax, softmaxBackward } from '../activation';
 import { ACT_NONE, ACT_SOFTMAX, PLAN_ALPHA, NODE_ACT, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_LOGITS, NODE_OUT, NODE_WIDTH, EDGE_ADD } from '../layout';
 import { argument, edgeAt, ptr, putOrAdd, real, word } from '../plan';
 
@@ -20,23 +20,11 @@ export function activationBackwardLayer(plan: usize, N: usize, rows: i32): void 
   const dX = ptr(argument(N, 0), NODE_DELTA);
   if (dX == 0) return;
   const delta = ptr(N, NODE_DELTA), out = ptr(N, NODE_OUT), width = word(N, NODE_WIDTH), act = word(N, NODE_ACT), n = rows * width;
-  if (word(N, NODE_DELTA_IS_DZ) == 0 && act == ACT_SOFTMAX) softmaxBackwardRows(out, delta, rows, width);
-  else if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
+  if (word(N, NODE_DELTA_IS_DZ) == 0 && act == ACT_SOFTMAX) {
+    softmaxBackward(out, delta, delta, rows, width);
+  } else if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
     if (needsInput(act)) activationBackwardFromInput(act, ptr(argument(N, 0), NODE_OUT), delta, delta, n);
     else activationBackward(act, out, delta, delta, n, real(plan, PLAN_ALPHA));
   }
   putOrAdd(dX, delta, n, word(edgeAt(N, 0), EDGE_ADD) != 0);
-}
-
-// Softmax's backward over `rows` rows of `width`, in place: d = A ⊙ (d − Σ_row d ⊙ A), from the outputs A.
-export function softmaxBackwardRows(out: usize, delta: usize, rows: i32, width: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const d = delta + (<usize>(r * width) << 2), a = out + (<usize>(r * width) << 2);
-    let dot: f32 = 0;
-    for (let j = 0; j < width; j++) dot += load<f32>(d + (<usize>j << 2)) * load<f32>(a + (<usize>j << 2));
-    for (let j = 0; j < width; j++) {
-      const o = <usize>j << 2;
-      store<f32>(d + o, load<f32>(a + o) * (load<f32>(d + o) - dot));
-    }
-  }
 }

@@ -5,7 +5,7 @@ import {
   KIND_ACTIVATION, KIND_ADD, KIND_AVERAGE, KIND_CONCATENATE, KIND_DENSE, KIND_DROPOUT, KIND_EMBEDDING, KIND_FLATTEN, KIND_MULTIPLY, KIND_PERMUTE,
   KIND_REPEAT_VECTOR, KIND_RESHAPE, NODE_KIND,
   KIND_MAX_POOL, KIND_GLOBAL_MAX_POOL, KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_ZERO_PADDING, KIND_CROPPING, KIND_UP_SAMPLING,
-  KIND_BATCH_NORM, KIND_LAYER_NORM, KIND_CUSTOM,
+  KIND_BATCH_NORM, KIND_LAYER_NORM, KIND_CUSTOM, PLAN_FROZEN_STATS, PLAN_INFERENCE,
 } from '../layout';
 import { word } from '../plan';
 import { activationBackwardLayer, activationForward } from './activation';
@@ -24,13 +24,14 @@ import {
 import { padBackward, padForward, upSampleBackward, upSampleForward } from './spatial';
 import { customBackward, customForward } from './custom';
 
-// Node N's outputs for `rows` rows (its arguments' outputs are ready): dropout masks when `training`, the weighted
-// sums of nodes a fused loss follows when `logits`. Input nodes have nothing to do.
+// Node N's outputs for `rows` rows (its arguments' outputs are ready): with `training`, what the backward needs kept
+// and (unless PLAN_INFERENCE) dropout masks and batch statistics; the weighted sums of nodes a fused loss follows when
+// `logits`. Input nodes have nothing to do.
 // @ts-ignore: decorator
 @inline export function nodeForward(plan: usize, N: usize, rows: i32, training: bool, logits: bool): void {
   const kind = word(N, NODE_KIND);
   if (kind == KIND_DENSE) denseForward(plan, N, rows, logits, training);
-  else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training);
+  else if (kind == KIND_DROPOUT) dropoutForward(plan, N, rows, training && word(plan, PLAN_INFERENCE) == 0);
   else if (kind == KIND_ACTIVATION) activationForward(plan, N, rows, logits);
   else if (kind == KIND_CONCATENATE) concatenateForward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeForward(N, rows, kind);
@@ -47,7 +48,7 @@ import { customBackward, customForward } from './custom';
   else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolForward(N, rows);
   else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padForward(N, rows);
   else if (kind == KIND_UP_SAMPLING) upSampleForward(N, rows);
-  else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training);
+  else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training && word(plan, PLAN_INFERENCE) == 0, word(plan, PLAN_FROZEN_STATS) != 0);
   else if (kind == KIND_LAYER_NORM) layerNormForward(N, rows, training);
   else if (kind == KIND_CUSTOM) customForward(plan, N, rows, training);
 }
@@ -57,7 +58,7 @@ import { customBackward, customForward } from './custom';
 @inline export function nodeBackward(plan: usize, N: usize, rows: i32): void {
   const kind = word(N, NODE_KIND);
   if (kind == KIND_DENSE) denseBackward(plan, N, rows);
-  else if (kind == KIND_DROPOUT) dropoutBackward(N, rows);
+  else if (kind == KIND_DROPOUT) dropoutBackward(N, rows, word(plan, PLAN_INFERENCE) != 0);
   else if (kind == KIND_ACTIVATION) activationBackwardLayer(plan, N, rows);
   else if (kind == KIND_CONCATENATE) concatenateBackward(N, rows);
   else if (kind == KIND_ADD || kind == KIND_MULTIPLY || kind == KIND_AVERAGE) mergeBackward(N, rows, kind);
@@ -74,7 +75,7 @@ import { customBackward, customForward } from './custom';
   else if (kind == KIND_GLOBAL_AVG_POOL) globalAvgPoolBackwardLayer(N, rows);
   else if (kind == KIND_ZERO_PADDING || kind == KIND_CROPPING) padBackward(N, rows);
   else if (kind == KIND_UP_SAMPLING) upSampleBackward(N, rows);
-  else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows);
+  else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows, word(plan, PLAN_INFERENCE) != 0);
   else if (kind == KIND_LAYER_NORM) layerNormBackwardLayer(N, rows);
   else if (kind == KIND_CUSTOM) customBackward(plan, N, rows);
 }

@@ -2,7 +2,7 @@
 // product with bias and activation fused (gemm's epilogue), or from the caller's own kernel then bias and activation;
 // where the sums go (NODE_Z when the backward needs them, NODE_OUT with a fused loss's logits); and on the way back
 // dZ through the activation, the bias gradient and the kernel gradient of a product.
-import { activation, activationBackward, activationBackwardFromInput, softmax } from '../activation';
+import { activation, activationBackward, activationBackwardFromInput, softmax, softmaxBackward } from '../activation';
 import { reduce } from '../reduce';
 import { ACT_NONE, ACT_SOFTMAX, GEMM_ACCUMULATE, GEMM_TRANS_A, REDUCE_SUM, PLAN_ALPHA,
   NODE_ACT, NODE_ADD_GRADS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_LOGITS, NODE_OUT, NODE_SCRATCH, NODE_Z, PARAM_GRAD } from '../layout';
@@ -62,7 +62,8 @@ export function finishSums(plan: usize, N: usize, B: usize, sums: usize, rows: i
   const act = word(N, NODE_ACT), delta = ptr(N, NODE_DELTA);
   if (word(N, NODE_DELTA_IS_DZ) == 0 && act != ACT_NONE) {
     const z = ptr(N, NODE_Z);
-    if (z != 0) activationBackwardFromInput(act, z, delta, delta, rows * units);
+    if (act == ACT_SOFTMAX) softmaxBackward(ptr(N, NODE_OUT), delta, delta, rows, units); // an output given dLoss/dA (apply)
+    else if (z != 0) activationBackwardFromInput(act, z, delta, delta, rows * units);
     else activationBackward(act, ptr(N, NODE_OUT), delta, delta, rows * units, real(plan, PLAN_ALPHA));
   }
   if (B == 0) return delta;

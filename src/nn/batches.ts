@@ -3,7 +3,8 @@
 // per kind, least recently used freed first; plans over KEEP_BYTES of buffers are freed after their call), so
 // steady-state calls allocate nothing. They are freed when the model is compiled, its weights are set, a layer is
 // added, a fit starts (training plans: fit builds its own) and when it is disposed; a plan built before the model's
-// version changed is never run.
+// version changed is never run. Plans of a model call under a gradient tape (apply.ts) are kept the same way, whatever
+// their size.
 import { allocBytes, freeBytes } from '../runtime/heap';
 import { DivergedError } from '../tensor/errors';
 import type { Tensor } from '../tensor/tensor';
@@ -11,6 +12,9 @@ import type { Compiled } from './compile';
 import { checkIdle, checkTrainingData, runSeed } from './fit';
 import { logSlots } from './metrics';
 import { Plan, seedDropout, type ModelState, type PlanKind } from './plan';
+
+/** Mixed into the seed of the dropout stream of applyTraining plans, so that it differs from fit's and trainOnBatch's. */
+const APPLY_STREAM = 0x6a09e667;
 
 /** Plans kept per kind. */
 const MAX_PLANS = 4;
@@ -28,6 +32,8 @@ interface Kept {
    * masks of successive trainOnBatch calls follow one stream, as the batches of one fit do, whatever their sizes.
    */
   dropState: number;
+  /** The generator state the dropout masks of applyTraining plans draw from (one stream over all of them), or 0. */
+  applyDropState: number;
 }
 
 const cache = new WeakMap<ModelState, Kept>();
@@ -44,6 +50,10 @@ export function freePlans(model: ModelState, kind?: PlanKind): void {
   if (!kind || kind === 'train') {
     if (kept.dropState) freeBytes(kept.dropState);
     kept.dropState = 0;
+  }
+  if (!kind || kind === 'applyTraining') {
+    if (kept.applyDropState) freeBytes(kept.applyDropState);
+    kept.applyDropState = 0;
   }
 }
 
@@ -64,7 +74,7 @@ export function planFor(model: ModelState, kind: PlanKind, rows: number, op: str
     kept = undefined;
   }
   if (!kept) {
-    kept = { version: model.version, plans: new Map(), dropState: 0 };
+    kept = { version: model.version, plans: new Map(), dropState: 0, applyDropState: 0 };
     cache.set(model, kept);
   }
   let plans = kept.plans.get(kind);
@@ -82,9 +92,17 @@ export function planFor(model: ModelState, kind: PlanKind, rows: number, op: str
     seedDropout(state, runSeed(model));
     kept.dropState = state;
   }
-  plan = new Plan(model, { kind, rows, samples: rows, total: rows, shuffle: false, checkFinite: true, epochsPerCall: 1, dropState: kept.dropState || undefined, op });
+  if (kind === 'applyTraining' && !kept.applyDropState) {
+    const state = allocBytes(16, op);
+    seedDropout(state, runSeed(model) ^ APPLY_STREAM);
+    kept.applyDropState = state;
+  }
+  const dropState = (kind === 'applyTraining' ? kept.applyDropState : kept.dropState) || undefined;
+  plan = new Plan(model, { kind, rows, samples: rows, total: rows, shuffle: false, checkFinite: true, epochsPerCall: 1, dropState, op });
   const widths = model.graph.nodes.reduce((sum, n) => sum + n.width, 0);
-  if (rows * widths * 4 > KEEP_BYTES) {
+  // A model call under a gradient tape keeps its plan whatever its size: the backward needs its forward, and a
+  // custom training loop calls again with the same rows.
+  if (rows * widths * 4 > KEEP_BYTES && kind !== 'apply' && kind !== 'applyTraining') {
     const once = plan;
     return { plan, done: () => once.free() };
   }

@@ -22,7 +22,8 @@ import { saveToFile } from './model-file';
 import { slotsOf, type ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
-import type { SymbolicTensor } from './symbolic';
+import { SymbolicTensor } from './symbolic';
+import { applyModel, trainableOf } from './apply';
 
 /**
  * Options of `model`.
@@ -42,6 +43,17 @@ export interface ModelOptions {
    * dropout masks of each `fit` that gives no seed (derived from it and the step count). Not saved in model files.
    */
   seed?: number;
+}
+
+/**
+ * Options of `apply`.
+ * @example
+ * const options: ApplyOptions = { training: true };
+ * sequential([dense({ units: 2, inputShape: [2] }), dropout({ rate: 0.5 })]).apply(ones([1, 2]), options).shape; // [1, 2]
+ */
+export interface ApplyOptions {
+  /** Dropout on, and batch normalization by the batch's statistics (updating its moving ones), as in training (default false). */
+  training?: boolean;
 }
 
 /** Options of `predict` and `evaluate`. */
@@ -335,6 +347,49 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.checkUsable(op);
     const xs = checkInputs(this.graph(op), x, op);
     return this.outputsOf(xs, batchRows(options, op, Math.max(xs[0].shape[0], 1)), op);
+  }
+
+  /**
+   * The outputs for the rows of x (one tensor per input: [samples, ...shape]), as TF.js's `model.apply(x, { training })`
+   * on tensors: a new [samples, ...dims] tensor per output (one tensor for one output, else an array in output order),
+   * the values `predict` gives (the same bits) when `training` is false, the default. With `training: true` dropout is
+   * on and batch normalization normalizes by the batch's statistics and updates its moving ones, as TF.js's apply and
+   * a fit step do. Differentiable: inside `grad`, `grads`, `variableGrads`, `optimizer.minimize` and the like, the call
+   * is one step of the tape whose backward runs the model's backward in wasm, giving the gradients of the inputs and of
+   * `trainableWeights` (first order only: no gradient of that gradient flows through it). Symbolic tensors (a model
+   * nested in another) are not taken: call its layers' apply.
+   * @throws TypeError for a symbolic tensor, or a `training` that is not a boolean; RangeError for an unknown option or
+   * a model without layers; ShapeError if x does not fit the inputs; DisposedError once x or the model is disposed.
+   * @example
+   * const net = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+   * net.apply(tensor([[1, 2]])).toArray(); // [[3]]
+   * grad((x) => net.apply(x).sum())(tensor([[1, 2]])).toArray(); // [[1, 1]]
+   * const { grads: [dKernel, dBias] } = valueAndGrads(() => net.apply(tensor([[1, 2]])).sum())(net.trainableWeights);
+   * [dKernel.toArray(), dBias.toArray()]; // [[[1], [2]], [1]]
+   */
+  apply(x: TensorList, options: ApplyOptions = {}): Output {
+    const op = 'apply';
+    const symbolic = (Array.isArray(x) ? x : [x]).some((t) => t instanceof SymbolicTensor);
+    if (symbolic) throw new TypeError(`${op}: x holds symbolic tensors; a model is not nested in another: call its layers' apply on them instead`);
+    this.checkUsable(op);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
+    checkOptionKeys(op, options, ['training']);
+    const training = options.training ?? false;
+    if (typeof training !== 'boolean') throw new TypeError(`${op}: training must be true or false, got ${showValue(options.training)}`);
+    const xs = checkInputs(this.graph(op), x, op);
+    const outs = applyModel(this.state, xs, training, op);
+    return (outs.length === 1 ? outs[0] : outs) as Output;
+  }
+
+  /**
+   * The weights gradients and optimizers change, each once, in node order: every layer's `trainableWeights` (the
+   * model's own tensors: read them, or use getWeights and setWeights); the order of the weight gradients of `apply`.
+   * @example
+   * const net = sequential([dense({ units: 4, inputShape: [3] }), layers.batchNormalization(), dense({ units: 1 })]);
+   * net.trainableWeights.map((w) => w.shape); // [[3, 4], [4], [4], [4], [4, 1], [1]]
+   */
+  get trainableWeights(): Tensor[] {
+    return this.graphOrNull ? trainableOf(this.graphOrNull) : [];
   }
 
   /**

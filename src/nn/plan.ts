@@ -1,7 +1,9 @@
 // Lowering: a model graph → one plan in wasm memory (records of assembly/layout.ts) that assembly/train.ts runs: nodes
 // in topological order, each argument an edge to its producer, buffers sized for `rows` rows and, where a buffer's
-// life ends before another's begins, shared (liveness). Three kinds: a training plan (outputs kept for the backward,
-// gradients, the optimizer), an evaluation plan (forward, losses, metrics) and a prediction plan (forward only).
+// life ends before another's begins, shared (liveness). Kinds: a training plan (outputs kept for the backward,
+// gradients, the optimizer), an evaluation plan (forward, losses, metrics), a prediction plan (forward only), and the
+// plans of a model call under a gradient tape (apply.ts: 'apply' and 'applyTraining', a forward that keeps what the
+// backward needs, then a backward from the outputs' gradients to every trainable weight's and every input's).
 // Every field is written by name (I[at + NODE_WIDTH] = …).
 import {
   ACT_NONE, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
@@ -11,7 +13,7 @@ import {
   PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS, PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE,
   PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS, PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_INPUTS, PLAN_INPUT_TABLE, PLAN_LR, PLAN_NODES,
   PLAN_NODE_TABLE, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_OUTPUTS, PLAN_OUTPUT_TABLE, PLAN_P1, PLAN_P2, PLAN_PARAMS, PLAN_PARAM_TABLE,
-  PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS,
+  PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS, PLAN_INFERENCE, PLAN_FROZEN_STATS,
 } from '../../assembly/layout';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { gemmWorkBytes, kernels, wasmMemory } from '../runtime/wasm';
@@ -41,8 +43,11 @@ export interface ModelState {
   check(op: string): void;
 }
 
-/** What a plan is for. */
-export type PlanKind = 'train' | 'evaluate' | 'predict';
+/**
+ * What a plan is for: fit's training, evaluation, prediction, or a model call a gradient tape records (apply.ts), with
+ * dropout off and batch normalization on its moving statistics ('apply') or as in training ('applyTraining').
+ */
+export type PlanKind = 'train' | 'evaluate' | 'predict' | 'apply' | 'applyTraining';
 
 /** Options of a plan. */
 export interface PlanOptions {
@@ -108,11 +113,23 @@ export class Plan {
   private readonly words: number = 0;
   private readonly inputAt: number = 0;
   private readonly outputAt: number = 0;
+  /** Apply plans: the word of each input node's NODE_DELTA and its buffer, each output's gradient, each trainable weight's. */
+  private readonly inputDeltaWords: number[] = [];
+  private readonly inputDeltas: number[] = [];
+  /** @internal */
+  readonly outputDeltas: number[] = [];
+  /** @internal */
+  readonly weightGrads: number[] = [];
+  /** Whether free ran. */
+  freed = false;
+  /** Forwards run (apply plans: a recorded call's backward runs its forward again if another ran since). */
+  uses = 0;
 
   constructor(readonly model: ModelState, options: PlanOptions) {
     const { graph } = model, op = options.op, kind = options.kind, train = kind === 'train';
-    const compiled = kind === 'predict' ? null : model.compiled;
-    if (kind !== 'predict' && !compiled) throw new RangeError(`${op}: call compile({ optimizer, loss }) first`);
+    const apply = kind === 'apply' || kind === 'applyTraining', backward = train || apply;
+    const compiled = kind === 'predict' || apply ? null : model.compiled;
+    if (kind !== 'predict' && !apply && !compiled) throw new RangeError(`${op}: call compile({ optimizer, loss }) first`);
     const take = (bytes: number): number => {
       const ptr = allocBytes(Math.max(16, bytes), op);
       this.buffers.push(ptr);
@@ -153,7 +170,8 @@ export class Plan {
       // same kernel at any batch size: predict gives the same bits for any batchSize); only training plans need a
       // workspace of their own.
       I[PLAN_HOST_FLOPS] = PARALLEL_FLOPS;
-      I[PLAN_WORK] = train ? take(gemmWorkBytes()) : 0;
+      I[PLAN_WORK] = train ? take(gemmWorkBytes()) : 0; // (apply plans run on the host too: apply gives predict's bits)
+      I[PLAN_INFERENCE] = kind === 'apply' ? 1 : 0;
       I[PLAN_SUMS] = this.sums;
       I[PLAN_HISTORY] = this.history;
       I[PLAN_FAILED] = -1;
@@ -162,6 +180,7 @@ export class Plan {
       // Which nodes take a gradient: those with weights, and those whose arguments take one (training only).
       const needsGrad = nodes.map(() => false);
       if (train) nodes.forEach((n, i) => { needsGrad[i] = n.layer.trainableWeights.length > 0 || n.args.some((a) => needsGrad[a]); });
+      if (apply) needsGrad.fill(true); // the inputs too: their gradient is wanted when a tape tracks them
       const lossAt = new Map(graph.outputs.map((node, o) => [node, o]));
 
       // Buffers: node outputs (kept whole in training, for the backward; shared by liveness otherwise) and gradients
@@ -171,9 +190,9 @@ export class Plan {
       const deltaLives: { first: number; last: number; bytes: number }[] = [], deltaOwners: number[] = [];
       nodes.forEach((n, i) => {
         const bytes = rows * n.width * 4, isInput = graph.inputs.includes(i), isOutput = lossAt.has(i);
-        if (train || (!isInput && !(kind === 'predict' && isOutput))) {
-          const last = train || isOutput ? steps : Math.max(i, ...n.consumers);
-          outLives.push({ first: train ? 0 : i, last, bytes });
+        if (backward || (!isInput && !(kind === 'predict' && isOutput))) {
+          const last = backward || isOutput ? steps : Math.max(i, ...n.consumers);
+          outLives.push({ first: backward ? 0 : i, last, bytes });
           outOwners.push(i);
         }
         if (needsGrad[i]) {
@@ -207,6 +226,7 @@ export class Plan {
         paramRecord.set(p, address(at));
         I[at + PARAM_HOME] = p.ptr;
         I[at + PARAM_SIZE] = p.size;
+        if (apply && j < trainable.length) this.weightGrads.push((I[at + PARAM_GRAD] = take(p.size * 4)));
         if (!train || !optimizer || j >= trainable.length) return;
         const slots = state[j];
         // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
@@ -248,7 +268,7 @@ export class Plan {
           I[at + NODE_GEOM] = take(4 * GEOM_WORDS);
           i32View(I[at + NODE_GEOM], GEOM_WORDS).set(fields.geom);
         }
-        for (const buffer of layer.nodeBuffers(n.args.map((a) => nodes[a].dims), rows, kind)) {
+        for (const buffer of layer.nodeBuffers(n.args.map((a) => nodes[a].dims), rows, apply ? 'train' : kind)) {
           if (buffer.scratch) {
             scratchFloats = Math.max(scratchFloats, buffer.floats);
             scratchUsers.push(at + buffer.field);
@@ -260,8 +280,8 @@ export class Plan {
           hostLayer(address(at), { layer, argDims: n.args.map((a) => nodes[a].dims), dims: n.dims, op });
           this.hosted.push(address(at));
         }
-        if (train) {
-          for (const field of layer.trainingBuffers) I[at + field] = take(rows * n.width * 4);
+        if (backward) {
+          for (const field of layer.trainingBuffers) if (kind !== 'apply' || field !== NODE_MASK) I[at + field] = take(rows * n.width * 4);
           const shared = layer.weights.some((w) => gradsWritten.has(w));
           I[at + NODE_ADD_GRADS] = shared ? 1 : 0;
           if (shared && bias) I[at + NODE_SCRATCH] = take(n.width * 4);
@@ -288,10 +308,14 @@ export class Plan {
         const at = inputAt + j * INPUT_WORDS;
         I[at + INPUT_NODE] = address(nodeAt + node * NODE_WORDS);
         I[at + INPUT_COLS] = nodes[node].width;
+        if (!apply) return;
+        this.inputDeltaWords.push(nodeAt + node * NODE_WORDS + NODE_DELTA);
+        this.inputDeltas.push(I[nodeAt + node * NODE_WORDS + NODE_DELTA]);
       });
       graph.outputs.forEach((node, o) => {
         const at = outputAt + o * OUTPUT_WORDS, n = nodes[node], nat = nodeAt + node * NODE_WORDS;
         I[at + OUTPUT_NODE] = address(nat);
+        if (apply) this.outputDeltas.push(I[nat + NODE_DELTA]);
         const settings = compiled?.outputs[o];
         if (!settings) return;
         // Alone and with an activation whose derivative comes from its output, the loss differentiates through it.
@@ -320,10 +344,10 @@ export class Plan {
         I[PLAN_ORDER] = order;
         I[PLAN_CHECK_FINITE] = options.checkFinite ? 1 : 0;
         if (options.shuffle) writeState((I[PLAN_SHUFFLE] = take(16)), options.seed ?? 0);
-        if (nodes.some((n) => n.layer.trainingBuffers.includes(NODE_MASK))) { // dropout masks draw from it
-          I[PLAN_DROP_STATE] = options.dropState ?? take(16);
-          if (options.dropState === undefined) seedDropout(I[PLAN_DROP_STATE], options.seed ?? 0);
-        }
+      }
+      if ((train || kind === 'applyTraining') && nodes.some((n) => n.layer.trainingBuffers.includes(NODE_MASK))) { // dropout masks draw from it
+        I[PLAN_DROP_STATE] = options.dropState ?? take(16);
+        if (options.dropState === undefined) seedDropout(I[PLAN_DROP_STATE], options.seed ?? 0);
       }
     } catch (e) {
       this.free();
@@ -413,6 +437,40 @@ export class Plan {
     }
   }
 
+  /**
+   * Apply plans: runs the forward on `rows` rows of the inputs at `xs` (copied into the plan) and copies each output to
+   * `outs` (0: not copied); with `frozenStats`, batch normalization leaves its moving statistics as they are.
+   */
+  forwardRows(xs: readonly number[], outs: readonly number[], rows: number, frozenStats = false): void {
+    const I = i32View(this.ptr, this.words);
+    this.setData(xs, outs);
+    I[PLAN_FROZEN_STATS] = frozenStats ? 1 : 0;
+    try {
+      kernels().forwardRows(this.ptr, rows);
+    } finally {
+      this.setData(xs, outs, true);
+      I[PLAN_FROZEN_STATS] = 0;
+    }
+    this.uses++;
+  }
+
+  /**
+   * Apply plans: the backward of the last forward from the gradients in `outputDeltas`, into `weightGrads` and, for the
+   * inputs `wanted` says, into their nodes' gradients (returned: each input's buffer, or 0).
+   */
+  backwardRows(rows: number, wanted: readonly boolean[]): number[] {
+    const I = i32View(this.ptr, this.words);
+    const deltas = this.inputDeltas.map((d, j) => (wanted[j] ? d : 0));
+    this.inputDeltaWords.forEach((w, j) => { I[w] = deltas[j]; });
+    kernels().backwardRows(this.ptr, rows);
+    return deltas;
+  }
+
+  /** The address of the plan's dropout generator state (0: none). */
+  get dropState(): number {
+    return i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_DROP_STATE];
+  }
+
   /** The plan's input and output data pointers. */
   private dataPointers(): [number[], number[]] {
     const I = i32View(this.ptr, this.words);
@@ -430,6 +488,7 @@ export class Plan {
   /** Releases everything the plan allocated. */
   free(): void {
     unhost(this.hosted.splice(0));
+    this.freed = true;
     this.buffers.splice(0).forEach(freeBytes);
   }
 }

@@ -36,6 +36,8 @@ export interface Kernels extends GemmKernels {
   predictRows(plan: number, from: number, to: number, keep: number): void;
   settlePlan(plan: number): void;
   restorePointers(plan: number, keep: number): void;
+  forwardRows(plan: number, rows: number): void;
+  backwardRows(plan: number, rows: number): void;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
   addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
   firstNonFinite(p: number, n: number): number;
