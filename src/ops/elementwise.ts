@@ -106,7 +106,7 @@ export function div(a: Operand, b: Operand): Tensor {
 export function pow(a: Operand, b: Operand): Tensor {
   const y = binary('pow', a, b);
   return record('pow', y, [a, b], (dy, needs) => [
-    needs[0] ? reduceTo(mul(dy, mul(b, pow(a, typeof b === 'number' ? b - 1 : sub(b, 1)))), shapeOf(a)) : null,
+    needs[0] ? reduceTo(mul(dy, mul(b, pow(a, typeof b === 'number' ? Math.fround(b) - 1 : sub(b, 1)))), shapeOf(a)) : null,
     needs[1] ? reduceTo(mul(mul(dy, y), logWherePositive(a)), shapeOf(b)) : null,
   ]);
 }

@@ -8,7 +8,7 @@ import {
   transpose, zeros,
 } from '../../src/index';
 import {
-  arbShape, arbSpecialValues, arbValues, expectBounded, expectClose, expectExact, expectThrowsClean, f32, refReduce, refSoftmax, refUnary, size,
+  arbShape, arbSpecialValues, arbValues, expectBounded, expectClose, expectExact, expectThrowsClean, f32, refLogSoftmax, refReduce, refSoftmax, refUnary, size,
   type Ref, type Tolerance,
   failOnLeaks,
 } from '../reference';
@@ -236,22 +236,6 @@ describe('softmax', () => {
     });
   });
 });
-
-/** log(softmax) in float64: x − max − log Σ exp(x − max) along `axis`. */
-function refLogSoftmax(x: Ref, axis: number): Ref {
-  const outer = size(x.shape.slice(0, axis)), r = x.shape[axis], inner = size(x.shape.slice(axis + 1));
-  const data = new Float64Array(x.data.length);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const at = (j: number): number => (o * r + j) * inner + i;
-      let m = -Infinity, s = 0;
-      for (let j = 0; j < r; j++) m = Math.max(m, x.data[at(j)]);
-      for (let j = 0; j < r; j++) s += Math.exp(x.data[at(j)] - m);
-      for (let j = 0; j < r; j++) data[at(j)] = x.data[at(j)] - m - Math.log(s);
-    }
-  }
-  return { data, shape: x.shape.slice() };
-}
 
 /**
  * logSoftmax's error bound per output y = (x − max) − log s: x − max rounds (2^-24·|x − max|), the f32 sum s of r
