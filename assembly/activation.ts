@@ -1,5 +1,5 @@
 import { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_ELU, ACT_SELU, ACT_RELU6, ACT_HARD_SIGMOID, ACT_SOFTPLUS, ACT_SWISH, ACT_GELU } from './layout';
-import { expV, geluGradV, geluV, lane0, sigmoidV, softplusV, tanhV } from './vmath';
+import { expV, geluGradV, geluV, lane0, logV, sigmoidV, softplusV, tanhV } from './vmath';
 
 // NOTE: one class per activation, passed as a type parameter, so each gets its own loop (see elementwise.ts).
 // v computes act(x) on four lanes (loop tails run one element through it, so tails and lanes agree: vmath.ts);
@@ -212,9 +212,10 @@ export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i
 // then the last r mod 4 in order: the same additions for a contiguous row (the four lanes of one vector) and for a
 // column (four vectors, one column per lane), so a slice has the same bits along any axis.
 
-// Softmax of four adjacent columns (or one, `one`) of an [r, inner] block along r, each lane on its own column.
+// Softmax (or, `log`, log-softmax) of four adjacent columns (or one, `one`) of an [r, inner] block along r, each
+// lane on its own column. log-softmax writes nothing before its last pass, which reads x: out may equal x.
 // @ts-ignore: decorator
-@inline function softmaxColumns(px: usize, po: usize, r: i32, step: usize, one: bool): void {
+@inline function softmaxColumns(px: usize, po: usize, r: i32, step: usize, one: bool, log: bool): void {
   let m = loadLanes(px, one), nan = f32x4.ne(m, m);
   for (let j = 1; j < r; j++) {
     const v = loadLanes(px + <usize>j * step, one);
@@ -228,23 +229,31 @@ export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i
     const p = <usize>j * step;
     const e0 = expV(f32x4.sub(loadLanes(px + p, one), m)), e1 = expV(f32x4.sub(loadLanes(px + p + step, one), m));
     const e2 = expV(f32x4.sub(loadLanes(px + p + 2 * step, one), m)), e3 = expV(f32x4.sub(loadLanes(px + p + 3 * step, one), m));
-    storeLanes(po + p, e0, one); storeLanes(po + p + step, e1, one);
-    storeLanes(po + p + 2 * step, e2, one); storeLanes(po + p + 3 * step, e3, one);
+    if (!log) {
+      storeLanes(po + p, e0, one); storeLanes(po + p + step, e1, one);
+      storeLanes(po + p + 2 * step, e2, one); storeLanes(po + p + 3 * step, e3, one);
+    }
     s0 = f32x4.add(s0, e0); s1 = f32x4.add(s1, e1); s2 = f32x4.add(s2, e2); s3 = f32x4.add(s3, e3);
   }
   let s = f32x4.add(f32x4.add(f32x4.add(s0, s1), s2), s3);
   for (; j < r; j++) {
     const e = expV(f32x4.sub(loadLanes(px + <usize>j * step, one), m));
-    storeLanes(po + <usize>j * step, e, one);
+    if (!log) storeLanes(po + <usize>j * step, e, one);
     s = f32x4.add(s, e);
+  }
+  if (log) {
+    const ls = logV(s);
+    for (j = 0; j < r; j++) storeLanes(po + <usize>j * step, f32x4.sub(f32x4.sub(loadLanes(px + <usize>j * step, one), m), ls), one);
+    return;
   }
   const inv = f32x4.div(f32x4.splat(1), s);
   for (j = 0; j < r; j++) storeLanes(po + <usize>j * step, f32x4.mul(loadLanes(po + <usize>j * step, one), inv), one);
 }
 
-// Softmax of one contiguous row of r: the max and the exps four at a time, the partial sums in the lanes.
+// Softmax (or, `log`, log-softmax) of one contiguous row of r: the max and the exps four at a time, the partial sums
+// in the lanes.
 // @ts-ignore: decorator
-@inline function softmaxRow(px: usize, po: usize, r: i32): void {
+@inline function softmaxRow(px: usize, po: usize, r: i32, log: bool): void {
   let m0 = v128.load32_splat(px), m1 = m0, nan = f32x4.ne(m0, m0);
   let j = 0;
   for (; j + 8 <= r; j += 8) {
@@ -266,14 +275,20 @@ export function activationBackward(op: i32, y: usize, dy: usize, dx: usize, n: i
   let acc = f32x4.splat(0);
   for (j = 0; j + 4 <= r; j += 4) {
     const e = expV(f32x4.sub(v128.load(px + (<usize>j << 2)), vm));
-    v128.store(po + (<usize>j << 2), e);
+    if (!log) v128.store(po + (<usize>j << 2), e);
     acc = f32x4.add(acc, e);
   }
   let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
   for (; j < r; j++) {
     const e = lane0(expV(f32x4.sub(v128.load32_splat(px + (<usize>j << 2)), vm)));
-    store<f32>(po + (<usize>j << 2), e);
+    if (!log) store<f32>(po + (<usize>j << 2), e);
     s += e;
+  }
+  if (log) {
+    const ls = logV(f32x4.splat(s));
+    for (j = 0; j + 4 <= r; j += 4) v128.store(po + (<usize>j << 2), f32x4.sub(f32x4.sub(v128.load(px + (<usize>j << 2)), vm), ls));
+    for (; j < r; j++) store<f32>(po + (<usize>j << 2), lane0(f32x4.sub(f32x4.sub(v128.load32_splat(px + (<usize>j << 2)), vm), ls)));
+    return;
   }
   const inv: f32 = 1 / s;
   const vinv = f32x4.splat(inv);
@@ -294,20 +309,32 @@ export function softmaxBackward(a: usize, dy: usize, dx: usize, rows: i32, width
   }
 }
 
-// out = softmax of x along the middle axis of an [outer, r, inner] layout: exp(x - max) / sum (exp: vmath.ts, 1 ULP);
-// r >= 1. out may equal x.
-export function softmax(x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+// Softmax or log-softmax (`log`) of x along the middle axis of an [outer, r, inner] layout.
+// @ts-ignore: decorator
+@inline function softmaxBlocks(x: usize, out: usize, outer: i32, r: i32, inner: i32, log: bool): void {
   const step = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>r * step;
     if (inner == 1) {
-      softmaxRow(x + base, out + base, r);
+      softmaxRow(x + base, out + base, r, log);
       continue;
     }
     let i = 0;
-    for (; i + 4 <= inner; i += 4) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, false);
-    for (; i < inner; i++) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, true);
+    for (; i + 4 <= inner; i += 4) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, false, log);
+    for (; i < inner; i++) softmaxColumns(x + base + (<usize>i << 2), out + base + (<usize>i << 2), r, step, true, log);
   }
+}
+
+// out = softmax of x along the middle axis of an [outer, r, inner] layout: exp(x - max) / sum (exp: vmath.ts, 1 ULP);
+// r >= 1. out may equal x.
+export function softmax(x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+  softmaxBlocks(x, out, outer, r, inner, false);
+}
+
+// out = log-softmax of x along the middle axis of an [outer, r, inner] layout: (x − max) − log Σ exp(x − max), with
+// softmax's maxima and sums (exp and log: vmath.ts, 1 ULP each); r >= 1. out may equal x.
+export function logSoftmax(x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+  softmaxBlocks(x, out, outer, r, inner, true);
 }
 
 function activationBackwardFromInputLoop<Op>(x: usize, dy: usize, dx: usize, n: i32): void {

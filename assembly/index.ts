@@ -1,8 +1,8 @@
 // The kernel export list: every function the TypeScript layer calls, nothing else.
 // Pointers are byte offsets into the one shared memory; sizes are in f32 elements unless named bytes.
 export { alloc, free } from './memory';
-export { binary, unary } from './elementwise';
-export { activation, activationBackwardFromInput, softmax } from './activation';
+export { binary, unary, select, clip } from './elementwise';
+export { activation, activationBackward, activationBackwardFromInput, softmax, logSoftmax } from './activation';
 export { reduce, argReduce } from './reduce';
 export { gemm, gemmPeak, gemmTile, gemmWorkBytes, packWeights, packedWeightsFloats } from './gemm';
 export { copy, gather } from './copy';

@@ -16,6 +16,9 @@ export const BINARY_MINIMUM = 6;
 export const BINARY_GREATER = 7;
 export const BINARY_LESS = 8;
 export const BINARY_EQUAL = 9;
+export const BINARY_GREATER_EQUAL = 10;
+export const BINARY_LESS_EQUAL = 11;
+export const BINARY_NOT_EQUAL = 12;
 
 // Element-wise unary ops (elementwise.ts `unary`; softplus and gelu are activations, ACT_ below).
 export const UNARY_NEG = 0;
@@ -24,6 +27,7 @@ export const UNARY_EXP = 2;
 export const UNARY_LOG = 3;
 export const UNARY_SQRT = 4;
 export const UNARY_SQUARE = 5;
+export const UNARY_SIGN = 6;
 
 // Reductions (reduce.ts `reduce`) and index reductions (`argReduce`).
 export const REDUCE_SUM = 0;

@@ -178,6 +178,15 @@ export function refSoftmax(x: Ref, axis: number): Ref {
   return { data, shape: x.shape.slice() };
 }
 
+/**
+ * Float64 log-softmax along `axis` (in [0, rank)): the log of refSoftmax (exact enough in float64 while no slice
+ * spans more than about 700, where exp(x − max) underflows).
+ */
+export function refLogSoftmax(x: Ref, axis: number): Ref {
+  const y = refSoftmax(x, axis);
+  return { data: y.data.map(Math.log), shape: y.shape };
+}
+
 /** Asserts identical values, telling -0 from +0 (NaN matches NaN): for ops that must be exact. */
 export function expectExact(actual: ArrayLike<number>, expected: ArrayLike<number>, context = ''): void {
   expect(actual.length, `${context} length`).toBe(expected.length);

@@ -15,9 +15,13 @@ export interface Kernels extends GemmKernels {
   free(ptr: number): void;
   binary(op: number, a: number, b: number, out: number, rank: number, meta: number): void;
   unary(op: number, x: number, out: number, n: number): void;
+  select(c: number, a: number, b: number, out: number, rank: number, meta: number): void;
+  clip(x: number, out: number, n: number, lo: number, hi: number): void;
   activation(op: number, x: number, out: number, n: number, alpha: number): void;
+  activationBackward(op: number, y: number, dy: number, dx: number, n: number, alpha: number): void;
   activationBackwardFromInput(op: number, x: number, dy: number, dx: number, n: number): void;
   softmax(x: number, out: number, outer: number, r: number, inner: number): void;
+  logSoftmax(x: number, out: number, outer: number, r: number, inner: number): void;
   reduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
   argReduce(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
   copy(src: number, dst: number, rank: number, meta: number): void;

@@ -360,6 +360,37 @@ export class Tensor {
    */
   equal(b: Operand): Tensor { return elementwise.equal(this, b); }
   /**
+   * 1 where this >= b, else 0, broadcasting; see {@link greaterEqual}.
+   * @example
+   * tensor([1, 3, 5]).greaterEqual(3).toArray(); // [0, 1, 1]
+   */
+  greaterEqual(b: Operand): Tensor { return elementwise.greaterEqual(this, b); }
+  /**
+   * 1 where this <= b, else 0, broadcasting; see {@link lessEqual}.
+   * @example
+   * tensor([1, 3, 5]).lessEqual(3).toArray(); // [1, 1, 0]
+   */
+  lessEqual(b: Operand): Tensor { return elementwise.lessEqual(this, b); }
+  /**
+   * 1 where this != b, else 0, broadcasting; see {@link notEqual}.
+   * @example
+   * tensor([1, 3]).notEqual(3).toArray(); // [1, 0]
+   */
+  notEqual(b: Operand): Tensor { return elementwise.notEqual(this, b); }
+  /**
+   * this where `condition` is nonzero, b elsewhere, broadcasting all three, as TF.js's `x.where(condition, b)`;
+   * see {@link where}.
+   * @example
+   * tensor([1, 2, 3]).where(tensor([1, 0, 1]), 0).toArray(); // [1, 0, 3]
+   */
+  where(condition: Tensor, b: Operand): Tensor { return elementwise.where(condition, this, b); }
+  /**
+   * this clipped to [clipValueMin, clipValueMax], element-wise; see {@link clipByValue}.
+   * @example
+   * tensor([-2, 0.5, 3]).clipByValue(0, 1).toArray(); // [0, 0.5, 1]
+   */
+  clipByValue(clipValueMin: number, clipValueMax: number): Tensor { return elementwise.clipByValue(this, clipValueMin, clipValueMax); }
+  /**
    * -this, element-wise.
    * @example
    * tensor([1, -2]).neg().toArray(); // [-1, 2]
@@ -395,6 +426,12 @@ export class Tensor {
    * tensor([-3, 2]).square().toArray(); // [9, 4]
    */
   square(): Tensor { return elementwise.square(this); }
+  /**
+   * -1, 0 or 1 by the sign of this, element-wise; see {@link sign}.
+   * @example
+   * tensor([-3, 0, 2]).sign().toArray(); // [-1, 0, 1]
+   */
+  sign(): Tensor { return elementwise.sign(this); }
 
   /**
    * 1 / (1 + e ** -this), element-wise; see {@link sigmoid}.
@@ -456,6 +493,12 @@ export class Tensor {
    * tensor([[0, 0, 0, 0]]).softmax().toArray(); // [[0.25, 0.25, 0.25, 0.25]]
    */
   softmax(axis?: number): Tensor { return activation.softmax(this, axis); }
+  /**
+   * log(softmax(this)) along `axis` (default -1, the last), computed stably; see {@link logSoftmax}.
+   * @example
+   * tensor([[0, 0]]).logSoftmax().toArray(); // [[-0.6931472, -0.6931472]]
+   */
+  logSoftmax(axis?: number): Tensor { return activation.logSoftmax(this, axis); }
 
   /**
    * Sum over `axis` (one, several, or all when omitted); `keepDims` keeps reduced axes with size 1. See {@link sum}.

@@ -1,5 +1,5 @@
-// activation and softmax (assembly/activation.ts) against f64 scalar loops.
-import { activation, activationBackward, softmax } from '../../assembly/activation';
+// activation, softmax and logSoftmax (assembly/activation.ts) against f64 scalar loops.
+import { activation, activationBackward, logSoftmax, softmax } from '../../assembly/activation';
 import { ACT_SIGMOID as SIGMOID, ACT_RELU as RELU, ACT_LEAKY_RELU as LEAKY_RELU, ACT_TANH as TANH } from '../../assembly/layout';
 import {
   SIZES, allocF32, allocF64, allocUniform, getF32, setF32, setF64, expectClose, expectGuard, reseed,
@@ -60,8 +60,8 @@ describe('activation', () => {
   });
 });
 
-// Softmax along the middle axis of [outer, r, inner], in f64.
-function refSoftmax(x: usize, want: usize, outer: i32, r: i32, inner: i32): void {
+// Softmax (or, `log`, log-softmax: x − max − log Σ exp(x − max)) along the middle axis of [outer, r, inner], in f64.
+function refSoftmax(x: usize, want: usize, outer: i32, r: i32, inner: i32, log: bool): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * r * inner + i;
@@ -69,7 +69,10 @@ function refSoftmax(x: usize, want: usize, outer: i32, r: i32, inner: i32): void
       for (let j = 0; j < r; j++) m = Math.max(m, getF32(x, base + j * inner));
       let s = 0.0;
       for (let j = 0; j < r; j++) s += Math.exp(<f64>getF32(x, base + j * inner) - m);
-      for (let j = 0; j < r; j++) setF64(want, base + j * inner, Math.exp(<f64>getF32(x, base + j * inner) - m) / s);
+      for (let j = 0; j < r; j++) {
+        const d = <f64>getF32(x, base + j * inner) - m;
+        setF64(want, base + j * inner, log ? d - Math.log(s) : Math.exp(d) / s);
+      }
     }
   }
 }
@@ -80,24 +83,37 @@ function softmaxRel(r: i32): f64 {
   return 2e-6 + 1e-7 * <f64>r;
 }
 
-// Checks every row of softmax over [outer, r, inner]: elements against the f64 loop, and Σ_j out = 1.
-function checkSoftmax(outer: i32, r: i32, inner: i32, shift: f64, inPlace: bool): void {
+// Tolerance of log-softmax: abs 2e-6 + 1e-7·r, rel 0. x − max rounds (inputs span 8: 2^-21), the r-term sum's
+// relative error (r + 1)·2^-24 becomes absolute through log, log adds 1 ulp, and the last subtraction rounds a
+// result of at most 8 + log r (2^-24 of it).
+function logSoftmaxAbs(r: i32): f64 {
+  return 2e-6 + 1e-7 * <f64>r;
+}
+
+// Checks every row of softmax (or log-softmax) over [outer, r, inner]: elements against the f64 loop, and
+// Σ_j out = 1 (Σ_j exp(out) for log-softmax).
+function checkSoftmax(outer: i32, r: i32, inner: i32, shift: f64, inPlace: bool, log: bool = false): void {
   const n = outer * r * inner;
   const x = allocUniform(n, shift - 4, shift + 4), want = allocF64(n);
-  refSoftmax(x, want, outer, r, inner);
+  refSoftmax(x, want, outer, r, inner, log);
   const out = inPlace ? x : allocF32(n);
-  softmax(x, out, outer, r, inner);
-  const what = `softmax outer=${outer} r=${r} inner=${inner} shift=${shift}${inPlace ? ' in place' : ''}`;
-  expectClose(out, want, n, 1e-9, softmaxRel(r), what);
+  if (log) logSoftmax(x, out, outer, r, inner);
+  else softmax(x, out, outer, r, inner);
+  const what = `${log ? 'logSoftmax' : 'softmax'} outer=${outer} r=${r} inner=${inner} shift=${shift}${inPlace ? ' in place' : ''}`;
+  const bound = log ? logSoftmaxAbs(r) : softmaxRel(r);
+  expectClose(out, want, n, log ? bound : 1e-9, log ? 0 : bound, what);
   let worst = 0.0;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let s = 0.0;
-      for (let j = 0; j < r; j++) s += getF32(out, (o * r + j) * inner + i);
+      for (let j = 0; j < r; j++) {
+        const v = <f64>getF32(out, (o * r + j) * inner + i);
+        s += log ? Math.exp(v) : v;
+      }
       worst = Math.max(worst, Math.abs(s - 1));
     }
   }
-  expect<f64>(worst).toBeLessThanOrEqual(softmaxRel(r), what + ': a row sums to 1 ± ' + worst.toString());
+  expect<f64>(worst).toBeLessThanOrEqual(bound, what + ': a row sums to 1 ± ' + worst.toString());
   expectGuard(out, n, what);
   if (!inPlace) heap.free(out);
   heap.free(x); heap.free(want);
@@ -134,6 +150,23 @@ describe('softmax', () => {
       if (r == 0) continue;
       checkSoftmax(2, r, 1, 100, false);
       checkSoftmax(2, r, 3, -100, false);
+    }
+  });
+});
+
+describe('logSoftmax', () => {
+  it('matches the f64 loop, in and out of place, for each row length and layout, with large and small inputs', () => {
+    reseed(15);
+    const inners: StaticArray<i32> = [1, 3, 4, 5];
+    for (let s = 0; s < SIZES.length; s++) {
+      const r = SIZES[s];
+      if (r == 0) continue; // r >= 1
+      for (let i = 0; i < inners.length; i++) {
+        checkSoftmax(3, r, inners[i], 0, false, true);
+        checkSoftmax(2, r, inners[i], 0, true, true);
+      }
+      checkSoftmax(2, r, 1, 100, false, true);
+      checkSoftmax(2, r, 3, -100, true, true);
     }
   });
 });

@@ -3,16 +3,17 @@ import { binary, unary } from '../../assembly/elementwise';
 import {
   BINARY_ADD as ADD, BINARY_SUB as SUB, BINARY_MUL as MUL, BINARY_DIV as DIV, BINARY_POW as POW,
   BINARY_MAXIMUM as MAXIMUM, BINARY_MINIMUM as MINIMUM, BINARY_GREATER as GREATER, BINARY_LESS as LESS,
-  BINARY_EQUAL as EQUAL, UNARY_NEG as NEG, UNARY_ABS as ABS, UNARY_EXP as EXP, UNARY_LOG as LOG, UNARY_SQRT as SQRT,
-  UNARY_SQUARE as SQUARE,
+  BINARY_EQUAL as EQUAL, BINARY_GREATER_EQUAL as GREATER_EQUAL, BINARY_LESS_EQUAL as LESS_EQUAL, BINARY_NOT_EQUAL as NOT_EQUAL,
+  UNARY_NEG as NEG, UNARY_ABS as ABS, UNARY_EXP as EXP, UNARY_LOG as LOG, UNARY_SQRT as SQRT, UNARY_SQUARE as SQUARE, UNARY_SIGN as SIGN,
 } from '../../assembly/layout';
 import {
   SIZES, allocF32, allocF64, allocUniform, allocMeta, getF32, setF32, setF64, expectClose,
   extent, offsetOf, product, contiguous, show, reseed, uniform,
 } from './reference';
 
-const BINARY_NAMES: StaticArray<string> = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'less', 'equal'];
-const UNARY_NAMES: StaticArray<string> = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square'];
+const BINARY_NAMES: StaticArray<string> = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'less', 'equal',
+  'greaterEqual', 'lessEqual', 'notEqual'];
+const UNARY_NAMES: StaticArray<string> = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'sign'];
 
 function refBinary(op: i32, x: f64, y: f64): f64 {
   switch (op) {
@@ -25,7 +26,10 @@ function refBinary(op: i32, x: f64, y: f64): f64 {
     case MINIMUM: return x != x || y != y ? NaN : x < y ? x : y;
     case GREATER: return x > y ? 1 : 0;
     case LESS: return x < y ? 1 : 0;
-    default: return x == y ? 1 : 0;
+    case EQUAL: return x == y ? 1 : 0;
+    case GREATER_EQUAL: return x >= y ? 1 : 0;
+    case LESS_EQUAL: return x <= y ? 1 : 0;
+    default: return x != y ? 1 : 0;
   }
 }
 
@@ -65,7 +69,7 @@ function checkBinary(op: i32, shape: i32[], sa: i32[], sb: i32[], what: string):
 describe('binary', () => {
   it('matches the f64 loop for every op on contiguous rank-1 operands of each size', () => {
     reseed(1);
-    for (let op = ADD; op <= EQUAL; op++) {
+    for (let op = ADD; op <= NOT_EQUAL; op++) {
       for (let s = 0; s < SIZES.length; s++) {
         const n = SIZES[s];
         checkBinary(op, [n], [1], [1], 'same shape');
@@ -75,7 +79,7 @@ describe('binary', () => {
 
   it('broadcasts a scalar (stride 0) on either side and on both', () => {
     reseed(2);
-    for (let op = ADD; op <= EQUAL; op++) {
+    for (let op = ADD; op <= NOT_EQUAL; op++) {
       for (let s = 0; s < SIZES.length; s++) {
         const n = SIZES[s];
         checkBinary(op, [n], [1], [0], 'scalar b');
@@ -181,22 +185,23 @@ function refUnary(op: i32, x: f64): f64 {
     case EXP: return Math.exp(x);
     case LOG: return Math.log(x);
     case SQRT: return Math.sqrt(x);
-    default: return x * x;
+    case SQUARE: return x * x;
+    default: return x != x || x == 0 ? x : x > 0 ? 1 : -1;
   }
 }
 
 // Domains: exp [-10, 10), log [0.01, 100), sqrt [0, 100), the others [-3, 3).
 function unaryLo(op: i32): f64 { return op == EXP ? -10 : op == LOG ? 0.01 : op == SQRT ? 0 : -3; }
 function unaryHi(op: i32): f64 { return op == EXP ? 10 : op == LOG || op == SQRT ? 100 : 3; }
-// Tolerance max(abs, rel·|ref|): neg and abs are exact; sqrt and square are correctly rounded; Mathf.exp and
+// Tolerance max(abs, rel·|ref|): neg, abs and sign are exact; sqrt and square are correctly rounded; Mathf.exp and
 // Mathf.log are within about 1 ulp (log also gets abs 1e-7 near x = 1, where log x is near 0).
 function unaryAbs(op: i32): f64 { return op == LOG ? 1e-7 : 0; }
-function unaryRel(op: i32): f64 { return op == NEG || op == ABS ? 0 : 1e-6; }
+function unaryRel(op: i32): f64 { return op == NEG || op == ABS || op == SIGN ? 0 : 1e-6; }
 
 describe('unary', () => {
   it('matches the f64 loop for every op and size, out of place and in place', () => {
     reseed(7);
-    for (let op = NEG; op <= SQUARE; op++) {
+    for (let op = NEG; op <= SIGN; op++) {
       for (let s = 0; s < SIZES.length; s++) {
         const n = SIZES[s];
         const x = allocUniform(n, unaryLo(op), unaryHi(op)), out = allocF32(n), want = allocF64(n);
@@ -214,7 +219,7 @@ describe('unary', () => {
     // Nine values: two 4-lane blocks and a one-element tail.
     const specials: StaticArray<f32> = [NaN, Infinity, -Infinity, 0, -0.0, -1, 1, 100, NaN];
     const n = specials.length;
-    for (let op = NEG; op <= SQUARE; op++) {
+    for (let op = NEG; op <= SIGN; op++) {
       const x = allocF32(n), out = allocF32(n), want = allocF64(n);
       for (let i = 0; i < n; i++) {
         setF32(x, i, specials[i]);

@@ -1,4 +1,4 @@
-// Fuzz: element-wise ops with broadcasting (add ... equal; neg ... square), as functions and methods, on random
+// Fuzz: element-wise ops with broadcasting (add ... notEqual; neg ... sign), as functions and methods, on random
 // shapes, special values, scalars, disposed tensors and junk. Valid calls are checked against float64 references.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -17,8 +17,9 @@ const BINARY: Record<string, (x: number, y: number) => number> = {
   maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
   greater: (x, y) => Number(x > y), less: (x, y) => Number(x < y), equal: (x, y) => Number(x === y),
+  greaterEqual: (x, y) => Number(x >= y), lessEqual: (x, y) => Number(x <= y), notEqual: (x, y) => Number(x !== y),
 };
-const UNARY: Record<string, (x: number) => number> = { neg: (x) => -x, abs: Math.abs, square: (x) => x * x };
+const UNARY: Record<string, (x: number) => number> = { neg: (x) => -x, abs: Math.abs, square: (x) => x * x, sign: Math.sign };
 const OTHERS = ['pow', 'exp', 'log', 'sqrt'];
 
 /** Operands: a tensor spec (broadcastable or not), a number, or junk. */

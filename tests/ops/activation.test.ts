@@ -4,11 +4,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DisposedError, elu, hardSigmoid, leakyRelu, memory, relu, relu6, scalar, selu, sigmoid, silu, softmax, swish, tanh, tensor, Tensor, tidy,
+  DisposedError, elu, hardSigmoid, leakyRelu, logSoftmax, memory, relu, relu6, scalar, selu, sigmoid, silu, softmax, swish, tanh, tensor, Tensor, tidy,
   transpose, zeros,
 } from '../../src/index';
 import {
-  arbShape, arbSpecialValues, arbValues, expectClose, expectExact, expectThrowsClean, f32, refSoftmax, refUnary, size,
+  arbShape, arbSpecialValues, arbValues, expectBounded, expectClose, expectExact, expectThrowsClean, f32, refLogSoftmax, refReduce, refSoftmax, refUnary, size,
   type Ref, type Tolerance,
   failOnLeaks,
 } from '../reference';
@@ -224,29 +224,106 @@ describe('softmax', () => {
     }), { numRuns: 60 });
   });
 
-  it('computes each slice the same way whatever its axis: softmax(x, a) is softmax of x with a moved last', () => {
-    fc.assert(fc.property(arbShape(4, 2048).filter((s) => s.length > 0).chain((s) =>
-      fc.tuple(arbValues(size(s)).map((data) => ({ data, shape: s })), fc.integer({ min: 0, max: s.length - 1 }))),
-    ([x, axis]) => {
-      tidy(() => {
-        const rank = x.shape.length;
-        const last = [...Array(rank).keys()].filter((d) => d !== axis).concat(axis);
-        const back = last.map((_, d) => last.indexOf(d));
-        const moved = transpose(softmax(transpose(make(x), last), -1), back);
-        expectExact(moved.dataSync(), softmax(make(x), axis).dataSync(), `softmax([${x.shape.join(',')}], ${axis})`);
-      });
-    }), RUNS);
-  });
-
   it('keeps empty shapes along any axis', () => {
     tidy(() => {
       for (const [shape, axis] of [[[0], 0], [[3, 0], 0], [[3, 0], 1], [[0, 4], -1], [[2, 0, 5], 1]] as [number[], number][]) {
-        const out = softmax(zeros(shape), axis);
-        expect(out.shape).toEqual(shape);
-        expect(out.dataSync().length).toBe(0);
+        for (const op of [softmax, logSoftmax]) {
+          const out = op(zeros(shape), axis);
+          expect(out.shape).toEqual(shape);
+          expect(out.dataSync().length).toBe(0);
+        }
       }
     });
   });
+});
+
+/**
+ * logSoftmax's error bound per output y = (x − max) − log s: x − max rounds (2^-24·|x − max|), the f32 sum s of r
+ * terms in [0, 1] carries (r + 1)·2^-24 relative (each exp 1.28·2^-24 and r − 1 additions), which log turns into as
+ * much absolute error, logV adds 1 ULP of log s, and the last subtraction rounds once (2^-24·|y|).
+ */
+function logSoftmaxBounds(x: Ref, axis: number, y: Ref): number[] {
+  const r = x.shape[axis];
+  const maxes = refReduce(x, [axis], true, (v) => Math.max(...v));
+  const inner = size(x.shape.slice(axis + 1)), block = r * inner;
+  return Array.from(y.data, (v, k) => {
+    const m = maxes.data[Math.floor(k / block) * inner + (k % inner)];
+    const lse = x.data[k] - m - v;
+    return 2 ** -23 * (Math.abs(x.data[k] - m) + (r + 2) + 2 * lse + Math.abs(v));
+  });
+}
+
+describe('logSoftmax', () => {
+  it('matches the JSDoc examples and stays finite where log(softmax) underflows', () => {
+    tidy(() => {
+      expectClose(logSoftmax(tensor([0, 0])).dataSync(), [-Math.LN2, -Math.LN2], { abs: 0, rel: 2 ** -23 }, '[0, 0]');
+      expect(logSoftmax(tensor([[0, -200]])).toArray()).toEqual([[0, -200]]);
+      expect(tensor([[0, 0]]).logSoftmax().toArray()).toEqual([[Math.fround(-Math.LN2), Math.fround(-Math.LN2)]]);
+      expectClose(logSoftmax(tensor([[1000, 1000], [-1000, -1000]])).dataSync(), [-Math.LN2, -Math.LN2, -Math.LN2, -Math.LN2],
+        { abs: 0, rel: 2 ** -23 }, 'large logits');
+      expectExact(logSoftmax(tensor([3.5])).dataSync(), [0]);
+      expectExact(logSoftmax(tensor([[1, 0], [1, 0]]), 0).dataSync(), [Math.fround(-Math.LN2), Math.fround(-Math.LN2), Math.fround(-Math.LN2), Math.fround(-Math.LN2)]);
+    });
+  });
+
+  it('gives -Infinity to -Infinity and makes a slice with NaN all NaN, leaving other slices alone', () => {
+    tidy(() => {
+      expectExact(logSoftmax(tensor([[0, -Infinity, 0, -Infinity, 0, -Infinity, -Infinity, 0, -Infinity]])).dataSync(),
+        [0, -Infinity, 0, -Infinity, 0, -Infinity, -Infinity, 0, -Infinity].map((v) => (v === 0 ? Math.fround(-Math.log(4)) : v)));
+      const out = logSoftmax(tensor([[1, NaN, 2], [5, 5, 5]]), 1).dataSync();
+      expectExact(out.slice(0, 3), [NaN, NaN, NaN], 'NaN slice');
+      expectClose(out.slice(3), [-Math.log(3), -Math.log(3), -Math.log(3)], { abs: 0, rel: 2 ** -22 }, 'other slice');
+    });
+  });
+
+  it('matches the float64 reference along every axis, positive or negative, as a function and a method', () => {
+    fc.assert(fc.property(arbShape(4, 4096).filter((s) => s.length > 0).chain((s) =>
+      fc.tuple(arbValues(size(s)).map((data) => ({ data, shape: s })), fc.integer({ min: 0, max: s.length - 1 }))),
+    ([x, axis]) => {
+      tidy(() => {
+        const t = make(x);
+        const out = logSoftmax(t, axis);
+        const context = `logSoftmax([${x.shape.join(',')}], ${axis})`;
+        const ref = refLogSoftmax(x, axis);
+        expect(out.shape, context).toEqual(x.shape);
+        expectBounded(out.dataSync(), ref.data, logSoftmaxBounds(x, axis, ref), context);
+        expectExact(logSoftmax(t, axis - x.shape.length).dataSync(), out.dataSync(), `${context} vs negative axis`);
+        expectExact(t.logSoftmax(axis).dataSync(), out.dataSync(), `${context} as a method`);
+        if (axis === x.shape.length - 1) expectExact(logSoftmax(t).dataSync(), out.dataSync(), `${context} vs the default axis`);
+      });
+    }), { numRuns: 60 });
+  });
+
+  it('rejects bad input naming the op', () => {
+    tidy(() => {
+      const x = zeros([2, 3]), s = scalar(1);
+      expectForeignRejected((v) => logSoftmax(v), 'logSoftmax', 'x');
+      expectThrowsClean(() => logSoftmax(x, 2), RangeError, ['logSoftmax: axis 2', 'rank 2'], memory);
+      expectThrowsClean(() => logSoftmax(s), RangeError, ['logSoftmax: axis -1', 'rank 0'], memory);
+      expectThrowsClean(() => loose(logSoftmax)(x, 0.5), TypeError, ['logSoftmax: axis must be an integer', 'got 0.5'], memory);
+      const gone = tensor([1, 2]);
+      gone.dispose();
+      expectThrowsClean(() => gone.logSoftmax(), DisposedError, ['logSoftmax: x was disposed'], memory);
+    });
+  });
+});
+
+describe('softmax and logSoftmax', () => {
+  for (const [name, op] of [['softmax', softmax], ['logSoftmax', logSoftmax]] as const) {
+    it(`${name} computes each slice the same way whatever its axis: ${name}(x, a) is ${name} of x with a moved last`, () => {
+      fc.assert(fc.property(arbShape(4, 2048).filter((s) => s.length > 0).chain((s) =>
+        fc.tuple(arbValues(size(s)).map((data) => ({ data, shape: s })), fc.integer({ min: 0, max: s.length - 1 }))),
+      ([x, axis]) => {
+        tidy(() => {
+          const rank = x.shape.length;
+          const last = [...Array(rank).keys()].filter((d) => d !== axis).concat(axis);
+          const back = last.map((_, d) => last.indexOf(d));
+          const moved = transpose(op(transpose(make(x), last), -1), back);
+          expectExact(moved.dataSync(), op(make(x), axis).dataSync(), `${name}([${x.shape.join(',')}], ${axis})`);
+        });
+      }), RUNS);
+    });
+  }
 });
 
 describe('bad input', () => {

@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  abs, add, div, DisposedError, equal, exp, greater, less, log, maximum, memory, minimum, mul, neg, pow, scalar,
-  ShapeError, sqrt, square, sub, tensor, Tensor, tidy, zeros, type Operand,
+  abs, add, div, DisposedError, equal, exp, greater, greaterEqual, less, lessEqual, log, maximum, memory, minimum, mul, neg,
+  notEqual, pow, scalar, ShapeError, sign, sqrt, square, sub, tensor, Tensor, tidy, zeros, type Operand,
 } from '../../src/index';
 import {
   arbBroadcastPair, arbMutualBroadcastPair, arbRef, arbShape, arbSpecialValues, arbValues, expectClose, expectExact,
@@ -18,8 +18,9 @@ import { expectForeignRejected } from './foreign';
 const ROUNDED: Tolerance = { abs: 2 ** -150, rel: 2 ** -24 };
 const RUNS = { numRuns: 30 };
 
-type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'greater' | 'less' | 'equal';
-type UnaryName = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square';
+type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'greater' | 'less' | 'equal' | 'greaterEqual'
+  | 'lessEqual' | 'notEqual';
+type UnaryName = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'sign';
 
 interface BinaryOp {
   name: BinaryName;
@@ -43,6 +44,9 @@ const BINARY: BinaryOp[] = [
   { name: 'greater', fn: greater, method: (a, b) => a.greater(b), ref: (x, y) => (x > y ? 1 : 0), tol: 'exact' },
   { name: 'less', fn: less, method: (a, b) => a.less(b), ref: (x, y) => (x < y ? 1 : 0), tol: 'exact' },
   { name: 'equal', fn: equal, method: (a, b) => a.equal(b), ref: (x, y) => (x === y ? 1 : 0), tol: 'exact' },
+  { name: 'greaterEqual', fn: greaterEqual, method: (a, b) => a.greaterEqual(b), ref: (x, y) => (x >= y ? 1 : 0), tol: 'exact' },
+  { name: 'lessEqual', fn: lessEqual, method: (a, b) => a.lessEqual(b), ref: (x, y) => (x <= y ? 1 : 0), tol: 'exact' },
+  { name: 'notEqual', fn: notEqual, method: (a, b) => a.notEqual(b), ref: (x, y) => (x !== y ? 1 : 0), tol: 'exact' },
 ];
 
 interface UnaryOp {
@@ -67,6 +71,8 @@ const UNARY: UnaryOp[] = [
   { name: 'sqrt', fn: sqrt, method: (x) => x.sqrt(), ref: Math.sqrt, tol: ROUNDED, range: 10, positive: true },
   // One multiply: one rounding.
   { name: 'square', fn: square, method: (x) => x.square(), ref: (x) => x * x, tol: ROUNDED, range: 10 },
+  // A selection: exact, ±0 and NaN kept (Math.sign).
+  { name: 'sign', fn: sign, method: (x) => x.sign(), ref: Math.sign, tol: 'exact', range: 10 },
 ];
 
 const run = (fn: () => Tensor): number[] => tidy(() => Array.from(fn().dataSync()));
@@ -120,6 +126,9 @@ describe('binary ops: hand-picked values', () => {
       expect(Array.from(greater(ta, tb).dataSync())).toEqual([0, 0, 1, 0, 0, 1, 0]);
       expect(Array.from(less(ta, tb).dataSync())).toEqual([1, 1, 0, 1, 1, 0, 0]);
       expect(Array.from(equal(ta, tb).dataSync())).toEqual([0, 0, 0, 0, 0, 0, 1]);
+      expect(Array.from(greaterEqual(ta, tb).dataSync())).toEqual([0, 0, 1, 0, 0, 1, 1]);
+      expect(Array.from(lessEqual(ta, tb).dataSync())).toEqual([1, 1, 0, 1, 1, 0, 1]);
+      expect(Array.from(notEqual(ta, tb).dataSync())).toEqual([1, 1, 1, 1, 1, 1, 0]);
     });
   });
 
@@ -133,6 +142,9 @@ describe('binary ops: hand-picked values', () => {
     expect(run(() => greater(tensor([1, 5]), 3))).toEqual([0, 1]);
     expect(run(() => less(tensor([1, 5]), 3))).toEqual([1, 0]);
     expect(run(() => equal(tensor([1, 3]), 3))).toEqual([0, 1]);
+    expect(run(() => greaterEqual(tensor([1, 3, 5]), 3))).toEqual([0, 1, 1]);
+    expect(run(() => lessEqual(tensor([1, 3, 5]), 3))).toEqual([1, 1, 0]);
+    expect(run(() => notEqual(tensor([1, 3, NaN]), 3))).toEqual([1, 0, 1]);
   });
 
   it('takes a number on either side, and two numbers give a rank-0 tensor', () => {
@@ -243,6 +255,9 @@ describe('binary ops: special values', () => {
     expect(run(() => equal(tensor(a), tensor(b)))).toEqual([0, 0, 0, 1, 1, 1, 0, 1, 0]);
     expect(run(() => greater(tensor(a), tensor(b)))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(run(() => less(tensor(a), tensor(b)))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(run(() => greaterEqual(tensor(a), tensor(b)))).toEqual([0, 0, 0, 1, 1, 1, 0, 1, 0]);
+    expect(run(() => lessEqual(tensor(a), tensor(b)))).toEqual([0, 0, 0, 1, 1, 1, 0, 1, 0]);
+    expect(run(() => notEqual(tensor(a), tensor(b)))).toEqual([1, 1, 1, 0, 0, 0, 1, 0, 1]);
     expect(run(() => equal(NaN, NaN))).toEqual([0]);
     expect(run(() => equal(tensor([NaN, NaN, NaN, NaN, NaN]), NaN))).toEqual([0, 0, 0, 0, 0]);
   });
@@ -338,6 +353,8 @@ describe('unary ops', () => {
     expectExact(run(() => log(tensor(x))), [NaN, Infinity, NaN, -Infinity, -Infinity, NaN, Math.fround(Math.log(89)), NaN, NaN, -Infinity, Infinity]);
     expectExact(run(() => sqrt(tensor(x))), [NaN, Infinity, NaN, 0, -0, NaN, Math.fround(Math.sqrt(89)), NaN, NaN, -0, Infinity]);
     expectExact(run(() => square(tensor(x))), [NaN, Infinity, Infinity, 0, 0, 1, 7921, 10816, NaN, 0, Infinity]);
+    expectExact(run(() => sign(tensor(x))), [NaN, 1, -1, 0, -0, -1, 1, -1, NaN, -0, 1]);
+    expectExact(run(() => sign(tensor([2 ** -149, -(2 ** -149), 3e38, -3e38, 0.5]))), [1, -1, 1, -1, 1]);
     expectExact(run(() => exp(tensor([88, 88.5, 88.8, -87, -103, -200, 0, 0, 0]))),
       [Math.exp(88), Math.exp(88.5), Infinity, Math.exp(-87), Math.exp(-103), 0, 1, 1, 1].map(Math.fround));
     expectExact(run(() => square(tensor([2e19, -2e19, 1e-23, 3, 3, 3, 3, 3, 1e-23]))),
