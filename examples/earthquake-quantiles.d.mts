@@ -16,6 +16,8 @@ export interface QuantileOptions {
 export interface QuantileResult {
   /** The network's 10–90 % interval and median on the test events. */
   network: IntervalScores;
+  /** The same, both ends widened by the conformal margin from the validation events. */
+  calibrated: IntervalScores;
   /** The training magnitudes' own percentiles, the same for every event. */
   constant: IntervalScores;
   /** Epochs trained. */
