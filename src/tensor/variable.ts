@@ -124,6 +124,20 @@ export function uniqueName(base: string): string {
   return name;
 }
 
+/** `name` if no live variable has it, else `name_<k>` for the first k >= 1 that none has (a layer's weight names). */
+export function availableName(name: string): string {
+  if (!findVariable(name)) return name;
+  let k = 1;
+  while (findVariable(`${name}_${k}`)) k++;
+  return `${name}_${k}`;
+}
+
+/** The live variable named `name`, or undefined. */
+export function findVariable(name: string): Variable | undefined {
+  const v = registry.get(name)?.deref();
+  return v && !v.disposed ? v : undefined;
+}
+
 /** The live variables, in the order they were made. */
 export function liveVariables(): Variable[] {
   const live: Variable[] = [];

@@ -8,7 +8,8 @@ import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { Layer, layerWeight, type LayerOptions, type NodeFields } from './layer';
+import type { Variable } from '../../tensor/variable';
 
 /**
  * Activations a dense layer applies to its weighted sums: 'linear' (none), 'sigmoid', 'relu', 'leakyRelu' (slope
@@ -123,14 +124,14 @@ export class Dense extends Layer {
    * sequential([layer]);
    * layer.kernel?.shape; // [3, 2]
    */
-  kernel: Tensor | null = null;
+  kernel: Variable | null = null;
   /**
    * The [units] bias, once the layer is in a model (null before, and without bias).
    * @example
    * const model = sequential([dense({ units: 2, inputShape: [3] })]);
    * (model.layers[0] as Dense).bias?.toArray(); // [0, 0]
    */
-  bias: Tensor | null = null;
+  bias: Variable | null = null;
 
   /**
    * A layer with `options` (see DenseOptions); `dense(options)` does the same. Throws a TypeError unless options is
@@ -172,8 +173,8 @@ export class Dense extends Layer {
     this.inputDim = inputDim;
     this.kernel?.dispose();
     this.bias?.dispose();
-    this.kernel = this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seedOf(0));
-    this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units, seedOf(1)) : null;
+    this.kernel = layerWeight(this, 'kernel', this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seedOf(0)));
+    this.bias = this.useBias ? layerWeight(this, 'bias', this.biasInitializer.init([this.units], inputDim, this.units, seedOf(1))) : null;
   }
 
   /**
@@ -181,8 +182,8 @@ export class Dense extends Layer {
    * @example
    * sequential([dense({ units: 2, inputShape: [3] })]).layers[0].weights.map((w) => w.shape); // [[3, 2], [2]]
    */
-  override get weights(): Tensor[] {
-    return [this.kernel, this.bias].filter((t): t is Tensor => t !== null);
+  override get weights(): Variable[] {
+    return [this.kernel, this.bias].filter((t): t is Variable => t !== null);
   }
 
   /** @internal */

@@ -5,6 +5,7 @@
 import { ShapeError, showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
+import { availableName, variable, type Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 
 /** Options every layer takes. */
@@ -196,22 +197,24 @@ export abstract class Layer {
   }
 
   /**
-   * The layer's weights, in order (the model's own tensors; empty before it is built and for layers without weights).
+   * The layer's weights, in order: the model's own variables, named `<layer>/<weight>` as Keras names them (empty
+   * before it is built and for layers without weights).
    * @example
    * const model = sequential([dense({ units: 2, inputShape: [3] })]);
    * model.layers[0].weights.map((w) => w.shape); // [[3, 2], [2]]
+   * model.layers[0].weights.map((w) => w.name); // ['dense_1/kernel', 'dense_1/bias']
    */
-  get weights(): Tensor[] {
+  get weights(): Variable[] {
     return [];
   }
 
   /**
    * The weights an optimizer does not update (a batch normalization's moving statistics), a subset of `weights`;
-   * their values change only through the layer's own kernels.
+   * their values change only through the layer's own kernels, and their variables are not trainable.
    * @example
    * dense({ units: 2 }).nonTrainableWeights; // []
    */
-  get nonTrainableWeights(): Tensor[] {
+  get nonTrainableWeights(): Variable[] {
     return [];
   }
 
@@ -220,7 +223,7 @@ export abstract class Layer {
    * @example
    * sequential([dense({ units: 2, inputShape: [3] })]).layers[0].trainableWeights.length; // 2
    */
-  get trainableWeights(): Tensor[] {
+  get trainableWeights(): Variable[] {
     const fixed = this.nonTrainableWeights;
     return fixed.length === 0 ? this.weights : this.weights.filter((w) => !fixed.includes(w));
   }
@@ -322,6 +325,18 @@ export abstract class Layer {
    */
   dispose(): void {
     this.owner = null;
+  }
+}
+
+/**
+ * A weight of `layer` built from `values` (which it disposes): a variable named `<layer>/<weightName>` (Keras' name:
+ * `dense_1/kernel`, `batch_normalization_1/moving_mean`), with a suffix while a live variable has that name.
+ */
+export function layerWeight(layer: Layer, weightName: string, values: Tensor, trainable = true): Variable {
+  try {
+    return variable(values, { trainable, name: availableName(`${layer.label}/${weightName}`) });
+  } finally {
+    values.dispose();
   }
 }
 
