@@ -475,7 +475,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * const model = sequential([dense({ units: 1, inputShape: [2], name: 'linear' })]);
    * const x = tensor([[1, 2]]);
    * const [kernel, bias] = model.trainableWeights;
-   * const { value, grads } = variableGrads(() => x.matmul(kernel).add(bias).square().mean(), model.trainableWeights);
+   * const { grads } = variableGrads(() => { const y = x.matmul(kernel).add(bias); return y.mul(y).sum(); }, model.trainableWeights);
    * Object.keys(grads); // ['linear/kernel', 'linear/bias']
    */
   get trainableWeights(): Variable[] {
