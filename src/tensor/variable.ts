@@ -33,11 +33,15 @@ export class Variable extends Tensor {
    */
   readonly name: string;
 
-  /** @internal */
-  constructor(token: symbol, value: Tensor, trainable: boolean, name: string) {
-    const storage = allocStorage(value.size, 'variable');
+  /**
+   * A variable holding a copy of value, or with `adopt` its storage (a layer's weight takes over its initializer's
+   * new tensor, which the layer then disposes).
+   * @internal
+   */
+  constructor(token: symbol, value: Tensor, trainable: boolean, name: string, adopt = false) {
+    const storage = adopt ? value.storage('variable', 'value') : allocStorage(value.size, 'variable');
     super(token, storage, value.shape);
-    f32View(storage.ptr, value.size).set(f32View(value.ptr, value.size));
+    if (!adopt) f32View(storage.ptr, value.size).set(f32View(value.ptr, value.size));
     keepOwner(this);
     this.trainable = trainable;
     this.name = name;

@@ -4,8 +4,8 @@
 // assembly/layers/.
 import { ShapeError, showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
-import type { Tensor } from '../../tensor/tensor';
-import { availableName, variable, type Variable } from '../../tensor/variable';
+import { CREATE, type Tensor } from '../../tensor/tensor';
+import { availableName, Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 
 /** Options every layer takes. */
@@ -329,12 +329,13 @@ export abstract class Layer {
 }
 
 /**
- * A weight of `layer` built from `values` (which it disposes): a variable named `<layer>/<weightName>` (Keras' name:
- * `dense_1/kernel`, `batch_normalization_1/moving_mean`), with a suffix while a live variable has that name.
+ * A weight of `layer` made of `values` (an initializer's new tensor: the variable takes over its storage, and it is
+ * disposed): a variable named `<layer>/<weightName>` (Keras' name: `dense_1/kernel`,
+ * `batch_normalization_1/moving_mean`), with a suffix while a live variable has that name.
  */
 export function layerWeight(layer: Layer, weightName: string, values: Tensor, trainable = true): Variable {
   try {
-    return variable(values, { trainable, name: availableName(`${layer.label}/${weightName}`) });
+    return new Variable(CREATE, values, trainable, availableName(`${layer.label}/${weightName}`), true);
   } finally {
     values.dispose();
   }
