@@ -116,8 +116,9 @@ export class Dense extends Layer {
    */
   inputDim: number | undefined;
   /**
-   * The [inputDim, units] weights, once the layer is in a model (null before). The model's own tensor: read it,
-   * or use the model's getWeights and setWeights.
+   * The [inputDim, units] weights, once the layer is in a model (null before): the model's own variable (named
+   * `<layer>/kernel`). Read it, assign to it, differentiate with respect to it, or use the model's getWeights and
+   * setWeights.
    * @example
    * const layer = dense({ units: 2, inputShape: [3] });
    * layer.kernel; // null
