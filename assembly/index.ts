@@ -11,6 +11,7 @@ export { embedding, embeddingBackward } from './embedding';
 export { randomUniform, randomNormal } from './random';
 export { trainEpochs, evaluateRows, predictRows, forwardRows, backwardRows, lossOf, addMetrics, firstNonFinite, settlePlan, restorePointers } from './train';
 export { weightsChanged } from './plan';
+export { applyStep } from './optim';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';
 export { pad2d, pad2dBackward, upSample2d, upSample2dBackward, upSampleBilinear2d, upSampleBilinear2dBackward } from './spatial';
 export { moments, batchNormTrain, batchNorm, batchNormBackward, layerNorm, layerNormBackward } from './norm';

@@ -1,7 +1,9 @@
 // Optimizer steps: new parameters and optimizer state from w[0..n), its state and the gradient g, written to wOut
 // and the state's out buffers (each equal to its input for an in-place step, or a distinct buffer); f32, n in
 // elements. Each returns whether every new parameter is finite. wd adds L2 weight decay: every step uses
-// g' = g + wd·w (the w before this step) in place of g.
+// g' = g + wd·w (the w before this step) in place of g. optimizerStep dispatches on the optimizer code (the training
+// loop's update in train.ts); applyStep is the same step in place, for optimizer.applyGradients.
+import { OPT_SGD, OPT_ADAM, OPT_RMSPROP } from './layout';
 
 // Lane sums of (x − x) over the new parameters: all zero exactly when every one is finite.
 // @ts-ignore: decorator
@@ -183,4 +185,23 @@ export function adagradStep(w: usize, g: usize, sums: usize, n: i32, lr: f32, ep
     tail += nw - nw;
   }
   return allZero(acc, tail);
+}
+
+// One step of optimizer `code` (OPT_ in layout.ts) with the plan's hyperparameter words: p1 is SGD's momentum, Adam's
+// beta1 or RMSprop's rho; p2 SGD's nesterov flag (nonzero) or Adam's beta2; t Adam's step count (>= 1). s0 and s1 are
+// the state arrays the optimizer has (velocity; m and v; the mean square; the sums), 0 for those it has not.
+export function optimizerStep(code: i32, w: usize, g: usize, s0: usize, s1: usize, n: i32, lr: f32, p1: f32, p2: f32, eps: f32,
+  t: i32, wd: f32, wOut: usize, s0Out: usize, s1Out: usize): bool {
+  switch (code) {
+    case OPT_SGD: return sgdStep(w, g, s0, n, lr, p1, p2 != 0, wd, wOut, s0Out);
+    case OPT_ADAM: return adamStep(w, g, s0, s1, n, lr, p1, p2, eps, t, wd, wOut, s0Out, s1Out);
+    case OPT_RMSPROP: return rmspropStep(w, g, s0, n, lr, p1, eps, wd, wOut, s0Out);
+    default: return adagradStep(w, g, s0, n, lr, eps, wd, wOut, s0Out);
+  }
+}
+
+// optimizerStep in place: w and its state arrays are overwritten (optimizer.applyGradients on a variable).
+export function applyStep(code: i32, w: usize, g: usize, s0: usize, s1: usize, n: i32, lr: f32, p1: f32, p2: f32, eps: f32,
+  t: i32, wd: f32): bool {
+  return optimizerStep(code, w, g, s0, s1, n, lr, p1, p2, eps, t, wd, w, s0, s1);
 }

@@ -7,11 +7,11 @@ import { gather } from './copy';
 import { activationBackward, softmaxBackward } from './activation';
 import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
-import { sgdStep, adamStep, rmspropStep, adagradStep } from './optim';
+import { optimizerStep } from './optim';
 import { nodeBackward, nodeForward } from './layers/index';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
-  ACT_NONE, ACT_SOFTMAX, LOSS_CUSTOM, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE, OPT_SGD, OPT_ADAM, OPT_RMSPROP,
+  ACT_NONE, ACT_SOFTMAX, LOSS_CUSTOM, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE,
   METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOTS,
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
@@ -148,12 +148,7 @@ function update(plan: usize): bool {
     const cur = word(P, PARAM_CURRENT), next = check ? 1 - cur : cur, n = word(P, PARAM_SIZE), g = ptr(P, PARAM_GRAD);
     const w = ptr(P, PARAM_HOME + cur), wOut = ptr(P, PARAM_HOME + next);
     const s0 = ptr(P, PARAM_S0 + cur), s0Out = ptr(P, PARAM_S0 + next), s1 = ptr(P, PARAM_S1 + cur), s1Out = ptr(P, PARAM_S1 + next);
-    switch (word(plan, PLAN_OPTIMIZER)) {
-      case OPT_SGD: finite = sgdStep(w, g, s0, n, lr, p1, p2 != 0, wd, wOut, s0Out) && finite; break;
-      case OPT_ADAM: finite = adamStep(w, g, s0, s1, n, lr, p1, p2, eps, t, wd, wOut, s0Out, s1Out) && finite; break;
-      case OPT_RMSPROP: finite = rmspropStep(w, g, s0, n, lr, p1, eps, wd, wOut, s0Out) && finite; break;
-      default: finite = adagradStep(w, g, s0, n, lr, eps, wd, wOut, s0Out) && finite;
-    }
+    finite = optimizerStep(word(plan, PLAN_OPTIMIZER), w, g, s0, s1, n, lr, p1, p2, eps, t, wd, wOut, s0Out, s1Out) && finite;
   }
   if (check && !finite) return false;
   setWord(plan, PLAN_STEP, t);

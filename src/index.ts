@@ -43,7 +43,7 @@ export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layer
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
-export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';
+export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type NamedTensor, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';
 /**
  * Initializers of a dense layer's weights, as in Keras: pass one as `kernelInitializer` or `biasInitializer` of
  * `dense`, or give its name ('heNormal'). The random ones take a `seed` for repeatable weights; without one they

@@ -9,13 +9,14 @@ import { f32View } from '../runtime/heap';
 import { DisposedError } from '../tensor/errors';
 import { record, recording } from '../tensor/tape';
 import { zerosLike } from '../tensor/create';
+import type { Variable } from '../tensor/variable';
 import { empty, type Tensor } from '../tensor/tensor';
 import { planFor, predictInto } from './batches';
 import type { Graph } from './graph';
 import type { ModelState, Plan } from './plan';
 
 /** The trainable weights of a graph's layers, each once, in node order (the order of a plan's parameter records). */
-export function trainableOf(graph: Graph): Tensor[] {
+export function trainableOf(graph: Graph): Variable[] {
   return [...new Set(graph.nodes.flatMap((n) => n.layer.trainableWeights))];
 }
 

@@ -9,6 +9,8 @@ import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import { clone } from '../ops/shape';
 import type { Optimizer } from '../optim/optimizers';
+import { setIterations } from '../optim/optimizer';
+import type { Variable } from '../tensor/variable';
 import { freePlans, planFor, predictInto, trainBatch } from './batches';
 import { compileSettings, outputsOf, type Compiled, type CompileOptions } from './compile';
 import { checkInputs, checkTargets, type TensorList } from './data';
@@ -103,7 +105,6 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private disposed = false;
   /** What plans and the training loop read; see ModelState. */
   private readonly state: ModelState;
-  private stepCount = 0;
   private version = 0;
   /** Each layer with weights and the shapes its calls need (checked before every use: see checkUsable). */
   private weightShapes: [Layer, number[][]][] = [];
@@ -124,8 +125,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.state = {
       get graph() { return self.graph(op); },
       get compiled() { return self.compiled; },
-      get step() { return self.stepCount; },
-      set step(value: number) { self.stepCount = value; },
+      get step() { return self.step; },
+      set step(value: number) { if (self.compiled) setIterations(self.compiled.optimizer, value); },
       get version() { return self.version; },
       get seed() { return self.seed; },
       check: (name: string) => self.checkUsable(name),
@@ -288,7 +289,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   }
 
   /**
-   * Optimizer steps taken so far (Adam's t); `compile` resets it to 0.
+   * Optimizer steps taken so far (Adam's t): the `iterations` of the model's optimizer, which `compile` makes anew
+   * (0 before compile). Steps applied with `model.optimizer.applyGradients` count too.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [1] })]);
    * model.compile({ loss: 'meanSquaredError' });
@@ -296,7 +298,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * model.step; // 6
    */
   get step(): number {
-    return this.stepCount;
+    return this.compiled?.optimizer.iterations ?? 0;
   }
 
   /**
@@ -319,7 +321,6 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.compiled?.optimizer.dispose();
     this.compiled = compiled;
     this.changedSinceCompile = false;
-    this.stepCount = 0;
     this.changed();
   }
 
@@ -382,13 +383,19 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   }
 
   /**
-   * The weights gradients and optimizers change, each once, in node order: every layer's `trainableWeights` (the
-   * model's own tensors: read them, or use getWeights and setWeights); the order of the weight gradients of `apply`.
+   * The weights the optimizer updates, each once, in node order: every layer's `trainableWeights`, the model's own
+   * variables (`weights` without the non-trainable ones), to differentiate with respect to in a training loop of
+   * your own; the order of the weight gradients of `apply`.
    * @example
    * const net = sequential([dense({ units: 4, inputShape: [3] }), layers.batchNormalization(), dense({ units: 1 })]);
    * net.trainableWeights.map((w) => w.shape); // [[3, 4], [4], [4], [4], [4, 1], [1]]
+   * const model = sequential([dense({ units: 1, inputShape: [2], name: 'linear' })]);
+   * const x = tensor([[1, 2]]);
+   * const [kernel, bias] = model.trainableWeights;
+   * const { grads } = variableGrads(() => { const y = x.matmul(kernel).add(bias); return y.mul(y).sum(); }, model.trainableWeights);
+   * Object.keys(grads); // ['linear/kernel', 'linear/bias']
    */
-  get trainableWeights(): Tensor[] {
+  get trainableWeights(): Variable[] {
     return this.graphOrNull ? trainableOf(this.graphOrNull) : [];
   }
 
@@ -510,7 +517,30 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
 
   /** The weights of every layer, in layer order (the model's own tensors; a shared layer's once). */
   private parameters(): Tensor[] {
+    return this.weights;
+  }
+
+  /**
+   * The weights of every layer, in layer order (a shared layer's once): the model's own variables, named
+   * `<layer>/<weight>` as Keras names them (`dense_1/kernel`, `dense_1/bias`; with a suffix while another live
+   * variable has that name). Reading and assigning them reads and changes the model; use `getWeights` for copies.
+   * Empty once the model is disposed.
+   * @example
+   * const model = sequential([dense({ units: 2, inputShape: [3], name: 'hidden' }), layers.batchNormalization()]);
+   * model.weights.map((w) => w.name); // ['hidden/kernel', 'hidden/bias', 'batch_normalization_1/gamma', 'batch_normalization_1/beta', 'batch_normalization_1/moving_mean', 'batch_normalization_1/moving_variance']
+   */
+  get weights(): Variable[] {
     return this.layers.flatMap((layer) => layer.weights);
+  }
+
+  /**
+   * The weights only the layers' own kernels change (a batch normalization's moving statistics).
+   * @example
+   * const model = sequential([layers.batchNormalization({ inputShape: [2] })]);
+   * model.nonTrainableWeights.map((w) => [w.name, w.trainable]); // [['batch_normalization_1/moving_mean', false], ['batch_normalization_1/moving_variance', false]]
+   */
+  get nonTrainableWeights(): Variable[] {
+    return this.layers.flatMap((layer) => layer.nonTrainableWeights);
   }
 
   /**

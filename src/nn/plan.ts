@@ -8,7 +8,7 @@
 import {
   ACT_NONE, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
   GEOM_WORDS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_GEOM, NODE_PARAMS, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_MASK, NODE_OUT, NODE_PACKED, NODE_RATE,
-  NODE_SCRATCH, NODE_WIDTH, NODE_WORDS, OPT_ADAGRAD, OPT_ADAM, OPT_RMSPROP, OPT_SGD, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
+  NODE_SCRATCH, NODE_WIDTH, NODE_WORDS, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
   OUTPUT_WEIGHT, OUTPUT_WORDS, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, PARAM_GRAD, PARAM_HOME, PARAM_S0, PARAM_S0_SPARE, PARAM_S1,
   PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS, PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE,
   PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS, PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_INPUTS, PLAN_INPUT_TABLE, PLAN_LR, PLAN_NODES,
@@ -25,8 +25,7 @@ import type { Graph } from './graph';
 import { LEAKY_ALPHA, NEEDS_INPUT } from './layers/dense';
 import { hostLayer, hostLoss, unhost } from './custom-host';
 import { metricMask } from './metrics';
-
-const OPTIMIZER_CODES = { sgd: OPT_SGD, adam: OPT_ADAM, rmsprop: OPT_RMSPROP, adagrad: OPT_ADAGRAD } as const;
+import { stepSettings } from '../optim/optimizer';
 
 /**
  * What a plan reads from a model: its graph, compile settings and step count, and a version that changes whenever
@@ -212,13 +211,13 @@ export class Plan {
       // Parameter records: the weights, and for training their gradient, optimizer state and spares.
       const optimizer = compiled?.optimizer;
       if (train && optimizer) {
-        const config = optimizer.config;
-        I[PLAN_OPTIMIZER] = OPTIMIZER_CODES[config.name];
-        F[PLAN_LR] = config.learningRate;
-        F[PLAN_P1] = Number(config.momentum ?? config.beta1 ?? config.rho ?? 0);
-        F[PLAN_P2] = Number(config.name === 'sgd' ? (config.nesterov ? 1 : 0) : config.beta2 ?? 0);
-        F[PLAN_EPS] = Number(config.epsilon ?? 0);
-        F[PLAN_WD] = Number(config.weightDecay ?? 0);
+        const step = stepSettings(optimizer.config);
+        I[PLAN_OPTIMIZER] = step.code;
+        F[PLAN_LR] = step.lr;
+        F[PLAN_P1] = step.p1;
+        F[PLAN_P2] = step.p2;
+        F[PLAN_EPS] = step.eps;
+        F[PLAN_WD] = step.wd;
       }
       const paramRecord = new Map<Tensor, number>();
       params.forEach((p, j) => {

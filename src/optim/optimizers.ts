@@ -1,7 +1,8 @@
 import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
-import { zeros } from '../tensor/create';
+import type { Variable } from '../tensor/variable';
+import { SlotOptimizer } from './optimizer';
 
 /**
  * An optimizer's settings as JSON, as model files save them: its name, learning rate and other options. `compile`
@@ -22,8 +23,24 @@ export interface OptimizerConfig {
 }
 
 /**
- * An optimizer: its settings, for `compile`. Make one with `sgd`, `adam`, `rmsprop` or `adagrad`; the training
- * kernel applies its updates to the weights in place.
+ * A variable's gradient by name, as TF.js's NamedTensor: one entry of the list `applyGradients` takes.
+ * @example
+ * const w = variable(tensor([1, 2]), { name: 'named_w' });
+ * const entry: NamedTensor = { name: w.name, tensor: tensor([0.5, 0.5]) };
+ * sgd({ learningRate: 1 }).applyGradients([entry]);
+ * w.toArray(); // [0.5, 1.5]
+ */
+export interface NamedTensor {
+  /** The variable's name. */
+  name: string;
+  /** Its gradient, of the variable's shape. */
+  tensor: Tensor;
+}
+
+/**
+ * An optimizer: its settings, for `compile`, and TF.js's methods for training variables in a loop of your own
+ * (`minimize`, `computeGradients`, `applyGradients`). Make one with `sgd`, `adam`, `rmsprop` or `adagrad`. Its steps
+ * run in the training loop's own kernels, so a custom loop and `fit` with the same settings take identical steps.
  * @example
  * const optimizer: Optimizer = rmsprop({ learningRate: 0.01 });
  * optimizer.stateArrays; // 1
@@ -34,34 +51,43 @@ export interface Optimizer {
   /** Arrays of optimizer state each parameter needs (momentum, Adam's m and v, …). */
   readonly stateArrays: number;
   /**
+   * Steps applied so far (applyGradients calls, or a model's training steps for the optimizer `compile` gave it;
+   * the same as `model.step`): Adam's bias correction uses t = iterations + 1. `dispose` resets it to 0.
+   */
+  readonly iterations: number;
+  /**
    * The optimizer's state for `weight` (stateArrays tensors of its shape: momentum, Adam's m and v, …), created
    * zeroed on first use and kept by the optimizer: `compile` gives a model an optimizer of its own, and the
    * model's training updates them in place.
    */
   getSlots(weight: Tensor): Tensor[];
-  /** Frees the state of every weight (a later step starts from zeros); `compile` and the model's dispose call it. */
+  /**
+   * One step on the variables that f (a function of no arguments returning a scalar tensor, the cost) depends on,
+   * as TF.js's minimize: their gradients from `variableGrads(f, varList)` (default: every live trainable variable),
+   * applied with `applyGradients` and disposed. Returns the cost when `returnCost`, else null.
+   * Throws what variableGrads throws (a TypeError unless f returns a scalar tensor; a RangeError if f depends on no
+   * listed trainable variable), and a TypeError unless returnCost is a boolean; the variables are then unchanged.
+   */
+  minimize(f: () => Tensor, returnCost?: boolean, varList?: readonly Variable[]): Tensor | null;
+  /**
+   * The cost f returns and its gradients by variable name, `variableGrads(f, varList)` (see there), for
+   * `applyGradients` after looking at or changing them (clipping, say). Dispose both when done.
+   */
+  computeGradients(f: () => Tensor, varList?: readonly Variable[]): { value: Tensor; grads: Record<string, Tensor> };
+  /**
+   * One step (counted in `iterations`) on each variable named in `grads` (a record by variable name, as
+   * computeGradients gives, or a list of { name, tensor }), written into the variable in place; non-trainable
+   * variables are skipped, as TF.js does. The gradients stay the caller's. Everything is checked before the first
+   * variable changes: a TypeError for grads of another form or an entry that is not a tensor, a RangeError for a name
+   * no live variable has (disposed, or never made) or listed twice, a ShapeError for a gradient of another shape than
+   * its variable, a DisposedError for a disposed gradient.
+   */
+  applyGradients(grads: Record<string, Tensor> | readonly NamedTensor[]): void;
+  /**
+   * Frees the state of every weight and resets `iterations` (a later step starts from zeros); `compile` and the
+   * model's dispose call it.
+   */
   dispose(): void;
-}
-
-/** An optimizer of `config` that owns a state of `stateArrays` tensors per weight. */
-function withSlots(config: OptimizerConfig, stateArrays: number): Optimizer {
-  const slots = new Map<Tensor, Tensor[]>();
-  return {
-    config,
-    stateArrays,
-    getSlots(weight: Tensor): Tensor[] {
-      let state = slots.get(weight);
-      if (!state) {
-        state = Array.from({ length: stateArrays }, () => zeros(weight.shape));
-        slots.set(weight, state);
-      }
-      return state;
-    },
-    dispose(): void {
-      slots.forEach((state) => state.forEach((t) => t.dispose()));
-      slots.clear();
-    },
-  };
 }
 
 /**
@@ -115,7 +141,7 @@ export interface SgdOptions {
 export function sgd(options: SgdOptions = {}): Optimizer {
   checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
   const { learningRate = 0.01, momentum = 0, nesterov = false, weightDecay = 0 } = options;
-  return withSlots({ name: 'sgd', learningRate, momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
+  return new SlotOptimizer({ name: 'sgd', learningRate, momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
 }
 
 /**
@@ -147,7 +173,7 @@ export interface AdamOptions {
 export function adam(options: AdamOptions = {}): Optimizer {
   checkOptions('adam', options, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
-  return withSlots({ name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay }, 2);
+  return new SlotOptimizer({ name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay }, 2);
 }
 
 /**
@@ -177,7 +203,7 @@ export interface RmspropOptions {
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
   checkOptions('rmsprop', options, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.001, rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
-  return withSlots({ name: 'rmsprop', learningRate, rho, epsilon, weightDecay }, 1);
+  return new SlotOptimizer({ name: 'rmsprop', learningRate, rho, epsilon, weightDecay }, 1);
 }
 
 /**
@@ -205,7 +231,7 @@ export interface AdagradOptions {
 export function adagrad(options: AdagradOptions = {}): Optimizer {
   checkOptions('adagrad', options, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });
   const { learningRate = 0.01, epsilon = 1e-7, weightDecay = 0 } = options;
-  return withSlots({ name: 'adagrad', learningRate, epsilon, weightDecay }, 1);
+  return new SlotOptimizer({ name: 'adagrad', learningRate, epsilon, weightDecay }, 1);
 }
 
 const factories = { sgd, adam, rmsprop, adagrad } as const;

@@ -48,6 +48,8 @@ export interface Kernels extends GemmKernels {
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;
   weightsChanged(): void;
+  applyStep(code: number, w: number, g: number, s0: number, s1: number, n: number, lr: number, p1: number, p2: number, eps: number,
+    t: number, wd: number): number;
   maxPool(x: number, y: number, arg: number, geom: number, rows: number): void;
   maxPoolBackward(dy: number, arg: number, dx: number, geom: number, rows: number, add: number): void;
   avgPool(x: number, y: number, geom: number, rows: number): void;

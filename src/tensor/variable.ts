@@ -33,11 +33,15 @@ export class Variable extends Tensor {
    */
   readonly name: string;
 
-  /** @internal */
-  constructor(token: symbol, value: Tensor, trainable: boolean, name: string) {
-    const storage = allocStorage(value.size, 'variable');
+  /**
+   * A variable holding a copy of value, or with `adopt` its storage (a layer's weight takes over its initializer's
+   * new tensor, which the layer then disposes).
+   * @internal
+   */
+  constructor(token: symbol, value: Tensor, trainable: boolean, name: string, adopt = false) {
+    const storage = adopt ? value.storage('variable', 'value') : allocStorage(value.size, 'variable');
     super(token, storage, value.shape);
-    f32View(storage.ptr, value.size).set(f32View(value.ptr, value.size));
+    if (!adopt) f32View(storage.ptr, value.size).set(f32View(value.ptr, value.size));
     keepOwner(this);
     this.trainable = trainable;
     this.name = name;
@@ -122,6 +126,20 @@ export function uniqueName(base: string): string {
   let name: string;
   do name = `${base}_${++unnamed}`; while (registry.get(name)?.deref());
   return name;
+}
+
+/** `name` if no live variable has it, else `name_<k>` for the first k >= 1 that none has (a layer's weight names). */
+export function availableName(name: string): string {
+  if (!findVariable(name)) return name;
+  let k = 1;
+  while (findVariable(`${name}_${k}`)) k++;
+  return `${name}_${k}`;
+}
+
+/** The live variable named `name`, or undefined. */
+export function findVariable(name: string): Variable | undefined {
+  const v = registry.get(name)?.deref();
+  return v && !v.disposed ? v : undefined;
 }
 
 /** The live variables, in the order they were made. */

@@ -10,7 +10,8 @@ import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
 import { ACTIVATION_CODES, NEEDS_INPUT, type ActivationName } from './dense';
-import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { Layer, layerWeight, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import type { Variable } from '../../tensor/variable';
 import { ACT_SOFTMAX } from '../../../assembly/layout';
 
 /**
@@ -72,7 +73,7 @@ export abstract class ConvLayer extends Layer {
   /** The initializer of the bias. */
   readonly biasInitializer: Initializer;
   /** The weights in Keras' order, once built (empty before). */
-  protected tensors: Tensor[] = [];
+  protected tensors: Variable[] = [];
 
   protected constructor(options: ConvBaseOptions, op: string, rank: 1 | 2, keys: readonly string[], dilations = true) {
     checkOptionKeys(op, options, ['name', 'kernelSize', 'strides', 'padding', 'dataFormat', 'activation', 'useBias', 'biasInitializer',
@@ -141,7 +142,7 @@ export abstract class ConvLayer extends Layer {
   }
 
   /** The weights, once built. */
-  override get weights(): Tensor[] {
+  override get weights(): Variable[] {
     return [...this.tensors];
   }
 
@@ -162,10 +163,14 @@ export abstract class ConvLayer extends Layer {
     return this.activation;
   }
 
-  /** Replaces the weights (disposing the old ones). */
-  protected setWeights(tensors: (Tensor | null)[]): void {
+  /**
+   * Replaces the weights (disposing the old ones) with variables of these Keras names (`kernel`, `bias`, …) made
+   * from the values given (null: a weight the layer has not, such as a bias without useBias).
+   */
+  protected setWeights(weights: [string, Tensor | null][]): void {
     this.tensors.forEach((t) => t.dispose());
-    this.tensors = tensors.filter((t): t is Tensor => t !== null);
+    this.tensors = [];
+    for (const [name, values] of weights) if (values) this.tensors.push(layerWeight(this, name, values));
   }
 
   /** @internal */
@@ -268,7 +273,7 @@ export class Conv extends ConvLayer {
   override build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined = () => undefined): void {
     const [kernel, bias] = this.weightShapes(shapes), taps = this.window[0] * this.window[1];
     const fanIn = taps * shapes[0].at(-1)!, fanOut = taps * this.filters;
-    this.setWeights([this.kernelInitializer.init(kernel, fanIn, fanOut, seedOf(0)), bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]);
+    this.setWeights([['kernel', this.kernelInitializer.init(kernel, fanIn, fanOut, seedOf(0))], ['bias', bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]]);
   }
 
   /** @internal */

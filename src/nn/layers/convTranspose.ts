@@ -98,7 +98,7 @@ export class Conv2DTranspose extends ConvLayer {
     const [kernel, bias] = this.weightShapes(shapes), taps = this.window[0] * this.window[1];
     // Keras' fans of a kernel [kh, kw, filters, inChannels]: its last two axes times the window.
     const fanIn = taps * this.filters, fanOut = taps * shapes[0].at(-1)!;
-    this.setWeights([this.kernelInitializer.init(kernel, fanIn, fanOut, seedOf(0)), bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]);
+    this.setWeights([['kernel', this.kernelInitializer.init(kernel, fanIn, fanOut, seedOf(0))], ['bias', bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]]);
   }
 
   /** @internal */

@@ -4,9 +4,9 @@
 // symbolic shapes ([null, ...dims]), building with the model's seeds, and the weights addWeight makes.
 import { showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
-import { liveVariables, uniqueName, variable, type Variable } from '../../tensor/variable';
+import type { Variable } from '../../tensor/variable';
 import { glorotUniform, toInitializer, type Initializer } from '../initializers';
-import type { Layer } from './layer';
+import { layerWeight, type Layer } from './layer';
 
 /**
  * A shape as TF.js gives it to a custom layer's `build` and `computeOutputShape`: null for the batch, then the
@@ -67,13 +67,7 @@ export function addLayerWeight(layer: Layer, name: unknown, shape: unknown, dtyp
     : toInitializer(initializer as Initializer | string, op, 'initializer');
   const [fanIn, fanOut] = fans(dims);
   const value = init.init(dims, fanIn, fanOut, layer.seedOfWeight?.(layer.addedWeights.length));
-  const wanted = `${layer.label}/${name}`;
-  try {
-    const taken = liveVariables().some((v) => v.name === wanted);
-    const w = variable(value, { trainable, name: taken ? uniqueName(wanted) : wanted });
-    layer.addedWeights.push(w);
-    return w;
-  } finally {
-    value.dispose();
-  }
+  const w = layerWeight(layer, name, value, trainable);
+  layer.addedWeights.push(w);
+  return w;
 }

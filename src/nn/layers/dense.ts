@@ -8,7 +8,8 @@ import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { Layer, layerWeight, type LayerOptions, type NodeFields } from './layer';
+import type { Variable } from '../../tensor/variable';
 
 /**
  * Activations a dense layer applies to its weighted sums: 'linear' (none), 'sigmoid', 'relu', 'leakyRelu' (slope
@@ -115,22 +116,23 @@ export class Dense extends Layer {
    */
   inputDim: number | undefined;
   /**
-   * The [inputDim, units] weights, once the layer is in a model (null before). The model's own tensor: read it,
-   * or use the model's getWeights and setWeights.
+   * The [inputDim, units] weights, once the layer is in a model (null before): the model's own variable (named
+   * `<layer>/kernel`). Read it, assign to it, differentiate with respect to it, or use the model's getWeights and
+   * setWeights.
    * @example
    * const layer = dense({ units: 2, inputShape: [3] });
    * layer.kernel; // null
    * sequential([layer]);
    * layer.kernel?.shape; // [3, 2]
    */
-  kernel: Tensor | null = null;
+  kernel: Variable | null = null;
   /**
    * The [units] bias, once the layer is in a model (null before, and without bias).
    * @example
    * const model = sequential([dense({ units: 2, inputShape: [3] })]);
    * (model.layers[0] as Dense).bias?.toArray(); // [0, 0]
    */
-  bias: Tensor | null = null;
+  bias: Variable | null = null;
 
   /**
    * A layer with `options` (see DenseOptions); `dense(options)` does the same. Throws a TypeError unless options is
@@ -172,8 +174,8 @@ export class Dense extends Layer {
     this.inputDim = inputDim;
     this.kernel?.dispose();
     this.bias?.dispose();
-    this.kernel = this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seedOf(0));
-    this.bias = this.useBias ? this.biasInitializer.init([this.units], inputDim, this.units, seedOf(1)) : null;
+    this.kernel = layerWeight(this, 'kernel', this.kernelInitializer.init([inputDim, this.units], inputDim, this.units, seedOf(0)));
+    this.bias = this.useBias ? layerWeight(this, 'bias', this.biasInitializer.init([this.units], inputDim, this.units, seedOf(1))) : null;
   }
 
   /**
@@ -181,8 +183,8 @@ export class Dense extends Layer {
    * @example
    * sequential([dense({ units: 2, inputShape: [3] })]).layers[0].weights.map((w) => w.shape); // [[3, 2], [2]]
    */
-  override get weights(): Tensor[] {
-    return [this.kernel, this.bias].filter((t): t is Tensor => t !== null);
+  override get weights(): Variable[] {
+    return [this.kernel, this.bias].filter((t): t is Variable => t !== null);
   }
 
   /** @internal */

@@ -100,7 +100,7 @@ export class DepthwiseConv2D extends DepthwiseLayer {
   /** @internal */
   override build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined = () => undefined): void {
     const { shape, fanIn, fanOut } = this.depthwiseShape(shapes[0]), bias = this.weightShapes(shapes)[1];
-    this.setWeights([this.depthwiseInitializer.init(shape, fanIn, fanOut, seedOf(0)), bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]);
+    this.setWeights([['depthwise_kernel', this.depthwiseInitializer.init(shape, fanIn, fanOut, seedOf(0))], ['bias', bias ? this.biasInitializer.init(bias, fanIn, fanOut, seedOf(1)) : null]]);
   }
 
   /**
@@ -187,9 +187,9 @@ export class SeparableConv2D extends DepthwiseLayer {
   /** @internal */
   override build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined = () => undefined): void {
     const { shape, fanIn, fanOut } = this.depthwiseShape(shapes[0]), [, pointwise, bias] = this.weightShapes(shapes);
-    this.setWeights([this.depthwiseInitializer.init(shape, fanIn, fanOut, seedOf(0)),
-      this.pointwiseInitializer.init(pointwise, pointwise[2], this.filters, seedOf(1)),
-      bias ? this.biasInitializer.init(bias, pointwise[2], this.filters, seedOf(2)) : null]);
+    this.setWeights([['depthwise_kernel', this.depthwiseInitializer.init(shape, fanIn, fanOut, seedOf(0))],
+      ['pointwise_kernel', this.pointwiseInitializer.init(pointwise, pointwise[2], this.filters, seedOf(1))],
+      ['bias', bias ? this.biasInitializer.init(bias, pointwise[2], this.filters, seedOf(2)) : null]]);
   }
 
   /** The pointwise kernel and the bias: the product the forward fuses. @internal */

@@ -9,7 +9,8 @@ import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { Layer, layerWeight, type LayerOptions, type NodeFields } from './layer';
+import type { Variable } from '../../tensor/variable';
 
 const EMBEDDING_KEYS = ['inputDim', 'outputDim', 'embeddingsInitializer', 'maskZero', 'inputLength', 'inputShape', 'name'];
 
@@ -89,7 +90,7 @@ export class Embedding extends Layer {
    * @example
    * sequential([layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 1 })]).layers[0].weights[0].shape; // [5, 2]
    */
-  embeddings: Tensor | null = null;
+  embeddings: Variable | null = null;
 
   /**
    * An embedding layer of `options`; throws a TypeError unless options is an object, a RangeError for an unknown
@@ -126,7 +127,7 @@ export class Embedding extends Layer {
   override build(shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined = () => undefined): void {
     void shapes;
     this.embeddings?.dispose();
-    this.embeddings = this.embeddingsInitializer.init([this.inputDim, this.outputDim], this.inputDim, this.outputDim, seedOf(0));
+    this.embeddings = layerWeight(this, 'embeddings', this.embeddingsInitializer.init([this.inputDim, this.outputDim], this.inputDim, this.outputDim, seedOf(0)));
   }
 
   /**
@@ -134,7 +135,7 @@ export class Embedding extends Layer {
    * @example
    * layers.embedding({ inputDim: 5, outputDim: 2 }).weights.length; // 0
    */
-  override get weights(): Tensor[] {
+  override get weights(): Variable[] {
     return this.embeddings ? [this.embeddings] : [];
   }
 

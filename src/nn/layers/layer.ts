@@ -5,8 +5,8 @@
 import { KIND_CUSTOM } from '../../../assembly/layout';
 import { ShapeError, showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
-import type { Tensor } from '../../tensor/tensor';
-import type { Variable } from '../../tensor/variable';
+import { CREATE, type Tensor } from '../../tensor/tensor';
+import { availableName, Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 import type { Initializer } from '../initializers';
 import { addLayerWeight, buildCustomLayer, customOutputShape, type SymbolicShape } from './custom';
@@ -314,13 +314,14 @@ export abstract class Layer {
   }
 
   /**
-   * The layer's weights, in order (the model's own tensors; empty before it is built and for layers without weights;
-   * a custom layer's: those addWeight made).
+   * The layer's weights, in order (the model's own variables, named `<layer>/<weight>` as Keras names them; empty
+   * before it is built and for layers without weights; a custom layer's: those addWeight made).
    * @example
    * const model = sequential([dense({ units: 2, inputShape: [3] })]);
    * model.layers[0].weights.map((w) => w.shape); // [[3, 2], [2]]
+   * model.layers[0].weights.map((w) => w.name); // ['dense_1/kernel', 'dense_1/bias']
    */
-  get weights(): Tensor[] {
+  get weights(): Variable[] {
     return this.addedWeights;
   }
 
@@ -330,7 +331,7 @@ export abstract class Layer {
    * @example
    * dense({ units: 2 }).nonTrainableWeights; // []
    */
-  get nonTrainableWeights(): Tensor[] {
+  get nonTrainableWeights(): Variable[] {
     return this.addedWeights.length === 0 ? [] : this.addedWeights.filter((w) => !w.trainable);
   }
 
@@ -339,7 +340,7 @@ export abstract class Layer {
    * @example
    * sequential([dense({ units: 2, inputShape: [3] })]).layers[0].trainableWeights.length; // 2
    */
-  get trainableWeights(): Tensor[] {
+  get trainableWeights(): Variable[] {
     const fixed = this.nonTrainableWeights;
     return fixed.length === 0 ? this.weights : this.weights.filter((w) => !fixed.includes(w));
   }
@@ -445,6 +446,19 @@ export abstract class Layer {
   dispose(): void {
     this.addedWeights.splice(0).forEach((w) => w.dispose());
     this.owner = null;
+  }
+}
+
+/**
+ * A weight of `layer` made of `values` (an initializer's new tensor: the variable takes over its storage, and it is
+ * disposed): a variable named `<layer>/<weightName>` (Keras' name: `dense_1/kernel`,
+ * `batch_normalization_1/moving_mean`), with a suffix while a live variable has that name.
+ */
+export function layerWeight(layer: Layer, weightName: string, values: Tensor, trainable = true): Variable {
+  try {
+    return new Variable(CREATE, values, trainable, availableName(`${layer.label}/${weightName}`), true);
+  } finally {
+    values.dispose();
   }
 }
 

@@ -10,7 +10,8 @@ import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { Layer, layerWeight, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import type { Variable } from '../../tensor/variable';
 
 /**
  * Options of `layerNormalization` (and, with more, of `batchNormalization`).
@@ -97,8 +98,8 @@ abstract class Normalization extends Layer {
    */
   readonly gammaInitializer: Initializer;
   /** γ and β once built (null when the layer has none). */
-  protected gamma: Tensor | null = null;
-  protected beta: Tensor | null = null;
+  protected gamma: Variable | null = null;
+  protected beta: Variable | null = null;
 
   protected constructor(options: LayerNormalizationOptions, op: string, keys: readonly string[]) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
@@ -145,8 +146,8 @@ abstract class Normalization extends Layer {
   protected buildAffine(channels: number, seedOf: (weight: number) => number | undefined): void {
     this.gamma?.dispose();
     this.beta?.dispose();
-    this.gamma = this.scale ? this.gammaInitializer.init([channels], channels, channels, seedOf(0)) : null;
-    this.beta = this.center ? this.betaInitializer.init([channels], channels, channels, seedOf(this.scale ? 1 : 0)) : null;
+    this.gamma = this.scale ? layerWeight(this, 'gamma', this.gammaInitializer.init([channels], channels, channels, seedOf(0))) : null;
+    this.beta = this.center ? layerWeight(this, 'beta', this.betaInitializer.init([channels], channels, channels, seedOf(this.scale ? 1 : 0))) : null;
   }
 
   /** The geometry record: channels, positions per sample, which of γ and β there are, and `decay`. */
@@ -220,8 +221,8 @@ export class BatchNormalization extends Normalization {
    * layers.batchNormalization().movingVarianceInitializer.config; // { name: 'ones' }
    */
   readonly movingVarianceInitializer: Initializer;
-  private movingMean: Tensor | null = null;
-  private movingVariance: Tensor | null = null;
+  private movingMean: Variable | null = null;
+  private movingVariance: Variable | null = null;
 
   /**
    * A batch normalization layer; throws a RangeError for an unknown option, an axis other than the last, a momentum
@@ -246,8 +247,8 @@ export class BatchNormalization extends Normalization {
     this.buildAffine(channels, seedOf);
     this.movingMean?.dispose();
     this.movingVariance?.dispose();
-    this.movingMean = this.movingMeanInitializer.init([channels], channels, channels, seedOf(first));
-    this.movingVariance = this.movingVarianceInitializer.init([channels], channels, channels, seedOf(first + 1));
+    this.movingMean = layerWeight(this, 'moving_mean', this.movingMeanInitializer.init([channels], channels, channels, seedOf(first)), false);
+    this.movingVariance = layerWeight(this, 'moving_variance', this.movingVarianceInitializer.init([channels], channels, channels, seedOf(first + 1)), false);
   }
 
   /**
@@ -255,8 +256,8 @@ export class BatchNormalization extends Normalization {
    * @example
    * sequential([layers.batchNormalization({ inputShape: [3], center: false })]).layers[0].weights.length; // 3
    */
-  override get weights(): Tensor[] {
-    return [this.gamma, this.beta, this.movingMean, this.movingVariance].filter((t): t is Tensor => t !== null);
+  override get weights(): Variable[] {
+    return [this.gamma, this.beta, this.movingMean, this.movingVariance].filter((t): t is Variable => t !== null);
   }
 
   /**
@@ -264,8 +265,8 @@ export class BatchNormalization extends Normalization {
    * @example
    * sequential([layers.batchNormalization({ inputShape: [3] })]).layers[0].nonTrainableWeights.length; // 2
    */
-  override get nonTrainableWeights(): Tensor[] {
-    return [this.movingMean, this.movingVariance].filter((t): t is Tensor => t !== null);
+  override get nonTrainableWeights(): Variable[] {
+    return [this.movingMean, this.movingVariance].filter((t): t is Variable => t !== null);
   }
 
   /** @internal */
@@ -347,8 +348,8 @@ export class LayerNormalization extends Normalization {
    * @example
    * sequential([layers.layerNormalization({ inputShape: [3] })]).layers[0].weights.length; // 2
    */
-  override get weights(): Tensor[] {
-    return [this.gamma, this.beta].filter((t): t is Tensor => t !== null);
+  override get weights(): Variable[] {
+    return [this.gamma, this.beta].filter((t): t is Variable => t !== null);
   }
 
   /** @internal */
