@@ -10,7 +10,8 @@ import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
 import { ACTIVATION_CODES, NEEDS_INPUT, type ActivationName } from './dense';
-import { Layer, layerWeight, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 import { ACT_SOFTMAX } from '../../../assembly/layout';
 

@@ -6,7 +6,8 @@ import { showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
 import type { Variable } from '../../tensor/variable';
 import { glorotUniform, toInitializer, type Initializer } from '../initializers';
-import { layerWeight, type Layer } from './layer';
+import { type Layer } from './layer';
+import { layerWeight } from './weight';
 
 /**
  * A shape as TF.js gives it to a custom layer's `build` and `computeOutputShape`: null for the batch, then the

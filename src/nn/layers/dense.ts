@@ -8,7 +8,8 @@ import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, layerWeight, type LayerOptions, type NodeFields } from './layer';
+import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 
 /**

@@ -5,8 +5,8 @@
 import { KIND_CUSTOM } from '../../../assembly/layout';
 import { ShapeError, showValue } from '../../tensor/errors';
 import { checkInteger } from '../../tensor/shape';
-import { CREATE, type Tensor } from '../../tensor/tensor';
-import { availableName, Variable } from '../../tensor/variable';
+import type { Tensor } from '../../tensor/tensor';
+import type { Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 import type { Initializer } from '../initializers';
 import { addLayerWeight, buildCustomLayer, customOutputShape, type SymbolicShape } from './custom';
@@ -449,18 +449,6 @@ export abstract class Layer {
   }
 }
 
-/**
- * A weight of `layer` made of `values` (an initializer's new tensor: the variable takes over its storage, and it is
- * disposed): a variable named `<layer>/<weightName>` (Keras' name: `dense_1/kernel`,
- * `batch_normalization_1/moving_mean`), with a suffix while a live variable has that name.
- */
-export function layerWeight(layer: Layer, weightName: string, values: Tensor, trainable = true): Variable {
-  try {
-    return new Variable(CREATE, values, trainable, availableName(`${layer.label}/${weightName}`), true);
-  } finally {
-    values.dispose();
-  }
-}
 
 /** Sample shapes as the shapes of symbolic tensors: [null, 4] and [null, 3]. */
 export function showShapes(shapes: readonly (readonly number[])[]): string {

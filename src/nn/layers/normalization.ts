@@ -10,7 +10,8 @@ import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, layerWeight, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 
 /**
