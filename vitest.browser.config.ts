@@ -48,6 +48,7 @@ export default defineConfig({
   plugins: [wasmTextVite(), workerFiles()],
   test: {
     include: ['tests/tensor/**/*.test.ts', 'tests/ops/**/*.test.ts', 'tests/nn/**/*.test.ts', 'tests/memory.test.ts',
+      'tests/autograd/**/*.test.ts', 'tests/optim/**/*.test.ts',
       'tests/browser/**/*.browser.test.ts', 'tests/reliability/longrun.test.ts'],
     exclude: ['tests/nn/save-file.test.ts', 'tests/nn/model-files.test.ts', 'tests/nn/batches-mnist.test.ts',
       'tests/nn/structure.test.ts'], // node:fs

@@ -30,6 +30,9 @@ console.log(bits(net.predict(x)));`,
 console.log(JSON.stringify(history.history));
 console.log(bits(model.getWeights()));
 console.log(bits(model.predict(x)));`,
+  'Autograd: custom losses, layers and training loops': `${BITS}
+console.log(JSON.stringify(history.history));
+console.log(bits(w, b, model.getWeights(), model.predict(x)));`,
   'Data, search and the command line#0': `${BITS}
 console.log(table.columns.join(','), table.numRows ?? '');
 console.log(bits(xFit, xHeldOut, yTrain, yTest));
