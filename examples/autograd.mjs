@@ -1,35 +1,20 @@
 // The classic 3-4-1 sigmoid network (examples/classic.mjs) trained by a hand-written loop with autograd, next to
 // `fit`: the loss is written in tensor ops, `grads` differentiates it with respect to the weights (variables), and
 // each step assigns w − rate · ∂loss/∂w, as micrograd's loop does. Both start from the same seeded weights and take
-// the same steps, so their predictions agree to float32 rounding. Run it with `npm run example:autograd`, or import
+// the same steps, so their predictions agree to float32 rounding (bit for bit on this network). Run it with `npm run example:autograd`, or import
 // main() and pass fewer steps.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dense, dispose, grads, initializers, matmul, memory, sequential, sgd, tensor, tidy, variable } from 'simdeep';
+import { dispose, grads, initializers, matmul, memory, tensor, tidy, variable } from 'simdeep';
+import { trainWithFit } from './classic.mjs';
 
 const INPUTS = [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]];
 const TARGETS = [[0], [1], [1], [0]];
-const RATE = 2; // on the mean squared error over 4 samples: the classic listing's step
+const RATE = 2; // on the mean squared error over 4 samples: the classic listing's step, as classic.mjs's fit takes
 const hiddenWeights = () => initializers.randomUniform({ min: -1, max: 1, seed: 1 });
 const outputWeights = () => initializers.randomUniform({ min: -1, max: 1, seed: 2 });
 
 const fixed = (values) => values.map((v) => v.toFixed(4)).join('  ');
-
-/** (a) The network as a model trained by fit (no biases, as the listing). */
-export async function trainWithFit(steps) {
-  const model = sequential([
-    dense({ units: 4, activation: 'sigmoid', inputShape: [3], useBias: false, kernelInitializer: hiddenWeights() }),
-    dense({ units: 1, activation: 'sigmoid', useBias: false, kernelInitializer: outputWeights() }),
-  ]);
-  model.compile({ optimizer: sgd({ learningRate: RATE }), loss: 'meanSquaredError' });
-  const x = tensor(INPUTS), y = tensor(TARGETS);
-  await model.fit(x, y, { epochs: steps, batchSize: 4, shuffle: false });
-  const output = model.predict(x);
-  const predictions = Array.from(output.dataSync());
-  dispose([x, y, output]);
-  model.dispose();
-  return predictions;
-}
 
 /** (b) A loop by hand: the loss in ops, its gradients by `grads`, the update by `assign`. */
 export function trainWithGrad(steps) {
@@ -55,30 +40,31 @@ export function trainWithGrad(steps) {
   return { predictions, before, after };
 }
 
+export { trainWithFit };
+
 /** Trains both ways; returns the predictions (one per sample) and the seconds each took. */
 export async function main({ steps = 20_000, log = console.log } = {}) {
   log(`The 3-4-1 sigmoid network on ${JSON.stringify(INPUTS)} → ${JSON.stringify(TARGETS.flat())}, ${steps} full-batch steps\n`);
 
-  let start = performance.now();
-  const fitPredictions = await trainWithFit(steps);
-  const fitSeconds = (performance.now() - start) / 1000;
-  log(`(a) sequential + fit (sgd, learning rate 2):    ${fixed(fitPredictions)}   ${fitSeconds.toFixed(2)} s`);
-
-  start = performance.now();
-  const byHand = trainWithGrad(steps);
-  const handSeconds = (performance.now() - start) / 1000;
-  log(`(b) a loop with grads and assign:              ${fixed(byHand.predictions)}   ${handSeconds.toFixed(2)} s`);
+  const timed = async (train) => {
+    const start = performance.now(), result = await train();
+    return { result, seconds: (performance.now() - start) / 1000 };
+  };
+  const fit = await timed(() => trainWithFit(steps)), fitPredictions = fit.result;
+  log(`(a) sequential + fit (sgd, learning rate 2):    ${fixed(fitPredictions)}   ${fit.seconds.toFixed(2)} s`);
+  const hand = await timed(() => trainWithGrad(steps)), byHand = hand.result;
+  log(`(b) a loop with grads and assign:              ${fixed(byHand.predictions)}   ${hand.seconds.toFixed(2)} s`);
   const live = ({ numTensors, numBytes }) => `${numTensors} tensors (${numBytes} bytes)`;
   log(`    live before and after the loop: ${live(byHand.before)}, ${live(byHand.after)}`);
 
   const gap = Math.max(...fitPredictions.map((p, i) => Math.abs(p - byHand.predictions[i])));
   log(`\nlargest difference between (a) and (b): ${gap === 0 ? '0, bit-identical' : gap.toExponential(1)}`);
-  log('(b) takes the same steps as (a) from the same weights; they differ only by float32 rounding: fit fuses the');
-  log('sigmoid with the loss gradient and sums in another order. (b) runs each op and its backward from JavaScript,');
-  log('so on this tiny network it is slower per step; on real layer sizes the products dominate (npm run bench -- autograd).');
+  log('(b) takes the same steps as (a) from the same weights, so the two agree to float32 rounding (here, bit for bit).');
+  log('(b) runs each op and its backward from JavaScript, so on this tiny network it is slower per step; on layers of');
+  log('real size the products dominate (npm run bench -- autograd).');
   return {
-    fit: { predictions: fitPredictions, seconds: fitSeconds },
-    grad: { predictions: byHand.predictions, seconds: handSeconds, memoryBefore: byHand.before, memoryAfter: byHand.after },
+    fit: { predictions: fitPredictions, seconds: fit.seconds },
+    grad: { predictions: byHand.predictions, seconds: hand.seconds, memoryBefore: byHand.before, memoryAfter: byHand.after },
   };
 }
 

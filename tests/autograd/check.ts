@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { memory, tensor, type Tensor } from '../../src/index';
 import { grads } from '../../src/autograd/gradients';
-import { f32, seededValues, size, type Ref } from '../reference';
+import { arbBroadcastPair, f32, seededValues, size, type Ref } from '../reference';
 
 /** One gradient check: inputs (values rounded to float32), the op under test, and its float64 reference. */
 export interface GradCase {
@@ -81,12 +81,7 @@ export function arbGradShape(maxRank = 3, maxSize = 60): fc.Arbitrary<number[]> 
 
 /** A pair of shapes that broadcast against each other (either may have fewer axes or 1s where the other has more). */
 export function arbGradBroadcastPair(maxRank = 3): fc.Arbitrary<[number[], number[]]> {
-  return arbGradShape(maxRank).chain((shape) =>
-    fc.tuple(fc.nat({ max: shape.length }), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }), fc.boolean())
-      .map(([drop, ones, swap]): [number[], number[]] => {
-        const other = shape.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d));
-        return swap ? [other, shape] : [shape, other];
-      }));
+  return arbBroadcastPair(maxRank, arbGradShape(maxRank));
 }
 
 /** Values of `shape` in [lo, hi] from a seed, rounded to float32 (away from kinks when `avoid` says where they are). */
