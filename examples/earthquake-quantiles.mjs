@@ -97,8 +97,8 @@ export async function main({ epochs = 300, seed = 7, log = console.log } = {}) {
   row(`network, calibrated (${margin >= 0 ? '+' : ''}${margin.toFixed(2)} each end)`, results.calibrated);
   log(`\nAll aim at 80 % inside. The network's interval follows each event's features, so it is much narrower than the`);
   log(`constant one, but fitted on ${data.xTrain.shape[0]} events it is too narrow out of sample; widening both ends by the 80 % quantile`);
-  log(`of the validation events' misses (conformal calibration) brings the coverage back near 80 %. The 50 % column is a median`);
-  log(`regression (MAE as the score).`);
+  log(`of the validation events' misses (conformal calibration) brings the coverage back near 80 %.`);
+  log(`The 50 % column is a median regression (MAE as the score).`);
   log(`Outputs out of order (q10 > q50 or q50 > q90) on ${pct(results.network.crossed)} of the test events.`);
   dispose([...tensors, yTrain, yVal]);
   model.dispose();
