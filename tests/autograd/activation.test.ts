@@ -1,7 +1,7 @@
 // Gradients of the activations (src/ops/activation.ts) against float64 central differences (check.ts): every
 // activation over shapes with sizes 0 and 1 and values away from its kinks, a tensor used twice, softmax and
-// logSoftmax along every axis and their second derivatives, exact tests of the conventions at the kinks, the
-// first-order limit of the kernel backwards, and a chain sigmoid(x·w + b) averaged.
+// logSoftmax along every axis and their second derivatives, exact tests of the conventions at the kinks, every
+// activation's second derivative (its gradient in recorded ops inside another gradient call), and a chain sigmoid(x·w + b) averaged.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -97,10 +97,40 @@ describe('element-wise activations', () => {
     expect(Math.abs(gradOf(gelu, [0])[0] - 0.5)).toBeLessThanOrEqual(2 ** -22);
   });
 
-  it('are first-order: a gradient of their gradient sees the kernel backward as a constant', () => {
-    for (const op of [sigmoid, tanh, relu, gelu, swish]) {
-      const second = tidy(() => Array.from(grad((x: Tensor) => sum(grad((t: Tensor) => sum(op(t)))(x)))(tensor([0.5, -1])).dataSync()));
-      expect(second).toEqual([0, 0]);
+  it('have second derivatives: their gradient, taken inside another gradient call, is written in recorded ops', () => {
+    for (const c of ACTIVATIONS) {
+      const [lo, hi] = c.range, kinks = c.kinks ?? [];
+      const avoid = (v: number): boolean => kinks.some((k) => Math.abs(v - k) < 0.05);
+      // f(x) = act'(x)·w element-wise (the gradient of Σ act(x)·w), against central differences of its float64 form.
+      const h = 1e-4;
+      const derivative = (v: number): number => (c.ref(v + h) - c.ref(v - h)) / (2 * h);
+      const w = refOf([5], 9, -1, 1);
+      const wT = tensor(Array.from(w.data));
+      expectGradients({
+        inputs: [refOf([5], 3, lo, hi, avoid)], name: `${c.name}''`,
+        f: (x) => grad((t: Tensor) => sum(mul(c.fn(t), wT)))(x),
+        ref: (x) => ({ data: x.data.map((v, i) => derivative(v) * w.data[i]), shape: x.shape }),
+      });
+      wT.dispose();
+    }
+  });
+
+  it('give the same first gradient with or without an outer tape', () => {
+    for (const c of ACTIVATIONS) {
+      const x = tensor(Array.from(refOf([7], 5, ...c.range).data));
+      const plain = tidy(() => Array.from(grad((t: Tensor) => sum(c.fn(t)))(x).dataSync()));
+      // The inner gradient inside an outer call (which also differentiates it) takes the recorded-ops path.
+      const nested = tidy(() => {
+        let inner: number[] = [];
+        grad((t: Tensor) => {
+          const g = grad((u: Tensor) => sum(c.fn(u)))(t);
+          inner = Array.from(g.dataSync());
+          return sum(g);
+        })(x);
+        return inner;
+      });
+      nested.forEach((v, i) => expect(Math.abs(v - plain[i]), `${c.name} at ${i}`).toBeLessThanOrEqual(4e-7 * Math.max(1, Math.abs(plain[i]))));
+      x.dispose();
     }
   });
 });
