@@ -108,6 +108,7 @@ function checkFunction(f: unknown, op: string): void {
 
 function checkList(xs: unknown, op: string): readonly Tensor[] {
   if (!Array.isArray(xs)) throw new TypeError(`${op}: xs must be an array of Tensors, got ${showValue(xs)}`);
+  if (xs.length === 0) throw new RangeError(`${op}: xs is empty; give the tensors to differentiate with respect to`);
   return xs as readonly Tensor[];
 }
 
@@ -137,7 +138,7 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
 /**
  * The gradient function of `f`, a function of several tensors: `grads(f)([a, b], dy?)` is [∂f/∂a, ∂f/∂b], as
  * TF.js's grads; see {@link grad}.
- * @throws as grad does, and TypeError unless xs is an array.
+ * @throws as grad does, and TypeError unless xs is an array, RangeError if it is empty.
  * @example
  * const [da, db] = grads((a, b) => a.mul(b).sum())([tensor([1, 2]), tensor([3, 4])]);
  * [da.toArray(), db.toArray()]; // [[3, 4], [1, 2]]

@@ -142,6 +142,7 @@ describe('errors, before any work', () => {
     const y = tensor([1]);
     expect(() => grad(() => 3 as unknown as Tensor)(y)).toThrow(TypeError);
     expect(() => grads((v) => v.sum())(y as unknown as Tensor[])).toThrow(/grads: xs must be an array of Tensors/);
+    expect(() => grads((v) => v.sum())([])).toThrow(new RangeError('grads: xs is empty; give the tensors to differentiate with respect to'));
     expect(() => grad(5 as unknown as (x: Tensor) => Tensor)).toThrow(/grad: f must be a function/);
     y.dispose();
   });
