@@ -260,7 +260,8 @@ export function customGrad(f: CustomGradientFunc): (...inputs: Tensor[]) => Tens
       if (list.length !== inputs.length || !list.every((t) => t instanceof Tensor)) {
         throw new RangeError(`${op}: gradFunc must return ${inputs.length} Tensor${inputs.length === 1 ? '' : 's'} (one per input), got ${showValue(r)}`);
       }
-      return list as Tensor[];
+      // A gradient that is one of the caller's tensors is given as a copy: the walk frees the gradients it holds.
+      return (list as Tensor[]).map((t) => (inputs.includes(t) || saved.includes(t) ? t.clone() : t));
     });
   };
 }

@@ -181,6 +181,20 @@ describe('customGrad and stopGradient', () => {
     a.dispose(); b.dispose();
   });
 
+  it('customGrad may return an input or a saved tensor as a gradient: it is copied, not freed', () => {
+    const x = tensor([2, 3]), w = tensor([5, 7]);
+    const f = customGrad((a, save) => {
+      save([w]);
+      return { value: a.mul(w), gradFunc: (_dy, [saved]) => saved };
+    });
+    // x is used twice, so the walk adds the two gradients and frees what it added: never w itself.
+    expect(values(grad((v) => f(v).add(f(v)).sum())(x))).toEqual([10, 14]);
+    const identity = customGrad((a) => ({ value: a.mul(1), gradFunc: () => a }));
+    expect(values(grad((v) => identity(v).sum())(x))).toEqual([2, 3]);
+    expect([x.disposed, w.disposed, Array.from(w.dataSync())]).toEqual([false, false, [5, 7]]);
+    x.dispose(); w.dispose();
+  });
+
   it('stopGradient passes values and stops gradients', () => {
     const x = tensor([3, 4]);
     expect(values(grad((v) => v.mul(stopGradient(v)).sum())(x))).toEqual([3, 4]);
