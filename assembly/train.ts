@@ -39,15 +39,15 @@ export function lossOf(loss: i32, act: i32, out: usize, target: usize, grad: usi
 }
 
 // The mean loss of a loss function written in ops (LOSS_CUSTOM) for output record R, on the host: its outputs `out`
-// and targets `target` ([rows, cols] each); when grad != 0, dLoss/dOutputs written there. An error the function
-// throws passes through (the host settles the plan).
+// and targets `target` ([rows, the output's width] each); when grad != 0, dLoss/dOutputs written there. An error the
+// function throws passes through (the host settles the plan).
 @external("env", "lossHost")
-declare function lossHost(R: usize, out: usize, target: usize, grad: usize, rows: i32, cols: i32): f64;
+declare function lossHost(R: usize, out: usize, target: usize, grad: usize, rows: i32): f64;
 
 // lossHost, then (with grad != 0) the gradient taken through the activation `act` the output record says the loss
 // differentiates through (softmax from its outputs, as the activation layer's backward does).
 function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32): f64 {
-  const value = lossHost(R, out, target, grad, rows, cols);
+  const value = lossHost(R, out, target, grad, rows);
   if (grad != 0 && act == ACT_SOFTMAX) softmaxBackward(out, grad, grad, rows, cols);
   else if (grad != 0 && act != ACT_NONE) activationBackward(act, out, grad, grad, rows * cols, alpha);
   return value;

@@ -50,7 +50,7 @@ import { customBackward, customForward } from './custom';
   else if (kind == KIND_UP_SAMPLING) upSampleForward(N, rows);
   else if (kind == KIND_BATCH_NORM) batchNormForward(N, rows, training && word(plan, PLAN_INFERENCE) == 0, word(plan, PLAN_FROZEN_STATS) != 0);
   else if (kind == KIND_LAYER_NORM) layerNormForward(N, rows, training);
-  else if (kind == KIND_CUSTOM) customForward(plan, N, rows, training);
+  else if (kind == KIND_CUSTOM) customForward(N, rows, training);
 }
 
 // Node N's backward for `rows` rows: from the gradient in its NODE_DELTA, its weights' gradients and its arguments'.
@@ -77,5 +77,5 @@ import { customBackward, customForward } from './custom';
   else if (kind == KIND_UP_SAMPLING) upSampleBackward(N, rows);
   else if (kind == KIND_BATCH_NORM) batchNormBackwardLayer(N, rows, word(plan, PLAN_INFERENCE) != 0);
   else if (kind == KIND_LAYER_NORM) layerNormBackwardLayer(N, rows);
-  else if (kind == KIND_CUSTOM) customBackward(plan, N, rows);
+  else if (kind == KIND_CUSTOM) customBackward(N, rows);
 }

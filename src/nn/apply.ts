@@ -9,23 +9,10 @@ import { f32View } from '../runtime/heap';
 import { DisposedError } from '../tensor/errors';
 import { record, recording } from '../tensor/tape';
 import { zerosLike } from '../tensor/create';
-import type { Variable } from '../tensor/variable';
-import { empty, type Tensor } from '../tensor/tensor';
+import { copyOf, empty, type Tensor } from '../tensor/tensor';
 import { planFor, predictInto } from './batches';
-import type { Graph } from './graph';
+import { trainableOf } from './graph';
 import type { ModelState, Plan } from './plan';
-
-/** The trainable weights of a graph's layers, each once, in node order (the order of a plan's parameter records). */
-export function trainableOf(graph: Graph): Variable[] {
-  return [...new Set(graph.nodes.flatMap((n) => n.layer.trainableWeights))];
-}
-
-/** Copies n floats from wasm address `from` into a new tensor of `shape`. */
-function tensorAt(from: number, shape: readonly number[], op: string): Tensor {
-  const t = empty(shape, op);
-  if (t.size > 0) f32View(t.ptr, t.size).set(f32View(from, t.size));
-  return t;
-}
 
 /**
  * The outputs of the model for the rows of checked inputs xs (one tensor per output, [rows, ...dims]): with
@@ -67,7 +54,7 @@ export function applyModel(model: ModelState, xs: readonly Tensor[], training: b
       const deltas = plan.backwardRows(rows, xs.map((_, j) => needs[j]));
       return inputs.map((t, j) => {
         if (!needs[j]) return null;
-        return tensorAt(j < xs.length ? deltas[j] : plan.weightGrads[j - xs.length], t.shape, op);
+        return copyOf(j < xs.length ? deltas[j] : plan.weightGrads[j - xs.length], t.shape, op);
       });
     });
   });

@@ -14,7 +14,7 @@ import { setHostCustom } from '../runtime/wasm';
 import { ShapeError, showShape, showValue } from '../tensor/errors';
 import { runScoped } from '../tensor/storage';
 import { withoutTapes } from '../tensor/tape';
-import { empty, Tensor } from '../tensor/tensor';
+import { copyOf, Tensor } from '../tensor/tensor';
 import type { Layer } from './layers/layer';
 import type { LossFunction } from './losses';
 
@@ -55,13 +55,6 @@ export function unhost(records: readonly number[]): void {
   }
 }
 
-/** A new tensor of `shape` holding a copy of the floats at `ptr`. */
-function fromMemory(ptr: number, shape: readonly number[], op: string): Tensor {
-  const t = empty(shape, op);
-  f32View(t.ptr, t.size).set(f32View(ptr, t.size));
-  return t;
-}
-
 /** Writes (or with `add`, adds) the values of `t` to the floats at `ptr`. */
 function putOrAdd(ptr: number, t: Tensor, add: boolean): void {
   const dst = f32View(ptr, t.size), src = f32View(t.ptr, t.size);
@@ -90,7 +83,7 @@ function lossHost(R: number, out: number, target: number, grad: number, rows: nu
   const where = `${entry.op}: the loss function of output ${entry.output}`;
   const shape = [rows, ...entry.dims];
   return runScoped(() => {
-    const yPred = fromMemory(out, shape, entry.op), yTrue = fromMemory(target, shape, entry.op);
+    const yPred = copyOf(out, shape, entry.op), yTrue = copyOf(target, shape, entry.op);
     const mean = (p: Tensor): Tensor => {
       let r: unknown;
       try {
@@ -119,8 +112,7 @@ const recordAt = (at: number, words: number): Int32Array => i32View(at, words);
  * from NODE_DELTA into its arguments' NODE_DELTA (EDGE_ADD: add) and its trainable weights' PARAM_GRAD
  * (NODE_ADD_GRADS: add).
  */
-function layerHost(plan: number, N: number, rows: number, pass: number): void {
-  void plan;
+function layerHost(N: number, rows: number, pass: number): void {
   const entry = hostedLayers.get(N)!, layer = entry.layer, op = entry.op;
   const node = recordAt(N, NODE_WORDS);
   const edges = Array.from({ length: node[NODE_EDGE_COUNT] }, (_, k) => recordAt(node[NODE_EDGES] + 4 * k * EDGE_WORDS, EDGE_WORDS));
@@ -129,7 +121,7 @@ function layerHost(plan: number, N: number, rows: number, pass: number): void {
   for (const P of params) if (P[PARAM_CURRENT] !== 0) f32View(P[PARAM_HOME], P[PARAM_SIZE]).set(f32View(P[PARAM_SPARE], P[PARAM_SIZE]));
   const where = `${op}: layer ${layer.label}`;
   runScoped(() => {
-    const args = edges.map((E, k) => fromMemory(recordAt(E[EDGE_NODE], NODE_WORDS)[NODE_OUT], [rows, ...entry.argDims[k]], op));
+    const args = edges.map((E, k) => copyOf(recordAt(E[EDGE_NODE], NODE_WORDS)[NODE_OUT], [rows, ...entry.argDims[k]], op));
     const inputs = args.length === 1 ? args[0] : args;
     const forward = (training: boolean): Tensor => {
       let y: unknown;
@@ -154,7 +146,7 @@ function layerHost(plan: number, N: number, rows: number, pass: number): void {
     const wantArgs = edges.flatMap((E, k) => (recordAt(E[EDGE_NODE], NODE_WORDS)[NODE_DELTA] !== 0 ? [k] : []));
     const wantWeights = params.flatMap((P, j) => (P[PARAM_GRAD] !== 0 ? [j] : []));
     if (wantArgs.length + wantWeights.length === 0) return;
-    const dy = fromMemory(node[NODE_DELTA], [rows, ...entry.dims], op);
+    const dy = copyOf(node[NODE_DELTA], [rows, ...entry.dims], op);
     const xs = [...wantArgs.map((k) => args[k]), ...wantWeights.map((j) => layer.weights[j])];
     const gs = grads(() => forward(true))(xs, dy);
     wantArgs.forEach((k, i) => putOrAdd(recordAt(edges[k][EDGE_NODE], NODE_WORDS)[NODE_DELTA], gs[i], edges[k][EDGE_ADD] !== 0));
@@ -162,4 +154,4 @@ function layerHost(plan: number, N: number, rows: number, pass: number): void {
   });
 }
 
-setHostCustom((R, out, target, grad, rows) => lossHost(R, out, target, grad, rows), layerHost);
+setHostCustom(lossHost, layerHost);

@@ -2,6 +2,7 @@
 // (plan.ts) lowers it; model files (save.ts) store it as node lists.
 import { InputLayer } from './layers/input';
 import type { Layer } from './layers/layer';
+import type { Variable } from '../tensor/variable';
 import { SymbolicTensor, type LayerCall } from './symbolic';
 
 /** One layer call in a graph. */
@@ -174,4 +175,9 @@ export function argDims(graph: Graph, node: GraphNode): (readonly number[])[] {
 /** A symbolic shape for messages: [null, 28, 28, 1]. */
 export function showDims(dims: readonly number[]): string {
   return `[${['null', ...dims].join(', ')}]`;
+}
+
+/** The trainable weights of a graph's layers, each once, in node order (the order of a plan's trainable parameter records). */
+export function trainableOf(graph: Graph): Variable[] {
+  return [...new Set(graph.nodes.flatMap((n) => n.layer.trainableWeights))];
 }

@@ -1,8 +1,6 @@
 // The model: a graph of layer calls from inputs to outputs (graph.ts) and its public API: compile, fit, evaluate,
 // predict, the batch methods, weights, summary and files. Training and evaluation run plans lowered from the graph
 // (plan.ts) through the loop (fit.ts) and the plan cache (batches.ts); the model hands them its ModelState.
-import { f32View } from '../runtime/heap';
-import { kernels } from '../runtime/wasm';
 import { DisposedError, ShapeError, showShape, showValue } from '../tensor/errors';
 import { checkTensor, empty, type Tensor } from '../tensor/tensor';
 import { checkOptionKeys } from '../tensor/options';
@@ -15,7 +13,7 @@ import { freePlans, planFor, predictInto, trainBatch } from './batches';
 import { compileSettings, outputsOf, type Compiled, type CompileOptions } from './compile';
 import { checkInputs, checkTargets, type TensorList } from './data';
 import { runFit, type FitOptions, type History } from './fit';
-import { argDims, graphOf, nameLayers, type Graph } from './graph';
+import { argDims, graphOf, nameLayers, trainableOf, type Graph } from './graph';
 import { showShapes, type Layer } from './layers/layer';
 import type { LossName } from './losses';
 import { toLogs, type MetricName } from './metrics';
@@ -25,7 +23,7 @@ import { slotsOf, type ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import { SymbolicTensor } from './symbolic';
-import { applyModel, trainableOf } from './apply';
+import { applyModel } from './apply';
 
 /**
  * Options of `model`.
@@ -515,11 +513,6 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     }
   }
 
-  /** The weights of every layer, in layer order (the model's own tensors; a shared layer's once). */
-  private parameters(): Tensor[] {
-    return this.weights;
-  }
-
   /**
    * The weights of every layer, in layer order (a shared layer's once): the model's own variables, named
    * `<layer>/<weight>` as Keras names them (`dense_1/kernel`, `dense_1/bias`; with a suffix while another live
@@ -552,7 +545,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    */
   getWeights(): Tensor[] {
     this.checkUsable('getWeights', true);
-    return this.parameters().map((t) => clone(t));
+    return this.weights.map((t) => clone(t));
   }
 
   /**
@@ -568,7 +561,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   setWeights(weights: readonly Tensor[]): void {
     const op = 'setWeights';
     this.checkUsable(op, true);
-    const params = this.parameters();
+    const params = this.weights;
     if (!Array.isArray(weights) || weights.length !== params.length) {
       throw new RangeError(`${op}: expected ${params.length} tensors, got ${Array.isArray(weights) ? weights.length : showValue(weights)}`);
     }
@@ -577,8 +570,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
       if (w.shape.join() !== params[i].shape.join()) throw new ShapeError(`${op}: weights[${i}] has shape ${showShape(w.shape)}, expected ${showShape(params[i].shape)}`);
     });
     freePlans(this.state);
-    weights.forEach((w, i) => f32View(params[i].ptr, w.size).set(f32View(w.ptr, w.size)));
-    kernels().weightsChanged(); // other models' plans that share these layers pack them again
+    // assign also tells plans that keep a weight packed (other models sharing these layers) to pack it again.
+    weights.forEach((w, i) => params[i].assign(w));
   }
 
   /**
@@ -658,7 +651,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.checkUsable(op, true);
     const custom = this.graphOrNull.layers.find((layer) => layer.isCustom);
     if (custom) throw new RangeError(`${op}: layer ${custom.label} is a custom layer (class ${custom.className}); model files cannot hold custom layers (their call is code)`);
-    return serialize(modelToJSON(this.graphOrNull, this.compileJSON(), this.metadata, this.isSequential), this.parameters());
+    return serialize(modelToJSON(this.graphOrNull, this.compileJSON(), this.metadata, this.isSequential), this.weights);
   }
 
   /**

@@ -21,7 +21,7 @@ import { PARALLEL_FLOPS } from '../runtime/threads';
 import { writeState } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
-import type { Graph } from './graph';
+import { trainableOf, type Graph } from './graph';
 import { LEAKY_ALPHA, NEEDS_INPUT } from './layers/dense';
 import { hostLayer, hostLoss, unhost } from './custom-host';
 import { metricMask } from './metrics';
@@ -136,7 +136,7 @@ export class Plan {
     };
     const nodes = graph.nodes, rows = options.rows;
     // Parameter records: the weights the optimizer updates first (the update walks PLAN_PARAMS of them), then the others.
-    const trainable = [...new Set(nodes.flatMap((n) => n.layer.trainableWeights))];
+    const trainable = trainableOf(graph);
     const params = [...trainable, ...new Set(nodes.flatMap((n) => n.layer.nonTrainableWeights))];
     const edges = nodes.reduce((sum, n) => sum + n.args.length, 0);
     const outputs = graph.outputs.length;

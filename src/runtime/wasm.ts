@@ -120,8 +120,8 @@ export function setHostGemm(gemm: HostGemm): void {
   hostGemm = gemm;
 }
 
-type HostLoss = (output: number, out: number, target: number, grad: number, rows: number, cols: number) => number;
-type HostLayer = (plan: number, node: number, rows: number, pass: number) => void;
+type HostLoss = (output: number, out: number, target: number, grad: number, rows: number) => number;
+type HostLayer = (node: number, rows: number, pass: number) => void;
 let hostLoss: HostLoss = () => {
   throw new Error('simdeep: no host loss registered');
 };
@@ -149,8 +149,8 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   // NOTE: parameters written out, not spread: every product of a prediction's forward calls through here.
   const gemmHost: HostGemm = (a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed) =>
     hostGemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
-  const lossHost: HostLoss = (output, out, target, grad, rows, cols) => hostLoss(output, out, target, grad, rows, cols);
-  const layerHost: HostLayer = (plan, node, rows, pass) => hostLayer(plan, node, rows, pass);
+  const lossHost: HostLoss = (output, out, target, grad, rows) => hostLoss(output, out, target, grad, rows);
+  const layerHost: HostLayer = (node, rows, pass) => hostLayer(node, rows, pass);
   return { env: { memory, abort, gemmHost, lossHost, layerHost } };
 }
 

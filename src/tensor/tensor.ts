@@ -586,6 +586,13 @@ export function empty(shape: readonly number[], op: string): Tensor {
   return wrap(allocStorage(size, op), shape);
 }
 
+/** Internal: a new tensor of `shape` (already checked) holding a copy of the floats at wasm address `ptr`. */
+export function copyOf(ptr: number, shape: readonly number[], op: string): Tensor {
+  const t = empty(shape, op);
+  if (t.size > 0) f32View(t.ptr, t.size).set(f32View(ptr, t.size));
+  return t;
+}
+
 /** Internal: checks that `x` is a live Tensor; the error names the op and the argument. */
 export function checkTensor(x: unknown, op: string, arg = 'x'): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${showOperand(x)}`);

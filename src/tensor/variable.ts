@@ -117,14 +117,14 @@ export function variable(initialValue: Tensor, options?: VariableOptions | boole
   if (typeof trainable !== 'boolean') throw new TypeError(`${op}: trainable must be a boolean, got ${showValue(trainable)}`);
   if (given !== undefined && (typeof given !== 'string' || given === '')) throw new TypeError(`${op}: name must be a non-empty string, got ${showValue(given)}`);
   const chosen = (given as string | undefined) ?? uniqueName('variable');
-  if (registry.get(chosen)?.deref()) throw new RangeError(`${op}: a live variable is already named '${chosen}'`);
+  if (findVariable(chosen)) throw new RangeError(`${op}: a live variable is already named '${chosen}'`);
   return new Variable(CREATE, initialValue, trainable, chosen);
 }
 
-/** `base_<n>` for the first n that no live variable has. */
-export function uniqueName(base: string): string {
+/** `base_<n>` for the next n that no live variable has. */
+function uniqueName(base: string): string {
   let name: string;
-  do name = `${base}_${++unnamed}`; while (registry.get(name)?.deref());
+  do name = `${base}_${++unnamed}`; while (findVariable(name));
   return name;
 }
 
