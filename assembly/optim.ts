@@ -189,8 +189,10 @@ export function adagradStep(w: usize, g: usize, sums: usize, n: i32, lr: f32, ep
 
 // One step of optimizer `code` (OPT_ in layout.ts) with the plan's hyperparameter words: p1 is SGD's momentum, Adam's
 // beta1 or RMSprop's rho; p2 SGD's nesterov flag (nonzero) or Adam's beta2; t Adam's step count (>= 1). s0 and s1 are
-// the state arrays the optimizer has (velocity; m and v; the mean square; the sums), 0 for those it has not.
-export function optimizerStep(code: i32, w: usize, g: usize, s0: usize, s1: usize, n: i32, lr: f32, p1: f32, p2: f32, eps: f32,
+// the state arrays the optimizer has (velocity; m and v; the mean square; the sums), 0 for those it has not. Inlined,
+// as the switch was in the training loop's update before it served applyStep too.
+// @ts-ignore: decorator
+@inline export function optimizerStep(code: i32, w: usize, g: usize, s0: usize, s1: usize, n: i32, lr: f32, p1: f32, p2: f32, eps: f32,
   t: i32, wd: f32, wOut: usize, s0Out: usize, s1Out: usize): bool {
   switch (code) {
     case OPT_SGD: return sgdStep(w, g, s0, n, lr, p1, p2 != 0, wd, wOut, s0Out);
