@@ -129,9 +129,10 @@ function normalization(b: GraphBuilder, { layer, xs, dims, out }: LayerCallToWri
     if (present) return b.floats(weightName(layer, at), [channels], layer.weights[at++].dataSync());
     return b.floats(`${layer.name}/${what}`, [channels], new Float32Array(channels).fill(fill));
   };
-  const gamma = take(c.scale, 1, 'gamma'), beta = take(c.center, 0, 'beta');
-  const epsilon = float('epsilon', c.epsilon as number);
-  if (layer.className === 'LayerNormalization') return b.node('LayerNormalization', [xs[0], gamma, beta], out, [int('axis', -1), epsilon]);
+  const gamma = take(c.scale, 1, 'gamma'), epsilon = float('epsilon', c.epsilon as number);
+  // LayerNormalization's bias is optional: without center there is none (BatchNormalization needs one: zeros).
+  if (layer.className === 'LayerNormalization') return b.node('LayerNormalization', [xs[0], gamma, ...(c.center ? [take(true, 0, 'beta')] : [])], out, [int('axis', -1), epsilon]);
+  const beta = take(c.center, 0, 'beta');
   const stats = [take(true, 0, 'moving_mean'), take(true, 1, 'moving_variance')];
   const rank = dims[0].length + 1;
   if (rank === 2) return b.node('BatchNormalization', [xs[0], gamma, beta, ...stats], out, [epsilon]);
