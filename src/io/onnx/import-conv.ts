@@ -166,6 +166,11 @@ const pad: OpReader = (ctx, node) => {
   if (mode !== 'constant' || value !== 0 || pads.length !== 8 || node.inputs[3] || others.some((a) => pads[a] !== 0 || pads[a + 4] !== 0) || pads.some((p) => p < 0)) {
     ctx.fail(`${where(node)}: only zero padding of the two spatial axes is supported, got pads [${pads.join(', ')}] (${mode}, value ${value})`);
   }
+  // PyTorch writes a Pad of zeros before some pooling: nothing to do.
+  if (pads.every((p) => p === 0)) {
+    ctx.values.set(node.outputs[0], ctx.value(node, node.inputs[0]));
+    return;
+  }
   const padding: [[number, number], [number, number]] = [[pads[axes[0]], pads[axes[0] + 4]], [pads[axes[1]], pads[axes[1] + 4]]];
   ctx.put(node, ctx.layer(node, new ZeroPadding2D({ padding, name: ctx.layerName(node.name) }), [x], []), cf);
 };

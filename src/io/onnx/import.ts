@@ -95,12 +95,17 @@ export function modelFromOnnx(bytes: Uint8Array | ArrayBuffer): Model {
   if (inputs.length === 0) fail('the graph has no inputs besides its initializers');
   graph.outputs.forEach((v) => ctx.graphOutputs.add(v.name));
   for (const node of graph.nodes) for (const name of node.inputs) ctx.consumers.set(name, [...(ctx.consumers.get(name) ?? []), node]);
+  // Constants first: a pattern read at its first node (gelu's Div) looks at constants that later nodes make.
   for (const node of graph.nodes) {
-    if (ctx.taken.has(node)) continue;
+    if (node.opType !== 'Constant') continue;
+    if (node.outputs.length !== 1 || ctx.values.has(node.outputs[0])) fail(`${where(node)} must write one new value`);
+    ctx.values.set(node.outputs[0], constantNode(node, fail));
+  }
+  for (const node of graph.nodes) {
+    if (ctx.taken.has(node) || node.opType === 'Constant') continue;
     if (node.domain !== '' && node.domain !== 'ai.onnx') fail(`${where(node)} is in the domain ${JSON.stringify(node.domain)}; simdeep reads the default ONNX domain only`);
     if (node.outputs.length === 0 || node.outputs[0] === '') fail(`${where(node)} has no output`);
     if (ctx.values.has(node.outputs[0])) fail(`${where(node)} writes ${JSON.stringify(node.outputs[0])}, which an earlier node or initializer already made`);
-    if (node.opType === 'Constant') { ctx.values.set(node.outputs[0], constantNode(node, fail)); continue; }
     const reader = OPS.get(node.opType) ?? CONV_OPS.get(node.opType);
     if (!reader) return fail(`${where(node)}: the operator ${node.opType} is not supported (simdeep reads ${[...OPS.keys(), ...CONV_OPS.keys(), 'Constant'].join(', ')})`);
     reader(ctx, node);

@@ -1,0 +1,34 @@
+// modelFromOnnx of files torch.onnx.export wrote (tests/fixtures/onnx/make.py: an MLP with Gemm transB 1, gelu,
+// silu and leaky ReLU; an NCHW CNN with batch normalization, a depthwise convolution, pooling, relu6, up-sampling
+// and Flatten; an embedding with int64 indices): simdeep predicts PyTorch's outputs within 1e-5.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dispose, tensor, type NestedArray, type Tensor } from '../../../src/index';
+import { modelFromOnnx } from '../../../src/io/onnx/import';
+import { failOnLeaks } from '../../reference';
+import { maxError } from './peers';
+
+const FIXTURES = join(__dirname, '../../fixtures/onnx');
+
+describe('modelFromOnnx of PyTorch exports', () => {
+  failOnLeaks();
+  for (const [name, classes] of [
+    ['mlp', ['Dense', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation']],
+    ['cnn', ['Permute', 'Conv2D', 'Activation', 'BatchNormalization', 'DepthwiseConv2D', 'Activation', 'MaxPooling2D', 'ZeroPadding2D', 'Conv2D',
+      'Activation', 'Activation', 'UpSampling2D', 'AveragePooling2D', 'Permute', 'Flatten', 'Dense']],
+    ['embedding', ['Embedding', 'Flatten', 'Dense', 'Activation']],
+  ] as const) {
+    it(`${name}.onnx predicts as PyTorch`, () => {
+      const net = modelFromOnnx(readFileSync(join(FIXTURES, `${name}.onnx`)));
+      const reference = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as { input: NestedArray; output: NestedArray };
+      expect(net.layers.map((layer) => layer.className)).toEqual(classes);
+      const x = tensor(reference.input), want = tensor(reference.output);
+      const y = net.predict(x) as Tensor;
+      expect(y.shape).toEqual(want.shape);
+      expect(maxError(y.dataSync(), want.dataSync())).toBeLessThan(1e-5);
+      dispose([x, y, want]);
+      net.dispose();
+    });
+  }
+});
