@@ -66,7 +66,7 @@ export class ImportContext {
     const v = this.value(node, node.inputs[i]);
     if (v.kind !== 'tensor' || v.indices) this.fail(`${where(node)}: input ${i} must be a computed float tensor`);
     if (!v.channelsFirst) return v.t;
-    return this.layer(node, new Permute({ dims: toChannelsFirst(v.t.dims.length + 1).slice(1) }), [v.t], []);
+    return this.layer(node, () => new Permute({ dims: toChannelsFirst(v.t.dims.length + 1).slice(1) }), [v.t], []);
   }
 
   /** A computed input of `node` as simdeep's channels-last layers take it (an ONNX-order tensor gets a Permute). */
@@ -75,12 +75,13 @@ export class ImportContext {
     if (v.kind !== 'tensor' || v.indices) this.fail(`${where(node)}: input ${i} must be a computed float tensor`);
     if (v.channelsFirst) return v.t;
     if (v.t.dims.length < 2) this.fail(`${where(node)}: takes [batch, channels, ...spatial] tensors, got [batch, ${v.t.dims.join(', ')}]`);
-    return this.layer(node, new Permute({ dims: toChannelsLast(v.t.dims.length + 1).slice(1) }), [v.t], []);
+    return this.layer(node, () => new Permute({ dims: toChannelsLast(v.t.dims.length + 1).slice(1) }), [v.t], []);
   }
 
-  /** Calls `layer` on `args` (errors name the node), recording its weights. */
-  layer(node: OnnxNode, layer: Layer, args: SymbolicTensor[], weights: Weight[]): SymbolicTensor {
+  /** Makes a layer and calls it on `args` (errors of either name the node), recording its weights. */
+  layer(node: OnnxNode, make: () => Layer, args: SymbolicTensor[], weights: Weight[]): SymbolicTensor {
     try {
+      const layer = make();
       const out = layer.apply(args.length === 1 && layer.arity === 1 ? args[0] : args);
       const wanted = layer.weightShapes(args.map((a) => a.dims));
       if (wanted.length !== weights.length) this.fail(`${where(node)}: ${layer.className} takes ${wanted.length} weights, the node gives ${weights.length}`);

@@ -52,14 +52,14 @@ const conv: OpReader = (ctx, node) => {
   if (win.padding) padding = win.padding;
   else if (rank === 2) {
     const [t, l, b, r] = win.pads;
-    x = ctx.layer(node, new ZeroPadding2D({ padding: [[t, b], [l, r]] }), [x], []);
+    x = ctx.layer(node, () => new ZeroPadding2D({ padding: [[t, b], [l, r]] }), [x], []);
     padding = 'valid';
   } else return ctx.fail(`${where(node)}: pads [${win.pads.join(', ')}] are neither 'valid' nor 'same'`);
   const bias: Weight[] = node.inputs[2] ? [weightOf(ctx.constant(node, 2, 'B'), node, 'B', ctx.fail)] : [];
   const options = { kernelSize: kernel, strides: win.strides, dilationRate: win.dilations, padding, useBias: bias.length > 0 };
   if (group === 1) {
     const [values, dims] = transposed(w.values, w.dims, rank === 1 ? [2, 1, 0] : [2, 3, 1, 0]);
-    const layer = new Conv({ ...options, filters, kernelInitializer: 'zeros', name: ctx.layerName(node.name) }, rank === 1 ? 1 : 2);
+    const layer = () => new Conv({ ...options, filters, kernelInitializer: 'zeros', name: ctx.layerName(node.name) }, rank === 1 ? 1 : 2);
     return ctx.put(node, ctx.layer(node, layer, [x], [{ dims, values }, ...bias]), true);
   }
   if (group !== channels || w.dims[1] !== 1 || rank !== 2 || filters % channels !== 0) ctx.fail(`${where(node)}: group ${group} is supported only as a depthwise convolution (group = channels)`);
@@ -72,10 +72,10 @@ const conv: OpReader = (ctx, node) => {
     ctx.taken.add(next);
     const pw = weightOf(pointwise, next, 'W', ctx.fail), [pValues, pDims] = transposed(pw.values, pw.dims, [2, 3, 1, 0]);
     const pBias: Weight[] = next.inputs[2] ? [weightOf(ctx.constant(next, 2, 'B'), next, 'B', ctx.fail)] : [];
-    const layer = new SeparableConv2D({ ...options, filters: pw.dims[0], depthMultiplier: mult, useBias: pBias.length > 0, name: ctx.layerName(next.name) });
+    const layer = () => new SeparableConv2D({ ...options, filters: pw.dims[0], depthMultiplier: mult, useBias: pBias.length > 0, name: ctx.layerName(next.name) });
     return ctx.put(next, ctx.layer(node, layer, [x], [depthwise, { dims: pDims, values: pValues }, ...pBias]), true);
   }
-  const layer = new DepthwiseConv2D({ ...options, depthMultiplier: mult, name: ctx.layerName(node.name) });
+  const layer = () => new DepthwiseConv2D({ ...options, depthMultiplier: mult, name: ctx.layerName(node.name) });
   ctx.put(node, ctx.layer(node, layer, [x], [depthwise, ...bias]), true);
 };
 
@@ -101,7 +101,7 @@ const convTranspose: OpReader = (ctx, node) => {
   });
   if (!padding) ctx.fail(`${where(node)}: pads [${pads.join(', ')}] with output_padding [${outputPadding.join(', ')}] are neither 'valid' nor 'same'`);
   const [values, dims] = transposed(w.values, w.dims, [2, 3, 1, 0]);
-  const layer = new Conv2DTranspose({ filters: w.dims[1], kernelSize: kernel, strides, padding, useBias: bias.length > 0, kernelInitializer: 'zeros', name: ctx.layerName(node.name) });
+  const layer = () => new Conv2DTranspose({ filters: w.dims[1], kernelSize: kernel, strides, padding, useBias: bias.length > 0, kernelInitializer: 'zeros', name: ctx.layerName(node.name) });
   ctx.put(node, ctx.layer(node, layer, [x], [{ dims, values }, ...bias]), true);
 };
 
@@ -117,7 +117,7 @@ function pool(max: boolean): OpReader {
     if (!max && padding === 'same' && (attrs.get('count_include_pad')?.i ?? 0) !== 0) ctx.fail(`${where(node)}: count_include_pad 1 is not simdeep's (padding is not counted)`);
     const className = `${max ? 'Max' : 'Average'}Pooling${rank}D` as PoolingClass;
     const options = { poolSize: kernel, strides: win.strides, padding, name: ctx.layerName(node.name) } as unknown as Pooling2DOptions;
-    const layer = new Pooling(className, options);
+    const layer = () => new Pooling(className, options);
     ctx.put(node, ctx.layer(node, layer, [x], []), true);
   };
 }
@@ -136,7 +136,7 @@ function globalPool(max: boolean): OpReader {
     const x = reduce && !v.channelsFirst ? v.t : ctx.channelsLast(node, 0);
     if (rank !== 3 && rank !== 4) ctx.fail(`${where(node)}: global pooling takes 1-D or 2-D samples`);
     const className = `Global${max ? 'Max' : 'Average'}Pooling${rank - 2}D` as GlobalPoolingClass;
-    const y = ctx.layer(node, new GlobalPooling(className, { keepDims: keep, name: ctx.layerName(node.name) }), [x], []);
+    const y = ctx.layer(node, () => new GlobalPooling(className, { keepDims: keep, name: ctx.layerName(node.name) }), [x], []);
     ctx.put(node, y, keep && (!reduce || v.channelsFirst));
   };
 }
@@ -147,7 +147,7 @@ const batchNormalization: OpReader = (ctx, node) => {
   const v = ctx.value(node, node.inputs[0]), rank2 = v.kind === 'tensor' && !v.channelsFirst && v.t.dims.length === 1;
   const x = rank2 ? ctx.tensor(node, 0) : ctx.channelsLast(node, 0);
   const weights = [1, 2, 3, 4].map((i) => weightOf(ctx.constant(node, i, ['scale', 'B', 'mean', 'var'][i - 1]), node, 'statistics', ctx.fail));
-  const layer = new BatchNormalization({ epsilon: attrs.get('epsilon')?.f ?? 1e-5, name: ctx.layerName(node.name) });
+  const layer = () => new BatchNormalization({ epsilon: attrs.get('epsilon')?.f ?? 1e-5, name: ctx.layerName(node.name) });
   ctx.put(node, ctx.layer(node, layer, [x], weights), !rank2);
 };
 
@@ -172,7 +172,7 @@ const pad: OpReader = (ctx, node) => {
     return;
   }
   const padding: [[number, number], [number, number]] = [[pads[axes[0]], pads[axes[0] + 4]], [pads[axes[1]], pads[axes[1] + 4]]];
-  ctx.put(node, ctx.layer(node, new ZeroPadding2D({ padding, name: ctx.layerName(node.name) }), [x], []), cf);
+  ctx.put(node, ctx.layer(node, () => new ZeroPadding2D({ padding, name: ctx.layerName(node.name) }), [x], []), cf);
 };
 
 const slice: OpReader = (ctx, node) => {
@@ -186,7 +186,7 @@ const slice: OpReader = (ctx, node) => {
     if (k < 0 || steps[i] !== 1 || starts[i] < 0 || ends[i] < starts[i]) ctx.fail(`${where(node)}: only a crop of the spatial axes (step 1) is supported`);
     cropping[k] = [starts[i], size - Math.min(ends[i], size)];
   });
-  ctx.put(node, ctx.layer(node, new Cropping2D({ cropping, name: ctx.layerName(node.name) }), [x], []), cf);
+  ctx.put(node, ctx.layer(node, () => new Cropping2D({ cropping, name: ctx.layerName(node.name) }), [x], []), cf);
 };
 
 const resize: OpReader = (ctx, node) => {
@@ -200,7 +200,7 @@ const resize: OpReader = (ctx, node) => {
   const ok = factors.length === 4 && factors.every((f, i) => Number.isInteger(f) && f >= 1 && (axes.includes(i) || f === 1)) && coordinates === 'asymmetric'
     && (mode === 'linear' || (mode === 'nearest' && nearestMode === 'floor'));
   if (!ok) ctx.fail(`${where(node)}: only integer up-sampling of the spatial axes, asymmetric, nearest (floor) or linear, is supported`);
-  const layer = new UpSampling2D({ size: [factors[axes[0]], factors[axes[1]]], interpolation: mode === 'linear' ? 'bilinear' : 'nearest', name: ctx.layerName(node.name) });
+  const layer = () => new UpSampling2D({ size: [factors[axes[0]], factors[axes[1]]], interpolation: mode === 'linear' ? 'bilinear' : 'nearest', name: ctx.layerName(node.name) });
   ctx.put(node, ctx.layer(node, layer, [x], []), cf);
 };
 

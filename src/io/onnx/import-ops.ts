@@ -24,7 +24,7 @@ function activation(ctx: ImportContext, node: OnnxNode, act: ActivationName, out
   const v = ctx.value(node, node.inputs[0]);
   const cf = v.kind === 'tensor' && v.channelsFirst && act !== 'softmax';
   const x = cf && v.kind === 'tensor' ? v.t : ctx.tensor(node, 0);
-  ctx.put(output, ctx.layer(node, new Activation({ activation: act, name: ctx.layerName(output.name) }), [x], []), cf);
+  ctx.put(output, ctx.layer(node, () => new Activation({ activation: act, name: ctx.layerName(output.name) }), [x], []), cf);
 }
 
 /** An activation whose ONNX attributes must equal simdeep's constants. */
@@ -93,7 +93,7 @@ function denseOf(ctx: ImportContext, node: OnnxNode, kernel: Constant, transpose
     if (b.values.length !== dims[1] || b.dims.some((d, i) => d !== 1 && i !== b.dims.length - 1)) ctx.fail(`${where(node)}: the bias must be [${dims[1]}], got [${b.dims.join(', ')}]`);
     weights.push({ dims: [dims[1]], values: b.values });
   }
-  const layer = dense({ units: dims[1], useBias: bias !== undefined, kernelInitializer: 'zeros', name: ctx.layerName(output.name) });
+  const layer = () => dense({ units: dims[1], useBias: bias !== undefined, kernelInitializer: 'zeros', name: ctx.layerName(output.name) });
   ctx.put(output, ctx.layer(node, layer, [ctx.tensor(node, 0)], weights));
 }
 
@@ -127,7 +127,7 @@ function merge(className: 'Add' | 'Multiply' | 'Average'): OpReader {
     if (values.some((v) => v.kind !== 'tensor')) ctx.fail(`${where(node)}: ${node.opType} with a constant is supported only as a dense layer's bias (MatMul + Add)`);
     const cf = values.every((v) => v.kind === 'tensor' && v.channelsFirst);
     const args = values.map((v, i) => (cf && v.kind === 'tensor' ? v.t : ctx.tensor(node, i)));
-    ctx.put(node, ctx.layer(node, new Merge(className, { name: ctx.layerName(node.name) }), args, []), cf);
+    ctx.put(node, ctx.layer(node, () => new Merge(className, { name: ctx.layerName(node.name) }), args, []), cf);
   };
 }
 
@@ -138,7 +138,7 @@ const concat: OpReader = (ctx, node) => {
   const cf = values.every((v) => v.kind === 'tensor' && v.channelsFirst), rank = ctx.tensor(node, 0).dims.length + 1;
   if (axis !== (cf ? 1 : rank - 1) && !(axis === -1 && !cf) && !(cf && axis === 1 - rank)) ctx.fail(`${where(node)}: only the channels/features axis can be joined, got axis ${axis}`);
   const args = values.map((v, i) => (cf && v.kind === 'tensor' ? v.t : ctx.tensor(node, i)));
-  ctx.put(node, args.length === 1 ? args[0] : ctx.layer(node, new Merge('Concatenate', { name: ctx.layerName(node.name) }), args, []), cf);
+  ctx.put(node, args.length === 1 ? args[0] : ctx.layer(node, () => new Merge('Concatenate', { name: ctx.layerName(node.name) }), args, []), cf);
 };
 
 /** Reshape to [batch, ...] (0 copies an axis, one −1 is inferred) or Flatten(axis 1). */
@@ -147,7 +147,7 @@ const reshape: OpReader = (ctx, node) => {
   const x = ctx.tensor(node, 0), name = ctx.layerName(node.name);
   if (node.opType === 'Flatten') {
     if ((attrs.get('axis')?.i ?? 1) !== 1) ctx.fail(`${where(node)}: only axis 1 is supported (the batch stays)`);
-    return ctx.put(node, ctx.layer(node, new Flatten({ name }), [x], []));
+    return ctx.put(node, ctx.layer(node, () => new Flatten({ name }), [x], []));
   }
   const shape = integersOf(ctx.constant(node, 1, 'shape'), node, 'shape', ctx.fail), dims = [NaN, ...x.dims];
   const target = shape.map((d, i) => (d === 0 ? dims[i] : d)).slice(1);
@@ -155,7 +155,7 @@ const reshape: OpReader = (ctx, node) => {
   const width = x.width, known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const full = target.map((d) => (d === -1 ? width / known : d));
   if (target.filter((d) => d === -1).length > 1 || full.some((d) => !Number.isInteger(d) || d < 1)) ctx.fail(`${where(node)}: cannot reshape samples [${x.dims.join(', ')}] to [${target.join(', ')}]`);
-  ctx.put(node, ctx.layer(node, full.length === 1 ? new Flatten({ name }) : new Reshape({ targetShape: full, name }), [x], []));
+  ctx.put(node, ctx.layer(node, () => (full.length === 1 ? new Flatten({ name }) : new Reshape({ targetShape: full, name })), [x], []));
 };
 
 const transpose: OpReader = (ctx, node) => {
@@ -167,7 +167,7 @@ const transpose: OpReader = (ctx, node) => {
   // The Transposes around channels-first operators only change which view of the same values the graph holds.
   if (!v.channelsFirst && rank > 2 && same(toChannelsFirst(rank))) return ctx.put(node, v.t, true);
   if (v.channelsFirst && same(toChannelsLast(rank))) return ctx.put(node, v.t);
-  ctx.put(node, ctx.layer(node, new Permute({ dims: perm.slice(1), name: ctx.layerName(node.name) }), [ctx.tensor(node, 0)], []));
+  ctx.put(node, ctx.layer(node, () => new Permute({ dims: perm.slice(1), name: ctx.layerName(node.name) }), [ctx.tensor(node, 0)], []));
 };
 
 const cast: OpReader = (ctx, node) => {
@@ -181,7 +181,7 @@ const gather: OpReader = (ctx, node) => {
   const table = weightOf(ctx.constant(node, 0, 'table'), node, 'table', ctx.fail), v = ctx.value(node, node.inputs[1]);
   if (v.kind !== 'tensor' || !v.indices) return ctx.fail(`${where(node)}: the indices must be an integer model input or a Cast of one`);
   if (table.dims.length !== 2) ctx.fail(`${where(node)}: the table must be [rows, width], got [${table.dims.join(', ')}]`);
-  const layer = new Embedding({ inputDim: table.dims[0], outputDim: table.dims[1], embeddingsInitializer: 'zeros', name: ctx.layerName(node.name) });
+  const layer = () => new Embedding({ inputDim: table.dims[0], outputDim: table.dims[1], embeddingsInitializer: 'zeros', name: ctx.layerName(node.name) });
   ctx.put(node, ctx.layer(node, layer, [v.t], [table]));
 };
 
@@ -193,7 +193,7 @@ const unsqueeze: OpReader = (ctx, node) => {
   const n = repeats?.kind === 'const' && !repeats.float && repeats.data.length === 3 && repeats.data[0] === 1 && repeats.data[2] === 1 ? repeats.data[1] : undefined;
   if (!tile || axes.join() !== '1' || x.dims.length !== 1 || n === undefined) return ctx.fail(`${where(node)}: Unsqueeze is read only as RepeatVector (Unsqueeze axis 1, then Tile [1, n, 1])`);
   ctx.taken.add(tile);
-  ctx.put(tile, ctx.layer(node, new RepeatVector({ n, name: ctx.layerName(tile.name) }), [x], []));
+  ctx.put(tile, ctx.layer(node, () => new RepeatVector({ n, name: ctx.layerName(tile.name) }), [x], []));
 };
 
 const layerNormalization: OpReader = (ctx, node) => {
@@ -201,7 +201,7 @@ const layerNormalization: OpReader = (ctx, node) => {
   const axis = attrs.get('axis')?.i ?? -1;
   if (axis !== -1 && axis !== x.dims.length) ctx.fail(`${where(node)}: only the last axis is normalized, got axis ${axis}`);
   const weights = [weightOf(ctx.constant(node, 1, 'scale'), node, 'scale', ctx.fail), ...(node.inputs[2] ? [weightOf(ctx.constant(node, 2, 'bias'), node, 'bias', ctx.fail)] : [])];
-  const layer = new LayerNormalization({ epsilon: attrs.get('epsilon')?.f ?? 1e-5, center: weights.length === 2, name: ctx.layerName(node.name) });
+  const layer = () => new LayerNormalization({ epsilon: attrs.get('epsilon')?.f ?? 1e-5, center: weights.length === 2, name: ctx.layerName(node.name) });
   ctx.put(node, ctx.layer(node, layer, [x], weights));
 };
 

@@ -49,6 +49,7 @@ const writeTensor = (t: OnnxTensor, pbf: PbfWriter): void => {
   pbf.writeVarintField(TENSOR.dataType, t.dataType);
   pbf.writeStringField(TENSOR.name, t.name);
   if (t.raw) pbf.writeBytesField(TENSOR.rawData, t.raw);
+  if (t.external) pbf.writeVarintField(TENSOR.dataLocation, 1);
 };
 const writeAttribute = (a: OnnxAttribute, pbf: PbfWriter): void => {
   pbf.writeStringField(ATTRIBUTE.name, a.name);
