@@ -11,6 +11,7 @@ import { Cropping2D, UpSampling2D, ZeroPadding2D } from '../../nn/layers/spatial
 import type { SymbolicTensor } from '../../nn/symbolic';
 import { transposed } from './builder';
 import { attributes, integersOf, weightOf, where, type ImportContext, type Weight } from './import-context';
+import { fusedActivation } from './import-activations';
 import type { OpReader } from './import-ops';
 import type { OnnxAttribute, OnnxNode } from './proto';
 
@@ -59,8 +60,9 @@ const conv: OpReader = (ctx, node) => {
   const options = { kernelSize: kernel, strides: win.strides, dilationRate: win.dilations, padding, useBias: bias.length > 0 };
   if (group === 1) {
     const [values, dims] = transposed(w.values, w.dims, rank === 1 ? [2, 1, 0] : [2, 3, 1, 0]);
-    const layer = () => new Conv({ ...options, filters, kernelInitializer: 'zeros', name: ctx.layerName(node.name) }, rank === 1 ? 1 : 2);
-    return ctx.put(node, ctx.layer(node, layer, [x], [{ dims, values }, ...bias]), true);
+    const fused = fusedActivation(ctx, node, true, rank + 2);
+    const layer = () => new Conv({ ...options, filters, activation: fused.act, kernelInitializer: 'zeros', name: ctx.layerName(node.name) }, rank === 1 ? 1 : 2);
+    return ctx.put(fused.output, ctx.layer(node, layer, [x], [{ dims, values }, ...bias]), fused.channelsFirst);
   }
   if (group !== channels || w.dims[1] !== 1 || rank !== 2 || filters % channels !== 0) ctx.fail(`${where(node)}: group ${group} is supported only as a depthwise convolution (group = channels)`);
   const mult = filters / channels, [values, dims] = transposed(w.values, [channels, mult, ...kernel], [2, 3, 0, 1]);
@@ -72,11 +74,13 @@ const conv: OpReader = (ctx, node) => {
     ctx.taken.add(next);
     const pw = weightOf(pointwise, next, 'W', ctx.fail), [pValues, pDims] = transposed(pw.values, pw.dims, [2, 3, 1, 0]);
     const pBias: Weight[] = next.inputs[2] ? [weightOf(ctx.constant(next, 2, 'B'), next, 'B', ctx.fail)] : [];
-    const layer = () => new SeparableConv2D({ ...options, filters: pw.dims[0], depthMultiplier: mult, useBias: pBias.length > 0, name: ctx.layerName(next.name) });
-    return ctx.put(next, ctx.layer(node, layer, [x], [depthwise, { dims: pDims, values: pValues }, ...pBias]), true);
+    const fused = fusedActivation(ctx, next, true, 4);
+    const layer = () => new SeparableConv2D({ ...options, filters: pw.dims[0], depthMultiplier: mult, activation: fused.act, useBias: pBias.length > 0, name: ctx.layerName(next.name) });
+    return ctx.put(fused.output, ctx.layer(node, layer, [x], [depthwise, { dims: pDims, values: pValues }, ...pBias]), fused.channelsFirst);
   }
-  const layer = () => new DepthwiseConv2D({ ...options, depthMultiplier: mult, name: ctx.layerName(node.name) });
-  ctx.put(node, ctx.layer(node, layer, [x], [depthwise, ...bias]), true);
+  const fused = fusedActivation(ctx, node, true, 4);
+  const layer = () => new DepthwiseConv2D({ ...options, depthMultiplier: mult, activation: fused.act, name: ctx.layerName(node.name) });
+  ctx.put(fused.output, ctx.layer(node, layer, [x], [depthwise, ...bias]), fused.channelsFirst);
 };
 
 /** ConvTranspose whose pads and output_padding are those simdeep's Conv2DTranspose has with 'valid' or 'same'. */
@@ -101,8 +105,9 @@ const convTranspose: OpReader = (ctx, node) => {
   });
   if (!padding) ctx.fail(`${where(node)}: pads [${pads.join(', ')}] with output_padding [${outputPadding.join(', ')}] are neither 'valid' nor 'same'`);
   const [values, dims] = transposed(w.values, w.dims, [2, 3, 1, 0]);
-  const layer = () => new Conv2DTranspose({ filters: w.dims[1], kernelSize: kernel, strides, padding, useBias: bias.length > 0, kernelInitializer: 'zeros', name: ctx.layerName(node.name) });
-  ctx.put(node, ctx.layer(node, layer, [x], [{ dims, values }, ...bias]), true);
+  const fused = fusedActivation(ctx, node, true, 4);
+  const layer = () => new Conv2DTranspose({ filters: w.dims[1], kernelSize: kernel, strides, padding, activation: fused.act, useBias: bias.length > 0, kernelInitializer: 'zeros', name: ctx.layerName(node.name) });
+  ctx.put(fused.output, ctx.layer(node, layer, [x], [{ dims, values }, ...bias]), fused.channelsFirst);
 };
 
 function pool(max: boolean): OpReader {

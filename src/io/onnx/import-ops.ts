@@ -1,86 +1,20 @@
-// ONNX operators read as simdeep layers: dense (Gemm, MatMul + Add), activations (swish and gelu recognised from
-// their decompositions, relu6 from Clip(0, 6)), merges, shapes (Reshape, Flatten, Transpose, Unsqueeze + Tile),
+// ONNX operators read as simdeep layers: dense (Gemm, MatMul + Add, with the activation after it), activations
+// (import-activations.ts), merges, shapes (Reshape, Flatten, Transpose, Unsqueeze + Tile),
 // Cast + Gather (an embedding), LayerNormalization and Softmax. Convolutions, pooling and spatial ops: import-conv.ts.
-import { Activation } from '../../nn/layers/activation';
-import { dense, LEAKY_ALPHA, type ActivationName } from '../../nn/layers/dense';
+import { dense } from '../../nn/layers/dense';
 import { Embedding } from '../../nn/layers/embedding';
 import { Merge } from '../../nn/layers/merge';
 import { LayerNormalization } from '../../nn/layers/normalization';
 import { Permute, RepeatVector } from '../../nn/layers/permute';
 import { Flatten, Reshape } from '../../nn/layers/reshape';
 import { transposed } from './builder';
-import { SELU_ALPHA, SELU_GAMMA, toChannelsFirst, toChannelsLast } from './export-layers';
-import { attributes, integersOf, onnxDims, weightOf, where, type Constant, type ImportContext } from './import-context';
+import { toChannelsFirst, toChannelsLast } from './export-layers';
+import { ACTIVATION_OPS, fusedActivation } from './import-activations';
+import { attributes, integersOf, weightOf, where, type Constant, type ImportContext } from './import-context';
 import { INT32, INT64, type OnnxNode } from './proto';
 
 /** Reads one node (or a pattern starting at it) into the context. */
 export type OpReader = (ctx: ImportContext, node: OnnxNode) => void;
-
-const scalarOf = (c: Constant): number | undefined => (c.float && c.data.length === 1 ? c.data[0] : undefined);
-const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.abs(b);
-
-/** An activation layer on input 0, keeping a channels-first view as it is (element-wise). */
-function activation(ctx: ImportContext, node: OnnxNode, act: ActivationName, output = node): void {
-  const v = ctx.value(node, node.inputs[0]);
-  const cf = v.kind === 'tensor' && v.channelsFirst && act !== 'softmax';
-  const x = cf && v.kind === 'tensor' ? v.t : ctx.tensor(node, 0);
-  ctx.put(output, ctx.layer(node, () => new Activation({ activation: act, name: ctx.layerName(output.name) }), [x], []), cf);
-}
-
-/** An activation whose ONNX attributes must equal simdeep's constants. */
-function fixed(act: ActivationName, values: Record<string, number>): OpReader {
-  return (ctx, node) => {
-    const attrs = attributes(node, Object.fromEntries(Object.keys(values).map((k) => [k, 'float'])), ctx.fail);
-    for (const [name, want] of Object.entries(values)) {
-      const got = attrs.get(name)?.f;
-      if (got !== undefined && !near(got, want)) ctx.fail(`${where(node)}: ${name} ${got} is not simdeep's ${act} (${name} ${want})`);
-      if (got === undefined && name === 'alpha' && act === 'leakyRelu') ctx.fail(`${where(node)}: ONNX's default alpha 0.01 is not simdeep's leakyRelu (alpha ${LEAKY_ALPHA})`);
-    }
-    activation(ctx, node, act);
-  };
-}
-
-/** Sigmoid, or swish when its one consumer is Mul(x, Sigmoid(x)). */
-const sigmoid: OpReader = (ctx, node) => {
-  attributes(node, {}, ctx.fail);
-  const next = ctx.soleConsumer(node);
-  if (next?.opType === 'Mul' && next.inputs.length === 2 && next.inputs.includes(node.inputs[0]) && next.inputs.includes(node.outputs[0])) {
-    ctx.taken.add(next);
-    return activation(ctx, node, 'swish', next);
-  }
-  activation(ctx, node, 'sigmoid');
-};
-
-/** gelu's exact form as simdeep (and PyTorch) write it: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5). */
-const div: OpReader = (ctx, node) => {
-  const chain: OnnxNode[] = [];
-  let at: OnnxNode | undefined = node;
-  for (const op of ['Erf', 'Add', 'Mul', 'Mul']) {
-    at = at && ctx.soleConsumer(at);
-    if (at?.opType !== op) return ctx.fail(`${where(node)}: Div is read only as the start of gelu (x·(1 + erf(x/√2))/2)`);
-    chain.push(at);
-  }
-  const [, add, mul, half] = chain, x = node.inputs[0];
-  const constantAt = (n: OnnxNode, other: string): number | undefined => {
-    const name = n.inputs.find((i) => i !== other);
-    const v = name === undefined ? undefined : ctx.values.get(name);
-    return v?.kind === 'const' ? scalarOf(v) : undefined;
-  };
-  const sqrt2 = constantAt(node, x), one = constantAt(add, chain[0].outputs[0]), halfValue = constantAt(half, mul.outputs[0]);
-  if (sqrt2 === undefined || !near(sqrt2, Math.SQRT2) || one !== 1 || halfValue !== 0.5 || !mul.inputs.includes(x)) {
-    ctx.fail(`${where(node)}: Div is read only as the start of gelu (x·(1 + erf(x/√2))/2), and these constants are not gelu's`);
-  }
-  chain.forEach((n) => ctx.taken.add(n));
-  activation(ctx, node, 'gelu', half);
-};
-
-/** Clip(x, 0, 6): relu6 (bounds as inputs, or opset-6 attributes). */
-const clip: OpReader = (ctx, node) => {
-  const attrs = attributes(node, { min: 'float', max: 'float' }, ctx.fail);
-  const bound = (i: number, name: string): number | undefined => attrs.get(name)?.f ?? (node.inputs[i] ? scalarOf(ctx.constant(node, i, name)) : undefined);
-  if (bound(1, 'min') !== 0 || bound(2, 'max') !== 6) ctx.fail(`${where(node)}: only Clip(0, 6) (relu6) is supported`);
-  activation(ctx, node, 'relu6');
-};
 
 /** Dense from Gemm (transB 0 or 1, C a vector) or MatMul by a constant (and the Add of a bias after it). */
 function denseOf(ctx: ImportContext, node: OnnxNode, kernel: Constant, transpose: boolean, bias: Constant | undefined, output: OnnxNode): void {
@@ -93,8 +27,9 @@ function denseOf(ctx: ImportContext, node: OnnxNode, kernel: Constant, transpose
     if (b.values.length !== dims[1] || b.dims.some((d, i) => d !== 1 && i !== b.dims.length - 1)) ctx.fail(`${where(node)}: the bias must be [${dims[1]}], got [${b.dims.join(', ')}]`);
     weights.push({ dims: [dims[1]], values: b.values });
   }
-  const layer = () => dense({ units: dims[1], useBias: bias !== undefined, kernelInitializer: 'zeros', name: ctx.layerName(output.name) });
-  ctx.put(output, ctx.layer(node, layer, [ctx.tensor(node, 0)], weights));
+  const x = ctx.tensor(node, 0), fused = fusedActivation(ctx, output, false, x.dims.length + 1);
+  const layer = () => dense({ units: dims[1], activation: fused.act, useBias: bias !== undefined, kernelInitializer: 'zeros', name: ctx.layerName(output.name) });
+  ctx.put(fused.output, ctx.layer(node, layer, [x], weights));
 }
 
 const gemm: OpReader = (ctx, node) => {
@@ -205,21 +140,12 @@ const layerNormalization: OpReader = (ctx, node) => {
   ctx.put(node, ctx.layer(node, layer, [x], weights));
 };
 
-const softmax: OpReader = (ctx, node) => {
-  const axis = attributes(node, { axis: 'int' }, ctx.fail).get('axis')?.i ?? -1, v = ctx.value(node, node.inputs[0]);
-  const rank = v.kind === 'tensor' ? onnxDims(v).length + 1 : 0;
-  if (axis !== -1 && axis !== rank - 1) ctx.fail(`${where(node)}: only the last axis is supported, got axis ${axis}`);
-  activation(ctx, node, 'softmax');
-};
-
 /** The readers of the operators this file handles. */
 export const OPS: ReadonlyMap<string, OpReader> = new Map<string, OpReader>([
   ['Identity', (ctx, node) => { attributes(node, {}, ctx.fail); ctx.values.set(node.outputs[0], ctx.value(node, node.inputs[0])); }],
   ['Dropout', (ctx, node) => { attributes(node, { seed: 'int', ratio: 'float' }, ctx.fail); ctx.values.set(node.outputs[0], ctx.value(node, node.inputs[0])); }],
   ['Gemm', gemm], ['MatMul', matmul],
-  ['Relu', fixed('relu', {})], ['Tanh', fixed('tanh', {})], ['Softplus', fixed('softplus', {})], ['Sigmoid', sigmoid],
-  ['LeakyRelu', fixed('leakyRelu', { alpha: LEAKY_ALPHA })], ['Elu', fixed('elu', { alpha: 1 })], ['Selu', fixed('selu', { alpha: SELU_ALPHA, gamma: SELU_GAMMA })],
-  ['HardSigmoid', fixed('hardSigmoid', { alpha: 0.2, beta: 0.5 })], ['Clip', clip], ['Div', div], ['Softmax', softmax],
+  ...ACTIVATION_OPS,
   ['Add', merge('Add')], ['Sum', merge('Add')], ['Mul', merge('Multiply')], ['Mean', merge('Average')], ['Concat', concat],
   ['Reshape', reshape], ['Flatten', reshape], ['Transpose', transpose], ['Cast', cast], ['Gather', gather], ['Unsqueeze', unsqueeze],
   ['LayerNormalization', layerNormalization],

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { memory, sequential, dense, layers, type Model } from '../../../src/index';
 import { modelToOnnx } from '../../../src/io/onnx/export';
 import { modelFromOnnx } from '../../../src/io/onnx/import';
-import { ATTR_INT, FLOAT, INT64, readModel, writeModel, type OnnxModel, type OnnxTensor } from '../../../src/io/onnx/proto';
+import { ATTR_INT, FLOAT, INT64, writeModel, type OnnxModel, type OnnxTensor } from '../../../src/io/onnx/proto';
+import { readModel } from '../../../src/io/onnx/proto-read';
 import { failOnLeaks } from '../../reference';
 
 /** A small real export: a convolution, pooling, flatten and dense. */

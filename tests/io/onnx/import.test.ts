@@ -28,6 +28,10 @@ describe('modelFromOnnx of modelToOnnx', () => {
       const skip = (k: number): number => (net.weights[k].name.endsWith('embeddings') ? a[k].shape[1] : 0);
       b.forEach((t, k) => expect(t.dataSync().slice(skip(k))).toEqual(a[k].dataSync().slice(skip(k))));
       expect(copy.inputs.map((t) => t.shape)).toEqual(net.inputs.map((t) => t.shape));
+      // The same layers, activations included (Dropout and a linear Activation are identities, dropped at export).
+      const kinds = (m: typeof net): string[] => m.layers.map((l) => `${l.className} ${String(l.getConfig().activation ?? '')}`)
+        .filter((k) => !k.startsWith('Dropout') && k !== 'Activation linear');
+      expect(kinds(copy)).toEqual(kinds(net));
       dispose([...xs, ...want, ...got, ...a, ...b]);
       copy.dispose();
     });

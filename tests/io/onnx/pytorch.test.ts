@@ -14,15 +14,15 @@ const FIXTURES = join(__dirname, '../../fixtures/onnx');
 describe('modelFromOnnx of PyTorch exports', () => {
   failOnLeaks();
   for (const [name, classes] of [
-    ['mlp', ['Dense', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation']],
-    ['cnn', ['Permute', 'Conv2D', 'Activation', 'BatchNormalization', 'DepthwiseConv2D', 'Activation', 'MaxPooling2D', 'ZeroPadding2D', 'Conv2D',
-      'Activation', 'Activation', 'UpSampling2D', 'AveragePooling2D', 'Permute', 'Flatten', 'Dense']],
-    ['embedding', ['Embedding', 'Flatten', 'Dense', 'Activation']],
+    ['mlp', ['Dense gelu', 'Dense swish', 'Dense leakyRelu', 'Dense softmax']],
+    ['cnn', ['Permute', 'Conv2D relu', 'BatchNormalization', 'DepthwiseConv2D tanh', 'MaxPooling2D', 'ZeroPadding2D', 'Conv2D relu', 'Activation relu6',
+      'UpSampling2D', 'AveragePooling2D', 'Permute', 'Flatten', 'Dense linear']],
+    ['embedding', ['Embedding', 'Flatten', 'Dense sigmoid']],
   ] as const) {
     it(`${name}.onnx predicts as PyTorch`, () => {
       const net = modelFromOnnx(readFileSync(join(FIXTURES, `${name}.onnx`)));
       const reference = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as { input: NestedArray; output: NestedArray };
-      expect(net.layers.map((layer) => layer.className)).toEqual(classes);
+      expect(net.layers.map((l) => `${l.className} ${String(l.getConfig().activation ?? '')}`.trim())).toEqual(classes);
       const x = tensor(reference.input), want = tensor(reference.output);
       const y = net.predict(x) as Tensor;
       expect(y.shape).toEqual(want.shape);
