@@ -14,7 +14,12 @@ import { FLOAT, writeModel, type OnnxValueInfo } from './proto';
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
 
-/** Options of `modelToOnnx`. */
+/**
+ * Options of `modelToOnnx`.
+ * @example
+ * const options: OnnxExportOptions = { batchDimension: 'N' };
+ * modelToOnnx(sequential([dense({ units: 1, inputShape: [2] })]), options) instanceof Uint8Array; // true
+ */
 export interface OnnxExportOptions {
   /** The symbolic name of the batch dimension of inputs and outputs (default 'batch_size', as PyTorch's examples name it). */
   batchDimension?: string;
@@ -47,7 +52,7 @@ function callsInOrder(outputs: readonly SymbolicTensor[]): SymbolicTensor[] {
  * const net = sequential([dense({ units: 2, activation: 'relu', inputShape: [3] })]);
  * const bytes = modelToOnnx(net);
  * bytes instanceof Uint8Array; // true
- * modelFromOnnx(bytes).predict(tensor([[1, 2, 3]])).shape; // [1, 2]
+ * modelFromOnnx(bytes).outputs[0].shape; // [null, 2]
  */
 export function modelToOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
   const op = 'modelToOnnx';

@@ -33,6 +33,7 @@ export class ImportContext {
   /** Each layer made, with the weights it takes (in its weights' order). */
   readonly weights = new Map<Layer, Weight[]>();
   private readonly names = new Set<string>();
+  private readonly counts = new Map<string, number>();
   /** The graph's output names (a fused pattern must not swallow one). */
   readonly graphOutputs = new Set<string>();
 
@@ -40,9 +41,14 @@ export class ImportContext {
 
   /** A layer name from an ONNX name (letters, digits, _ . -), unique; undefined to let the model name it. */
   layerName(onnxName: string): string | undefined {
-    let name = onnxName.replace(/[^\w.-]/g, '_').replace(/^[^A-Za-z_]+/, '').slice(0, 100);
-    if (name === '') return undefined;
-    for (let i = 2; this.names.has(name); i++) name = `${name.replace(/_\d+$/, '')}_${i}`;
+    const base = onnxName.replace(/[^\w.-]/g, '_').replace(/^[^A-Za-z_]+/, '').slice(0, 100);
+    if (base === '') return undefined;
+    let name = base;
+    // A count per base name, so that thousands of nodes of one name cost no more than as many lookups.
+    for (let i = this.counts.get(base) ?? 2; this.names.has(name); i++) {
+      name = `${base}_${i}`;
+      this.counts.set(base, i + 1);
+    }
     this.names.add(name);
     return name;
   }

@@ -80,6 +80,20 @@ describe('modelFromOnnx on hostile bytes', () => {
     expect(outcome(withTensor((t) => { t.external = true; t.raw = null; }))).toMatch(/keeps its data in an external file/);
   });
 
+  it('reads thousands of nodes of one name in linear time', () => {
+    const model = decoded(good), x = model.graph.inputs[0].name;
+    model.graph.nodes = Array.from({ length: 3000 }, (_, i) => ({ name: 'same', opType: 'Relu', domain: '', inputs: [i === 0 ? x : `v${i - 1}`], outputs: [`v${i}`], attributes: [] }));
+    model.graph.initializers = [];
+    model.graph.outputs[0].name = 'v2999';
+    model.graph.outputs[0].dims = model.graph.inputs[0].dims;
+    const started = performance.now();
+    const net = modelFromOnnx(writeModel(model));
+    expect(net.layers.length).toBe(3000);
+    expect(net.layers[2999].name).toBe('same_3000');
+    net.dispose();
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('names unknown operators, attributes and bad structure', () => {
     const model = decoded(good);
     model.graph.nodes[1].opType = 'Frobnicate';
