@@ -1,13 +1,14 @@
 // modelFromOnnx of files torch.onnx.export wrote (tests/fixtures/onnx/make.py: an MLP with Gemm transB 1, gelu,
 // silu and leaky ReLU; an NCHW CNN with batch normalization, a depthwise convolution, pooling, relu6, up-sampling
-// and Flatten; an embedding with int64 indices): simdeep predicts PyTorch's outputs within 1e-5.
+// and Flatten; an embedding with int64 indices; a sequence through Conv1d, LayerNorm, ConvTranspose2d and a slice): simdeep predicts PyTorch's outputs within 1e-5.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispose, tensor, type NestedArray, type Tensor } from '../../../src/index';
 import { modelFromOnnx } from '../../../src/io/onnx/import';
 import { failOnLeaks } from '../../reference';
-import { maxError } from './peers';
+import { modelToOnnx } from '../../../src/io/onnx/export';
+import { maxError, runOnnx } from './peers';
 
 const FIXTURES = join(__dirname, '../../fixtures/onnx');
 
@@ -18,8 +19,10 @@ describe('modelFromOnnx of PyTorch exports', () => {
     ['cnn', ['Permute', 'Conv2D relu', 'BatchNormalization', 'DepthwiseConv2D tanh', 'MaxPooling2D', 'ZeroPadding2D', 'Conv2D relu', 'Activation relu6',
       'UpSampling2D', 'AveragePooling2D', 'Permute', 'Flatten', 'Dense linear']],
     ['embedding', ['Embedding', 'Flatten', 'Dense sigmoid']],
+    ['sequence', ['Permute', 'Conv1D relu', 'MaxPooling1D', 'GlobalAveragePooling1D', 'Permute', 'Flatten', 'LayerNormalization', 'Reshape', 'Permute',
+      'Conv2DTranspose sigmoid', 'Cropping2D', 'Permute', 'Flatten', 'Dense linear']],
   ] as const) {
-    it(`${name}.onnx predicts as PyTorch`, () => {
+    it(`${name}.onnx predicts as PyTorch, and again in onnxruntime once exported back`, async () => {
       const net = modelFromOnnx(readFileSync(join(FIXTURES, `${name}.onnx`)));
       const reference = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as { input: NestedArray; output: NestedArray };
       expect(net.layers.map((l) => `${l.className} ${String(l.getConfig().activation ?? '')}`.trim())).toEqual(classes);
@@ -27,6 +30,8 @@ describe('modelFromOnnx of PyTorch exports', () => {
       const y = net.predict(x) as Tensor;
       expect(y.shape).toEqual(want.shape);
       expect(maxError(y.dataSync(), want.dataSync())).toBeLessThan(1e-5);
+      const [again] = await runOnnx(modelToOnnx(net), [x]);
+      expect(maxError(again.data, want.dataSync())).toBeLessThan(1e-5);
       dispose([x, y, want]);
       net.dispose();
     });
