@@ -10,7 +10,7 @@ import { Flatten, Reshape } from '../../nn/layers/reshape';
 import { transposed } from './builder';
 import { toChannelsFirst, toChannelsLast } from './export-layers';
 import { ACTIVATION_OPS, fusedActivation } from './import-activations';
-import { attributes, integersOf, weightOf, where, type Constant, type ImportContext } from './import-context';
+import { attributes, integersOf, onnxDims, weightOf, where, type Constant, type ImportContext } from './import-context';
 import { INT32, INT64, type OnnxNode } from './proto';
 
 /** Reads one node (or a pattern starting at it) into the context. */
@@ -70,7 +70,7 @@ const concat: OpReader = (ctx, node) => {
   const axis = attributes(node, { axis: 'int' }, ctx.fail).get('axis')?.i;
   const values = node.inputs.map((name) => ctx.value(node, name));
   if (values.some((v) => v.kind !== 'tensor')) ctx.fail(`${where(node)}: Concat of constants is not supported`);
-  const cf = values.every((v) => v.kind === 'tensor' && v.channelsFirst), rank = ctx.tensor(node, 0).dims.length + 1;
+  const cf = values.every((v) => v.kind === 'tensor' && v.channelsFirst), rank = values[0].kind === 'tensor' ? onnxDims(values[0]).length + 1 : 0;
   if (axis !== (cf ? 1 : rank - 1) && !(axis === -1 && !cf) && !(cf && axis === 1 - rank)) ctx.fail(`${where(node)}: only the channels/features axis can be joined, got axis ${axis}`);
   const args = values.map((v, i) => (cf && v.kind === 'tensor' ? v.t : ctx.tensor(node, i)));
   ctx.put(node, args.length === 1 ? args[0] : ctx.layer(node, () => new Merge('Concatenate', { name: ctx.layerName(node.name) }), args, []), cf);

@@ -46,6 +46,8 @@ const writeTensor = (t: OnnxTensor, pbf: PbfWriter): void => {
   pbf.writeVarintField(TENSOR.dataType, t.dataType);
   pbf.writeStringField(TENSOR.name, t.name);
   if (t.raw) pbf.writeBytesField(TENSOR.rawData, t.raw);
+  else if (t.dataType === FLOAT) pbf.writePackedFloat(TENSOR.floatData, t.numbers);
+  else pbf.writePackedVarint(t.dataType === INT64 ? TENSOR.int64Data : TENSOR.int32Data, t.numbers);
   if (t.external) pbf.writeVarintField(TENSOR.dataLocation, 1);
 };
 const writeAttribute = (a: OnnxAttribute, pbf: PbfWriter): void => {

@@ -80,6 +80,22 @@ describe('modelFromOnnx on hostile bytes', () => {
     expect(outcome(withTensor((t) => { t.external = true; t.raw = null; }))).toMatch(/keeps its data in an external file/);
   });
 
+  it('reads float_data and int64_data as raw_data', () => {
+    const model = decoded(good);
+    for (const t of model.graph.initializers) {
+      const view = new DataView(t.raw!.buffer, t.raw!.byteOffset, t.raw!.length);
+      t.numbers = t.dataType === FLOAT ? Array.from({ length: t.raw!.length / 4 }, (_, i) => view.getFloat32(4 * i, true))
+        : Array.from({ length: t.raw!.length / 8 }, (_, i) => Number(view.getBigInt64(8 * i, true)));
+      t.raw = null;
+    }
+    const a = modelFromOnnx(good), b = modelFromOnnx(writeModel(model));
+    const [wa, wb] = [a.getWeights(), b.getWeights()];
+    wb.forEach((w, i) => expect(w.dataSync()).toEqual(wa[i].dataSync()));
+    [...wa, ...wb].forEach((w) => w.dispose());
+    a.dispose();
+    b.dispose();
+  });
+
   it('reads thousands of nodes of one name in linear time', () => {
     const model = decoded(good), x = model.graph.inputs[0].name;
     model.graph.nodes = Array.from({ length: 3000 }, (_, i) => ({ name: 'same', opType: 'Relu', domain: '', inputs: [i === 0 ? x : `v${i - 1}`], outputs: [`v${i}`], attributes: [] }));
