@@ -99,14 +99,16 @@ export function fusedActivation(ctx: ImportContext, node: OnnxNode, channelsFirs
     cf = false;
     next = after(back);
   }
-  if (next.length === 0) return none;
+  // Without an activation after it, the Transpose back is still the layer's (its output carries the layer's name).
+  const linear = back ? (ctx.taken.add(back), { act: 'linear' as const, output: back, channelsFirst: false }) : none;
+  if (next.length === 0) return linear;
   let match: Match | undefined;
   try {
     match = activationAt(ctx, next[0], rank);
   } catch {
-    return none; // the activation's own reader names what is wrong
+    return linear; // the activation's own reader names what is wrong
   }
-  if (!match || (match.act === 'softmax' && cf) || next.some((n) => !match.nodes.includes(n))) return none;
+  if (!match || (match.act === 'softmax' && cf) || next.some((n) => !match.nodes.includes(n))) return linear;
   for (const n of [...(back ? [back] : []), ...match.nodes]) ctx.taken.add(n);
   return { act: match.act, output: match.last, channelsFirst: cf };
 }

@@ -39,9 +39,14 @@ export class ImportContext {
 
   constructor(readonly fail: (message: string) => never) {}
 
-  /** A layer name from an ONNX name (letters, digits, _ . -), unique; undefined to let the model name it. */
+  /**
+   * A layer name from an ONNX node name (letters, digits, _ . -), unique; undefined to let the model name it. Of a
+   * path, simdeep's `conv2d_1/z/conv` names layer conv2d_1, PyTorch's `/fc1/Gemm` module fc1.
+   */
   layerName(onnxName: string): string | undefined {
-    const base = onnxName.replace(/[^\w.-]/g, '_').replace(/^[^A-Za-z_]+/, '').slice(0, 100);
+    const parts = onnxName.split('/').filter((p) => p !== '');
+    const pytorch = onnxName.startsWith('/') && parts.length > 1;
+    const base = (pytorch ? parts.slice(0, -1).join('_') : parts[0] ?? '').replace(/[^\w.-]/g, '_').replace(/^[^A-Za-z_]+/, '').slice(0, 100);
     if (base === '') return undefined;
     let name = base;
     // A count per base name, so that thousands of nodes of one name cost no more than as many lookups.
