@@ -8,12 +8,13 @@ import { dispose, tensor, type NestedArray, type Tensor } from '../../../src/ind
 import { modelFromOnnx } from '../../../src/io/onnx/import';
 import { failOnLeaks } from '../../reference';
 import { modelToOnnx } from '../../../src/io/onnx/export';
-import { maxError, runOnnx } from './peers';
+import { checkModels, maxError, onnxChecker, runOnnx } from './peers';
 
 const FIXTURES = join(__dirname, '../../fixtures/onnx');
 
 describe('modelFromOnnx of PyTorch exports', () => {
   failOnLeaks();
+  const exported: Uint8Array[] = [];
   for (const [name, classes] of [
     ['mlp', ['Dense gelu', 'Dense swish', 'Dense leakyRelu', 'Dense softmax']],
     ['cnn', ['Permute', 'Conv2D relu', 'BatchNormalization', 'DepthwiseConv2D tanh', 'MaxPooling2D', 'ZeroPadding2D', 'Conv2D relu', 'Activation relu6',
@@ -30,10 +31,17 @@ describe('modelFromOnnx of PyTorch exports', () => {
       const y = net.predict(x) as Tensor;
       expect(y.shape).toEqual(want.shape);
       expect(maxError(y.dataSync(), want.dataSync())).toBeLessThan(1e-5);
-      const [again] = await runOnnx(modelToOnnx(net), [x]);
+      const bytes = modelToOnnx(net);
+      exported.push(bytes);
+      const [again] = await runOnnx(bytes, [x]);
       expect(maxError(again.data, want.dataSync())).toBeLessThan(1e-5);
       dispose([x, y, want]);
       net.dispose();
     });
   }
+
+  it.skipIf(!onnxChecker.available)(`onnx.checker accepts them exported again${onnxChecker.available ? '' : ` (skipped: ${onnxChecker.why})`}`, () => {
+    expect(exported.length).toBe(4);
+    checkModels(exported);
+  });
 });
