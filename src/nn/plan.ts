@@ -6,7 +6,7 @@
 // backward needs, then a backward from the outputs' gradients to every trainable weight's and every input's).
 // Every field is written by name (I[at + NODE_WIDTH] = …).
 import {
-  ACT_NONE, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
+  ACT_NONE, ACT_SOFTMAX, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
   GEOM_WORDS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_GEOM, NODE_PARAMS, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_MASK, NODE_OUT, NODE_PACKED, NODE_RATE,
   NODE_SCRATCH, NODE_WIDTH, NODE_WORDS, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
   OUTPUT_WEIGHT, OUTPUT_WORDS, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, PARAM_GRAD, PARAM_HOME, PARAM_S0, PARAM_S0_SPARE, PARAM_S1,
@@ -317,8 +317,10 @@ export class Plan {
         if (apply) this.outputDeltas.push(I[nat + NODE_DELTA]);
         const settings = compiled?.outputs[o];
         if (!settings) return;
-        // Alone and with an activation whose derivative comes from its output, the loss differentiates through it.
-        const { loss, weight } = settings, alone = n.consumers.length === 0 && !NEEDS_INPUT.has(I[nat + NODE_ACT]);
+        // Alone and with an activation whose derivative comes from its output, the loss differentiates through it (a
+        // softmax only over whole rows: one over the last of several axes runs its own backward).
+        const { loss, weight } = settings, alone = n.consumers.length === 0 && !NEEDS_INPUT.has(I[nat + NODE_ACT])
+          && !(I[nat + NODE_ACT] === ACT_SOFTMAX && n.dims.length > 0 && n.dims[n.dims.length - 1] !== n.width);
         I[at + OUTPUT_LOSS] = loss.code;
         if (loss.fn) {
           hostLoss(address(at), { fn: loss.fn, output: settings.name, dims: n.dims, op });

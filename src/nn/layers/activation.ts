@@ -1,5 +1,5 @@
 // Activation as a layer: outputs = act(inputs). Kernels: assembly/layers/activation.ts.
-import { ACT_SOFTMAX, KIND_ACTIVATION } from '../../../assembly/layout';
+import { ACT_SOFTMAX, GEOM_IN_C, GEOM_WORDS, KIND_ACTIVATION } from '../../../assembly/layout';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { ACTIVATION_CODES, type ActivationName } from './dense';
@@ -70,7 +70,11 @@ export class Activation extends Layer {
 
   /** @internal */
   override nodeFields(): NodeFields {
-    return { act: this.activation === 'softmax' ? ACT_SOFTMAX : ACTIVATION_CODES[this.activation] };
+    if (this.activation !== 'softmax') return { act: ACTIVATION_CODES[this.activation] };
+    // Softmax runs over the last axis (as Keras's): the geometry record holds its length.
+    const dims = this.inputDims?.[0], geom = new Array<number>(GEOM_WORDS).fill(0);
+    geom[GEOM_IN_C] = dims && dims.length > 0 ? dims[dims.length - 1] : 0;
+    return { act: ACT_SOFTMAX, geom };
   }
 
   /** @internal */

@@ -3,8 +3,9 @@
 // and its file round trip.
 import { describe, expect, it } from 'vitest';
 import {
-  Activation, dense, dispose, initializers, layers, loadModel, model, sequential, sgd, tensor, type ActivationName, type Model, type Tensor,
+  Activation, dense, dispose, initializers, input, layers, loadModel, model, sequential, sgd, tensor, type ActivationName, type Model, type Tensor,
 } from '../../../src/index';
+import { expectForward, expectStepIsGradient, type RefPredict } from './check';
 import { failOnLeaks, seededValues } from '../../reference';
 import { act, softmaxRows } from '../net-reference';
 
@@ -99,5 +100,25 @@ describe('layers.activation', () => {
     dispose([x, p, q]);
     net.dispose();
     copy.dispose();
+  });
+
+  it('softmax over samples of several axes normalises each last-axis row (as Keras): forward against float64 as an output layer; as a hidden layer, the step against central differences', async () => {
+    const T = 3, C = 4, rows = 2;
+    // x [rows, T, D] → dense(C) per step → softmax over C (→ dense(2) per step when hidden), float64.
+    const ref = (hidden: boolean): RefPredict => (w, x) => {
+      const z = affine(x, w[0], w[1], rows * T, D, C), a = softmaxRows(z, rows * T, C);
+      return hidden ? affine(a, w[2], w[3], rows * T, C, 2) : a;
+    };
+    for (const hidden of [false, true]) {
+      const x = input({ shape: [T, D] });
+      const a = layers.activation({ activation: 'softmax' }).apply(dense({ units: C }).apply(x) as never);
+      const net = model({ inputs: x, outputs: (hidden ? dense({ units: 2 }).apply(a as never) : a) as never, seed: 5 });
+      const xs = tensor(seededValues(rows * T * D, 7, 2), [rows, T, D]), ys = tensor(seededValues(rows * T * (hidden ? 2 : C), 8), [rows, T, hidden ? 2 : C]);
+      const p = expectForward(net, xs, ref(hidden), 1e-6);
+      if (!hidden) for (let r = 0; r < rows * T; r++) expect(p.subarray(r * C, (r + 1) * C).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+      if (hidden) await expectStepIsGradient(net, xs, ys, ref(hidden)); // an output softmax takes cross-entropy only
+      dispose([xs, ys]);
+      net.dispose();
+    }
   });
 });
