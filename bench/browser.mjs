@@ -123,7 +123,7 @@ async function runCase(browser, url, spec) {
 export async function run() {
   console.log(`## browser: MNIST MLP ${PIXELS}-128-10 training in Chromium, cross-origin isolated`);
   if (!existsSync(CHROMIUM)) {
-    console.log(`skipped: ${CHROMIUM} is missing (Debian's chromium: scripts/install-chromium.sh installs it)`);
+    console.log(`skipped: ${CHROMIUM} is missing (Debian's chromium: scripts/install-test-packages.sh installs it)`);
     return;
   }
   const { chromium } = await import('playwright-core');

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium (/usr/bin/chromium) for the browser tests when it is missing; the tests never use a
-# downloaded browser.
+# Installs the Debian packages the tests use when they are missing: Chromium (/usr/bin/chromium) for the browser
+# tests (the tests never use a downloaded browser), and python3-onnx, whose onnx.checker checks the ONNX files
+# simdeep exports (run by /usr/bin/python3).
 set -euo pipefail
-command -v chromium >/dev/null && exit 0
+missing=()
+command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || missing+=(python3-onnx)
+[ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
-echo "installing Debian's chromium for the browser tests (apt-get)"
+echo "installing Debian's ${missing[*]} for the tests (apt-get)"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,5 +1,6 @@
 // Model files of the command line: the library's model file (architecture, weights and the preparation in its
-// metadata), inside a JSON document when the name ends in .json, else as the binary file itself.
+// metadata), inside a JSON document when the name ends in .json, else as the binary file itself. Reading also takes
+// any format loadModel reads (TF.js model.json or its directory, .keras, .h5, .onnx, .safetensors).
 import { constants } from 'node:fs';
 import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -56,17 +57,19 @@ export async function loadCliModel(path: string): Promise<Model> {
     throw new Error(error.code === 'ENOENT' ? `the model file ${path} does not exist` : `cannot read ${path}: ${error.message}`);
   };
   const stats = await stat(path).catch(notFound);
-  // NOTE: a device (/dev/zero), FIFO or directory would never end or fail late: refused before reading.
-  if (!stats.isFile()) throw new Error(`cannot read ${path}: it is ${stats.isDirectory() ? 'a directory' : 'not a regular file (a device, FIFO or socket)'}`);
+  if (stats.isDirectory()) return loadModel(path); // a TF.js model: model.json and its weight files
+  // NOTE: a device (/dev/zero) or FIFO would never end or fail late: refused before reading.
+  if (!stats.isFile()) throw new Error(`cannot read ${path}: it is not a regular file (a device, FIFO or socket)`);
   if (stats.size > MAX_MODEL_FILE) throw new Error(`${path} is not a simdeep model (${stats.size} bytes; a model file has at most ${MAX_MODEL_FILE})`);
   const bytes = await readFile(path).catch(notFound);
-  if (bytes[0] !== 0x7b) return loadModel(new Uint8Array(bytes)); // not '{': the binary file
-  let document: { format?: unknown; model?: unknown };
+  if (bytes[0] !== 0x7b) return loadModel(new Uint8Array(bytes)); // not '{': a binary file of any format loadModel reads
+  let document: { format?: unknown; model?: unknown; modelTopology?: unknown };
   try {
     document = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new Error(`${path} is not a simdeep model (its JSON is malformed)`);
   }
+  if (document.modelTopology !== undefined) return loadModel(path); // a TF.js model.json, its weight files beside it
   if (document.format !== FORMAT || typeof document.model !== 'string') throw new Error(`${path} is not a simdeep model (format ${JSON.stringify(document.format)})`);
   return loadModel(new Uint8Array(Buffer.from(document.model, 'base64')));
 }

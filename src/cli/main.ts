@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { setThreads } from '../runtime/threads';
 import { train, type TrainOptions } from './train';
 import { predict, type PredictOptions } from './predict';
+import { exportModel } from './export';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 /** Comma-separated values add to those of earlier uses of the flag (--keep id --keep name, or --keep id,name). */
@@ -113,6 +114,11 @@ export function program(): Command {
     .action(async (model: string, file: string, flags: PredictOptions) => {
       const csv = await predict(model, file, flags);
       if (!flags.out) process.stdout.write(csv);
+    });
+  cli.command('export <model> <out>').description('write a model (any format predict reads) in another format: tfjs (a directory or …/model.json), keras (.keras), onnx, safetensors')
+    .requiredOption('--to <format>', 'tfjs, keras, onnx or safetensors')
+    .action(async (model: string, out: string, flags: { to: string }) => {
+      console.log(await exportModel(model, out, flags.to));
     });
   withTrainOptions(cli.command('demo').description('the earthquake example: predict magnitudes of one week of USGS earthquakes, with a random search')
     .option('--out <file>', 'where to save the model', 'earthquake-model.json'), { search: 12, features: EARTHQUAKE_FEATURES })

@@ -5,6 +5,9 @@ import { nodeImport } from '../runtime/node';
 import { Model } from './model';
 import { fail, ownBuffer, parseHeader } from './parse';
 import { layerFromConfig } from './registry';
+import { MAGIC } from './save';
+import { showValue } from '../tensor/errors';
+import type { IOHandler, ModelArtifacts } from '../io/tfjs';
 import { sequential } from './sequential';
 
 const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
@@ -13,9 +16,10 @@ const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('nod
  * The bytes of the model file at `path`, in Node. Only a regular file is read (a device such as /dev/zero, a FIFO
  * or a directory is refused before reading), and only as much as its header declares: the 8-byte prefix, then the
  * JSON header of the length it states, which is checked (parseHeader) before the weights it declares are read; a
- * file of any other size is refused unread.
+ * file of any other size is refused unread. With `otherFormats` > 0, a file that is not simdeep's (its first 4 bytes are
+ * not "SDPM") is read whole if it holds at most that many bytes, and refused unread otherwise.
  */
-export async function readModelFile(path: string): Promise<Uint8Array> {
+export async function readModelFile(path: string, otherFormats = 0): Promise<Uint8Array> {
   const fs = await nodeFs();
   const where = `loadModel: cannot read ${JSON.stringify(path)}`;
   const notRegular = (stats: { isDirectory(): boolean }): never => {
@@ -32,6 +36,12 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
     const bytes = new Uint8Array(Math.min(stats.size, 8));
     await readFully(file, bytes, 0, path);
     if (bytes.length < 8) return bytes; // deserialize says it is too short
+    if (otherFormats > 0 && new DataView(bytes.buffer).getUint32(0, true) !== MAGIC) {
+      if (stats.size > otherFormats) fail(`${JSON.stringify(path)} holds ${stats.size} bytes, more than a model file of ${otherFormats} bytes at most`);
+      const whole = new Uint8Array(stats.size);
+      await readFully(file, whole, 0, path);
+      return whole;
+    }
     const length = new DataView(bytes.buffer).getUint32(4, true);
     const header = new Uint8Array(Math.min(stats.size, 8 + length + ((4 - (length % 4)) % 4)));
     header.set(bytes);
@@ -85,14 +95,18 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
 }
 
 /**
- * Resolves to the model saved with `model.save()` or `toBlob()`, read from a file path (Node), an ArrayBuffer, a
- * Uint8Array or a Blob: its layers, graph and weights, compile settings (so it can train on) and metadata; a
- * Sequential if it was saved as one. Files of the previous format (version 1, dense stacks) load as the Sequential
- * they describe. Everything is checked before anything is allocated: the lengths, the JSON (plain objects without
- * `__proto__`, `constructor` or `prototype` keys), the layers (each config as its options are checked), the graph
- * (no cycle, shapes that fit), a weight byte count of exactly what the layers declare, finite weights, the compile
- * settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects with a RangeError
- * naming the field and the value; a path that is not a regular file (a directory, a device such as /dev/zero, a
+ * Resolves to a saved model, read from a file path or URL, bytes (an ArrayBuffer, a Uint8Array or a Blob), or a
+ * TF.js IOHandler or ModelArtifacts; its format is recognised by content. simdeep's own files (`model.save()`,
+ * `toBlob()`) give back its layers, graph and weights, compile settings (so it can train on) and metadata, a
+ * Sequential if it was saved as one; files of the previous format (version 1, dense stacks) load as the Sequential
+ * they describe. Other formats: TF.js's layers format (a model.json path, its directory, 'file://…', an 'http(s)://'
+ * URL read with `fetch`, weight shards beside it, quantized weights dequantized), Keras 3 `.keras` and legacy Keras
+ * `.h5`, ONNX (the operators simdeep exports), and safetensors files simdeep wrote (weights alone need a model:
+ * `loadSafetensors`). Everything is checked before anything is allocated: the lengths, the JSON (plain objects
+ * without `__proto__`, `constructor` or `prototype` keys), the layers (each config as its options are checked), the
+ * graph (no cycle, shapes that fit), weights of exactly the count and shapes the layers declare, finite weights, the
+ * compile settings and metadata, and at most 2^27 parameters. A truncated, corrupt or hostile file rejects with a
+ * RangeError naming the field and the value; a path that is not a regular file (a device such as /dev/zero, a
  * FIFO) or holds more bytes than its header allows with a RangeError naming it, before reading it; a missing file
  * with an Error naming the path and the file system's reason.
  * @example
@@ -103,8 +117,26 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
  * equal(copy.predict(x) as Tensor, model.predict(x)).toArray(); // [[1, 1]]
  * copy.toJSON().compile?.loss; // 'meanSquaredError'
  */
-export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob): Promise<Model> {
-  if (typeof source === 'string') return deserialize(await readModelFile(source));
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return deserialize(await source.arrayBuffer());
-  return deserialize(source as ArrayBuffer | Uint8Array);
+export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob | IOHandler | ModelArtifacts): Promise<Model> {
+  const op = 'loadModel';
+  if (typeof source === 'string') {
+    if (/^(https?|file):\/\//i.test(source)) return (await import('../io/formats')).modelFromLocation(source, op);
+    const bytes = await readModelFile(source, MAX_FOREIGN_FILE);
+    return isOwnFile(bytes) ? deserialize(bytes) : (await import('../io/formats')).modelFromLocation(source, op, bytes);
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return loadModel(await source.arrayBuffer());
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
+    const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+    return isOwnFile(bytes) ? deserialize(source) : (await import('../io/formats')).modelFromBytes(bytes, op);
+  }
+  if (typeof source === 'object' && source !== null) return (await import('../io/formats')).modelFromObject(source, op);
+  throw new TypeError(`${op}: the source must be a path, a URL, bytes, a Blob, an IOHandler or ModelArtifacts, got ${showValue(source)}`);
+}
+
+/** Bytes of the largest file of another format read: 2^27 float32 weights with room for the architecture. */
+const MAX_FOREIGN_FILE = 2 ** 29 + 2 ** 26;
+
+/** Whether the bytes start as simdeep's own files do (or are too short to be any other format's). */
+function isOwnFile(bytes: Uint8Array): boolean {
+  return bytes.length < 8 || new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === MAGIC;
 }

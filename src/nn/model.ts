@@ -24,6 +24,9 @@ import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import { SymbolicTensor } from './symbolic';
 import { applyModel } from './apply';
+import { formatOfPath, MODEL_FORMATS } from '../io/sniff';
+import type { SaveOptions } from '../io/formats';
+import type { IOHandler, SaveResult } from '../io/tfjs';
 
 /**
  * Options of `model`.
@@ -620,37 +623,61 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   }
 
   /**
-   * Resolves to the model file (architecture JSON and float32 weights in one blob) as an ArrayBuffer; with a path,
-   * in Node, also writes it there atomically (a temporary file, then a rename). `loadModel` reads it back and
-   * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a RangeError for a model
-   * without layers (no file can hold it) or with a custom layer (a Layer subclass written in ops: its call is code),
-   * a TypeError for a path that is not a string, and an Error naming the path
-   * and the file system's reason if writing fails (such as a missing directory). Saving during `fit` (in a
-   * callback) saves the weights of the last finished step.
+   * Saves the model. With no target, resolves to simdeep's model file (architecture JSON and float32 weights in one
+   * blob) as an ArrayBuffer; with a path, in Node, also writes it there atomically (a temporary file, then a rename).
+   * `loadModel` reads it back and predicts bit-identically. Other formats, picked by `options.format` or by the
+   * target: 'file://dir', a path ending in '.json' or '/', or an IOHandler (such as `io.withSaveHandler(fn)` or
+   * TF.js's own) write TF.js's layers format (model.json and weights.bin, which `tf.loadLayersModel` reads; resolves
+   * to TF.js's SaveResult); '.keras' Keras 3's zip; '.onnx' ONNX (opset 17); '.safetensors' the weights with the
+   * architecture in its metadata (`saveSafetensors` writes PyTorch's names). With no target and such a format,
+   * resolves to the file's bytes. Rejects with a DisposedError once the model is disposed, a RangeError for a model
+   * without layers, for a custom layer whose class is not registered (`serialization.registerClass`), for a layer
+   * the format cannot express (naming it), for an unknown format or option, a TypeError for a target that is
+   * neither a string nor an IOHandler, and an Error naming the path and the file system's reason if writing fails
+   * (such as a missing directory). Saving during `fit` (in a callback) saves the weights of the last finished step.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * await model.save('model.sdpm');   // Node: a file
    * const bytes = await model.save(); // anywhere: an ArrayBuffer
    * const copy = await loadModel('model.sdpm');
    * (copy.predict(tensor([[1, 2]])) as Tensor).toArray(); // [[3]]
+   * await model.save('file://tfjs-model');          // TF.js: tfjs-model/model.json and weights.bin
+   * const onnx = await model.save(undefined, { format: 'onnx' });
+   * ((await loadModel(onnx)).predict(tensor([[1, 2]])) as Tensor).toArray(); // [[3]]
    */
-  save(path?: string): Promise<ArrayBuffer> {
+  save(target: IOHandler | `file://${string}` | `${string}.json` | `${string}/`, options?: SaveOptions): Promise<SaveResult>;
+  save(target: string, options: SaveOptions & { format: 'tfjs' }): Promise<SaveResult>;
+  save(target?: string, options?: SaveOptions): Promise<ArrayBuffer>;
+  save(target?: string | IOHandler, options: SaveOptions = {}): Promise<ArrayBuffer | SaveResult> {
     if (this.disposed) return Promise.reject(new DisposedError('save: the model was disposed'));
-    if (typeof path !== 'string' && path !== undefined) return Promise.reject(new TypeError(`save: path must be a string, got ${showValue(path)}`));
     try {
+      checkOptionKeys('save', options, ['format']);
+      const format = options.format;
+      if (format !== undefined && !MODEL_FORMATS.includes(format)) throw new RangeError(`save: format must be one of ${MODEL_FORMATS.join(', ')}, got ${showValue(format)}`);
+      if (typeof target !== 'string' && target !== undefined && (typeof target !== 'object' || target === null)) {
+        throw new TypeError(`save: the target must be a path, a 'file://' URL or an IOHandler, got ${showValue(target)}`);
+      }
+      const own = format === 'simdeep' || (format === undefined && (target === undefined || (typeof target === 'string' && formatOfPath(target) === 'simdeep')));
+      if (!own) {
+        this.fileBytes('save', true); // the model's own checks first, with its errors
+        return import('../io/formats').then((formats) => formats.saveModel(this, target, format));
+      }
       const bytes = this.fileBytes('save');
-      return path === undefined ? Promise.resolve(bytes) : saveToFile(bytes, path);
+      return target === undefined ? Promise.resolve(bytes) : saveToFile(bytes, target as string);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** The model file's bytes; a RangeError for a model without layers. */
-  private fileBytes(op: string): ArrayBuffer {
+  private fileBytes(op: string, checkOnly: true): undefined;
+  private fileBytes(op: string): ArrayBuffer;
+  private fileBytes(op: string, checkOnly = false): ArrayBuffer | undefined {
     if (!this.graphOrNull) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
     this.checkUsable(op, true);
     const custom = this.graphOrNull.layers.find((layer) => layer.isCustom);
     if (custom) throw new RangeError(`${op}: layer ${custom.label} is a custom layer (class ${custom.className}); model files cannot hold custom layers (their call is code)`);
+    if (checkOnly) return undefined;
     return serialize(modelToJSON(this.graphOrNull, this.compileJSON(), this.metadata, this.isSequential), this.weights);
   }
 
