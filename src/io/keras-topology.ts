@@ -5,7 +5,7 @@
 import { showValue } from '../tensor/errors';
 import type { Model } from '../nn/model';
 import type { Layer } from '../nn/layers/layer';
-import { registeredClass } from '../nn/registry';
+import { registeredClass } from '../nn/custom-classes';
 import { KERAS_LAYERS, convertCase } from './keras-layers';
 import { LEAKY_ALPHA } from '../nn/layers/dense';
 import { kerasName } from '../nn/layers/weight';
