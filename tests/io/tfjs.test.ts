@@ -2,7 +2,7 @@
 // kind load in TF.js and predict the same within 1e-6 relative, models built and trained in TF.js load in simdeep
 // likewise, and the manifests TF.js files may hold (shards, quantized weights, Keras 3 names) read as TF.js reads them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dense, dropout, io, loadTfjs, memory, modelFromTfjsArtifacts, saveTfjs, sequential, tensor, toTfjsArtifacts, type ModelArtifacts, type Tensor } from '../../src/index';
+import { dense, dropout, io, layers, loadTfjs, memory, modelFromTfjsArtifacts, saveTfjs, sequential, tensor, toTfjsArtifacts, type ModelArtifacts, type Tensor } from '../../src/index';
 import { failOnLeaks } from '../reference';
 import { CASES, expectNear, simdeepPredict, tf, tfjsArtifacts, tfjsPredict, tfl, tfReady, trained, type Case } from './tfjs-peer';
 
@@ -134,6 +134,26 @@ describe('weights manifests', () => {
     copy.dispose();
     net.dispose();
     expect(memory().numTensors).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('what TF.js cannot express', () => {
+  it('is an error naming the layer and its class, and the converter\'s model_config form reads', () => {
+    const cases: [() => ReturnType<typeof sequential>, RegExp][] = [
+      [() => sequential([layers.embedding({ inputDim: 4, outputDim: 2, maskZero: true, inputShape: [3] })]), /layer "embedding_1" \(Embedding\) has maskZero/],
+      [() => sequential([layers.depthwiseConv2d({ kernelSize: 2, dilationRate: 2, inputShape: [4, 4, 1] })]), /layer "depthwise_conv2d_1" \(DepthwiseConv2D\) has dilationRate above 1/],
+      [() => sequential([layers.globalMaxPooling1d({ keepDims: true, inputShape: [3, 2] })]), /layer "global_max_pooling1d_1" \(GlobalMaxPooling1D\) has keepDims/],
+    ];
+    for (const [build, pattern] of cases) {
+      const net = build();
+      expect(() => toTfjsArtifacts(net)).toThrow(pattern);
+      net.dispose();
+    }
+    const net = sequential([dense({ units: 2, inputShape: [3] })]);
+    const artifacts = toTfjsArtifacts(net);
+    const copy = modelFromTfjsArtifacts({ ...artifacts, modelTopology: { keras_version: '2.2.4', backend: 'tensorflow', model_config: artifacts.modelTopology } });
+    expect(copy.layers[0].name).toBe('dense_1');
+    [copy, net].forEach((m) => m.dispose());
   });
 });
 
