@@ -90,7 +90,7 @@ export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, ty
  * serialization.registerClass(Halve) === Halve; // true
  */
 export * as serialization from './nn/serialization';
-export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup } from './io/tfjs';
+export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup, type TfjsSaveOptions, type Quantization } from './io/tfjs';
 /**
  * TF.js-style IO handlers (`tf.io`), for saveTfjs and loadTfjs (TF.js's own handlers work there too):
  * `io.fromMemory(artifacts)`, `io.withSaveHandler(fn)`, `io.http(url)` (a model.json and its shards over http(s)),
