@@ -1,87 +1,86 @@
-// The model formats simdeep reads and writes, and how a target or a file picks one: by the `format` option, by the
-// target's extension when saving, by the content when loading (each format's first bytes differ). model.save and
-// loadModel reach this module through a dynamic import, so a bundle that only uses simdeep's own format leaves the
-// other formats' readers and writers out.
+// The other formats behind model.save and loadModel: a save target or a file picks its format (sniff.ts), and this
+// module calls that format's writer or reader. model.save and loadModel import it dynamically, only for a format other
+// than simdeep's own, so a bundle that never saves or loads another format leaves every format's code out.
 import { showValue } from '../tensor/errors';
 import type { Model } from '../nn/model';
-import { deserialize } from '../nn/load';
-import { formatOfBytes, formatOfPath, MODEL_FORMATS, type ModelFormat } from './sniff';
-import { loadKeras, saveKeras } from './keras';
-import { modelFromOnnx, modelToOnnx } from './onnx';
-import { modelFromSafetensors, modelToSafetensors } from './safetensors';
-import { isSaveHandler, isLoadHandler, loadTfjs, saveTfjs, type IOHandler, type ModelArtifacts, type SaveResult } from './tfjs';
-import { nodeImport } from '../runtime/node';
+import { loadKeras } from './keras';
+import { saveKeras } from './keras-save';
+import { modelToOnnx } from './onnx/export';
+import { modelFromOnnx } from './onnx/import';
+import { modelFromSafetensors, modelToSafetensors } from './safetensors-model';
+import { loadTfjs, saveTfjs, type ModelArtifacts } from './tfjs';
+import type { IOHandler, SaveResult } from './handlers';
+import { formatOfBytes, formatOfPath, type ModelFormat } from './sniff';
 
+/** Options of `model.save`. */
 export interface SaveOptions {
-  /** The format; by default the target's extension picks it ('.json' or 'file://' TF.js, '.keras', '.onnx', '.safetensors'), else simdeep's own. */
+  /**
+   * The format: 'simdeep' (the default), 'tfjs', 'keras', 'onnx' or 'safetensors'. Without it, the target picks:
+   * an IOHandler, 'file://…', a path ending in '.json' or '/' TF.js's; '.keras', '.onnx', '.safetensors' theirs.
+   */
   format?: ModelFormat;
 }
 
-/** Saves in the chosen format: to a path (Node), an IOHandler (TF.js format), or as bytes with no target. */
+/** Saves `model` in `format` (or the one `target` names): to a path or URL, to an IOHandler, or as bytes. */
 export async function saveModel(model: Model, target: string | IOHandler | undefined, format: ModelFormat | undefined): Promise<ArrayBuffer | SaveResult> {
-  const chosen = format ?? (typeof target === 'string' ? formatOfPath(target) : target === undefined ? 'simdeep' : 'tfjs') ?? 'simdeep';
-  if (target !== undefined && typeof target !== 'string' && !isSaveHandler(target)) {
-    throw new TypeError(`save: target must be a path, a URL or an IOHandler with a save method, got ${showValue(target)}`);
-  }
+  const op = 'save';
+  const named = typeof target === 'string' ? formatOfPath(target) : target === undefined ? 'simdeep' : 'tfjs';
+  if (named === 'keras-h5' && format === undefined) throw new RangeError(`${op}: legacy Keras .h5 files are read only; save '.keras' (Keras 3) instead`);
+  const chosen = format ?? (named as ModelFormat);
   if (chosen === 'tfjs') {
-    if (target === undefined) throw new RangeError("save: the TF.js format is a model.json with weight files: give a path (a directory, 'file://dir' or '…/model.json') or an IOHandler");
-    return saveTfjs(model, target);
+    if (target === undefined) {
+      throw new RangeError(`${op}: TF.js's format is a model.json and weight files: give a directory ('file://dir'), a path ending in model.json, or an IOHandler such as io.withSaveHandler(fn)`);
+    }
+    return saveTfjs(model, typeof target === 'string' && !/^(file|https?):\/\//i.test(target) ? `file://${target}` : target);
   }
-  if (typeof target !== 'string' && target !== undefined) throw new RangeError(`save: an IOHandler takes the TF.js format, not ${chosen}`);
-  const bytes = chosen === 'keras' ? await saveKeras(model) : chosen === 'onnx' ? modelToOnnx(model) : chosen === 'safetensors' ? modelToSafetensors(model, { names: 'keras' })
-    : await model.save();
-  const buffer = bytes instanceof ArrayBuffer ? bytes : (bytes.slice().buffer as ArrayBuffer);
+  if (typeof target === 'object') throw new RangeError(`${op}: an IOHandler takes TF.js's format, not ${chosen}; give a path, or no target for the bytes`);
+  const bytes = chosen === 'keras' ? await saveKeras(model) : chosen === 'onnx' ? modelToOnnx(model) : chosen === 'safetensors' ? modelToSafetensors(model)
+    : new Uint8Array(await model.save());
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer as ArrayBuffer : bytes.slice().buffer as ArrayBuffer;
   if (target === undefined) return buffer;
   const { saveToFile } = await import('../nn/model-file');
-  return saveToFile(buffer, target);
+  return saveToFile(buffer, target, op);
 }
 
-/** Loads a model from bytes of any format, recognised by content. */
+/** The model in `bytes`, of any format but simdeep's own (which loadModel reads itself), recognised by content. */
 export async function modelFromBytes(bytes: Uint8Array, op: string): Promise<Model> {
-  const format = formatOfBytes(bytes);
-  switch (format) {
-    case 'simdeep': return deserialize(bytes);
+  switch (formatOfBytes(bytes)) {
     case 'keras': case 'keras-h5': return loadKeras(bytes);
     case 'safetensors': return modelFromSafetensors(bytes);
     case 'onnx': return modelFromOnnx(bytes);
     case 'json': {
-      const text = new TextDecoder().decode(bytes);
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(new TextDecoder().decode(bytes));
       } catch (error) {
-        throw new RangeError(`${op}: the file is not valid JSON (${(error as Error).message})`);
+        throw new RangeError(`${op}: the bytes start as JSON but do not parse (${(error as Error).message})`);
       }
-      if (isArtifacts(json)) return loadTfjs(json as ModelArtifacts);
-      throw new RangeError(`${op}: this JSON is a TF.js model.json without its weights; load it from its path or URL (the weight files are read beside it), or pass its artifacts with weightData`);
+      if (typeof json === 'object' && json !== null && 'modelTopology' in json && 'weightData' in json) return loadTfjs(json as ModelArtifacts);
+      throw new RangeError(`${op}: this JSON is a TF.js model.json without its weights: load it by its path or URL (its weight files are read from beside it), ` +
+        'or pass an IOHandler or ModelArtifacts with weightData');
     }
     default:
-      throw new RangeError(`${op}: the bytes are not a model file of a known format (simdeep, TF.js, Keras .keras/.h5, ONNX, safetensors); they start ${showStart(bytes)}`);
+      throw new RangeError(`${op}: the bytes are no model file of a format simdeep reads (simdeep, TF.js, Keras .keras or .h5, ONNX, safetensors); they start ${showStart(bytes)}`);
   }
 }
 
-function isArtifacts(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && 'modelTopology' in json && 'weightData' in json;
-}
-
+/** The first bytes in hexadecimal, for errors. */
 function showStart(bytes: Uint8Array): string {
-  return [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ') || '(empty)';
+  return bytes.length === 0 ? '(no bytes)' : [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** Loads a model from a path or URL: TF.js directories, model.json files and http(s) URLs, or any file by content. */
-export async function modelFromLocation(source: string, op: string): Promise<Model> {
-  if (/^https?:\/\//i.test(source)) return loadTfjs(source);
-  if (/^file:\/\//i.test(source)) return loadTfjs(source);
-  const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
-  const stats = await fs.stat(source).catch(() => undefined);
-  if (stats?.isDirectory()) return loadTfjs(`file://${source}`);
-  const { readModelFile } = await import('../nn/load');
-  const bytes = await readModelFile(source, MAX_FOREIGN_FILE);
-  if (formatOfBytes(bytes) === 'json') return loadTfjs(`file://${source}`);
+/**
+ * The model at `source`, of any format but simdeep's own: a URL or directory of TF.js's format, a TF.js model.json,
+ * or a file of another format whose `bytes` loadModel has read.
+ */
+export async function modelFromLocation(source: string, op: string, bytes?: Uint8Array): Promise<Model> {
+  if (bytes === undefined || formatOfBytes(bytes) === 'json') return loadTfjs(/^(https?|file):\/\//i.test(source) ? source : `file://${source}`);
   return modelFromBytes(bytes, op);
 }
 
-/** Bytes of the largest file of another format read: 2^27 float32 weights with room for the architecture. */
-export const MAX_FOREIGN_FILE = 2 ** 29 + 2 ** 26;
+/** The model an IOHandler (with `load`) or ModelArtifacts describe: TF.js's format. */
+export async function modelFromObject(source: object, op: string): Promise<Model> {
+  if ('modelTopology' in source || typeof (source as IOHandler).load === 'function') return loadTfjs(source as IOHandler | ModelArtifacts);
+  throw new TypeError(`${op}: the source must be a path, a URL, bytes, a Blob, an IOHandler with load() or ModelArtifacts, got ${showValue(source)}`);
+}
 
-export { isLoadHandler };

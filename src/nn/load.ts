@@ -7,7 +7,8 @@ import { fail, ownBuffer, parseHeader } from './parse';
 import { layerFromConfig } from './registry';
 import { MAGIC } from './save';
 import { showValue } from '../tensor/errors';
-import type { IOHandler, ModelArtifacts } from '../io/tfjs';
+import type { IOHandler } from '../io/handlers';
+import type { ModelArtifacts } from '../io/tfjs';
 import { sequential } from './sequential';
 
 const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('node:fs/promises');
@@ -134,6 +135,7 @@ export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob
   const op = 'loadModel';
   if (typeof source === 'string') {
     if (/^(https?|file):\/\//i.test(source)) return (await import('../io/formats')).modelFromLocation(source, op);
+    if ((await (await nodeFs()).stat(source).catch(() => undefined))?.isDirectory()) return (await import('../io/formats')).modelFromLocation(source, op); // TF.js's
     const bytes = await readModelFile(source, MAX_FOREIGN_FILE);
     return isOwnFile(bytes) ? deserialize(bytes) : (await import('../io/formats')).modelFromLocation(source, op, bytes);
   }

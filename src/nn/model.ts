@@ -27,7 +27,7 @@ import { SymbolicTensor } from './symbolic';
 import { applyModel } from './apply';
 import { formatOfPath, MODEL_FORMATS } from '../io/sniff';
 import type { SaveOptions } from '../io/formats';
-import type { IOHandler, SaveResult } from '../io/tfjs';
+import type { IOHandler, SaveResult } from '../io/handlers';
 
 /**
  * Options of `model`.
