@@ -78,3 +78,6 @@ export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions
 export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJSON, type MinMaxScalerJSON, type MinMaxScalerOptions, type StandardScalerJSON, type StandardScalerOptions } from './data/scalers';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
+export { readSafetensors, writeSafetensors, inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader, type SafetensorsValue } from './io/safetensors';
+export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type SafetensorsSaveOptions, type SafetensorsLoadOptions } from './io/safetensors-model';
+export type { WeightNames } from './io/pytorch-names';

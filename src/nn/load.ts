@@ -3,7 +3,7 @@
 import { f32View } from '../runtime/heap';
 import { nodeImport } from '../runtime/node';
 import { Model } from './model';
-import { fail, ownBuffer, parseHeader } from './parse';
+import { fail, ownBuffer, parseHeader, type ParsedModel } from './parse';
 import { layerFromConfig } from './registry';
 import { sequential } from './sequential';
 
@@ -69,9 +69,7 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
   const weights = new Float32Array(buffer, parsed.head, parsed.floats);
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
-  // A sequential model is rebuilt from fresh layers of the same configs: the parsed ones were called once already.
-  const model = parsed.sequential ? sequential(parsed.layers.map((layer) => layerFromConfig(layer.className, layer.getConfig(), 'loadModel')))
-    : new Model({ inputs: parsed.inputs, outputs: parsed.outputs });
+  const model = modelOf(parsed);
   let at = 0;
   for (const layer of model.layers) {
     for (const w of layer.weights) {
@@ -79,6 +77,14 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
       at += w.size;
     }
   }
+  return model;
+}
+
+/** The model a parsed architecture describes (weights as initialized), with its metadata, compiled if it was. */
+export function modelOf(parsed: ParsedModel): Model {
+  // A sequential model is rebuilt from fresh layers of the same configs: the parsed ones were called once already.
+  const model = parsed.sequential ? sequential(parsed.layers.map((layer) => layerFromConfig(layer.className, layer.getConfig(), 'loadModel')))
+    : new Model({ inputs: parsed.inputs, outputs: parsed.outputs });
   model.metadata = parsed.metadata;
   if (parsed.compile) model.compile(parsed.compile);
   return model;
