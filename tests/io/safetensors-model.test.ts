@@ -143,7 +143,7 @@ describe('simdeep → safetensors', () => {
       const { io } = fixture(name);
       expect(predict(copy, inputOf(name, io.inputs))).toEqual(predict(model, inputOf(name, io.inputs)));
       expect(copy.toJSON()).toEqual(model.toJSON());
-      dispose([model, copy]);
+      [model, copy].forEach((m) => m.dispose());
     }
   });
 });
@@ -197,6 +197,6 @@ describe('errors name the weight and both shapes, before anything is written', (
     loadSafetensors(bigger, mlp, { strict: false });
     expect(Array.from(model.layers[0].weights[0].dataSync())).toEqual(kernel); // untouched by the failed loads
     expect(before()).toEqual(m);
-    dispose([model, other, bigger]);
+    [model, other, bigger].forEach((m) => m.dispose());
   });
 });
