@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   dense, dispose, inspectSafetensors, layers, loadSafetensors, memory, modelFromSafetensors, modelToSafetensors, readSafetensors, sequential,
-  tensor, type Sequential, type Tensor, type WeightNames,
+  tensor, type Model, type Sequential, type Tensor, type WeightNames,
 } from '../../src/index';
 import { expectClose, failOnLeaks } from '../reference';
 
@@ -54,8 +54,8 @@ const models: Record<string, () => { model: Sequential; names: WeightNames }> = 
 const channelsLast = (x: number[][][][]) => x.map((c) => c[0].map((_, h) => c[0][0].map((_, w) => c.map((plane) => plane[h][w]))));
 const inputOf = (name: string, inputs: unknown) => tensor(name === 'cnn' ? channelsLast(inputs as number[][][][]) : inputs as number[][]);
 
-function predict(model: Sequential, x: Tensor): number[] {
-  const y = model.predict(x);
+function predict(model: Model, x: Tensor): number[] {
+  const y = model.predict(x) as Tensor;
   const values = Array.from(y.dataSync());
   dispose([x, y]);
   return values;
