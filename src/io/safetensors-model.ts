@@ -12,7 +12,11 @@ import { parseArchitecture } from '../nn/parse';
 import { bytesOf, entryValues, inspectSafetensors, writeSafetensors, type SafetensorsValue } from './safetensors';
 import { permuteAxes, weightSlots, type WeightNames } from './pytorch-names';
 
-/** Options of modelToSafetensors. */
+/**
+ * Options of modelToSafetensors.
+ * @example
+ * const options: SafetensorsSaveOptions = { names: { dense_1: 'fc1' }, metadata: { trainedOn: 'iris' } };
+ */
 export interface SafetensorsSaveOptions {
   /** How weights are named and laid out (default 'pytorch': an nn.Sequential's names; see WeightNames). */
   names?: WeightNames;
@@ -20,7 +24,11 @@ export interface SafetensorsSaveOptions {
   metadata?: Record<string, string>;
 }
 
-/** Options of loadSafetensors. */
+/**
+ * Options of loadSafetensors.
+ * @example
+ * const options: SafetensorsLoadOptions = { names: (layer, i) => `layers.${i}`, strict: false };
+ */
 export interface SafetensorsLoadOptions {
   /** How the file names and lays out the weights (default 'pytorch'; see WeightNames). */
   names?: WeightNames;

@@ -21,7 +21,12 @@ const DTYPE_BYTES: Record<string, number> = {
 /** The dtypes read into float32 tensors. */
 const READ_DTYPES = ['F32', 'F16', 'BF16', 'F64', 'I64', 'I32'];
 
-/** A tensor entry of a safetensors header, checked: its dtype, shape, and where its bytes are in the file. */
+/**
+ * A tensor entry of a safetensors header, checked: its dtype, shape, and where its bytes are in the file.
+ * @example
+ * const entry: SafetensorsEntry = inspectSafetensors(writeSafetensors({ b: tensor([1, 2]) })).tensors.b;
+ * entry.end - entry.begin; // 8
+ */
 export interface SafetensorsEntry {
   /** The dtype as the format names it ('F32', 'F16', 'BF16', 'F64', 'I64', 'I32', ...). */
   dtype: string;
@@ -32,7 +37,12 @@ export interface SafetensorsEntry {
   end: number;
 }
 
-/** A safetensors file's header, checked: its tensors by name, in file order, and its `__metadata__`. */
+/**
+ * A safetensors file's header, checked: its tensors by name, in file order, and its `__metadata__`.
+ * @example
+ * const header: SafetensorsHeader = inspectSafetensors(writeSafetensors({ a: tensor([1]) }, { format: 'pt' }));
+ * Object.keys(header.tensors); // ['a']
+ */
 export interface SafetensorsHeader {
   /** The tensor entries, by name (a null-prototype record, in the order of their data). */
   tensors: Record<string, SafetensorsEntry>;
@@ -121,7 +131,8 @@ export function inspectSafetensors(bytes: Uint8Array | ArrayBuffer, op = 'inspec
   } catch (error) {
     fail(`the JSON header is corrupt: ${String(error)}`);
   }
-  if (!isRecord(json) || text[0] !== '{') fail(`the JSON header is ${show(json)}, not an object`);
+  if (!isRecord(json)) fail(`the JSON header is ${show(json)}, not an object`);
+  if (text[0] !== '{') fail(`the JSON header starts with ${show(text[0])}, not { (the format asks for no leading space)`);
   const names = topLevelKeys(text);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined) fail(`the header names ${show(twice)} twice`);
@@ -226,7 +237,12 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
   return out;
 }
 
-/** One tensor to write: a Tensor (float32), or values of a dtype the writer takes. */
+/**
+ * One tensor to write: a Tensor (float32), or values of a dtype the writer takes.
+ * @example
+ * const steps: SafetensorsValue = { dtype: 'I64', shape: [], values: [0] };
+ * inspectSafetensors(writeSafetensors({ steps })).tensors.steps.dtype; // 'I64'
+ */
 export type SafetensorsValue = Tensor | { dtype: 'F32' | 'I64'; shape: readonly number[]; values: ArrayLike<number> };
 
 /**
