@@ -80,4 +80,4 @@ export { uniform, logUniform, int, choice, type Distribution, type DistributionJ
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
 export { readSafetensors, writeSafetensors, inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader, type SafetensorsValue } from './io/safetensors';
 export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type SafetensorsSaveOptions, type SafetensorsLoadOptions } from './io/safetensors-model';
-export type { WeightNames } from './io/pytorch-names';
+export type { WeightNames, FlattenOrder } from './io/pytorch-names';

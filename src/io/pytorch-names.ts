@@ -31,6 +31,26 @@ export interface WeightSlot {
   fileShape: number[];
   /** The file's axes as simdeep's axes (the file's values are simdeep's transposed by it, then reshaped), or null. */
   perm: number[] | null;
+  /** The shape `perm` reads simdeep's values as (`shape`, or a dense kernel after a Flatten as [...dims, C, units]). */
+  view: number[];
+}
+
+/**
+ * The order of the features a Dense layer reads from a Flatten of samples of rank 2 or more, in the file: PyTorch's
+ * convolutions and pooling keep channels first, so nn.Flatten after them gives (C, H, W) where simdeep's gives
+ * (H, W, C); 'channelsLast' keeps simdeep's (a PyTorch model that flattens channels-last features, such as an
+ * Embedding's [T, D] output).
+ * @example
+ * const order: FlattenOrder = 'channelsLast';
+ */
+export type FlattenOrder = 'channelsFirst' | 'channelsLast';
+
+/** The sample shape a Flatten gave a dense layer's argument (through dropout and activations), or undefined. */
+function flattenedDims(layer: Layer): number[] | undefined {
+  let made = layer.calls[0]?.args[0]?.call;
+  while (made && (made.layer.className === 'Dropout' || made.layer.className === 'Activation')) made = made.args[0]?.call;
+  const dims = made?.layer.className === 'Flatten' ? made.args[0].shape.slice(1) as number[] : undefined;
+  return dims && dims.length >= 2 ? dims : undefined;
 }
 
 /** A PyTorch weight: its name after the module's path, and the permutation from simdeep's layout. */
@@ -97,7 +117,8 @@ function prefixes(layers: readonly Layer[], names: Exclude<WeightNames, 'keras'>
  * Every weight of these layers (a model's, in order) with its name and layout in the file, as `names` asks; a
  * RangeError naming `op` for a bad `names`, a layer whose PyTorch layout is not known, or two weights of one name.
  */
-export function weightSlots(layers: readonly Layer[], names: WeightNames, op: string): WeightSlot[] {
+export function weightSlots(layers: readonly Layer[], names: WeightNames, op: string, flatten: FlattenOrder = 'channelsFirst'): WeightSlot[] {
+  if (flatten !== 'channelsFirst' && flatten !== 'channelsLast') throw new RangeError(`${op}: flatten must be 'channelsFirst' or 'channelsLast', got ${showValue(flatten)}`);
   const valid = names === 'pytorch' || names === 'keras' || typeof names === 'function' ||
     (typeof names === 'object' && names !== null && !Array.isArray(names));
   if (!valid) throw new RangeError(`${op}: names must be 'pytorch', 'keras', an object of module paths by layer name, or a function, got ${showValue(names)}`);
@@ -110,13 +131,19 @@ export function weightSlots(layers: readonly Layer[], names: WeightNames, op: st
     if (!map || map.keras.length !== shapes.length) throw new RangeError(`${op}: layer ${layer.label} (${layer.className}) has weights whose file names and layout are not known`);
     shapes.forEach((shape, index) => {
       if (names === 'keras') {
-        slots.push({ layer, index, path: paths[i]!, name: `${paths[i]}/${map.keras[index]}`, shape, fileShape: shape, perm: null });
+        slots.push({ layer, index, path: paths[i]!, name: `${paths[i]}/${map.keras[index]}`, shape, fileShape: shape, perm: null, view: shape });
         return;
       }
-      const [suffix, perm] = map.torch[index];
+      let [suffix, perm] = map.torch[index], view = shape;
       let fileShape = perm ? perm.map((axis) => shape[axis]) : shape;
       if (perm === DEPTHWISE) fileShape = [fileShape[0] * fileShape[1], 1, fileShape[2], fileShape[3]];
-      slots.push({ layer, index, path: paths[i]!, name: `${paths[i]}.${suffix}`, shape, fileShape, perm });
+      const dims = layer.className === 'Dense' && index === 0 && flatten === 'channelsFirst' ? flattenedDims(layer) : undefined;
+      if (dims) {
+        // The kernel's rows [...spatial, C] become the weight's columns [C, ...spatial]: [units, C, ...spatial].
+        view = [...dims, shape[1]];
+        perm = [dims.length, dims.length - 1, ...dims.slice(0, -1).map((_, k) => k)];
+      }
+      slots.push({ layer, index, path: paths[i]!, name: `${paths[i]}.${suffix}`, shape, fileShape, perm, view });
     });
   });
   const seen = new Map<string, Layer>();

@@ -10,7 +10,7 @@ import { modelOf } from '../nn/load';
 import type { Model } from '../nn/model';
 import { parseArchitecture } from '../nn/parse';
 import { bytesOf, entryValues, inspectSafetensors, writeSafetensors, type SafetensorsValue } from './safetensors';
-import { permuteAxes, weightSlots, type WeightNames } from './pytorch-names';
+import { permuteAxes, weightSlots, type FlattenOrder, type WeightNames } from './pytorch-names';
 
 /**
  * Options of modelToSafetensors.
@@ -20,6 +20,8 @@ import { permuteAxes, weightSlots, type WeightNames } from './pytorch-names';
 export interface SafetensorsSaveOptions {
   /** How weights are named and laid out (default 'pytorch': an nn.Sequential's names; see WeightNames). */
   names?: WeightNames;
+  /** The feature order of a Dense layer after a Flatten of images, in the file (default 'channelsFirst', PyTorch's). */
+  flatten?: FlattenOrder;
   /** More `__metadata__` strings (keys starting with `simdeep.` are the library's own). */
   metadata?: Record<string, string>;
 }
@@ -32,6 +34,8 @@ export interface SafetensorsSaveOptions {
 export interface SafetensorsLoadOptions {
   /** How the file names and lays out the weights (default 'pytorch'; see WeightNames). */
   names?: WeightNames;
+  /** The feature order of a Dense layer after a Flatten of images, in the file (default 'channelsFirst', PyTorch's). */
+  flatten?: FlattenOrder;
   /** Whether tensors the model has no weight for are an error (default true, as PyTorch's load_state_dict). */
   strict?: boolean;
 }
@@ -57,7 +61,9 @@ function layersOf(model: Model, op: string): Layer[] {
  * `nn.Embedding`; BatchNormalization `nn.BatchNorm1d/2d` with `running_mean`, `running_var` and an I64
  * `num_batches_tracked` of 0; LayerNormalization `nn.LayerNorm`). The metadata also holds the architecture
  * (`simdeep.model`, the JSON of `model.toJSON()`) so that `modelFromSafetensors` rebuilds the whole model, and
- * `format: 'pt'` (PyTorch layouts) or 'simdeep' (with names 'keras'). PyTorch's activations are modules of their own:
+ * `format: 'pt'` (PyTorch layouts) or 'simdeep' (with names 'keras'). A Dense layer after a Flatten of images [h, w,
+ * c] (through dropout or activations) writes its weight's columns in PyTorch's (c, h, w) order, as `nn.Flatten`
+ * after a Conv2d reads them, unless `flatten` is 'channelsLast'. PyTorch's activations are modules of their own:
  * give the simdeep model Activation layers where the PyTorch model has nn.ReLU, so that the indices agree. An
  * epsilon is a config, not a weight: PyTorch's normalizations default to 1e-5, Keras's batch normalization to 1e-3.
  * @throws RangeError starting with 'modelToSafetensors' for a bad `names` or a layer whose layout is unknown;
@@ -70,21 +76,21 @@ function layersOf(model: Model, op: string): Layer[] {
  */
 export function modelToSafetensors(model: Model, options: SafetensorsSaveOptions = {}): Uint8Array {
   const op = 'modelToSafetensors';
-  checkOptionKeys(op, options, ['names', 'metadata']);
-  const names = options.names ?? 'pytorch';
+  checkOptionKeys(op, options, ['names', 'flatten', 'metadata']);
+  const names = options.names ?? 'pytorch', flatten = options.flatten ?? 'channelsFirst';
   const layers = layersOf(model, op);
   const json = JSON.stringify(model.toJSON());
-  const slots = weightSlots(layers, names, op);
+  const slots = weightSlots(layers, names, op, flatten);
   const entries: Record<string, SafetensorsValue> = Object.create(null) as Record<string, SafetensorsValue>;
   for (const slot of slots) {
     const values = slot.layer.weights[slot.index].dataSync();
-    entries[slot.name] = { dtype: 'F32', shape: slot.fileShape, values: slot.perm ? permuteAxes(values, slot.shape, slot.perm) : values };
+    entries[slot.name] = { dtype: 'F32', shape: slot.fileShape, values: slot.perm ? permuteAxes(values, slot.view, slot.perm) : values };
     if (names !== 'keras' && slot.layer.className === 'BatchNormalization' && slot.name.endsWith('.running_var')) {
       entries[`${slot.path}.num_batches_tracked`] = { dtype: 'I64', shape: [], values: [0] };
     }
   }
   const paths = names === 'keras' ? 'keras' : JSON.stringify(Object.fromEntries(slots.map((s) => [s.layer.label, s.path])));
-  const own = { format: names === 'keras' ? 'simdeep' : 'pt', 'simdeep.model': json, 'simdeep.names': paths };
+  const own = { format: names === 'keras' ? 'simdeep' : 'pt', 'simdeep.model': json, 'simdeep.names': paths, 'simdeep.flatten': flatten };
   return writeSafetensors(entries, { ...options.metadata, ...own });
 }
 
@@ -92,9 +98,9 @@ export function modelToSafetensors(model: Model, options: SafetensorsSaveOptions
  * Each weight of `layers` from the file, in simdeep's layout, checked (present, of the right shape, a dtype that is
  * read, finite) before anything is allocated; with `strict`, a tensor that is no weight is an error too.
  */
-function weightsFromFile(layers: readonly Layer[], data: Uint8Array, names: WeightNames, strict: boolean, op: string): Float32Array[] {
+function weightsFromFile(layers: readonly Layer[], data: Uint8Array, options: SafetensorsLoadOptions, op: string): Float32Array[] {
   const { tensors } = inspectSafetensors(data, op);
-  const slots = weightSlots(layers, names, op);
+  const slots = weightSlots(layers, options.names ?? 'pytorch', op, options.flatten);
   const missing = slots.filter((s) => !Object.hasOwn(tensors, s.name));
   if (missing.length > 0) {
     const list = missing.slice(0, 5).map((s) => `${JSON.stringify(s.name)} ${showShape(s.fileShape)} (${describe(s.layer, s.index, s.shape)})`).join(', ');
@@ -103,7 +109,7 @@ function weightsFromFile(layers: readonly Layer[], data: Uint8Array, names: Weig
   const wanted = new Set(slots.map((s) => s.name));
   for (const s of slots) if (s.layer.className === 'BatchNormalization') wanted.add(`${s.path}.num_batches_tracked`); // ignored
   const extra = Object.keys(tensors).filter((name) => !wanted.has(name));
-  if (strict && extra.length > 0) {
+  if (options.strict !== false && extra.length > 0) {
     throw new RangeError(`${op}: the file has tensors the model has no weight for: ${show(extra)} (pass strict: false to ignore them)`);
   }
   return slots.map((slot) => {
@@ -114,7 +120,7 @@ function weightsFromFile(layers: readonly Layer[], data: Uint8Array, names: Weig
     const values = entryValues(data, slot.name, entry, op);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`${op}: tensor ${JSON.stringify(slot.name)} holds ${values[bad]} at ${bad}; weights must be finite`);
-    return slot.perm ? permuteAxes(values, slot.shape, slot.perm, true) : values;
+    return slot.perm ? permuteAxes(values, slot.view, slot.perm, true) : values;
   });
 }
 
@@ -133,7 +139,8 @@ function assign(model: Model, values: readonly Float32Array[]): void {
 /**
  * Loads a safetensors file's weights into `model`, named and laid out as `names` says (default 'pytorch': a PyTorch
  * `state_dict` of an `nn.Sequential` of the same layers; an object or function for named modules such as
- * `fc1.weight`; 'keras' for simdeep's names; see modelToSafetensors for each layer's layout). Every weight is checked
+ * `fc1.weight`; 'keras' for simdeep's names; see modelToSafetensors for each layer's layout, and `flatten` for a Dense
+ * layer after a Flatten of images). Every weight is checked
  * before any is written: a missing one, one of another shape (naming the tensor, the layer and both shapes), a dtype
  * that is not read, a value that is not finite, and with `strict` (the default) a tensor the model has no weight
  * for, are RangeErrors and leave the model as it was. A batch normalization's `num_batches_tracked` is ignored.
@@ -148,10 +155,10 @@ function assign(model: Model, values: readonly Float32Array[]): void {
  */
 export function loadSafetensors(model: Model, bytes: Uint8Array | ArrayBuffer, options: SafetensorsLoadOptions = {}): Model {
   const op = 'loadSafetensors';
-  checkOptionKeys(op, options, ['names', 'strict']);
+  checkOptionKeys(op, options, ['names', 'flatten', 'strict']);
   const strict = options.strict ?? true;
   if (typeof strict !== 'boolean') throw new TypeError(`${op}: strict must be a boolean, got ${show(strict)}`);
-  const values = weightsFromFile(layersOf(model, op), bytesOf(bytes, op), options.names ?? 'pytorch', strict, op);
+  const values = weightsFromFile(layersOf(model, op), bytesOf(bytes, op), options, op);
   assign(model, values);
   return model;
 }
@@ -190,7 +197,8 @@ export function modelFromSafetensors(bytes: Uint8Array | ArrayBuffer): Model {
   } catch (error) {
     throw new RangeError(`${op}: the architecture in __metadata__ is invalid: ${(error as Error).message.replace(/^loadModel: /, '')}`);
   }
-  const values = weightsFromFile(parsed.layers, data, names as WeightNames, true, op);
+  const flatten = (metadata['simdeep.flatten'] ?? 'channelsFirst') as FlattenOrder;
+  const values = weightsFromFile(parsed.layers, data, { names: names as WeightNames, flatten, strict: true }, op);
   const model = modelOf(parsed);
   try {
     assign(model, values);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   dense, dispose, inspectSafetensors, layers, loadSafetensors, memory, modelFromSafetensors, modelToSafetensors, readSafetensors, sequential,
-  tensor, type Model, type Sequential, type Tensor, type WeightNames,
+  tensor, type Model, type SafetensorsSaveOptions, type Sequential, type Tensor, type WeightNames,
 } from '../../src/index';
 import { expectClose, failOnLeaks } from '../reference';
 
@@ -38,6 +38,13 @@ const models: Record<string, () => { model: Sequential; names: WeightNames }> = 
     ]),
     names: (name: string) => name,
   }),
+  flat: () => ({
+    model: sequential([
+      layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [6, 6, 2] }), layers.activation({ activation: 'relu' }), layers.maxPooling2d({ poolSize: 2 }),
+      layers.flatten(), layers.dropout({ rate: 0.5 }), dense({ units: 4 }),
+    ]),
+    names: 'pytorch',
+  }),
   text: () => ({
     model: sequential([
       layers.embedding({ inputDim: 10, outputDim: 6, inputLength: 4, name: 'emb' }),
@@ -52,7 +59,7 @@ const models: Record<string, () => { model: Sequential; names: WeightNames }> = 
 
 /** NCHW images (PyTorch's) as NHWC samples (simdeep's). */
 const channelsLast = (x: number[][][][]) => x.map((c) => c[0].map((_, h) => c[0][0].map((_, w) => c.map((plane) => plane[h][w]))));
-const inputOf = (name: string, inputs: unknown) => tensor(name === 'cnn' ? channelsLast(inputs as number[][][][]) : inputs as number[][]);
+const inputOf = (name: string, inputs: unknown) => tensor(name === 'cnn' || name === 'flat' ? channelsLast(inputs as number[][][][]) : inputs as number[][]);
 
 function predict(model: Model, x: Tensor): number[] {
   const y = model.predict(x) as Tensor;
@@ -126,6 +133,23 @@ describe('simdeep → safetensors', () => {
     model.dispose();
   });
 
+  it('a Dense after a Flatten of images reads channels-first features, unless flatten is channelsLast', () => {
+    const { model } = models.flat();
+    const kernel = model.layers[5].weights[0], values = Array.from(kernel.dataSync());
+    for (const flatten of ['channelsFirst', 'channelsLast'] as const) {
+      const file = readSafetensors(modelToSafetensors(model, { flatten }));
+      const weight = file['5.weight'].dataSync();
+      expect(file['5.weight'].shape).toEqual([4, 12]);
+      // simdeep's row (h, w, c) of [2, 2, 3] is PyTorch's column (c, h, w), or the same (h, w, c) with channelsLast.
+      for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) for (let c = 0; c < 3; c++) for (let o = 0; o < 4; o++) {
+        const column = flatten === 'channelsFirst' ? (c * 2 + h) * 2 + w : (h * 2 + w) * 3 + c;
+        expect(weight[o * 12 + column]).toBe(values[((h * 2 + w) * 3 + c) * 4 + o]);
+      }
+      dispose(Object.values(file));
+    }
+    model.dispose();
+  });
+
   it("names 'keras' keeps simdeep's names and layouts", () => {
     const { model } = models.mlp();
     const header = inspectSafetensors(modelToSafetensors(model, { names: 'keras' }));
@@ -136,10 +160,11 @@ describe('simdeep → safetensors', () => {
   });
 
   it('modelFromSafetensors rebuilds the whole model (architecture, compile settings, weights)', () => {
-    for (const [name, names] of [['cnn', undefined], ['text', 'keras']] as const) {
+    const cases: [string, SafetensorsSaveOptions][] = [['cnn', {}], ['text', { names: 'keras' }], ['flat', { flatten: 'channelsLast' }], ['flat', {}]];
+    for (const [name, options] of cases) {
       const { model } = models[name]();
       model.compile({ loss: 'meanSquaredError', optimizer: 'sgd' });
-      const copy = modelFromSafetensors(modelToSafetensors(model, names ? { names } : {}));
+      const copy = modelFromSafetensors(modelToSafetensors(model, options));
       const { io } = fixture(name);
       expect(predict(copy, inputOf(name, io.inputs))).toEqual(predict(model, inputOf(name, io.inputs)));
       expect(copy.toJSON()).toEqual(model.toJSON());
