@@ -78,6 +78,7 @@ export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions
 export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJSON, type MinMaxScalerJSON, type MinMaxScalerOptions, type StandardScalerJSON, type StandardScalerOptions } from './data/scalers';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
-export { readSafetensors, writeSafetensors, inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader, type SafetensorsValue } from './io/safetensors';
+export { readSafetensors, writeSafetensors, type SafetensorsValue } from './io/safetensors';
+export { inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './io/safetensors-header';
 export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type SafetensorsSaveOptions, type SafetensorsLoadOptions } from './io/safetensors-model';
 export type { WeightNames, FlattenOrder } from './io/pytorch-names';

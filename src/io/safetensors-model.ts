@@ -9,7 +9,8 @@ import type { Layer } from '../nn/layers/layer';
 import { modelOf } from '../nn/load';
 import type { Model } from '../nn/model';
 import { parseArchitecture } from '../nn/parse';
-import { bytesOf, entryValues, inspectSafetensors, writeSafetensors, type SafetensorsValue } from './safetensors';
+import { entryValues, writeSafetensors, type SafetensorsValue } from './safetensors';
+import { bytesOf, inspectSafetensors } from './safetensors-header';
 import { permuteAxes, weightSlots, type FlattenOrder, type WeightNames } from './pytorch-names';
 
 /**

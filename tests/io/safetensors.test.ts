@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dispose, inspectSafetensors, loadSafetensors, memory, modelFromSafetensors, readSafetensors, tensor, writeSafetensors, type Tensor } from '../../src/index';
-import { sequential, dense } from '../../src/index';
+import { dense, layers, modelToSafetensors, sequential } from '../../src/index';
 import { failOnLeaks } from '../reference';
 
 failOnLeaks();
@@ -148,6 +148,28 @@ describe('hostile files', () => {
       expect(sizes()).toEqual(before);
     });
   }
+
+  it('modelFromSafetensors: every truncation and random byte changes of a whole model are RangeErrors or models', () => {
+    const source = sequential([layers.conv2d({ filters: 2, kernelSize: 2, inputShape: [3, 3, 1] }), layers.batchNormalization(), layers.flatten(), dense({ units: 1 })]);
+    const bytes = modelToSafetensors(source);
+    source.dispose();
+    const before = sizes();
+    const attemptModel = (changed: Uint8Array): void => {
+      try {
+        modelFromSafetensors(changed).dispose();
+      } catch (error) {
+        expect(error).toBeInstanceOf(RangeError);
+        expect((error as Error).message).toMatch(/^modelFromSafetensors: /);
+      }
+    };
+    for (let end = 0; end < bytes.length; end++) attemptModel(bytes.subarray(0, end));
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 2 }), (changes) => {
+      const changed = bytes.slice();
+      for (const [at, mask] of changes) changed[at] ^= mask;
+      attemptModel(changed);
+    }), { numRuns: 500, seed: 17 });
+    expect(sizes()).toEqual(before);
+  });
 
   it('loadSafetensors and modelFromSafetensors refuse them under their own names, leaving the model as it was', () => {
     const model = sequential([dense({ units: 1, inputShape: [2] })]);
