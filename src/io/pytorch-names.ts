@@ -20,9 +20,10 @@ export type WeightNames = 'pytorch' | 'keras' | Readonly<Record<string, string>>
 
 /** One weight of a model as a file holds it. */
 export interface WeightSlot {
-  /** The layer, and the index of the weight among its weights. */
+  /** The layer, the index of the weight among its weights, and its name in the layer (`kernel`, `moving_mean`). */
   layer: Layer;
   index: number;
+  weight: string;
   /** The layer's module path (`0`, `fc1`; its name with names 'keras'), and the weight's name in the file. */
   path: string;
   name: string;
@@ -131,7 +132,7 @@ export function weightSlots(layers: readonly Layer[], names: WeightNames, op: st
     if (!map || map.keras.length !== shapes.length) throw new RangeError(`${op}: layer ${layer.label} (${layer.className}) has weights whose file names and layout are not known`);
     shapes.forEach((shape, index) => {
       if (names === 'keras') {
-        slots.push({ layer, index, path: paths[i]!, name: `${paths[i]}/${map.keras[index]}`, shape, fileShape: shape, perm: null, view: shape });
+        slots.push({ layer, index, weight: map.keras[index], path: paths[i]!, name: `${paths[i]}/${map.keras[index]}`, shape, fileShape: shape, perm: null, view: shape });
         return;
       }
       let [suffix, perm] = map.torch[index], view = shape;
@@ -143,7 +144,7 @@ export function weightSlots(layers: readonly Layer[], names: WeightNames, op: st
         view = [...dims, shape[1]];
         perm = [dims.length, dims.length - 1, ...dims.slice(0, -1).map((_, k) => k)];
       }
-      slots.push({ layer, index, path: paths[i]!, name: `${paths[i]}.${suffix}`, shape, fileShape, perm, view });
+      slots.push({ layer, index, weight: map.keras[index], path: paths[i]!, name: `${paths[i]}.${suffix}`, shape, fileShape, perm, view });
     });
   });
   const seen = new Map<string, Layer>();

@@ -1,17 +1,17 @@
 // A model's weights in a safetensors file, named and laid out as PyTorch's modules keep them (pytorch-names.ts) or as
 // simdeep's own; a file simdeep writes also holds the architecture in its metadata, so it rebuilds the whole model.
 // Every weight is found, checked and converted in JavaScript memory before the first wasm allocation.
-import { showShape, showValue } from '../tensor/errors';
+import { DisposedError, showShape, showValue } from '../tensor/errors';
 import { tensor } from '../tensor/create';
 import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Layer } from '../nn/layers/layer';
 import { modelOf } from '../nn/load';
-import type { Model } from '../nn/model';
+import { Model } from '../nn/model';
 import { parseArchitecture } from '../nn/parse';
 import { entryValues, writeSafetensors, type SafetensorsValue } from './safetensors';
 import { bytesOf, inspectSafetensors } from './safetensors-header';
-import { permuteAxes, weightSlots, type FlattenOrder, type WeightNames } from './pytorch-names';
+import { permuteAxes, weightSlots, type FlattenOrder, type WeightNames, type WeightSlot } from './pytorch-names';
 
 /**
  * Options of modelToSafetensors.
@@ -23,7 +23,7 @@ export interface SafetensorsSaveOptions {
   names?: WeightNames;
   /** The feature order of a Dense layer after a Flatten of images, in the file (default 'channelsFirst', PyTorch's). */
   flatten?: FlattenOrder;
-  /** More `__metadata__` strings (keys starting with `simdeep.` are the library's own). */
+  /** More `__metadata__` strings (`format` and keys starting with `simdeep.` are the library's own). */
   metadata?: Record<string, string>;
 }
 
@@ -45,13 +45,19 @@ const show = (value: unknown): string => {
   const text = showValue(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
-const describe = (layer: Layer, index: number, shape: readonly number[]): string => `layer ${layer.label} (${layer.className}) weight ${index} ${showShape(shape)}`;
+const describe = (slot: WeightSlot): string => `${slot.layer.label}/${slot.weight} ${showShape(slot.shape)} (${slot.layer.className})`;
 
 /** The layers a model is made of, or a TypeError naming `op`. */
 function layersOf(model: Model, op: string): Layer[] {
-  const layers = (model as { layers?: unknown } | null)?.layers;
-  if (!Array.isArray(layers)) throw new TypeError(`${op}: model must be a Model, got ${show(model)}`);
-  return layers as Layer[];
+  if (!(model instanceof Model)) throw new TypeError(`${op}: model must be a Model, got ${show(model)}`);
+  return model.layers;
+}
+
+/** The model's weights, one per slot, or a DisposedError naming `op` (a disposed model keeps its layers, not their weights). */
+function liveWeights(model: Model, slots: readonly WeightSlot[], op: string): Tensor[] {
+  const weights = slots.map((s) => s.layer.weights[s.index]);
+  if (weights.some((w) => w === undefined || w.disposed)) throw new DisposedError(`${op}: the model was disposed`);
+  return weights;
 }
 
 /**
@@ -80,11 +86,12 @@ export function modelToSafetensors(model: Model, options: SafetensorsSaveOptions
   checkOptionKeys(op, options, ['names', 'flatten', 'metadata']);
   const names = options.names ?? 'pytorch', flatten = options.flatten ?? 'channelsFirst';
   const layers = layersOf(model, op);
-  const json = JSON.stringify(model.toJSON());
   const slots = weightSlots(layers, names, op, flatten);
+  const weights = liveWeights(model, slots, op);
+  const json = JSON.stringify(model.toJSON());
   const entries: Record<string, SafetensorsValue> = Object.create(null) as Record<string, SafetensorsValue>;
-  for (const slot of slots) {
-    const values = slot.layer.weights[slot.index].dataSync();
+  for (const [i, slot] of slots.entries()) {
+    const values = weights[i].dataSync();
     entries[slot.name] = { dtype: 'F32', shape: slot.fileShape, values: slot.perm ? permuteAxes(values, slot.view, slot.perm) : values };
     if (names !== 'keras' && slot.layer.className === 'BatchNormalization' && slot.name.endsWith('.running_var')) {
       entries[`${slot.path}.num_batches_tracked`] = { dtype: 'I64', shape: [], values: [0] };
@@ -99,12 +106,12 @@ export function modelToSafetensors(model: Model, options: SafetensorsSaveOptions
  * Each weight of `layers` from the file, in simdeep's layout, checked (present, of the right shape, a dtype that is
  * read, finite) before anything is allocated; with `strict`, a tensor that is no weight is an error too.
  */
-function weightsFromFile(layers: readonly Layer[], data: Uint8Array, options: SafetensorsLoadOptions, op: string): Float32Array[] {
+function weightsFromFile(layers: readonly Layer[], data: Uint8Array, options: SafetensorsLoadOptions, op: string): { slots: WeightSlot[]; values: Float32Array[] } {
   const { tensors } = inspectSafetensors(data, op);
   const slots = weightSlots(layers, options.names ?? 'pytorch', op, options.flatten);
   const missing = slots.filter((s) => !Object.hasOwn(tensors, s.name));
   if (missing.length > 0) {
-    const list = missing.slice(0, 5).map((s) => `${JSON.stringify(s.name)} ${showShape(s.fileShape)} (${describe(s.layer, s.index, s.shape)})`).join(', ');
+    const list = missing.slice(0, 5).map((s) => `${JSON.stringify(s.name)} ${showShape(s.fileShape)} (${describe(s)})`).join(', ');
     throw new RangeError(`${op}: the file has no tensor ${list}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; it holds ${show(Object.keys(tensors))}`);
   }
   const wanted = new Set(slots.map((s) => s.name));
@@ -113,25 +120,26 @@ function weightsFromFile(layers: readonly Layer[], data: Uint8Array, options: Sa
   if (options.strict !== false && extra.length > 0) {
     throw new RangeError(`${op}: the file has tensors the model has no weight for: ${show(extra)} (pass strict: false to ignore them)`);
   }
-  return slots.map((slot) => {
+  const values = slots.map((slot) => {
     const entry = tensors[slot.name];
     if (entry.shape.join() !== slot.fileShape.join()) {
-      throw new RangeError(`${op}: tensor ${JSON.stringify(slot.name)} has shape ${showShape(entry.shape)} in the file but ${describe(slot.layer, slot.index, slot.shape)} needs ${showShape(slot.fileShape)}`);
+      throw new RangeError(`${op}: tensor ${JSON.stringify(slot.name)} has shape ${showShape(entry.shape)} in the file but ${describe(slot)} needs ${showShape(slot.fileShape)}`);
     }
     const values = entryValues(data, slot.name, entry, op);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`${op}: tensor ${JSON.stringify(slot.name)} holds ${values[bad]} at ${bad}; weights must be finite`);
     return slot.perm ? permuteAxes(values, slot.view, slot.perm, true) : values;
   });
+  return { slots, values };
 }
 
-/** Writes checked values into the model's weights (in model.weights order). */
-function assign(model: Model, values: readonly Float32Array[]): void {
-  const weights = model.weights;
+/** Writes the checked values of these slots into the model's weights. */
+function assign(model: Model, slots: readonly WeightSlot[], values: readonly Float32Array[], op: string): void {
+  liveWeights(model, slots, op);
   const tensors: Tensor[] = [];
   try {
-    values.forEach((v, i) => tensors.push(tensor(v, weights[i].shape)));
-    model.setWeights(tensors);
+    slots.forEach((slot, i) => tensors.push(tensor(values[i], slot.shape)));
+    model.setWeights(tensors); // the slots are the model's weights, in order
   } finally {
     tensors.forEach((t) => t.dispose());
   }
@@ -159,8 +167,8 @@ export function loadSafetensors(model: Model, bytes: Uint8Array | ArrayBuffer, o
   checkOptionKeys(op, options, ['names', 'flatten', 'strict']);
   const strict = options.strict ?? true;
   if (typeof strict !== 'boolean') throw new TypeError(`${op}: strict must be a boolean, got ${show(strict)}`);
-  const values = weightsFromFile(layersOf(model, op), bytesOf(bytes, op), options, op);
-  assign(model, values);
+  const { slots, values } = weightsFromFile(layersOf(model, op), bytesOf(bytes, op), options, op);
+  assign(model, slots, values, op);
   return model;
 }
 
@@ -199,10 +207,10 @@ export function modelFromSafetensors(bytes: Uint8Array | ArrayBuffer): Model {
     throw new RangeError(`${op}: the architecture in __metadata__ is invalid: ${(error as Error).message.replace(/^loadModel: /, '')}`);
   }
   const flatten = (metadata['simdeep.flatten'] ?? 'channelsFirst') as FlattenOrder;
-  const values = weightsFromFile(parsed.layers, data, { names: names as WeightNames, flatten, strict: true }, op);
+  const { values } = weightsFromFile(parsed.layers, data, { names: names as WeightNames, flatten, strict: true }, op);
   const model = modelOf(parsed);
   try {
-    assign(model, values);
+    assign(model, weightSlots(model.layers, names as WeightNames, op, flatten), values, op);
   } catch (error) {
     model.dispose();
     throw error;

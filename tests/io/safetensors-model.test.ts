@@ -210,8 +210,10 @@ describe('errors name the weight and both shapes, before anything is written', (
     const kernel = Array.from(model.layers[0].weights[0].dataSync());
     const bigger = sequential([dense({ units: 8, inputShape: [4] }), layers.activation({ activation: 'relu' })]);
     const mlp = fixture('mlp').bytes, m = before();
-    expect(() => loadSafetensors(other, mlp)).toThrow(/^loadSafetensors: tensor "0.weight" has shape \[8,4\] in the file but layer dense_\d+ \(Dense\) weight 0 \[4,5\] needs \[5,4\]$/);
-    expect(() => loadSafetensors(model, mlp, { names: { dense_1: 'fc1', dense_2: 'fc2' } })).toThrow(/^loadSafetensors: the file has no tensor "fc1.weight" \[8,4\]/);
+    expect(() => loadSafetensors(other, mlp)).toThrow(/^loadSafetensors: tensor "0.weight" has shape \[8,4\] in the file but dense_1\/kernel \[4,5\] \(Dense\) needs \[5,4\]$/);
+    expect(() => loadSafetensors(model, mlp, { names: { dense_1: 'fc1', dense_2: 'fc2' } }))
+      .toThrow(/^loadSafetensors: the file has no tensor "fc1.weight" \[8,4\] \(dense_1\/kernel \[4,8\] \(Dense\)\), "fc1.bias" \[8\]/);
+    expect(() => loadSafetensors(model, mlp, { flatten: 'first' as 'channelsFirst' })).toThrow(/flatten must be 'channelsFirst' or 'channelsLast', got "first"/);
     expect(() => loadSafetensors(model, mlp, { names: { dense_1: 'a' } })).toThrow(/names has no module path for layer dense_2 \(Dense\)/);
     expect(() => loadSafetensors(model, mlp, { names: { dense_9: 'a' } })).toThrow(/names has the key "dense_9", which is not a layer/);
     expect(() => loadSafetensors(model, mlp, { names: () => 'x y' })).toThrow(/module path "x y"/);
@@ -223,5 +225,7 @@ describe('errors name the weight and both shapes, before anything is written', (
     expect(Array.from(model.layers[0].weights[0].dataSync())).toEqual(kernel); // untouched by the failed loads
     expect(before()).toEqual(m);
     [model, other, bigger].forEach((m) => m.dispose());
+    expect(() => loadSafetensors(model, mlp)).toThrow("loadSafetensors: the model was disposed");
+    expect(() => modelToSafetensors(model)).toThrow("modelToSafetensors: the model was disposed");
   });
 });
