@@ -4,6 +4,7 @@
 // depthwise kernel [kh, kw, C, m] becomes [C·m, 1, kh, kw], a grouped convolution's weight).
 import { showValue } from '../tensor/errors';
 import type { Layer } from '../nn/layers/layer';
+import { weightNameOf } from '../nn/layers/weight';
 import type { BatchNormalization, LayerNormalization } from '../nn/layers/normalization';
 
 /**
@@ -83,7 +84,7 @@ function weightsOf(layer: Layer): { keras: string[]; torch: Torch[] } | undefine
     default: {
       if (!layer.isCustom) return undefined;
       // A custom layer's weights keep their layout, named as addWeight named them.
-      const keras = layer.weights.map((w) => w.name.startsWith(`${layer.label}/`) ? w.name.slice(layer.label.length + 1) : w.name);
+      const keras = layer.weights.map((w) => weightNameOf(w) ?? w.name);
       return { keras, torch: keras.map((k): Torch => [k, null]) };
     }
   }
@@ -103,9 +104,9 @@ function prefixes(layers: readonly Layer[], names: Exclude<WeightNames, 'keras'>
     if (stray !== undefined) throw new RangeError(`${op}: names has the key ${JSON.stringify(stray)}, which is not a layer of the model (${[...known].join(', ')})`);
   }
   return layers.map((layer, i) => {
+    if (shapesOf(layer).length === 0) return null;
     const path = names === 'pytorch' ? String(i) : typeof names === 'function' ? names(layer.label, i)
       : Object.hasOwn(names, layer.label) ? names[layer.label] : undefined;
-    if (shapesOf(layer).length === 0) return null;
     if (path === undefined) throw new RangeError(`${op}: names has no module path for layer ${layer.label} (${layer.className}), which has weights`);
     if (typeof path !== 'string' || !/^[\w-]+(\.[\w-]+)*$/.test(path)) {
       throw new RangeError(`${op}: names gives layer ${layer.label} the module path ${showValue(path)}; expected dotted names such as 'fc1' or 'features.0'`);

@@ -210,6 +210,7 @@ export function modelFromSafetensors(bytes: Uint8Array | ArrayBuffer): Model {
   const { values } = weightsFromFile(parsed.layers, data, { names: names as WeightNames, flatten, strict: true }, op);
   const model = modelOf(parsed);
   try {
+    // The built layers have the parsed ones' configs and shapes (a file holds built-in layers only), so their slots.
     assign(model, weightSlots(model.layers, names as WeightNames, op, flatten), values, op);
   } catch (error) {
     model.dispose();

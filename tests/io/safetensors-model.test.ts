@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  dense, dispose, inspectSafetensors, layers, loadSafetensors, memory, modelFromSafetensors, modelToSafetensors, readSafetensors, sequential,
+  dense, dispose, inspectSafetensors, Layer, layers, matmul, type SymbolicShape, type Variable, loadSafetensors, memory, modelFromSafetensors, modelToSafetensors, readSafetensors, sequential,
   tensor, type Model, type SafetensorsSaveOptions, type Sequential, type Tensor, type WeightNames,
 } from '../../src/index';
 import { expectClose, failOnLeaks } from '../reference';
@@ -148,6 +148,25 @@ describe('simdeep → safetensors', () => {
       dispose(Object.values(file));
     }
     model.dispose();
+  });
+
+  it("a custom layer's weights keep their layout, named as addWeight named them", () => {
+    class Scale extends Layer {
+      static className = 'Scale';
+      w!: Variable;
+      override build(shape: SymbolicShape | SymbolicShape[]): void {
+        this.w = this.addWeight('w', [(shape as SymbolicShape).at(-1)!, 2], 'float32', 'glorotUniform');
+      }
+      override call(x: Tensor | Tensor[]): Tensor { return matmul(x as Tensor, this.w); }
+      override computeOutputShape(): SymbolicShape { return [null, 2]; }
+    }
+    const make = () => sequential([dense({ units: 3, inputShape: [2] }), new Scale()]);
+    const [source, target] = [make(), make()];
+    const bytes = modelToSafetensors(source);
+    expect(Object.keys(inspectSafetensors(bytes).tensors)).toEqual(['0.weight', '0.bias', '1.w']);
+    loadSafetensors(target, bytes);
+    expect(target.getLayer('scale_1')!.weights[0].toArray()).toEqual(source.getLayer('scale_1')!.weights[0].toArray());
+    [source, target].forEach((m) => m.dispose());
   });
 
   it("names 'keras' keeps simdeep's names and layouts", () => {
