@@ -139,9 +139,11 @@ export function inspectSafetensors(bytes: Uint8Array | ArrayBuffer, op = 'inspec
   }
   if (!isRecord(json)) fail(`the JSON header is ${show(json)}, not an object`);
   if (text[0] !== '{') fail(`the JSON header starts with ${show(text[0])}, not { (the format asks for no leading space)`);
-  const names = topLevelKeys(text);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) fail(`the header names ${show(twice)} twice`);
+  const names = topLevelKeys(text), seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) fail(`the header names ${show(name)} twice`);
+    seen.add(name);
+  }
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   const entries: [string, SafetensorsEntry][] = [];
   for (const name of names) {
