@@ -80,6 +80,27 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
  */
 export type SafetensorsValue = Tensor | { dtype: 'F32' | 'I64'; shape: readonly number[]; values: ArrayLike<number> };
 
+/** A value to write as its dtype, shape and little-endian bytes, checked. */
+function entryBytes(name: string, value: SafetensorsValue, op: string): { dtype: string; shape: readonly number[]; part: Uint8Array } {
+  if (!isRecord(value)) {
+    checkTensor(value, op, `tensors[${JSON.stringify(name)}]`);
+    return { dtype: 'F32', shape: value.shape, part: new Uint8Array(value.dataSync().buffer) }; // little-endian, as wasm memory
+  }
+  const { dtype, shape, values } = value as Exclude<SafetensorsValue, Tensor>, at = `tensor ${show(name)}`;
+  if (dtype !== 'I64' && dtype !== 'F32') throw new RangeError(`${op}: ${at} has dtype ${show(dtype)}; the writer takes F32 and I64`);
+  const sizes = Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0);
+  if (!sizes || typeof values?.length !== 'number' || shape.reduce((a, b) => a * b, 1) !== values.length) {
+    throw new RangeError(`${op}: ${at} has shape ${show(shape)} and ${show(values?.length)} values; the shape must be sizes whose product is the count`);
+  }
+  if (dtype === 'F32') return { dtype, shape, part: new Uint8Array(Float32Array.from(values).buffer) };
+  const part = new Uint8Array(values.length * 8), view = new DataView(part.buffer);
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isSafeInteger(values[i])) throw new RangeError(`${op}: ${at} holds ${values[i]} at ${i}, not an I64 integer`);
+    view.setBigInt64(8 * i, BigInt(values[i]), true);
+  }
+  return { dtype, shape, part };
+}
+
 /**
  * Writes tensors (by name, in the record's order) and `metadata` strings as a safetensors file: an 8-byte
  * little-endian header length, the JSON header padded with spaces to 8 bytes, then each tensor's float32
@@ -110,23 +131,7 @@ export function writeSafetensors(tensors: Record<string, SafetensorsValue>, meta
   let offset = 0;
   for (const [name, value] of Object.entries(tensors)) {
     if (name === '' || name === '__metadata__' || FORBIDDEN_NAMES.has(name)) throw new RangeError(`${op}: ${show(name)} cannot name a tensor`);
-    let part: Uint8Array, dtype: string, shape: readonly number[];
-    if (value !== null && typeof value === 'object' && 'dtype' in value && !('dataSync' in value)) {
-      ({ dtype, shape } = value);
-      const int64 = dtype === 'I64';
-      if (!int64 && dtype !== 'F32') throw new RangeError(`${op}: tensor ${show(name)} has dtype ${show(dtype)}; the writer takes F32 and I64`);
-      part = new Uint8Array(value.values.length * (int64 ? 8 : 4));
-      const view = new DataView(part.buffer);
-      Array.from(value.values).forEach((v, i) => {
-        if (int64 && !Number.isSafeInteger(v)) throw new RangeError(`${op}: tensor ${show(name)} holds ${v} at ${i}, not an I64 integer`);
-        if (int64) view.setBigInt64(8 * i, BigInt(v), true); else view.setFloat32(4 * i, v, true);
-      });
-    } else {
-      checkTensor(value, op, `tensors[${JSON.stringify(name)}]`);
-      dtype = 'F32';
-      shape = value.shape;
-      part = new Uint8Array(value.dataSync().buffer.slice(0)); // little-endian, as wasm memory
-    }
+    const { dtype, shape, part } = entryBytes(name, value, op);
     header[name] = { dtype, shape: [...shape], data_offsets: [offset, offset + part.length] };
     parts.push(part);
     offset += part.length;

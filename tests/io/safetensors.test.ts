@@ -76,6 +76,8 @@ describe('round trips', () => {
     expect(() => writeSafetensors({ a: gone })).toThrow(/^writeSafetensors: tensors\["a"\] was disposed/);
     expect(() => writeSafetensors({ a: [1] as unknown as Tensor })).toThrow(TypeError);
     expect(() => writeSafetensors({ a: { dtype: 'I64', shape: [1], values: [0.5] } })).toThrow(/holds 0.5 at 0, not an I64 integer/);
+    expect(() => writeSafetensors({ a: { dtype: 'F32', shape: [2, 2], values: [1, 2, 3] } })).toThrow('writeSafetensors: tensor "a" has shape [2,2] and 3 values');
+    expect(() => writeSafetensors({ a: { dtype: 'F16' as 'F32', shape: [1], values: [1] } })).toThrow('writeSafetensors: tensor "a" has dtype "F16"; the writer takes F32 and I64');
     expect(() => readSafetensors('x' as unknown as Uint8Array)).toThrow(/^readSafetensors: bytes must be a Uint8Array or an ArrayBuffer/);
     t.dispose();
   });
