@@ -149,13 +149,13 @@ function assign(model: Model, slots: readonly WeightSlot[], values: readonly Flo
  * Loads a safetensors file's weights into `model`, named and laid out as `names` says (default 'pytorch': a PyTorch
  * `state_dict` of an `nn.Sequential` of the same layers; an object or function for named modules such as
  * `fc1.weight`; 'keras' for simdeep's names; see modelToSafetensors for each layer's layout, and `flatten` for a Dense
- * layer after a Flatten of images). Every weight is checked
- * before any is written: a missing one, one of another shape (naming the tensor, the layer and both shapes), a dtype
- * that is not read, a value that is not finite, and with `strict` (the default) a tensor the model has no weight
- * for, are RangeErrors and leave the model as it was. A batch normalization's `num_batches_tracked` is ignored.
- * Returns the model.
+ * layer after a Flatten of images). Every weight is checked before any is written: a missing one, one of another
+ * shape (naming the tensor, the layer's weight and both shapes), a dtype that is not read, a value that is not
+ * finite, and with `strict` (the default) a tensor the model has no weight for, are RangeErrors and leave the model
+ * as it was. A batch normalization's `num_batches_tracked` is ignored. Returns the model.
  * @throws RangeError starting with 'loadSafetensors' as above, or for a corrupt or hostile file (see
- * inspectSafetensors); TypeError for a model that is not a Model or bytes that are not bytes.
+ * inspectSafetensors); TypeError for a model that is not a Model or bytes that are not bytes; DisposedError once
+ * the model is disposed.
  * @example
  * const source = sequential([dense({ units: 2, inputShape: [3], kernelInitializer: 'ones' })]);
  * const target = sequential([dense({ units: 2, inputShape: [3] })]);
