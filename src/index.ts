@@ -104,3 +104,7 @@ export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type Model
  */
 export * as io from './io/io';
 export type { IOHandler, SaveResult } from './io/handlers';
+export { readSafetensors, writeSafetensors, type SafetensorsValue } from './io/safetensors';
+export { inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './io/safetensors-header';
+export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type SafetensorsSaveOptions, type SafetensorsLoadOptions } from './io/safetensors-model';
+export type { WeightNames, FlattenOrder } from './io/pytorch-names';

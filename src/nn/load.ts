@@ -3,7 +3,7 @@
 import { f32View } from '../runtime/heap';
 import { nodeImport } from '../runtime/node';
 import { Model } from './model';
-import { fail, ownBuffer, parseHeader } from './parse';
+import { fail, ownBuffer, parseHeader, type ParsedModel } from './parse';
 import { layerFromConfig } from './registry';
 import { MAGIC } from './save';
 import { showValue } from '../tensor/errors';
@@ -80,6 +80,19 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
   const weights = new Float32Array(buffer, parsed.head, parsed.floats);
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
+  const model = modelOf(parsed);
+  let at = 0;
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      f32View(w.ptr, w.size).set(weights.subarray(at, at + w.size));
+      at += w.size;
+    }
+  }
+  return model;
+}
+
+/** The model a parsed architecture describes (weights as initialized), with its metadata, compiled if it was. */
+export function modelOf(parsed: ParsedModel): Model {
   // A sequential model is rebuilt from fresh layers of the same configs: the parsed ones were called once already.
   // (A custom layer's getConfig may leave its input shape out: the first one keeps the parsed layer's.)
   const model = parsed.sequential ? sequential(parsed.layers.map((layer) => {
@@ -95,13 +108,6 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
     const layer = model.layers[wrong];
     model.dispose();
     fail(`layer ${layer.label} (${layer.className}) built weights of shapes ${JSON.stringify(layer.weights.map((w) => w.shape))}; the file declares ${JSON.stringify(parsed.customShapes[wrong])}`);
-  }
-  let at = 0;
-  for (const layer of model.layers) {
-    for (const w of layer.weights) {
-      f32View(w.ptr, w.size).set(weights.subarray(at, at + w.size));
-      at += w.size;
-    }
   }
   model.metadata = parsed.metadata;
   if (parsed.compile) model.compile(parsed.compile);

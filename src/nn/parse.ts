@@ -202,6 +202,21 @@ export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ParsedModel
   } catch (error) {
     fail(`the JSON header is corrupt: ${String(error)}`);
   }
+  const { parsed, compile, metadata } = checkArchitecture(json);
+  const floats = parsed.legacy ? checkWeightBytes(parsed.legacy, fileBytes - head) : checkWeightCount(parsed.graph.layers.map((layer) => {
+    const node = parsed.graph.nodes.find((n) => n.layer === layer)!;
+    const shapes = declaredShapes.get(layer) ?? layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].dims));
+    return { name: `layer ${layer.label}`, floats: shapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0),
+      shapes: shapes.map((s) => s.join('×')).join(' and ') + ' weights' };
+  }), fileBytes - head);
+  const graph = parsed.graph;
+  return { head, floats, sequential: parsed.sequential, layers: [...graph.layers], customShapes: graph.layers.map((l) => declaredShapes.get(l)),
+    inputs: graph.inputs.map((i) => graph.nodes[i].call.output), outputs: graph.outputs.map((i) => graph.nodes[i].call.output), compile, metadata };
+}
+
+/** The architecture JSON (a file's header, or `model.toJSON()` kept elsewhere) checked, its layers made and called. */
+function checkArchitecture(json: unknown): { parsed: ReturnType<typeof parseGraph> | ReturnType<typeof parseLegacy>; compile: ModelJSON['compile'];
+  metadata: Record<string, unknown> | undefined; } {
   if (!isRecord(json)) fail(`the JSON header is ${show(json)}, not an object`);
   checkTree(json);
   if (json.format !== 'simdeep-model') fail(`format is ${show(json.format)}, expected 'simdeep-model'`);
@@ -211,15 +226,18 @@ export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ParsedModel
   const parsed = json.version === 1 ? parseLegacy(json) : parseGraph(json);
   const compile = checkCompileShape(json.compile);
   checkCompile(compile, parsed.graph);
-  const floats = parsed.legacy ? checkWeightBytes(parsed.legacy, fileBytes - head) : checkWeightCount(parsed.graph.layers.map((layer) => {
-    const node = parsed.graph.nodes.find((n) => n.layer === layer)!;
-    const shapes = declaredShapes.get(layer) ?? layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].dims));
-    return { name: `layer ${layer.label}`, floats: shapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0),
-      shapes: shapes.map((s) => s.join('×')).join(' and ') + ' weights' };
-  }), fileBytes - head);
-  const graph = parsed.graph;
-  return { head, floats, sequential: parsed.sequential, layers: [...graph.layers], customShapes: graph.layers.map((l) => declaredShapes.get(l)), inputs: graph.inputs.map((i) => graph.nodes[i].call.output),
-    outputs: graph.outputs.map((i) => graph.nodes[i].call.output), compile, metadata: metadata as Record<string, unknown> | undefined };
+  return { parsed, compile, metadata: metadata as Record<string, unknown> | undefined };
+}
+
+/**
+ * A model's architecture as `model.toJSON()` gives it (held in another container, such as a safetensors file's
+ * metadata), checked as a model file's header is (see parseHeader), allocating nothing; `head` and `floats` are 0
+ * (the weights are the container's). Throws RangeErrors starting with "loadModel: ".
+ */
+export function parseArchitecture(json: unknown): ParsedModel {
+  const { parsed: { graph, sequential }, compile, metadata } = checkArchitecture(json);
+  return { head: 0, floats: 0, sequential, layers: [...graph.layers], customShapes: graph.layers.map((l) => declaredShapes.get(l)),
+    inputs: graph.inputs.map((i) => graph.nodes[i].call.output), outputs: graph.outputs.map((i) => graph.nodes[i].call.output), compile, metadata };
 }
 
 /** A version 1 header (a dense stack) as the graph of the Sequential it describes. */

@@ -10,11 +10,22 @@ import type { Layer } from './layer';
 export function layerWeight(layer: Layer, weightName: string, values: Tensor, trainable = true): Variable {
   try {
     const weight = new Variable(CREATE, values, trainable, availableName(`${layer.label}/${weightName}`), true);
+    weightNames.set(weight, weightName);
     kerasNames.set(weight, `${layer.label}/${weightName}`);
     return weight;
   } finally {
     values.dispose();
   }
+}
+
+const weightNames = new WeakMap<Variable, string>();
+
+/**
+ * The name its layer gave a weight (`kernel`, `moving_mean`, a custom layer's addWeight name): the variable's name
+ * without the layer's prefix or the suffix another live variable of that name made it take.
+ */
+export function weightNameOf(weight: Variable): string | undefined {
+  return weightNames.get(weight);
 }
 
 /** Each layer weight's Keras name, `<layer>/<weight>`, without the suffix its variable's name may have. */
