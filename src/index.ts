@@ -78,3 +78,5 @@ export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions
 export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJSON, type MinMaxScalerJSON, type MinMaxScalerOptions, type StandardScalerJSON, type StandardScalerOptions } from './data/scalers';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
+export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, type KerasTopology, type KerasLayerJSON, type ParsedTopology } from './io/keras-topology';
+export * as serialization from './nn/serialization';

@@ -45,16 +45,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Rejects keys that could reach a prototype (`__proto__`, `constructor`, `prototype`) and numbers JSON cannot hold
  * (1e999 parses to Infinity) anywhere in the header. Iterative, so deep nesting cannot overflow the stack.
  */
-function checkTree(root: unknown): void {
+export function checkTree(root: unknown, failWith: (message: string) => never = fail): void {
   const stack: [unknown, string][] = [[root, '']];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [value, path] = item;
-    if (typeof value === 'number' && !Number.isFinite(value)) fail(`${path} is ${value}; a model file holds finite numbers only`);
+    if (typeof value === 'number' && !Number.isFinite(value)) failWith(`${path} is ${value}; a model file holds finite numbers only`);
     if (typeof value !== 'object' || value === null) continue;
     const array = Array.isArray(value);
     for (const key of Object.keys(value)) {
       const at = array ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      if (!array && FORBIDDEN_KEYS.has(key)) fail(`the JSON header has the key ${JSON.stringify(key)} (at ${at}), which is never saved`);
+      if (!array && FORBIDDEN_KEYS.has(key)) failWith(`the JSON header has the key ${JSON.stringify(key)} (at ${at}), which is never saved`);
       stack.push([(value as Record<string, unknown>)[key], at]);
     }
   }

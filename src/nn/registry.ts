@@ -4,7 +4,8 @@ import { Activation, type ActivationOptions } from './layers/activation';
 import { dense, type DenseOptions } from './layers/dense';
 import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
-import type { Layer } from './layers/layer';
+import { Layer } from './layers/layer';
+import { showValue } from '../tensor/errors';
 import { Merge, type MergeOptions } from './layers/merge';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
@@ -49,9 +50,53 @@ const registry = new Map<string, FromConfig>([
   ['LayerNormalization', (c) => new LayerNormalization(c as LayerNormalizationOptions)],
 ]);
 
-/** The class names a model file may hold. */
+/** The class names a model file may hold (registered custom classes too). */
 export function layerClassNames(): string[] {
-  return [...registry.keys()];
+  return [...registry.keys(), ...userClasses.keys()];
+}
+
+/**
+ * A custom Layer subclass as `registerClass` takes it: constructed from its config (TF.js's `new cls(config)`), or
+ * through its static `fromConfig(cls, config)` when it has one.
+ */
+export type LayerClass = (abstract new (config: never) => Layer) & { className?: string; fromConfig?: (cls: unknown, config: Record<string, unknown>) => Layer };
+
+/** Custom layer classes registered by their class name, so model files holding them load. */
+const userClasses = new Map<string, LayerClass>();
+
+/** The name a class registers and saves under: its static `className`, else the class's own name. */
+const classNameOf = (cls: LayerClass): string => (typeof cls.className === 'string' && cls.className !== '' ? cls.className : cls.name);
+
+/**
+ * Registers a custom layer class (a subclass of Layer defining `call`) under its static `className` (else its name),
+ * as TF.js's `serialization.registerClass`: a model holding such a layer then saves (simdeep's format and TF.js's
+ * layers format, with its weights) and loads, rebuilt with `new cls(config)` from its `getConfig()` (or the class's
+ * static `fromConfig(cls, config)`). Registering a class again under the same name replaces it. Returns the class.
+ * @throws TypeError for anything but a subclass of Layer; RangeError for the name of a built-in layer class.
+ * @example
+ * class Doubler extends Layer {
+ *   static className = 'Doubler';
+ *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).mul(2); }
+ * }
+ * serialization.registerClass(Doubler);
+ * const net = sequential([new Doubler({ inputShape: [2] })]);
+ * const copy = await loadModel(await net.save());
+ * (copy.predict(tensor([[1, 2]])) as Tensor).toArray(); // [[2, 4]]
+ */
+export function registerClass<T extends LayerClass>(cls: T): T {
+  const op = 'serialization.registerClass';
+  if (typeof cls !== 'function' || !(cls.prototype instanceof Layer)) {
+    throw new TypeError(`${op}: cls must be a subclass of Layer, got ${showValue(cls)}`);
+  }
+  const name = classNameOf(cls);
+  if (registry.has(name)) throw new RangeError(`${op}: ${JSON.stringify(name)} is a built-in layer class; give the custom class another static className`);
+  userClasses.set(name, cls);
+  return cls;
+}
+
+/** The registered custom class of `className`, or undefined. */
+export function registeredClass(className: string): LayerClass | undefined {
+  return userClasses.get(className);
 }
 
 /**
@@ -60,7 +105,15 @@ export function layerClassNames(): string[] {
  */
 export function layerFromConfig(className: string, config: Record<string, unknown>, op: string): Layer {
   const make = registry.get(className);
-  if (!make) throw new RangeError(`${op}: unknown layer class ${JSON.stringify(className)} (known: ${layerClassNames().join(', ')})`);
   const { name, ...rest } = config;
-  return make(name === undefined ? rest : { ...rest, name });
+  const options = name === undefined ? rest : { ...rest, name };
+  if (make) return make(options);
+  const cls = userClasses.get(className);
+  if (!cls) {
+    throw new RangeError(`${op}: unknown layer class ${JSON.stringify(className)}: a custom layer class must be registered with ` +
+      `serialization.registerClass(${/^[A-Za-z_$][\w$]*$/.test(className) ? className : 'TheClass'}) before loading (known: ${layerClassNames().join(', ')})`);
+  }
+  const layer = typeof cls.fromConfig === 'function' ? cls.fromConfig(cls, options) : new (cls as unknown as new (c: unknown) => Layer)(options);
+  if (!(layer instanceof Layer)) throw new RangeError(`${op}: ${className}.fromConfig returned ${showValue(layer)}, not a layer`);
+  return layer;
 }

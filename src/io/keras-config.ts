@@ -1,0 +1,159 @@
+// Reading one Keras layer config (snake_case, as TF.js and Keras write it) key by key: every value checked and named
+// in errors with the layer, its class and the key; keys nobody took are errors, so a setting simdeep would silently
+// drop (a regularizer, a constraint, a frozen layer) is refused instead. Also the initializer and activation names
+// of both sides.
+import { showValue } from '../tensor/errors';
+import type { ActivationName } from '../nn/layers/dense';
+
+/** A value for an error message, cut short (a hostile file may hold megabytes in one string). */
+export const show = (value: unknown): string => {
+  const text = showValue(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+/** A plain JSON object (not an array, not a class instance, no prototype tricks). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+
+/** Keras activation names → simdeep's (TF.js and Keras 2 names, and Keras 3's silu and leaky_relu, whose slope is 0.2). */
+const ACTIVATIONS_IN: Record<string, ActivationName> = {
+  linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', selu: 'selu', relu6: 'relu6', hard_sigmoid: 'hardSigmoid',
+  softplus: 'softplus', gelu: 'gelu', swish: 'swish', silu: 'swish', softmax: 'softmax', leaky_relu: 'leakyRelu',
+};
+/** simdeep's activation names → TF.js's (leakyRelu has none: the topology writes a LeakyReLU layer). */
+export const ACTIVATIONS_OUT: Record<Exclude<ActivationName, 'leakyRelu'>, string> = {
+  linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', selu: 'selu', relu6: 'relu6', hardSigmoid: 'hard_sigmoid',
+  softplus: 'softplus', gelu: 'gelu', swish: 'swish', softmax: 'softmax',
+};
+
+/** simdeep initializer names → Keras class names. */
+const INITIALIZERS_OUT: Record<string, string> = {
+  glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heUniform: 'HeUniform', heNormal: 'HeNormal', zeros: 'Zeros', ones: 'Ones',
+  randomNormal: 'RandomNormal', randomUniform: 'RandomUniform',
+};
+const INITIALIZERS_IN: Record<string, string> = Object.fromEntries(Object.entries(INITIALIZERS_OUT).flatMap(([simdeep, keras]) =>
+  [[keras, simdeep], [keras.replace(/(.)([A-Z])/g, '$1_$2').toLowerCase(), simdeep]]));
+
+/** A simdeep initializer config ({ name, seed, ... }) as Keras's { class_name, config }. */
+export function initializerToKeras(config: unknown): { class_name: string; config: Record<string, unknown> } {
+  const { name, seed, min, max, mean, stddev } = config as Record<string, number | string | undefined>;
+  const className = INITIALIZERS_OUT[name as string];
+  const out: Record<string, unknown> = name === 'randomUniform' ? { minval: min, maxval: max } : name === 'randomNormal' ? { mean, stddev } : {};
+  if (name !== 'zeros' && name !== 'ones') out.seed = seed ?? null;
+  return { class_name: className, config: out };
+}
+
+/** VarianceScaling settings (scale, mode, uniform) of the initializers simdeep has. */
+const SCALINGS: [number, string, boolean, string][] = [[1, 'fan_avg', true, 'glorotUniform'], [1, 'fan_avg', false, 'glorotNormal'],
+  [2, 'fan_in', true, 'heUniform'], [2, 'fan_in', false, 'heNormal']];
+
+/** One Keras layer config being read: `take` each key it maps, then `finish` refuses whatever is left. */
+export class KerasConfig {
+  private readonly taken = new Set<string>(['name']);
+
+  /**
+   * `where` names the layer in errors (`op: layer "dense_1" (Dense)`); `dims` is the sample shape of its (first)
+   * argument; `keras3` says the file came from Keras 3 (whose hard_sigmoid differs from TF.js's).
+   */
+  constructor(readonly config: Record<string, unknown>, readonly where: string, readonly dims: readonly number[], readonly keras3: boolean) {}
+
+  /** Throws the RangeError for `key`: its value and what was expected. */
+  fail(key: string, expected: string): never {
+    throw new RangeError(`${this.where}: ${key} is ${show(this.config[key])}; ${expected}`);
+  }
+
+  /** The value of `key` (undefined when absent), marked as read. */
+  take(key: string): unknown {
+    this.taken.add(key);
+    return Object.hasOwn(this.config, key) ? this.config[key] : undefined;
+  }
+
+  /** Accepts `key` when absent or equal to one of `allowed` (compared as JSON); else an error saying what simdeep does. */
+  only(key: string, allowed: readonly unknown[], why: string): void {
+    const value = this.take(key);
+    if (value === undefined || allowed.some((a) => JSON.stringify(a) === JSON.stringify(value))) return;
+    this.fail(key, why);
+  }
+
+  /** A finite number (default when absent or null). */
+  number(key: string, fallback?: number): number | undefined {
+    const value = this.take(key);
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(key, 'expected a number');
+    return value;
+  }
+
+  /** A boolean (default when absent or null). */
+  flag(key: string, fallback?: boolean): boolean | undefined {
+    const value = this.take(key);
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'boolean') this.fail(key, 'expected true or false');
+    return value;
+  }
+
+  /** The value as it is (simdeep's own options check it and name the option). */
+  raw(key: string): unknown {
+    const value = this.take(key);
+    return value === null ? undefined : value;
+  }
+
+  /** An activation name, as simdeep's. */
+  activation(key = 'activation'): ActivationName | undefined {
+    const value = this.take(key);
+    if (value === undefined || value === null) return undefined;
+    if (this.keras3 && value === 'hard_sigmoid') this.fail(key, "Keras 3's hard_sigmoid is relu6(x + 3) / 6, and simdeep's is TF.js's (0.2·x + 0.5 clipped)");
+    if (typeof value !== 'string' || !Object.hasOwn(ACTIVATIONS_IN, value)) this.fail(key, `simdeep has the activations ${Object.keys(ACTIVATIONS_IN).join(', ')}`);
+    return ACTIVATIONS_IN[value];
+  }
+
+  /** An initializer ({ class_name, config } or a name) as simdeep's config. */
+  initializer(key: string): Record<string, unknown> | undefined {
+    const value = this.take(key);
+    if (value === undefined || value === null) return undefined;
+    const className = typeof value === 'string' ? value : isRecord(value) ? value.class_name : undefined;
+    const c = isRecord(value) && isRecord(value.config) ? value.config : {};
+    const seed = c.seed ?? undefined;
+    if (className === 'VarianceScaling') {
+      const uniform = c.distribution === 'uniform';
+      const found = SCALINGS.find(([scale, mode, u]) => c.scale === scale && c.mode === mode && u === uniform);
+      if (!found) this.fail(key, 'simdeep has VarianceScaling only as GlorotUniform, GlorotNormal, HeUniform and HeNormal');
+      return { name: found[3], seed };
+    }
+    if (className === 'Constant' && (c.value === 0 || c.value === 1)) return { name: c.value === 0 ? 'zeros' : 'ones' };
+    if (typeof className !== 'string' || !Object.hasOwn(INITIALIZERS_IN, className)) {
+      this.fail(key, `simdeep has the initializers ${Object.values(INITIALIZERS_OUT).join(', ')} (and VarianceScaling as those)`);
+    }
+    const name = INITIALIZERS_IN[className];
+    if (name === 'randomUniform') return { name, min: c.minval ?? -0.05, max: c.maxval ?? 0.05, seed };
+    if (name === 'randomNormal') return { name, mean: c.mean ?? 0, stddev: c.stddev ?? 0.05, seed };
+    return name === 'zeros' || name === 'ones' ? { name } : { name, seed };
+  }
+
+  /** An axis that must be the last one of the argument: -1, its index, or a list of that one. */
+  lastAxis(key: string): void {
+    const value = this.take(key);
+    if (value === undefined || value === null) return;
+    const axis = Array.isArray(value) && value.length === 1 ? value[0] : value;
+    if (axis !== -1 && axis !== this.dims.length) this.fail(key, `simdeep's layer works on the last axis only (-1 or ${this.dims.length} here)`);
+  }
+
+  /**
+   * Refuses every key not taken, except the ones any layer may carry: trainable (true), dtype (float32), the input
+   * shape keys (the topology reads them), and null regularizers and constraints.
+   */
+  finish(): void {
+    this.only('trainable', [true], 'simdeep trains every layer (frozen layers are not supported)');
+    const dtype = this.take('dtype');
+    const dtypeName = isRecord(dtype) && isRecord(dtype.config) ? dtype.config.name : dtype;
+    if (dtype !== undefined && dtype !== null && dtypeName !== 'float32') this.fail('dtype', "simdeep's layers compute in float32");
+    for (const key of ['batch_input_shape', 'batch_shape', 'input_shape', 'input_dim']) this.take(key);
+    for (const key of Object.keys(this.config)) {
+      if (this.taken.has(key)) continue;
+      if (/_(regularizer|constraint)$/.test(key)) {
+        if (this.config[key] !== null) this.fail(key, 'simdeep has no regularizers or constraints (add a penalty to a custom loss)');
+        continue;
+      }
+      throw new RangeError(`${this.where}: has the key ${show(key)}, a setting simdeep does not have`);
+    }
+  }
+}
