@@ -80,3 +80,6 @@ export { uniform, logUniform, int, choice, type Distribution, type DistributionJ
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
 export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, type KerasTopology, type KerasLayerJSON, type ParsedTopology } from './io/keras-topology';
 export * as serialization from './nn/serialization';
+export { loadKeras } from './io/keras';
+export { keras3ToTopology, type Keras2Topology, type Keras2Layer } from './io/keras3';
+export { saveKeras } from './io/keras-save';

@@ -10,7 +10,7 @@ import type { Model } from '../nn/model';
 import { MAX_PARAMETERS } from '../nn/parse';
 import { H5Reader, show, type Dataset } from './keras-h5';
 import { keras3ToTopology } from './keras3';
-import { kerasWeightNames, modelFromTopology } from './keras-topology';
+import { kerasWeightNames, parseTopology } from './keras-topology';
 import { readZip } from './zip';
 
 const OP = 'loadKeras';
@@ -75,7 +75,7 @@ async function loadArchive(bytes: Uint8Array): Promise<Model> {
   for (const key of h5.keys('layers')) {
     if (!paths.has(key) && h5.keys(`layers/${key}/vars`).length > 0) fail(`model.weights.h5 holds weights under layers/${key}, which no layer of config.json has`);
   }
-  return build(topology, found, (name, got) => `variable ${got}`);
+  return build(topology, found, (_layer, got) => `variable ${got}`);
 }
 
 async function loadLegacy(bytes: Uint8Array): Promise<Model> {
@@ -101,44 +101,55 @@ async function loadLegacy(bytes: Uint8Array): Promise<Model> {
   return build(topology, found, (layer, got, expected) => {
     const stored = names.get(layer)![got];
     const base = stored.replace(/:\d+$/, '').split('/').pop();
-    if (base !== expected) fail(`layer "${layer}": the file's weight ${got} is ${JSON.stringify(stored)} where the layer's is ${expected}`);
+    if (base !== expected && expected !== '?') fail(`layer "${layer}": the file's weight ${got} is ${JSON.stringify(stored)} where the layer's is ${expected}`);
     return JSON.stringify(stored);
   });
 }
 
 /**
- * Builds the model and writes the file's weights into it, after matching them to kerasWeightNames per layer (count
- * and shapes); a mismatch disposes the model and names the layer, the weight and both shapes.
+ * Builds the model and writes the file's weights into it. The weights are matched per layer, in order, to the ones
+ * the parsed topology needs (count and shapes) before anything is allocated; only a custom layer's weights are known
+ * after the build, and a mismatch there disposes the model again. Errors name the layer, the weight and both shapes.
  */
-function build(topology: unknown, found: FileWeights, label: (layer: string, index: number, expected: string) => string): Model {
-  const model = modelFromTopology(topology, OP);
+function build(topology: unknown, found: FileWeights, label: Label): Model {
+  const parsed = parseTopology(topology, OP);
+  const plan = parsed.custom ? undefined : match(parsed.weights, found, label);
+  const model = parsed.build();
   try {
-    const names = kerasWeightNames(model);
     const weights = model.weights;
-    const next = new Map<string, number>();
-    const plan = names.map((full, i) => {
-      const cut = full.lastIndexOf('/');
-      const layer = full.slice(0, cut), short = full.slice(cut + 1);
-      const index = next.get(layer) ?? 0;
-      next.set(layer, index + 1);
-      const stored = found.get(layer)?.[index];
-      if (!stored) fail(`layer "${layer}": the weight ${short} ${show(weights[i].shape)} is missing from the file`);
-      const where = label(layer, index, short);
-      if (stored.shape.length !== weights[i].shape.length || stored.shape.some((d, k) => d !== weights[i].shape[k])) {
-        fail(`layer "${layer}": the weight ${short} has shape ${show(stored.shape)} in the file (${where}), but the layer needs ${show(weights[i].shape)}`);
-      }
-      return stored.values;
-    });
-    for (const [layer, list] of found) {
-      const extra = list.length - (next.get(layer) ?? 0);
-      if (extra > 0) fail(`layer "${layer}": the file holds ${list.length} weights for it, and the layer has ${next.get(layer) ?? 0}`);
-    }
-    weights.forEach((w, i) => f32View(w.ptr, w.size).set(plan[i]));
+    const values = plan ?? match(kerasWeightNames(model).map((name, i) => ({ name, shape: weights[i].shape })), found, label);
+    weights.forEach((w, i) => f32View(w.ptr, w.size).set(values[i]));
     return model;
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** How a file names its i-th weight of a layer in errors (and checks the name, where the file has one). */
+type Label = (layer: string, index: number, expected: string) => string;
+
+/** The file's values for each expected weight (`<layer>/<weight>` and shape), in order; every mismatch an error. */
+function match(expected: { name: string; shape: readonly number[] }[], found: FileWeights, label: Label): Float32Array[] {
+  const next = new Map<string, number>();
+  const values = expected.map(({ name, shape }) => {
+    const cut = name.lastIndexOf('/');
+    const layer = name.slice(0, cut), short = name.slice(cut + 1);
+    const index = next.get(layer) ?? 0;
+    next.set(layer, index + 1);
+    const stored = found.get(layer)?.[index];
+    if (!stored) return fail(`layer "${layer}": the weight ${short} ${show(shape)} is missing from the file`);
+    const where = label(layer, index, short);
+    if (stored.shape.length !== shape.length || stored.shape.some((d, k) => d !== shape[k])) {
+      fail(`layer "${layer}": the weight ${short} has shape ${show(stored.shape)} in the file (${where}), but the layer needs ${show(shape)}`);
+    }
+    return stored.values;
+  });
+  for (const [layer, list] of found) {
+    const needed = next.get(layer) ?? 0;
+    if (list.length > needed) fail(`layer "${layer}": the file holds ${list.length} weights for it, and the layer has ${needed} (${label(layer, needed, '?')} is extra)`);
+  }
+  return values;
 }
 
 /** Parses a JSON document of the file: a plain object, no key reaching a prototype, only finite numbers. */
