@@ -25,6 +25,9 @@ export class H5Reader {
     if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x48 || bytes[2] !== 0x44 || bytes[3] !== 0x46) {
       fail(`${part} is not an HDF5 file (its first bytes are not \\x89HDF)`);
     }
+    const end = declaredEnd(bytes);
+    if (end === undefined) fail(`${part} has an HDF5 superblock of a version or size this reader does not know`);
+    if (end > bytes.length) fail(`${part} is truncated: its superblock declares ${end} bytes and it has ${bytes.length}`);
     const { File } = await import('jsfive');
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     return new H5Reader(guarded(part, fail, 'its superblock and root group', () => new File(buffer, part) as unknown as H5Node), part, fail);
@@ -108,6 +111,20 @@ export class H5Reader {
 export interface Dataset {
   shape: number[];
   values: Float32Array;
+}
+
+/**
+ * The end-of-file address the superblock declares (HDF5 File Format Specification II.A: versions 0 and 1 with
+ * 8-byte offsets, 2 and 3), which a complete file reaches; undefined for any other layout.
+ */
+function declaredEnd(bytes: Uint8Array): number | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = bytes[8];
+  const at = version === 0 ? 40 : version === 1 ? 44 : version === 2 || version === 3 ? 28 : -1;
+  const offsets = version <= 1 ? bytes[13] : bytes[9];
+  if (at < 0 || offsets !== 8 || bytes.length < at + 8) return undefined;
+  const end = view.getBigUint64(at, true);
+  return end > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(end);
 }
 
 /** Runs a jsfive call, turning anything it throws (errors or bare strings) into a RangeError naming the part and `what`. */

@@ -26,9 +26,9 @@ const MODULES: Record<string, string> = { initializer: 'keras.initializers', reg
  *   Keras 3 computes differently), or a path that cannot be written.
  * @throws {DisposedError} for a disposed model.
  * @example
- * const net = sequential({ layers: [dense({ units: 2, inputShape: [3] })] });
- * const bytes = await saveKeras(net);
- * [bytes[0], bytes[1]]; // [0x50, 0x4b]
+ * const net = sequential([dense({ units: 2, inputShape: [3] })]);
+ * const bytes = await saveKeras(net); // a zip: 'PK' first
+ * [bytes[0], bytes[1]]; // [80, 75]
  */
 export async function saveKeras(model: Model, path?: string): Promise<Uint8Array> {
   if (path !== undefined && typeof path !== 'string') throw new TypeError(`saveKeras: path must be a string, got ${typeof path}`);

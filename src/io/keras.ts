@@ -36,7 +36,7 @@ type FileWeights = Map<string, Dataset[]>;
  *   the weight and both shapes); nothing stays allocated.
  * @throws {TypeError} when `source` is neither a path nor bytes.
  * @example
- * const net = sequential({ layers: [dense({ units: 2, inputShape: [3] })] });
+ * const net = sequential([dense({ units: 2, inputShape: [3] })]);
  * const copy = await loadKeras(await saveKeras(net));
  * copy.predict(ones([1, 3])).shape; // [1, 2]
  */
