@@ -1,6 +1,7 @@
 // Keras files (src/io/keras.ts): the fixtures tests/fixtures/keras/make.py writes as Keras 3 and tf.keras 2.x do
 // (.keras archives and legacy .h5) load and predict as the generator's float64 numpy forward does; saved .keras
 // files load back with the same predictions; what cannot be read is a RangeError naming the problem.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadKeras, saveKeras, tensor, type Model } from '../../src/index';
@@ -61,4 +62,32 @@ describe('saveKeras', () => {
       copy.dispose();
     });
   }
+});
+
+describe('saveKeras and h5py', () => {
+  failOnLeaks();
+
+  it('writes model.weights.h5 that h5py reads: layers/<snake_case class>/vars/<i>, float32, the model\'s values', async () => {
+    const net = await loadKeras(fixture('cnn.keras'));
+    const bytes = await saveKeras(net);
+    const script = `import sys, io, json, zipfile, h5py
+z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+f = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
+out = {}
+f.visititems(lambda name, d: out.__setitem__(name, [d.dtype.str, list(d.shape), float(d[()].astype("float64").sum())]) if isinstance(d, h5py.Dataset) else None)
+print(json.dumps({"names": z.namelist(), "weights": out, "config": json.loads(z.read("config.json"))["class_name"]}))`;
+    const seen = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: bytes }).toString()) as
+      { names: string[]; weights: Record<string, [string, number[], number]>; config: string };
+    expect(seen.names).toEqual(['metadata.json', 'config.json', 'model.weights.h5']);
+    expect(seen.config).toBe('Sequential');
+    const paths = ['layers/conv2d/vars/0', 'layers/conv2d/vars/1', 'layers/batch_normalization/vars/0', 'layers/batch_normalization/vars/1',
+      'layers/batch_normalization/vars/2', 'layers/batch_normalization/vars/3', 'layers/dense/vars/0', 'layers/dense/vars/1'];
+    expect(Object.keys(seen.weights).sort()).toEqual([...paths].sort());
+    net.weights.forEach((w, i) => {
+      const [dtype, shape, total] = seen.weights[paths[i]];
+      expect([dtype, shape]).toEqual(['<f4', w.shape]);
+      expect(total).toBeCloseTo((w.toArray() as number[]).flat(4).reduce((a: number, b) => a + (b as number), 0), 4);
+    });
+    net.dispose();
+  });
 });
