@@ -79,7 +79,29 @@ export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJ
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
 export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, type KerasTopology, type KerasLayerJSON, type ParsedTopology } from './io/keras-topology';
+/**
+ * TF.js's `serialization` namespace: `serialization.registerClass(cls)` registers a custom Layer subclass by its
+ * static `className`, so that models holding it save and load (simdeep's format and TF.js's layers format).
+ * @example
+ * class Halve extends Layer {
+ *   static className = 'Halve';
+ *   override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).div(2); }
+ * }
+ * serialization.registerClass(Halve) === Halve; // true
+ */
 export * as serialization from './nn/serialization';
 export { loadKeras } from './io/keras';
 export { keras3ToTopology, type Keras2Topology, type Keras2Layer } from './io/keras3';
 export { saveKeras } from './io/keras-save';
+export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup } from './io/tfjs';
+/**
+ * TF.js-style IO handlers (`tf.io`), for saveTfjs and loadTfjs (TF.js's own handlers work there too):
+ * `io.fromMemory(artifacts)`, `io.withSaveHandler(fn)`, `io.http(url)` (a model.json and its shards over http(s)),
+ * `io.fileSystem(path)` (Node: dir/model.json and dir/weights.bin).
+ * @example
+ * const net = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
+ * const copy = await loadTfjs(io.fromMemory(toTfjsArtifacts(net)));
+ * (copy.predict(tensor([[1, 1]])) as Tensor).toArray(); // [[2]]
+ */
+export * as io from './io/io';
+export type { IOHandler, SaveResult } from './io/handlers';

@@ -6,7 +6,8 @@ import { InputLayer } from '../nn/layers/input';
 import type { Layer } from '../nn/layers/layer';
 import { Model } from '../nn/model';
 import { checkTree, MAX_PARAMETERS } from '../nn/parse';
-import { layerFromConfig, registeredClass } from '../nn/registry';
+import { layerFromConfig } from '../nn/registry';
+import { registeredClass } from '../nn/custom-classes';
 import { sequential } from '../nn/sequential';
 import type { SymbolicTensor } from '../nn/symbolic';
 import { topologicalOrder } from '../nn/graph';
@@ -69,7 +70,11 @@ function inputLayer(entry: Entry, keras3: boolean): InputLayer {
   const dims = declaredDims(entry);
   if (!dims) throw new RangeError(`${entry.where}: has no batch_input_shape (or batch_shape)`);
   r.finish();
-  return new InputLayer({ shape: dims, name: entry.name });
+  try {
+    return new InputLayer({ shape: dims, name: entry.name });
+  } catch (error) {
+    throw new RangeError(`${entry.where}: ${(error as Error).message}`);
+  }
 }
 
 /** A simdeep layer for a non-input entry called on arguments of sample shape `dims`: mapped, or a registered custom class. */

@@ -5,9 +5,10 @@
 import { showValue } from '../tensor/errors';
 import type { Model } from '../nn/model';
 import type { Layer } from '../nn/layers/layer';
-import { registeredClass } from '../nn/registry';
+import { registeredClass } from '../nn/custom-classes';
 import { KERAS_LAYERS, convertCase } from './keras-layers';
 import { LEAKY_ALPHA } from '../nn/layers/dense';
+import { kerasName } from '../nn/layers/weight';
 import { parseGraph, type ParsedTopology } from './keras-graph';
 
 /** One layer of a topology: its class and snake_case config (a functional model's also its name and inbound nodes). */
@@ -76,7 +77,12 @@ function kerasEntries(layer: Layer, className: string, config: Record<string, un
  * modelToTopology(net).config.layers[0].config.batch_input_shape; // [null, 3]
  */
 export function modelToTopology(model: Model): KerasTopology {
-  const op = 'modelToTopology';
+  return topologyOf(model, 'modelToTopology');
+}
+
+/** modelToTopology, naming `op` in errors. */
+export function topologyOf(model: Model, op: string): KerasTopology {
+  if (typeof model !== 'object' || model === null || typeof (model as Partial<Model>).toJSON !== 'function') throw new TypeError(`${op}: model must be a Model, got ${showValue(model)}`);
   const json = model.toJSON();
   const names = new Set(json.layers.map((l) => l.config.name as string));
   const unique = (base: string): string => {
@@ -137,7 +143,8 @@ export function modelFromTopology(topology: unknown, op: string): Model {
 
 /**
  * The Keras names of the model's weights, `<layer>/<weight>` (`dense_1/kernel`), in `model.weights` order: the names
- * a TF.js weights manifest or a Keras file gives them.
+ * a TF.js weights manifest or a Keras file gives them (a weight's variable name may carry a suffix such as
+ * `dense_1/kernel_1` while another live variable has its name; these never do).
  * @throws DisposedError for a disposed model.
  * @example
  * kerasWeightNames(sequential([dense({ units: 2, inputShape: [3] })])); // ['dense_1/kernel', 'dense_1/bias']
@@ -145,5 +152,5 @@ export function modelFromTopology(topology: unknown, op: string): Model {
 export function kerasWeightNames(model: Model): string[] {
   if (typeof model !== 'object' || model === null || !('weights' in model)) throw new TypeError(`kerasWeightNames: model must be a Model, got ${showValue(model)}`);
   model.toJSON(); // DisposedError for a disposed model
-  return model.weights.map((w) => w.name);
+  return model.weights.map(kerasName);
 }

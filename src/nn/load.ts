@@ -70,8 +70,21 @@ export function deserialize(bytes: ArrayBuffer | Uint8Array): Model {
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`weight ${bad} is ${weights[bad]}; a model file holds finite weights only`);
   // A sequential model is rebuilt from fresh layers of the same configs: the parsed ones were called once already.
-  const model = parsed.sequential ? sequential(parsed.layers.map((layer) => layerFromConfig(layer.className, layer.getConfig(), 'loadModel')))
+  // (A custom layer's getConfig may leave its input shape out: the first one keeps the parsed layer's.)
+  const model = parsed.sequential ? sequential(parsed.layers.map((layer) => {
+    const fresh = layerFromConfig(layer.className, layer.getConfig(), 'loadModel');
+    fresh.inputShape ??= layer.inputShape;
+    return fresh;
+  }))
     : new Model({ inputs: parsed.inputs, outputs: parsed.outputs });
+  // A custom layer's build made its weights just now: they must be the ones the file declared.
+  const wrong = model.layers.findIndex((layer, i) => parsed.customShapes[i] !== undefined &&
+    JSON.stringify(layer.weights.map((w) => w.shape)) !== JSON.stringify(parsed.customShapes[i]));
+  if (wrong >= 0) {
+    const layer = model.layers[wrong];
+    model.dispose();
+    fail(`layer ${layer.label} (${layer.className}) built weights of shapes ${JSON.stringify(layer.weights.map((w) => w.shape))}; the file declares ${JSON.stringify(parsed.customShapes[wrong])}`);
+  }
   let at = 0;
   for (const layer of model.layers) {
     for (const w of layer.weights) {

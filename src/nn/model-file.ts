@@ -6,9 +6,9 @@ const nodeFs = (): Promise<typeof import('node:fs/promises')> => nodeImport('nod
 /**
  * Writes the model file `bytes` to `path` atomically, in Node: into a new temporary file beside it, flushed to disk, then
  * renamed over `path`. A crash or a failed write leaves the previous file (or none) and no temporary file; the error
- * names `path` (not the temporary file).
+ * names `op` and `path` (not the temporary file).
  */
-export async function saveToFile(bytes: ArrayBuffer, path: string): Promise<ArrayBuffer> {
+export async function saveToFile(bytes: ArrayBuffer, path: string, op = 'save'): Promise<ArrayBuffer> {
   const fs = await nodeFs();
   const temporary = `${path}.${Date.now()}.${Math.floor(Math.random() * 1e9)}.tmp`;
   let created = false;
@@ -26,7 +26,7 @@ export async function saveToFile(bytes: ArrayBuffer, path: string): Promise<Arra
     if (created) await fs.rm(temporary, { force: true });
     const { code, message } = error as NodeJS.ErrnoException;
     const reason = code === 'ENOENT' && !created ? `its directory does not exist (${code})` : message.split(temporary).join(path);
-    throw new Error(`save: cannot write ${JSON.stringify(path)}: ${reason}`, { cause: error });
+    throw new Error(`${op}: cannot write ${JSON.stringify(path)}: ${reason}`, { cause: error });
   }
   return bytes;
 }

@@ -19,6 +19,7 @@ import type { LossName } from './losses';
 import { toLogs, type MetricName } from './metrics';
 import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
+import { registeredClass } from './custom-classes';
 import { slotsOf, type ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
@@ -623,7 +624,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * Resolves to the model file (architecture JSON and float32 weights in one blob) as an ArrayBuffer; with a path,
    * in Node, also writes it there atomically (a temporary file, then a rename). `loadModel` reads it back and
    * predicts bit-identically. Rejects with a DisposedError once the model is disposed, a RangeError for a model
-   * without layers (no file can hold it) or with a custom layer (a Layer subclass written in ops: its call is code),
+   * without layers (no file can hold it) or with a custom layer whose class is not registered
+   * (`serialization.registerClass`: the file names the class, and loadModel rebuilds it from its config),
    * a TypeError for a path that is not a string, and an Error naming the path
    * and the file system's reason if writing fails (such as a missing directory). Saving during `fit` (in a
    * callback) saves the weights of the last finished step.
@@ -649,15 +651,18 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private fileBytes(op: string): ArrayBuffer {
     if (!this.graphOrNull) throw new RangeError(`${op}: the model has no layers; add layers before saving it`);
     this.checkUsable(op, true);
-    const custom = this.graphOrNull.layers.find((layer) => layer.isCustom);
-    if (custom) throw new RangeError(`${op}: layer ${custom.label} is a custom layer (class ${custom.className}); model files cannot hold custom layers (their call is code)`);
+    const custom = this.graphOrNull.layers.find((layer) => layer.isCustom && registeredClass(layer.className) === undefined);
+    if (custom) {
+      throw new RangeError(`${op}: layer ${custom.label} is a custom layer of class ${custom.className}, which is not registered; call ` +
+        `serialization.registerClass(${custom.className}) so that the file can name its class and loadModel rebuild it`);
+    }
     return serialize(modelToJSON(this.graphOrNull, this.compileJSON(), this.metadata, this.isSequential), this.weights);
   }
 
   /**
    * The model file (as `save()` gives it) in a Blob of type application/octet-stream, for a download link or
    * IndexedDB in browsers; `loadModel(blob)` reads it back. Throws a DisposedError once the model is disposed, a
-   * RangeError for a model without layers or with a custom layer.
+   * RangeError for a model without layers or with a custom layer whose class is not registered.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * const blob = model.toBlob();

@@ -17,6 +17,19 @@ const MAX_UNITS = 1 << 24;
 /** Layers and nodes a file may declare. */
 const MAX_NODES = 1 << 16;
 
+/** The weight shapes a custom layer's entry declares (its build makes them only once the model is made). */
+const declaredShapes = new WeakMap<Layer, number[][]>();
+
+/** A custom layer's declared weight shapes: at most 4,096 weights of at most 8 sizes each, integers in [0, 2^27]. */
+function weightShapesOf(value: unknown, at: string): number[][] {
+  const ok = Array.isArray(value) && value.length <= 4096 && value.every((s) => Array.isArray(s) && s.length <= 8 &&
+    s.every((v) => Number.isInteger(v) && v >= 0 && v <= MAX_PARAMETERS));
+  if (!ok) fail(`${at} is ${show(value)}; a custom layer's entry lists its weights' shapes (integers in [0, 2^27])`);
+  const shapes = value as number[][];
+  if (shapes.some((s) => s.reduce((a, b) => a * b, 1) > MAX_PARAMETERS)) fail(`${at} declares a weight of more than ${count(MAX_PARAMETERS)} values`);
+  return shapes;
+}
+
 /** Throws a RangeError prefixed with loadModel. */
 export function fail(message: string): never {
   throw new RangeError(`loadModel: ${message}`);
@@ -158,6 +171,8 @@ export interface ParsedModel {
   sequential: boolean;
   /** The layers, each once, in graph order (inputs left out); the weights follow this order. */
   layers: Layer[];
+  /** Per layer, a custom layer's declared weight shapes (its build must make exactly these), else undefined. */
+  customShapes: (number[][] | undefined)[];
   /** The graph's inputs and outputs. */
   inputs: SymbolicTensor[];
   outputs: SymbolicTensor[];
@@ -198,12 +213,12 @@ export function parseHeader(buffer: ArrayBuffer, fileBytes: number): ParsedModel
   checkCompile(compile, parsed.graph);
   const floats = parsed.legacy ? checkWeightBytes(parsed.legacy, fileBytes - head) : checkWeightCount(parsed.graph.layers.map((layer) => {
     const node = parsed.graph.nodes.find((n) => n.layer === layer)!;
-    const shapes = layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].dims));
+    const shapes = declaredShapes.get(layer) ?? layer.weightShapes(node.args.map((a) => parsed.graph.nodes[a].dims));
     return { name: `layer ${layer.label}`, floats: shapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0),
       shapes: shapes.map((s) => s.join('×')).join(' and ') + ' weights' };
   }), fileBytes - head);
   const graph = parsed.graph;
-  return { head, floats, sequential: parsed.sequential, layers: [...graph.layers], inputs: graph.inputs.map((i) => graph.nodes[i].call.output),
+  return { head, floats, sequential: parsed.sequential, layers: [...graph.layers], customShapes: graph.layers.map((l) => declaredShapes.get(l)), inputs: graph.inputs.map((i) => graph.nodes[i].call.output),
     outputs: graph.outputs.map((i) => graph.nodes[i].call.output), compile, metadata: metadata as Record<string, unknown> | undefined };
 }
 
@@ -238,14 +253,18 @@ function parseGraph(json: Record<string, unknown>): { graph: Graph; sequential: 
   const layers = layerList.map((entry: unknown, i): Layer => {
     const at = `layers[${i}]`;
     if (!isRecord(entry)) fail(`${at} is ${show(entry)}, not an object`);
-    checkKeys(entry, new Set(['className', 'config']), at);
+    checkKeys(entry, new Set(['className', 'config', 'weightShapes']), at);
     if (typeof entry.className !== 'string') fail(`${at}.className is ${show(entry.className)}, not a string`);
     if (!isRecord(entry.config)) fail(`${at}.config is ${show(entry.config)}, not an object`);
+    let layer: Layer;
     try {
-      return layerFromConfig(entry.className, entry.config, `${at} (${entry.className})`);
+      layer = layerFromConfig(entry.className, entry.config, `${at} (${entry.className})`);
     } catch (error) {
       fail((error as Error).message);
     }
+    if (layer.isCustom) declaredShapes.set(layer, weightShapesOf(entry.weightShapes, `${at}.weightShapes`));
+    else if (entry.weightShapes !== undefined) fail(`${at} has weightShapes, which only a custom layer's entry holds`);
+    return layer;
   });
   const nodes = nodeList.map((entry: unknown, i) => {
     const at = `nodes[${i}]`;

@@ -6,6 +6,7 @@ import { dropout, type DropoutOptions } from './layers/dropout';
 import { InputLayer, type InputOptions } from './layers/input';
 import { Layer } from './layers/layer';
 import { showValue } from '../tensor/errors';
+import { userClasses, type LayerClass } from './custom-classes';
 import { Merge, type MergeOptions } from './layers/merge';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization';
 import { Flatten, Reshape, type FlattenOptions, type ReshapeOptions } from './layers/reshape';
@@ -55,15 +56,6 @@ export function layerClassNames(): string[] {
   return [...registry.keys(), ...userClasses.keys()];
 }
 
-/**
- * A custom Layer subclass as `registerClass` takes it: constructed from its config (TF.js's `new cls(config)`), or
- * through its static `fromConfig(cls, config)` when it has one.
- */
-export type LayerClass = (abstract new (config: never) => Layer) & { className?: string; fromConfig?: (cls: unknown, config: Record<string, unknown>) => Layer };
-
-/** Custom layer classes registered by their class name, so model files holding them load. */
-const userClasses = new Map<string, LayerClass>();
-
 /** The name a class registers and saves under: its static `className`, else the class's own name. */
 const classNameOf = (cls: LayerClass): string => (typeof cls.className === 'string' && cls.className !== '' ? cls.className : cls.name);
 
@@ -94,10 +86,6 @@ export function registerClass<T extends LayerClass>(cls: T): T {
   return cls;
 }
 
-/** The registered custom class of `className`, or undefined. */
-export function registeredClass(className: string): LayerClass | undefined {
-  return userClasses.get(className);
-}
 
 /**
  * A layer of `className` from its config; a RangeError for a class no entry has, or for a config its options check

@@ -7,6 +7,7 @@ import { f32View } from '../runtime/heap';
 import type { Tensor } from '../tensor/tensor';
 import type { OptimizerConfig } from '../optim/optimizers';
 import type { Graph } from './graph';
+import type { Layer } from './layers/layer';
 import type { ActivationName } from './layers/dense';
 import type { Initializer } from './initializers';
 import type { LossName } from './losses';
@@ -32,8 +33,11 @@ export interface ModelJSON {
   version: number;
   /** 'Sequential' for a sequential model (loaded as one), else 'Model'. */
   className: 'Sequential' | 'Model';
-  /** Each layer once (inputs included): its class and the config that rebuilds it. */
-  layers: { className: string; config: Record<string, unknown> }[];
+  /**
+   * Each layer once (inputs included): its class and the config that rebuilds it; a custom layer (a registered class)
+   * also the shapes of its weights, which only its build knows.
+   */
+  layers: { className: string; config: Record<string, unknown>; weightShapes?: number[][] }[];
   /** The layer calls in topological order: the layer (index into layers) and its arguments (indices into nodes). */
   nodes: { layer: number; args: number[] }[];
   /** The input nodes, in order. */
@@ -74,13 +78,21 @@ export function modelToJSON(graph: Graph, compile: ModelJSON['compile'], metadat
     format: 'simdeep-model',
     version: FORMAT_VERSION,
     className: sequential ? 'Sequential' : 'Model',
-    layers: layers.map((layer) => ({ className: layer.className, config: JSON.parse(JSON.stringify(layer.getConfig())) as Record<string, unknown> })),
+    layers: layers.map((layer) => ({ className: layer.className, config: configOf(layer),
+      ...(layer.isCustom ? { weightShapes: layer.weights.map((w) => [...w.shape]) } : {}) })),
     nodes: graph.nodes.map((n) => ({ layer: layers.indexOf(n.layer), args: [...n.args] })),
     inputs: [...graph.inputs],
     outputs: [...graph.outputs],
     compile,
     metadata,
   };
+}
+
+/** A layer's config as JSON; a custom first layer's input shape kept even when its getConfig leaves it out. */
+function configOf(layer: Layer): Record<string, unknown> {
+  const config = JSON.parse(JSON.stringify(layer.getConfig())) as Record<string, unknown>;
+  if (layer.isCustom && layer.inputShape && config.inputShape === undefined) config.inputShape = [...layer.inputShape];
+  return config;
 }
 
 /** The model file of `json` and the weights `params` (in layer order) as bytes. */

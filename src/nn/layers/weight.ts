@@ -9,8 +9,18 @@ import type { Layer } from './layer';
  */
 export function layerWeight(layer: Layer, weightName: string, values: Tensor, trainable = true): Variable {
   try {
-    return new Variable(CREATE, values, trainable, availableName(`${layer.label}/${weightName}`), true);
+    const weight = new Variable(CREATE, values, trainable, availableName(`${layer.label}/${weightName}`), true);
+    kerasNames.set(weight, `${layer.label}/${weightName}`);
+    return weight;
   } finally {
     values.dispose();
   }
+}
+
+/** Each layer weight's Keras name, `<layer>/<weight>`, without the suffix its variable's name may have. */
+const kerasNames = new WeakMap<Variable, string>();
+
+/** The Keras name of a layer's weight (`dense_1/kernel` even while another live variable has that name). */
+export function kerasName(weight: Variable): string {
+  return kerasNames.get(weight) ?? weight.name;
 }

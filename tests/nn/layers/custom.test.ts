@@ -162,7 +162,7 @@ describe('custom layers', () => {
     }
     expect(() => new BadShape().apply(input({ shape: [2] }))).toThrow(/computeOutputShape must return \[null, \.\.\.sizes\]/);
     const net = sequential([new Scale({ inputShape: [3] })]);
-    await expect(net.save()).rejects.toThrow(/^save: layer scale_\d+ is a custom layer \(class Scale\); model files cannot hold custom layers/);
+    await expect(net.save()).rejects.toThrow(/^save: layer scale_\d+ is a custom layer of class Scale, which is not registered; call serialization.registerClass\(Scale\)/);
     net.dispose();
     class BadWeight extends Layer {
       constructor(readonly what: 'dtype' | 'regularizer') { super(); }
