@@ -1,3 +1,4 @@
+/// <reference path="./jsfive.d.ts" />
 // The HDF5 side of Keras files, read with jsfive (pure JavaScript, no eval, no wasm: it runs in Node, browsers and
 // edge runtimes alike), imported only when a Keras file is read. Everything jsfive hands back is checked here (paths
 // walked one name at a time, attributes decoded, datasets' dtype and shape) before any value is read, and whatever
