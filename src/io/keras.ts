@@ -38,7 +38,7 @@ type FileWeights = Map<string, Dataset[]>;
  * @example
  * const net = sequential([dense({ units: 2, inputShape: [3] })]);
  * const copy = await loadKeras(await saveKeras(net));
- * copy.predict(ones([1, 3])).shape; // [1, 2]
+ * (copy.predict(ones([1, 3])) as Tensor).shape; // [1, 2]
  */
 export async function loadKeras(source: string | Uint8Array | ArrayBuffer): Promise<Model> {
   const bytes = typeof source === 'string' ? await readFile(source) : source instanceof Uint8Array ? source
