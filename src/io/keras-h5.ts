@@ -65,10 +65,21 @@ export class H5Reader {
     return value.replace(/\0+$/, '');
   }
 
-  /** A list-of-strings attribute (fixed-length byte strings padded with NULs, as h5py writes them). */
+  /**
+   * A list-of-strings attribute (fixed-length byte strings padded with NULs, as h5py writes them); a list Keras
+   * split over `name0`, `name1`, ... (attributes beyond 64 KB, load_attributes_from_hdf5_group) is joined again.
+   */
   strings(path: string, name: string): string[] | undefined {
-    const value = this.attribute(path, name);
-    if (value === undefined) return undefined;
+    const whole = this.attribute(path, name);
+    if (whole !== undefined || this.attribute(path, `${name}0`) === undefined) return whole === undefined ? undefined : this.stringList(path, name, whole);
+    const parts: string[] = [];
+    for (let i = 0, part = this.attribute(path, `${name}0`); part !== undefined; part = this.attribute(path, `${name}${++i}`)) {
+      parts.push(...this.stringList(path, `${name}${i}`, part));
+    }
+    return parts;
+  }
+
+  private stringList(path: string, name: string, value: unknown): string[] {
     const list = typeof value === 'string' ? [value] : value;
     if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) this.fail(`${this.part}: the attribute ${name} of ${path || '/'} is not a list of strings`);
     return (list as string[]).map((s) => s.replace(/\0+$/, ''));

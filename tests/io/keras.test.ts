@@ -34,7 +34,7 @@ describe('loadKeras', () => {
   failOnLeaks();
 
   for (const [file, key] of [['mlp.keras', 'mlp'], ['functional.keras', 'functional'], ['cnn.keras', 'cnn'], ['embedding.keras', 'embedding'],
-    ['mlp.h5', 'mlp'], ['cnn.h5', 'cnn']] as const) {
+    ['mlp.h5', 'mlp'], ['cnn.h5', 'cnn'], ['mlp-chunked.h5', 'mlp']] as const) {
     it(`reads ${file} and predicts as Keras does`, async () => {
       const net = await loadKeras(fixture(file));
       expectClose(predict(net, reference[key].x), reference[key].y);
