@@ -93,7 +93,7 @@ export * as serialization from './nn/serialization';
 export { loadKeras } from './io/keras';
 export { keras3ToTopology, type Keras2Topology, type Keras2Layer } from './io/keras3';
 export { saveKeras } from './io/keras-save';
-export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup } from './io/tfjs';
+export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup, type TfjsSaveOptions, type Quantization } from './io/tfjs';
 /**
  * TF.js-style IO handlers (`tf.io`), for saveTfjs and loadTfjs (TF.js's own handlers work there too):
  * `io.fromMemory(artifacts)`, `io.withSaveHandler(fn)`, `io.http(url)` (a model.json and its shards over http(s)),

@@ -3,6 +3,7 @@
 // system in Node (dir/model.json + dir/weights.bin, atomic; loading reads the shards beside model.json).
 import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
+import { checkOptionKeys } from '../tensor/options';
 import { saveToFile } from '../nn/model-file';
 import { isRecord, show } from './keras-config';
 import { manifestSpecs, type WeightSpec } from './tfjs-weights';
@@ -101,6 +102,7 @@ function readModelJSON(text: string, where: string): { artifacts: ModelArtifacts
  */
 export function http(url: string, options: { fetchFunc?: typeof fetch; requestInit?: RequestInit } = {}): IOHandler {
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new TypeError(`io.http: url must be an http(s) URL, got ${showValue(url)}`);
+  checkOptionKeys('io.http', options, ['fetchFunc', 'requestInit']);
   const get = options.fetchFunc ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const request = async (at: string, init?: RequestInit): Promise<Response> => {
     const response = await get(at, { ...options.requestInit, ...init });

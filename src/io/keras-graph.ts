@@ -174,7 +174,9 @@ export function parseGraph(topology: unknown, op: string): ParsedTopology {
     const first = list[0].className === 'InputLayer' ? inputLayer(list[0], keras3) : undefined;
     const rest = first ? list.slice(1) : list;
     if (rest.length === 0) throw new RangeError(`${op}: the Sequential has no layers after its input`);
-    const dims = first ? [...first.dims] : declaredDims(rest[0]);
+    // Keras 3 keeps the input shape of a Sequential built without an InputLayer as config.build_input_shape.
+    const built = isRecord(config) && config.build_input_shape != null ? sampleDims(config.build_input_shape, `${op}: config`, 'build_input_shape') : undefined;
+    const dims = first ? [...first.dims] : declaredDims(rest[0]) ?? built;
     if (!dims) throw new RangeError(`${rest[0].where}: the first layer of a Sequential needs batch_input_shape (or batch_shape, or an InputLayer before it)`);
     const argDims: (readonly number[])[] = [];
     let x = (first ?? new InputLayer({ shape: dims })).calls[0].output;

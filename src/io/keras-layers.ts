@@ -73,6 +73,12 @@ const sides = (className: string, key: 'padding' | 'cropping'): [string, Mapping
     return [className, { [key]: r.raw(key) }];
   },
 }];
+/** Keras 3's Dense and Embedding settings, at their defaults (no LoRA, not quantized). */
+function keras3Extras(r: KerasConfig): void {
+  for (const key of ['lora_rank', 'lora_alpha']) r.only(key, [null, 0], 'simdeep has no LoRA');
+  r.only('quantization_config', [null], 'simdeep reads float32 layers (not Keras-quantized ones)');
+}
+
 /** A standalone activation layer of TF.js or Keras, read as simdeep's Activation layer. */
 const activationLayer = (read: (r: KerasConfig) => ActivationName): Mapping => ({ in: (r) => ['Activation', { activation: read(r) }] });
 
@@ -90,7 +96,7 @@ export const KERAS_LAYERS: ReadonlyMap<string, Mapping> = new Map<string, Mappin
     out: (c) => ({ units: c.units, activation: act(c.activation), use_bias: c.useBias, kernel_initializer: init(c.kernelInitializer),
       bias_initializer: init(c.biasInitializer), ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint') }),
     in: (r) => {
-      r.only('lora_rank', [null, 0], 'simdeep has no LoRA');
+      keras3Extras(r);
       return ['Dense', { units: r.raw('units'), activation: r.activation(), useBias: r.flag('use_bias'), kernelInitializer: r.initializer('kernel_initializer'),
         biasInitializer: r.initializer('bias_initializer') }];
     },
@@ -145,7 +151,7 @@ export const KERAS_LAYERS: ReadonlyMap<string, Mapping> = new Map<string, Mappin
       ...nulls('embeddings_regularizer', 'activity_regularizer', 'embeddings_constraint') }),
     in: (r) => {
       r.take('input_length'); // the input's shape says it
-      r.only('lora_rank', [null, 0], 'simdeep has no LoRA');
+      keras3Extras(r);
       r.only('sparse', [false], 'simdeep has no sparse gradients');
       return ['Embedding', { inputDim: r.raw('input_dim'), outputDim: r.raw('output_dim'), embeddingsInitializer: r.initializer('embeddings_initializer'),
         maskZero: r.flag('mask_zero') }];

@@ -132,8 +132,14 @@ export function decodeWeights(plan: WeightPlan, data: Uint8Array, op: string): F
   return plan.slots.map(({ spec, offset, bytes }) => {
     const q = spec.quantization;
     const n = bytes / (q ? QUANT_BYTES[q.dtype] : 4);
-    const out = new Float32Array(n);
+    // float32 weights at an aligned offset are a copy (the platforms simdeep runs on are little-endian, as wasm).
+    const aligned = !q && spec.dtype === 'float32' && (data.byteOffset + offset) % 4 === 0;
+    const out = aligned ? new Float32Array(data.buffer.slice(data.byteOffset + offset, data.byteOffset + offset + bytes)) : new Float32Array(n);
     for (let i = 0; i < n; i++) {
+      if (aligned) {
+        if (!Number.isFinite(out[i])) throw new RangeError(`${op}: weight ${JSON.stringify(spec.name)} holds ${out[i]} at index ${i}; simdeep reads finite weights only`);
+        continue;
+      }
       let v: number;
       if (!q) v = spec.dtype === 'int32' ? view.getInt32(offset + 4 * i, true) : view.getFloat32(offset + 4 * i, true);
       else if (q.dtype === 'float16') v = halfToFloat(view.getUint16(offset + 2 * i, true));
@@ -163,4 +169,61 @@ export function manifestSpecs(manifest: unknown, op: string): { specs: unknown[]
     for (const spec of group.weights as unknown[]) specs.push(spec);
   });
   return { specs, paths };
+}
+
+/** x rounded to the nearest integer, ties to even (IEEE's rounding). */
+const roundEven = (x: number): number => {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/** The float16 bits nearest to v (ties to even); v must be finite and below 65520 in magnitude. */
+function floatToHalf(v: number): number {
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a < 2 ** -14) return sign | roundEven(a * 2 ** 24); // subnormal (2^-14 itself, if reached, is the first normal's bits)
+  let e = Math.floor(Math.log2(a));
+  if (a / 2 ** e >= 2) e++;
+  else if (a / 2 ** e < 1) e--;
+  const fraction = roundEven((a / 2 ** e - 1) * 1024);
+  return sign | (fraction === 1024 ? (e + 16) << 10 : ((e + 15) << 10) | fraction);
+}
+
+/**
+ * Quantized encodings simdeep can write: float16, or uint8 / uint16 codes of an affine map per weight.
+ * @example
+ * const q: Quantization = 'uint8';
+ */
+export type Quantization = 'float16' | 'uint8' | 'uint16';
+
+/**
+ * Weights as `dtype` codes with their specs' quantization: float16 (a RangeError naming a weight beyond its range),
+ * or uint8 / uint16 codes q of min + q·scale spanning each weight's [min, max], as TF.js's decodeWeights reads them.
+ */
+export function encodeWeights(values: readonly Float32Array[], specs: WeightSpec[], dtype: Quantization, op: string): ArrayBuffer {
+  const size = QUANT_BYTES[dtype];
+  const out = new Uint8Array(values.reduce((sum, v) => sum + size * v.length, 0));
+  const view = new DataView(out.buffer);
+  let at = 0;
+  values.forEach((v, k) => {
+    if (dtype === 'float16') {
+      specs[k].quantization = { dtype };
+      for (let i = 0; i < v.length; i++, at += 2) {
+        if (!(Math.abs(v[i]) < 65520)) throw new RangeError(`${op}: weight ${JSON.stringify(specs[k].name)} holds ${v[i]} at index ${i}, beyond float16's range`);
+        view.setUint16(at, floatToHalf(v[i]), true);
+      }
+      return;
+    }
+    let min = Infinity, max = -Infinity;
+    for (const x of v) [min, max] = [Math.min(min, x), Math.max(max, x)];
+    const levels = dtype === 'uint8' ? 255 : 65535;
+    const scale = max > min ? (max - min) / levels : 1;
+    specs[k].quantization = { dtype, scale, min: v.length > 0 ? min : 0 };
+    for (let i = 0; i < v.length; i++, at += size) {
+      const q = Math.round((v[i] - min) / scale);
+      if (dtype === 'uint8') view.setUint8(at, q);
+      else view.setUint16(at, q, true);
+    }
+  });
+  return out.buffer;
 }

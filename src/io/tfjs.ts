@@ -8,10 +8,11 @@ import type { Model } from '../nn/model';
 import { kerasName } from '../nn/layers/weight';
 import { isRecord, show } from './keras-config';
 import { parseTopology, topologyOf, type KerasTopology } from './keras-topology';
-import { decodeWeights, manifestSpecs, planWeights, type WeightSpec, type WeightsManifestGroup } from './tfjs-weights';
+import { decodeWeights, encodeWeights, manifestSpecs, planWeights, type Quantization, type WeightSpec, type WeightsManifestGroup } from './tfjs-weights';
+import { checkOptionKeys } from '../tensor/options';
 import { fileSystem, http, type IOHandler, type SaveResult } from './handlers';
 
-export type { WeightSpec, WeightsManifestGroup };
+export type { Quantization, WeightSpec, WeightsManifestGroup };
 
 /**
  * A model as TF.js hands it to and takes it from IO handlers (`tf.io.ModelArtifacts`): the topology, the weight specs
@@ -32,8 +33,23 @@ export interface ModelArtifacts {
   trainingConfig?: object;
 }
 
+/**
+ * Options of toTfjsArtifacts and saveTfjs.
+ * @example
+ * const options: TfjsSaveOptions = { quantization: 'float16' };
+ */
+export interface TfjsSaveOptions {
+  /** Store the weights as float16, or as uint8 / uint16 codes of each weight's range (default: float32, exact). */
+  quantization?: Quantization;
+}
+
 /** toTfjsArtifacts, naming `op` in errors. */
-export function artifactsOf(model: Model, op: string): ModelArtifacts {
+export function artifactsOf(model: Model, op: string, options: TfjsSaveOptions = {}): ModelArtifacts {
+  checkOptionKeys(op, options, ['quantization']);
+  const { quantization } = options;
+  if (quantization !== undefined && !['float16', 'uint8', 'uint16'].includes(quantization)) {
+    throw new RangeError(`${op}: quantization must be 'float16', 'uint8' or 'uint16', got ${showValue(quantization)}`);
+  }
   const modelTopology = topologyOf(model, op);
   const embedding = model.layers.find((l) => l.className === 'Embedding' && l.getConfig().maskZero === true);
   if (embedding) {
@@ -50,7 +66,12 @@ export function artifactsOf(model: Model, op: string): ModelArtifacts {
     at += w.size;
   }
   const weightSpecs = weights.map((w): WeightSpec => ({ name: kerasName(w), shape: [...w.shape], dtype: 'float32' }));
-  return { modelTopology, weightSpecs, weightData: data.buffer, format: 'layers-model', generatedBy: 'simdeep', convertedBy: null,
+  let weightData = data.buffer;
+  if (quantization) {
+    let from = 0;
+    weightData = encodeWeights(weights.map((w) => data.subarray(from, (from += w.size))), weightSpecs, quantization, op);
+  }
+  return { modelTopology, weightSpecs, weightData, format: 'layers-model', generatedBy: 'simdeep', convertedBy: null,
     ...(model.metadata ? { userDefinedMetadata: JSON.parse(JSON.stringify(model.metadata)) as Record<string, unknown> } : {}) };
 }
 
@@ -58,17 +79,21 @@ export function artifactsOf(model: Model, op: string): ModelArtifacts {
  * The model as TF.js ModelArtifacts: `modelTopology` (see modelToTopology), `weightSpecs` (every weight, named
  * `<layer>/<weight>`, float32), `weightData` (their little-endian bytes in that order), `format: 'layers-model'`,
  * `generatedBy`, `convertedBy`, and the model's metadata as `userDefinedMetadata`. `tf.loadLayersModel(
- * tf.io.fromMemory(artifacts))` loads it and predicts as simdeep does.
+ * tf.io.fromMemory(artifacts))` loads it and predicts as simdeep does. `options.quantization` stores the weights
+ * as float16 (half the bytes) or as uint8 / uint16 codes spanning each weight's range (a quarter or half; values
+ * within half a step), as TF.js's converter quantizes.
  * @throws RangeError for a layer TF.js has no equivalent for (naming it and its class: an unregistered custom layer,
- * an embedding with maskZero, a global pooling with keepDims); DisposedError for a disposed model.
+ * an embedding with maskZero, a global pooling with keepDims, a dilated depthwise convolution), an unknown option or
+ * quantization, a weight beyond float16's range; DisposedError for a disposed model.
  * @example
  * const net = sequential([dense({ units: 2, inputShape: [3] })]);
  * const artifacts = toTfjsArtifacts(net);
  * artifacts.weightSpecs?.map((s) => s.name); // ['dense_1/kernel', 'dense_1/bias']
  * (artifacts.weightData as ArrayBuffer).byteLength; // 32
+ * (toTfjsArtifacts(net, { quantization: 'float16' }).weightData as ArrayBuffer).byteLength; // 16
  */
-export function toTfjsArtifacts(model: Model): ModelArtifacts {
-  return artifactsOf(model, 'toTfjsArtifacts');
+export function toTfjsArtifacts(model: Model, options: TfjsSaveOptions = {}): ModelArtifacts {
+  return artifactsOf(model, 'toTfjsArtifacts', options);
 }
 
 /** The weight data as one byte array: a buffer, a typed array, or TF.js's list of buffers (concatenated). */
@@ -137,6 +162,10 @@ export function modelFromTfjsArtifacts(artifacts: ModelArtifacts, op = 'modelFro
 function handlerOf(target: unknown, op: string): IOHandler {
   if (typeof target === 'string') {
     if (/^https?:\/\//i.test(target)) return http(target);
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target)?.[1];
+    if (scheme !== undefined && scheme.toLowerCase() !== 'file') {
+      throw new RangeError(`${op}: ${JSON.stringify(target)} has the scheme ${scheme}://; simdeep takes http(s):// and file:// URLs, and IO handlers (objects with save or load) for anything else`);
+    }
     return fileSystem(target);
   }
   if (typeof target === 'object' && target !== null && (typeof (target as IOHandler).save === 'function' || typeof (target as IOHandler).load === 'function')) {
@@ -148,8 +177,9 @@ function handlerOf(target: unknown, op: string): IOHandler {
 /**
  * Saves the model in the TF.js layers format to `target`: `'file://dir'` or a directory path in Node (dir/model.json
  * and dir/weights.bin, each written atomically), an `http(s)://` URL (a multipart POST as TF.js's http handler
- * sends), or any IO handler with `save(artifacts)` (`io.withSaveHandler(fn)`, `tf.io.withSaveHandler(fn)`). Resolves
- * to the handler's SaveResult. `tf.loadLayersModel` loads what it writes.
+ * sends), or any IO handler with `save(artifacts)` (`io.withSaveHandler(fn)`, `tf.io.withSaveHandler(fn)`); options
+ * as toTfjsArtifacts's (quantization). Resolves to the handler's SaveResult. `tf.loadLayersModel` loads what it
+ * writes.
  * @throws RangeError (rejects) as toTfjsArtifacts throws; Error naming the path or URL when writing fails.
  * @example
  * const net = sequential([dense({ units: 1, inputShape: [2] })]);
@@ -157,11 +187,11 @@ function handlerOf(target: unknown, op: string): IOHandler {
  * await saveTfjs(net, io.withSaveHandler(async (artifacts) => { saved = artifacts; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
  * saved?.weightSpecs?.length; // 2
  */
-export async function saveTfjs(model: Model, target: string | IOHandler): Promise<SaveResult> {
+export async function saveTfjs(model: Model, target: string | IOHandler, options: TfjsSaveOptions = {}): Promise<SaveResult> {
   const op = 'saveTfjs';
   const handler = handlerOf(target, op);
   if (typeof handler.save !== 'function') throw new TypeError(`${op}: the handler has no save method`);
-  return handler.save(artifactsOf(model, op));
+  return handler.save(artifactsOf(model, op, options));
 }
 
 /**

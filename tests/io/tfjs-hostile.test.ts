@@ -3,7 +3,7 @@
 // is as before either way.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dense, layers, memory, model, modelFromTfjsArtifacts, sequential, toTfjsArtifacts, type ModelArtifacts } from '../../src/index';
+import { dense, io, layers, loadTfjs, memory, model, modelFromTfjsArtifacts, saveTfjs, sequential, toTfjsArtifacts, type ModelArtifacts } from '../../src/index';
 import { failOnLeaks } from '../reference';
 
 failOnLeaks();
@@ -106,6 +106,15 @@ describe('hostile TF.js artifacts', () => {
       [{ ...BASE, modelTopology: { ...(BASE.modelTopology as object), ['__proto__' as string]: 1 } }, /the key "__proto__"/],
     ];
     for (const [artifacts, pattern] of cases) expect(expectModelOrRangeError(artifacts, String(pattern))).toMatch(pattern);
+  });
+
+  it('names what it cannot take as a source or target', async () => {
+    await expect(loadTfjs('localstorage://my-model')).rejects.toThrow(/^loadTfjs: "localstorage:\/\/my-model" has the scheme localstorage:\/\/; simdeep takes http\(s\):\/\/ and file:\/\//);
+    await expect(loadTfjs(42 as unknown as string)).rejects.toThrow(/^loadTfjs: expected a URL/);
+    expect(() => io.http('https://example.com/model.json', { weightPathPrefix: '/w' } as never)).toThrow(/io.http: unknown option "weightPathPrefix"/);
+    const net = sequential([dense({ units: 1, inputShape: [1] })]);
+    await expect(saveTfjs(net, io.fromMemory({}))).rejects.toThrow(/^saveTfjs: the handler has no save method/);
+    net.dispose();
   });
 
   it('refuses huge layers from the topology before allocating anything', () => {

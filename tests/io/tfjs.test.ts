@@ -110,6 +110,28 @@ describe('weights manifests', () => {
     expectNear(predict(with16), expected(kernel, codes16.map((q) => q * 1e-4 - 3)), 'uint16');
   });
 
+  it('writes float16, uint8 and uint16 weights that TF.js and simdeep read alike, within half a step of the weights', async () => {
+    const net = sequential([dense({ units: 5, activation: 'tanh', inputShape: [4] }), dense({ units: 2 })], { seed: 9 });
+    const exact = net.getWeights().map((w) => { const v = Float64Array.from(w.dataSync()); w.dispose(); return v; });
+    const c: Case = { name: 'quantized', inputs: [{ shape: [4] }], outputs: 2, build: () => net };
+    for (const quantization of ['float16', 'uint8', 'uint16'] as const) {
+      const artifacts = toTfjsArtifacts(net, { quantization });
+      const copy = modelFromTfjsArtifacts(artifacts);
+      copy.getWeights().forEach((w, k) => {
+        const q = artifacts.weightSpecs![k].quantization!;
+        const step = q.dtype === 'float16' ? 0 : q.scale! / 2 + 1e-7;
+        Array.from(w.dataSync()).forEach((v, i) => expect(Math.abs(v - exact[k][i]), `${quantization} ${k}[${i}]`).toBeLessThanOrEqual(step || Math.abs(exact[k][i]) * 2 ** -11 + 2 ** -25));
+        w.dispose();
+      });
+      const peer = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+      expectNear(tfjsPredict(peer, c), simdeepPredict(copy, c), quantization);
+      peer.dispose();
+      copy.dispose();
+    }
+    expect(() => toTfjsArtifacts(net, { quantization: 'int4' as 'uint8' })).toThrow(/quantization must be 'float16', 'uint8' or 'uint16', got "int4"/);
+    net.dispose();
+  });
+
   it('reads weight data split over several buffers, int32 weights, and Keras 3 prefixed names with batch_shape', () => {
     const base = topology();
     const specs = [{ name: 'sequential/dense_1/kernel', shape: [2, 3], dtype: 'float32' as const }, { name: 'sequential/dense_1/bias', shape: [3], dtype: 'int32' as const }];
