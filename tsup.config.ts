@@ -23,7 +23,9 @@ const edgeModules: Plugin = {
 
 // NOTE: removeNodeProtocol off: tsup would turn import('node:fs') into import('fs'), which browser bundlers and
 // edge runtimes do not recognise as Node's and try to resolve.
-const common: Options = { target: 'es2022', outDir: 'dist', removeNodeProtocol: false, external: [/^node:/] };
+// The Keras file readers (fflate, jsfive) are optional dependencies imported only when such a file is read: left
+// to the user's bundler or runtime (tsup keeps only dependencies and peerDependencies out on its own).
+const common: Options = { target: 'es2022', outDir: 'dist', removeNodeProtocol: false, external: [/^node:/, 'fflate', 'jsfive'] };
 
 // ESM + CJS + .d.ts; the kernels' wasm is inlined as text, so the default entry needs no configuration. The
 // workers, the edge entry and the command line (Node only) are separate builds. shims: the CJS build gets

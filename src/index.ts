@@ -92,6 +92,9 @@ export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, ty
  * serialization.registerClass(Halve) === Halve; // true
  */
 export * as serialization from './nn/serialization';
+export { loadKeras } from './io/keras';
+export { keras3ToTopology, type Keras2Topology, type Keras2Layer } from './io/keras3';
+export { saveKeras } from './io/keras-save';
 export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup, type TfjsSaveOptions, type Quantization } from './io/tfjs';
 /**
  * TF.js-style IO handlers (`tf.io`), for saveTfjs and loadTfjs (TF.js's own handlers work there too):

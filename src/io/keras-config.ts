@@ -143,9 +143,10 @@ export class KerasConfig {
    */
   finish(): void {
     this.only('trainable', [true], 'simdeep trains every layer (frozen layers are not supported)');
+    const checked = this.taken.has('dtype'); // an InputLayer's own check allows integer indices
     const dtype = this.take('dtype');
     const dtypeName = isRecord(dtype) && isRecord(dtype.config) ? dtype.config.name : dtype;
-    if (dtype !== undefined && dtype !== null && dtypeName !== 'float32') this.fail('dtype', "simdeep's layers compute in float32");
+    if (!checked && dtype !== undefined && dtype !== null && dtypeName !== 'float32') this.fail('dtype', "simdeep's layers compute in float32");
     for (const key of ['batch_input_shape', 'batch_shape', 'input_shape', 'input_dim']) this.take(key);
     for (const key of Object.keys(this.config)) {
       if (this.taken.has(key)) continue;
