@@ -52,7 +52,7 @@ export async function saveKeras(model: Model, path?: string): Promise<Uint8Array
     : { module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional', config: { name: topology.config.name, trainable: true, layers,
       input_layers: ends(topology.config.input_layers ?? []), output_layers: ends(topology.config.output_layers ?? []) } };
   const bytes = writeZip([
-    ['metadata.json', json({ keras_version: KERAS_VERSION, date_saved: dateSaved() })],
+    ['metadata.json', json({ keras_version: KERAS_VERSION, date_saved: dateSaved(), ...(model.metadata ? { simdeep_metadata: model.metadata } : {}) })],
     ['config.json', json(config)],
     ['model.weights.h5', writeH5(weightsTree(model, topology.config.layers, sequential))],
   ]);

@@ -75,7 +75,11 @@ async function loadArchive(bytes: Uint8Array): Promise<Model> {
   for (const key of h5.keys('layers')) {
     if (!paths.has(key) && h5.keys(`layers/${key}/vars`).length > 0) fail(`model.weights.h5 holds weights under layers/${key}, which no layer of config.json has`);
   }
-  return build(topology, found, (_layer, got) => `variable ${got}`);
+  const model = build(topology, found, (_layer, got) => `variable ${got}`);
+  // simdeep keeps a model's metadata (the command line's preparation) beside Keras's in metadata.json.
+  const kept = metadata.simdeep_metadata;
+  if (typeof kept === 'object' && kept !== null && !Array.isArray(kept)) model.metadata = kept as Record<string, unknown>;
+  return model;
 }
 
 async function loadLegacy(bytes: Uint8Array): Promise<Model> {

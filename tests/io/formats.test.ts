@@ -95,3 +95,15 @@ describe('model.save and loadModel across formats', () => {
     }
   });
 });
+
+describe('metadata in every format', () => {
+  it.each(['model.onnx', 'model.keras', 'model.safetensors', 'file://meta-tfjs', 'model.sdpm'])('%s keeps the model\'s metadata', async (file) => {
+    const m = sequential([dense({ units: 1, inputShape: [2] })]);
+    m.metadata = { preparation: { target: 'price', features: [{ name: 'area', mean: 3.5 }] } };
+    const path = file.startsWith('file://') ? `file://${join(dir, file.slice(7))}` : join(dir, `meta-${file}`);
+    await m.save(path);
+    const copy = await loadModel(path);
+    expect(copy.metadata).toEqual(m.metadata);
+    [m, copy].forEach((x) => x.dispose());
+  });
+});

@@ -8,7 +8,7 @@ import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { GraphBuilder } from './builder';
 import { LAYER_WRITERS } from './export-layers';
-import { FLOAT, writeModel, type OnnxValueInfo } from './proto';
+import { FLOAT, METADATA_KEY, writeModel, type OnnxValueInfo } from './proto';
 
 /** The IR version and opset written. */
 export const ONNX_IR_VERSION = 8;
@@ -80,5 +80,6 @@ export function modelToOnnx(model: Model, options: OnnxExportOptions = {}): Uint
   }
   const outputs = model.outputs.map((t): OnnxValueInfo => ({ name: names.get(t)!, elemType: FLOAT, dims: [batch, ...t.dims] }));
   const graph = { name: 'simdeep', nodes: b.nodes, initializers: b.initializers, inputs, outputs };
-  return writeModel({ irVersion: ONNX_IR_VERSION, producerName: 'simdeep', opsets: [{ domain: '', version: ONNX_OPSET }], graph });
+  const metadata = model.metadata ? new Map([[METADATA_KEY, JSON.stringify(model.metadata)]]) : undefined;
+  return writeModel({ irVersion: ONNX_IR_VERSION, producerName: 'simdeep', opsets: [{ domain: '', version: ONNX_OPSET }], graph, metadata });
 }

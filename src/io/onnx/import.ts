@@ -3,10 +3,10 @@
 // (import-ops.ts, import-conv.ts), and the shapes of the layers they become; only then is the model built and given
 // its weights.
 import { model as makeModel, type Model } from '../../nn/model';
-import { MAX_PARAMETERS } from '../../nn/parse';
+import { checkTree, MAX_PARAMETERS } from '../../nn/parse';
 import { tensor } from '../../tensor/create';
 import { showValue } from '../../tensor/errors';
-import { ATTR_FLOAT, ATTR_FLOATS, ATTR_INT, ATTR_INTS, ATTR_TENSOR, FLOAT, INT32, INT64, type OnnxNode, type OnnxTensor } from './proto';
+import { ATTR_FLOAT, ATTR_FLOATS, ATTR_INT, ATTR_INTS, ATTR_TENSOR, FLOAT, INT32, INT64, METADATA_KEY, type OnnxNode, type OnnxTensor } from './proto';
 import { readModel } from './proto-read';
 import { ImportContext, where, type Constant } from './import-context';
 import { OPS } from './import-ops';
@@ -76,7 +76,8 @@ export function modelFromOnnx(bytes: Uint8Array | ArrayBuffer): Model {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) throw new TypeError(`${op}: bytes must be a Uint8Array or an ArrayBuffer, got ${showValue(bytes)}`);
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (data.length === 0) fail('the bytes are empty; an ONNX model is a ModelProto');
-  const { graph, opsets } = readModel(data, fail);
+  const { graph, opsets, metadata: props } = readModel(data, fail);
+  const metadata = metadataOf(props?.get(METADATA_KEY), fail);
   const opset = opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   if (!opset || opset.version < SUPPORTED_OPSETS[0] || opset.version > SUPPORTED_OPSETS[1]) {
     fail(`the model imports opset ${opset?.version ?? 'none'} of the default domain; simdeep reads opsets ${SUPPORTED_OPSETS.join(' to ')}`);
@@ -134,6 +135,7 @@ export function modelFromOnnx(bytes: Uint8Array | ArrayBuffer): Model {
   const values = weights.map((w) => tensor(w.values, w.dims));
   try {
     net.setWeights(values);
+    net.metadata = metadata;
   } catch (error) {
     net.dispose();
     throw error;
@@ -141,4 +143,18 @@ export function modelFromOnnx(bytes: Uint8Array | ArrayBuffer): Model {
     values.forEach((v) => v.dispose());
   }
   return net;
+}
+
+/** A model's metadata kept in metadata_props (JSON of a plain object), checked as model files check theirs. */
+function metadataOf(text: string | undefined, fail: (message: string) => never): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail(`metadata_props ${JSON.stringify(METADATA_KEY)} is not JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail(`metadata_props ${JSON.stringify(METADATA_KEY)} is not a JSON object`);
+  checkTree(json, (message) => fail(`metadata_props ${JSON.stringify(METADATA_KEY)}: ${message}`));
+  return json as Record<string, unknown>;
 }

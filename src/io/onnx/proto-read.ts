@@ -3,7 +3,7 @@
 // Fields simdeep does not use are skipped by wire type; only known message fields are descended into, so nesting is
 // bounded.
 import {
-  ATTRIBUTE, DIMENSION, GRAPH, MODEL, NODE, OPSET, SHAPE, TENSOR, TENSOR_TYPE, TYPE, VALUE_INFO,
+  ATTRIBUTE, DIMENSION, GRAPH, MODEL, NODE, OPSET, SHAPE, STRING_ENTRY, TENSOR, TENSOR_TYPE, TYPE, VALUE_INFO,
   type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
 } from './proto';
 
@@ -204,6 +204,15 @@ export function readModel(bytes: Uint8Array, fail: (message: string) => never): 
         return true;
       });
       model.opsets.push(set);
+    } else if (f === MODEL.metadataProps && w === 2) {
+      const e = r.sub(`model.metadata_props[${model.metadata?.size ?? 0}]`), entry = { key: '', value: '' };
+      e.fields((ef, ew) => {
+        if (ef === STRING_ENTRY.key && ew === 2) entry.key = e.string(`${e.where}.key`);
+        else if (ef === STRING_ENTRY.value && ew === 2) entry.value = e.string(`${e.where}.value`);
+        else return false;
+        return true;
+      });
+      (model.metadata ??= new Map()).set(entry.key, entry.value);
     } else return false;
     return true;
   });

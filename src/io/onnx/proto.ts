@@ -16,7 +16,10 @@ export const ATTR_TENSOR = 4;
 export const ATTR_FLOATS = 6;
 export const ATTR_INTS = 7;
 
-export const MODEL = { irVersion: 1, producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8 } as const;
+export const MODEL = { irVersion: 1, producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
+export const STRING_ENTRY = { key: 1, value: 2 } as const;
+/** The metadata_props key of a model's `metadata` (JSON), which the command line's preparation rides in. */
+export const METADATA_KEY = 'simdeep.metadata';
 export const OPSET = { domain: 1, version: 2 } as const;
 export const GRAPH = { node: 1, name: 2, initializer: 5, input: 11, output: 12 } as const;
 export const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
@@ -39,7 +42,11 @@ export interface OnnxValueInfo { name: string; elemType: number; dims: (number |
 /** A GraphProto. */
 export interface OnnxGraph { name: string; nodes: OnnxNode[]; initializers: OnnxTensor[]; inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[] }
 /** A ModelProto. */
-export interface OnnxModel { irVersion: number; producerName: string; opsets: { domain: string; version: number }[]; graph: OnnxGraph }
+export interface OnnxModel {
+  irVersion: number; producerName: string; opsets: { domain: string; version: number }[]; graph: OnnxGraph;
+  /** metadata_props: key → value (simdeep keeps a model's `metadata` as JSON under 'simdeep.metadata'). */
+  metadata?: Map<string, string>;
+}
 
 const writeTensor = (t: OnnxTensor, pbf: PbfWriter): void => {
   for (const d of t.dims) pbf.writeVarintField(TENSOR.dims, d);
@@ -102,6 +109,12 @@ export function writeModel(model: OnnxModel): Uint8Array {
       if (set.domain) w.writeStringField(OPSET.domain, set.domain);
       w.writeVarintField(OPSET.version, set.version);
     }, o);
+  }
+  for (const entry of model.metadata ?? []) {
+    pbf.writeMessage(MODEL.metadataProps, ([key, value]: [string, string], w: PbfWriter) => {
+      w.writeStringField(STRING_ENTRY.key, key);
+      w.writeStringField(STRING_ENTRY.value, value);
+    }, entry);
   }
   return pbf.finish();
 }
