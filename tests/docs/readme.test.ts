@@ -33,6 +33,8 @@ console.log(bits(model.predict(x)));`,
   'Autograd: custom losses, layers and training loops': `${BITS}
 console.log(JSON.stringify(history.history));
 console.log(bits(w, b, model.getWeights(), model.predict(x)));`,
+  'Formats: TF.js, Keras, ONNX, PyTorch': `${BITS}
+console.log(bits(copies.map((copy) => copy.predict(x)), model.predict(x), same.predict(x)));`,
   'Data, search and the command line#0': `${BITS}
 console.log(table.columns.join(','), table.numRows ?? '');
 console.log(bits(xFit, xHeldOut, yTrain, yTest));
