@@ -4,7 +4,7 @@ import { SELF } from 'cloudflare:test';
 import * as sd from 'simdeep';
 import { expect, inject, test } from 'vitest';
 import { smoke } from '../../tests/smoke/smoke.mjs';
-import type { XorAnswer } from '../src/worker';
+import type { FormatsAnswer, XorAnswer } from '../src/worker';
 
 test('a request trains XOR and answers with learned predictions', async () => {
   const response = await SELF.fetch('https://edge.test/xor?epochs=300');
@@ -17,6 +17,14 @@ test('a request trains XOR and answers with learned predictions', async () => {
   expect(p01).toBeGreaterThan(0.5);
   expect(p10).toBeGreaterThan(0.5);
   expect(p11).toBeLessThan(0.5);
+});
+
+test('a request saves a model in every format to bytes and loads each back: the same predictions', async () => {
+  const response = await SELF.fetch('https://edge.test/formats');
+  expect(response.status).toBe(200);
+  const answer = (await response.json()) as FormatsAnswer;
+  expect(Object.keys(answer.loaded).sort()).toEqual(['keras', 'onnx', 'safetensors', 'simdeep', 'tfjs']);
+  for (const [format, values] of Object.entries(answer.loaded)) expect(values, format).toEqual(answer.original);
 });
 
 test('threads() reports one thread and why; the relaxed-SIMD module compiled', async () => {
