@@ -13,7 +13,7 @@ import { loadModel, memory, setThreads, tensor } from 'simdeep';
 import { fmt, median, otherCpu, quantile, sampleInterleaved, table } from './harness.mjs';
 import { digits, PIXELS } from './mnist.mjs';
 
-const TRAIN = 2048, BATCHES = [1, 64], CHECK_ROWS = 256;
+const TRAIN = 256, BATCHES = [1, 64], CHECK_ROWS = 256;
 const TOLERANCE = 1e-5; // max |Δ| of any library's probabilities from simdeep's
 const TIMING = { budgetMs: 1500, minSamples: 5, maxSamples: 41, sampleMs: 10, warmMs: 200 };
 const LOADS = 15;
