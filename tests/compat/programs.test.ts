@@ -1,0 +1,73 @@
+// The TF.js getting-started programs of examples/tfjs/, each run twice in Node: as written, under TensorFlow.js 4.22
+// (its cpu backend), and with only its import line changed to simdeep. Each must run, and simdeep must reach the
+// metric TF.js reaches, within the margin stated per program (both runs start from their own random weights, so
+// the margins allow for the spread between runs of the same library, measured over repeated runs).
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { memory } from '../../src/index';
+import { failOnLeaks } from '../reference';
+import { cars, loadProgram, mnistDigits, penguins } from './programs';
+
+beforeEach(() => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function both(name: string, ...args: unknown[]): Promise<[Record<string, number>, Record<string, number>]> {
+  const tfjs = await (await loadProgram(name, 'tfjs')).run(...args);
+  const simdeep = await (await loadProgram(name, 'simdeep')).run(...args);
+  return [tfjs, simdeep];
+}
+
+describe('TF.js programs run with only the import changed, and reach the accuracy they reach under TF.js', () => {
+  failOnLeaks();
+
+  test('XOR (dense tanh 8, sigmoid; adam 0.05, 300 epochs): both classify all four cases', async () => {
+    const [tfjs, simdeep] = await both('xor');
+    expect(tfjs.accuracy).toBe(1);
+    expect(simdeep.accuracy).toBe(1);
+    expect(simdeep.loss).toBeLessThan(0.05);
+  }, 60_000);
+
+  test("cars (the 2D-data tutorial's linear regression, 50 epochs): the final mse within 0.03 of TF.js's", async () => {
+    const [tfjs, simdeep] = await both('cars-regression', cars());
+    expect(simdeep.mse).toBeLessThanOrEqual(tfjs.mse + 0.03);
+  }, 60_000);
+
+  test('penguins (the iris example on penguins.json; 40 epochs): test accuracy at least TF.js\'s − 0.05', async () => {
+    const [tfjs, simdeep] = await both('penguins', penguins());
+    expect(simdeep.accuracy).toBeGreaterThanOrEqual(tfjs.accuracy - 0.05);
+  }, 60_000);
+
+  test('dense MNIST (tfjs-examples/mnist, 2,000 digits, 8 epochs): test accuracy at least TF.js\'s − 0.03', async () => {
+    const [tfjs, simdeep] = await both('mnist-dense', mnistDigits(2000, 500));
+    expect(simdeep.accuracy).toBeGreaterThanOrEqual(tfjs.accuracy - 0.03);
+  }, 120_000);
+
+  // TF.js's cpu backend trains this CNN at about 0.12 s per digit and epoch, so its run is recorded once by
+  // fixtures/make-tfjs-reference.mjs (same program, digits and sizes) rather than repeated here.
+  test('CNN MNIST (the CNN tutorial, 1,500 digits, 5 epochs): test accuracy at least the recorded TF.js run\'s − 0.05', async () => {
+    const reference = JSON.parse(readFileSync(new URL('./fixtures/tfjs-reference.json', import.meta.url), 'utf8')) as
+      { train: number; test: number; epochs: number; accuracy: number };
+    const program = await loadProgram('mnist-cnn', 'simdeep');
+    const simdeep = await program.run(mnistDigits(reference.train, reference.test),
+      { trainDataSize: reference.train, testDataSize: reference.test, epochs: reference.epochs });
+    expect(simdeep.accuracy).toBeGreaterThanOrEqual(reference.accuracy - 0.05);
+  }, 120_000);
+});
+
+// polynomial-regression-core makes its variables from tf.scalar(Math.random()) and never disposes those four scalars;
+// TF.js keeps them too, so this test counts what is left rather than using failOnLeaks.
+test("polynomial regression (variables, train.sgd(0.5), minimize; 75 steps): the final mse within 0.01 of TF.js's, only the program's own 4 scalars left", async () => {
+  const tfjsBefore = tf.memory().numTensors;
+  const tfjs = await (await loadProgram('polynomial-regression', 'tfjs')).run();
+  const tfjsLeft = tf.memory().numTensors - tfjsBefore;
+  const before = memory().numTensors;
+  const simdeep = await (await loadProgram('polynomial-regression', 'simdeep')).run();
+  // The four initial scalars; TF.js also keeps one tensor of its own optimizer (5 there).
+  expect(memory().numTensors - before).toBe(4);
+  expect(tfjsLeft).toBeGreaterThanOrEqual(4);
+  expect(simdeep.loss).toBeLessThanOrEqual(tfjs.loss + 0.01);
+}, 60_000);
