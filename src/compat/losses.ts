@@ -15,13 +15,38 @@ import { tidy } from '../memory';
  * @example
  * losses.meanSquaredError(tensor([1, 2]), tensor([1, 4]), undefined, Reduction.SUM).item(); // 4
  */
-export const Reduction = { NONE: 0, MEAN: 1, SUM: 2, SUM_BY_NONZERO_WEIGHTS: 3 } as const;
+export abstract class Reduction {
+  /**
+   * The per-element losses, weighted.
+   * @example
+   * losses.absoluteDifference(tensor([1, 2]), tensor([2, 4]), undefined, Reduction.NONE).toArray(); // [1, 2]
+   */
+  static readonly NONE = 0;
+  /**
+   * The weighted sum over the sum of the weights.
+   * @example
+   * losses.absoluteDifference(tensor([1, 2]), tensor([2, 4]), tensor([1, 3]), Reduction.MEAN).item(); // 1.75
+   */
+  static readonly MEAN = 1;
+  /**
+   * The weighted sum.
+   * @example
+   * losses.absoluteDifference(tensor([1, 2]), tensor([2, 4]), undefined, Reduction.SUM).item(); // 3
+   */
+  static readonly SUM = 2;
+  /**
+   * The weighted sum over the number of non-zero weights (the default).
+   * @example
+   * losses.absoluteDifference(tensor([1, 2]), tensor([2, 4]), tensor([0, 1])).item(); // 2
+   */
+  static readonly SUM_BY_NONZERO_WEIGHTS = 3;
+}
 /**
  * One of the values of {@link Reduction}.
  * @example
  * const reduction: ReductionValue = Reduction.MEAN;
  */
-export type ReductionValue = (typeof Reduction)[keyof typeof Reduction];
+export type ReductionValue = 0 | 1 | 2 | 3;
 
 function checkPair(op: string, labels: unknown, predictions: unknown): [Tensor, Tensor] {
   const y = checkTensor(labels, op, 'labels'), p = checkTensor(predictions, op, 'predictions');
@@ -38,7 +63,7 @@ function checkPair(op: string, labels: unknown, predictions: unknown): [Tensor, 
 export function computeWeightedLoss(losses: Tensor, weights?: Tensor | number, reduction: ReductionValue = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
   const op = 'computeWeightedLoss';
   checkTensor(losses, op, 'losses');
-  if (!Object.values(Reduction).includes(reduction)) throw new RangeError(`${op}: reduction must be one of Reduction's values, got ${showValue(reduction)}`);
+  if (![0, 1, 2, 3].includes(reduction)) throw new RangeError(`${op}: reduction must be one of Reduction's values, got ${showValue(reduction)}`);
   return tidy(() => {
     const weighted = weights === undefined ? losses : mul(losses, weights);
     if (reduction === Reduction.NONE) return weighted;

@@ -93,7 +93,7 @@ export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 /**
- * Mean absolute error per sample (over the last axis), as TensorFlow.js's `tf.metrics.meanAbsoluteError` (also `mae`, `MAE`).
+ * Mean absolute error per sample (over the last axis), as TensorFlow.js's `tf.metrics.meanAbsoluteError`.
  * @throws TypeError unless both are tensors; ShapeError for shapes that do not broadcast.
  * @example
  * metrics.meanAbsoluteError(tensor([[0, 0]]), tensor([[1, -3]])).toArray(); // [2]
@@ -171,34 +171,30 @@ export function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
  * @example
  * metrics.mse(tensor([[0]]), tensor([[2]])).toArray(); // [4]
  */
-export const mse = meanSquaredError;
+export function mse(yTrue: Tensor, yPred: Tensor): Tensor {
+  return meanSquaredError(yTrue, yPred);
+}
 /**
  * TensorFlow.js's `MSE`: {@link meanSquaredError}.
  * @example
  * metrics.MSE(tensor([[0]]), tensor([[2]])).toArray(); // [4]
  */
-export const MSE = meanSquaredError;
-/**
- * TensorFlow.js's `mae`: {@link meanAbsoluteError}.
- * @example
- * metrics.mae(tensor([[0]]), tensor([[2]])).toArray(); // [2]
- */
-export const mae = meanAbsoluteError;
-/**
- * TensorFlow.js's `MAE`: {@link meanAbsoluteError}.
- * @example
- * metrics.MAE(tensor([[0]]), tensor([[2]])).toArray(); // [2]
- */
-export const MAE = meanAbsoluteError;
+export function MSE(yTrue: Tensor, yPred: Tensor): Tensor {
+  return meanSquaredError(yTrue, yPred);
+}
 /**
  * TensorFlow.js's `mape`: {@link meanAbsolutePercentageError}.
  * @example
  * metrics.mape(tensor([[4]]), tensor([[2]])).toArray(); // [50]
  */
-export const mape = meanAbsolutePercentageError;
+export function mape(yTrue: Tensor, yPred: Tensor): Tensor {
+  return meanAbsolutePercentageError(yTrue, yPred);
+}
 /**
  * TensorFlow.js's `MAPE`: {@link meanAbsolutePercentageError}.
  * @example
  * metrics.MAPE(tensor([[4]]), tensor([[2]])).toArray(); // [50]
  */
-export const MAPE = meanAbsolutePercentageError;
+export function MAPE(yTrue: Tensor, yPred: Tensor): Tensor {
+  return meanAbsolutePercentageError(yTrue, yPred);
+}

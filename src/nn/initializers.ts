@@ -162,7 +162,7 @@ export interface VarianceScalingOptions extends SeedOption {
  * @throws RangeError for a scale that is not a positive number, an unknown mode or distribution, or a bad seed.
  * @example
  * const w = initializers.varianceScaling({ seed: 1 }).init([100, 100], 100, 100);
- * w.abs().max().item() <= 0.2; // true (2 standard deviations of sqrt(1 / 100))
+ * w.abs().max().item() <= 0.2; // true (within 2 standard deviations, 0.1 each)
  */
 export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
   const op = 'varianceScaling';
