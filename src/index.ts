@@ -80,7 +80,7 @@ export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJ
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
 // The TensorFlow.js drop-in (src/compat/): TF.js's names and positional forms over simdeep's API.
-export { tensor1d, tensor2d, tensor3d, tensor4d, randomNormal, oneHot, argMax, argMin, type DataType } from './compat/tensors';
+export { tensor1d, tensor2d, tensor3d, tensor4d, randomNormal, oneHot, argMax, argMin, cast, type DataType } from './compat/tensors';
 export { ready, getBackend, setBackend, nextFrame } from './compat/backend';
 export { Reduction, type ReductionValue } from './compat/losses';
 /**

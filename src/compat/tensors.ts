@@ -126,3 +126,13 @@ export function argMax(x: Tensor, axis = 0): Tensor {
 export function argMin(x: Tensor, axis = 0): Tensor {
   return argmin(x, axis);
 }
+
+/**
+ * TensorFlow.js's `tf.cast(x, dtype)`: {@link Tensor.cast}, held as float32.
+ * @throws TypeError for a dtype other than float32, int32 or bool.
+ * @example
+ * cast(tensor([2.5, -1.5]), 'int32').toArray(); // [2, -1]
+ */
+export function cast(x: Tensor, dtype: 'float32' | 'int32' | 'bool'): Tensor {
+  return checkTensor(x, 'cast', 'x').cast(dtype);
+}

@@ -272,6 +272,25 @@ export class Tensor {
   }
 
   /**
+   * The values converted as TensorFlow.js's `cast(dtype)` converts them, held as float32 (simdeep's only dtype):
+   * 'float32' copies, 'int32' truncates toward zero, 'bool' gives 1 where the value is not 0, else 0.
+   * @throws TypeError for another dtype; DisposedError once disposed.
+   * @example
+   * tensor([1.7, -1.7, 0]).cast('int32').toArray(); // [1, -1, 0]
+   * tensor([2, 0]).cast('bool').toArray(); // [1, 0]
+   */
+  cast(dtype: 'float32' | 'int32' | 'bool'): Tensor {
+    this.storage('cast');
+    if (dtype === 'float32') return shaping.clone(this);
+    if (dtype === 'bool') return elementwise.notEqual(this, 0);
+    if (dtype !== 'int32') throw new TypeError(`cast: dtype ${showValue(dtype)} is not supported: simdeep tensors are float32 (casts to 'float32', 'int32' and 'bool' are held as float32)`);
+    const out = empty(this.shape, 'cast'); // views after the allocation: it may grow the memory
+    const from = f32View(this.ptr, this.size), to = f32View(out.ptr, out.size);
+    for (let i = 0; i < from.length; i++) to[i] = Math.trunc(from[i]);
+    return out;
+  }
+
+  /**
    * A copy with its own storage; see {@link clone}.
    * @example
    * tensor([1, 2]).clone().toArray(); // [1, 2]

@@ -93,6 +93,16 @@ describe('tensor factories and methods', () => {
     });
   });
 
+  test('cast to float32, int32 and bool gives the values TF.js gives (held as float32)', () => {
+    sd.tidy(() => {
+      for (const dtype of ['float32', 'int32', 'bool'] as const) {
+        const [va, vb] = pair(tf.tidy(() => tf.tensor1d([1.7, -1.7, 0, 2.5]).cast(dtype)), sd.cast(sd.tensor1d([1.7, -1.7, 0, 2.5]), dtype));
+        close(vb, va.map((v) => Math.fround(v)));
+      }
+      expect(() => sd.tensor1d([1]).cast('complex64' as never)).toThrow(/cast: dtype "complex64" is not supported/);
+    });
+  });
+
   test('memory() names numTensors and numBytes as TF.js; util.shuffle keeps the elements; backend functions', async () => {
     const before = sd.memory();
     const t = sd.tensor1d([1, 2, 3]);
