@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 import { wasmTextVite } from './scripts/wasm-text';
 import { workerFiles } from './vitest.config';
 import type { SmokeResult } from './tests/smoke/smoke.mjs';
+import { cars, mnistDigits, penguins } from './tests/compat/data.mjs';
+import { readFileSync } from 'node:fs';
 
 // NOTE: --js-flags=--expose-gc gives the page gc(), as --expose-gc does for Node (tests/memory.test.ts);
 // --disable-dev-shm-usage because Debian's wrapper omits it when its /dev/shm check fails.
@@ -34,6 +36,19 @@ const smokeInNode: BrowserCommand<[threads: number], Promise<SmokeResult>> = ({ 
   return run;
 };
 
+/**
+ * A TF.js program of examples/tfjs/ (its source text, for the page to change its import line) and its data as plain
+ * arrays (the MNIST digits a small subset of the `mnist` package), for tests/browser/tfjs-programs.browser.test.ts.
+ */
+const tfjsProgram: BrowserCommand<[name: string, digits?: [number, number]], { source: string; data: unknown }> = (_, name, digits) => {
+  const source = readFileSync(new URL(`./examples/tfjs/${name}.mjs`, import.meta.url), 'utf8');
+  if (name === 'cars-regression') return { source, data: cars() };
+  if (name === 'penguins') return { source, data: penguins() };
+  if (!digits) return { source, data: null };
+  const d = mnistDigits(digits[0], digits[1]);
+  return { source, data: { ...d, trainImages: Array.from(d.trainImages), testImages: Array.from(d.testImages) } };
+};
+
 // The two projects differ only in the headers of the pages Vite serves and in what the tests are told to expect.
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const project = (name: string, isolated: boolean) => ({
@@ -57,7 +72,7 @@ export default defineConfig({
       headless: true,
       instances: [{ browser: 'chromium' }],
       provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args } }),
-      commands: { smokeInNode },
+      commands: { smokeInNode, tfjsProgram },
       screenshotFailures: false,
     },
     projects: [project('isolated', true), project('not-isolated', false)],
@@ -74,5 +89,6 @@ declare module 'vitest' {
 declare module 'vitest/browser' {
   interface BrowserCommands {
     smokeInNode: (threads: number) => Promise<SmokeResult>;
+    tfjsProgram: (name: string, digits?: [number, number]) => Promise<{ source: string; data: unknown }>;
   }
 }

@@ -30,7 +30,7 @@ const model = sequential([
   dense({ units: 1, activation: 'sigmoid', kernelInitializer: initializers.randomUniform({ seed: 2 }) }),
 ]);
 model.compile({ optimizer: sgd({ learningRate: 2 }), loss: 'meanSquaredError', metrics: ['accuracy'] });
-console.log(model.summary());
+model.summary(); // prints the table (and returns it)
 const history = await model.fit(inputs, targets, { epochs: 2000, batchSize: 4, seed: 1 });
 const losses = history.history.loss;
 console.log(`\nloss after 1, 500, 1000 and 2000 epochs: ${[0, 499, 999, 1999].map((e) => losses[e].toFixed(4)).join(', ')}`);

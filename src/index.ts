@@ -20,10 +20,11 @@ export { gather, unsortedSegmentSum } from './ops/gather';
 export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPadding, type DimRoundingMode } from './ops/pool';
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
-export { sequential, Sequential, type SequentialOptions } from './nn/sequential';
+export { sequential, Sequential, type SequentialOptions, type SequentialConfig } from './nn/sequential';
 export { model, Model, type ModelOptions, type BatchOptions, type ApplyOptions } from './nn/model';
+export { ScalarValue, type Evaluation, type EvaluationTensors } from './nn/evaluation';
 export { input, InputLayer, type InputOptions } from './nn/layers/input';
-export { Layer, type LayerOptions, type LayerArgs } from './nn/layers/layer';
+export { Layer, type LayerOptions, type LayerArgs, type InputShapeOptions } from './nn/layers/layer';
 export type { SymbolicShape } from './nn/layers/custom';
 export { Merge, type MergeOptions } from './nn/layers/merge';
 export { Activation, type ActivationOptions } from './nn/layers/activation';
@@ -111,3 +112,42 @@ export { readSafetensors, writeSafetensors, type SafetensorsValue } from './io/s
 export { inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './io/safetensors-header';
 export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type SafetensorsSaveOptions, type SafetensorsLoadOptions } from './io/safetensors-model';
 export type { WeightNames, FlattenOrder } from './io/pytorch-names';
+// The TensorFlow.js drop-in (src/compat/): TF.js's names and positional forms over simdeep's API.
+export { tensor1d, tensor2d, tensor3d, tensor4d, randomNormal, oneHot, argMax, argMin, cast, type DataType } from './compat/tensors';
+export { ready, getBackend, setBackend, nextFrame } from './compat/backend';
+export { loadLayersModel, type LoadLayersOptions } from './compat/load';
+export { Reduction, type ReductionValue } from './compat/losses';
+/**
+ * TensorFlow.js's optimizer factories with positional arguments (`train.sgd(0.1)`, `train.adam(lr, beta1, beta2,
+ * epsilon)`, `train.rmsprop`, `train.adagrad`, `train.momentum`), so that `tf.train.*` runs unchanged.
+ * @example
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ optimizer: train.sgd(0.1), loss: 'meanSquaredError' });
+ * model.optimizer?.config.learningRate; // 0.1
+ */
+export * as train from './compat/train';
+/**
+ * TensorFlow.js's `tf.losses.*`: (labels, predictions, weights?, reduction?) to a loss tensor, in recorded ops, so
+ * each also serves as a custom loss in `compile`.
+ * @example
+ * losses.meanSquaredError(tensor([[1], [2]]), tensor([[1], [4]])).item(); // 2
+ * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'ones' })]);
+ * model.compile({ optimizer: 'sgd', loss: losses.absoluteDifference });
+ * model.evaluate(tensor([[1]]), tensor([[3]])).loss; // 2
+ */
+export * as losses from './compat/losses';
+/**
+ * TensorFlow.js's `tf.metrics.*`: per-sample metrics (binaryAccuracy, categoricalAccuracy, meanSquaredError, …) and
+ * scalar ones (precision, recall, r2Score).
+ * @example
+ * metrics.categoricalAccuracy(tensor([[0, 1]]), tensor([[0.1, 0.9]])).toArray(); // [1]
+ */
+export * as metrics from './compat/metrics';
+/**
+ * TensorFlow.js's `tf.util` helpers that tutorials use: `shuffle`, `shuffleCombo`, `sizeFromShape`, `assert`.
+ * @example
+ * const rows = [{ x: 1 }, { x: 2 }];
+ * util.shuffle(rows);
+ * rows.length; // 2
+ */
+export * as util from './compat/util';

@@ -1,7 +1,7 @@
 import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { checkInteger, checkNumber } from '../tensor/shape';
-import { full } from '../tensor/create';
+import { full, tensor } from '../tensor/create';
 import { randn, randomUniform as uniformTensor } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 
@@ -141,6 +141,62 @@ export function heNormal(options: SeedOption = {}): Initializer {
 }
 
 /**
+ * Options of `varianceScaling`.
+ * @example
+ * const options: initializers.VarianceScalingOptions = { scale: 2, mode: 'fanIn', distribution: 'normal', seed: 1 };
+ * initializers.varianceScaling(options).config.scale; // 2
+ */
+export interface VarianceScalingOptions extends SeedOption {
+  /** The variance's scale (default 1). */
+  scale?: number;
+  /** The fan it divides by: 'fanIn' (default), 'fanOut' or 'fanAvg'. */
+  mode?: 'fanIn' | 'fanOut' | 'fanAvg';
+  /** 'normal' (default: a normal truncated at 2 standard deviations) or 'uniform'. */
+  distribution?: 'normal' | 'uniform';
+}
+
+/**
+ * Variance scaling, as Keras' and TensorFlow.js's VarianceScaling (the name 'varianceScaling' takes their defaults):
+ * variance scale / n, n the fan-in, fan-out or their mean; a normal truncated at 2 standard deviations (redrawn beyond),
+ * or uniform in ±sqrt(3·scale/n).
+ * @throws RangeError for a scale that is not a positive number, an unknown mode or distribution, or a bad seed.
+ * @example
+ * const w = initializers.varianceScaling({ seed: 1 }).init([100, 100], 100, 100);
+ * w.abs().max().item() <= 0.2; // true (within 2 standard deviations, 0.1 each)
+ */
+export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
+  const op = 'varianceScaling';
+  const { seed, scale = 1, mode = 'fanIn', distribution = 'normal' } = checkOptions(options, op, ['scale', 'mode', 'distribution']);
+  if (!(checkNumber(scale, op, 'scale', false) > 0)) throw new RangeError(`${op}: scale must be a positive number, got ${showValue(scale)}`);
+  if (!['fanIn', 'fanOut', 'fanAvg'].includes(mode)) throw new RangeError(`${op}: mode must be 'fanIn', 'fanOut' or 'fanAvg', got ${showValue(mode)}`);
+  if (distribution !== 'normal' && distribution !== 'uniform') throw new RangeError(`${op}: distribution must be 'normal' or 'uniform', got ${showValue(distribution)}`);
+  return {
+    config: { name: op, scale, mode, distribution, seed },
+    init: (shape, fanIn, fanOut, given) => {
+      const n = Math.max(1, mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2);
+      const from = seed ?? given;
+      if (distribution === 'uniform') { const l = Math.sqrt(3 * scale / n); return uniformTensor(shape, -l, l, { seed: from }); }
+      return truncatedNormal(shape, Math.sqrt(scale / n), from);
+    },
+  };
+}
+
+/** Normal values of standard deviation `std`, those beyond 2·std redrawn (as TF.js's truncatedNormal). */
+function truncatedNormal(shape: readonly number[], std: number, seed: number | undefined): Tensor {
+  const first = randn(shape, { std, seed });
+  const values = first.dataSync();
+  first.dispose();
+  for (let round = 1, bad = values.findIndex((v) => Math.abs(v) > 2 * std); bad >= 0; round++) {
+    const more = randn([values.length], { std, seed: seed === undefined ? undefined : (seed + round) % Number.MAX_SAFE_INTEGER });
+    const fresh = more.dataSync();
+    more.dispose();
+    for (let i = bad, j = 0; i < values.length; i++) if (Math.abs(values[i]) > 2 * std) values[i] = fresh[j++];
+    bad = values.findIndex((v) => Math.abs(v) > 2 * std);
+  }
+  return tensor(values, shape);
+}
+
+/**
  * All zeros (the default for biases; also the name 'zeros').
  * @example
  * initializers.zeros().init([2], 3, 2).toArray(); // [0, 0]
@@ -162,7 +218,7 @@ export function ones(options: Record<string, never> = {}): Initializer {
 }
 
 const byName = {
-  randomNormal, randomUniform, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones,
+  randomNormal, randomUniform, glorotUniform, glorotNormal, heUniform, heNormal, varianceScaling, zeros, ones,
 } as Record<string, (options: never) => Initializer>;
 
 /**

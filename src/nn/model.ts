@@ -28,6 +28,7 @@ import { applyModel } from './apply';
 import { formatOfPath, MODEL_FORMATS } from '../io/sniff';
 import type { SaveOptions } from '../io/formats';
 import type { IOHandler, SaveResult } from '../io/handlers';
+import { toEvaluation, type Evaluation } from './evaluation';
 
 /**
  * Options of `model`.
@@ -439,8 +440,11 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
    * model.evaluate(tensor([[1, 2]]), tensor([[1]])); // { loss: 4, mae: 2 }
+   * // The result also reads as TensorFlow.js's (see Evaluation): [loss, ...metrics] as scalars.
+   * const [loss, mae] = model.evaluate(tensor([[1, 2]]), tensor([[1]]));
+   * loss.item(); // 4
    */
-  evaluate(x: TensorList, y: TensorList, options: BatchOptions = {}): Record<string, number> {
+  evaluate(x: TensorList, y: TensorList, options: BatchOptions = {}): Evaluation {
     const op = 'evaluate';
     this.checkUsable(op);
     const compiled = this.requireCompiled(op), graph = this.graph(op);
@@ -449,10 +453,10 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const ys = checkTargets(graph, compiled, y, rows, op);
     const chunk = Math.min(rows, batchRows(options, op, 4096));
     const names = compiled.outputs.map((o) => o.name);
-    if (rows === 0) return toLogs(names, compiled.metrics, new Float64Array(slotsOf(names.length)).fill(NaN));
+    if (rows === 0) return toEvaluation(toLogs(names, compiled.metrics, new Float64Array(slotsOf(names.length)).fill(NaN)));
     const plan = planFor(this.state, 'evaluate', chunk, op);
     try {
-      return toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows));
+      return toEvaluation(toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows)));
     } finally {
       plan.done();
     }
@@ -581,9 +585,12 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /**
    * A text table of the layers (with their activation or rate), their output shapes and parameter counts, and the
    * total, as Keras prints it; a model with merges or several inputs also lists what each layer is connected to.
+   * Prints it line by line with `printFn` (default console.log), as TensorFlow.js's `summary(lineLength?, positions?,
+   * printFn?)` does (lineLength and positions are taken and ignored: the columns fit their contents), and returns it.
+   * @throws TypeError if printFn is not a function.
    * @example
    * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
-   * console.log(model.summary());
+   * model.summary(); // logs:
    * // _________________________________________________
    * // Layer (type)               Output shape   Param #
    * // =================================================
@@ -592,8 +599,13 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * // =================================================
    * // Total params: 21
    */
-  summary(): string {
-    return summaryOf(this.graphOrNull);
+  summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): string {
+    const text = summaryOf(this.graphOrNull);
+    if (typeof printFn !== 'function') throw new TypeError(`summary: printFn must be a function, got ${showValue(printFn)}`);
+    // NOTE: lineLength and positions are TF.js's column layout; the table sizes its columns to their contents.
+    void lineLength, void positions;
+    for (const line of text.split('\n')) printFn(line);
+    return text;
   }
 
   /**

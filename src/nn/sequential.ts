@@ -104,7 +104,8 @@ export class Sequential extends Model<Tensor> {
 /**
  * A Sequential model of `layers` (default none) applied in order; the first needs `inputShape`. `options.seed`
  * makes the model repeatable: the initial weights of layers without a seeded initializer, and the shuffle and dropout
- * of fits without a seed (see SequentialOptions). Throws a TypeError unless layers is an array, a RangeError or
+ * of fits without a seed (see SequentialOptions). TensorFlow.js's `sequential({ layers })` is taken too. Throws a
+ * TypeError unless layers is an array or such an object, a RangeError or
  * TypeError for bad options, and as `Sequential.add` does.
  * @example
  * const model = sequential([dense({ units: 4, activation: 'sigmoid', inputShape: [3] }), dense({ units: 1, activation: 'sigmoid' })]);
@@ -113,8 +114,28 @@ export class Sequential extends Model<Tensor> {
  * // With a seed, the same weights (and fits) on every run:
  * const a = sequential([dense({ units: 3, inputShape: [2] })], { seed: 1 }), b = sequential([dense({ units: 3, inputShape: [2] })], { seed: 1 });
  * equal(a.getWeights()[0], b.getWeights()[0]).sum().item(); // 6
+ * // TensorFlow.js's form, the layers in an object:
+ * sequential({ layers: [dense({ units: 2, inputShape: [3] })] }).outputDim; // 2
  */
-export function sequential(layers: readonly Layer[] = [], options: SequentialOptions = {}): Sequential {
-  if (!Array.isArray(layers)) throw new TypeError(`sequential: layers must be an array, got ${showValue(layers)}`);
+export function sequential(layers: readonly Layer[] | SequentialConfig = [], options: SequentialOptions = {}): Sequential {
+  if (!Array.isArray(layers)) {
+    // TensorFlow.js's form: sequential({ layers: [...] }), the seed beside them.
+    if (typeof layers !== 'object' || layers === null) throw new TypeError(`sequential: layers must be an array or { layers }, got ${showValue(layers)}`);
+    checkOptionKeys('sequential', layers, ['layers', 'seed'], 'config');
+    const { layers: list = [], ...rest } = layers as SequentialConfig;
+    if (!Array.isArray(list)) throw new TypeError(`sequential: config.layers must be an array, got ${showValue(list)}`);
+    return new Sequential(list, { ...rest, ...options });
+  }
   return new Sequential(layers, options);
+}
+
+/**
+ * TensorFlow.js's argument of `sequential`: the layers in an object, with simdeep's options beside them.
+ * @example
+ * const config: SequentialConfig = { layers: [dense({ units: 1, inputShape: [2] })], seed: 3 };
+ * sequential(config).seed; // 3
+ */
+export interface SequentialConfig extends SequentialOptions {
+  /** The layers, applied in order (default none). */
+  layers?: readonly Layer[];
 }

@@ -1,5 +1,6 @@
 import { kernels } from '../runtime/wasm';
 import { i32View, rngPtr } from '../runtime/heap';
+import { showValue } from './errors';
 import { checkOptionKeys } from './options';
 import { checkInteger, checkNumber, checkShape } from './shape';
 import { empty, type Tensor } from './tensor';
@@ -67,8 +68,17 @@ function statePtr(options: RandomOptions | undefined, op: string): number {
  * const w = randomUniform([2, 2], -1, 1, { seed: 7 });
  * w.shape; // [2, 2]
  * w.abs().max().item() < 1; // true
+ * // TensorFlow.js's positional form, randomUniform(shape, minval, maxval, dtype, seed), is taken too:
+ * randomUniform([3], 0, 1, 'float32', 7).shape; // [3]
  */
-export function randomUniform(shape: readonly number[], min = 0, max = 1, options?: RandomOptions): Tensor {
+export function randomUniform(shape: readonly number[], min = 0, max = 1, options?: RandomOptions | 'float32', seed?: number): Tensor {
+  if (typeof options === 'string' || (options === undefined && seed !== undefined)) {
+    // NOTE: TF.js's int32 draws integers; simdeep's tensors are float32, so only its float32 form is taken.
+    if (options !== undefined && options !== 'float32') {
+      throw new TypeError(`randomUniform: dtype ${showValue(options)} is not supported: simdeep tensors are float32`);
+    }
+    return uniform(shape, min, max, seed === undefined ? undefined : { seed }, 'randomUniform');
+  }
   return uniform(shape, min, max, options, 'randomUniform');
 }
 

@@ -1,4 +1,5 @@
 import { allocBytes, freeBytes } from '../runtime/heap';
+import { recording } from './tape';
 
 /** A block of wasm memory shared by the tensors that view it (reshape, squeeze, expandDims share storage). */
 export class Storage {
@@ -74,8 +75,13 @@ function collect(value: unknown, into: Set<unknown>): void {
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const item of Object.values(value)) collect(item, into);
 }
 
-/** Runs fn in a scope: every tensor created inside is disposed at the end except those it returns. */
+/**
+ * Runs fn in a scope: every tensor created inside is disposed at the end except those it returns. While a gradient
+ * tape records (tidy inside the f of grad, minimize, ...), the others pass to the enclosing scope instead, as TF.js
+ * keeps what backpropagation needs: the tape may hold them, and the gradient call frees them when it returns.
+ */
 export function runScoped<T>(fn: () => T): T {
+  const defer = recording();
   const scope: Owner[] = [];
   scopes.push(scope);
   let result: T;
@@ -95,7 +101,7 @@ export function runScoped<T>(fn: () => T): T {
   collect(result, kept);
   const parent = scopes[scopes.length - 1];
   for (const owner of scope) {
-    if (kept.has(owner)) parent?.push(owner);
+    if (kept.has(owner) || (defer && parent && !owner.disposed)) parent?.push(owner);
     else if (!owner.disposed) owner.dispose();
   }
   return result;

@@ -3,6 +3,7 @@ import { DisposedError, showShape, showValue } from './errors';
 import { allocStorage, releaseOwner, retain, type Storage } from './storage';
 import { MAX_SIZE, sizeOf, stridesOf } from './shape';
 import { formatTensor } from './format';
+import { formatTfjs } from './format-tfjs';
 import * as elementwise from '../ops/elementwise';
 import * as activation from '../ops/activation';
 import * as reduction from '../ops/reduce';
@@ -218,12 +219,75 @@ export class Tensor {
   }
 
   /**
-   * Prints `toString()` with console.log.
+   * Logs the values with console.log in TensorFlow.js's form (`Tensor` then the values, indented), so that programs
+   * moved from TF.js print what they printed; `verbose` adds the dtype, rank and shape, as TF.js's. `toString()`
+   * gives NumPy's form instead. Throws a DisposedError once disposed.
    * @example
-   * tensor([1, 2]).print(); // logs tensor([1, 2])
+   * tensor([[1, 2], [3, 4]]).print(); // logs 'Tensor\n    [[1, 2],\n     [3, 4]]'
+   * scalar(0.5).print(true); // logs 'Tensor\n  dtype: float32\n  rank: 0\n  shape: []\n  values:\n    0.5'
    */
-  print(): void {
-    console.log(this.toString());
+  print(verbose = false): void {
+    const ptr = this.storage('print').ptr;
+    console.log(formatTfjs(f32View(ptr, this.size), this.shape, verbose === true));
+  }
+
+  /**
+   * A copy of the values as a Float32Array, resolved asynchronously, as TensorFlow.js's `data()` (here the values are
+   * in wasm memory already, so it is `dataSync()` in a promise). Rejects with a DisposedError once disposed.
+   * @example
+   * await tensor([[1, 2], [3, 4]]).data(); // [1, 2, 3, 4]
+   */
+  data(): Promise<Float32Array> {
+    try {
+      this.storage('data');
+      return Promise.resolve(this.dataSync());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The values as nested arrays (a number for a scalar), as TensorFlow.js's `arraySync()`: the same as `toArray()`.
+   * Throws a DisposedError once disposed.
+   * @example
+   * tensor([[1, 2], [3, 4]]).arraySync(); // [[1, 2], [3, 4]]
+   */
+  arraySync(): NestedArray {
+    this.storage('arraySync');
+    return this.toArray();
+  }
+
+  /**
+   * The values as nested arrays, resolved asynchronously, as TensorFlow.js's `array()`. Rejects with a DisposedError
+   * once disposed.
+   * @example
+   * await tensor([1, 2]).array(); // [1, 2]
+   */
+  array(): Promise<NestedArray> {
+    try {
+      return Promise.resolve(this.arraySync());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The values converted as TensorFlow.js's `cast(dtype)` converts them, held as float32 (simdeep's only dtype):
+   * 'float32' copies, 'int32' truncates toward zero, 'bool' gives 1 where the value is not 0, else 0.
+   * @throws TypeError for another dtype; DisposedError once disposed.
+   * @example
+   * tensor([1.7, -1.7, 0]).cast('int32').toArray(); // [1, -1, 0]
+   * tensor([2, 0]).cast('bool').toArray(); // [1, 0]
+   */
+  cast(dtype: 'float32' | 'int32' | 'bool'): Tensor {
+    this.storage('cast');
+    if (dtype === 'float32') return shaping.clone(this);
+    if (dtype === 'bool') return elementwise.notEqual(this, 0);
+    if (dtype !== 'int32') throw new TypeError(`cast: dtype ${showValue(dtype)} is not supported: simdeep tensors are float32 (casts to 'float32', 'int32' and 'bool' are held as float32)`);
+    const out = empty(this.shape, 'cast'); // views after the allocation: it may grow the memory
+    const from = f32View(this.ptr, this.size), to = f32View(out.ptr, out.size);
+    for (let i = 0; i < from.length; i++) to[i] = Math.trunc(from[i]);
+    return out;
   }
 
   /**
@@ -536,6 +600,18 @@ export class Tensor {
    * tensor([[1, 2], [3, 0]]).argmin(0).toArray(); // [0, 1]
    */
   argmin(axis?: number | readonly number[], keepDims = false): Tensor { return reduction.argmin(this, axis, keepDims); }
+  /**
+   * TensorFlow.js's name of {@link argmax}: indices of the largest values along `axis` (default 0, the outermost, as TF.js).
+   * @example
+   * tensor([[1, 5, 2], [7, 0, 3]]).argMax(1).toArray(); // [1, 0]
+   */
+  argMax(axis = 0): Tensor { return reduction.argmax(this, axis); }
+  /**
+   * TensorFlow.js's name of {@link argmin}: indices of the smallest values along `axis` (default 0, as TF.js).
+   * @example
+   * tensor([[1, 5, 2], [7, 0, 3]]).argMin(1).toArray(); // [0, 1]
+   */
+  argMin(axis = 0): Tensor { return reduction.argmin(this, axis); }
 
   /**
    * Matrix product with NumPy matmul semantics; see {@link matmul}.

@@ -232,11 +232,11 @@ describe('toString', () => {
       '         [1050, 1051, 1052, ..., 1097, 1098, 1099]]], shape=[11,2,50])'].join('\n'));
   });
 
-  test('print writes toString to the console', () => {
+  test("print writes TF.js's form to the console", () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const t = tensor([[1, 2]]);
+    const t = tensor([[1, 2], [3, 4]]);
     t.print();
-    expect(log).toHaveBeenCalledWith('tensor([[1, 2]])');
+    expect(log).toHaveBeenCalledWith('Tensor\n    [[1, 2],\n     [3, 4]]'); // TF.js's form (toString gives NumPy's)
     log.mockRestore();
     t.dispose();
   });

@@ -10,7 +10,7 @@ import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
 import { ACTIVATION_CODES, NEEDS_INPUT, type ActivationName } from './dense';
-import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
 import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 import { ACT_SOFTMAX } from '../../../assembly/layout';
@@ -40,6 +40,10 @@ export interface ConvBaseOptions extends LayerOptions {
   biasInitializer?: string | Initializer;
   /** The shape of one input sample ([height, width, channels] for 2-D, [steps, channels] for 1-D), for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /** The geometry errors of layers name the layer's input and its padding option. */
@@ -78,7 +82,7 @@ export abstract class ConvLayer extends Layer {
 
   protected constructor(options: ConvBaseOptions, op: string, rank: 1 | 2, keys: readonly string[], dilations = true) {
     checkOptionKeys(op, options, ['name', 'kernelSize', 'strides', 'padding', 'dataFormat', 'activation', 'useBias', 'biasInitializer',
-      'inputShape', ...(dilations ? ['dilationRate'] : []), ...keys]);
+      ...INPUT_SHAPE_KEYS, ...(dilations ? ['dilationRate'] : []), ...keys]);
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object such as { kernelSize: 3 }, got ${showValue(options)}`);
     super(options, op);
     this.rank = rank;
@@ -103,7 +107,7 @@ export abstract class ConvLayer extends Layer {
     this.useBias = options.useBias ?? true;
     if (typeof this.useBias !== 'boolean') throw new TypeError(`${op}: useBias must be true or false, got ${showValue(options.useBias)}`);
     this.biasInitializer = toInitializer(options.biasInitializer ?? 'zeros', op, 'biasInitializer');
-    this.takeInputShape(options.inputShape, op, rank + 1);
+    this.takeInputShape(options, op, rank + 1);
   }
 
   /** The sample shape [height, width, channels] of a sample of `dims` (1-D: height 1); a ShapeError for other ranks. */

@@ -8,7 +8,7 @@ import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeFields } from './layer';
 import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 
@@ -32,7 +32,7 @@ export const ACTIVATION_CODES: Record<ActivationName, number> = {
 export const NEEDS_INPUT: ReadonlySet<number> = new Set([ACT_GELU, ACT_SWISH]);
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
-const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape', 'name'];
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...INPUT_SHAPE_KEYS, 'name'];
 
 /**
  * Options of `dense`.
@@ -58,6 +58,10 @@ export interface DenseOptions extends LayerOptions {
    * layer of a Sequential needs it, the others take their predecessor's output.
    */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -156,7 +160,7 @@ export class Dense extends Layer {
     if (typeof this.useBias !== 'boolean') throw new TypeError(`${op}: useBias must be true or false, got ${showValue(options.useBias)}`);
     this.kernelInitializer = toInitializer(options.kernelInitializer ?? 'glorotUniform', op, 'kernelInitializer');
     this.biasInitializer = toInitializer(options.biasInitializer ?? 'zeros', op, 'biasInitializer');
-    this.takeInputShape(options.inputShape, op);
+    this.takeInputShape(options, op);
     this.inputDim = this.inputShape?.at(-1);
   }
 

@@ -13,7 +13,7 @@ import { Layer, type LayerOptions, type NodeFields } from './layer';
 import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 
-const EMBEDDING_KEYS = ['inputDim', 'outputDim', 'embeddingsInitializer', 'maskZero', 'inputLength', 'inputShape', 'name'];
+const EMBEDDING_KEYS = ['inputDim', 'outputDim', 'embeddingsInitializer', 'maskZero', 'inputLength', 'inputShape', 'batchInputShape', 'name'];
 
 /**
  * Options of `layers.embedding`.
@@ -39,6 +39,8 @@ export interface EmbeddingOptions extends LayerOptions {
   inputLength?: number;
   /** The shape of one input sample (indices per sample), for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, inputLength]. */
+  batchInputShape?: readonly (number | null)[];
 }
 
 /**
@@ -109,7 +111,8 @@ export class Embedding extends Layer {
     this.maskZero = options.maskZero ?? false;
     if (typeof this.maskZero !== 'boolean') throw new TypeError(`${op}: maskZero must be true or false, got ${showValue(options.maskZero)}`);
     this.embeddingsInitializer = toInitializer(options.embeddingsInitializer ?? { name: 'randomUniform', min: -0.05, max: 0.05 }, op, 'embeddingsInitializer');
-    this.takeInputShape(options.inputShape, op);
+    // inputDim is the vocabulary size here, as in Keras: the sample shape comes from inputShape or batchInputShape.
+    this.takeInputShape({ inputShape: options.inputShape, batchInputShape: options.batchInputShape }, op);
     if (options.inputLength !== undefined) {
       const length = checkInteger(options.inputLength, op, 'inputLength', 1, 1 << 24);
       if (this.inputShape && this.inputShape.join() !== String(length)) {

@@ -18,13 +18,35 @@ export interface LayerOptions {
 }
 
 /**
+ * The options that give the shape of one input sample, for the first layer of a Sequential: `inputShape`, or
+ * TensorFlow.js's `batchInputShape` and `inputDim`.
+ * @example
+ * const options: InputShapeOptions = { batchInputShape: [null, 4] };
+ * dense({ units: 2, ...options }).inputShape; // [4]
+ */
+export interface InputShapeOptions {
+  /** The shape of one input sample, without the batch axis. */
+  inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
+}
+
+/** The option keys of {@link InputShapeOptions}, for layers' option checks. */
+export const INPUT_SHAPE_KEYS = ['inputShape', 'batchInputShape', 'inputDim'] as const;
+
+/**
  * What a custom layer's constructor passes on to `super(config)`, as TF.js's LayerArgs: its name, and the shape of
  * one input sample when it is the first layer of a Sequential. Other keys are the subclass's own.
  * @example
  * const args: LayerArgs = { name: 'scale', inputShape: [4] };
  */
-export interface LayerArgs extends LayerOptions {
-  inputShape?: readonly number[];
+export interface LayerArgs extends LayerOptions, InputShapeOptions {
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /** The words of a node record a layer kind sets itself (the plan writes the rest). */
@@ -131,7 +153,7 @@ export abstract class Layer {
     this.name = name;
     const given = (new.target as { className?: unknown }).className;
     this.className = typeof given === 'string' && given !== '' ? given : new.target.name;
-    if (!known) this.takeInputShape(options.inputShape, op);
+    if (!known) this.takeInputShape(options, op);
   }
 
   /**
@@ -267,13 +289,32 @@ export abstract class Layer {
    */
   inputShape: number[] | undefined;
 
-  /** Checks and keeps the `inputShape` option (undefined: none): a non-empty array of integers in [1, 2^24]. */
-  protected takeInputShape(value: unknown, op: string, rank?: number): void {
+  /**
+   * Checks and keeps the sample shape the options give (none: undefined): `inputShape`, a non-empty array of integers
+   * in [1, 2^24], or TensorFlow.js's forms of it, `batchInputShape` ([batch size or null, ...inputShape]; simdeep
+   * takes any batch size) and `inputDim` (inputShape [inputDim]); at most one of them.
+   */
+  protected takeInputShape(options: InputShapeOptions, op: string, rank?: number): void {
+    const { inputShape, batchInputShape, inputDim } = options as Record<string, unknown>;
+    const given = INPUT_SHAPE_KEYS.filter((key) => (options as Record<string, unknown>)[key] !== undefined);
+    if (given.length > 1) throw new RangeError(`${op}: give one of inputShape, batchInputShape and inputDim, got ${given.join(' and ')}`);
+    let value = inputShape, arg = 'inputShape';
+    if (batchInputShape !== undefined) {
+      if (!Array.isArray(batchInputShape) || batchInputShape.length < 2 || !(batchInputShape[0] === null || Number.isInteger(batchInputShape[0]))) {
+        throw new RangeError(`${op}: batchInputShape must be [batch size or null, ...sizes of one sample], got ${showValue(batchInputShape)}`);
+      }
+      [value, arg] = [batchInputShape.slice(1), 'batchInputShape'];
+    } else if (inputDim !== undefined) {
+      [value, arg] = [[checkInteger(inputDim, op, 'inputDim', 1, 1 << 24)], 'inputDim'];
+    }
     if (value === undefined) return;
     if (!Array.isArray(value) || value.length === 0 || (rank !== undefined && value.length !== rank)) {
-      throw new RangeError(`${op}: inputShape must be ${rank === undefined ? 'a non-empty array of sizes' : `an array of ${rank} sizes`} (the shape of one sample), got ${showValue(value)}`);
+      const sizes = rank === undefined ? 'a non-empty array of sizes' : `an array of ${rank} sizes`;
+      const what = arg === 'batchInputShape' ? `[null, ...${sizes}]` : arg === 'inputDim' ? `given for a layer whose samples have ${rank} axes` : sizes;
+      throw new RangeError(`${op}: ${arg} must be ${what} (the shape of one sample), got ${showValue(arg === 'inputShape' ? value : (options as Record<string, unknown>)[arg])}`);
     }
-    this.inputShape = value.map((v, i) => checkInteger(v, op, `inputShape[${i}]`, 1, 1 << 24));
+    const offset = arg === 'batchInputShape' ? 1 : 0;
+    this.inputShape = value.map((v, i) => checkInteger(v, op, arg === 'inputDim' ? 'inputDim' : `${arg}[${i + offset}]`, 1, 1 << 24));
   }
 
   /**

@@ -10,7 +10,7 @@ import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
-import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
 import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
 
@@ -35,6 +35,10 @@ export interface LayerNormalizationOptions extends LayerOptions {
   gammaInitializer?: string | Initializer;
   /** The shape of one input sample, for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -52,7 +56,7 @@ export interface BatchNormalizationOptions extends LayerNormalizationOptions {
   movingVarianceInitializer?: string | Initializer;
 }
 
-const LAYER_KEYS = ['name', 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'inputShape'];
+const LAYER_KEYS = ['name', 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', ...INPUT_SHAPE_KEYS];
 const BATCH_KEYS = [...LAYER_KEYS, 'momentum', 'movingMeanInitializer', 'movingVarianceInitializer'];
 
 /** The bits of an f32, as an i32 word of a geometry record. */
@@ -126,7 +130,7 @@ abstract class Normalization extends Layer {
     this.scale = flag('scale');
     this.betaInitializer = toInitializer(options.betaInitializer ?? 'zeros', op, 'betaInitializer');
     this.gammaInitializer = toInitializer(options.gammaInitializer ?? 'ones', op, 'gammaInitializer');
-    this.takeInputShape(options.inputShape, op);
+    this.takeInputShape(options, op);
   }
 
   /** @internal */

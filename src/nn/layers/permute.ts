@@ -6,7 +6,7 @@ import {
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
-import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeFields } from './layer';
 
 /**
  * Options of `layers.permute`.
@@ -19,6 +19,10 @@ export interface PermuteOptions extends LayerOptions {
   dims: readonly number[];
   /** The shape of one input sample, for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -53,14 +57,14 @@ export class Permute extends Layer {
   constructor(options: PermuteOptions) {
     const op = 'permute';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be { dims }, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['dims', 'inputShape', 'name']);
+    checkOptionKeys(op, options, ['dims', ...INPUT_SHAPE_KEYS, 'name']);
     super(options, op);
     const dims = options.dims;
     const ok = Array.isArray(dims) && dims.length >= 1 && dims.length <= 3 &&
       [...dims].sort().every((d, i) => d === i + 1);
     if (!ok) throw new RangeError(`${op}: dims must list each of the axes 1..k of a sample once (k from 1 to 3), got ${showValue(dims)}`);
     this.dims = [...dims];
-    this.takeInputShape(options.inputShape, op, dims.length);
+    this.takeInputShape(options, op, dims.length);
   }
 
   /** @internal */
@@ -116,6 +120,10 @@ export interface RepeatVectorOptions extends LayerOptions {
   n: number;
   /** The shape of one input sample ([features]), for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -149,10 +157,10 @@ export class RepeatVector extends Layer {
   constructor(options: RepeatVectorOptions) {
     const op = 'repeatVector';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be { n }, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['n', 'inputShape', 'name']);
+    checkOptionKeys(op, options, ['n', ...INPUT_SHAPE_KEYS, 'name']);
     super(options, op);
     this.n = checkInteger(options.n, op, 'n', 1, 1 << 24);
-    this.takeInputShape(options.inputShape, op, 1);
+    this.takeInputShape(options, op, 1);
   }
 
   /** @internal */

@@ -5,7 +5,7 @@ import { KIND_AVG_POOL, KIND_GLOBAL_AVG_POOL, KIND_GLOBAL_MAX_POOL, KIND_MAX_POO
 import { geometryWords, poolGeometry, positivePair, type Geometry } from '../../ops/pool';
 import { ShapeError, showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
-import { Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
 
 /**
  * Options of the 2-D pooling layers (`maxPooling2d`, `averagePooling2d`).
@@ -24,6 +24,10 @@ export interface Pooling2DOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample [height, width, channels], for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -43,6 +47,10 @@ export interface Pooling1DOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample [steps, channels], for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /** The class names of the windowed pooling layers. */
@@ -109,7 +117,7 @@ export class Pooling extends Layer {
   constructor(className: PoolingClass, options: Pooling1DOptions | Pooling2DOptions = {}) {
     const op = factoryOf(className);
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['name', 'poolSize', 'strides', 'padding', 'dataFormat', 'inputShape']);
+    checkOptionKeys(op, options, ['name', 'poolSize', 'strides', 'padding', 'dataFormat', ...INPUT_SHAPE_KEYS]);
     checkDataFormat(options.dataFormat, op);
     super(options, op);
     this.className = className;
@@ -126,7 +134,7 @@ export class Pooling extends Layer {
     const padding = options.padding ?? 'valid';
     if (padding !== 'valid' && padding !== 'same') throw new RangeError(`${op}: padding must be 'valid' or 'same', got ${showValue(padding)}`);
     this.padding = padding;
-    this.takeInputShape(options.inputShape, op, oneD ? 2 : 3);
+    this.takeInputShape(options, op, oneD ? 2 : 3);
   }
 
   /** The geometry for samples of `shape`, as a 2-D pooling (1-D: height 1); a ShapeError naming `op` and the layer. */
@@ -191,6 +199,10 @@ export interface GlobalPoolingOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample, for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /** The class names of the global pooling layers. */
@@ -230,7 +242,7 @@ export class GlobalPooling extends Layer {
   constructor(className: GlobalPoolingClass, options: GlobalPoolingOptions = {}) {
     const op = factoryOf(className);
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['name', 'keepDims', 'dataFormat', 'inputShape']);
+    checkOptionKeys(op, options, ['name', 'keepDims', 'dataFormat', ...INPUT_SHAPE_KEYS]);
     checkDataFormat(options.dataFormat, op);
     super(options, op);
     this.className = className;
@@ -238,7 +250,7 @@ export class GlobalPooling extends Layer {
     const keepDims = options.keepDims ?? false;
     if (typeof keepDims !== 'boolean') throw new TypeError(`${op}: keepDims must be a boolean, got ${showValue(keepDims)}`);
     this.keepDims = keepDims;
-    this.takeInputShape(options.inputShape, op, className.endsWith('1D') ? 2 : 3);
+    this.takeInputShape(options, op, className.endsWith('1D') ? 2 : 3);
   }
 
   /** The geometry of a window over the whole sample of `shape` (1-D: height 1); a ShapeError naming `op` and the layer. */

@@ -3,7 +3,7 @@
 import { KIND_FLATTEN, KIND_RESHAPE } from '../../../assembly/layout';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
-import { Layer, type LayerOptions } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions } from './layer';
 
 /**
  * Options of `flatten`.
@@ -16,6 +16,10 @@ export interface FlattenOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample, for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -43,12 +47,12 @@ export class Flatten extends Layer {
   constructor(options: FlattenOptions = {}) {
     const op = 'flatten';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['name', 'dataFormat', 'inputShape']);
+    checkOptionKeys(op, options, ['name', 'dataFormat', ...INPUT_SHAPE_KEYS]);
     if (options.dataFormat !== undefined && options.dataFormat !== 'channelsLast') {
       throw new RangeError(`${op}: dataFormat must be 'channelsLast' (samples are channels-last), got ${showValue(options.dataFormat)}`);
     }
     super(options, op);
-    this.takeInputShape(options.inputShape, op);
+    this.takeInputShape(options, op);
   }
 
   /** @internal */
@@ -77,6 +81,10 @@ export interface ReshapeOptions extends LayerOptions {
   targetShape: readonly number[];
   /** The shape of one input sample, for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -111,14 +119,14 @@ export class Reshape extends Layer {
   constructor(options: ReshapeOptions) {
     const op = 'reshape';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be { targetShape }, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['name', 'targetShape', 'inputShape']);
+    checkOptionKeys(op, options, ['name', 'targetShape', ...INPUT_SHAPE_KEYS]);
     super(options, op);
     const target = options.targetShape;
     const ok = Array.isArray(target) && target.length > 0 && target.length <= 8 && target.filter((v) => v === -1).length <= 1 &&
       target.every((v) => v === -1 || (Number.isInteger(v) && v >= 1 && v <= 1 << 24));
     if (!ok) throw new RangeError(`${op}: targetShape must be an array of sizes >= 1 (one may be -1), got ${showValue(target)}`);
     this.targetShape = [...target];
-    this.takeInputShape(options.inputShape, op);
+    this.takeInputShape(options, op);
   }
 
   /** @internal */

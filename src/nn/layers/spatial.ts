@@ -4,7 +4,7 @@ import { KIND_CROPPING, KIND_UP_SAMPLING, KIND_ZERO_PADDING } from '../../../ass
 import { geometryWords, positivePair, type Geometry } from '../../ops/pool';
 import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
-import { Layer, type LayerOptions, type NodeFields } from './layer';
+import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeFields } from './layer';
 import { checkDataFormat } from './pooling';
 
 /** Rows or columns on each side, as Keras takes them: one for all four, [height, width] symmetric, or [[top, bottom], [left, right]]. */
@@ -23,6 +23,10 @@ export interface ZeroPadding2DOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample [height, width, channels], for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -38,6 +42,10 @@ export interface Cropping2DOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample [height, width, channels], for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /** [[top, bottom], [left, right]] from the three forms, each a non-negative integer. */
@@ -62,11 +70,11 @@ abstract class Sides extends Layer {
 
   protected constructor(options: ZeroPadding2DOptions & Cropping2DOptions, op: string, arg: 'padding' | 'cropping', fallback: number) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['name', arg, 'dataFormat', 'inputShape']);
+    checkOptionKeys(op, options, ['name', arg, 'dataFormat', ...INPUT_SHAPE_KEYS]);
     checkDataFormat(options.dataFormat, op);
     super(options, op);
     this.sides = sidesOf(options[arg] ?? fallback, op, arg);
-    this.takeInputShape(options.inputShape, op, 3);
+    this.takeInputShape(options, op, 3);
   }
 
   /** The geometry for samples of `shape`; a ShapeError naming `op` and the layer. */
@@ -205,6 +213,10 @@ export interface UpSampling2DOptions extends LayerOptions {
   dataFormat?: 'channelsLast';
   /** The shape of one input sample [height, width, channels], for the first layer of a Sequential. */
   inputShape?: readonly number[];
+  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
+  batchInputShape?: readonly (number | null)[];
+  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
+  inputDim?: number;
 }
 
 /**
@@ -246,7 +258,7 @@ export class UpSampling2D extends Layer {
   constructor(options: UpSampling2DOptions = {}) {
     const op = 'upSampling2d';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
-    checkOptionKeys(op, options, ['name', 'size', 'interpolation', 'dataFormat', 'inputShape']);
+    checkOptionKeys(op, options, ['name', 'size', 'interpolation', 'dataFormat', ...INPUT_SHAPE_KEYS]);
     checkDataFormat(options.dataFormat, op);
     super(options, op);
     this.size = positivePair(options.size ?? 2, op, 'size');
@@ -255,7 +267,7 @@ export class UpSampling2D extends Layer {
       throw new RangeError(`${op}: interpolation must be 'nearest' or 'bilinear', got ${showValue(interpolation)}`);
     }
     this.interpolation = interpolation;
-    this.takeInputShape(options.inputShape, op, 3);
+    this.takeInputShape(options, op, 3);
   }
 
   /** @internal */
