@@ -141,7 +141,14 @@ export async function loadModel(source: string | ArrayBuffer | Uint8Array | Blob
   const op = 'loadModel';
   if (typeof source === 'string') {
     if (/^(https?|file):\/\//i.test(source)) return (await import('../io/formats')).modelFromLocation(source, op);
-    if ((await (await nodeFs()).stat(source).catch(() => undefined))?.isDirectory()) return (await import('../io/formats')).modelFromLocation(source, op); // TF.js's
+    const fs = await nodeFs();
+    if ((await fs.stat(source).catch(() => undefined))?.isDirectory()) {
+      // A TF.js model's directory holds its model.json; any other directory is refused unread.
+      if (!(await fs.stat(`${source}/model.json`).catch(() => undefined))?.isFile()) {
+        throw new RangeError(`${op}: cannot read ${JSON.stringify(source)}: it is a directory, and no TF.js model's (it has no model.json)`);
+      }
+      return (await import('../io/formats')).modelFromLocation(source, op);
+    }
     const bytes = await readModelFile(source, MAX_FOREIGN_FILE);
     return isOwnFile(bytes) ? deserialize(bytes) : (await import('../io/formats')).modelFromLocation(source, op, bytes);
   }

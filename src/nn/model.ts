@@ -641,8 +641,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * `loadModel` reads it back and predicts bit-identically. Other formats, picked by `options.format` or by the
    * target: 'file://dir', a path ending in '.json' or '/', or an IOHandler (such as `io.withSaveHandler(fn)` or
    * TF.js's own) write TF.js's layers format (model.json and weights.bin, which `tf.loadLayersModel` reads; resolves
-   * to TF.js's SaveResult); '.keras' Keras 3's zip; '.onnx' ONNX (opset 17); '.safetensors' the weights with the
-   * architecture in its metadata (`saveSafetensors` writes PyTorch's names). With no target and such a format,
+   * to TF.js's SaveResult); '.keras' Keras 3's zip; '.onnx' ONNX (opset 17); '.safetensors' the weights in PyTorch's names
+   * and layouts with the architecture in its metadata (`modelToSafetensors` takes other names). With no target and such a format,
    * resolves to the file's bytes. Rejects with a DisposedError once the model is disposed, a RangeError for a model
    * without layers, for a custom layer whose class is not registered (`serialization.registerClass`), for a layer
    * the format cannot express (naming it), for an unknown format or option, a TypeError for a target that is

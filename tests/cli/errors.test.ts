@@ -42,7 +42,7 @@ describe('simdeep errors', () => {
     ['a missing model file', ['predict', tmp('none.json'), houses], /^simdeep: the model file .*none\.json does not exist$/],
     // Read whole, these would never end (/dev/zero) or fail only after reading.
     ['a device as the model file', ['predict', '/dev/zero', houses], /^simdeep: cannot read \/dev\/zero: it is not a regular file \(a device, FIFO or socket\)$/],
-    ['a directory as the model file', ['predict', fixture(''), houses], /^simdeep: cannot read .*fixtures\/?: it is a directory$/],
+    ['a directory as the model file', ['predict', fixture(''), houses], /^simdeep: loadModel: cannot read ".*fixtures\/?": it is a directory, and no TF\.js model's \(it has no model\.json\)$/],
   ];
   it.each(cases)('%s: status 1 and one message on stderr', async (_, argv, message) => {
     const { status, out, err } = await run(...argv, '--out', tmp('never.json'));

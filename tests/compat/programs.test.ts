@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { memory } from '../../src/index';
+import { memory, seed } from '../../src/index';
 import { failOnLeaks } from '../reference';
 import { cars, loadProgram, mnistDigits, penguins } from './programs';
 
@@ -17,10 +17,37 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** A seeded stand-in for Math.random (mulberry32), which TF.js's unseeded initializers and shuffles draw from. */
+function seededRandom(start: number): () => number {
+  let s = start >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+let runs = 0;
+
+/**
+ * The program's metrics under TF.js and under simdeep. Each run starts from seeded generators (TF.js and the programs
+ * draw from Math.random, replaced for the run; simdeep from its own, seeded), a new seed per call, so that the tests repeat
+ * exactly while repeated calls still see different initial weights.
+ */
 async function both(name: string, ...args: unknown[]): Promise<[Record<string, number>, Record<string, number>]> {
-  const tfjs = await (await loadProgram(name, 'tfjs')).run(...args);
-  const simdeep = await (await loadProgram(name, 'simdeep')).run(...args);
-  return [tfjs, simdeep];
+  const start = ++runs;
+  const seeded = async (library: 'tfjs' | 'simdeep'): Promise<Record<string, number>> => {
+    const random = Math.random;
+    Math.random = seededRandom(start); // the programs' own draws (shuffles, initial values) too
+    seed(start);
+    try {
+      return await (await loadProgram(name, library)).run(...args);
+    } finally {
+      Math.random = random;
+    }
+  };
+  return [await seeded('tfjs'), await seeded('simdeep')];
 }
 
 describe('TF.js programs run with only the import changed, and reach the accuracy they reach under TF.js', () => {
@@ -65,14 +92,19 @@ describe('TF.js programs run with only the import changed, and reach the accurac
 
   // TF.js's cpu backend trains this CNN at about 0.12 s per digit and epoch (446 s for these sizes), so its run is
   // recorded once by fixtures/make-tfjs-reference.mjs (same program, digits and sizes; accuracy 0.273) rather than
-  // repeated here. Six adam steps leave the accuracy near 0.3 and init-dependent: simdeep gave 0.25 to 0.34 over 5 runs.
-  test('CNN MNIST (the CNN tutorial at 1,000 digits, 3 epochs): test accuracy at least the recorded TF.js run\'s − 0.05', async () => {
+  // repeated here. Six adam steps leave the accuracy near 0.3 and init-dependent (single simdeep runs gave 0.21 to
+  // 0.34), so the mean of five runs is compared, from a seeded global generator so that the test repeats exactly.
+  test('CNN MNIST (the CNN tutorial at 1,000 digits, 3 epochs): the mean test accuracy of five runs at least the recorded TF.js run\'s − 0.05', async () => {
     const reference = JSON.parse(readFileSync(new URL('./fixtures/tfjs-reference.json', import.meta.url), 'utf8')) as
       { train: number; test: number; epochs: number; accuracy: number };
     const program = await loadProgram('mnist-cnn', 'simdeep');
-    const simdeep = await program.run(mnistDigits(reference.train, reference.test),
-      { trainDataSize: reference.train, testDataSize: reference.test, epochs: reference.epochs });
-    expect(simdeep.accuracy).toBeGreaterThanOrEqual(reference.accuracy - 0.05);
+    seed(1);
+    const accuracies: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      accuracies.push((await program.run(mnistDigits(reference.train, reference.test),
+        { trainDataSize: reference.train, testDataSize: reference.test, epochs: reference.epochs })).accuracy);
+    }
+    expect(accuracies.reduce((a, b) => a + b, 0) / accuracies.length).toBeGreaterThanOrEqual(reference.accuracy - 0.05);
   }, 120_000);
 });
 

@@ -63,7 +63,7 @@ describe('save and loadModel with a path', () => {
     const device = 'not a regular file (a device, FIFO or socket)';
     await expect(loadModel('/dev/zero')).rejects.toThrow(new RangeError(`loadModel: cannot read "/dev/zero": it is ${device}`));
     await expect(loadModel(fifo)).rejects.toThrow(new RangeError(`loadModel: cannot read ${JSON.stringify(fifo)}: it is ${device}`));
-    await expect(loadModel(dir)).rejects.toThrow(new RangeError(`loadModel: cannot read ${JSON.stringify(dir)}: it is a directory`));
+    await expect(loadModel(dir)).rejects.toThrow(new RangeError(`loadModel: cannot read ${JSON.stringify(dir)}: it is a directory, and no TF.js model's (it has no model.json)`));
   }, 5000);
 
   it('loadModel reads no more than the header declares: a small model with 2 GB after it is refused unread', async () => {

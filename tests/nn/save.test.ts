@@ -25,7 +25,7 @@ describe('save and loadModel', () => {
     const cases: [Uint8Array, RegExp][] = [
       [good.slice(0, good.length - 4), /need 32 weights/],
       [good.slice(0, 6), /not a simdeep model/],
-      [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), /does not start with SDPM/],
+      [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), /the bytes are no model file of a format simdeep reads/],
       [header({ format: 'simdeep-model', version: 99, layers: [layer] }), /version 99 is not supported/],
       [header({ format: 'simdeep-model', version: 1, layers: [{ ...layer, units: 1e12 }] }), /units is 1000000000000/],
       [header({ format: 'simdeep-model', version: 1, layers: [{ ...layer, className: '__proto__' }] }), /className must be 'Dense'/],

@@ -64,10 +64,18 @@ test('the packed dist/*.js hold none either', () => {
   expect(findings(files, dir)).toEqual([]);
 });
 
+/** A bundle's code with that of the chunks it imports (statically or dynamically), and theirs: one program. */
+function withChunks(bundle: string, seen = new Set<string>()): string {
+  seen.add(bundle);
+  const code = readFileSync(join(dist, bundle), 'utf8');
+  const chunks = [...code.matchAll(/(?:from|import\()\s*["']\.\/([\w.-]+\.js)["']/g)].map((m) => m[1]).filter((f) => !seen.has(f) && f !== 'worker.js' && f !== 'workerTrial.js');
+  return [code, ...chunks.filter((f) => !seen.has(f)).map((f) => withChunks(f, seen))].join('\n');
+}
+
 test('every worker file the bundles start ships beside them; the workerd bundle starts none', () => {
   const shipped = new Set(readdirSync(dist));
   for (const bundle of ['index.js', 'index.cjs', 'cli.js', 'workerd.js']) {
-    const code = readFileSync(join(dist, bundle), 'utf8');
+    const code = withChunks(bundle);
     const workers = [...code.matchAll(/new URL\(\s*(?:\/\*[^*]*\*\/\s*)?["']\.\/([\w.-]+\.js)["']\s*,\s*(?:import\.meta\.url|importMetaUrl)\s*\)/g)].map((m) => m[1]);
     if (bundle === 'workerd.js') {
       expect(workers, bundle).toEqual([]);
