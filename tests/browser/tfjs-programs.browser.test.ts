@@ -54,8 +54,10 @@ test('dense MNIST on 1,000 digits: test accuracy at least 0.75', async () => {
   expect((await program.run(digitsOf(data))).accuracy).toBeGreaterThanOrEqual(0.75);
 }, 120_000);
 
-test('the CNN tutorial on 1,000 digits, 3 epochs: runs and learns (accuracy above chance)', async () => {
+// Three epochs are six Adam steps of batch 512, which leave the accuracy near 0.3 and init-dependent; fifteen (30
+// steps) reach 0.75-0.78 in Node over repeated runs, far from chance (0.1).
+test('the CNN tutorial on 1,000 digits, 15 epochs: runs and learns (accuracy above 0.5)', async () => {
   const { program, data } = await load('mnist-cnn', [1000, 300]);
-  const result = await program.run(digitsOf(data), { trainDataSize: 1000, testDataSize: 300, epochs: 3 });
-  expect(result.accuracy).toBeGreaterThan(0.2);
+  const result = await program.run(digitsOf(data), { trainDataSize: 1000, testDataSize: 300, epochs: 15 });
+  expect(result.accuracy).toBeGreaterThan(0.5);
 }, 180_000);
