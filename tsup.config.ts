@@ -29,10 +29,20 @@ const common: Options = { target: 'es2022', outDir: 'dist', removeNodeProtocol: 
 
 // ESM + CJS + .d.ts; the kernels' wasm is inlined as text, so the default entry needs no configuration. The
 // workers, the edge entry and the command line (Node only) are separate builds. shims: the CJS build gets
-// import.meta.url (from __filename), which locates the workers beside it.
+// import.meta.url (from __filename), which locates the workers beside it. simdeep/formats (src/formats.ts) is a
+// second ESM entry of the same build, so that it shares its chunks (one Model class, one wasm memory) with index.js;
+// CommonJS has no shared chunks, so CommonJS code imports it with import().
 export default defineConfig([{
+  entry: { index: 'src/index.ts', formats: 'src/formats.ts' },
+  format: ['esm'],
+  dts: true,
+  ...common,
+  platform: 'neutral',
+  sourcemap: true,
+  esbuildPlugins: [wasmText],
+}, {
   entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
+  format: ['cjs'],
   dts: true,
   ...common,
   platform: 'neutral',
@@ -50,7 +60,7 @@ export default defineConfig([{
   platform: 'neutral',
   splitting: false,
 }, {
-  entry: { workerd: 'src/index.ts' },
+  entry: { workerd: 'src/index.ts', 'workerd-formats': 'src/formats.ts' },
   format: ['esm'],
   ...common,
   platform: 'neutral',

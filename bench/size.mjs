@@ -1,8 +1,9 @@
-// What a browser downloads, gzip-compressed (level 9): minified esbuild bundles (ESM, es2022, browser) of two apps,
+// What a browser downloads, gzip-compressed (level 9): minified esbuild bundles (ESM, es2022, browser, code splitting) of two apps,
 // one using the training API and one importing everything, with the kernels' wasm as shipped (inlined as text in dist/).
 // TensorFlow.js (core + layers + wasm backend) is measured the same way, plus the .wasm file its backend fetches.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { ratio, table } from './harness.mjs';
@@ -43,10 +44,23 @@ const kb = (bytes) => (bytes / 1024).toFixed(1);
 // but quotes, \ and <), assigned or passed (so a stretch of code between two other literals does not match).
 const INLINED = /(?<=[=(,:])"[ !#$%&()*+,\-./0-9:;=>?@A-Z[\]^_a-z{|}~]{5000,}"/g;
 
+/**
+ * The app bundled with code splitting, as Vite, Rollup and webpack bundle apps: `code` is what the page loads at
+ * start (the entry and the chunks it imports statically); `lazy` what it loads only on a dynamic import (simdeep's
+ * other model formats, loaded by model.save or loadModel for such a file).
+ */
 async function bundle(contents) {
-  const result = await build({ stdin: { contents, resolveDir: root, loader: 'js' }, bundle: true, minify: true, format: 'esm',
-    platform: 'browser', target: 'es2022', write: false, external: ['node:*'], logLevel: 'error', metafile: true });
-  return { code: result.outputFiles[0].text, inputs: Object.values(result.metafile.outputs)[0].inputs };
+  const result = await build({ stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'app.js' }, bundle: true, minify: true, format: 'esm',
+    splitting: true, outdir: '/bundle', platform: 'browser', target: 'es2022', write: false, external: ['node:*'], logLevel: 'error', metafile: true });
+  const outputs = result.metafile.outputs, text = new Map(result.outputFiles.map((f) => [f.path, f.text]));
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint);
+  const eager = new Set([entry]);
+  for (const path of eager) for (const i of outputs[path].imports) if (i.kind === 'import-statement' && !i.external) eager.add(i.path);
+  // Metafile paths are relative to the working directory; output files' are absolute.
+  const pick = (paths) => paths.map((path) => text.get(resolve(path))).join('\n');
+  const lazy = Object.keys(outputs).filter((path) => !eager.has(path) && path.endsWith('.js'));
+  const inputs = Object.assign({}, ...[...eager].map((path) => outputs[path].inputs));
+  return { code: pick([...eager]), lazy: pick(lazy), inputs };
 }
 
 /** The .wasm a browser with SIMD fetches from tfjs-backend-wasm (the threaded build needs COOP/COEP). */
@@ -57,7 +71,7 @@ function tfjsWasm() {
 
 /** Sizes in bytes of one app: { total, js, wasm, minified, papaparse }. */
 async function measure(lib, contents) {
-  const { code, inputs } = await bundle(contents);
+  const { code, lazy, inputs } = await bundle(contents);
   const inlined = (code.match(INLINED) ?? []).join('');
   const file = lib === 'tfjs-wasm' ? tfjsWasm() : null;
   const papaparse = Object.entries(inputs).filter(([path]) => path.includes('papaparse')).reduce((s, [, v]) => s + v.bytesInOutput, 0);
@@ -66,6 +80,7 @@ async function measure(lib, contents) {
     js: gzip(file ? code : code.replace(INLINED, '""')),
     wasm: file ? gzip(file) : gzip(inlined),
     minified: code.length + (file?.length ?? 0),
+    lazy: lazy.length ? gzip(lazy) : 0,
     papaparse,
   };
 }
@@ -80,7 +95,7 @@ export async function run() {
   } catch {
     peers = false;
   }
-  const row = table([['app', 22], ['all in', 8], ['JS', 8], ['wasm', 8], ['minified', 10], ['papaparse', 10], ['vs simdeep', 11]]);
+  const row = table([['app', 22], ['all in', 8], ['JS', 8], ['wasm', 8], ['minified', 10], ['papaparse', 10], ['vs simdeep', 11], ['lazy', 8]]);
   const totals = {};
   for (const [lib, apps] of Object.entries(APPS)) {
     if (lib !== 'simdeep' && !peers) continue;
@@ -88,9 +103,11 @@ export async function run() {
       const s = await measure(lib, contents);
       totals[`${lib} ${app}`] = s.total;
       row([`${lib} ${app}`, kb(s.total), kb(s.js), kb(s.wasm), kb(s.minified), s.papaparse ? kb(s.papaparse) : '',
-        lib === 'simdeep' ? '' : ratio(s.total, totals[`simdeep ${app}`])]);
+        lib === 'simdeep' ? '' : ratio(s.total, totals[`simdeep ${app}`]), s.lazy ? kb(s.lazy) : '']);
     }
   }
   if (!peers) console.log('(@tensorflow/tfjs-layers or tfjs-backend-wasm not installed: no comparison)');
-  console.log('JS and wasm are compressed apart (their sum exceeds "all in"); minified and papaparse: KB before gzip.');
+  console.log('JS and wasm are compressed apart (their sum exceeds "all in"); minified and papaparse: KB before gzip. Bundled with');
+  console.log('code splitting, as app bundlers do: the columns count what the page loads at start; lazy: the chunks it loads only');
+  console.log("on first use (simdeep's other model formats, for model.save or loadModel of such a file), KB gzip.");
 }

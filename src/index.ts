@@ -79,9 +79,6 @@ export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions
 export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJSON, type MinMaxScalerJSON, type MinMaxScalerOptions, type StandardScalerJSON, type StandardScalerOptions } from './data/scalers';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
-export { modelToOnnx, type OnnxExportOptions } from './io/onnx/export';
-export { modelFromOnnx } from './io/onnx/import';
-export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, type KerasTopology, type KerasLayerJSON, type ParsedTopology } from './io/keras-topology';
 /**
  * TF.js's `serialization` namespace: `serialization.registerClass(cls)` registers a custom Layer subclass by its
  * static `className`, so that models holding it save and load (simdeep's format and TF.js's layers format).
@@ -93,10 +90,6 @@ export { modelToTopology, modelFromTopology, parseTopology, kerasWeightNames, ty
  * serialization.registerClass(Halve) === Halve; // true
  */
 export * as serialization from './nn/serialization';
-export { loadKeras } from './io/keras';
-export { keras3ToTopology, type Keras2Topology, type Keras2Layer } from './io/keras3';
-export { saveKeras } from './io/keras-save';
-export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type ModelArtifacts, type WeightSpec, type WeightsManifestGroup, type TfjsSaveOptions, type Quantization } from './io/tfjs';
 /**
  * TF.js-style IO handlers (`tf.io`), for saveTfjs and loadTfjs (TF.js's own handlers work there too):
  * `io.fromMemory(artifacts)`, `io.withSaveHandler(fn)`, `io.http(url)` (a model.json and its shards over http(s)),
@@ -108,10 +101,7 @@ export { toTfjsArtifacts, modelFromTfjsArtifacts, saveTfjs, loadTfjs, type Model
  */
 export * as io from './io/io';
 export type { IOHandler, SaveResult } from './io/handlers';
-export { readSafetensors, writeSafetensors, type SafetensorsValue } from './io/safetensors';
-export { inspectSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './io/safetensors-header';
-export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type SafetensorsSaveOptions, type SafetensorsLoadOptions } from './io/safetensors-model';
-export type { WeightNames, FlattenOrder } from './io/pytorch-names';
+export type { ModelArtifacts, WeightSpec, WeightsManifestGroup } from './io/tfjs';
 // The TensorFlow.js drop-in (src/compat/): TF.js's names and positional forms over simdeep's API.
 export { tensor1d, tensor2d, tensor3d, tensor4d, randomNormal, oneHot, argMax, argMin, cast, type DataType } from './compat/tensors';
 export { ready, getBackend, setBackend, nextFrame } from './compat/backend';

@@ -1,5 +1,6 @@
-// The doctest: every symbol src/index.ts exports (functions, classes and their public members, the namespaces'
-// members, interfaces and types) has a JSDoc description, and every @example runs as written against the public
+// The doctest: every symbol the public entries export (src/index.ts and src/formats.ts, read through
+// tests/docs/public.ts: functions, classes and their public members, the namespaces' members, interfaces and types)
+// has a JSDoc description, and every @example runs as written against the public
 // API, with `import { ... } from 'simdeep'` implied. An expression statement followed by a value comment,
 // `expr; // [4, 6]` or `console.log(expr); // 4`, must give that value (a tensor's toArray(); numbers to float32
 // precision, or with `// ≈ 0.33` to the digits shown); see values.ts for the comments that count as values.
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test, vi } from 'vitest';
-import * as simdeep from '../../src/index';
+import * as simdeep from './public';
 import { collectSymbols, type DocSymbol } from './collect';
 import { prepare } from './instrument';
 import { typeErrors } from './typecheck';
@@ -59,7 +60,7 @@ const isContract = (name: string): boolean => name.includes('.') && isLayerClass
 const IMPORTABLE = /^node:/;
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { symbols, internal, program } = collectSymbols(join(root, 'src/index.ts'), root);
+const { symbols, internal, program } = collectSymbols(join(root, 'tests/docs/public.ts'), root);
 const needsExample = (symbol: DocSymbol): boolean => symbol.kind !== 'interface' && symbol.kind !== 'type';
 const counts = { examples: 0, checks: 0 };
 

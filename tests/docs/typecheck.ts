@@ -18,7 +18,7 @@ export function typeErrors(examples: readonly ExampleSource[], names: readonly s
     let body = code;
     for (const statement of [...imports].reverse()) body = body.slice(0, statement.getStart()) + body.slice(statement.end);
     const own = imports.map((s) => s.getText()).filter((text) => !/from\s+['"]simdeep['"]/.test(text));
-    const head = [`import { ${names.join(', ')} } from '${root}src/index';`, ...own, 'export async function example(): Promise<void> {'];
+    const head = [`import { ${names.join(', ')} } from '${root}tests/docs/public';`, ...own, 'export async function example(): Promise<void> {'];
     files.set(`${root}tests/docs/__examples__/example${i}.ts`, { text: `${head.join('\n')}\n${body}\n}\n`, name, offset: head.length });
   });
   const options = compilerOptions(root);

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { loadKeras, memory } from '../../src/index';
+import { memory } from '../../src/index';
+import { loadKeras } from '../../src/formats';
 import { writeZip } from '../../src/io/zip';
 import { failOnLeaks } from '../reference';
 

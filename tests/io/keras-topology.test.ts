@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dense, input, kerasWeightNames, layers, memory, model, modelFromTopology, modelToTopology, sequential, type Model } from '../../src/index';
+import { dense, input, layers, memory, model, sequential, type Model } from '../../src/index';
+import { kerasWeightNames, modelFromTopology, modelToTopology } from '../../src/formats';
 import { failOnLeaks } from '../reference';
 
 beforeAll(async () => {

@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadKeras, saveKeras, tensor, type Model } from '../../src/index';
+import { tensor, type Model } from '../../src/index';
+import { loadKeras, saveKeras } from '../../src/formats';
 import { failOnLeaks } from '../reference';
 
 const DIR = new URL('../fixtures/keras/', import.meta.url);

@@ -1,7 +1,7 @@
 // Keras 3 config.json in the Keras 2 topology form (src/io/keras3.ts): the envelope dropped, policies as names,
 // calls as [layer, node, tensor, kwargs], Keras 3 settings dropped at their defaults and refused otherwise.
 import { describe, expect, it } from 'vitest';
-import { keras3ToTopology } from '../../src/index';
+import { keras3ToTopology } from '../../src/formats';
 
 const tensor = (layer: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 2], dtype: 'float32', keras_history: [layer, 0, 0] } });
 const dense = (name: string, extra: Record<string, unknown> = {}) => ({

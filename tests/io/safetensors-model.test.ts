@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  dense, dispose, inspectSafetensors, Layer, layers, matmul, type SymbolicShape, type Variable, loadSafetensors, memory, modelFromSafetensors, modelToSafetensors, readSafetensors, sequential,
-  tensor, type Model, type SafetensorsSaveOptions, type Sequential, type Tensor, type WeightNames,
-} from '../../src/index';
+import { dense, dispose, Layer, layers, matmul, type SymbolicShape, type Variable, memory, sequential, tensor, type Model, type Sequential, type Tensor } from '../../src/index';
+import { inspectSafetensors, loadSafetensors, modelFromSafetensors, modelToSafetensors, readSafetensors, type SafetensorsSaveOptions, type WeightNames } from '../../src/formats';
 import { expectClose, failOnLeaks } from '../reference';
 
 failOnLeaks();

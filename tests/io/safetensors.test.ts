@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dispose, inspectSafetensors, loadSafetensors, memory, modelFromSafetensors, readSafetensors, tensor, writeSafetensors, type Tensor } from '../../src/index';
-import { dense, layers, modelToSafetensors, sequential } from '../../src/index';
+import { dispose, memory, tensor, type Tensor } from '../../src/index';
+import { inspectSafetensors, loadSafetensors, modelFromSafetensors, readSafetensors, writeSafetensors } from '../../src/formats';
+import { dense, layers, sequential } from '../../src/index';
+import { modelToSafetensors } from '../../src/formats';
 import { failOnLeaks } from '../reference';
 
 failOnLeaks();

@@ -5,10 +5,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dense, initializers, io, Layer, loadModel, loadTfjs, saveTfjs, sequential, serialization, toTfjsArtifacts, type LayerArgs, type Model, type SymbolicShape,
-  type Tensor, type Variable,
-} from '../../src/index';
+import { dense, initializers, io, Layer, loadModel, sequential, serialization, type LayerArgs, type Model, type SymbolicShape, type Tensor, type Variable } from '../../src/index';
+import { loadTfjs, saveTfjs, toTfjsArtifacts } from '../../src/formats';
 import { failOnLeaks } from '../reference';
 import { expectNear, simdeepPredict, tf, tfjsArtifacts, tfjsPredict, tfl, tfReady, type Case } from './tfjs-peer';
 

@@ -3,7 +3,8 @@
 // is as before either way.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dense, io, layers, loadTfjs, memory, model, modelFromTfjsArtifacts, saveTfjs, sequential, toTfjsArtifacts, type ModelArtifacts } from '../../src/index';
+import { dense, io, layers, memory, model, sequential, type ModelArtifacts } from '../../src/index';
+import { loadTfjs, modelFromTfjsArtifacts, saveTfjs, toTfjsArtifacts } from '../../src/formats';
 import { failOnLeaks } from '../reference';
 
 failOnLeaks();

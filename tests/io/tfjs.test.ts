@@ -2,7 +2,8 @@
 // kind load in TF.js and predict the same within 1e-6 relative, models built and trained in TF.js load in simdeep
 // likewise, and the manifests TF.js files may hold (shards, quantized weights, Keras 3 names) read as TF.js reads them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dense, dropout, io, layers, loadTfjs, memory, modelFromTfjsArtifacts, saveTfjs, sequential, tensor, toTfjsArtifacts, type ModelArtifacts, type Tensor } from '../../src/index';
+import { dense, dropout, io, layers, memory, sequential, tensor, type ModelArtifacts, type Tensor } from '../../src/index';
+import { loadTfjs, modelFromTfjsArtifacts, saveTfjs, toTfjsArtifacts } from '../../src/formats';
 import { failOnLeaks } from '../reference';
 import { CASES, expectNear, simdeepPredict, tf, tfjsArtifacts, tfjsPredict, tfl, tfReady, trained, type Case } from './tfjs-peer';
 
