@@ -9,3 +9,4 @@ export interface Digits {
 export function cars(): unknown[];
 export function penguins(): unknown[];
 export function mnistDigits(train: number, test: number, seed?: number): Digits;
+export function seededRandom(seed: number): () => number;

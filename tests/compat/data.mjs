@@ -11,16 +11,21 @@ const json = (file) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../node
 export const cars = () => json('cars.json');
 export const penguins = () => json('penguins.json');
 
-/** `train` training and `test` test digits: { trainImages, trainLabels, testImages, testLabels }. */
-export function mnistDigits(train, test, seed = 1) {
-  const all = digits.flatMap((digit) => Array.from({ length: digit.length }, (_, i) => [digit.id, i]));
+/** A seeded generator of numbers in [0, 1) (mulberry32), standing in for Math.random where runs must repeat. */
+export function seededRandom(seed) {
   let s = seed >>> 0;
-  const random = () => {
+  return () => {
     s = (s + 0x6d2b79f5) | 0;
     let t = Math.imul(s ^ (s >>> 15), 1 | s);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** `train` training and `test` test digits: { trainImages, trainLabels, testImages, testLabels }. */
+export function mnistDigits(train, test, seed = 1) {
+  const all = digits.flatMap((digit) => Array.from({ length: digit.length }, (_, i) => [digit.id, i]));
+  const random = seededRandom(seed);
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [all[i], all[j]] = [all[j], all[i]];

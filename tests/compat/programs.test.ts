@@ -10,23 +10,13 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { memory, seed } from '../../src/index';
 import { failOnLeaks } from '../reference';
 import { cars, loadProgram, mnistDigits, penguins } from './programs';
+import { seededRandom } from './data.mjs';
 
 beforeEach(() => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 afterEach(() => vi.restoreAllMocks());
-
-/** A seeded stand-in for Math.random (mulberry32), which TF.js's unseeded initializers and shuffles draw from. */
-function seededRandom(start: number): () => number {
-  let s = start >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 let runs = 0;
 
