@@ -2,8 +2,9 @@
 // /src/index.ts): each runs and reaches the bounds its Node runs meet (tests/compat/programs.test.ts compares them
 // with TensorFlow.js itself). The source and data come from Node (the tfjsProgram command of vitest.browser.config.ts);
 // the changed source is imported as a module from a Blob URL.
-import { expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
+import { seed } from '../../src/index';
 
 const TFJS_IMPORT = "import * as tf from '@tensorflow/tfjs';";
 const target = new URL('/src/index.ts', location.origin).href;
@@ -22,6 +23,23 @@ async function load(name: string, digits?: [number, number]): Promise<{ program:
     URL.revokeObjectURL(url);
   }
 }
+
+// Each program starts from seeded generators, so that the bounds below are met the same way on every run: simdeep's
+// own (seeded) and Math.random, which the programs draw from (shuffles, initial values), replaced by mulberry32.
+const random = Math.random;
+beforeEach(() => {
+  seed(1);
+  let s = 1;
+  Math.random = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+});
+afterEach(() => {
+  Math.random = random;
+});
 
 /** MNIST digits as the programs take them (the command sends plain arrays). */
 function digitsOf(data: unknown): unknown {

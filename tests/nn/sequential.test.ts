@@ -108,17 +108,21 @@ describe('the model API', () => {
     const x = tensor([[0.1, 0.2, 0.3], [1, 0, -1]]);
     const p = model.predict(x);
     expect(p.shape).toEqual([2, 3]);
-    p.sum(1).dataSync().forEach((s) => expect(Math.abs(s - 1)).toBeLessThan(1e-6)); // softmax rows
+    const sums = p.sum(1);
+    sums.dataSync().forEach((s) => expect(Math.abs(s - 1)).toBeLessThan(1e-6)); // softmax rows
     const weights = model.getWeights();
     expect(weights.map((w) => w.shape)).toEqual([[3, 8], [8], [8, 3], [3]]);
     const other = build();
     other.setWeights(weights);
     const q = other.predict(x);
     expect(Array.from(q.dataSync())).toEqual(Array.from(p.dataSync()));
-    const scores = model.evaluate(x, tensor([0, 2]));
+    const labels = tensor([0, 2]);
+    const scores = model.evaluate(x, labels);
     expect(Object.keys(scores)).toEqual(['loss', 'accuracy']);
     expect(model.summary()).toContain('Total params: 59');
-    dispose([x, p, q, ...weights]);
+    // Everything disposed here: a tensor left to the garbage collector would be freed during a later test's fit and
+    // change the memory() that test compares.
+    dispose([x, p, sums, q, labels, ...weights]);
     model.dispose();
     other.dispose();
   });
@@ -135,7 +139,7 @@ describe('the model API', () => {
     expect(() => dense({ units: 0 })).toThrow(/units/);
     const fresh = sequential([dense({ units: 2, inputShape: [3], activation: 'softmax' })]);
     expect(() => fresh.compile({ loss: 'meanSquaredError' })).toThrow(/softmax output layer needs categoricalCrossentropy/);
-    expect(() => fresh.predict(x)).not.toThrow();
+    expect(() => fresh.predict(x).dispose()).not.toThrow();
     dispose([x, bad, five, zero]);
     model.dispose();
     fresh.dispose();

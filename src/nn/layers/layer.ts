@@ -42,12 +42,7 @@ export const INPUT_SHAPE_KEYS = ['inputShape', 'batchInputShape', 'inputDim'] as
  * @example
  * const args: LayerArgs = { name: 'scale', inputShape: [4] };
  */
-export interface LayerArgs extends LayerOptions, InputShapeOptions {
-  /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
-  batchInputShape?: readonly (number | null)[];
-  /** TensorFlow.js's form of a 1-D inputShape: inputDim n is inputShape [n]. */
-  inputDim?: number;
-}
+export type LayerArgs = LayerOptions & InputShapeOptions;
 
 /** The words of a node record a layer kind sets itself (the plan writes the rest). */
 export interface NodeFields {
