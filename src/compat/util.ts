@@ -1,5 +1,6 @@
 // TensorFlow.js's `tf.util` functions that tutorials use, on plain arrays.
 import { showValue } from '../tensor/errors';
+import { shuffleInPlace } from '../data/shuffle';
 
 type Shuffleable = unknown[] | Float32Array | Int32Array | Uint8Array;
 
@@ -19,11 +20,7 @@ function checkArray(value: unknown, op: string, arg: string): Shuffleable {
  * order.slice().sort(); // [1, 2, 3, 4]
  */
 export function shuffle(array: Shuffleable): void {
-  const items = checkArray(array, 'shuffle', 'array');
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
+  shuffleInPlace(checkArray(array, 'shuffle', 'array') as unknown[], Math.random);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { f32View } from '../runtime/heap';
 import { nodeImport } from '../runtime/node';
 import type { Model } from '../nn/model';
-import { MAX_PARAMETERS } from '../nn/parse';
+import { checkTree, MAX_PARAMETERS } from '../nn/parse';
 import { H5Reader, show, type Dataset } from './keras-h5';
 import { keras3ToTopology } from './keras3';
 import { kerasWeightNames, parseTopology } from './keras-topology';
@@ -20,7 +20,6 @@ const fail: (message: string) => never = (message) => {
 /** The largest file or archive entry read: the weights of MAX_PARAMETERS in float64, and room for the rest. */
 const MAX_FILE_BYTES = MAX_PARAMETERS * 8 + (64 << 20);
 const MAX_JSON_BYTES = 64 << 20;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The weights read from a file, by layer name, in the file's order for that layer. */
 type FileWeights = Map<string, Dataset[]>;
@@ -165,16 +164,8 @@ function parseJson(bytes: Uint8Array, part: string): Record<string, unknown> {
     return fail(`${part} is not valid JSON (${(error as Error).message.slice(0, 100)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${part} is not a JSON object`);
-  const stack: [unknown, string][] = [[value, part]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [v, path] = item;
-    if (typeof v === 'number' && !Number.isFinite(v)) fail(`${path} is ${v}; finite numbers only`);
-    if (typeof v !== 'object' || v === null) continue;
-    for (const key of Object.keys(v)) {
-      if (!Array.isArray(v) && FORBIDDEN_KEYS.has(key)) fail(`${part} has the key ${JSON.stringify(key)} (at ${path}), which Keras never writes`);
-      stack.push([(v as Record<string, unknown>)[key], `${path}.${key}`]);
-    }
-  }
+  // parse.ts's walk (prototype keys, non-finite numbers), its messages naming this part of the file.
+  checkTree(value, (message) => fail(message.startsWith('the JSON header ') ? `${part} ${message.slice('the JSON header '.length)}` : `${part}: ${message}`));
   return value as Record<string, unknown>;
 }
 
