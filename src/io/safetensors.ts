@@ -5,6 +5,7 @@
 import { tensor } from '../tensor/create';
 import { checkTensor, type Tensor } from '../tensor/tensor';
 import { bytesOf, DTYPE_BYTES, FORBIDDEN_NAMES, inspectSafetensors, isRecord, READ_DTYPES, show, type SafetensorsEntry } from './safetensors-header';
+import { halfToFloat } from './half';
 
 /**
  * The values of one checked entry as float32 (integers must be exact in float32: at most 2^24 in size).
@@ -21,16 +22,12 @@ export function entryValues(data: Uint8Array, name: string, entry: SafetensorsEn
     out.set(new Float32Array(data.buffer, data.byteOffset + begin, out.length)); // little-endian, as every engine that runs wasm
     return out;
   }
-  const f16 = (h: number): number => {
-    const e = (h >> 10) & 31, m = h & 1023, s = h >> 15 ? -1 : 1;
-    return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1024 + m) * 2 ** (e - 25);
-  };
   const bf16 = new DataView(new ArrayBuffer(4));
   for (let i = 0; i < out.length; i++) {
     const o = i * size;
     if (dtype === 'F32') out[i] = view.getFloat32(o, true);
     else if (dtype === 'F64') out[i] = view.getFloat64(o, true);
-    else if (dtype === 'F16') out[i] = f16(view.getUint16(o, true));
+    else if (dtype === 'F16') out[i] = halfToFloat(view.getUint16(o, true));
     else if (dtype === 'BF16') {
       bf16.setUint32(0, view.getUint16(o, true) << 16);
       out[i] = bf16.getFloat32(0);

@@ -4,6 +4,7 @@
 // uint16 quantized weights dequantized as TF.js's decodeWeights does).
 import { MAX_PARAMETERS } from '../nn/parse';
 import { isRecord, show } from './keras-config';
+import { halfToFloat } from './half';
 
 /**
  * One weight of a TF.js weights manifest: its name, shape and dtype, and how it is quantized if it is.
@@ -109,14 +110,6 @@ export function planWeights(specs: unknown, expected: readonly { name: string; s
     throw new RangeError(`${op}: the weight specs have no weight ${JSON.stringify(w.name)} (shape [${w.shape.join(', ')}]), which the model needs`);
   }
   return { slots: slots as WeightPlan['slots'], totalBytes: offset };
-}
-
-/** float16 bits as a number (IEEE half: 1 sign, 5 exponent, 10 fraction bits). */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1, exponent = (bits >> 10) & 0x1f, fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 31) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /**
