@@ -2,18 +2,11 @@
 // in errors with the layer, its class and the key; keys nobody took are errors, so a setting simdeep would silently
 // drop (a regularizer, a constraint, a frozen layer) is refused instead. Also the initializer and activation names
 // of both sides.
-import { showValue } from '../tensor/errors';
 import type { ActivationName } from '../nn/layers/dense';
+import { isRecord, show } from '../nn/parse';
 
-/** A value for an error message, cut short (a hostile file may hold megabytes in one string). */
-export const show = (value: unknown): string => {
-  const text = showValue(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-};
-
-/** A plain JSON object (not an array, not a class instance, no prototype tricks). */
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+// parse.ts's, for the io modules that import them from here.
+export { isRecord, show };
 
 /** Keras activation names → simdeep's (TF.js and Keras 2 names, and Keras 3's silu and leaky_relu, whose slope is 0.2). */
 const ACTIVATIONS_IN: Record<string, ActivationName> = {

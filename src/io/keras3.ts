@@ -5,12 +5,11 @@
 // tensor as `{class_name: "__keras_tensor__", config: {keras_history: [layer, node, tensor]}}`, and a model of one
 // input or output names it as one `[layer, node, tensor]` rather than a list of them. Settings Keras 3 added are
 // dropped at their defaults and refused otherwise, naming the layer.
+import { isRecord } from '../nn/parse';
 
 type Fail = (message: string) => never;
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 const show = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

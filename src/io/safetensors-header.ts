@@ -1,7 +1,6 @@
 // Checking a safetensors file's header (the format is described in safetensors.ts) before anything is allocated, as
 // the format's Rust crate checks it (header ≤ 100 MB, offsets contiguous from 0 to the end of the file, byte lengths
 // that fit the shapes) and more (no duplicate or prototype names, at most MAX_PARAMETERS values in all).
-import { showValue } from '../tensor/errors';
 import { MAX_PARAMETERS } from '../nn/parse';
 
 /** The Rust crate's limit on the JSON header (MAX_HEADER_SIZE). */
@@ -44,13 +43,10 @@ export interface SafetensorsHeader {
   /** The `__metadata__` strings (a null-prototype record; empty when the file has none). */
   metadata: Record<string, string>;
 }
+import { isRecord, show } from '../nn/parse';
 
-export const show = (value: unknown): string => {
-  const text = showValue(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-};
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+// parse.ts's, for the io modules that import them from here.
+export { isRecord, show };
 
 /**
  * Whether bytes look like a safetensors file (for a loader that recognises files by content): a header length

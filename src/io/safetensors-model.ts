@@ -1,14 +1,14 @@
 // A model's weights in a safetensors file, named and laid out as PyTorch's modules keep them (pytorch-names.ts) or as
 // simdeep's own; a file simdeep writes also holds the architecture in its metadata, so it rebuilds the whole model.
 // Every weight is found, checked and converted in JavaScript memory before the first wasm allocation.
-import { DisposedError, showShape, showValue } from '../tensor/errors';
+import { DisposedError, showShape } from '../tensor/errors';
 import { tensor } from '../tensor/create';
 import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Layer } from '../nn/layers/layer';
 import { modelOf } from '../nn/load';
 import { Model } from '../nn/model';
-import { parseArchitecture } from '../nn/parse';
+import { parseArchitecture, show } from '../nn/parse';
 import { entryValues, writeSafetensors, type SafetensorsValue } from './safetensors';
 import { bytesOf, inspectSafetensors } from './safetensors-header';
 import { permuteAxes, weightSlots, type FlattenOrder, type WeightNames, type WeightSlot } from './pytorch-names';
@@ -41,10 +41,6 @@ export interface SafetensorsLoadOptions {
   strict?: boolean;
 }
 
-const show = (value: unknown): string => {
-  const text = showValue(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-};
 const describe = (slot: WeightSlot): string => `${slot.layer.label}/${slot.weight} ${showShape(slot.shape)} (${slot.layer.className})`;
 
 /** The layers a model is made of, or a TypeError naming `op`. */

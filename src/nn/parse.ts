@@ -36,7 +36,7 @@ export function fail(message: string): never {
 }
 
 /** A value for an error message, cut short (a hostile file may hold megabytes in one string). */
-const show = (value: unknown): string => {
+export const show = (value: unknown): string => {
   const text = showValue(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
@@ -51,7 +51,8 @@ const TOP_KEYS = new Set(['format', 'version', 'className', 'layers', 'nodes', '
 const LAYER_KEYS = new Set(['className', 'units', 'activation', 'useBias', 'inputDim', 'dropout', 'kernelInitializer', 'biasInitializer']);
 const COMPILE_KEYS = new Set(['loss', 'lossWeights', 'optimizer', 'metrics']);
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** A plain JSON object (not an array, not a class instance, no prototype tricks). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 
 /**
