@@ -1,7 +1,7 @@
 // Checking a safetensors file's header (the format is described in safetensors.ts) before anything is allocated, as
 // the format's Rust crate checks it (header ≤ 100 MB, offsets contiguous from 0 to the end of the file, byte lengths
 // that fit the shapes) and more (no duplicate or prototype names, at most MAX_PARAMETERS values in all).
-import { MAX_PARAMETERS } from '../nn/parse';
+import { isRecord, MAX_PARAMETERS, show } from '../nn/parse';
 
 /** The Rust crate's limit on the JSON header (MAX_HEADER_SIZE). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -43,7 +43,6 @@ export interface SafetensorsHeader {
   /** The `__metadata__` strings (a null-prototype record; empty when the file has none). */
   metadata: Record<string, string>;
 }
-import { isRecord, show } from '../nn/parse';
 
 // parse.ts's, for the io modules that import them from here.
 export { isRecord, show };
