@@ -165,3 +165,37 @@ export async function buildsToTime(current, label) {
   for (const [, lib] of libs) await lib.setThreads(1);
   return { libs, before, path };
 }
+
+/**
+ * Seconds per call of each case, one list per case: every round takes one sample of each case, the order flipped every
+ * other round (ABAB…, BABA…) so that drift and warm-up hit all alike. A sample is one call (after `warm` warm-up calls),
+ * or with `sampleMs` as many calls as take about that long (the same number for every case).
+ */
+export async function alternate(cases, { rounds, warm = 1, sampleMs = 0 }) {
+  const call = async (c) => {
+    const r = c.run();
+    if (typeof r?.then === 'function') await r;
+  };
+  const inner = [];
+  for (const c of cases) {
+    const t0 = performance.now();
+    let calls = 0;
+    do { await call(c); calls++; } while (calls < warm || performance.now() - t0 < sampleMs * 2);
+    inner.push(sampleMs ? Math.max(1, Math.round(sampleMs / ((performance.now() - t0) / calls))) : 1);
+  }
+  const n = Math.min(...inner); // the same number of calls per sample for both builds
+  const samples = cases.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...cases.keys()].reverse() : [...cases.keys()];
+    for (const k of order) {
+      const c = cases[k];
+      const t0 = performance.now();
+      for (let j = 0; j < n; j++) {
+        const r = c.run();
+        if (typeof r?.then === 'function') await r;
+      }
+      samples[k].push((performance.now() - t0) / n / 1e3);
+    }
+  }
+  return { samples, inner: n };
+}

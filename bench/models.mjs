@@ -11,7 +11,7 @@
 // time ratios with its quartiles, and whether the current build is within 3 % of the baseline. Without it, the
 // current build alone.
 import * as current from 'simdeep';
-import { buildsToTime, fmt, median, otherCpu, quantile, table } from './harness.mjs';
+import { alternate, buildsToTime, fmt, median, otherCpu, quantile, table } from './harness.mjs';
 import { CLASSES, digits, PIXELS } from './mnist.mjs';
 import { plainJs } from './nn.mjs';
 
@@ -22,36 +22,6 @@ const TOLERANCE = 0.03;
 // Samples per build (after the warm-up calls): the training figures take one call per sample.
 const ROUNDS = { mnist: 21, xor: 21, predict: 41 };
 const PREDICT_SAMPLE_MS = 20; // a predict sample repeats the call for about this long
-
-/** Seconds per call of each build's case, one list per build; see the header for the order. */
-async function alternate(cases, { rounds, warm = 1, sampleMs = 0 }) {
-  const call = async (c) => {
-    const r = c.run();
-    if (typeof r?.then === 'function') await r;
-  };
-  const inner = [];
-  for (const c of cases) {
-    const t0 = performance.now();
-    let calls = 0;
-    do { await call(c); calls++; } while (calls < warm || performance.now() - t0 < sampleMs * 2);
-    inner.push(sampleMs ? Math.max(1, Math.round(sampleMs / ((performance.now() - t0) / calls))) : 1);
-  }
-  const n = Math.min(...inner); // the same number of calls per sample for both builds
-  const samples = cases.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [...cases.keys()].reverse() : [...cases.keys()];
-    for (const k of order) {
-      const c = cases[k];
-      const t0 = performance.now();
-      for (let j = 0; j < n; j++) {
-        const r = c.run();
-        if (typeof r?.then === 'function') await r;
-      }
-      samples[k].push((performance.now() - t0) / n / 1e3);
-    }
-  }
-  return { samples, inner: n };
-}
 
 function mnistModel(lib) {
   const { dense, initializers } = lib;
