@@ -50,8 +50,8 @@ describe('a weighted step against the float64 weighted loss and gradient', () =>
       fc.integer({ min: 0, max: 1e6 }), fc.array(fc.constantFrom(0, 0.25, 1, 1.5, 3, 7), { minLength: 9, maxLength: 9 }),
       async (kind: Kind, n, d, units, seed, pool) => {
         const u = kind === 'cce' || kind === 'sparse' ? Math.max(units, 2) : units;
-        const w = pool.slice(0, n);
-        if (w.every((v) => v === 0)) w[0] = 1;
+        const w: number[] = pool.slice(0, n);
+        if (!w.some((v) => v > 0)) w[0] = 1;
         await expectReferenceStep(problem(kind, n, d, u, seed), w, `${kind} n=${n} d=${d} u=${u} w=${w}`);
       }), { numRuns: 60, seed: 18 });
   });
