@@ -93,12 +93,16 @@ export interface FitOptions {
   validationData?: [Tensor | readonly Tensor[], Tensor | readonly Tensor[]] | [Tensor | readonly Tensor[], Tensor | readonly Tensor[], SampleWeight];
   /**
    * A weight per sample (Keras's sample_weight): each sample's loss, its gradient and its metrics count that many
-   * times (the loss is Σ w·loss / samples, metrics Σ w·m / Σ w). With validationSplit the held-out rows keep theirs.
+   * times (the loss is Σ w·loss / samples, as Keras's; metrics Σ w·m / Σ w, as Keras's `weighted_metrics`: Keras's
+   * plain `metrics` ignore the weights). One array weighs every output. With validationSplit the held-out rows keep
+   * theirs.
    */
   sampleWeight?: SampleWeight;
   /**
    * A weight per class (Keras's class_weight), one-output models only: each training sample weighs its target's
-   * class's weight (times its sampleWeight if given); classes left out weigh 1. Not applied to validation rows.
+   * class's weight (the argmax of a one-hot row, a sparse target's index, round(y) of one column); classes left out
+   * weigh 1, as in Keras. With sampleWeight the two multiply (Keras 3 refuses both together). Not applied to
+   * validation rows.
    */
   classWeight?: ClassWeight;
   /** Callbacks, such as `earlyStopping({...})`. */
