@@ -19,22 +19,24 @@ const flatWeights = (model: Model): number[] => {
 const tensorsOf = (p: Problem): [Tensor, Tensor] => [tensor(p.x), tensor(p.y)];
 
 /** One full-batch SGD step (lr 1, no shuffle) with the fit options given: the loss before it and the step taken. */
-async function step(p: Problem, options: Record<string, unknown>, lr = 1): Promise<{ loss: number; delta: number[] }> {
+async function step(p: Problem, options: Record<string, unknown>, lr = 1): Promise<{ loss: number; delta: number[]; evaluated: number }> {
   const model = modelFor(p, lr), [x, y] = tensorsOf(p);
   const before = flatWeights(model);
+  const { sampleWeight, classWeight } = options as { sampleWeight?: number[]; classWeight?: Record<number, number> };
+  const evaluated = model.evaluate(x, y, { sampleWeight, classWeight }).loss;
   const history = await model.fit(x, y, { epochs: 1, batchSize: p.n, shuffle: false, ...options });
   const after = flatWeights(model);
   dispose([x, y]);
   model.dispose();
-  return { loss: history.history.loss[0], delta: before.map((w, i) => w - after[i]) };
+  return { loss: history.history.loss[0], delta: before.map((w, i) => w - after[i]), evaluated };
 }
 
 /** Checks a step against the f64 reference: the loss, and the step as lr·gradient (kernel then bias). */
 async function expectReferenceStep(p: Problem, w: number[], context: string): Promise<void> {
-  const { loss, delta } = await step(p, { sampleWeight: w });
+  const { loss, delta, evaluated } = await step(p, { sampleWeight: w });
   const ref = weightedLoss(p, w);
   // The model's z is f32 (a few 2^-24 relative), the step's subtraction rounds to the weights' ulp (≤ 2^-24·2).
-  expectClose([loss], [ref.loss], { abs: 1e-7, rel: 2e-6 }, `${context} loss`);
+  expectClose([loss, evaluated], [ref.loss, ref.loss], { abs: 1e-7, rel: 2e-6 }, `${context} loss (fit, evaluate)`);
   expectClose(delta, [...ref.dKernel.flat(), ...ref.dBias], { abs: 3e-7, rel: 1e-5 }, `${context} gradient`);
 }
 
@@ -83,6 +85,16 @@ describe('weights as scaled losses and duplicated rows', () => {
     expect(a.loss * p.n / total).toBeCloseTo(b.loss, 6);
     dispose([x, y, xd, yd]);
     model.dispose();
+  });
+});
+
+describe('shuffled batches', () => {
+  it('each weight follows its row through the shuffle: one shuffled batch of all rows takes the unshuffled step', async () => {
+    const p = problem('sparse', 9, 3, 3, 14), w = [0, 5, 1, 0.25, 2, 0, 3, 1, 0.5];
+    const shuffled = await step(p, { sampleWeight: w, shuffle: true, seed: 3 }), plain = await step(p, { sampleWeight: w });
+    // The same terms in another order: f64 loss sums a few 2^-53 apart, the f32 products of the gradient a few 2^-24.
+    expect(shuffled.loss).toBeCloseTo(plain.loss, 12);
+    expectClose(shuffled.delta, plain.delta, { abs: 1e-7, rel: 1e-6 }, 'step');
   });
 });
 
