@@ -124,4 +124,28 @@ describe('several outputs', () => {
     dispose([x, y1, y2, ...repeated]);
     net.dispose();
   });
+
+  it('a functional model of two outputs takes, with integer weights, the step of its rows repeated (scaled by n / Σ w)', async () => {
+    const build = (): Model => {
+      const a = input({ shape: [2] }), h = dense({ units: 3, activation: 'tanh', kernelInitializer: 'ones', name: 'h' }).apply(a);
+      const net = model({ inputs: a, outputs: [dense({ units: 1, kernelInitializer: 'ones', name: 'o1' }).apply(h),
+        dense({ units: 2, activation: 'softmax', kernelInitializer: 'ones', name: 'o2' }).apply(h)] });
+      net.compile({ optimizer: sgd({ learningRate: 1 }), loss: ['meanSquaredError', 'categoricalCrossentropy'], lossWeights: [1, 0.5] });
+      return net;
+    };
+    const x = [[1, 0], [0, 1], [0.5, -1]], y1 = [[1], [2], [0]], y2 = [[0, 1], [1, 0], [1, 0]], w = [2, 1, 3];
+    const step = async (rows: number[], weights?: number[]): Promise<[number, number[]]> => {
+      const net = build(), before = flatWeights(net);
+      const data = [tensor(rows.map((r) => x[r])), tensor(rows.map((r) => y1[r])), tensor(rows.map((r) => y2[r]))];
+      const h = await net.fit(data[0], [data[1], data[2]], { batchSize: rows.length, shuffle: false, sampleWeight: weights });
+      const after = flatWeights(net);
+      dispose(data);
+      net.dispose();
+      return [h.history.loss[0], before.map((v, i) => v - after[i])];
+    };
+    const [loss, delta] = await step([0, 1, 2], w);
+    const [dupLoss, dupDelta] = await step([0, 0, 1, 2, 2, 2]);
+    expect(loss * 3 / 6).toBeCloseTo(dupLoss, 12);
+    expectClose(delta.map((v) => v * 3 / 6), dupDelta, { abs: 3e-7, rel: 1e-5 }, 'step');
+  });
 });
