@@ -67,6 +67,7 @@ export function modelCheckpoint(options: ModelCheckpointOptions): Callbacks {
   const counters = saveFreq === 'epoch' ? ['epoch'] : ['epoch', 'batch'];
   const placeholders = pieces.filter((p) => typeof p !== 'string').map((p) => p as Exclude<typeof p, string>);
   for (const p of placeholders) {
+    if (counters.includes(p.name) && p.spec.type === '') p.spec.type = 'd'; // str() of an int
     if (p.name === 'batch' && saveFreq === 'epoch') throw new RangeError(`${op}: path placeholder ${p.text} needs a numeric saveFreq (saves by batch)`);
     if (counters.includes(p.name) ? p.spec.type !== 'd' && p.spec.type !== '' : p.spec.type === 'd') {
       throw new RangeError(`${op}: path placeholder ${p.text}: ${counters.includes(p.name) ? `${p.name} is an integer: use d` : 'logs are floats: use f or e'}`);
