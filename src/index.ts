@@ -41,7 +41,7 @@ export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
-export { ON_NON_FINITE, type FitOptions, type FitParams, type History, type Callbacks, type Logs } from './nn/fit';
+export type { FitOptions, FitParams, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
 export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type NamedTensor, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';

@@ -32,7 +32,7 @@ export interface CsvLoggerOptions {
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
  * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
  * await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 2, callbacks: csvLogger({ path: 'log.csv' }) });
- * (await import('node:fs')).readFileSync('log.csv', 'utf8').split('\r\n')[0]; // 'epoch,loss,mae,val_loss,val_mae'
+ * (await readCsv('log.csv')).columns; // ['epoch', 'loss', 'mae', 'val_loss', 'val_mae']
  */
 export function csvLogger(options: CsvLoggerOptions): Callbacks {
   const op = 'csvLogger';

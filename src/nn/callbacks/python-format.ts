@@ -17,7 +17,7 @@ const SPEC = /^(0)?(\d+)?(?:\.(\d+))?([dfe])?$/;
 /** Parses a spec such as `02d` or `.4f`; undefined for one outside the subset. */
 export function parseSpec(spec: string): FormatSpec | undefined {
   const m = SPEC.exec(spec);
-  if (!m || (m[3] !== undefined && m[4] === undefined) || (m[3] !== undefined && m[4] === 'd')) return undefined; // Python's general format: outside
+  if (!m || (m[3] !== undefined && (m[4] === undefined || m[4] === 'd' || Number(m[3]) > 20))) return undefined; // Python's general format: outside
   return { zero: m[1] !== undefined, width: m[2] === undefined ? 0 : Number(m[2]), precision: m[3] === undefined ? undefined : Number(m[3]),
     type: (m[4] ?? '') as FormatSpec['type'] };
 }
@@ -37,22 +37,59 @@ export function pythonRepr(value: number): string {
   return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
+/**
+ * Whether |x| lies exactly halfway between two multiples of 10^-f (then JS's toFixed and toExponential round away
+ * from zero where Python rounds to even). x = M·2^E exactly, so 2·x·10^f = M·5^f·2^(f+E+1) for f ≥ 0: an odd integer
+ * just when f + E + 1 plus the trailing zero bits of M is 0. For f < 0 only an integer can be halfway.
+ */
+function halfway(x: number, f: number): boolean {
+  if (x === 0 || !Number.isFinite(x)) return false;
+  if (f < 0) {
+    if (!Number.isInteger(x) || Math.abs(x) > Number.MAX_SAFE_INTEGER) return false;
+    const unit = 10n ** BigInt(-f);
+    return (BigInt(Math.abs(x)) % unit) * 2n === unit;
+  }
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const high = view.getUint32(0), low = view.getUint32(4), biased = (high >>> 20) & 0x7ff;
+  let mantissa = (BigInt(high & 0xfffff) << 32n) | BigInt(low), exponent = biased - 1075;
+  if (biased === 0) exponent = -1074; else mantissa |= 1n << 52n;
+  let zeros = 0;
+  while ((mantissa & 1n) === 0n) { mantissa >>= 1n; zeros++; }
+  return f + exponent + 1 + zeros === 0;
+}
+
+/** |value| rounded to `digits` decimals (fixed) or significant digits after the first (exponent), ties to even, as Python. */
+function rounded(value: number, digits: number, fixed: boolean): string {
+  const abs = Math.abs(value);
+  const up = fixed ? abs.toFixed(digits) : abs.toExponential(digits);
+  const e = fixed ? 0 : Number(abs.toExponential(digits + 1).split('e')[1]);
+  if (!halfway(abs, fixed ? digits : digits - e)) return up;
+  // The exact value has one more digit, a 5: dropping it gives the neighbour below; keep whichever ends even.
+  const exact = fixed ? abs.toFixed(digits + 1) : abs.toExponential(digits + 1);
+  const [m, x] = exact.split('e');
+  const down = m.slice(0, -1).replace(/\.$/, '');
+  if (Number(down.at(-1)) % 2 !== 0) return up;
+  return x === undefined ? down : `${down}e${x}`;
+}
+
 /** `value` formatted as Python's format(value, spec) does for the subset (an int for 'd', a float otherwise). */
 export function formatValue(value: number, spec: FormatSpec): string {
   let text: string;
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
   if (!Number.isFinite(value)) text = Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
   else if (spec.type === 'd') text = Math.trunc(value).toFixed(0);
-  else if (spec.type === 'f') text = value.toFixed(spec.precision ?? 6);
+  else if (spec.type === 'f') text = sign + rounded(value, spec.precision ?? 6, true);
   else if (spec.type === 'e') {
-    const [mantissa, exp] = value.toExponential(spec.precision ?? 6).split('e');
+    const [mantissa, exp] = rounded(value, spec.precision ?? 6, false).split('e');
     const e = Number(exp);
-    text = `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+    text = `${sign}${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
   } else text = pythonRepr(value);
   if (text.length >= spec.width) return text;
-  // Python pads numbers on the left: with zeros after the sign, else with spaces (nan and inf take spaces).
-  if (spec.zero && Number.isFinite(value)) {
-    const sign = text.startsWith('-') ? '-' : '';
-    return sign + text.slice(sign.length).padStart(spec.width - sign.length, '0');
+  // Python pads numbers on the left: with zeros after the sign (nan and inf too), else with spaces.
+  if (spec.zero) {
+    const lead = text.startsWith('-') ? '-' : '';
+    return lead + text.slice(lead.length).padStart(spec.width - lead.length, '0');
   }
   return text.padStart(spec.width, ' ');
 }

@@ -13,7 +13,7 @@ import { ON_NON_FINITE, type Callbacks, type FitParams } from '../fit';
  * model.compile({ optimizer: sgd({ learningRate: 10 }), loss: 'meanSquaredError' });
  * const history = await model.fit(x, y, { epochs: 100, batchSize: 4, callbacks: terminateOnNaN() });
  * history.epoch.length < 100; // true
- * model.getWeights().every((w) => w.toArray().flat().every(Number.isFinite)); // true
+ * model.getWeights().every((w) => Array.from(w.dataSync()).every(Number.isFinite)); // true
  */
 export function terminateOnNaN(): Callbacks {
   let verbose = 0;
