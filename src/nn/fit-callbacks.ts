@@ -47,7 +47,9 @@ export const ON_NON_FINITE: unique symbol = Symbol('simdeep.onNonFinite');
  * Callbacks `fit` calls (pass one or an array as `callbacks`), as TensorFlow.js names them. Each may be async: `fit`
  * awaits it before going on. An error a callback throws, or a promise it returns that rejects, rejects `fit` with
  * that error; the model keeps the weights of the last finished step and stays usable. Returning true from
- * onEpochEnd stops training. An unknown name (such as `onEpochEnds`) is an error.
+ * onEpochEnd, or setting `model.stopTraining = true`, stops training after the epoch. An unknown name (such as
+ * `onEpochEnds`) is an error. Batch callbacks make the training kernel run one batch per call (slower); the others
+ * run between epochs. Ready-made ones: `earlyStopping`, `modelCheckpoint`, `csvLogger`, `terminateOnNaN`.
  * @example
  * const losses: number[] = [];
  * const callbacks: Callbacks = { onEpochEnd: (epoch, logs) => { losses.push(logs.loss); return epoch === 2; } };
