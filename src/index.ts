@@ -42,7 +42,7 @@ export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
-export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
+export type { FitOptions, FitParams, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
 export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type NamedTensor, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';
@@ -66,7 +66,9 @@ export * as initializers from './nn/initializers';
  * layers.add().apply([x, layers.dense({ units: 2 }).apply(x)]).shape; // [null, 2]
  */
 export * as layers from './nn/layers';
-export { earlyStopping, type EarlyStoppingOptions } from './nn/callbacks';
+export {
+  earlyStopping, type EarlyStoppingOptions, modelCheckpoint, type ModelCheckpointOptions, csvLogger, type CsvLoggerOptions, terminateOnNaN,
+} from './nn/callbacks/index';
 export { loadModel } from './nn/load';
 export type { ModelJSON } from './nn/save';
 export { dropout, Dropout, type DropoutOptions } from './nn/layers/dropout';

@@ -1,7 +1,7 @@
 // The model the command line trains: dense hidden layers, then a linear output for regression or softmax over the
 // classes, fitted with Adam and early stopping on the validation rows.
 import { dense } from '../nn/layers/dense';
-import { earlyStopping } from '../nn/callbacks';
+import { earlyStopping } from '../nn/callbacks/index';
 import type { Callbacks, History } from '../nn/fit';
 import * as initializers from '../nn/initializers';
 import { sequential, type Sequential } from '../nn/sequential';

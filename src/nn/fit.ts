@@ -10,54 +10,14 @@ import type { Compiled } from './compile';
 import { checkFinite, checkInputs, checkTargets } from './data';
 import { logSlots, toLogs } from './metrics';
 import type { Model } from './model';
+import { CALLBACK_NAMES, checkCallbacks, notify, ON_NON_FINITE, type Callbacks, type FitParams, type Logs } from './fit-callbacks';
 import { Plan, type ModelState } from './plan';
 import { checkWeights, freeWeights, weightsInMemory, type ClassWeight, type SampleWeight } from './sample-weights';
+import { progressDisplay, runningMeans } from './progress-bar';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 
-/**
- * Logs of an epoch or batch: the mean loss and metrics by name, and with validation their `val_` versions
- * (`{ loss, accuracy, val_loss, val_accuracy }`).
- * @example
- * const logs: Logs = { loss: 0.25, val_loss: 0.3 };
- */
-export type Logs = Record<string, number>;
+export { ON_NON_FINITE, type Callbacks, type FitParams, type Logs };
 
-/**
- * Callbacks `fit` calls (pass one or an array as `callbacks`), as TensorFlow.js names them. Each may be async: `fit`
- * awaits it before going on. An error a callback throws, or a promise it returns that rejects, rejects `fit` with
- * that error; the model keeps the weights of the last finished step and stays usable. Returning true from
- * onEpochEnd stops training. An unknown name (such as `onEpochEnds`) is an error.
- * @example
- * const losses: number[] = [];
- * const callbacks: Callbacks = { onEpochEnd: (epoch, logs) => { losses.push(logs.loss); return epoch === 2; } };
- * const model = sequential([dense({ units: 1, inputShape: [1] })]);
- * model.compile({ loss: 'meanSquaredError' });
- * await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 10, callbacks });
- * losses.length; // 3
- */
-export interface Callbacks {
-  /** Called once before training with the model being trained. */
-  setModel?: (model: Model) => void | Promise<void>;
-  /** Called once before the first epoch. */
-  onTrainBegin?: () => void | Promise<void>;
-  /** Called before each epoch with its index (from 0). */
-  onEpochBegin?: (epoch: number) => void | Promise<void>;
-  /**
-   * Called after each epoch with its index (from 0) and logs (validation included). Returning true (or a promise of
-   * true) stops training after this epoch.
-   */
-  onEpochEnd?: (epoch: number, logs: Logs) => void | boolean | Promise<void | boolean>;
-  /** Called before each batch with its index within the epoch (from 0). */
-  onBatchBegin?: (batch: number) => void | Promise<void>;
-  /**
-   * Called after each batch with its index within the epoch (from 0) and its logs (with it, the training kernel
-   * runs one batch per call).
-   */
-  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
-  /** Called once when training ends, however it ends (if training failed, fit rejects with that error). */
-  onTrainEnd?: () => void | Promise<void>;
-}
-const CALLBACK_NAMES = ['setModel', 'onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onTrainEnd'] as const;
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'terminateOnNaN',
   'sampleWeight', 'classWeight'];
 
@@ -107,11 +67,16 @@ export interface FitOptions {
   classWeight?: ClassWeight;
   /** Callbacks, such as `earlyStopping({...})`. */
   callbacks?: Callbacks | readonly Callbacks[];
-  /** 1 prints one line per epoch. */
-  verbose?: 0 | 1;
+  /**
+   * What fit prints to stdout, as Keras: 0 nothing (the default); 1 in a terminal Keras's live progress bar (the
+   * epoch, steps done, ETA, running loss and metrics; at the epoch's end its time and the validation logs), and one
+   * line per epoch when stdout is not a terminal and in browsers (console.log); 2 one line per epoch.
+   */
+  verbose?: 0 | 1 | 2;
   /**
    * Stop with a DivergedError when a batch's loss or gradient is NaN or ±Infinity, keeping the weights from before
-   * that step (default true, as Keras' TerminateOnNaN); false trains on.
+   * that step (default true); false trains on. To stop and resolve with the history instead, as Keras's
+   * TerminateOnNaN, pass the callback `terminateOnNaN()`.
    */
   terminateOnNaN?: boolean;
 }
@@ -131,6 +96,8 @@ export interface History {
   epoch: number[];
   /** A series per log name (loss, metrics, val_ versions), one value per epoch. */
   history: Record<string, number[]>;
+  /** What the fit ran with. */
+  params: FitParams;
 }
 
 /**
@@ -233,40 +200,29 @@ function checkFit(model: ModelState, compiled: Compiled, x: unknown, y: unknown,
   const samples = total - Math.floor(total * split);
   const weights = checkWeights(model.graph, compiled, ys, total, options.sampleWeight, options.classWeight,
     { op, sampleArg: 'sampleWeight', classRows: samples, ranges: [[0, samples, 'the training samples'], [samples, total, 'the validationSplit rows']] });
-  const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
-  callbacks.forEach((c: unknown, i) => {
-    const arg = `callbacks[${i}]`;
-    if (typeof c !== 'object' || c === null) throw new TypeError(`${op}: ${arg} must be an object such as { onEpochEnd }, got ${showValue(c)}`);
-    checkOptionKeys(op, c, CALLBACK_NAMES, arg);
-    for (const [name, f] of Object.entries(c)) {
-      if (f !== undefined && typeof f !== 'function') throw new TypeError(`${op}: ${arg}.${name} must be a function, got ${showValue(f)}`);
-    }
-  });
+  const callbacks = checkCallbacks(options.callbacks, op);
   const seed = options.seed !== undefined ? checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER) : runSeed(model);
   for (const flag of ['shuffle', 'terminateOnNaN'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${op}: ${flag} must be true or false, got ${showValue(options[flag])}`);
   }
-  return { xs, ys, total, samples, weights, validationWeights, epochs, batchSize, validation, callbacks: callbacks as readonly Callbacks[],
-    seed, shuffle: options.shuffle ?? true, terminateOnNaN: options.terminateOnNaN ?? true, verbose: options.verbose === 1 };
-}
-
-/** Awaits `name` of every callback in turn; returns whether any returned true. */
-async function notify<K extends (typeof CALLBACK_NAMES)[number]>(callbacks: readonly Callbacks[], name: K,
-  ...args: Parameters<NonNullable<Callbacks[K]>>): Promise<boolean> {
-  let stop = false;
-  for (const c of callbacks) {
-    const f = c[name] as ((...a: typeof args) => unknown) | undefined;
-    if (f) stop = (await f.apply(c, args)) === true || stop;
-  }
-  return stop;
+  const verbose = options.verbose ?? 0;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${op}: verbose must be 0, 1 or 2, got ${showValue(verbose)}`);
+  const logNames = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([key]) => key);
+  const doValidation = validation !== undefined || samples < total;
+  const params: FitParams = { epochs, steps: Math.ceil(samples / batchSize), samples, batchSize, verbose, doValidation,
+    metrics: doValidation ? [...logNames, ...logNames.map((key) => `val_${key}`)] : logNames };
+  const onNonFinite = callbacks.filter((c) => typeof c[ON_NON_FINITE] === 'function');
+  return { xs, ys, total, samples, weights, validationWeights, epochs, batchSize, validation, callbacks, params, onNonFinite,
+    seed, shuffle: options.shuffle ?? true, terminateOnNaN: (options.terminateOnNaN ?? true) || onNonFinite.length > 0 };
 }
 
 /** The training loop over checked settings. */
 async function train(model: Model, state: ModelState, compiled: Compiled, settings: FitSettings): Promise<History> {
-  const { xs, ys, total, samples, epochs, batchSize, validation, callbacks } = settings;
+  const { xs, ys, total, samples, epochs, batchSize, validation, callbacks, params } = settings;
   const heldOut = samples < total; // validation on rows [samples, total) of x and y
   const has = (name: (typeof CALLBACK_NAMES)[number]): boolean => callbacks.some((c) => c[name]);
-  const perEpoch = validation !== undefined || heldOut || settings.verbose || has('onEpochEnd') || has('onEpochBegin');
+  const progress = progressDisplay(params.verbose, epochs, params.steps);
+  const perEpoch = validation !== undefined || heldOut || progress !== undefined || has('onEpochEnd') || has('onEpochBegin');
   const perBatch = has('onBatchEnd') || has('onBatchBegin');
   const epochsPerCall = perEpoch || perBatch ? 1 : Math.min(Math.max(epochs, 1), 1024);
   const names = compiled.outputs.map((o) => o.name), metrics = compiled.metrics;
@@ -274,7 +230,9 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
   const data: [Tensor, string][] = [...xs.map((t): [Tensor, string] => [t, 'x']), ...ys.map((t): [Tensor, string] => [t, 'y'])];
   if (validation) data.push(...validation[0].map((t): [Tensor, string] => [t, 'validationData[0]']), ...validation[1].map((t): [Tensor, string] => [t, 'validationData[1]']));
   const unchanged = stillTrainable(state, data);
+  model.stopTraining = false;
   if (has('setModel')) await notify(callbacks, 'setModel', model); // no await without callbacks: fit's fixed cost
+  if (has('setParams')) await notify(callbacks, 'setParams', { ...params, metrics: [...params.metrics] });
   let plan: Plan | undefined;
   let failed = false;
   let weights = 0, validationWeights = 0;
@@ -287,25 +245,36 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
     weights = weightsInMemory(settings.weights, 'fit');
     validationWeights = weightsInMemory(settings.validationWeights, 'fit');
     plan.setSampleWeights(weights);
-    const history: History = { epoch: [], history: {} };
+    const history: History = { epoch: [], history: {}, params };
+    model.history = history;
     const slots = logSlots(names, metrics), width = plan.slotCount;
     for (const [key] of slots) history.history[key] = [];
     const kept = new EpochMeans(slots, width); // without per-epoch work: the history, filled at the end
     let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
     while (epoch < epochs && !stop) {
       const batch = plan.cursor;
+      if (batch === 0) progress?.epochBegin(epoch);
       if (batch === 0 && has('onEpochBegin')) await notify(callbacks, 'onEpochBegin', epoch);
       if (perBatch) await notify(callbacks, 'onBatchBegin', batch);
       unchanged(); // callbacks may have disposed or recompiled what the plan points to
       const began = performance.now();
       const ended = plan.run(Math.min(epochsPerCall, epochs - epoch), perBatch ? 1 : budget);
       const failedBatch = plan.failedBatch;
-      if (failedBatch >= 0) throw new DivergedError(epoch + ended + 1, failedBatch + 1);
+      if (failedBatch >= 0) {
+        if (settings.onNonFinite.length === 0) throw new DivergedError(epoch + ended + 1, failedBatch + 1);
+        progress?.close();
+        for (const c of settings.onNonFinite) c[ON_NON_FINITE]!(epoch + ended, failedBatch);
+        if (!perEpoch) kept.add(plan.epochMeans(ended), ended);
+        break;
+      }
       const spent = performance.now() - began;
       budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
       if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(names, metrics, plan.batchMeans()));
+      // NOTE: the plan's epoch-so-far logs (runningLogs) replace runningMeans here once the plan gives them.
+      if (ended === 0) progress?.update(plan.cursor, () => toLogs(names, metrics, runningMeans(plan!, Math.min(plan!.cursor * batchSize, samples))));
       const means = plan.epochMeans(ended);
       if (!perEpoch) epoch = kept.add(means, ended);
+      if (!perEpoch && ended > 0 && model.stopTraining) stop = true;
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
         const logs = toLogs(names, metrics, means.subarray(e * width, (e + 1) * width));
         if (validation || heldOut) {
@@ -316,8 +285,8 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
         }
         history.epoch.push(epoch);
         for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
-        if (settings.verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([key, v]) => `${key}=${v.toPrecision(4)}`).join(' ')}`);
-        stop = await notify(callbacks, 'onEpochEnd', epoch, logs);
+        progress?.epochEnd(logs);
+        stop = (await notify(callbacks, 'onEpochEnd', epoch, logs)) || model.stopTraining;
       }
       if (performance.now() - lastYield > 16) {
         await yieldToEventLoop();
@@ -328,6 +297,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
     return history;
   } catch (error) {
     failed = true;
+    progress?.close();
     throw error;
   } finally {
     plan?.free();

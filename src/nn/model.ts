@@ -113,6 +113,26 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * (await loadModel(await model.save())).metadata; // { features: ['area', 'rooms'] }
    */
   metadata: Record<string, unknown> | undefined = undefined;
+  /**
+   * Set to true (in a callback) to stop the running fit at the end of the current epoch, as Keras's and TF.js's
+   * `model.stopTraining`; fit sets it to false when it starts.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+   * model.compile({ loss: 'meanSquaredError' });
+   * const history = await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 10,
+   *   callbacks: { onEpochEnd: (epoch) => { if (epoch === 2) model.stopTraining = true; } } });
+   * history.epoch; // [0, 1, 2]
+   */
+  stopTraining = false;
+  /**
+   * The history of the latest fit (the object it resolves to, filled as its epochs end), or undefined before any.
+   * @example
+   * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+   * model.compile({ loss: 'meanSquaredError' });
+   * const history = await model.fit(tensor([[1], [2]]), tensor([[2], [4]]), { epochs: 2 });
+   * model.history === history; // true
+   */
+  history: History | undefined = undefined;
   /** The graph (null for a sequential model without layers). */
   private graphOrNull: Graph | null = null;
   private compiled: Compiled | null = null;

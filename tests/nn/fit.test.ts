@@ -95,7 +95,7 @@ describe('callbacks', () => {
   it('an unknown callback name, or one that is not a function, is an error naming it', async () => {
     const m = model(), [x, y] = data(4);
     await expect(m.fit(x, y, { callbacks: { onEpochEnds: () => undefined } as never })).rejects.toThrow(
-      new RangeError('fit: unknown option "onEpochEnds" in callbacks[0]; did you mean "onEpochEnd"? (expected setModel, onTrainBegin, onEpochBegin, ' +
+      new RangeError('fit: unknown option "onEpochEnds" in callbacks[0]; did you mean "onEpochEnd"? (expected setModel, setParams, onTrainBegin, onEpochBegin, ' +
         'onEpochEnd, onBatchBegin, onBatchEnd, onTrainEnd)'));
     await expect(m.fit(x, y, { callbacks: [{}, { onbatchend: () => undefined } as never] })).rejects.toThrow(/^fit: unknown option "onbatchend" in callbacks\[1\]; did you mean "onBatchEnd"\?/);
     await expect(m.fit(x, y, { callbacks: { onEpochEnd: 3 } as never })).rejects.toThrow(new TypeError('fit: callbacks[0].onEpochEnd must be a function, got 3'));

@@ -1,9 +1,10 @@
-import { dispose } from '../memory';
-import { showValue } from '../tensor/errors';
-import { checkOptionKeys } from '../tensor/options';
-import type { Tensor } from '../tensor/tensor';
-import type { Callbacks, Logs } from './fit';
-import type { Model } from './model';
+import { dispose } from '../../memory';
+import { showValue } from '../../tensor/errors';
+import { checkOptionKeys } from '../../tensor/options';
+import type { Tensor } from '../../tensor/tensor';
+import type { Callbacks, FitParams, Logs } from '../fit';
+import type { Model } from '../model';
+import { missingLog } from './monitor';
 
 /**
  * Options of `earlyStopping`.
@@ -32,7 +33,7 @@ export interface EarlyStoppingOptions {
  * Callbacks for `fit` that stop training once the monitored log stops improving, as Keras' EarlyStopping. One
  * object can serve several fits (it resets when each starts). Throws a TypeError for a monitor that is not a
  * string, a RangeError for an unknown option (such as `patiance`), a patience that is not a non-negative integer or
- * a negative minDelta; `fit` rejects with a RangeError if the logs have no such entry.
+ * a negative minDelta; `fit` rejects before training with a RangeError if the logs will have no such entry.
  * @example
  * const x = linspace(-1, 1, 40).reshape([40, 1]), y = x.mul(3);
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
@@ -64,9 +65,12 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callbacks {
       wait = 0;
       release();
     },
+    setParams: (params: FitParams) => {
+      if (!params.metrics.includes(monitor)) throw missingLog('earlyStopping', monitor, params.metrics);
+    },
     onEpochEnd: (_epoch: number, logs: Logs) => {
       const value = logs[monitor];
-      if (value === undefined) throw new RangeError(`earlyStopping: the logs have no ${monitor} (they have ${Object.keys(logs).join(', ')})`);
+      if (value === undefined) throw missingLog('earlyStopping', monitor, Object.keys(logs));
       if (sign * value < best - minDelta) {
         best = sign * value;
         wait = 0;
