@@ -282,10 +282,11 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
           const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to));
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
-        history.epoch.push(epoch);
-        for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
         if (settings.verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([key, v]) => `${key}=${v.toPrecision(4)}`).join(' ')}`);
         stop = await notify(callbacks, 'onEpochEnd', epoch, logs);
+        // After the callbacks, as Keras's History: what they add to the logs (learning_rate) is kept too.
+        history.epoch.push(epoch);
+        for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
       }
       if (performance.now() - lastYield > 16) {
         await yieldToEventLoop();

@@ -3,10 +3,13 @@ import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { SlotOptimizer } from './optimizer';
+import { LearningRateSchedule, type ScheduleConfig } from './schedule';
+import { scheduleFromConfig } from './schedules';
 
 /**
- * An optimizer's settings as JSON, as model files save them: its name, learning rate and other options. `compile`
- * takes one in place of an optimizer.
+ * An optimizer's settings as JSON, as model files save them: its name, learning rate (a number, or a schedule's
+ * config) and other options (clipNorm, globalClipNorm and clipValue only when set). `compile` takes one in place
+ * of an optimizer.
  * @example
  * const config: OptimizerConfig = { name: 'adam', learningRate: 0.01 };
  * const model = sequential([dense({ units: 1, inputShape: [2] })]);
@@ -16,10 +19,10 @@ import { SlotOptimizer } from './optimizer';
 export interface OptimizerConfig {
   /** Which optimizer. */
   name: 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-  /** The step size. */
-  learningRate: number;
+  /** The step size, or the config of the schedule it follows. */
+  learningRate: number | ScheduleConfig;
   /** The optimizer's other options, such as momentum or beta1. */
-  [option: string]: number | boolean | string;
+  [option: string]: number | boolean | string | ScheduleConfig;
 }
 
 /**
@@ -48,6 +51,15 @@ export interface NamedTensor {
 export interface Optimizer {
   /** The settings, every option filled in with its default. */
   readonly config: OptimizerConfig;
+  /**
+   * The learning rate of the next step: the number given (or last set), or the schedule's rate at `iterations`.
+   * Setting it (between fit's epochs, from a callback, or between applyGradients calls) changes the steps that
+   * follow, and the config. Throws a RangeError when set to anything but a finite number >= 0, or on an optimizer
+   * made with a schedule (whose rate is not settable, as Keras).
+   */
+  learningRate: number;
+  /** The schedule the learning rate follows, or null for a rate that is a number. */
+  readonly schedule: LearningRateSchedule | null;
   /** Arrays of optimizer state each parameter needs (momentum, Adam's m and v, …). */
   readonly stateArrays: number;
   /**
@@ -90,13 +102,17 @@ export interface Optimizer {
   dispose(): void;
 }
 
+const CLIP_KEYS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
+
 /**
- * Checks an optimizer's options: an object of the keys of `ranges` (and `nesterov` where `flags` lists it), an
- * unknown key naming the nearest valid one, each number finite and in its range.
+ * Checks an optimizer's options: an object of learningRate, the clipping options and the keys of `ranges` (and
+ * `nesterov` where `flags` lists it), an unknown key naming the nearest valid one, each number of `ranges` finite and
+ * in its range (learningRate and clipping are checked by optimizerOf).
  */
 function checkOptions(op: string, options: unknown, ranges: Record<string, [number, number]>, flags: readonly string[] = []): void {
-  checkOptionKeys(op, options, [...Object.keys(ranges), ...flags]);
+  checkOptionKeys(op, options, ['learningRate', ...Object.keys(ranges), ...flags, ...CLIP_KEYS]);
   for (const [key, value] of Object.entries(options as object)) {
+    if (key === 'learningRate' || (CLIP_KEYS as readonly string[]).includes(key)) continue;
     if (flags.includes(key)) {
       if (typeof value !== 'boolean') throw new TypeError(`${op}: ${key} must be a boolean, got ${showValue(value)}`);
       continue;
@@ -112,13 +128,60 @@ function checkOptions(op: string, options: unknown, ranges: Record<string, [numb
 const RATE: [number, number] = [0, Infinity];
 const FRACTION: [number, number] = [0, 1];
 
+/** A learning rate: a finite number >= 0 or a schedule (or a schedule's config, from a model file or compile). */
+function checkRate(op: string, value: unknown): number | LearningRateSchedule {
+  if (value instanceof LearningRateSchedule) return value;
+  if (typeof value === 'object' && value !== null && 'className' in value) return scheduleFromConfig(value, op);
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  throw new RangeError(`${op}: learningRate must be a finite number >= 0 or a schedule (such as cosineDecay({...})), got ${showValue(value)}`);
+}
+
+/**
+ * The clipping options given (null counts as not given, as Keras's None): at most one of them, as Keras 3, and
+ * each a finite number > 0.
+ */
+function checkClip(op: string, options: Record<string, unknown>): Partial<Record<(typeof CLIP_KEYS)[number], number>> {
+  const given = CLIP_KEYS.filter((key) => options[key] != null);
+  if (given.length > 1) {
+    throw new RangeError(`${op}: only one of clipNorm, globalClipNorm and clipValue can be set, got ${given.map((key) => `${key} ${showValue(options[key])}`).join(' and ')}`);
+  }
+  for (const key of given) {
+    const value = options[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${op}: ${key} must be a finite number > 0, got ${showValue(value)}`);
+  }
+  return Object.fromEntries(given.map((key) => [key, options[key]]));
+}
+
+/** An optimizer `name` of checked `settings` with the learning rate (default `rate`) and clipping of `options`. */
+function optimizerOf(name: OptimizerConfig['name'], options: object, rate: number, settings: Record<string, number | boolean>, stateArrays: number): Optimizer {
+  const given = options as Record<string, unknown>;
+  const learningRate = checkRate(name, given.learningRate ?? rate), clip = checkClip(name, given);
+  const schedule = learningRate instanceof LearningRateSchedule ? learningRate : null;
+  return new SlotOptimizer({ name, learningRate: schedule ? schedule.config : learningRate as number, ...settings, ...clip }, stateArrays, schedule);
+}
+
+/**
+ * Gradient clipping, an option of every optimizer (at most one of the three, as Keras 3). Clipping acts on each
+ * step's gradient before weightDecay is added to it, in the update kernels: fit's and applyGradients' (which leaves
+ * the caller's gradient tensors as they are).
+ * @inline
+ */
+export interface ClipOptions {
+  /** Scale each weight's gradient g by clipNorm/‖g‖ where its norm is above clipNorm, > 0 (default: none). */
+  clipNorm?: number;
+  /** Scale all gradients together by globalClipNorm/‖(g₁, g₂, …)‖ where that norm is above it, > 0 (default: none). */
+  globalClipNorm?: number;
+  /** Clamp each gradient element into [−clipValue, clipValue], > 0 (default: none). */
+  clipValue?: number;
+}
+
 /**
  * Options of `sgd`.
  * @inline
  */
-export interface SgdOptions {
-  /** Step size, >= 0 (default 0.01). */
-  learningRate?: number;
+export interface SgdOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.01), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Momentum in [0, 1] (default 0: plain gradient descent). */
   momentum?: number;
   /** Nesterov momentum instead of classic (default false). */
@@ -139,18 +202,18 @@ export interface SgdOptions {
  * sgd().config; // { name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
-  const { learningRate = 0.01, momentum = 0, nesterov = false, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'sgd', learningRate, momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
+  checkOptions('sgd', options, { momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
+  const { momentum = 0, nesterov = false, weightDecay = 0 } = options;
+  return optimizerOf('sgd', options, 0.01, { momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
 }
 
 /**
  * Options of `adam`.
  * @inline
  */
-export interface AdamOptions {
-  /** Step size, >= 0 (default 0.001). */
-  learningRate?: number;
+export interface AdamOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.001), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Decay of the running mean of the gradients, in [0, 0.999999] (default 0.9). */
   beta1?: number;
   /** Decay of the running mean of the squared gradients, in [0, 0.999999] (default 0.999). */
@@ -171,18 +234,18 @@ export interface AdamOptions {
  * adam().config; // { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adam(options: AdamOptions = {}): Optimizer {
-  checkOptions('adam', options, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
-  const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay }, 2);
+  checkOptions('adam', options, { beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
+  return optimizerOf('adam', options, 0.001, { beta1, beta2, epsilon, weightDecay }, 2);
 }
 
 /**
  * Options of `rmsprop`.
  * @inline
  */
-export interface RmspropOptions {
-  /** Step size, >= 0 (default 0.001). */
-  learningRate?: number;
+export interface RmspropOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.001), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Decay of the running mean of the squared gradients, in [0, 1] (default 0.9). */
   rho?: number;
   /** Added to the root mean square, >= 0 (default 1e-7). */
@@ -201,18 +264,18 @@ export interface RmspropOptions {
  * rmsprop().config; // { name: 'rmsprop', learningRate: 0.001, rho: 0.9, epsilon: 1e-7, weightDecay: 0 }
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
-  checkOptions('rmsprop', options, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
-  const { learningRate = 0.001, rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'rmsprop', learningRate, rho, epsilon, weightDecay }, 1);
+  checkOptions('rmsprop', options, { rho: FRACTION, epsilon: RATE, weightDecay: RATE });
+  const { rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
+  return optimizerOf('rmsprop', options, 0.001, { rho, epsilon, weightDecay }, 1);
 }
 
 /**
  * Options of `adagrad`.
  * @inline
  */
-export interface AdagradOptions {
-  /** Step size, >= 0 (default 0.01). */
-  learningRate?: number;
+export interface AdagradOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.01), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Added to the root of the accumulated squares, >= 0 (default 1e-7). */
   epsilon?: number;
   /** L2 penalty factor, >= 0 (default 0; see `sgd`). */
@@ -229,9 +292,9 @@ export interface AdagradOptions {
  * adagrad().config; // { name: 'adagrad', learningRate: 0.01, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adagrad(options: AdagradOptions = {}): Optimizer {
-  checkOptions('adagrad', options, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });
-  const { learningRate = 0.01, epsilon = 1e-7, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'adagrad', learningRate, epsilon, weightDecay }, 1);
+  checkOptions('adagrad', options, { epsilon: RATE, weightDecay: RATE });
+  const { epsilon = 1e-7, weightDecay = 0 } = options;
+  return optimizerOf('adagrad', options, 0.01, { epsilon, weightDecay }, 1);
 }
 
 const factories = { sgd, adam, rmsprop, adagrad } as const;
