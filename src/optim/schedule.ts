@@ -16,7 +16,9 @@ import { showValue } from '../tensor/errors';
  * `compile` and model files take it there.
  * @example
  * const config: ScheduleConfig = { className: 'ExponentialDecay', config: { initialLearningRate: 0.1, decaySteps: 100, decayRate: 0.5, staircase: false } };
- * sgd({ learningRate: config }).learningRate; // 0.1
+ * const model = sequential([dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ optimizer: { name: 'sgd', learningRate: config }, loss: 'meanSquaredError' });
+ * model.optimizer?.schedule?.rate(100); // 0.05
  */
 export interface ScheduleConfig {
   /** The schedule's Keras class: ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay or CosineDecayRestarts. */
@@ -48,8 +50,16 @@ export interface ScheduleRecord {
  * schedule.rate(50); // ≈ 0.05
  */
 export class LearningRateSchedule {
+  /**
+   * The schedule's Keras class name and options, as JSON (an optimizer's config holds it as its learningRate).
+   * @example
+   * polynomialDecay({ initialLearningRate: 0.1, decaySteps: 10 }).config.config.power; // 1
+   */
+  readonly config: ScheduleConfig;
+
   /** @internal */
-  constructor(readonly config: ScheduleConfig, private readonly record: ScheduleRecord) {
+  constructor(config: ScheduleConfig, private readonly record: ScheduleRecord) {
+    this.config = config;
     Object.freeze(config.config);
   }
 

@@ -39,7 +39,10 @@ function settings<K extends string>(op: string, options: unknown, spec: Record<K
   return out as Record<K, number> & Record<string, number | boolean | null>;
 }
 
-/** @inline */
+/**
+ * Options of `exponentialDecay`.
+ * @inline
+ */
 export interface ExponentialDecayOptions {
   /** The rate at step 0, >= 0. */
   initialLearningRate: number;
@@ -67,7 +70,10 @@ export function exponentialDecay(options: ExponentialDecayOptions): LearningRate
     { kind: DECAY_EXPONENTIAL, flag: Boolean(o.staircase), initial: o.initialLearningRate, steps: o.decaySteps, p1: o.decayRate });
 }
 
-/** @inline */
+/**
+ * Options of `piecewiseConstantDecay`.
+ * @inline
+ */
 export interface PiecewiseConstantDecayOptions {
   /** Step counts, strictly increasing (at least one). */
   boundaries: number[];
@@ -107,7 +113,10 @@ export function piecewiseConstantDecay(options: PiecewiseConstantDecayOptions): 
     { kind: DECAY_PIECEWISE_CONSTANT, flag: false, initial: 0, steps: 0, table });
 }
 
-/** @inline */
+/**
+ * Options of `polynomialDecay`.
+ * @inline
+ */
 export interface PolynomialDecayOptions {
   /** The rate at step 0, >= 0. */
   initialLearningRate: number;
@@ -135,7 +144,10 @@ export function polynomialDecay(options: PolynomialDecayOptions): LearningRateSc
     { kind: DECAY_POLYNOMIAL, flag: Boolean(o.cycle), initial: o.initialLearningRate, steps: o.decaySteps, p1: o.endLearningRate, p2: o.power });
 }
 
-/** @inline */
+/**
+ * Options of `inverseTimeDecay`.
+ * @inline
+ */
 export interface InverseTimeDecayOptions {
   /** The rate at step 0, >= 0. */
   initialLearningRate: number;
@@ -160,7 +172,10 @@ export function inverseTimeDecay(options: InverseTimeDecayOptions): LearningRate
     { kind: DECAY_INVERSE_TIME, flag: Boolean(o.staircase), initial: o.initialLearningRate, steps: o.decaySteps, p1: o.decayRate });
 }
 
-/** @inline */
+/**
+ * Options of `cosineDecay`.
+ * @inline
+ */
 export interface CosineDecayOptions {
   /** The rate at step 0, >= 0 (where the warm-up starts, with one). */
   initialLearningRate: number;
@@ -191,7 +206,10 @@ export function cosineDecay(options: CosineDecayOptions): LearningRateSchedule {
     { kind: DECAY_COSINE, flag: warm, initial: o.initialLearningRate, steps: o.decaySteps, p1: o.alpha, p2: warm ? o.warmupTarget : 0, p3: o.warmupSteps });
 }
 
-/** @inline */
+/**
+ * Options of `cosineDecayRestarts`.
+ * @inline
+ */
 export interface CosineDecayRestartsOptions {
   /** The rate at step 0, >= 0. */
   initialLearningRate: number;

@@ -98,9 +98,11 @@ function directionOf(monitor: string): 'min' | 'max' | null {
  * const x = linspace(-1, 1, 32).reshape([32, 1]), y = x.mul(2);
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
  * model.compile({ optimizer: sgd({ learningRate: 0.5 }), loss: 'meanSquaredError' });
- * const history = await model.fit(x, y, { epochs: 30, seed: 1,
- *   callbacks: reduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1, minDelta: 0.5, minLr: 0.1 }) });
- * model.optimizer?.learningRate; // 0.125
+ * // No epoch improves the loss by 10: each one after the first halves the rate, down to minLr.
+ * const history = await model.fit(x, y, { epochs: 5, seed: 1,
+ *   callbacks: reduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1, minDelta: 10, minLr: 0.1 }) });
+ * history.history.learning_rate; // [0.5, 0.5, 0.25, 0.125, 0.1]
+ * model.optimizer?.learningRate; // 0.1
  */
 export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Callbacks {
   const op = 'reduceLROnPlateau';
