@@ -129,13 +129,16 @@ export interface SgdOptions extends ClipOptions {
 /**
  * Stochastic gradient descent, with optional momentum (Nesterov or classic, as Keras). Every optimizer's
  * `weightDecay` is an L2 penalty folded into the gradient, g + weightDecay·w (as an l2(weightDecay/2) kernel
- * regularizer would add), not Keras 3's decoupled decay.
- * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range; TypeError if
- * nesterov is not a boolean.
+ * regularizer would add), not Keras 3's decoupled decay; clipping (clipNorm, globalClipNorm or clipValue, see
+ * ClipOptions) acts on g before it. Every optimizer takes a schedule as its learningRate.
+ * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range, a learningRate
+ * that is neither a number >= 0 nor a schedule, or more than one clipping option; TypeError if nesterov is not a
+ * boolean.
  * @example
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
  * model.compile({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'meanSquaredError' });
  * sgd().config; // { name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }
+ * sgd({ learningRate: cosineDecay({ initialLearningRate: 0.1, decaySteps: 1000 }), clipNorm: 1 }).config.clipNorm; // 1
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
   checkOptions('sgd', options, { momentum: FRACTION, weightDecay: RATE }, ['nesterov']);

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  cosineDecay, cosineDecayRestarts, exponentialDecay, inverseTimeDecay, piecewiseConstantDecay, polynomialDecay, sgd, type LearningRateSchedule,
+  cosineDecay, cosineDecayRestarts, dense, exponentialDecay, inverseTimeDecay, piecewiseConstantDecay, polynomialDecay, sequential, sgd, tensor, variable,
+  type LearningRateSchedule,
 } from '../../src/index';
 import { heapStats } from '../../src/runtime/heap';
 
@@ -158,6 +159,37 @@ describe('rates over many steps against Keras’s formulas', () => {
     fc.assert(fc.property(rate, steps, fc.double({ min: 1, max: 3, noNaN: true }), fraction, fraction, step, (lr, first, tMul, mMul, alpha, s) =>
       check(cosineDecayRestarts({ initialLearningRate: lr, firstDecaySteps: first, tMul, mMul, alpha }),
         [-1e-9, 0, 1e-9].map((nudge) => restarts(lr, first, tMul, mMul, alpha, nudge)), s)), { numRuns: 300 });
+  });
+});
+
+describe('the rate of each step', () => {
+  // w·x on x = 1 against 0 with mean squared error (no bias): the gradient is 2w, so an SGD step at rate lr is
+  // w ← w − lr·2w in float32, hand-checkable; the rate of step t (from 0) must be the schedule's at t.
+  const stepped = (w: number, lr: number): number => Math.fround(w - Math.fround(lr * 2 * w));
+  const schedule = (): LearningRateSchedule => piecewiseConstantDecay({ boundaries: [1, 3], values: [0.25, 0.125, 0.0625] });
+  const want = [0, 1, 2, 3, 4, 5].map((t) => schedule().rate(t)).reduce(stepped, 1);
+
+  it('fit, trainOnBatch and applyGradients take step t at the schedule\'s rate at iterations t', async () => {
+    expect([0, 1, 2, 3, 4].map((t) => schedule().rate(t))).toEqual([0.25, 0.25, 0.125, 0.125, 0.0625]);
+    const x = tensor([[1]]), y = tensor([[0]]), one = tensor([[1]]);
+    const model = sequential([dense({ units: 1, inputShape: [1], useBias: false })]);
+    model.setWeights([one]);
+    model.compile({ optimizer: sgd({ learningRate: schedule() }), loss: 'meanSquaredError' });
+    await model.fit(x, y, { epochs: 4, batchSize: 1 });
+    await model.trainOnBatch(x, y);
+    await model.trainOnBatch(x, y);
+    const [w] = model.getWeights();
+    expect(w.dataSync()[0]).toBe(want);
+    const v = variable(one), optimizer = sgd({ learningRate: schedule() });
+    for (let t = 0; t < 6; t++) {
+      const g = v.mul(2);
+      optimizer.applyGradients({ [v.name]: g });
+      g.dispose();
+    }
+    expect(v.dataSync()[0]).toBe(want);
+    [x, y, one, w, v].forEach((t) => t.dispose());
+    model.dispose();
+    optimizer.dispose();
   });
 });
 
