@@ -12,6 +12,8 @@ export { randomUniform, randomNormal } from './random';
 export { trainEpochs, evaluateRows, predictRows, forwardRows, backwardRows, lossOf, addMetrics, firstNonFinite, settlePlan, restorePointers } from './train';
 export { weightsChanged } from './plan';
 export { applyStep } from './optim';
+export { sumOfSquares, normScale } from './clip';
+export { learningRateAt } from './schedule';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';
 export { pad2d, pad2dBackward, upSample2d, upSample2dBackward, upSampleBilinear2d, upSampleBilinear2dBackward } from './spatial';
 export { moments, batchNormTrain, batchNorm, batchNormBackward, layerNorm, layerNormBackward } from './norm';

@@ -74,6 +74,37 @@ export const OPT_ADAM = 1;
 export const OPT_RMSPROP = 2;
 export const OPT_ADAGRAD = 3;
 
+// Gradient clipping (the plan's PLAN_CLIP; an optimizer's clipNorm, globalClipNorm or clipValue): none, each weight's
+// gradient scaled to a norm of at most the bound, all gradients scaled together likewise, each element clamped.
+export const CLIP_NONE = 0;
+export const CLIP_NORM = 1;
+export const CLIP_GLOBAL_NORM = 2;
+export const CLIP_VALUE = 3;
+
+// Learning-rate schedules (a schedule record's SCHEDULE_KIND; schedule.ts learningRateAt), as Keras names them.
+export const DECAY_EXPONENTIAL = 1;
+export const DECAY_PIECEWISE_CONSTANT = 2;
+export const DECAY_POLYNOMIAL = 3;
+export const DECAY_INVERSE_TIME = 4;
+export const DECAY_COSINE = 5;
+export const DECAY_COSINE_RESTARTS = 6;
+
+// Schedule record (src/optim/schedules.ts writes it, schedule.ts reads it): the kind (DECAY_), a flag (staircase,
+// cycle, or a cosine decay's warm-up), the piecewise boundaries' count and the address of their table (COUNT f64
+// boundaries, then COUNT + 1 f64 values), then f64 parameters (two words each, 8-byte aligned): the initial rate,
+// the decay steps (first decay steps), and P1..P3: exponential and inverse time: decay rate; polynomial: end rate,
+// power; cosine: alpha, warm-up target, warm-up steps; restarts: alpha, t_mul, m_mul.
+export const SCHEDULE_KIND = 0;
+export const SCHEDULE_FLAG = 1;
+export const SCHEDULE_COUNT = 2;
+export const SCHEDULE_TABLE = 3;
+export const SCHEDULE_INITIAL = 4;
+export const SCHEDULE_STEPS = 6;
+export const SCHEDULE_P1 = 8;
+export const SCHEDULE_P2 = 10;
+export const SCHEDULE_P3 = 12;
+export const SCHEDULE_WORDS = 14;
+
 // Metrics: bits of an output's OUTPUT_METRICS mask, and the f64 slot of each sum within an output's SLOTS f64.
 export const METRIC_ACCURACY = 1;
 export const METRIC_MAE = 2;
@@ -126,7 +157,9 @@ export const KIND_CUSTOM = 27;
 // FLOPs from which a product runs through the host, GEMM workspace, shuffle and dropout generators (0: none), failed
 // batch (-1: none), check-finite flag, next batch, sums (3 blocks of PLAN_SLOTS f64: epoch, last batch,
 // validation), history (PLAN_SLOTS f64 per epoch), leakyRelu slope (f32), f64 per block of sums (with one output,
-// SLOTS: its loss and metrics; with several, SLOTS for the total loss, then SLOTS per output).
+// SLOTS: its loss and metrics; with several, SLOTS for the total loss, then SLOTS per output). PLAN_SCHEDULE: the
+// learning rate's schedule record (0: the constant PLAN_LR); PLAN_CLIP: gradient clipping (CLIP_) with its bound
+// PLAN_CLIP_BOUND (f32).
 export const PLAN_NODES = 0;
 export const PLAN_NODE_TABLE = 1;
 export const PLAN_INPUTS = 2;
@@ -168,7 +201,10 @@ export const PLAN_FROZEN_STATS = 31;
 // at the data's rows.
 export const PLAN_ROW_WEIGHTS = 32;
 export const PLAN_SAMPLE_WEIGHTS = 33;
-export const PLAN_HEADER_WORDS = 34;
+export const PLAN_SCHEDULE = 34;
+export const PLAN_CLIP = 35;
+export const PLAN_CLIP_BOUND = 36;
+export const PLAN_HEADER_WORDS = 38;
 
 // Node record (one call of a layer): kind, output features per row, outputs [rows, NODE_WIDTH], gradient of the loss
 // with respect to the outputs (0: none flows here), its edges (address and count), activation code, kernel and bias

@@ -8,6 +8,8 @@ import { activationBackward, softmaxBackward } from './activation';
 import { next } from './random';
 import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEntropy, softmaxCrossEntropy } from './loss';
 import { optimizerStep } from './optim';
+import { normScale, sumOfSquares } from './clip';
+import { learningRateAt } from './schedule';
 import { nodeBackward, nodeForward } from './layers/index';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
@@ -16,7 +18,7 @@ import {
   PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
-  PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS,
+  PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS, PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND, CLIP_NORM, CLIP_GLOBAL_NORM, CLIP_VALUE,
   NODE_WIDTH, NODE_OUT, NODE_DELTA, INPUT_NODE, INPUT_X, INPUT_COLS,
   OUTPUT_NODE, OUTPUT_LOSS, OUTPUT_WEIGHT, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, OUTPUT_METRICS, OUTPUT_ACT,
   PARAM_HOME, PARAM_SPARE, PARAM_GRAD, PARAM_SIZE, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_CURRENT,
@@ -164,19 +166,37 @@ function gatherWeights(plan: usize, picks: usize, rows: i32): void {
   }
 }
 
-// One optimizer step on every parameter; false (and nothing committed) when a new weight is not finite.
+// One optimizer step on every parameter; false (and nothing committed) when a new weight is not finite. The rate is
+// PLAN_LR, or the schedule's at the step count before this step; clipping by norm scales each gradient (or all
+// together) to PLAN_CLIP_BOUND, by value clamps each element to it, both as the step reads the gradient. A norm
+// that is not finite (a gradient element NaN or ±Infinity) fails the step under PLAN_CHECK_FINITE, before any write.
 function update(plan: usize): bool {
   const t = word(plan, PLAN_STEP) + 1;
   const check = word(plan, PLAN_CHECK_FINITE) != 0;
-  const lr = real(plan, PLAN_LR), p1 = real(plan, PLAN_P1), p2 = real(plan, PLAN_P2), eps = real(plan, PLAN_EPS), wd = real(plan, PLAN_WD);
+  const schedule = ptr(plan, PLAN_SCHEDULE);
+  const lr = schedule != 0 ? learningRateAt(schedule, <f64>(t - 1)) : real(plan, PLAN_LR);
+  const p1 = real(plan, PLAN_P1), p2 = real(plan, PLAN_P2), eps = real(plan, PLAN_EPS), wd = real(plan, PLAN_WD);
+  const clip = word(plan, PLAN_CLIP), clipBound = real(plan, PLAN_CLIP_BOUND);
+  const bound: f32 = clip == CLIP_VALUE ? clipBound : Infinity;
+  let scale: f32 = 1;
+  if (clip == CLIP_GLOBAL_NORM) {
+    let squares: f64 = 0;
+    for (let i = 0; i < word(plan, PLAN_PARAMS); i++) squares += sumOfSquares(ptr(paramAt(plan, i), PARAM_GRAD), word(paramAt(plan, i), PARAM_SIZE));
+    scale = normScale(squares, clipBound);
+    if (check && !isFinite(scale)) return false;
+  }
   let finite = true;
   weightsChanged();
   for (let i = 0; i < word(plan, PLAN_PARAMS); i++) {
     const P = paramAt(plan, i);
     const cur = word(P, PARAM_CURRENT), next = check ? 1 - cur : cur, n = word(P, PARAM_SIZE), g = ptr(P, PARAM_GRAD);
+    if (clip == CLIP_NORM) {
+      scale = normScale(sumOfSquares(g, n), clipBound);
+      if (check && !isFinite(scale)) return false; // nothing committed: the steps so far wrote spares only
+    }
     const w = ptr(P, PARAM_HOME + cur), wOut = ptr(P, PARAM_HOME + next);
     const s0 = ptr(P, PARAM_S0 + cur), s0Out = ptr(P, PARAM_S0 + next), s1 = ptr(P, PARAM_S1 + cur), s1Out = ptr(P, PARAM_S1 + next);
-    finite = optimizerStep(word(plan, PLAN_OPTIMIZER), w, g, s0, s1, n, lr, p1, p2, eps, t, wd, wOut, s0Out, s1Out) && finite;
+    finite = optimizerStep(word(plan, PLAN_OPTIMIZER), w, g, s0, s1, n, lr, p1, p2, eps, t, wd, scale, bound, wOut, s0Out, s1Out) && finite;
   }
   if (check && !finite) return false;
   setWord(plan, PLAN_STEP, t);
@@ -206,9 +226,12 @@ export function settlePlan(plan: usize): void {
   settle(plan);
 }
 
-// False when the batch's loss or any gradient is NaN or ±Infinity.
+// False when the batch's loss or any gradient is NaN or ±Infinity. Clipping by norm checks the gradients in update
+// (their squared norms are not finite exactly when an element is not), so that they are read once.
 function finiteStep(plan: usize, loss: f64): bool {
   if (!isFinite(loss)) return false;
+  const clip = word(plan, PLAN_CLIP);
+  if (clip == CLIP_NORM || clip == CLIP_GLOBAL_NORM) return true;
   for (let i = 0; i < word(plan, PLAN_PARAMS); i++) {
     const P = paramAt(plan, i);
     if (firstNonFinite(ptr(P, PARAM_GRAD), word(P, PARAM_SIZE)) >= 0) return false;

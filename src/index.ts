@@ -45,7 +45,13 @@ export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layer
 export type { FitOptions, FitParams, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
-export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type NamedTensor, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions } from './optim/optimizers';
+export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type NamedTensor, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions,
+  type ClipOptions } from './optim/optimizers';
+export { LearningRateSchedule, type ScheduleConfig } from './optim/schedule';
+export {
+  exponentialDecay, piecewiseConstantDecay, polynomialDecay, inverseTimeDecay, cosineDecay, cosineDecayRestarts, type ExponentialDecayOptions,
+  type PiecewiseConstantDecayOptions, type PolynomialDecayOptions, type InverseTimeDecayOptions, type CosineDecayOptions, type CosineDecayRestartsOptions,
+} from './optim/schedules';
 /**
  * Initializers of a dense layer's weights, as in Keras: pass one as `kernelInitializer` or `biasInitializer` of
  * `dense`, or give its name ('heNormal'). The random ones take a `seed` for repeatable weights; without one they
@@ -68,6 +74,7 @@ export * as initializers from './nn/initializers';
 export * as layers from './nn/layers';
 export {
   earlyStopping, type EarlyStoppingOptions, modelCheckpoint, type ModelCheckpointOptions, csvLogger, type CsvLoggerOptions, terminateOnNaN,
+  learningRateScheduler, reduceLROnPlateau, type ReduceLROnPlateauOptions,
 } from './nn/callbacks/index';
 export { loadModel } from './nn/load';
 export type { ModelJSON } from './nn/save';

@@ -2,19 +2,22 @@
 // beta2, epsilon)`), as aliases of simdeep's option-object factories. Where simdeep's optimizer cannot take a
 // setting (centered RMSprop, Adagrad's initial accumulator, Adadelta, Adamax), the error says so.
 import { adagrad as adagradOf, adam as adamOf, rmsprop as rmspropOf, sgd as sgdOf, type Optimizer } from '../optim/optimizers';
+import type { LearningRateSchedule } from '../optim/schedule';
 import { showValue } from '../tensor/errors';
 
 // TF.js's epsilon default is the backend's epsilon(): 1e-7 for float32, simdeep's default too.
 const withEpsilon = <T extends object>(options: T, epsilon: number | null | undefined): T => (epsilon == null ? options : { ...options, epsilon });
 
 /**
- * Gradient descent with a fixed step, as TensorFlow.js's `tf.train.sgd(learningRate)`.
- * @throws RangeError for a learning rate that is not a finite number >= 0.
+ * Gradient descent, as TensorFlow.js's `tf.train.sgd(learningRate)`. Every factory here also takes a schedule
+ * (such as `cosineDecay({...})`) where it takes a learning rate, which TF.js's do not.
+ * @throws RangeError for a learning rate that is not a finite number >= 0 or a schedule.
  * @example
  * const optimizer = train.sgd(0.1);
  * optimizer.config.learningRate; // 0.1
+ * train.sgd(exponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 })).learningRate; // 0.1
  */
-export function sgd(learningRate: number): Optimizer {
+export function sgd(learningRate: number | LearningRateSchedule): Optimizer {
   return sgdOf({ learningRate });
 }
 
@@ -25,7 +28,7 @@ export function sgd(learningRate: number): Optimizer {
  * @example
  * train.momentum(0.01, 0.9, true).config.nesterov; // true
  */
-export function momentum(learningRate: number, momentum: number, useNesterov = false): Optimizer {
+export function momentum(learningRate: number | LearningRateSchedule, momentum: number, useNesterov = false): Optimizer {
   return sgdOf({ learningRate, momentum, nesterov: useNesterov });
 }
 
@@ -35,7 +38,7 @@ export function momentum(learningRate: number, momentum: number, useNesterov = f
  * @example
  * train.adam(0.01).config; // { name: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 }
  */
-export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number | null): Optimizer {
+export function adam(learningRate: number | LearningRateSchedule = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number | null): Optimizer {
   return adamOf(withEpsilon({ learningRate, beta1, beta2 }, epsilon));
 }
 
@@ -47,7 +50,7 @@ export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?:
  * @example
  * train.rmsprop(0.01, 0.95).config.rho; // 0.95
  */
-export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon?: number | null, centered = false): Optimizer {
+export function rmsprop(learningRate: number | LearningRateSchedule, decay = 0.9, momentum = 0, epsilon?: number | null, centered = false): Optimizer {
   if (momentum !== 0) throw new RangeError(`train.rmsprop: momentum ${showValue(momentum)} is not supported: simdeep's RMSprop has no momentum (use 0)`);
   if (centered !== false) throw new RangeError(`train.rmsprop: centered ${showValue(centered)} is not supported: simdeep's RMSprop is not centered`);
   return rmspropOf(withEpsilon({ learningRate, rho: decay }, epsilon));
@@ -60,7 +63,7 @@ export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon
  * @example
  * train.adagrad(0.1).config.learningRate; // 0.1
  */
-export function adagrad(learningRate: number, initialAccumulatorValue?: number): Optimizer {
+export function adagrad(learningRate: number | LearningRateSchedule, initialAccumulatorValue?: number): Optimizer {
   if (initialAccumulatorValue !== undefined && initialAccumulatorValue !== 0) {
     throw new RangeError(`train.adagrad: initialAccumulatorValue ${showValue(initialAccumulatorValue)} is not supported: simdeep's Adagrad accumulator starts at 0`);
   }

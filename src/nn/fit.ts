@@ -283,10 +283,11 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
           const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to, vw));
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
+        stop = (await notify(callbacks, 'onEpochEnd', epoch, logs)) || model.stopTraining;
+        // After the callbacks, as Keras's History: what they add to the logs (learning_rate) is kept and shown too.
         history.epoch.push(epoch);
         for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
         progress?.epochEnd(logs);
-        stop = (await notify(callbacks, 'onEpochEnd', epoch, logs)) || model.stopTraining;
       }
       if (performance.now() - lastYield > 16) {
         await yieldToEventLoop();

@@ -15,6 +15,7 @@ import {
   PLAN_NODE_TABLE, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_OUTPUTS, PLAN_OUTPUT_TABLE, PLAN_P1, PLAN_P2, PLAN_PARAMS, PLAN_PARAM_TABLE,
   PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS, PLAN_INFERENCE, PLAN_FROZEN_STATS,
   PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
+  PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND,
 } from '../../assembly/layout';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { gemmWorkBytes, kernels, wasmMemory } from '../runtime/wasm';
@@ -222,6 +223,11 @@ export class Plan {
         F[PLAN_P2] = step.p2;
         F[PLAN_EPS] = step.eps;
         F[PLAN_WD] = step.wd;
+        I[PLAN_CLIP] = step.clip;
+        F[PLAN_CLIP_BOUND] = step.bound;
+        // A schedule is fixed for the optimizer's life (its record is written once); a number is read at each run.
+        const schedule = optimizer.schedule;
+        if (schedule) schedule.writeRecord((I[PLAN_SCHEDULE] = take(schedule.recordBytes)));
       }
       const paramRecord = new Map<Tensor, number>();
       params.forEach((p, j) => {
@@ -382,8 +388,13 @@ export class Plan {
     I[PLAN_ROW_WEIGHTS] = weights !== 0 ? this.rowWeights : 0;
   }
 
-  /** Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. */
+  /**
+   * Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. The optimizer's
+   * learning rate is read now, so that a change between calls (a callback's) takes effect.
+   */
   run(epochs: number, maxBatches: number): number {
+    const optimizer = this.model.compiled?.optimizer;
+    if (optimizer && !optimizer.schedule) new Float32Array(wasmMemory().buffer, this.ptr, PLAN_HEADER_WORDS)[PLAN_LR] = optimizer.learningRate;
     try {
       return kernels().trainEpochs(this.ptr, epochs, maxBatches);
     } catch (error) {

@@ -1,12 +1,16 @@
 import { showValue } from '../tensor/errors';
-import { checkOptionKeys } from '../tensor/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { SlotOptimizer } from './optimizer';
+import { LearningRateSchedule, type ScheduleConfig } from './schedule';
+import { checkClip, checkOptions, checkRate, FRACTION, RATE, type ClipOptions } from './settings';
+
+export type { ClipOptions } from './settings';
 
 /**
- * An optimizer's settings as JSON, as model files save them: its name, learning rate and other options. `compile`
- * takes one in place of an optimizer.
+ * An optimizer's settings as JSON, as model files save them: its name, learning rate (a number, or a schedule's
+ * config) and other options (clipNorm, globalClipNorm and clipValue only when set). `compile` takes one in place
+ * of an optimizer.
  * @example
  * const config: OptimizerConfig = { name: 'adam', learningRate: 0.01 };
  * const model = sequential([dense({ units: 1, inputShape: [2] })]);
@@ -16,10 +20,10 @@ import { SlotOptimizer } from './optimizer';
 export interface OptimizerConfig {
   /** Which optimizer. */
   name: 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-  /** The step size. */
-  learningRate: number;
+  /** The step size, or the config of the schedule it follows. */
+  learningRate: number | ScheduleConfig;
   /** The optimizer's other options, such as momentum or beta1. */
-  [option: string]: number | boolean | string;
+  [option: string]: number | boolean | string | ScheduleConfig;
 }
 
 /**
@@ -48,6 +52,15 @@ export interface NamedTensor {
 export interface Optimizer {
   /** The settings, every option filled in with its default. */
   readonly config: OptimizerConfig;
+  /**
+   * The learning rate of the next step: the number given (or last set), or the schedule's rate at `iterations`.
+   * Setting it (between fit's epochs, from a callback, or between applyGradients calls) changes the steps that
+   * follow, and the config. Throws a RangeError when set to anything but a finite number >= 0, or on an optimizer
+   * made with a schedule (whose rate is not settable, as Keras).
+   */
+  learningRate: number;
+  /** The schedule the learning rate follows, or null for a rate that is a number. */
+  readonly schedule: LearningRateSchedule | null;
   /** Arrays of optimizer state each parameter needs (momentum, Adam's m and v, …). */
   readonly stateArrays: number;
   /**
@@ -90,35 +103,21 @@ export interface Optimizer {
   dispose(): void;
 }
 
-/**
- * Checks an optimizer's options: an object of the keys of `ranges` (and `nesterov` where `flags` lists it), an
- * unknown key naming the nearest valid one, each number finite and in its range.
- */
-function checkOptions(op: string, options: unknown, ranges: Record<string, [number, number]>, flags: readonly string[] = []): void {
-  checkOptionKeys(op, options, [...Object.keys(ranges), ...flags]);
-  for (const [key, value] of Object.entries(options as object)) {
-    if (flags.includes(key)) {
-      if (typeof value !== 'boolean') throw new TypeError(`${op}: ${key} must be a boolean, got ${showValue(value)}`);
-      continue;
-    }
-    const range = ranges[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= range[0] && value <= range[1])) {
-      const upper = range[1] === Infinity ? 'Infinity)' : `${range[1]}]`;
-      throw new RangeError(`${op}: ${key} must be a finite number in [${range[0]}, ${upper}, got ${showValue(value)}`);
-    }
-  }
+/** An optimizer `name` of checked `settings` with the learning rate (default `rate`) and clipping of `options`. */
+function optimizerOf(name: OptimizerConfig['name'], options: object, rate: number, settings: Record<string, number | boolean>, stateArrays: number): Optimizer {
+  const given = options as Record<string, unknown>;
+  const learningRate = checkRate(name, given.learningRate ?? rate), clip = checkClip(name, given);
+  const schedule = learningRate instanceof LearningRateSchedule ? learningRate : null;
+  return new SlotOptimizer({ name, learningRate: schedule ? schedule.config : learningRate as number, ...settings, ...clip }, stateArrays, schedule);
 }
-
-const RATE: [number, number] = [0, Infinity];
-const FRACTION: [number, number] = [0, 1];
 
 /**
  * Options of `sgd`.
  * @inline
  */
-export interface SgdOptions {
-  /** Step size, >= 0 (default 0.01). */
-  learningRate?: number;
+export interface SgdOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.01), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Momentum in [0, 1] (default 0: plain gradient descent). */
   momentum?: number;
   /** Nesterov momentum instead of classic (default false). */
@@ -130,27 +129,30 @@ export interface SgdOptions {
 /**
  * Stochastic gradient descent, with optional momentum (Nesterov or classic, as Keras). Every optimizer's
  * `weightDecay` is an L2 penalty folded into the gradient, g + weightDecay·w (as an l2(weightDecay/2) kernel
- * regularizer would add), not Keras 3's decoupled decay.
- * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range; TypeError if
- * nesterov is not a boolean.
+ * regularizer would add), not Keras 3's decoupled decay; clipping (clipNorm, globalClipNorm or clipValue, see
+ * ClipOptions) acts on g before it. Every optimizer takes a schedule as its learningRate.
+ * @throws RangeError for an unknown option (naming the nearest valid one) or a value out of range, a learningRate
+ * that is neither a number >= 0 nor a schedule, or more than one clipping option; TypeError if nesterov is not a
+ * boolean.
  * @example
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
  * model.compile({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'meanSquaredError' });
  * sgd().config; // { name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }
+ * sgd({ learningRate: cosineDecay({ initialLearningRate: 0.1, decaySteps: 1000 }), clipNorm: 1 }).config.clipNorm; // 1
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  checkOptions('sgd', options, { learningRate: RATE, momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
-  const { learningRate = 0.01, momentum = 0, nesterov = false, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'sgd', learningRate, momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
+  checkOptions('sgd', options, { momentum: FRACTION, weightDecay: RATE }, ['nesterov']);
+  const { momentum = 0, nesterov = false, weightDecay = 0 } = options;
+  return optimizerOf('sgd', options, 0.01, { momentum, nesterov, weightDecay }, momentum > 0 ? 1 : 0);
 }
 
 /**
  * Options of `adam`.
  * @inline
  */
-export interface AdamOptions {
-  /** Step size, >= 0 (default 0.001). */
-  learningRate?: number;
+export interface AdamOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.001), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Decay of the running mean of the gradients, in [0, 0.999999] (default 0.9). */
   beta1?: number;
   /** Decay of the running mean of the squared gradients, in [0, 0.999999] (default 0.999). */
@@ -171,18 +173,18 @@ export interface AdamOptions {
  * adam().config; // { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adam(options: AdamOptions = {}): Optimizer {
-  checkOptions('adam', options, { learningRate: RATE, beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
-  const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'adam', learningRate, beta1, beta2, epsilon, weightDecay }, 2);
+  checkOptions('adam', options, { beta1: [0, 0.999999], beta2: [0, 0.999999], epsilon: RATE, weightDecay: RATE });
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
+  return optimizerOf('adam', options, 0.001, { beta1, beta2, epsilon, weightDecay }, 2);
 }
 
 /**
  * Options of `rmsprop`.
  * @inline
  */
-export interface RmspropOptions {
-  /** Step size, >= 0 (default 0.001). */
-  learningRate?: number;
+export interface RmspropOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.001), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Decay of the running mean of the squared gradients, in [0, 1] (default 0.9). */
   rho?: number;
   /** Added to the root mean square, >= 0 (default 1e-7). */
@@ -201,18 +203,18 @@ export interface RmspropOptions {
  * rmsprop().config; // { name: 'rmsprop', learningRate: 0.001, rho: 0.9, epsilon: 1e-7, weightDecay: 0 }
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
-  checkOptions('rmsprop', options, { learningRate: RATE, rho: FRACTION, epsilon: RATE, weightDecay: RATE });
-  const { learningRate = 0.001, rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'rmsprop', learningRate, rho, epsilon, weightDecay }, 1);
+  checkOptions('rmsprop', options, { rho: FRACTION, epsilon: RATE, weightDecay: RATE });
+  const { rho = 0.9, epsilon = 1e-7, weightDecay = 0 } = options;
+  return optimizerOf('rmsprop', options, 0.001, { rho, epsilon, weightDecay }, 1);
 }
 
 /**
  * Options of `adagrad`.
  * @inline
  */
-export interface AdagradOptions {
-  /** Step size, >= 0 (default 0.01). */
-  learningRate?: number;
+export interface AdagradOptions extends ClipOptions {
+  /** Step size, >= 0 (default 0.01), or a schedule such as `cosineDecay({...})`. */
+  learningRate?: number | LearningRateSchedule;
   /** Added to the root of the accumulated squares, >= 0 (default 1e-7). */
   epsilon?: number;
   /** L2 penalty factor, >= 0 (default 0; see `sgd`). */
@@ -229,9 +231,9 @@ export interface AdagradOptions {
  * adagrad().config; // { name: 'adagrad', learningRate: 0.01, epsilon: 1e-7, weightDecay: 0 }
  */
 export function adagrad(options: AdagradOptions = {}): Optimizer {
-  checkOptions('adagrad', options, { learningRate: RATE, epsilon: RATE, weightDecay: RATE });
-  const { learningRate = 0.01, epsilon = 1e-7, weightDecay = 0 } = options;
-  return new SlotOptimizer({ name: 'adagrad', learningRate, epsilon, weightDecay }, 1);
+  checkOptions('adagrad', options, { epsilon: RATE, weightDecay: RATE });
+  const { epsilon = 1e-7, weightDecay = 0 } = options;
+  return optimizerOf('adagrad', options, 0.01, { epsilon, weightDecay }, 1);
 }
 
 const factories = { sgd, adam, rmsprop, adagrad } as const;

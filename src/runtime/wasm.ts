@@ -49,7 +49,10 @@ export interface Kernels extends GemmKernels {
   packedWeightsFloats(k: number, n: number): number;
   weightsChanged(): void;
   applyStep(code: number, w: number, g: number, s0: number, s1: number, n: number, lr: number, p1: number, p2: number, eps: number,
-    t: number, wd: number): number;
+    t: number, wd: number, scale: number, bound: number): number;
+  sumOfSquares(g: number, n: number): number;
+  normScale(squares: number, bound: number): number;
+  learningRateAt(schedule: number, step: number): number;
   maxPool(x: number, y: number, arg: number, geom: number, rows: number): void;
   maxPoolBackward(dy: number, arg: number, dx: number, geom: number, rows: number, add: number): void;
   avgPool(x: number, y: number, geom: number, rows: number): void;

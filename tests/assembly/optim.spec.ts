@@ -1,6 +1,6 @@
 // Optimizer steps (assembly/optim.ts) against f64 scalar references: one step at every size, chained steps, Keras'
 // SGD on a literal problem, Adam's first step, and state that must stay untouched.
-import { sgdStep, adamStep, rmspropStep, adagradStep } from '../../assembly/optim';
+import { sgdStep, adamStep, rmspropStep, adagradStep, Raw } from '../../assembly/optim';
 import {
   SIZES, GUARD, SENTINEL, allocF32, allocF64, allocUniform, getF32, setF32, getF64, setF64, expectGuard, reseed, uniform,
 } from './reference';
@@ -39,12 +39,12 @@ function states(kind: i32): i32 {
 
 function step(kind: i32, w: usize, g: usize, s1: usize, s2: usize, n: i32, lr: f32, wd: f32, t: i32): void {
   switch (kind) {
-    case SGD: sgdStep(w, g, s1, n, lr, 0, false, wd, w, s1); break;
-    case MOMENTUM: sgdStep(w, g, s1, n, lr, MU, false, wd, w, s1); break;
-    case NESTEROV: sgdStep(w, g, s1, n, lr, MU, true, wd, w, s1); break;
-    case ADAM: adamStep(w, g, s1, s2, n, lr, B1, B2, EPS, t, wd, w, s1, s2); break;
-    case RMSPROP: rmspropStep(w, g, s1, n, lr, RHO, EPS, wd, w, s1); break;
-    default: adagradStep(w, g, s1, n, lr, EPS, wd, w, s1);
+    case SGD: sgdStep<Raw>(w, g, s1, n, lr, 0, false, wd, 1, Infinity, w, s1); break;
+    case MOMENTUM: sgdStep<Raw>(w, g, s1, n, lr, MU, false, wd, 1, Infinity, w, s1); break;
+    case NESTEROV: sgdStep<Raw>(w, g, s1, n, lr, MU, true, wd, 1, Infinity, w, s1); break;
+    case ADAM: adamStep<Raw>(w, g, s1, s2, n, lr, B1, B2, EPS, t, wd, 1, Infinity, w, s1, s2); break;
+    case RMSPROP: rmspropStep<Raw>(w, g, s1, n, lr, RHO, EPS, wd, 1, Infinity, w, s1); break;
+    default: adagradStep<Raw>(w, g, s1, n, lr, EPS, wd, 1, Infinity, w, s1);
   }
 }
 
@@ -191,7 +191,7 @@ describe('optimizer steps', () => {
       const w = allocF32(n, 1), g = allocF32(n), v = allocF32(n, 0);
       for (let k = 0; k < 2; k++) {
         for (let i = 0; i < n; i++) setF32(g, i, getF32(w, i));
-        sgdStep(w, g, mode == 0 ? 0 : v, n, 0.1, mode == 0 ? 0 : 0.9, mode == 2, 0, w, mode == 0 ? 0 : v);
+        sgdStep<Raw>(w, g, mode == 0 ? 0 : v, n, 0.1, mode == 0 ? 0 : 0.9, mode == 2, 0, 1, Infinity, w, mode == 0 ? 0 : v);
         for (let i = 0; i < n; i++) {
           const err = Math.abs(<f64>getF32(w, i) - want[2 * mode + k]);
           expect<bool>(err <= 8 * U).toBe(true, `sgd mode ${mode} step ${k + 1} element ${i}: got ${getF32(w, i)}, want ${want[2 * mode + k]}`);
@@ -208,9 +208,9 @@ describe('optimizer steps', () => {
       const w = allocUniform(n, -1, 1), g = allocUniform(n, -1, 1), w2 = allocF32(n);
       for (let i = 0; i < n; i++) setF32(w2, i, getF32(w, i));
       const v = allocF32(n);
-      sgdStep(w, g, v, n, 0.1, 0, true, 0.01, w, v);
+      sgdStep<Raw>(w, g, v, n, 0.1, 0, true, 0.01, 1, Infinity, w, v);
       expectUntouched(v, n, `sgd n=${n}`);
-      sgdStep(w2, g, 0, n, 0.1, 0, false, 0.01, w2, 0);
+      sgdStep<Raw>(w2, g, 0, n, 0.1, 0, false, 0.01, 1, Infinity, w2, 0);
       let same = true;
       for (let i = 0; i < n; i++) if (getF32(w, i) != getF32(w2, i)) same = false;
       expect<bool>(same).toBe(true, `sgd n=${n}: the same step with velocity = 0 and nesterov ignored`);
@@ -229,7 +229,7 @@ describe('optimizer steps', () => {
       for (let i = 0; i < n; i += 2) setF32(g, i, -getF32(g, i));
       const before = allocF64(n);
       for (let i = 0; i < n; i++) setF64(before, i, getF32(w, i));
-      adamStep(w, g, m, v, n, lr, B1, B2, EPS, 1, 0, w, m, v);
+      adamStep<Raw>(w, g, m, v, n, lr, B1, B2, EPS, 1, 0, 1, Infinity, w, m, v);
       for (let i = 0; i < n; i++) {
         const moved = getF64(before, i) - <f64>getF32(w, i), want = <f64>lr * (getF32(g, i) > 0 ? 1 : -1);
         const tol = <f64>lr * 3.2e-5 + 14 * U * (Math.abs(getF64(before, i)) + <f64>lr);
@@ -248,18 +248,18 @@ describe('optimizer steps', () => {
       const w2 = allocF32(n, 0), m2 = allocF32(n, 0), v2 = allocF32(n, 0);
       const wc = allocF32(n, 0), mc = allocF32(n, 0), vc = allocF32(n, 0);
       memory.copy(wc, w, <usize>n << 2);
-      expect<bool>(adamStep(w, g, m, v, n, 0.01, B1, B2, EPS, 1, 0, w2, m2, v2)).toBe(true, `adam n=${n}: finite`);
+      expect<bool>(adamStep<Raw>(w, g, m, v, n, 0.01, B1, B2, EPS, 1, 0, 1, Infinity, w2, m2, v2)).toBe(true, `adam n=${n}: finite`);
       let same = true;
       for (let i = 0; i < n; i++) if (getF32(w, i) != getF32(wc, i) || getF32(m, i) != 0 || getF32(v, i) != 0) same = false;
       expect<bool>(same).toBe(true, `adam n=${n}: an input was written`);
-      adamStep(wc, g, mc, vc, n, 0.01, B1, B2, EPS, 1, 0, wc, mc, vc);
+      adamStep<Raw>(wc, g, mc, vc, n, 0.01, B1, B2, EPS, 1, 0, 1, Infinity, wc, mc, vc);
       for (let i = 0; i < n; i++) if (getF32(w2, i) != getF32(wc, i) || getF32(m2, i) != getF32(mc, i) || getF32(v2, i) != getF32(vc, i)) same = false;
       expect<bool>(same).toBe(true, `adam n=${n}: out of place equals in place`);
       setF32(g, n - 1, 3e38);
-      expect<bool>(sgdStep(w, g, 0, n, 10, 0, false, 0, w2, 0)).toBe(false, `sgd n=${n}: an overflowing weight is reported`);
+      expect<bool>(sgdStep<Raw>(w, g, 0, n, 10, 0, false, 0, 1, Infinity, w2, 0)).toBe(false, `sgd n=${n}: an overflowing weight is reported`);
       setF32(g, n - 1, NaN);
-      expect<bool>(rmspropStep(w, g, m, n, 0.1, RHO, EPS, 0, w2, m2)).toBe(false, `rmsprop n=${n}: NaN is reported`);
-      expect<bool>(adagradStep(w, g, m, n, 0.1, EPS, 0, w2, m2)).toBe(false, `adagrad n=${n}: NaN is reported`);
+      expect<bool>(rmspropStep<Raw>(w, g, m, n, 0.1, RHO, EPS, 0, 1, Infinity, w2, m2)).toBe(false, `rmsprop n=${n}: NaN is reported`);
+      expect<bool>(adagradStep<Raw>(w, g, m, n, 0.1, EPS, 0, 1, Infinity, w2, m2)).toBe(false, `adagrad n=${n}: NaN is reported`);
       heap.free(w); heap.free(g); heap.free(m); heap.free(v); heap.free(w2); heap.free(m2); heap.free(v2);
       heap.free(wc); heap.free(mc); heap.free(vc);
     }

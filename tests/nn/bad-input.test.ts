@@ -362,7 +362,7 @@ describe('optimizer options', () => {
   it('must be an object of finite numbers in range', () => {
     for (const make of [sgd, adam, rmsprop, adagrad]) {
       expect(() => make(null as never)).toThrow(new TypeError(`${make.name}: options must be an object, got null`));
-      expect(() => make({ learningRate: Infinity })).toThrow(`${make.name}: learningRate must be a finite number in [0, Infinity), got Infinity`);
+      expect(() => make({ learningRate: Infinity })).toThrow(`${make.name}: learningRate must be a finite number >= 0 or a schedule (such as cosineDecay({...})), got Infinity`);
       expect(() => make({ learningRate: NaN })).toThrow(RangeError);
     }
   });

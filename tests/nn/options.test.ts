@@ -73,12 +73,12 @@ describe('unknown option keys', () => {
 
   it('the optimizers name the nearest valid key, and only sgd takes nesterov', async () => {
     await expectTypo(() => sgd({ learningrate: 0.1 } as never),
-      'sgd: unknown option "learningrate" in options; did you mean "learningRate"? (expected learningRate, momentum, weightDecay, nesterov)');
+      'sgd: unknown option "learningrate" in options; did you mean "learningRate"? (expected learningRate, momentum, weightDecay, nesterov, clipNorm, globalClipNorm, clipValue)');
     await expectTypo(() => adam({ beta_1: 0.9 } as never),
-      'adam: unknown option "beta_1" in options; did you mean "beta1"? (expected learningRate, beta1, beta2, epsilon, weightDecay)');
-    await expectTypo(() => adam({ nesterov: true } as never), 'adam: unknown option "nesterov" in options (expected learningRate, beta1, beta2, epsilon, weightDecay)');
-    await expectTypo(() => rmsprop({ decay: 0.9 } as never), 'rmsprop: unknown option "decay" in options (expected learningRate, rho, epsilon, weightDecay)');
-    await expectTypo(() => adagrad({ lr: 0.1 } as never), 'adagrad: unknown option "lr" in options (expected learningRate, epsilon, weightDecay)');
+      'adam: unknown option "beta_1" in options; did you mean "beta1"? (expected learningRate, beta1, beta2, epsilon, weightDecay, clipNorm, globalClipNorm, clipValue)');
+    await expectTypo(() => adam({ nesterov: true } as never), 'adam: unknown option "nesterov" in options (expected learningRate, beta1, beta2, epsilon, weightDecay, clipNorm, globalClipNorm, clipValue)');
+    await expectTypo(() => rmsprop({ decay: 0.9 } as never), 'rmsprop: unknown option "decay" in options (expected learningRate, rho, epsilon, weightDecay, clipNorm, globalClipNorm, clipValue)');
+    await expectTypo(() => adagrad({ lr: 0.1 } as never), 'adagrad: unknown option "lr" in options (expected learningRate, epsilon, weightDecay, clipNorm, globalClipNorm, clipValue)');
     expect(sgd({ nesterov: true, momentum: 0.9 }).config.nesterov).toBe(true);
   });
 });

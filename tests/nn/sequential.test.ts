@@ -3,8 +3,10 @@
 // suites run on every kernel build and thread count (tests/builds.ts): predict and evaluate use the selected GEMM.
 import { describe, expect, it } from 'vitest';
 import {
-  adam, dense, dispose, type Dropout, initializers, layers, loadModel, memory, sequential, sgd, tensor, tidy, type ActivationName, type LossName, type Tensor,
+  adam, cosineDecay, dense, dispose, type Dropout, initializers, layers, learningRateScheduler, loadModel, memory, reduceLROnPlateau, sequential, sgd, tensor, tidy,
+  type ActivationName, type LossName, type Tensor,
 } from '../../src/index';
+import { heapStats } from '../../src/runtime/heap';
 import { describeEachBuild } from '../builds';
 
 const X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]];
@@ -157,6 +159,27 @@ describe('the model API', () => {
     expect(history.history.loss.at(-1)).toBeLessThan(history.history.loss[0]);
     dispose([x, y]);
     model.dispose();
+  });
+
+  it('steady-state epochs with a learning-rate schedule, clipping and rate callbacks allocate nothing in wasm memory', async () => {
+    const x = tidy(() => tensor(Array.from({ length: 300 }, (_, i) => [Math.sin(i), Math.cos(i), (i % 7) / 7])));
+    const y = tensor(Array.from({ length: 300 }, (_, i) => i % 3));
+    for (const [optimizer, callbacks] of [
+      [adam({ learningRate: cosineDecay({ initialLearningRate: 0.01, decaySteps: 100, warmupTarget: 0.02, warmupSteps: 10 }), clipNorm: 1 }), []],
+      [sgd({ learningRate: 0.05, momentum: 0.9, globalClipNorm: 0.5 }), [reduceLROnPlateau({ monitor: 'loss', patience: 1 })]],
+      [sgd({ learningRate: 0.05, clipValue: 0.01 }), [learningRateScheduler((epoch, lr) => lr * 0.9)]],
+    ] as const) {
+      const model = build();
+      model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      const options = { batchSize: 32, seed: 1, validationSplit: 0.2, callbacks: [...callbacks] };
+      for (let warm = 0; warm < 2; warm++) await model.fit(x, y, { ...options, epochs: 1 }); // the allocator settles (so it does without these options)
+      const before = { ...memory(), ...heapStats() };
+      const history = await model.fit(x, y, { ...options, epochs: 20 });
+      expect({ ...memory(), ...heapStats() }, JSON.stringify(optimizer.config)).toEqual(before);
+      expect(history.history.loss.at(-1)).toBeLessThan(history.history.loss[0]);
+      model.dispose();
+    }
+    dispose([x, y]);
   });
 
   it('a seeded fit is repeatable bit for bit', async () => {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  adam, DisposedError, layers, sequential, sgd, ShapeError, tensor, tidy, dense, variable, variableGrads, zeros, type Optimizer, type Sequential, type Tensor,
+  adam, cosineDecay, DisposedError, exponentialDecay, layers, piecewiseConstantDecay, rmsprop, sequential, sgd, ShapeError, tensor, tidy, dense, variable, variableGrads, zeros, type Optimizer, type Sequential, type Tensor,
   type Variable,
 } from '../../src/index';
 import { failOnLeaks, seededValues } from '../reference';
@@ -207,6 +207,10 @@ describe('fit and a custom loop take the same steps', () => {
     ['sgd', () => sgd({ learningRate: 0.05 })],
     ['sgd with momentum and weight decay', () => sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 })],
     ['adam', () => adam({ learningRate: 0.1 })],
+    // A schedule's rate at each step and clipping come from the same kernels in both.
+    ['adam with a cosine decay and clipNorm', () => adam({ learningRate: cosineDecay({ initialLearningRate: 0.2, decaySteps: 4, warmupTarget: 0.3, warmupSteps: 1 }), clipNorm: 0.5 })],
+    ['sgd with an exponential decay and globalClipNorm', () => sgd({ learningRate: exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }), momentum: 0.5, globalClipNorm: 1 })],
+    ['rmsprop with piecewise constant rates and clipValue', () => rmsprop({ learningRate: piecewiseConstantDecay({ boundaries: [0, 1], values: [0.1, 0.05, 0.02] }), clipValue: 0.2 })],
   ];
   // Bound: 16 units of float32 roundoff of max(|w|, 1) (2^-20). The two gradients are the same 8-row sums of products
   // in possibly different orders (the scaling by 1/16 is exact in both), so they differ by a few units of roundoff of

@@ -8,10 +8,10 @@ import { U } from '../nn/net-reference';
 /** A value known to lie within r of c. Each op rounds its float32 result once: r grows by U·(|c| + r). */
 export interface Iv { c: number; r: number }
 export const iv = (c: number, r = 0): Iv => ({ c, r });
-const rounded = (c: number, r: number): Iv => ({ c, r: r + U * (Math.abs(c) + r) });
+export const rounded = (c: number, r: number): Iv => ({ c, r: r + U * (Math.abs(c) + r) });
 const add = (a: Iv, b: Iv): Iv => rounded(a.c + b.c, a.r + b.r);
 const sub = (a: Iv, b: Iv): Iv => rounded(a.c - b.c, a.r + b.r);
-const mul = (a: Iv, b: Iv): Iv => rounded(a.c * b.c, Math.abs(a.c) * b.r + Math.abs(b.c) * a.r + a.r * b.r);
+export const mul = (a: Iv, b: Iv): Iv => rounded(a.c * b.c, Math.abs(a.c) * b.r + Math.abs(b.c) * a.r + a.r * b.r);
 const sqrt = (a: Iv): Iv => {
   const c = Math.sqrt(a.c);
   return rounded(c, Math.max(Math.sqrt(a.c + a.r) - c, c - Math.sqrt(Math.max(a.c - a.r, 0))));
@@ -35,7 +35,7 @@ const f = Math.fround;
 /** g' = g + wd·w: L2 weight decay as the library documents it (README: "each with L2 weightDecay"). */
 const decayed = (g: Iv, w: number, wd: number): Iv => add(g, mul(iv(f(wd)), iv(w)));
 
-function sgdRule(lr: number, momentum: number, nesterov: boolean, wd: number): Rule {
+export function sgdRule(lr: number, momentum: number, nesterov: boolean, wd: number): Rule {
   const [vlr, mu] = [iv(f(lr)), iv(f(momentum))];
   return (w, g0, state) => {
     const g = decayed(g0, w, wd);
@@ -50,7 +50,7 @@ function sgdRule(lr: number, momentum: number, nesterov: boolean, wd: number): R
  * Kingma & Ba, section 2's efficient form (TF and Keras): α_t = α·√(1−β2^t)/(1−β1^t); m = β1·m + (1−β1)·g;
  * v = β2·v + (1−β2)·g²; w −= α_t·m/(√v + ε̂), ε̂ the epsilon given.
  */
-function adamRule(lr: number, beta1: number, beta2: number, eps: number, wd: number): Rule {
+export function adamRule(lr: number, beta1: number, beta2: number, eps: number, wd: number): Rule {
   const [b1, b2] = [f(beta1), f(beta2)];
   return (w, g0, state, t) => {
     const g = decayed(g0, w, wd);
@@ -62,7 +62,7 @@ function adamRule(lr: number, beta1: number, beta2: number, eps: number, wd: num
 }
 
 /** RMSprop (Hinton, with ε outside the root as the library documents): s = ρ·s + (1−ρ)·g²; w −= lr·g/(√s + ε). */
-function rmspropRule(lr: number, rho: number, eps: number, wd: number): Rule {
+export function rmspropRule(lr: number, rho: number, eps: number, wd: number): Rule {
   return (w, g0, state) => {
     const g = decayed(g0, w, wd);
     const s = (state[0] = add(mul(iv(f(rho)), state[0] ?? iv(0)), mul(iv(f(1 - f(rho))), mul(g, g))));
@@ -71,7 +71,7 @@ function rmspropRule(lr: number, rho: number, eps: number, wd: number): Rule {
 }
 
 /** Adagrad (Duchi et al.: δ + √Σg², accumulator from 0): a += g²; w −= lr·g/(√a + ε). */
-function adagradRule(lr: number, eps: number, wd: number): Rule {
+export function adagradRule(lr: number, eps: number, wd: number): Rule {
   return (w, g0, state) => {
     const g = decayed(g0, w, wd);
     const a = (state[0] = add(state[0] ?? iv(0), mul(g, g)));

@@ -3,3 +3,4 @@ export { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
 export { terminateOnNaN } from './terminate-on-nan';
 export { csvLogger, type CsvLoggerOptions } from './csv-logger';
 export { modelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint';
+export { learningRateScheduler, reduceLROnPlateau, type ReduceLROnPlateauOptions } from './learning-rate';
