@@ -82,7 +82,9 @@ export const SLOT_LOSS = 0;
 export const SLOT_ACCURACY = 1;
 export const SLOT_MAE = 2;
 export const SLOT_MSE = 3;
-export const SLOTS = 4;
+// Σ of the row weights the metric sums were weighted by (rows when unweighted): a metric's mean is its sum over this.
+export const SLOT_WEIGHT = 4;
+export const SLOTS = 5;
 
 // Layer kinds: the NODE_KIND of a node record; each kind's forward and backward kernels are in assembly/layers/.
 export const KIND_INPUT = 0;
@@ -160,7 +162,13 @@ export const PLAN_SLOTS = 29;
 // the batch statistics without updating the moving ones (a forward run again for its backward).
 export const PLAN_INFERENCE = 30;
 export const PLAN_FROZEN_STATS = 31;
-export const PLAN_HEADER_WORDS = 32;
+// Per-sample weights (fit's sampleWeight times classWeight; evaluate's): PLAN_SAMPLE_WEIGHTS, f32 per row of the data
+// [PLAN_TOTAL] (0: unweighted); PLAN_ROW_WEIGHTS, f32 per row of the current batch, which the losses and metrics
+// weight their rows by (0: every row weighs 1). Training gathers each batch's weights into it; evaluation points it
+// at the data's rows.
+export const PLAN_ROW_WEIGHTS = 32;
+export const PLAN_SAMPLE_WEIGHTS = 33;
+export const PLAN_HEADER_WORDS = 34;
 
 // Node record (one call of a layer): kind, output features per row, outputs [rows, NODE_WIDTH], gradient of the loss
 // with respect to the outputs (0: none flows here), its edges (address and count), activation code, kernel and bias

@@ -12,7 +12,8 @@ import { nodeBackward, nodeForward } from './layers/index';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
   ACT_NONE, ACT_SOFTMAX, LOSS_CUSTOM, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE,
-  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOTS,
+  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOT_WEIGHT, SLOTS,
+  PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
   PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS,
@@ -22,32 +23,34 @@ import {
 } from './layout';
 
 // Mean loss of `rows` samples (NaN for none) with, when grad != 0, dLoss/dZ of the last layer written there; `out`
-// holds the weighted sums for the fused losses, else the outputs of activation `act`.
-export function lossOf(loss: i32, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32): f64 {
+// holds the weighted sums for the fused losses, else the outputs of activation `act`. With `weights` (f32 per row; 0:
+// unweighted), Σ w·loss / rows and each row's gradient times its weight (loss.ts).
+export function lossOf(loss: i32, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32, weights: usize): f64 {
   const n = rows * cols;
   let value: f64;
   switch (loss) {
-    case LOSS_SOFTMAX_CE: return softmaxCrossEntropy(out, target, grad, rows, cols, false);
-    case LOSS_SPARSE_SOFTMAX_CE: return softmaxCrossEntropy(out, target, grad, rows, cols, true);
-    case LOSS_SIGMOID_CE: return sigmoidCrossEntropy(out, target, grad, n);
-    case LOSS_MSE: value = meanSquaredError(out, target, grad, n); break;
-    case LOSS_MAE: value = meanAbsoluteError(out, target, grad, n); break;
-    default: value = binaryCrossentropy(out, target, grad, n, 1e-7);
+    case LOSS_SOFTMAX_CE: return softmaxCrossEntropy(out, target, grad, rows, cols, false, weights);
+    case LOSS_SPARSE_SOFTMAX_CE: return softmaxCrossEntropy(out, target, grad, rows, cols, true, weights);
+    case LOSS_SIGMOID_CE: return sigmoidCrossEntropy(out, target, grad, n, weights, cols);
+    case LOSS_MSE: value = meanSquaredError(out, target, grad, n, weights, cols); break;
+    case LOSS_MAE: value = meanAbsoluteError(out, target, grad, n, weights, cols); break;
+    default: value = binaryCrossentropy(out, target, grad, n, 1e-7, weights, cols);
   }
   if (grad != 0 && act != ACT_NONE && act != ACT_SOFTMAX) activationBackward(act, out, grad, grad, n, alpha);
   return value;
 }
 
 // The mean loss of a loss function written in ops (LOSS_CUSTOM) for output record R, on the host: its outputs `out`
-// and targets `target` ([rows, the output's width] each); when grad != 0, dLoss/dOutputs written there. An error the
-// function throws passes through (the host settles the plan).
+// and targets `target` ([rows, the output's width] each), its rows weighted by `weights` (f32 per row; 0: unweighted);
+// when grad != 0, dLoss/dOutputs written there. An error the function throws passes through (the host settles the
+// plan).
 @external("env", "lossHost")
-declare function lossHost(R: usize, out: usize, target: usize, grad: usize, rows: i32): f64;
+declare function lossHost(R: usize, out: usize, target: usize, grad: usize, rows: i32, weights: usize): f64;
 
 // lossHost, then (with grad != 0) the gradient taken through the activation `act` the output record says the loss
 // differentiates through (softmax from its outputs, as the activation layer's backward does).
-function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32): f64 {
-  const value = lossHost(R, out, target, grad, rows);
+function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, rows: i32, cols: i32, alpha: f32, weights: usize): f64 {
+  const value = lossHost(R, out, target, grad, rows, weights);
   if (grad != 0 && act == ACT_SOFTMAX) softmaxBackward(out, grad, grad, rows, cols);
   else if (grad != 0 && act != ACT_NONE) activationBackward(act, out, grad, grad, rows * cols, alpha);
   return value;
@@ -56,10 +59,11 @@ function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, 
 // Adds the per-sample sums of the metrics in `metrics` (bits) over `rows` samples to sums[1..3] (f64 running sums,
 // ≤ rows·2^-53 relative error, as the epoch sums in trainEpochs): accuracy
 // (argmax against the label for the softmax losses, else outputs and targets on the same side of 0.5, averaged
-// over the columns), absolute and squared error (averaged over the columns) of the probabilities.
-export function addMetrics(loss: i32, metrics: i32, out: usize, target: usize, rows: i32, cols: i32, sums: usize): void {
+// over the columns), absolute and squared error (averaged over the columns) of the probabilities. With `weights`
+// (f32 per row; 0: each row weighs 1), each row's values times its weight; the weights' sum goes to SLOT_WEIGHT.
+export function addMetrics(loss: i32, metrics: i32, out: usize, target: usize, rows: i32, cols: i32, sums: usize, weights: usize): void {
   const classes = loss == LOSS_SOFTMAX_CE || loss == LOSS_SPARSE_SOFTMAX_CE, sparse = loss == LOSS_SPARSE_SOFTMAX_CE;
-  let hits = 0.0, abs = 0.0, sq = 0.0;
+  let hits = 0.0, abs = 0.0, sq = 0.0, total = 0.0;
   for (let r = 0; r < rows; r++) {
     const x = out + (<usize>(r * cols) << 2), t = target + (<usize>(r * (sparse ? 1 : cols)) << 2);
     let top = 0, label = sparse ? <i32>load<f32>(t) : 0, m = load<f32>(x);
@@ -79,10 +83,13 @@ export function addMetrics(loss: i32, metrics: i32, out: usize, target: usize, r
       rowAbs += Math.abs(p - tj);
       rowSq += (p - tj) * (p - tj);
     }
-    hits += classes ? (top == label ? 1.0 : 0.0) : rowHits / <f64>cols;
-    abs += rowAbs / <f64>cols;
-    sq += rowSq / <f64>cols;
+    const w = weights == 0 ? 1.0 : <f64>load<f32>(weights + (<usize>r << 2));
+    hits += w * (classes ? (top == label ? 1.0 : 0.0) : rowHits / <f64>cols);
+    abs += w * (rowAbs / <f64>cols);
+    sq += w * (rowSq / <f64>cols);
+    total += w;
   }
+  store<f64>(slot(sums, SLOT_WEIGHT), load<f64>(slot(sums, SLOT_WEIGHT)) + total);
   if (metrics & METRIC_ACCURACY) store<f64>(slot(sums, SLOT_ACCURACY), load<f64>(slot(sums, SLOT_ACCURACY)) + hits);
   if (metrics & METRIC_MAE) store<f64>(slot(sums, SLOT_MAE), load<f64>(slot(sums, SLOT_MAE)) + abs);
   if (metrics & METRIC_MSE) store<f64>(slot(sums, SLOT_MSE), load<f64>(slot(sums, SLOT_MSE)) + sq);
@@ -120,20 +127,41 @@ function backward(plan: usize, rows: i32): void {
 // output's NODE_DELTA gets the gradient of weight · its loss. Returns the total loss (the mean over the rows).
 function losses(plan: usize, rows: i32, sums: usize, gradients: bool): f64 {
   let total = 0.0;
-  const outputs = word(plan, PLAN_OUTPUTS);
+  const outputs = word(plan, PLAN_OUTPUTS), weights = ptr(plan, PLAN_ROW_WEIGHTS);
   for (let o = 0; o < outputs; o++) {
     const R = outputAt(plan, o), N = ptr(R, OUTPUT_NODE), loss = word(R, OUTPUT_LOSS), cols = word(N, NODE_WIDTH);
     const out = ptr(N, NODE_OUT), target = ptr(R, OUTPUT_YB), grad = gradients ? ptr(N, NODE_DELTA) : 0, weight = real(R, OUTPUT_WEIGHT);
-    const value = loss == LOSS_CUSTOM ? customLoss(R, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA))
-      : lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA));
+    const value = loss == LOSS_CUSTOM ? customLoss(R, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA), weights)
+      : lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA), weights);
     if (grad != 0 && weight != 1) for (let i = 0; i < rows * cols; i++) store<f32>(grad + (<usize>i << 2), load<f32>(grad + (<usize>i << 2)) * weight);
     const group = outputs == 1 ? sums : slot(sums, SLOTS * (o + 1));
     store<f64>(slot(group, SLOT_LOSS), load<f64>(slot(group, SLOT_LOSS)) + value * <f64>rows);
-    if (word(R, OUTPUT_METRICS) != 0) addMetrics(loss, word(R, OUTPUT_METRICS), out, target, rows, cols, group);
+    if (word(R, OUTPUT_METRICS) != 0) addMetrics(loss, word(R, OUTPUT_METRICS), out, target, rows, cols, group, weights);
     total += weight == 1 ? value : <f64>weight * value;
   }
   if (outputs > 1) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + total * <f64>rows);
   return total;
+}
+
+// Means of a block of `slots` sums into `means` (may be the same block): each group's loss over `rows` (Keras's
+// loss: Σ w·loss over the samples), its metrics over their weights' total (Σ w·m / Σ w; 0 when that is 0, as Keras's
+// divide_no_nan), and the total itself over `rows` (the mean weight).
+function toMeans(sums: usize, means: usize, slots: i32, rows: f64): void {
+  for (let g = 0; g < slots; g += SLOTS) {
+    const weight = load<f64>(slot(sums, g + SLOT_WEIGHT));
+    for (let s = g; s < g + SLOTS; s++) {
+      const value = load<f64>(slot(sums, s)), metric = s != g + SLOT_LOSS && s != g + SLOT_WEIGHT;
+      store<f64>(slot(means, s), !metric ? value / rows : weight > 0 ? value / weight : 0);
+    }
+  }
+}
+
+// Row weights of a training batch: the sample weights of the rows `picks` names, into PLAN_ROW_WEIGHTS.
+function gatherWeights(plan: usize, picks: usize, rows: i32): void {
+  const from = ptr(plan, PLAN_SAMPLE_WEIGHTS), to = ptr(plan, PLAN_ROW_WEIGHTS);
+  for (let r = 0; r < rows; r++) {
+    store<f32>(to + (<usize>r << 2), load<f32>(from + (<usize>load<i32>(picks + (<usize>r << 2)) << 2)));
+  }
 }
 
 // One optimizer step on every parameter; false (and nothing committed) when a new weight is not finite.
@@ -217,14 +245,12 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
         const R = outputAt(plan, o);
         gather(ptr(R, OUTPUT_Y), ptr(R, OUTPUT_YB), picks, rows, 1, total, word(R, OUTPUT_Y_COLS));
       }
+      if (ptr(plan, PLAN_SAMPLE_WEIGHTS) != 0) gatherWeights(plan, picks, rows);
       forward(plan, rows, true, true);
       for (let s = 0; s < slots; s++) store<f64>(slot(last, s), 0);
       const value = losses(plan, rows, last, true);
-      for (let s = 0; s < slots; s++) {
-        const batchSum = load<f64>(slot(last, s));
-        store<f64>(slot(sums, s), load<f64>(slot(sums, s)) + batchSum);
-        store<f64>(slot(last, s), batchSum / <f64>rows);
-      }
+      for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), load<f64>(slot(sums, s)) + load<f64>(slot(last, s)));
+      toMeans(last, last, slots, <f64>rows);
       backward(plan, rows);
       if ((word(plan, PLAN_CHECK_FINITE) != 0 && !finiteStep(plan, value)) || !update(plan)) {
         setWord(plan, PLAN_FAILED, word(plan, PLAN_CURSOR));
@@ -233,8 +259,7 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
       }
     }
     if (start + rows >= samples) {
-      const history = ptr(plan, PLAN_HISTORY) + (<usize>(ended * slots) << 3);
-      for (let s = 0; s < slots; s++) store<f64>(slot(history, s), load<f64>(slot(sums, s)) / <f64>samples);
+      toMeans(sums, ptr(plan, PLAN_HISTORY) + (<usize>(ended * slots) << 3), slots, <f64>samples);
       setWord(plan, PLAN_CURSOR, 0);
       ended++;
     } else {
@@ -248,6 +273,8 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
 // Points each input node at rows [start, …) of its data, and each output at rows of its targets (as OUTPUT_YB) or,
 // when `into`, makes those rows of OUTPUT_Y its node's outputs (prediction).
 function pointAtRows(plan: usize, start: i32, into: bool): void {
+  const weights = ptr(plan, PLAN_SAMPLE_WEIGHTS);
+  setPtr(plan, PLAN_ROW_WEIGHTS, weights == 0 || into ? 0 : weights + (<usize>start << 2));
   for (let i = 0; i < word(plan, PLAN_INPUTS); i++) {
     const R = inputAt(plan, i);
     setPtr(ptr(R, INPUT_NODE), NODE_OUT, ptr(R, INPUT_X) + (<usize>(start * word(R, INPUT_COLS)) << 2));
@@ -259,8 +286,9 @@ function pointAtRows(plan: usize, start: i32, into: bool): void {
   }
 }
 
-// Keeps (save) or puts back (restore) the input nodes' NODE_OUT and the outputs' OUTPUT_YB and NODE_OUT in `keep`
-// (2 words per input, 2 per output), so that evaluation and prediction leave a training plan as it was.
+// Keeps (save) or puts back (restore) the input nodes' NODE_OUT, the outputs' OUTPUT_YB and NODE_OUT and the plan's
+// PLAN_ROW_WEIGHTS in `keep` (2 words per input, 2 per output, then 2), so that evaluation and prediction leave a
+// training plan as it was.
 function keepPointers(plan: usize, keep: usize, restore: bool): void {
   let at = keep;
   for (let i = 0; i < word(plan, PLAN_INPUTS); i++, at += 8) {
@@ -272,6 +300,7 @@ function keepPointers(plan: usize, keep: usize, restore: bool): void {
     if (restore) { setPtr(R, OUTPUT_YB, load<i32>(at)); setPtr(N, NODE_OUT, load<i32>(at + 4)); }
     else { store<i32>(at, word(R, OUTPUT_YB)); store<i32>(at + 4, word(N, NODE_OUT)); }
   }
+  if (restore) setWord(plan, PLAN_ROW_WEIGHTS, load<i32>(at)); else store<i32>(at, word(plan, PLAN_ROW_WEIGHTS));
 }
 
 // Puts back the pointers keepPointers kept, for the host, after evaluateRows or predictRows stopped on an error a host
@@ -281,8 +310,8 @@ export function restorePointers(plan: usize, keep: usize): void {
 }
 
 // The mean losses and metrics (PLAN_SLOTS f64 into `sums`) over rows [from, to) of the data, PLAN_BATCH rows at a
-// time, dropout off: the forward of training, read straight from the data (no gather). `keep` holds
-// 2 · (inputs + outputs) words of scratch. Returns the total loss.
+// time, dropout off: the forward of training, read straight from the data (no gather), rows weighted by their
+// PLAN_SAMPLE_WEIGHTS when it is set. `keep` holds 2 · (inputs + outputs + 1) words of scratch. Returns the total loss.
 export function evaluateRows(plan: usize, from: i32, to: i32, sums: usize, keep: usize): f64 {
   const slots = word(plan, PLAN_SLOTS), chunk = word(plan, PLAN_BATCH);
   for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), 0);
@@ -294,7 +323,7 @@ export function evaluateRows(plan: usize, from: i32, to: i32, sums: usize, keep:
     losses(plan, rows, sums, false);
   }
   keepPointers(plan, keep, true);
-  for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), load<f64>(slot(sums, s)) / <f64>(to - from));
+  toMeans(sums, sums, slots, <f64>(to - from));
   return load<f64>(slot(sums, SLOT_LOSS));
 }
 

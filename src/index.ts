@@ -21,7 +21,8 @@ export { maxPool, avgPool, maxPoolWithArgmax, type PoolPadding, type ExplicitPad
 export { setThreads, threads, type ThreadsInfo } from './runtime/threads';
 export { preferRelaxedSimd } from './runtime/wasm';
 export { sequential, Sequential, type SequentialOptions, type SequentialConfig } from './nn/sequential';
-export { model, Model, type ModelOptions, type BatchOptions, type ApplyOptions } from './nn/model';
+export { model, Model, type ModelOptions, type BatchOptions, type EvaluateOptions, type ApplyOptions } from './nn/model';
+export type { SampleWeight, ClassWeight, WeightOptions } from './nn/sample-weights';
 export { ScalarValue, type Evaluation, type EvaluationTensors } from './nn/evaluation';
 export { input, InputLayer, type InputOptions } from './nn/layers/input';
 export { Layer, type LayerOptions, type LayerArgs, type InputShapeOptions } from './nn/layers/layer';

@@ -11,6 +11,8 @@ import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkIdle, checkTrainingData, runSeed } from './fit';
 import { logSlots } from './metrics';
+import { checkOptionKeys } from '../tensor/options';
+import { checkWeights, freeWeights, weightsInMemory, type WeightOptions } from './sample-weights';
 import { Plan, seedDropout, type ModelState, type PlanKind } from './plan';
 
 /** Mixed into the seed of the dropout stream of applyTraining plans, so that it differs from fit's and trainOnBatch's. */
@@ -126,19 +128,27 @@ export function predictInto(model: ModelState, xs: readonly Tensor[], outs: read
 }
 
 /** One optimizer step on exactly the rows of x and y (see Model.trainOnBatch); returns the loss and metrics. */
-export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y: unknown): number | number[] {
+export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y: unknown, options: WeightOptions): number | number[] {
   const op = 'trainOnBatch';
   checkIdle(model, op);
+  checkOptionKeys(op, options, ['sampleWeight', 'classWeight']);
   const { xs, ys, total } = checkTrainingData(model, compiled, x, y, op);
+  const weights = checkWeights(model.graph, compiled, ys, total, options.sampleWeight, options.classWeight,
+    { op, sampleArg: 'sampleWeight', classRows: total, ranges: [[0, total, 'the batch']] });
   const use = planFor(model, 'train', total, op), plan = use.plan;
+  let w = 0;
   try {
     plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
     let failed: boolean;
     try {
+      w = weightsInMemory(weights, op);
+      plan.setSampleWeights(w);
       plan.run(1, 1);
       failed = plan.failedBatch >= 0;
     } finally {
       plan.pointAt(xs.map(() => 0), ys.map(() => 0), total); // the plan keeps no pointer to the caller's tensors
+      plan.setSampleWeights(0);
+      freeWeights(w);
     }
     if (failed) throw new DivergedError(1, 1, op);
     const means = plan.batchMeans();

@@ -76,14 +76,23 @@ function named(error: unknown, where: string): unknown {
 
 /**
  * The mean loss of the custom loss of output record R on `rows` rows of outputs `out` and targets `target`; with
- * grad != 0, dLoss/dOutputs written there (train.ts then takes it through the output's activation).
+ * grad != 0, dLoss/dOutputs written there (train.ts then takes it through the output's activation). With row
+ * `weights` (f32 per row; 0: none), as Keras weighs a loss function's values: a result of one value per sample
+ * (or more) has each row's values times its weight before the mean; a scalar result is times the mean weight. The
+ * weighting is inside the differentiated function, so each row's gradient is scaled by its weight.
  */
-function lossHost(R: number, out: number, target: number, grad: number, rows: number): number {
+function lossHost(R: number, out: number, target: number, grad: number, rows: number, weights: number): number {
   const entry = hostedLosses.get(R)!;
   const where = `${entry.op}: the loss function of output ${entry.output}`;
   const shape = [rows, ...entry.dims];
   return runScoped(() => {
     const yPred = copyOf(out, shape, entry.op), yTrue = copyOf(target, shape, entry.op);
+    const w = weights === 0 ? null : copyOf(weights, [rows], entry.op);
+    const weigh = (r: Tensor): Tensor => {
+      if (!w) return r;
+      if (r.rank === 0) return r.mul(w.mean());
+      return r.mul(w.reshape([rows, ...new Array<number>(r.rank - 1).fill(1)]));
+    };
     const mean = (p: Tensor): Tensor => {
       let r: unknown;
       try {
@@ -95,7 +104,8 @@ function lossHost(R: number, out: number, target: number, grad: number, rows: nu
       if (r.rank !== 0 && r.shape[0] !== rows) {
         throw new ShapeError(`${where} returned shape ${showShape(r.shape)}; it must return a scalar or one value per sample (shape [${rows}, …])`);
       }
-      return r.rank === 0 ? r : r.sum().div(r.size);
+      const weighted = weigh(r);
+      return weighted.rank === 0 ? weighted : weighted.sum().div(weighted.size);
     };
     if (grad === 0) return withoutTapes(() => mean(yPred)).dataSync()[0];
     const { value, grad: g } = valueAndGrad(mean)(yPred);

@@ -11,6 +11,7 @@ import { checkFinite, checkInputs, checkTargets } from './data';
 import { logSlots, toLogs } from './metrics';
 import type { Model } from './model';
 import { Plan, type ModelState } from './plan';
+import { checkWeights, freeWeights, weightsInMemory, type ClassWeight, type SampleWeight } from './sample-weights';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 
 /**
@@ -57,7 +58,8 @@ export interface Callbacks {
   onTrainEnd?: () => void | Promise<void>;
 }
 const CALLBACK_NAMES = ['setModel', 'onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onTrainEnd'] as const;
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'terminateOnNaN'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'terminateOnNaN',
+  'sampleWeight', 'classWeight'];
 
 /**
  * Options of `fit`.
@@ -84,8 +86,25 @@ export interface FitOptions {
   seed?: number;
   /** Fraction in [0, 1) of the samples, taken from the end (before shuffling), held out for validation, as Keras. */
   validationSplit?: number;
-  /** Validation samples [x, y] given explicitly (instead of validationSplit); x and y as fit takes them. */
-  validationData?: [Tensor | readonly Tensor[], Tensor | readonly Tensor[]];
+  /**
+   * Validation samples [x, y] or [x, y, sampleWeight] given explicitly (instead of validationSplit); x, y and the
+   * weights as fit takes them (classWeight does not apply to them, as in Keras).
+   */
+  validationData?: [Tensor | readonly Tensor[], Tensor | readonly Tensor[]] | [Tensor | readonly Tensor[], Tensor | readonly Tensor[], SampleWeight];
+  /**
+   * A weight per sample (Keras's sample_weight): each sample's loss, its gradient and its metrics count that many
+   * times (the loss is Σ w·loss / samples, as Keras's; metrics Σ w·m / Σ w, as Keras's `weighted_metrics`: Keras's
+   * plain `metrics` ignore the weights). One array weighs every output. With validationSplit the held-out rows keep
+   * theirs.
+   */
+  sampleWeight?: SampleWeight;
+  /**
+   * A weight per class (Keras's class_weight), one-output models only: each training sample weighs its target's
+   * class's weight (the argmax of a one-hot row, a sparse target's index, round(y) of one column); classes left out
+   * weigh 1, as in Keras. With sampleWeight the two multiply (Keras 3 refuses both together). Not applied to
+   * validation rows.
+   */
+  classWeight?: ClassWeight;
   /** Callbacks, such as `earlyStopping({...})`. */
   callbacks?: Callbacks | readonly Callbacks[];
   /** 1 prints one line per epoch. */
@@ -196,15 +215,24 @@ function checkFit(model: ModelState, compiled: Compiled, x: unknown, y: unknown,
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new RangeError(`${op}: validationSplit must be in [0, 1), got ${showValue(split)}`);
   const validationData = options.validationData;
   let validation: [Tensor[], Tensor[]] | undefined;
+  let validationWeights: Float32Array | null = null;
   if (validationData !== undefined) {
-    if (!Array.isArray(validationData) || validationData.length !== 2) throw new TypeError(`${op}: validationData must be [x, y], got ${showValue(validationData)}`);
+    if (!Array.isArray(validationData) || (validationData.length !== 2 && validationData.length !== 3)) {
+      throw new TypeError(`${op}: validationData must be [x, y] or [x, y, sampleWeight], got ${showValue(validationData)}`);
+    }
     const vxs = checkInputs(model.graph, validationData[0], op, 'validationData[0]');
     if (vxs[0].shape[0] === 0) throw new RangeError(`${op}: validationData[0] has shape ${showShape(vxs[0].shape)}: no samples to validate on`);
     const vys = checkTargets(model.graph, compiled, validationData[1], vxs[0].shape[0], op, 'validationData[1]');
     vxs.forEach((t, i) => checkFinite(t, op, vxs.length > 1 ? `validationData[0][${i}]` : 'validationData[0]'));
     vys.forEach((t, i) => checkFinite(t, op, vys.length > 1 ? `validationData[1][${i}]` : 'validationData[1]'));
     validation = [vxs, vys];
+    const rows = vxs[0].shape[0];
+    validationWeights = checkWeights(model.graph, compiled, vys, rows, validationData[2], undefined,
+      { op, sampleArg: 'validationData[2]', classRows: 0, ranges: [[0, rows, 'validationData']] });
   }
+  const samples = total - Math.floor(total * split);
+  const weights = checkWeights(model.graph, compiled, ys, total, options.sampleWeight, options.classWeight,
+    { op, sampleArg: 'sampleWeight', classRows: samples, ranges: [[0, samples, 'the training samples'], [samples, total, 'the validationSplit rows']] });
   const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as Callbacks];
   callbacks.forEach((c: unknown, i) => {
     const arg = `callbacks[${i}]`;
@@ -218,7 +246,7 @@ function checkFit(model: ModelState, compiled: Compiled, x: unknown, y: unknown,
   for (const flag of ['shuffle', 'terminateOnNaN'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${op}: ${flag} must be true or false, got ${showValue(options[flag])}`);
   }
-  return { xs, ys, total, samples: total - Math.floor(total * split), epochs, batchSize, validation, callbacks: callbacks as readonly Callbacks[],
+  return { xs, ys, total, samples, weights, validationWeights, epochs, batchSize, validation, callbacks: callbacks as readonly Callbacks[],
     seed, shuffle: options.shuffle ?? true, terminateOnNaN: options.terminateOnNaN ?? true, verbose: options.verbose === 1 };
 }
 
@@ -249,12 +277,16 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
   if (has('setModel')) await notify(callbacks, 'setModel', model); // no await without callbacks: fit's fixed cost
   let plan: Plan | undefined;
   let failed = false;
+  let weights = 0, validationWeights = 0;
   try {
     if (has('onTrainBegin')) await notify(callbacks, 'onTrainBegin');
     unchanged(); // setModel and onTrainBegin may have disposed or recompiled what the plan is to point to
     plan = new Plan(state, { kind: 'train', rows: Math.min(batchSize, samples), samples, total, shuffle: settings.shuffle, seed: settings.seed,
       checkFinite: settings.terminateOnNaN, epochsPerCall, op: 'fit' });
     plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
+    weights = weightsInMemory(settings.weights, 'fit');
+    validationWeights = weightsInMemory(settings.validationWeights, 'fit');
+    plan.setSampleWeights(weights);
     const history: History = { epoch: [], history: {} };
     const slots = logSlots(names, metrics), width = plan.slotCount;
     for (const [key] of slots) history.history[key] = [];
@@ -278,8 +310,8 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
         const logs = toLogs(names, metrics, means.subarray(e * width, (e + 1) * width));
         if (validation || heldOut) {
           unchanged();
-          const [vx, vy, from, to] = heldOut ? [xs, ys, samples, total] : [validation![0], validation![1], 0, validation![0][0].shape[0]];
-          const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to));
+          const [vx, vy, from, to, vw] = heldOut ? [xs, ys, samples, total, weights] : [validation![0], validation![1], 0, validation![0][0].shape[0], validationWeights];
+          const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to, vw));
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
         history.epoch.push(epoch);
@@ -299,6 +331,8 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
     throw error;
   } finally {
     plan?.free();
+    freeWeights(weights);
+    freeWeights(validationWeights);
     // NOTE: after a failure, that error rejects fit; an onTrainEnd error then would only hide it.
     if (failed && has('onTrainEnd')) await notify(callbacks, 'onTrainEnd').catch(() => undefined);
     else if (has('onTrainEnd')) await notify(callbacks, 'onTrainEnd');

@@ -10,6 +10,7 @@ import type { Optimizer } from '../optim/optimizers';
 import { setIterations } from '../optim/optimizer';
 import type { Variable } from '../tensor/variable';
 import { freePlans, planFor, predictInto, trainBatch } from './batches';
+import { checkWeights, freeWeights, weightsInMemory, type WeightOptions } from './sample-weights';
 import { compileSettings, outputsOf, type Compiled, type CompileOptions } from './compile';
 import { checkInputs, checkTargets, type TensorList } from './data';
 import { runFit, type FitOptions, type History } from './fit';
@@ -69,6 +70,17 @@ export interface BatchOptions {
    */
   batchSize?: number;
 }
+
+/**
+ * Options of `evaluate`: the rows computed at a time and the weights of the samples (their weighted mean loss,
+ * Σ w·loss / samples as Keras, and metrics, Σ w·m / Σ w).
+ * @example
+ * const options: EvaluateOptions = { batchSize: 2, sampleWeight: [1, 0] };
+ * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros' })]);
+ * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
+ * model.evaluate(tensor([[0], [0]]), tensor([[2], [4]]), options); // { loss: 2, mae: 2 }
+ */
+export interface EvaluateOptions extends BatchOptions, WeightOptions {}
 
 /**
  * A model: layers called on symbolic tensors from its inputs to its outputs, as Keras' functional Model. Make one
@@ -435,29 +447,37 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * computed `options.batchSize` rows at a time (default 4096). Throws a RangeError before `compile`, for class
    * indices out of range, binaryCrossentropy targets outside [0, 1] or negative categorical ones (naming the row and
    * column), or bad options; a ShapeError for shapes that do not fit the model and loss, a DisposedError once the
-   * model or a tensor is disposed.
+   * model or a tensor is disposed. With `sampleWeight` or `classWeight` (as fit takes them), the loss is
+   * Σ w·loss / samples and each metric Σ w·m / Σ w, as Keras's; bad weights are errors naming them, as in fit.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
    * model.compile({ loss: 'meanSquaredError', metrics: ['mae'] });
    * model.evaluate(tensor([[1, 2]]), tensor([[1]])); // { loss: 4, mae: 2 }
+   * model.evaluate(tensor([[1, 2], [0, 0]]), tensor([[1], [0]]), { sampleWeight: [3, 1] }); // { loss: 6, mae: 1.5 }
    * // The result also reads as TensorFlow.js's (see Evaluation): [loss, ...metrics] as scalars.
    * const [loss, mae] = model.evaluate(tensor([[1, 2]]), tensor([[1]]));
    * loss.item(); // 4
    */
-  evaluate(x: TensorList, y: TensorList, options: BatchOptions = {}): Evaluation {
+  evaluate(x: TensorList, y: TensorList, options: EvaluateOptions = {}): Evaluation {
     const op = 'evaluate';
     this.checkUsable(op);
     const compiled = this.requireCompiled(op), graph = this.graph(op);
+    checkOptionKeys(op, options, ['batchSize', 'sampleWeight', 'classWeight']);
     const xs = checkInputs(graph, x, op);
     const rows = xs[0].shape[0];
     const ys = checkTargets(graph, compiled, y, rows, op);
-    const chunk = Math.min(rows, batchRows(options, op, 4096));
+    const chunk = Math.min(rows, batchRows({ batchSize: options.batchSize }, op, 4096));
     const names = compiled.outputs.map((o) => o.name);
+    const weights = checkWeights(graph, compiled, ys, rows, options.sampleWeight, options.classWeight,
+      { op, sampleArg: 'sampleWeight', classRows: rows, ranges: [[0, rows, 'the samples']] });
     if (rows === 0) return toEvaluation(toLogs(names, compiled.metrics, new Float64Array(slotsOf(names.length)).fill(NaN)));
     const plan = planFor(this.state, 'evaluate', chunk, op);
+    let w = 0;
     try {
-      return toEvaluation(toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows)));
+      w = weightsInMemory(weights, op);
+      return toEvaluation(toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows, w)));
     } finally {
+      freeWeights(w);
       plan.done();
     }
   }
@@ -502,7 +522,8 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * The step runs before this returns; its plan is kept for the next batch of the same size, so steady-state calls
    * allocate nothing (the kept plans are freed by compile, setWeights, add, fit and dispose). Rejects as fit does
    * for bad data (naming trainOnBatch), with a DivergedError when the loss or a gradient is not finite (the step is
-   * then not taken), and with a RangeError while a fit of this model runs.
+   * then not taken), and with a RangeError while a fit of this model runs. `sampleWeight` and `classWeight` weigh the
+   * batch's rows as fit's options do.
    * @example
    * const model = sequential([dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros' })]);
    * model.compile({ optimizer: sgd({ learningRate: 0.1 }), loss: 'meanSquaredError', metrics: ['mae'] });
@@ -511,11 +532,11 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * model.step; // 1
    * model.predict(tensor([[1]])).toArray(); // [[1.6]]
    */
-  trainOnBatch(x: TensorList, y: TensorList): Promise<number | number[]> {
+  trainOnBatch(x: TensorList, y: TensorList, options: WeightOptions = {}): Promise<number | number[]> {
     try {
       const op = 'trainOnBatch';
       this.checkUsable(op);
-      return Promise.resolve(trainBatch(this.state, this.requireCompiled(op), x, y));
+      return Promise.resolve(trainBatch(this.state, this.requireCompiled(op), x, y, options));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -14,6 +14,7 @@ import {
   PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS, PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_INPUTS, PLAN_INPUT_TABLE, PLAN_LR, PLAN_NODES,
   PLAN_NODE_TABLE, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_OUTPUTS, PLAN_OUTPUT_TABLE, PLAN_P1, PLAN_P2, PLAN_PARAMS, PLAN_PARAM_TABLE,
   PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS, PLAN_INFERENCE, PLAN_FROZEN_STATS,
+  PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
 } from '../../assembly/layout';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { gemmWorkBytes, kernels, wasmMemory } from '../runtime/wasm';
@@ -108,6 +109,8 @@ export class Plan {
   private readonly history: number;
   private readonly keep: number;
   private readonly slots: number;
+  /** Training plans: the f32 row weights of a batch (PLAN_ROW_WEIGHTS while the plan has sample weights). */
+  private readonly rowWeights: number = 0;
   /** Words of the plan's records, and where its input and output tables start (word offsets). */
   private readonly words: number = 0;
   private readonly inputAt: number = 0;
@@ -150,7 +153,8 @@ export class Plan {
       [this.words, this.inputAt, this.outputAt] = [words, inputAt, outputAt];
       this.sums = take(3 * this.slots * 8); // the epoch's running sums, the last batch's means, evaluation sums
       this.history = take((options.epochsPerCall ?? 1) * this.slots * 8);
-      this.keep = take(8 * (graph.inputs.length + outputs));
+      this.keep = take(8 * (graph.inputs.length + outputs + 1));
+      if (train) this.rowWeights = take(rows * 4);
       const I = i32View(this.ptr, words), F = new Float32Array(I.buffer, I.byteOffset, words);
       I.fill(0);
       const address = (word: number): number => this.ptr + 4 * word;
@@ -368,6 +372,16 @@ export class Plan {
     I[PLAN_FAILED] = -1;
   }
 
+  /**
+   * Weighs the rows of the data by the f32 per row at `weights` (PLAN_TOTAL of them; 0: unweighted), in training
+   * and in `evaluate` called without weights of its own.
+   */
+  setSampleWeights(weights: number): void {
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
+    I[PLAN_SAMPLE_WEIGHTS] = weights;
+    I[PLAN_ROW_WEIGHTS] = weights !== 0 ? this.rowWeights : 0;
+  }
+
   /** Runs until `epochs` epochs end or `maxBatches` batches ran; returns the epochs that ended. */
   run(epochs: number, maxBatches: number): number {
     try {
@@ -408,11 +422,14 @@ export class Plan {
 
   /**
    * The mean losses and metrics (slotCount f64) over rows [from, to) of the data at `xs` and `ys`, dropout off, the
-   * plan's rows at a time; the plan keeps pointing at its own data.
+   * plan's rows at a time, each row weighted by its f32 at `weights` (indexed as the data's rows; 0: unweighted); the
+   * plan keeps pointing at its own data and weights.
    */
-  evaluate(xs: readonly number[], ys: readonly number[], from: number, to: number): Float64Array {
+  evaluate(xs: readonly number[], ys: readonly number[], from: number, to: number, weights = 0): Float64Array {
     const saved = this.dataPointers();
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS), ownWeights = I[PLAN_SAMPLE_WEIGHTS];
     this.setData(xs, ys);
+    I[PLAN_SAMPLE_WEIGHTS] = weights;
     const sums = this.sums + 2 * this.slots * 8;
     try {
       kernels().evaluateRows(this.ptr, from, to, sums, this.keep);
@@ -421,6 +438,7 @@ export class Plan {
       throw error;
     } finally {
       this.setData(...saved);
+      i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_SAMPLE_WEIGHTS] = ownWeights;
     }
     return new Float64Array(wasmMemory().buffer, sums, this.slots).slice();
   }

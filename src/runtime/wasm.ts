@@ -42,8 +42,8 @@ export interface Kernels extends GemmKernels {
   restorePointers(plan: number, keep: number): void;
   forwardRows(plan: number, rows: number): void;
   backwardRows(plan: number, rows: number): void;
-  lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
-  addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
+  lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number, weights: number): number;
+  addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number, weights: number): void;
   firstNonFinite(p: number, n: number): number;
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;
@@ -120,7 +120,7 @@ export function setHostGemm(gemm: HostGemm): void {
   hostGemm = gemm;
 }
 
-type HostLoss = (output: number, out: number, target: number, grad: number, rows: number) => number;
+type HostLoss = (output: number, out: number, target: number, grad: number, rows: number, weights: number) => number;
 type HostLayer = (node: number, rows: number, pass: number) => void;
 let hostLoss: HostLoss = () => {
   throw new Error('simdeep: no host loss registered');
@@ -149,7 +149,7 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   // NOTE: parameters written out, not spread: every product of a prediction's forward calls through here.
   const gemmHost: HostGemm = (a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed) =>
     hostGemm(a, lda, b, ldb, c, ldc, m, k, n, flags, bias, act, alpha, packed);
-  const lossHost: HostLoss = (output, out, target, grad, rows) => hostLoss(output, out, target, grad, rows);
+  const lossHost: HostLoss = (output, out, target, grad, rows, weights) => hostLoss(output, out, target, grad, rows, weights);
   const layerHost: HostLayer = (node, rows, pass) => hostLayer(node, rows, pass);
   return { env: { memory, abort, gemmHost, lossHost, layerHost } };
 }

@@ -38,11 +38,11 @@ describe('unknown option keys', () => {
     const model = compiled(), x = tensor([[0, 1], [1, 0]]), y = tensor([[1], [0]]);
     await expectTypo(() => model.fit(x, y, { epoch: 50 } as never),
       'fit: unknown option "epoch" in options; did you mean "epochs"? (expected epochs, batchSize, shuffle, seed, validationSplit, validationData, ' +
-      'callbacks, verbose, terminateOnNaN)');
+      'callbacks, verbose, terminateOnNaN, sampleWeight, classWeight)');
     await expectTypo(() => model.fit(x, y, { validation_split: 0.5 } as never), 'fit: unknown option "validation_split" in options; did you mean "validationSplit"? ' +
-      '(expected epochs, batchSize, shuffle, seed, validationSplit, validationData, callbacks, verbose, terminateOnNaN)');
+      '(expected epochs, batchSize, shuffle, seed, validationSplit, validationData, callbacks, verbose, terminateOnNaN, sampleWeight, classWeight)');
     expect(model.step).toBe(0);
-    await expectTypo(() => model.evaluate(x, y, { batchsize: 1 } as never), 'evaluate: unknown option "batchsize" in options; did you mean "batchSize"? (expected batchSize)');
+    await expectTypo(() => model.evaluate(x, y, { batchsize: 1 } as never), 'evaluate: unknown option "batchsize" in options; did you mean "batchSize"? (expected batchSize, sampleWeight, classWeight)');
     await expectTypo(() => model.predict(x, { batch_size: 1 } as never), 'predict: unknown option "batch_size" in options; did you mean "batchSize"? (expected batchSize)');
     // The valid option works and gives the same values at any batch size.
     const whole = model.predict(x), byRow = model.predict(x, { batchSize: 1 });
