@@ -87,6 +87,11 @@ export { Table, type Cell, type FillOptions, type FillStrategy, type OneHotOptio
 export { parseCsv, readCsv, parseJson, readJson, readTable, type CsvOptions, type ReadOptions } from './data/read';
 export { trainTestSplit, kFold, type SplitOptions, type Split, type KFoldOptions, type Fold } from './data/split';
 export { MinMaxScaler, StandardScaler, scalerFromJSON, type Scaler, type ScalerJSON, type MinMaxScalerJSON, type MinMaxScalerOptions, type StandardScalerJSON, type StandardScalerOptions } from './data/scalers';
+export { LabelEncoder, type LabelEncoderJSON } from './data/labels';
+export type { Label } from './data/classValues';
+export { toCategorical } from './data/toCategorical';
+export { confusionMatrix, type ConfusionMatrixOptions, type ClassValues } from './evaluation/confusionMatrix';
+export { classificationReport, type ClassificationReport, type ClassificationReportOptions, type ClassificationScores, type ClassScores } from './evaluation/classificationReport';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
 /**

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { setThreads } from '../runtime/threads';
-import { train, type TrainOptions } from './train';
+import { train, TASK_METRICS, type TrainOptions } from './train';
+import { parseClassWeight, type ClassWeightSetting } from './classWeights';
 import { predict, type PredictOptions } from './predict';
 import { exportModel } from './export';
 
@@ -26,6 +27,13 @@ const fraction = (name: string) => (value: string): number => {
   const n = Number(value);
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a fraction between 0 and 1 (exclusive), got ${value}`);
   return n;
+};
+const classWeight = (value: string): ClassWeightSetting => {
+  try {
+    return parseClassWeight(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 };
 /** Hidden layer sizes: integers >= 1, comma-separated, none empty. */
 const layerSizes = (value: string): number[] => {
@@ -79,7 +87,10 @@ function withTrainOptions(command: Command, defaults: { search: number; features
     .option('--validation <fraction>', 'fraction of the other rows held out for early stopping and the search', fraction('--validation'), 0.2)
     .option('--task <task>', 'regression or classification (default: from the target column)')
     .option('--threads <n>', 'threads for matrix products', integer('--threads', 1), 1)
-    .option('--report <file.html>', 'also write an HTML report with the loss curves');
+    .option('--report <file.html>', 'also write an HTML report with the loss curves')
+    .option('--metrics <names>', `more metrics to log, comma-separated (Keras's names): ${TASK_METRICS.classification.join(', ')} (classification); ${TASK_METRICS.regression.join(', ')} (regression)`, list)
+    .option('--class-weight <weights>', "weigh the classes in the loss: balanced (n_samples / (n_classes · count), from the training rows), or a JSON object such as '{\"yes\": 5}' (other classes weigh 1)", classWeight)
+    .option('--checkpoint <file>', 'also save the model of the best epoch (lowest validation loss) here as training goes');
 }
 
 async function runTrain(file: string, flags: TrainFlags): Promise<void> {

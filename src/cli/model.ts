@@ -5,6 +5,7 @@ import { earlyStopping } from '../nn/callbacks/index';
 import type { Callbacks, History } from '../nn/fit';
 import * as initializers from '../nn/initializers';
 import { sequential, type Sequential } from '../nn/sequential';
+import type { CompileOptions } from '../nn/compile';
 import { adam } from '../optim/optimizers';
 import type { Tensor } from '../tensor/tensor';
 
@@ -19,8 +20,21 @@ export interface ModelSettings {
 
 export interface Split { xTrain: Tensor; yTrain: Tensor; xVal: Tensor; yVal: Tensor }
 
+/** What a training run adds to its settings: more metrics, class weights, callbacks, and the model's metadata. */
+export interface TrainExtras {
+  /** Metrics logged beside accuracy (classification) or mae (regression), by Keras's names (--metrics). */
+  metrics?: readonly string[];
+  /** Each class index's weight in the loss (--class-weight). */
+  classWeight?: Record<number, number>;
+  callbacks?: Callbacks[];
+  /** Set on the model before training, so that checkpoints carry it. */
+  metadata?: Record<string, unknown>;
+}
+
+type MetricNames = NonNullable<CompileOptions['metrics']>;
+
 /** Builds and trains a model; resolves to it and its history. */
-export async function trainModel(settings: ModelSettings, data: Split, classes: number, seed: number, callbacks: Callbacks[] = []): Promise<{ model: Sequential; history: History }> {
+export async function trainModel(settings: ModelSettings, data: Split, classes: number, seed: number, extras: TrainExtras = {}): Promise<{ model: Sequential; history: History }> {
   const inputs = data.xTrain.shape[1];
   const layers = settings.hidden.map((units, i) => dense({
     units, activation: settings.activation, ...(i === 0 ? { inputShape: [inputs] } : {}),
@@ -31,12 +45,14 @@ export async function trainModel(settings: ModelSettings, data: Split, classes: 
     kernelInitializer: initializers.glorotUniform({ seed: seed + 99 }),
   });
   const model = sequential([...layers, output]);
+  model.metadata = extras.metadata;
   try {
-    model.compile({ optimizer: adam({ learningRate: settings.learningRate }), loss: classes > 0 ? 'sparseCategoricalCrossentropy' : 'meanSquaredError',
-      metrics: classes > 0 ? ['accuracy'] : ['mae'] });
+    const metrics = [...new Set([classes > 0 ? 'accuracy' : 'mae', ...(extras.metrics ?? [])])] as MetricNames;
+    model.compile({ optimizer: adam({ learningRate: settings.learningRate }), loss: classes > 0 ? 'sparseCategoricalCrossentropy' : 'meanSquaredError', metrics });
     const history = await model.fit(data.xTrain, data.yTrain, {
       epochs: settings.epochs, batchSize: settings.batchSize, seed, validationData: [data.xVal, data.yVal],
-      callbacks: [earlyStopping({ monitor: 'val_loss', patience: 15, restoreBestWeights: true }), ...callbacks],
+      ...(extras.classWeight ? { classWeight: extras.classWeight } : {}),
+      callbacks: [earlyStopping({ monitor: 'val_loss', patience: 15, restoreBestWeights: true }), ...(extras.callbacks ?? [])],
     });
     return { model, history };
   } catch (error) {

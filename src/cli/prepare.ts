@@ -6,6 +6,7 @@ import { tensor } from '../tensor/create';
 import type { Tensor } from '../tensor/tensor';
 import type { Cell, Table } from '../data/table';
 import { MinMaxScaler, scalerFromJSON } from '../data/scalers';
+import { LabelEncoder } from '../data/labels';
 import { extent } from './report';
 import { RowError } from './lines';
 
@@ -89,7 +90,8 @@ export function planPreparation(table: Table, target: string, drop: readonly str
   }
   const preparation: Preparation = { target, task: resolved, features, dropped, scaler: new MinMaxScaler().toJSON() };
   if (resolved === 'classification') {
-    preparation.classes = [...new Set(y.map(String))].sort();
+    // Labels as text (a numeric target of --task classification too), so that saved files hold strings.
+    preparation.classes = new LabelEncoder().fit(y.map(String)).classes as string[];
     if (preparation.classes.length < 2) throw new RangeError(`the target "${target}" has one class only`);
   } else {
     preparation.targetRange = extent(y as number[]);
@@ -141,11 +143,10 @@ export function featureNames(preparation: Preparation): string[] {
 export function targets(table: Table, preparation: Preparation): Tensor {
   const y = table.column(preparation.target);
   if (preparation.task === 'classification') {
-    return tensor(y.map((v, row) => {
-      const index = preparation.classes!.indexOf(String(v));
-      if (index < 0) throw new RowError(row, `target "${preparation.target}" is ${JSON.stringify(v)}, a class the model does not know`);
-      return index;
-    }));
+    const labels = y.map(String), known = new Set(preparation.classes);
+    const row = labels.findIndex((label) => !known.has(label));
+    if (row >= 0) throw new RowError(row, `target "${preparation.target}" is ${JSON.stringify(y[row])}, a class the model does not know`);
+    return classEncoder(preparation).transform(labels);
   }
   const [lo, hi] = preparation.targetRange!;
   return tensor(y.map((v) => [((v as number) - lo) / (hi - lo || 1)]));
@@ -153,14 +154,11 @@ export function targets(table: Table, preparation: Preparation): Tensor {
 
 /** Model outputs back to target units: regression values, or class labels. */
 export function decode(outputs: Tensor, preparation: Preparation): (number | string)[] {
+  if (preparation.task === 'classification') return classEncoder(preparation).inverseTransform(outputs) as string[];
   const rows = outputs.toArray() as number[][];
-  if (preparation.task === 'classification') return rows.map((p) => preparation.classes![argmax(p)]);
   const [lo, hi] = preparation.targetRange!;
   return rows.map(([v]) => lo + v * (hi - lo || 1));
 }
 
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
+/** The label encoder of a classification's saved classes (in the order the model's outputs were trained in). */
+export const classEncoder = (preparation: Preparation): LabelEncoder => LabelEncoder.fromJSON({ type: 'LabelEncoder', classes: preparation.classes! });

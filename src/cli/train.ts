@@ -10,7 +10,10 @@ import type { Tensor } from '../tensor/tensor';
 import type { Table } from '../data/table';
 import type { Sequential } from '../nn/sequential';
 import type { Callbacks } from '../nn/fit';
+import { classificationReport, type ClassificationReport } from '../evaluation/classificationReport';
 import { trainModel, type ModelSettings, type Split } from './model';
+import { bestEpochCheckpoint } from './checkpoint';
+import { classWeightsOf, type ClassWeightSetting } from './classWeights';
 import { decode, encodeFeatures, fitScaler, featureNames, planPreparation, rowsWithTarget, scale, targets, type Preparation } from './prepare';
 import { htmlReport, sparkline, textTable } from './report';
 import { checkWritable, saveCliModel } from './files';
@@ -33,6 +36,23 @@ export interface TrainOptions extends ModelSettings {
   test: number;
   /** Fraction of the remaining rows held out for validation (early stopping and the search choose on them). */
   validation: number;
+  /** Metrics to log beside accuracy or mae, by Keras's names. */
+  metrics?: string[];
+  /** Class weights in the loss: 'balanced' (from the training rows) or weights by class label. */
+  classWeight?: ClassWeightSetting;
+  /** Where to save the model of the best epoch (lowest val_loss) as training goes. */
+  checkpoint?: string;
+}
+
+/** The --metrics names each task takes (Keras's), besides accuracy and mae, which the command always logs. */
+export const TASK_METRICS: Readonly<Record<Preparation['task'], readonly string[]>> = {
+  classification: ['accuracy', 'sparse_categorical_accuracy', 'sparse_top_k_categorical_accuracy', 'precision', 'recall', 'f1_score', 'auc', 'sparse_categorical_crossentropy'],
+  regression: ['mae', 'mse', 'mean_absolute_error', 'mean_squared_error', 'r2_score'],
+};
+
+function checkMetrics(metrics: readonly string[], task: Preparation['task']): void {
+  const unknown = metrics.find((name) => !TASK_METRICS[task].includes(name));
+  if (unknown !== undefined) throw new RangeError(`--metrics: ${JSON.stringify(unknown)} is not a metric of ${task}; choose from ${TASK_METRICS[task].join(', ')}`);
 }
 
 /** Where the command writes: lines to out, progress to err (a bar only when err is a terminal). */
@@ -48,6 +68,10 @@ export interface TrainSummary {
   metrics: Record<string, number>;
   baseline: Record<string, number>;
   history: Record<string, number[]>;
+  /** The class weights the loss used, by class label (with --class-weight). */
+  classWeight?: Record<string, number>;
+  /** Per-class precision, recall, F1 and support on the test rows (classification). */
+  report?: ClassificationReport;
 }
 
 /** Metrics of predictions against the truth: MAE, RMSE and R² (regression), or accuracy. */
@@ -126,7 +150,9 @@ function splitRows(x: Tensor, y: Tensor, options: TrainOptions, keep: <T extends
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
   await checkWritable(options.out, '--out');
   if (options.report) await checkWritable(options.report, '--report');
+  if (options.checkpoint) await checkWritable(options.checkpoint, '--checkpoint');
   const { table, preparation, drop } = await readAndPlan(file, options);
+  checkMetrics(options.metrics ?? [], preparation.task);
   const tensors: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (tensors.push(t), t);
   let model: Sequential | undefined;
@@ -139,9 +165,11 @@ export async function train(file: string, options: TrainOptions, output: Output)
     const data: Split = { xTrain: keep(scale(preparation, rest.xTrain)), yTrain: rest.yTrain, xVal: keep(scale(preparation, rest.xTest)), yVal: rest.yTest };
     const xTest = keep(scale(preparation, held.xTest));
     const classes = preparation.classes?.length ?? 0;
+    const classWeight = options.classWeight && classWeightsOf(options.classWeight, preparation.classes, data.yTrain.dataSync(), options.target);
     output.log(`${file}: ${table.rowCount} rows; target ${options.target} (${preparation.task}); ${featureNames(preparation).length} inputs from ${preparation.features.map((f) => f.name).join(', ')}`);
     output.log(`  ${data.xTrain.shape[0]} rows to train on, ${data.xVal.shape[0]} to validate (early stopping${options.search > 0 ? ', the search' : ''}), ${xTest.shape[0]} to test`);
     const requested = new Set(drop);
+    if (classWeight) output.log(`  class weights${options.classWeight === 'balanced' ? ' (balanced)' : ''}: ${preparation.classes!.map((c, i) => `${c} ${(classWeight[i] ?? 1).toPrecision(4)}`).join(', ')}`);
     if (drop.length) output.log(`  left out by ${options.features ? '--features' : 'request'}: ${drop.join(', ')}`);
     for (const [name, why] of Object.entries(preparation.dropped)) if (!requested.has(name)) output.log(`  left out ${name}: ${why}`);
 
@@ -153,7 +181,7 @@ export async function train(file: string, options: TrainOptions, output: Output)
       const result = await randomSearch({
         space: SPACE, trials: options.search, seed: options.seed, progress: output.progress,
         objective: async (params, { seed }) => {
-          const trained = await trainModel(settingsOf(params), data, classes, seed);
+          const trained = await trainModel(settingsOf(params), data, classes, seed, { classWeight });
           const logs = trained.model.evaluate(data.xVal, data.yVal);
           trained.model.dispose();
           return classes > 0 ? 1 - logs.accuracy : logs.loss;
@@ -170,13 +198,15 @@ export async function train(file: string, options: TrainOptions, output: Output)
     const bar = epochBar(output, settings.epochs);
     let trained;
     try {
-      trained = await trainModel(settings, data, classes, options.seed, bar.callbacks);
+      const callbacks = [...bar.callbacks, ...(options.checkpoint ? [bestEpochCheckpoint(options.checkpoint)] : [])];
+      trained = await trainModel(settings, data, classes, options.seed, { callbacks, classWeight, metrics: options.metrics, metadata: { preparation, settings } });
     } finally {
       bar.stop();
     }
     model = trained.model;
     const labels = (t: Tensor): (number | string)[] => (classes > 0 ? Array.from(t.dataSync(), (i) => preparation.classes![i]) : decode(t, preparation));
-    const predicted = decode(keep(model.predict(xTest)), preparation);
+    const outputs = keep(model.predict(xTest));
+    const predicted = decode(outputs, preparation);
     const truth = labels(held.yTest), trainTruth = labels(data.yTrain);
     const metrics = score(predicted, truth, preparation.task);
     const baselineValue = classes > 0 ? mostFrequent(trainTruth as string[]) : mean(trainTruth as number[]);
@@ -188,10 +218,19 @@ export async function train(file: string, options: TrainOptions, output: Output)
     output.log(`\n${textTable(summary)}\n`);
     const headline = classes > 0 ? 'accuracy' : 'rmse';
     output.log(`test ${headline === 'rmse' ? 'RMSE' : headline} ${metrics[headline].toPrecision(4)} (baseline: ${baselineName.replace(/ \(.*/, '')} ${baseline[headline].toPrecision(4)}) on ${truth.length} held-out rows`);
+    let report: ClassificationReport | undefined;
+    if (classes > 0) {
+      report = classificationReport(held.yTest, outputs, { labels: preparation.classes!.map((_, i) => i), targetNames: preparation.classes });
+      output.log(`\nper class, on the ${truth.length} test rows:\n${report.toString()}`);
+    }
     const history = trained.history.history;
     output.log(`loss per epoch (${lossUnits(classes)}):`);
     output.log(`  training    ${sparkline(history.loss)}  ${history.loss.at(-1)?.toPrecision(4)}`);
     output.log(`  validation  ${sparkline(history.val_loss)}  ${history.val_loss.at(-1)?.toPrecision(4)}`);
+    for (const name of options.metrics ?? []) {
+      output.log(`${name} at the last epoch: training ${history[name]?.at(-1)?.toPrecision(4)}, validation ${history[`val_${name}`]?.at(-1)?.toPrecision(4)}`);
+    }
+    if (options.checkpoint) output.log(`saved the best epoch (lowest validation loss) to ${options.checkpoint}`);
     model.metadata = { preparation, settings };
     await saveCliModel(model, options.out);
     output.log(`saved ${options.out}`);
@@ -199,7 +238,8 @@ export async function train(file: string, options: TrainOptions, output: Output)
       await writeFile(options.report, htmlReport(`simdeep train ${file} --target ${options.target}`, summary, history, lossUnits(classes), trialRows));
       output.log(`wrote ${options.report}`);
     }
-    return { preparation, settings, metrics, baseline, history };
+    const weights = classWeight && Object.fromEntries(Object.entries(classWeight).map(([c, w]) => [preparation.classes![Number(c)], w]));
+    return { preparation, settings, metrics, baseline, history, ...(weights ? { classWeight: weights } : {}), ...(report ? { report } : {}) };
   } finally {
     model?.dispose();
     dispose(tensors);

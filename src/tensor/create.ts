@@ -13,8 +13,8 @@ import { checkTensor, empty, showOperand, type NestedArray, type Tensor } from '
 export type TensorValues = number | NestedArray | readonly NestedArray[] | Float32Array | Float64Array | Int32Array
   | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray;
 
-// The shape of nested arrays, from the first element at each level (a loop, so any depth is safe to look at).
-function inferShape(values: unknown, op: string): number[] {
+/** Internal: the shape of nested arrays, from the first element at each level (a loop, so any depth is safe to look at). */
+export function inferShape(values: unknown, op: string): number[] {
   const shape: number[] = [];
   let level = values;
   while (Array.isArray(level)) {
@@ -27,21 +27,21 @@ function inferShape(values: unknown, op: string): number[] {
   return shape;
 }
 
-// Copies nested arrays into `out` in row-major order, checking that each level has the inferred length.
-function flatten(values: unknown, shape: readonly number[], out: Float32Array, op: string): void {
+/** Internal: copies nested arrays into `out` in row-major order, checking that each level has the inferred length. */
+export function flatten(values: unknown, shape: readonly number[], out: Float32Array | Float64Array, op: string, arg = 'values'): void {
   let at = 0;
   const walk = (node: unknown, d: number, path: string): void => {
     if (d === shape.length) {
       if (Array.isArray(node)) {
-        throw new ShapeError(`${op}: values are ragged: values${path} is an array of length ${node.length}, expected a number`);
+        throw new ShapeError(`${op}: values are ragged: ${arg}${path} is an array of length ${node.length}, expected a number`);
       }
-      if (typeof node !== 'number') throw new TypeError(`${op}: values${path} must be a number, got ${showValue(node)}`);
+      if (typeof node !== 'number') throw new TypeError(`${op}: ${arg}${path} must be a number, got ${showValue(node)}`);
       out[at++] = node;
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[d]) {
       const got = Array.isArray(node) ? `length ${node.length}` : showValue(node);
-      throw new ShapeError(`${op}: values are ragged: values${path} has ${got}, expected an array of length ${shape[d]}`);
+      throw new ShapeError(`${op}: values are ragged: ${arg}${path} has ${got}, expected an array of length ${shape[d]}`);
     }
     for (let i = 0; i < node.length; i++) walk(node[i], d + 1, `${path}[${i}]`);
   };

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { trainTestSplit } from '../../src/data/split';
+import { dispose } from '../../src/memory';
+import { tensor } from '../../src/tensor/create';
+import type { Tensor } from '../../src/tensor/tensor';
 
 export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 
@@ -39,3 +43,14 @@ export function tableRow(out: string, label: string): number[] {
 }
 
 export const csvRows = (csv: string): string[] => csv.trimEnd().split('\n');
+
+/** Row indices `--test 0.2 --validation 0.2 --seed 1` hold out of n rows: the splits depend only on counts and seeds. */
+export function heldOutRows(n: number): { test: number[]; validation: number[] } {
+  const ids = (t: Tensor): number[] => (t.toArray() as number[][]).map(([i]) => i);
+  const rows = tensor(Array.from({ length: n }, (_, i) => [i]));
+  const held = trainTestSplit(rows, rows, { testSize: 0.2, seed: 1 });
+  const rest = trainTestSplit(held.xTrain, held.yTrain, { testSize: 0.2, seed: 2 });
+  const result = { test: ids(held.xTest), validation: ids(rest.xTest) };
+  dispose([rows, held.xTrain, held.xTest, held.yTrain, held.yTest, rest.xTrain, rest.xTest, rest.yTrain, rest.yTest]);
+  return result;
+}

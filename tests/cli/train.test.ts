@@ -4,28 +4,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCliModel } from '../../src/cli/files';
-import { trainTestSplit } from '../../src/data/split';
 import { readTable } from '../../src/data/read';
-import { dispose, memory } from '../../src/memory';
-import { tensor } from '../../src/tensor/create';
-import type { Tensor } from '../../src/tensor/tensor';
+import { memory } from '../../src/memory';
 import { failOnLeaks } from '../reference';
-import { csvRows, fixture, run, tableRow, temporaryFiles } from './run';
+import { csvRows, fixture, heldOutRows as splitRows, run, tableRow, temporaryFiles } from './run';
 
 failOnLeaks();
 
 const tmp = temporaryFiles();
-
-/** Row indices `--test 0.2 --validation 0.2 --seed 1` choose from n rows: the splits depend only on counts and seeds. */
-function splitRows(n: number): { test: number[]; validation: number[] } {
-  const ids = (t: Tensor): number[] => (t.toArray() as number[][]).map(([i]) => i);
-  const rows = tensor(Array.from({ length: n }, (_, i) => [i]));
-  const held = trainTestSplit(rows, rows, { testSize: 0.2, seed: 1 });
-  const rest = trainTestSplit(held.xTrain, held.yTrain, { testSize: 0.2, seed: 2 });
-  const result = { test: ids(held.xTest), validation: ids(rest.xTest) };
-  dispose([rows, held.xTrain, held.xTest, held.yTrain, held.yTest, rest.xTrain, rest.xTest, rest.yTrain, rest.yTest]);
-  return result;
-}
 
 describe('simdeep train, regression', () => {
   const model = tmp('houses.json');
