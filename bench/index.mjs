@@ -6,6 +6,7 @@ import { otherCpu } from './harness.mjs';
 
 const BENCHES = {
   autograd: () => import('./autograd.mjs'),
+  controls: () => import('./controls.mjs'),
   formats: () => import('./formats.mjs'),
   browser: () => import('./browser.mjs'),
   layers: () => import('./layers.mjs'),
