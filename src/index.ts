@@ -55,6 +55,23 @@ export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type
  */
 export * as initializers from './nn/initializers';
 /**
+ * Weight and activity regularizers, as TF.js's `tf.regularizers` and Keras's: `l1`, `l2`, `l1l2`, the penalty
+ * l1·Σ|w| + l2·Σw² added to the training loss (and to evaluate's). Pass one as a layer's `kernelRegularizer`,
+ * `biasRegularizer` or `activityRegularizer` (…), or Keras's name ('l1', 'l2', 'l1l2': factor 0.01).
+ * @example
+ * const layer = dense({ units: 4, inputShape: [3], kernelRegularizer: regularizers.l2({ l2: 1e-4 }) });
+ * layer.getConfig().kernelRegularizer; // { className: 'L1L2', config: { l1: 0, l2: 0.0001 } }
+ */
+export * as regularizers from './nn/regularizers';
+/**
+ * Weight constraints, as TF.js's `tf.constraints` and Keras's: `maxNorm`, `nonNeg`, `unitNorm`, applied to a weight
+ * after each optimizer update. Pass one as a layer's `kernelConstraint` or `biasConstraint` (…), or Keras's name.
+ * @example
+ * const layer = dense({ units: 4, inputShape: [3], kernelConstraint: constraints.maxNorm({ maxValue: 2 }) });
+ * layer.getConfig().kernelConstraint; // { className: 'MaxNorm', config: { maxValue: 2, axis: 0 } }
+ */
+export * as constraints from './nn/constraints';
+/**
  * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense`, `layers.dropout` is
  * `dropout`, `layers.input` is `input`; the merge layers (`layers.add`, `layers.concatenate`, `layers.multiply`,
  * `layers.average`) and `layers.flatten` and `layers.reshape` are here only, since `add` and `reshape` are tensor ops.

@@ -10,6 +10,7 @@ import type { Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 import type { Initializer } from '../initializers';
 import { addLayerWeight, buildCustomLayer, customOutputShape, type SymbolicShape } from './custom';
+import { NO_RULES, type LayerRules } from './regularization';
 
 /** Options every layer takes. */
 export interface LayerOptions {
@@ -111,6 +112,11 @@ export abstract class Layer {
    * @internal
    */
   readonly calls: LayerCall[] = [];
+  /**
+   * The layer's regularizers and constraints (kernelRegularizer, biasConstraint, activityRegularizer, …).
+   * @internal
+   */
+  rules: LayerRules = NO_RULES;
   /** The argument shapes (per sample) of the first call; later calls (a shared layer) must match them. */
   private argDims: (readonly number[])[] | undefined;
 
