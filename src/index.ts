@@ -41,6 +41,7 @@ export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
+export type { ActivityRegularizerOptions, BiasRuleOptions, KernelRuleOptions } from './nn/layers/regularization';
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
