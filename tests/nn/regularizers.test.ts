@@ -2,7 +2,7 @@
 // penalty; the applied gradient against central differences of loss + penalty), the options and their errors.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dense, initializers, memory, regularizers, sequential, sgd, tensor, type Sequential } from '../../src/index';
+import { dense, initializers, input, memory, model, regularizers, sequential, sgd, tensor, type Model, type Sequential } from '../../src/index';
 import { expectThrowsClean, failOnLeaks, seededValues } from '../reference';
 import {
   denseTargets, expectAppliedGradient, flatParams, refForward, refGradients, refLayers, refLoss, roundingFactor, seededLayers, type RefLayer,
@@ -111,6 +111,36 @@ describe('evaluate', () => {
       model.dispose();
       x.dispose();
       y.dispose();
+    }
+  });
+});
+
+describe('several outputs', () => {
+  it('the penalty joins the total loss, not each output\'s', async () => {
+    const heads = (penalized: boolean): Model => {
+      const x = input({ shape: [3] });
+      const h = dense({ units: 4, activation: 'tanh', ...(penalized ? { kernelRegularizer: regularizers.l1l2({ l1: 0.02, l2: 0.05 }) } : {}) }).apply(x);
+      return model({ inputs: x, outputs: [dense({ units: 2, name: 'reg' }).apply(h), dense({ units: 1, activation: 'sigmoid', name: 'cls' }).apply(h)], seed: 5 });
+    };
+    const [plain, penalized] = [heads(false), heads(true)];
+    const weights = plain.getWeights();
+    penalized.setWeights(weights);
+    const kernel = Float64Array.from(weights[0].dataSync()), penalty = kernel.reduce((s, v) => s + 0.02 * Math.abs(v) + 0.05 * v * v, 0);
+    weights.forEach((w) => w.dispose());
+    const x = tensor(seededValues(10 * 3, 1), [10, 3]), y = [tensor(seededValues(20, 2), [10, 2]), tensor(seededValues(10, 3).map((v) => (v > 0 ? 1 : 0)), [10, 1])];
+    try {
+      for (const m of [plain, penalized]) m.compile({ optimizer: sgd({ learningRate: 0 }), loss: ['meanSquaredError', 'binaryCrossentropy'], lossWeights: [1, 0.5] });
+      const [a, b] = [plain.evaluate(x, y) as Record<string, number>, penalized.evaluate(x, y) as Record<string, number>];
+      expect([b.reg_loss, b.cls_loss]).toEqual([a.reg_loss, a.cls_loss]);
+      expect(Math.abs(b.loss - a.loss - penalty)).toBeLessThanOrEqual(1e-6 * (1 + penalty));
+      const [fa, fb] = [await plain.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false }), await penalized.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false })];
+      expect([fb.history.reg_loss, fb.history.cls_loss]).toEqual([fa.history.reg_loss, fa.history.cls_loss]);
+      expect(Math.abs(fb.history.loss[0] - fa.history.loss[0] - penalty)).toBeLessThanOrEqual(1e-6 * (1 + penalty));
+    } finally {
+      plain.dispose();
+      penalized.dispose();
+      x.dispose();
+      y.forEach((t) => t.dispose());
     }
   });
 });

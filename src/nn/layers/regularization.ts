@@ -40,6 +40,11 @@ export class LayerRules {
     return this.weights.find((r) => r.weight === name);
   }
 
+  /** These rules and `rule` (a custom layer's addWeight with a regularizer or constraint). */
+  with(rule: WeightRule): LayerRules {
+    return new LayerRules([...this.weights, rule], this.activity);
+  }
+
   /** The options that rebuild them, in their saved form (only those set, so configs without any are unchanged). */
   config(): Record<string, unknown> {
     const out: Record<string, unknown> = {};

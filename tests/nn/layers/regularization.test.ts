@@ -3,8 +3,8 @@
 // kind's options, save/load round trips, and a steady-state epoch that allocates nothing.
 import { describe, expect, it } from 'vitest';
 import {
-  constraints, dense, initializers, layers, loadModel, memory, regularizers, sequential, sgd, tensor, type ActivationName, type LossName,
-  type Sequential,
+  constraints, dense, initializers, Layer, layers, loadModel, memory, regularizers, sequential, sgd, tensor, type ActivationName, type LossName,
+  type Sequential, type SymbolicShape, type Tensor, type Variable,
 } from '../../../src/index';
 import { heapStats } from '../../../src/runtime/heap';
 import { failOnLeaks, seededValues } from '../../reference';
@@ -167,6 +167,41 @@ describe('every regularized layer kind', () => {
       expect(seen[1]).toBe(seen[0]);
     } finally {
       model.dispose();
+      x.dispose();
+      y.dispose();
+    }
+  });
+});
+
+describe('a custom layer\'s addWeight', () => {
+  class Scale extends Layer {
+    w!: Variable;
+    override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+      this.w = this.addWeight('w', [(inputShape as SymbolicShape).at(-1)!], 'float32', 'ones', regularizers.l2({ l2: 0.25 }), true, constraints.nonNeg());
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor { return (inputs as Tensor).mul(this.w); }
+  }
+
+  it('takes a regularizer (its penalty joins the loss, its gradient the step) and a constraint (after the step)', async () => {
+    const net = sequential([new Scale({ inputShape: [3] })]);
+    const x = tensor([[1, -2, 0.5], [2, 1, -1]]), y = tensor([[0, 0, 0], [0, 0, 0]]);
+    try {
+      const start = [-1, 2, 0.5], scale = net.getWeights()[0];
+      scale.dispose();
+      const w = tensor(start, [3]);
+      net.setWeights([w]);
+      w.dispose();
+      net.compile({ optimizer: sgd({ learningRate: 0.5 }), loss: 'meanSquaredError' });
+      const history = await net.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false });
+      const xs = [[1, -2, 0.5], [2, 1, -1]];
+      // mse = mean over 6 values of (x·w)²; penalty 0.25·Σw²; the step w − 0.5·g, then negatives to 0.
+      const mse = xs.flat().reduce((s, v, i) => s + (v * start[i % 3]) ** 2, 0) / 6, penalty = 0.25 * start.reduce((s, v) => s + v * v, 0);
+      expect(Math.abs(history.history.loss[0] - (mse + penalty))).toBeLessThanOrEqual(1e-6);
+      const g = start.map((v, j) => xs.reduce((s, row) => s + (2 * row[j] * row[j] * v) / 6, 0) + 0.5 * v);
+      const want = start.map((v, j) => Math.max(v - 0.5 * g[j], 0));
+      weightsOf(net)[0].forEach((v, j) => expect(Math.abs(v - want[j]), `w[${j}]`).toBeLessThanOrEqual(1e-6));
+    } finally {
+      net.dispose();
       x.dispose();
       y.dispose();
     }
