@@ -1,8 +1,8 @@
 // The training loop over a plan lowered from a model graph (src/nn/plan.ts; word offsets and codes in layout.ts),
 // batch after batch in one call: shuffle, gather each input and target, the nodes forward in topological order (each
 // kind's kernels in layers/, dispatched by layers/index.ts), each output's loss and its gradient, metrics, the nodes
-// backward in reverse order, then the optimizer updates in place. evaluateRows and predictRows run the same forward
-// without training.
+// backward in reverse order (activity penalties join there), the weight penalties (regularize.ts), then the optimizer
+// updates in place and the weight constraints. evaluateRows and predictRows run the same forward without training.
 import { gather } from './copy';
 import { activationBackward, softmaxBackward } from './activation';
 import { next } from './random';

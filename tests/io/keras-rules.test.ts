@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constraints, dense, layers, regularizers, sequential, sgd, tensor, type Model } from '../../src/index';
+import { constraints, dense, layers, loadModel, regularizers, sequential, sgd, tensor, type Model, type Tensor } from '../../src/index';
 import { kerasWeightNames, modelFromTopology, modelToTopology } from '../../src/formats';
 import { failOnLeaks, seededValues } from '../reference';
 
@@ -109,6 +109,31 @@ describe('regularizers and constraints in the TF.js topology', () => {
       net.dispose();
       x.dispose();
       y.dispose();
+    }
+  });
+});
+
+describe('every format that holds a model\'s layers', () => {
+  it('simdeep, Keras and safetensors files keep them; ONNX carries the weights alone', async () => {
+    const net = ruled(true), x = tensor(seededValues(2 * 6, 5).map((v) => Math.floor((v + 1) * 4)), [2, 6]);
+    const rulesOf = (m: Model): unknown[] => m.layers.map((l) => Object.fromEntries(Object.entries(l.getConfig()).filter(([k]) => /Regularizer|Constraint/.test(k))));
+    try {
+      for (const format of ['simdeep', 'keras', 'safetensors', 'onnx'] as const) {
+        const copy = await loadModel(await net.save(undefined, { format }));
+        try {
+          if (format !== 'onnx') expect(rulesOf(copy), format).toEqual(rulesOf(net));
+          const [a, b] = [net.predict(x) as Tensor, copy.predict(x) as Tensor];
+          const [va, vb] = [a.dataSync(), b.dataSync()];
+          va.forEach((v, i) => expect(Math.abs(v - vb[i]), `${format} output ${i}`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+          a.dispose();
+          b.dispose();
+        } finally {
+          copy.dispose();
+        }
+      }
+    } finally {
+      net.dispose();
+      x.dispose();
     }
   });
 });
