@@ -101,10 +101,11 @@ function shuffle(state: usize, order: usize, n: i32): void {
 }
 
 // Every node's outputs for `rows` rows of the inputs' NODE_OUT, in topological order; dropout masks when
-// `training`; the weighted sums of nodes a fused loss follows when `logits`. Outside training, returns the nodes'
-// activity penalties, each taken as soon as its node ran (evaluation plans share output buffers); else 0.
+// `training`; the weighted sums of nodes a fused loss follows when `logits`. In evaluation (not training, with
+// logits), returns the nodes' activity penalties, each taken as soon as its node ran (evaluation plans share output
+// buffers); else 0.
 function forward(plan: usize, rows: i32, training: bool, logits: bool): f64 {
-  const activity = !training && word(plan, PLAN_ACTIVITY) != 0;
+  const activity = !training && logits && word(plan, PLAN_ACTIVITY) != 0;
   let penalties = 0.0;
   // Input nodes come first and have nothing to do.
   for (let i = word(plan, PLAN_INPUTS), n = word(plan, PLAN_NODES); i < n; i++) {
