@@ -204,7 +204,12 @@ export const PLAN_SAMPLE_WEIGHTS = 33;
 export const PLAN_SCHEDULE = 34;
 export const PLAN_CLIP = 35;
 export const PLAN_CLIP_BOUND = 36;
-export const PLAN_HEADER_WORDS = 38;
+// Regularization: the first PLAN_REGULARIZED parameter records (the trainable ones; 0 when no layer has a weight
+// regularizer or constraint) have their penalty summed into the loss and its gradient added, and are constrained after
+// each update; PLAN_ACTIVITY 1 when some node's outputs are penalized (NODE_ACTIVITY_L1, NODE_ACTIVITY_L2).
+export const PLAN_REGULARIZED = 37;
+export const PLAN_ACTIVITY = 38;
+export const PLAN_HEADER_WORDS = 40;
 
 // Node record (one call of a layer): kind, output features per row, outputs [rows, NODE_WIDTH], gradient of the loss
 // with respect to the outputs (0: none flows here), its edges (address and count), activation code, kernel and bias
@@ -242,7 +247,10 @@ export const NODE_BUF0 = 20;
 export const NODE_BUF1 = 21;
 export const NODE_BUF2 = 22;
 export const NODE_BUF3 = 23;
-export const NODE_WORDS = 24;
+// Activity regularization of the node's outputs (f32 factors, 0: none): the loss adds (l1·Σ|a| + l2·Σa²) / rows.
+export const NODE_ACTIVITY_L1 = 24;
+export const NODE_ACTIVITY_L2 = 25;
+export const NODE_WORDS = 26;
 
 // Geometry record of a windowed layer or op (convolution, pooling, padding, cropping, up-sampling), channels-last:
 // each row (sample) of the input is [IN_H, IN_W, IN_C], of the output [OUT_H, OUT_W, OUT_C] (1-D layers: H = 1); the
@@ -316,4 +324,20 @@ export const PARAM_S0_SPARE = 5;
 export const PARAM_S1 = 6;
 export const PARAM_S1_SPARE = 7;
 export const PARAM_CURRENT = 8;
-export const PARAM_WORDS = 10;
+// Regularization of a trainable parameter (regularize.ts): the penalty l1·Σ|w| + l2·Σw² (f32 factors, 0: none) and a
+// constraint applied after each update (CONSTRAINT_ code; MAX_VALUE, an f32, is MaxNorm's bound). The norms of
+// MaxNorm and UnitNorm run over the weights viewed as [NORM_OUTER, NORM_LENGTH, size / (NORM_OUTER · NORM_LENGTH)]:
+// one norm per (outer, inner) pair, over the middle axis (the constraint's axes, which are contiguous).
+export const PARAM_L1 = 10;
+export const PARAM_L2 = 11;
+export const PARAM_CONSTRAINT = 12;
+export const PARAM_MAX_VALUE = 13;
+export const PARAM_NORM_OUTER = 14;
+export const PARAM_NORM_LENGTH = 15;
+export const PARAM_WORDS = 16;
+
+// Weight constraints (a parameter's PARAM_CONSTRAINT).
+export const CONSTRAINT_NONE = 0;
+export const CONSTRAINT_MAX_NORM = 1;
+export const CONSTRAINT_NON_NEG = 2;
+export const CONSTRAINT_UNIT_NORM = 3;

@@ -1,8 +1,8 @@
 // The training loop over a plan lowered from a model graph (src/nn/plan.ts; word offsets and codes in layout.ts),
 // batch after batch in one call: shuffle, gather each input and target, the nodes forward in topological order (each
 // kind's kernels in layers/, dispatched by layers/index.ts), each output's loss and its gradient, metrics, the nodes
-// backward in reverse order, then the optimizer updates in place. evaluateRows and predictRows run the same forward
-// without training.
+// backward in reverse order (activity penalties join there), the weight penalties (regularize.ts), then the optimizer
+// updates in place and the weight constraints. evaluateRows and predictRows run the same forward without training.
 import { gather } from './copy';
 import { activationBackward, softmaxBackward } from './activation';
 import { next } from './random';
@@ -10,6 +10,7 @@ import { meanSquaredError, meanAbsoluteError, binaryCrossentropy, sigmoidCrossEn
 import { optimizerStep } from './optim';
 import { normScale, sumOfSquares } from './clip';
 import { learningRateAt } from './schedule';
+import { activityPenalty, constrain, weightPenalties } from './regularize';
 import { nodeBackward, nodeForward } from './layers/index';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
@@ -19,6 +20,7 @@ import {
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
   PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS, PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND, CLIP_NORM, CLIP_GLOBAL_NORM, CLIP_VALUE,
+  PLAN_ACTIVITY, PLAN_REGULARIZED,
   NODE_WIDTH, NODE_OUT, NODE_DELTA, INPUT_NODE, INPUT_X, INPUT_COLS,
   OUTPUT_NODE, OUTPUT_LOSS, OUTPUT_WEIGHT, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, OUTPUT_METRICS, OUTPUT_ACT,
   PARAM_HOME, PARAM_SPARE, PARAM_GRAD, PARAM_SIZE, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_CURRENT,
@@ -109,18 +111,31 @@ function shuffle(state: usize, order: usize, n: i32): void {
 }
 
 // Every node's outputs for `rows` rows of the inputs' NODE_OUT, in topological order; dropout masks when
-// `training`; the weighted sums of nodes a fused loss follows when `logits`.
-function forward(plan: usize, rows: i32, training: bool, logits: bool): void {
+// `training`; the weighted sums of nodes a fused loss follows when `logits`. In evaluation (not training, with
+// logits), returns the nodes' activity penalties, each taken as soon as its node ran (evaluation plans share output
+// buffers); else 0.
+function forward(plan: usize, rows: i32, training: bool, logits: bool): f64 {
+  const activity = !training && logits && word(plan, PLAN_ACTIVITY) != 0;
+  let penalties = 0.0;
   // Input nodes come first and have nothing to do.
-  for (let i = word(plan, PLAN_INPUTS), n = word(plan, PLAN_NODES); i < n; i++) nodeForward(plan, nodeAt(plan, i), rows, training, logits);
+  for (let i = word(plan, PLAN_INPUTS), n = word(plan, PLAN_NODES); i < n; i++) {
+    nodeForward(plan, nodeAt(plan, i), rows, training, logits);
+    if (activity) penalties += activityPenalty(nodeAt(plan, i), rows, false);
+  }
+  return penalties;
 }
 
-// Gradients of the batch, in reverse topological order, from each output's loss gradient in its NODE_DELTA.
-function backward(plan: usize, rows: i32): void {
+// Gradients of the batch, in reverse topological order, from each output's loss gradient in its NODE_DELTA; a node's
+// activity penalty adds its gradient to NODE_DELTA before the node's backward runs. Returns the activity penalties.
+function backward(plan: usize, rows: i32): f64 {
+  const activity = word(plan, PLAN_ACTIVITY) != 0;
+  let penalties = 0.0;
   for (let i = word(plan, PLAN_NODES) - 1, inputs = word(plan, PLAN_INPUTS); i >= inputs; i--) {
     const N = nodeAt(plan, i);
+    if (activity) penalties += activityPenalty(N, rows, true);
     if (ptr(N, NODE_DELTA) != 0) nodeBackward(plan, N, rows);
   }
+  return penalties;
 }
 
 // The losses and metrics of `rows` rows whose outputs the forward left and whose targets are at each OUTPUT_YB, added
@@ -271,15 +286,21 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
       if (ptr(plan, PLAN_SAMPLE_WEIGHTS) != 0) gatherWeights(plan, picks, rows);
       forward(plan, rows, true, true);
       for (let s = 0; s < slots; s++) store<f64>(slot(last, s), 0);
-      const value = losses(plan, rows, last, true);
+      let value = losses(plan, rows, last, true);
+      // The penalties join the batch's total loss (Keras adds its regularization losses to `loss`).
+      const penalties = backward(plan, rows) + (word(plan, PLAN_REGULARIZED) != 0 ? weightPenalties(plan, true) : 0);
+      if (penalties != 0) {
+        value += penalties;
+        store<f64>(slot(last, SLOT_LOSS), load<f64>(slot(last, SLOT_LOSS)) + penalties * <f64>rows);
+      }
       for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), load<f64>(slot(sums, s)) + load<f64>(slot(last, s)));
       toMeans(last, last, slots, <f64>rows);
-      backward(plan, rows);
       if ((word(plan, PLAN_CHECK_FINITE) != 0 && !finiteStep(plan, value)) || !update(plan)) {
         setWord(plan, PLAN_FAILED, word(plan, PLAN_CURSOR));
         settle(plan);
         return ended;
       }
+      if (word(plan, PLAN_REGULARIZED) != 0) constrain(plan);
     }
     if (start + rows >= samples) {
       toMeans(sums, ptr(plan, PLAN_HISTORY) + (<usize>(ended * slots) << 3), slots, <f64>samples);
@@ -342,10 +363,14 @@ export function evaluateRows(plan: usize, from: i32, to: i32, sums: usize, keep:
   for (let start = from; start < to; start += chunk) {
     const rows = min(chunk, to - start);
     pointAtRows(plan, start, false);
-    forward(plan, rows, false, true);
+    const activity = forward(plan, rows, false, true);
     losses(plan, rows, sums, false);
+    if (activity != 0) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + activity * <f64>rows);
   }
   keepPointers(plan, keep, true);
+  // The weights' penalties join the loss of every row, as they join each batch's in Keras's evaluation.
+  const penalties = word(plan, PLAN_REGULARIZED) != 0 ? weightPenalties(plan, false) : 0;
+  if (penalties != 0) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + penalties * <f64>(to - from));
   toMeans(sums, sums, slots, <f64>(to - from));
   return load<f64>(slot(sums, SLOT_LOSS));
 }
@@ -380,7 +405,7 @@ export function forwardRows(plan: usize, rows: i32): void {
 // The backward of the forward forwardRows left, from each output's NODE_DELTA (dLoss/dA, filled by the caller): every
 // parameter's gradient into its PARAM_GRAD and each input's into its node's NODE_DELTA (0: not wanted). No update.
 export function backwardRows(plan: usize, rows: i32): void {
-  backward(plan, rows);
+  backward(plan, rows); // (apply plans have no activity penalties)
 }
 
 // Index of the first NaN or ±Infinity among n floats, or -1.

@@ -42,6 +42,7 @@ export { SymbolicTensor } from './nn/symbolic';
 export type { CompileOptions, LossOption } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
+export type { ActivityRegularizerOptions, BiasRuleOptions, KernelRuleOptions } from './nn/layers/regularization';
 export type { FitOptions, FitParams, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
 export type { MetricName } from './nn/metrics';
@@ -61,6 +62,23 @@ export {
  * layer.kernelInitializer.config; // { name: 'heNormal', seed: 1 }
  */
 export * as initializers from './nn/initializers';
+/**
+ * Weight and activity regularizers, as TF.js's `tf.regularizers` and Keras's: `l1`, `l2`, `l1l2`, the penalty
+ * l1·Σ|w| + l2·Σw² added to the training loss (and to evaluate's). Pass one as a layer's `kernelRegularizer`,
+ * `biasRegularizer` or `activityRegularizer` (…), or Keras's name ('l1', 'l2', 'l1l2': factor 0.01).
+ * @example
+ * const layer = dense({ units: 4, inputShape: [3], kernelRegularizer: regularizers.l2({ l2: 1e-4 }) });
+ * layer.getConfig().kernelRegularizer; // { className: 'L1L2', config: { l1: 0, l2: 0.0001 } }
+ */
+export * as regularizers from './nn/regularizers';
+/**
+ * Weight constraints, as TF.js's `tf.constraints` and Keras's: `maxNorm`, `nonNeg`, `unitNorm`, applied to a weight
+ * after each optimizer update. Pass one as a layer's `kernelConstraint` or `biasConstraint` (…), or Keras's name.
+ * @example
+ * const layer = dense({ units: 4, inputShape: [3], kernelConstraint: constraints.maxNorm({ maxValue: 2 }) });
+ * layer.getConfig().kernelConstraint; // { className: 'MaxNorm', config: { maxValue: 2, axis: 0 } }
+ */
+export * as constraints from './nn/constraints';
 /**
  * The layer factories under one name, as in TensorFlow.js: `layers.dense` is `dense`, `layers.dropout` is
  * `dropout`, `layers.input` is `input`; the merge layers (`layers.add`, `layers.concatenate`, `layers.multiply`,

@@ -1,7 +1,7 @@
 // Reading one Keras layer config (snake_case, as TF.js and Keras write it) key by key: every value checked and named
 // in errors with the layer, its class and the key; keys nobody took are errors, so a setting simdeep would silently
-// drop (a regularizer, a constraint, a frozen layer) is refused instead. Also the initializer and activation names
-// of both sides.
+// drop (a frozen layer, a regularizer of a weight the layer has not) is refused instead. Also the initializer,
+// regularizer, constraint and activation names of both sides.
 import type { ActivationName } from '../nn/layers/dense';
 import { isRecord, show } from '../nn/parse';
 
@@ -34,6 +34,29 @@ export function initializerToKeras(config: unknown): { class_name: string; confi
   const out: Record<string, unknown> = name === 'randomUniform' ? { minval: min, maxval: max } : name === 'randomNormal' ? { mean, stddev } : {};
   if (name !== 'zeros' && name !== 'ones') out.seed = seed ?? null;
   return { class_name: className, config: out };
+}
+
+/** The regularizer classes simdeep reads (Keras's L1 and L2 hold one factor each; TF.js writes L1L2 alone). */
+const REGULARIZERS_IN: Record<string, readonly string[]> = { L1L2: ['l1', 'l2'], L1: ['l1'], L2: ['l2'] };
+/** Keras's regularizer names as strings ('l2' in a config), with Keras's default factor. */
+const REGULARIZER_NAMES: Record<string, { l1: number; l2: number }> = {
+  l1: { l1: 0.01, l2: 0 }, l2: { l1: 0, l2: 0.01 }, l1_l2: { l1: 0.01, l2: 0.01 }, l1l2: { l1: 0.01, l2: 0.01 },
+};
+/** The constraint classes simdeep reads, with their config keys (snake_case). */
+const CONSTRAINTS_IN: Record<string, readonly string[]> = { MaxNorm: ['max_value', 'axis'], NonNeg: [], UnitNorm: ['axis'] };
+const CONSTRAINT_NAMES: Record<string, string> = { max_norm: 'MaxNorm', maxNorm: 'MaxNorm', non_neg: 'NonNeg', nonNeg: 'NonNeg', unit_norm: 'UnitNorm', unitNorm: 'UnitNorm' };
+
+/** A simdeep regularizer config ({ className, config: { l1, l2 } }) as TF.js's { class_name: 'L1L2', config }, or null. */
+export function regularizerToKeras(value: unknown): { class_name: string; config: Record<string, unknown> } | null {
+  if (!isRecord(value) || !isRecord(value.config)) return null;
+  return { class_name: 'L1L2', config: { l1: value.config.l1, l2: value.config.l2 } };
+}
+
+/** A simdeep constraint config ({ className, config: { maxValue, axis } }) as Keras's { class_name, config }, or null. */
+export function constraintToKeras(value: unknown): { class_name: string; config: Record<string, unknown> } | null {
+  if (!isRecord(value) || typeof value.className !== 'string' || !isRecord(value.config)) return null;
+  const { maxValue, axis } = value.config;
+  return { class_name: value.className, config: { ...(maxValue !== undefined ? { max_value: maxValue } : {}), ...(axis !== undefined ? { axis } : {}) } };
 }
 
 /** VarianceScaling settings (scale, mode, uniform) of the initializers simdeep has. */
@@ -122,6 +145,38 @@ export class KerasConfig {
     return name === 'zeros' || name === 'ones' ? { name } : { name, seed };
   }
 
+  /**
+   * A regularizer ({ class_name, config } of Keras 2, 3 or TF.js, or Keras's name) as simdeep's config, which the
+   * layer's options check (undefined when absent or null).
+   */
+  regularizer(key: string): Record<string, unknown> | undefined {
+    const value = this.take(key);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' && Object.hasOwn(REGULARIZER_NAMES, value)) return { className: 'L1L2', config: { ...REGULARIZER_NAMES[value] } };
+    const className = isRecord(value) ? value.class_name : undefined;
+    if (typeof className !== 'string' || !Object.hasOwn(REGULARIZERS_IN, className) || !isRecord(value) || !(value.config === undefined || isRecord(value.config))) {
+      this.fail(key, `simdeep has the regularizers ${Object.keys(REGULARIZERS_IN).join(', ')} (and the names ${Object.keys(REGULARIZER_NAMES).join(', ')}), not ${show(className ?? value)}`);
+    }
+    const c = (value.config ?? {}) as Record<string, unknown>;
+    const extra = Object.keys(c).find((k) => !REGULARIZERS_IN[className].includes(k));
+    if (extra !== undefined) this.fail(key, `a ${className} regularizer has no setting ${show(extra)}`);
+    return { className: 'L1L2', config: { l1: c.l1 ?? 0, l2: c.l2 ?? 0 } };
+  }
+
+  /** A constraint ({ class_name, config } or a name) as simdeep's config (undefined when absent or null). */
+  constraint(key: string): Record<string, unknown> | undefined {
+    const value = this.take(key);
+    if (value === undefined || value === null) return undefined;
+    const className = typeof value === 'string' ? CONSTRAINT_NAMES[value] : isRecord(value) ? value.class_name : undefined;
+    const c = isRecord(value) && isRecord(value.config) ? value.config : {};
+    if (typeof className !== 'string' || !Object.hasOwn(CONSTRAINTS_IN, className) || (isRecord(value) && !(value.config === undefined || isRecord(value.config)))) {
+      this.fail(key, `simdeep has the constraints ${Object.keys(CONSTRAINTS_IN).join(', ')}, not ${show(className ?? value)}`);
+    }
+    const extra = Object.keys(c).find((k) => !CONSTRAINTS_IN[className].includes(k));
+    if (extra !== undefined) this.fail(key, `a ${className} constraint has no setting ${show(extra)} (simdeep has no rate)`);
+    return { className, config: { ...(c.max_value !== undefined ? { maxValue: c.max_value } : {}), ...(c.axis !== undefined ? { axis: c.axis } : {}) } };
+  }
+
   /** An axis that must be the last one of the argument: -1, its index, or a list of that one. */
   lastAxis(key: string): void {
     const value = this.take(key);
@@ -144,7 +199,7 @@ export class KerasConfig {
     for (const key of Object.keys(this.config)) {
       if (this.taken.has(key)) continue;
       if (/_(regularizer|constraint)$/.test(key)) {
-        if (this.config[key] !== null) this.fail(key, 'simdeep has no regularizers or constraints (add a penalty to a custom loss)');
+        if (this.config[key] !== null) this.fail(key, 'simdeep takes regularizers and constraints on the weights the layer has (kernel, bias, ...) and its activity only');
         continue;
       }
       throw new RangeError(`${this.where}: has the key ${show(key)}, a setting simdeep does not have`);

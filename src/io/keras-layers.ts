@@ -2,7 +2,7 @@
 // the snake_case config tfjs-layers 4.22 writes; `in` reads a Keras 2, Keras 3 or TF.js config (through KerasConfig,
 // which refuses keys simdeep cannot honour) into a simdeep class and its options. One entry per Keras class; TF.js's
 // standalone activation layers (ReLU, LeakyReLU, ELU, Softmax) read as simdeep Activation layers.
-import { KerasConfig, ACTIVATIONS_OUT, initializerToKeras } from './keras-config';
+import { KerasConfig, ACTIVATIONS_OUT, constraintToKeras, initializerToKeras, regularizerToKeras } from './keras-config';
 import { LEAKY_ALPHA, type ActivationName } from '../nn/layers/dense';
 
 type Config = Record<string, unknown>;
@@ -13,7 +13,17 @@ interface Mapping {
   in: (r: KerasConfig) => [className: string, options: Config];
 }
 
-const nulls = (...keys: string[]): Config => Object.fromEntries(keys.map((k) => [k, null]));
+/**
+ * The regularizers and constraints of the weights named by these option prefixes (`kernel`, `bias`, …), and with
+ * `activity` the activity regularizer, in Keras's keys (null where none: TF.js writes them so).
+ */
+const rulesOut = (c: Config, prefixes: readonly string[], activity = false): Config => Object.fromEntries([
+  ...prefixes.flatMap((p) => [[`${toSnakeCase(p)}_regularizer`, regularizerToKeras(c[`${p}Regularizer`])], [`${toSnakeCase(p)}_constraint`, constraintToKeras(c[`${p}Constraint`])]]),
+  ...(activity ? [['activity_regularizer', regularizerToKeras(c.activityRegularizer)]] : [])]);
+/** The options rulesOut's keys give back, read from a Keras config. */
+const rulesIn = (r: KerasConfig, prefixes: readonly string[], activity = false): Config => Object.fromEntries([
+  ...prefixes.flatMap((p) => [[`${p}Regularizer`, r.regularizer(`${toSnakeCase(p)}_regularizer`)], [`${p}Constraint`, r.constraint(`${toSnakeCase(p)}_constraint`)]]),
+  ...(activity ? [['activityRegularizer', r.regularizer('activity_regularizer')]] : [])].filter(([, v]) => v !== undefined));
 const act = (name: unknown): string => ACTIVATIONS_OUT[name as Exclude<ActivationName, 'leakyRelu'>];
 const init = initializerToKeras;
 /** A size option as a list of `rank` sizes (simdeep keeps a number when one was given). */
@@ -25,7 +35,7 @@ function convOut(c: Config): Config {
   const rank = (c.kernelSize as number[]).length;
   return { kernel_size: c.kernelSize, strides: list(c.strides, rank), padding: c.padding, data_format: 'channels_last',
     ...(c.dilationRate !== undefined ? { dilation_rate: list(c.dilationRate, rank) } : {}), activation: act(c.activation), use_bias: c.useBias,
-    bias_initializer: init(c.biasInitializer), ...nulls('bias_regularizer', 'activity_regularizer', 'bias_constraint') };
+    bias_initializer: init(c.biasInitializer), ...rulesOut(c, ['bias'], true) };
 }
 
 /** What every convolution reads (the dilation only where the class has one). */
@@ -37,13 +47,24 @@ function convIn(r: KerasConfig, dilation = true): Config {
     r.only('output_padding', [null], 'simdeep has no output padding');
   }
   return { kernelSize: r.raw('kernel_size'), strides: r.raw('strides'), padding: r.raw('padding'), activation: r.activation(),
-    useBias: r.flag('use_bias'), biasInitializer: r.initializer('bias_initializer'), ...(dilation ? { dilationRate: r.raw('dilation_rate') } : {}) };
+    useBias: r.flag('use_bias'), biasInitializer: r.initializer('bias_initializer'), ...(dilation ? { dilationRate: r.raw('dilation_rate') } : {}),
+    ...rulesIn(r, ['bias'], true) };
 }
 
-const withKernel = (c: Config): Config => ({ filters: c.filters, kernel_initializer: init(c.kernelInitializer), ...nulls('kernel_regularizer', 'kernel_constraint'), ...convOut(c) });
+const withKernel = (c: Config): Config => ({ filters: c.filters, kernel_initializer: init(c.kernelInitializer), ...rulesOut(c, ['kernel']), ...convOut(c) });
+/** A convolution with a kernel, read. */
+const kernelIn = (r: KerasConfig, className: string, dilation = true): [string, Config] =>
+  [className, { ...convIn(r, dilation), filters: r.raw('filters'), kernelInitializer: r.initializer('kernel_initializer'), ...rulesIn(r, ['kernel']) }];
 const depthwise = (c: Config): Config => ({ ...convOut(c), depth_multiplier: c.depthMultiplier, depthwise_initializer: init(c.depthwiseInitializer),
-  ...nulls('depthwise_regularizer', 'depthwise_constraint') });
-const depthwiseIn = (r: KerasConfig): Config => ({ ...convIn(r), depthMultiplier: r.raw('depth_multiplier'), depthwiseInitializer: r.initializer('depthwise_initializer') });
+  ...rulesOut(c, ['depthwise']) });
+const depthwiseIn = (r: KerasConfig): Config => {
+  // NOTE: tfjs-layers 4.22 writes a depthwise layer's regularizer as its depthwise_constraint too (its getConfig
+  // serializes depthwiseRegularizer there), and never the constraint: a regularizer's class there means none.
+  const c = r.config.depthwise_constraint, copied = c !== null && typeof c === 'object' && JSON.stringify(c) === JSON.stringify(r.config.depthwise_regularizer);
+  if (copied) r.take('depthwise_constraint');
+  const rules = copied ? { depthwiseRegularizer: r.regularizer('depthwise_regularizer') } : rulesIn(r, ['depthwise']);
+  return { ...convIn(r), depthMultiplier: r.raw('depth_multiplier'), depthwiseInitializer: r.initializer('depthwise_initializer'), ...rules };
+};
 
 const pooling = (className: string): [string, Mapping] => [className, {
   out: (c) => ({ pool_size: c.poolSize, padding: c.padding, strides: c.strides, data_format: 'channels_last' }),
@@ -85,20 +106,20 @@ const activationLayer = (read: (r: KerasConfig) => ActivationName): Mapping => (
 const normalization = (r: KerasConfig): Config => {
   r.lastAxis('axis');
   return { epsilon: r.number('epsilon'), center: r.flag('center'), scale: r.flag('scale'), betaInitializer: r.initializer('beta_initializer'),
-    gammaInitializer: r.initializer('gamma_initializer') };
+    gammaInitializer: r.initializer('gamma_initializer'), ...rulesIn(r, ['beta', 'gamma'], true) };
 };
 const normalizationOut = (c: Config): Config => ({ axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale, beta_initializer: init(c.betaInitializer),
-  gamma_initializer: init(c.gammaInitializer), ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint') });
+  gamma_initializer: init(c.gammaInitializer), ...rulesOut(c, ['beta', 'gamma'], c.activityRegularizer !== undefined) });
 
 /** Every Keras class simdeep writes or reads, by class name. */
 export const KERAS_LAYERS: ReadonlyMap<string, Mapping> = new Map<string, Mapping>([
   ['Dense', {
     out: (c) => ({ units: c.units, activation: act(c.activation), use_bias: c.useBias, kernel_initializer: init(c.kernelInitializer),
-      bias_initializer: init(c.biasInitializer), ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint') }),
+      bias_initializer: init(c.biasInitializer), ...rulesOut(c, ['kernel', 'bias'], true) }),
     in: (r) => {
       keras3Extras(r);
       return ['Dense', { units: r.raw('units'), activation: r.activation(), useBias: r.flag('use_bias'), kernelInitializer: r.initializer('kernel_initializer'),
-        biasInitializer: r.initializer('bias_initializer') }];
+        biasInitializer: r.initializer('bias_initializer'), ...rulesIn(r, ['kernel', 'bias'], true) }];
     },
   }],
   ['Dropout', {
@@ -138,23 +159,23 @@ export const KERAS_LAYERS: ReadonlyMap<string, Mapping> = new Map<string, Mappin
   ['Reshape', { out: (c) => ({ target_shape: c.targetShape }), in: (r) => ['Reshape', { targetShape: r.raw('target_shape') }] }],
   ['Permute', { out: (c) => ({ dims: c.dims }), in: (r) => ['Permute', { dims: r.raw('dims') }] }],
   ['RepeatVector', { out: (c) => ({ n: c.n }), in: (r) => ['RepeatVector', { n: r.raw('n') }] }],
-  ['Conv1D', { out: withKernel, in: (r) => ['Conv1D', { ...convIn(r), filters: r.raw('filters'), kernelInitializer: r.initializer('kernel_initializer') }] }],
-  ['Conv2D', { out: withKernel, in: (r) => ['Conv2D', { ...convIn(r), filters: r.raw('filters'), kernelInitializer: r.initializer('kernel_initializer') }] }],
-  ['Conv2DTranspose', { out: withKernel, in: (r) => ['Conv2DTranspose', { ...convIn(r, false), filters: r.raw('filters'), kernelInitializer: r.initializer('kernel_initializer') }] }],
+  ['Conv1D', { out: withKernel, in: (r) => kernelIn(r, 'Conv1D') }],
+  ['Conv2D', { out: withKernel, in: (r) => kernelIn(r, 'Conv2D') }],
+  ['Conv2DTranspose', { out: withKernel, in: (r) => kernelIn(r, 'Conv2DTranspose', false) }],
   ['DepthwiseConv2D', { out: depthwise, in: (r) => ['DepthwiseConv2D', depthwiseIn(r)] }],
   ['SeparableConv2D', {
-    out: (c) => ({ ...depthwise(c), filters: c.filters, pointwise_initializer: init(c.pointwiseInitializer), ...nulls('pointwise_regularizer', 'pointwise_constraint') }),
-    in: (r) => ['SeparableConv2D', { ...depthwiseIn(r), filters: r.raw('filters'), pointwiseInitializer: r.initializer('pointwise_initializer') }],
+    out: (c) => ({ ...depthwise(c), filters: c.filters, pointwise_initializer: init(c.pointwiseInitializer), ...rulesOut(c, ['pointwise']) }),
+    in: (r) => ['SeparableConv2D', { ...depthwiseIn(r), filters: r.raw('filters'), pointwiseInitializer: r.initializer('pointwise_initializer'), ...rulesIn(r, ['pointwise']) }],
   }],
   ['Embedding', {
     out: (c) => ({ input_dim: c.inputDim, output_dim: c.outputDim, embeddings_initializer: init(c.embeddingsInitializer), mask_zero: c.maskZero, input_length: null,
-      ...nulls('embeddings_regularizer', 'activity_regularizer', 'embeddings_constraint') }),
+      ...rulesOut(c, ['embeddings'], true) }),
     in: (r) => {
       r.take('input_length'); // the input's shape says it
       keras3Extras(r);
       r.only('sparse', [false], 'simdeep has no sparse gradients');
       return ['Embedding', { inputDim: r.raw('input_dim'), outputDim: r.raw('output_dim'), embeddingsInitializer: r.initializer('embeddings_initializer'),
-        maskZero: r.flag('mask_zero') }];
+        maskZero: r.flag('mask_zero'), ...rulesIn(r, ['embeddings'], true) }];
     },
   }],
   ...['MaxPooling1D', 'MaxPooling2D', 'AveragePooling1D', 'AveragePooling2D'].map(pooling),

@@ -214,6 +214,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
         else layer.build(dims, seedOf);
         layer.owner = this;
         built.push(layer);
+        layer.rules.check(layer.weights, layer.label, op);
       }
     } catch (error) {
       built.forEach((layer) => layer.dispose());

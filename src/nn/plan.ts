@@ -16,7 +16,9 @@ import {
   PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS, PLAN_INFERENCE, PLAN_FROZEN_STATS,
   PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
   PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND,
+  PLAN_ACTIVITY, PLAN_REGULARIZED, NODE_ACTIVITY_L1, NODE_ACTIVITY_L2,
 } from '../../assembly/layout';
+import { writeParamRules } from './layers/regularization';
 import { allocBytes, freeBytes, i32View } from '../runtime/heap';
 import { gemmWorkBytes, kernels, wasmMemory } from '../runtime/wasm';
 import { PARALLEL_FLOPS } from '../runtime/threads';
@@ -229,6 +231,13 @@ export class Plan {
         const schedule = optimizer.schedule;
         if (schedule) schedule.writeRecord((I[PLAN_SCHEDULE] = take(schedule.recordBytes)));
       }
+      // Regularization (not in apply plans: a gradient tape sees the model's outputs alone): each trainable weight's
+      // penalty and constraint, and each node's activity penalty.
+      const rules = new Map(nodes.flatMap((n) => n.layer.trainableWeights.map((w) => [w as Tensor, n.layer.rules.of(w)] as const)));
+      const regularized = !apply && kind !== 'predict' && [...rules.values()].some((r) => r !== undefined);
+      I[PLAN_REGULARIZED] = regularized ? trainable.length : 0;
+      const activity = !apply && kind !== 'predict' && nodes.some((n) => n.layer.rules.activity);
+      I[PLAN_ACTIVITY] = activity ? 1 : 0;
       const paramRecord = new Map<Tensor, number>();
       params.forEach((p, j) => {
         const at = paramAt + j * PARAM_WORDS;
@@ -236,6 +245,7 @@ export class Plan {
         I[at + PARAM_HOME] = p.ptr;
         I[at + PARAM_SIZE] = p.size;
         if (apply && j < trainable.length) this.weightGrads.push((I[at + PARAM_GRAD] = take(p.size * 4)));
+        if (regularized && j < trainable.length) writeParamRules(I, F, at, p, rules.get(p));
         if (!train || !optimizer || j >= trainable.length) return;
         const slots = state[j];
         // Spares for steps that commit only finite weights (train.ts); none when steps run in place.
@@ -265,6 +275,7 @@ export class Plan {
         I[at + NODE_EDGE_COUNT] = n.args.length;
         I[at + NODE_ACT] = fields.act ?? ACT_NONE;
         F[at + NODE_RATE] = fields.rate ?? 0;
+        if (activity && layer.rules.activity) [F[at + NODE_ACTIVITY_L1], F[at + NODE_ACTIVITY_L2]] = [layer.rules.activity.l1, layer.rules.activity.l2];
         const [kernel, bias] = layer.kernelAndBias;
         I[at + NODE_KERNEL] = kernel ? paramRecord.get(kernel)! : 0;
         I[at + NODE_BIAS] = bias ? paramRecord.get(bias)! : 0;
@@ -329,7 +340,10 @@ export class Plan {
         if (!settings) return;
         // Alone and with an activation whose derivative comes from its output, the loss differentiates through it (a
         // softmax only over whole rows: one over the last of several axes runs its own backward).
+        // An activity penalty takes dLoss/dA in NODE_DELTA (the node's own backward then applies the activation), or
+        // with a fused loss (which needs the weighted sums) its gradient through the softmax or sigmoid (regularize.ts).
         const { loss, weight } = settings, alone = n.consumers.length === 0 && !NEEDS_INPUT.has(I[nat + NODE_ACT])
+          && !(activity && n.layer.rules.activity && !loss.fused)
           && !(I[nat + NODE_ACT] === ACT_SOFTMAX && n.dims.length > 0 && n.dims[n.dims.length - 1] !== n.width);
         I[at + OUTPUT_LOSS] = loss.code;
         if (loss.fn) {

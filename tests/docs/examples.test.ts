@@ -46,11 +46,12 @@ const SKIPPED: readonly string[] = [];
 const INTERNAL: readonly string[] = [
   'Tensor.constructor', 'Tensor.storage', 'Variable.constructor', 'Table.constructor', 'initializers.toInitializer', 'SymbolicTensor.constructor', 'SymbolicTensor.call',
   'LearningRateSchedule.constructor', 'LearningRateSchedule.recordBytes', 'LearningRateSchedule.writeRecord',
+  'regularizers.toRegularizer', 'regularizers.regularizerConfig', 'constraints.toConstraint', 'constraints.constraintConfig', 'constraints.Constraint.axesOf',
 ];
 /** The layer contract (layers/layer.ts) that the model, the plan and model files call; each layer kind overrides some of it. */
 const CONTRACT: readonly string[] = ['arity', 'build', 'calls', 'detail', 'dispose', 'kind', 'nodeFields', 'outputShape', 'owner', 'trainingBuffers',
   'packsKernel', 'weightShapes', 'callOn', 'inputDims', 'inputShape', 'shapeError', 'checkArgument', 'nodeBuffers', 'kernelAndBias',
-  'addedWeights', 'seedOfWeight', 'isCustom', 'buildCustom'];
+  'addedWeights', 'seedOfWeight', 'isCustom', 'buildCustom', 'rules'];
 const isLayerClass = (name: string): boolean => {
   const value = (simdeep as Record<string, unknown>)[name];
   return typeof value === 'function' && (value === simdeep.Layer || value.prototype instanceof simdeep.Layer);

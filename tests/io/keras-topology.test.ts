@@ -121,7 +121,16 @@ describe('modelFromTopology', () => {
       return copy;
     };
     const cases: [unknown, RegExp][] = [
-      [layer(1, { config: { kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } } } }), /^load: layer "conv2d" \(Conv2D\): kernel_regularizer is L2|^load: layer "conv2d" \(Conv2D\): kernel_regularizer is an? /],
+      [layer(1, { config: { kernel_regularizer: { class_name: 'OrthogonalRegularizer', config: { factor: 0.01 } } } }),
+        /^load: layer "conv2d" \(Conv2D\): kernel_regularizer is an Object; simdeep has the regularizers L1L2, L1, L2 .*, not "OrthogonalRegularizer"/],
+      [layer(1, { config: { kernel_regularizer: { class_name: 'L2', config: { l2: 0.01, l1: 1 } } } }), /kernel_regularizer is .*; a L2 regularizer has no setting "l1"/],
+      [layer(1, { config: { kernel_regularizer: { class_name: 'L2', config: { l2: -1 } } } }), /layer "conv2d" \(Conv2D\): conv2d: kernelRegularizer: l2 must be a finite number >= 0, got -1/],
+      [layer(1, { config: { kernel_constraint: { class_name: 'MinMaxNorm', config: { min_value: 0, max_value: 1 } } } }),
+        /layer "conv2d" \(Conv2D\): kernel_constraint is .*; simdeep has the constraints MaxNorm, NonNeg, UnitNorm, not "MinMaxNorm"/],
+      [layer(1, { config: { kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 2, axis: 4 } } } }),
+        /conv2d's kernelConstraint \(MaxNorm\), on its kernel of shape \[3, 3, 2, 3\]: axis 4 is out of range for a weight of rank 4/],
+      [layer(2, { config: { moving_mean_regularizer: { class_name: 'L2', config: { l2: 1 } } } }),
+        /layer "batch_normalization" \(BatchNormalization\): moving_mean_regularizer is .*; simdeep takes regularizers and constraints on the weights the layer has/],
       [layer(1, { config: { trainable: false } }), /^load: layer "conv2d" \(Conv2D\): trainable is false; simdeep trains every layer/],
       [layer(1, { config: { data_format: 'channels_first' } }), /layer "conv2d" \(Conv2D\): data_format is "channels_first"; simdeep layers are channels-last/],
       [layer(1, { config: { groups: 2 } }), /layer "conv2d" \(Conv2D\): groups is 2; simdeep has no grouped convolutions/],

@@ -21,8 +21,8 @@ const compiled = (): Sequential => {
 describe('unknown option keys', () => {
   it('layers, models and compile name the nearest valid key', async () => {
     await expectTypo(() => dense({ units: 2, activaton: 'relu' } as never),
-      'dense: unknown option "activaton" in options; did you mean "activation"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape, batchInputShape, inputDim, name)');
-    await expectTypo(() => dense({ units: 2, input_shape: [3] } as never), 'dense: unknown option "input_shape" in options; did you mean "inputShape"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape, batchInputShape, inputDim, name)');
+      'dense: unknown option "activaton" in options; did you mean "activation"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape, batchInputShape, inputDim, name, kernelRegularizer, kernelConstraint, biasRegularizer, biasConstraint, activityRegularizer)');
+    await expectTypo(() => dense({ units: 2, input_shape: [3] } as never), 'dense: unknown option "input_shape" in options; did you mean "inputShape"? (expected units, activation, useBias, kernelInitializer, biasInitializer, inputShape, batchInputShape, inputDim, name, kernelRegularizer, kernelConstraint, biasRegularizer, biasConstraint, activityRegularizer)');
     await expectTypo(() => dropout({ rat: 0.5 } as never), 'dropout: unknown option "rat" in options; did you mean "rate"? (expected rate, name)');
     await expectTypo(() => sequential([dense({ units: 1, inputShape: [2] })], { sed: 1 } as never),
       'sequential: unknown option "sed" in options; did you mean "seed"? (expected seed)');

@@ -12,6 +12,7 @@ import { toInitializer, type Initializer } from '../initializers';
 import { ACTIVATION_CODES, NEEDS_INPUT, type ActivationName } from './dense';
 import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
 import { layerWeight } from './weight';
+import { KERNEL_AND_BIAS, ruleKeys, takeRules, type ActivityRegularizerOptions, type BiasRuleOptions, type KernelRuleOptions, type RuleTargets } from './regularization';
 import type { Variable } from '../../tensor/variable';
 import { ACT_SOFTMAX } from '../../../assembly/layout';
 
@@ -23,7 +24,7 @@ import { ACT_SOFTMAX } from '../../../assembly/layout';
 const KEPT_COLUMN_BYTES = 4 * 2 ** 20;
 
 /** Options of every convolution layer. */
-export interface ConvBaseOptions extends LayerOptions {
+export interface ConvBaseOptions extends LayerOptions, BiasRuleOptions, ActivityRegularizerOptions {
   /** The window: one size for every spatial axis, or one per axis ([height, width] for 2-D). */
   kernelSize: number | readonly number[];
   /** How far the window moves (default 1): one size, or one per axis. */
@@ -80,9 +81,9 @@ export abstract class ConvLayer extends Layer {
   /** The weights in Keras' order, once built (empty before). */
   protected tensors: Variable[] = [];
 
-  protected constructor(options: ConvBaseOptions, op: string, rank: 1 | 2, keys: readonly string[], dilations = true) {
+  protected constructor(options: ConvBaseOptions, op: string, rank: 1 | 2, keys: readonly string[], dilations = true, targets: RuleTargets = KERNEL_AND_BIAS) {
     checkOptionKeys(op, options, ['name', 'kernelSize', 'strides', 'padding', 'dataFormat', 'activation', 'useBias', 'biasInitializer',
-      ...INPUT_SHAPE_KEYS, ...(dilations ? ['dilationRate'] : []), ...keys]);
+      ...INPUT_SHAPE_KEYS, ...(dilations ? ['dilationRate'] : []), ...keys, ...ruleKeys(targets)]);
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object such as { kernelSize: 3 }, got ${showValue(options)}`);
     super(options, op);
     this.rank = rank;
@@ -108,6 +109,7 @@ export abstract class ConvLayer extends Layer {
     if (typeof this.useBias !== 'boolean') throw new TypeError(`${op}: useBias must be true or false, got ${showValue(options.useBias)}`);
     this.biasInitializer = toInitializer(options.biasInitializer ?? 'zeros', op, 'biasInitializer');
     this.takeInputShape(options, op, rank + 1);
+    this.rules = takeRules(options, op, targets, this.useBias ? {} : { bias: 'useBias is false' });
   }
 
   /** The sample shape [height, width, channels] of a sample of `dims` (1-D: height 1); a ShapeError for other ranks. */
@@ -143,7 +145,7 @@ export abstract class ConvLayer extends Layer {
   protected baseConfig(): Record<string, unknown> {
     return { name: this.name, kernelSize: this.configSizes(this.window), strides: this.configSizes(this.step), padding: this.padding,
       dataFormat: 'channelsLast', activation: this.activation, useBias: this.useBias, biasInitializer: this.biasInitializer.config,
-      ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
+      ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}), ...this.rules.config() };
   }
 
   /** The weights, once built. */
@@ -191,7 +193,7 @@ export abstract class ConvLayer extends Layer {
  * const options: ConvOptions = { filters: 8, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] };
  * sequential([layers.conv2d(options)]).outputs[0].shape; // [null, 26, 26, 8]
  */
-export interface ConvOptions extends ConvBaseOptions {
+export interface ConvOptions extends ConvBaseOptions, KernelRuleOptions {
   /** Output channels, an integer in [1, 2^16]. */
   filters: number;
   /** Spacing of the window's taps (default 1): one size, or one per axis; above 1 only with strides 1. */

@@ -5,6 +5,7 @@ import { pointwise } from '../../ops/window';
 import { checkInteger } from '../../tensor/shape';
 import { toInitializer, type Initializer } from '../initializers';
 import { ConvLayer, type ConvBaseOptions } from './conv';
+import type { KernelRuleOptions } from './regularization';
 import type { NodeBuffer, PlanPurpose } from './layer';
 
 /**
@@ -13,7 +14,7 @@ import type { NodeBuffer, PlanPurpose } from './layer';
  * const options: ConvTransposeOptions = { filters: 3, kernelSize: 2, strides: 2, inputShape: [4, 4, 8] };
  * sequential([layers.conv2dTranspose(options)]).outputs[0].shape; // [null, 8, 8, 3]
  */
-export interface ConvTransposeOptions extends ConvBaseOptions {
+export interface ConvTransposeOptions extends ConvBaseOptions, KernelRuleOptions {
   /** Output channels, an integer in [1, 2^16]. */
   filters: number;
   /** Initial kernel: an initializer or its name (default 'glorotUniform'). */

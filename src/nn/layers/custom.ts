@@ -8,6 +8,9 @@ import type { Variable } from '../../tensor/variable';
 import { glorotUniform, toInitializer, type Initializer } from '../initializers';
 import { type Layer } from './layer';
 import { layerWeight } from './weight';
+import { NO_RULES } from './regularization';
+import { toRegularizer } from '../regularizers';
+import { toConstraint } from '../constraints';
 
 /**
  * A shape as TF.js gives it to a custom layer's `build` and `computeOutputShape`: null for the batch, then the
@@ -26,6 +29,7 @@ function symbolic(shapes: readonly (readonly number[])[]): SymbolicShape | Symbo
 /** Builds custom layer `layer` for arguments of these sample shapes, its addWeight calls seeded by `seedOf`. */
 export function buildCustomLayer(layer: Layer, shapes: readonly (readonly number[])[], seedOf: (weight: number) => number | undefined): void {
   layer.seedOfWeight = seedOf;
+  layer.rules = NO_RULES; // addWeight gives them again
   try {
     layer.build(symbolic(shapes));
   } catch (error) {
@@ -56,19 +60,21 @@ function fans(shape: readonly number[]): [number, number] {
 
 /** Layer.addWeight: a Variable `<layer>/<name>` owned by `layer` (see there). */
 export function addLayerWeight(layer: Layer, name: unknown, shape: unknown, dtype: unknown, initializer: unknown, regularizer: unknown,
-  trainable: unknown): Variable {
+  trainable: unknown, constraint?: unknown): Variable {
   const op = `${layer.label}.addWeight`;
   if (typeof name !== 'string' || name === '') throw new TypeError(`${op}: name must be a non-empty string, got ${showValue(name)}`);
   if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of sizes, got ${showValue(shape)}`);
   const dims = shape.map((v: unknown, i) => checkInteger(v, op, `shape[${i}]`, 0, 1 << 30));
   if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new RangeError(`${op}: dtype must be 'float32', got ${showValue(dtype)}`);
-  if (regularizer !== undefined && regularizer !== null) throw new RangeError(`${op}: regularizers are not supported; add the penalty to a custom loss`);
   if (typeof trainable !== 'boolean') throw new TypeError(`${op}: trainable must be true or false, got ${showValue(trainable)}`);
+  const rule = { option: name, weight: name, regularizer: toRegularizer(regularizer, op, 'regularizer'), constraint: toConstraint(constraint, op, 'constraint') };
+  if (rule.constraint && rule.constraint.className !== 'NonNeg') rule.constraint.axesOf(dims.length, `${op}: constraint (${rule.constraint.className}) of a weight of shape [${dims.join(', ')}]`);
   const init = initializer === undefined || initializer === null ? glorotUniform()
     : toInitializer(initializer as Initializer | string, op, 'initializer');
   const [fanIn, fanOut] = fans(dims);
   const value = init.init(dims, fanIn, fanOut, layer.seedOfWeight?.(layer.addedWeights.length));
   const w = layerWeight(layer, name, value, trainable);
   layer.addedWeights.push(w);
+  if (rule.regularizer || rule.constraint) layer.rules = layer.rules.with(rule);
   return w;
 }

@@ -10,6 +10,7 @@ import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
 import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeFields } from './layer';
 import { layerWeight } from './weight';
+import { KERNEL_AND_BIAS, ruleKeys, takeRules, type ActivityRegularizerOptions, type BiasRuleOptions, type KernelRuleOptions } from './regularization';
 import type { Variable } from '../../tensor/variable';
 
 /**
@@ -32,7 +33,7 @@ export const ACTIVATION_CODES: Record<ActivationName, number> = {
 export const NEEDS_INPUT: ReadonlySet<number> = new Set([ACT_GELU, ACT_SWISH]);
 /** Negative slope of leakyRelu layers (TensorFlow.js' default). */
 export const LEAKY_ALPHA = 0.2;
-const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...INPUT_SHAPE_KEYS, 'name'];
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...INPUT_SHAPE_KEYS, 'name', ...ruleKeys(KERNEL_AND_BIAS)];
 
 /**
  * Options of `dense`.
@@ -40,7 +41,7 @@ const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'bias
  * const options: DenseOptions = { units: 8, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [4] };
  * sequential([dense(options)]).getWeights()[0].shape; // [4, 8]
  */
-export interface DenseOptions extends LayerOptions {
+export interface DenseOptions extends LayerOptions, KernelRuleOptions, BiasRuleOptions, ActivityRegularizerOptions {
   /** Output size: the number of units, an integer in [1, 2^24]. */
   units: number;
   /** Activation of the weighted sums (default 'linear'). */
@@ -162,6 +163,7 @@ export class Dense extends Layer {
     this.biasInitializer = toInitializer(options.biasInitializer ?? 'zeros', op, 'biasInitializer');
     this.takeInputShape(options, op);
     this.inputDim = this.inputShape?.at(-1);
+    this.rules = takeRules(options, op, KERNEL_AND_BIAS, this.useBias ? {} : { bias: 'useBias is false' });
   }
 
   /** A dense layer maps the last axis: [..., features] → [..., units]. @internal */
@@ -215,7 +217,8 @@ export class Dense extends Layer {
   override getConfig(): Record<string, unknown> {
     return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias,
       kernelInitializer: this.kernelInitializer.config, biasInitializer: this.biasInitializer.config,
-      ...(this.inputShape ? { inputShape: [...this.inputShape] } : this.inputDim !== undefined ? { inputShape: [this.inputDim] } : {}) };
+      ...(this.inputShape ? { inputShape: [...this.inputShape] } : this.inputDim !== undefined ? { inputShape: [this.inputDim] } : {}),
+      ...this.rules.config() };
   }
 
   /** @internal */

@@ -7,6 +7,8 @@ import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
 import { ConvLayer, type ConvBaseOptions } from './conv';
 import type { NodeBuffer, PlanPurpose } from './layer';
+import type { ConstraintIdentifier } from '../constraints';
+import type { RegularizerIdentifier } from '../regularizers';
 
 /**
  * Options of `layers.depthwiseConv2d`.
@@ -21,6 +23,10 @@ export interface DepthwiseConvOptions extends ConvBaseOptions {
   dilationRate?: number | readonly number[];
   /** Initial depthwise kernel: an initializer or its name (default 'glorotUniform'). */
   depthwiseInitializer?: string | Initializer;
+  /** A penalty on the depthwise kernel: a regularizer or a name ('l1', 'l2', 'l1l2'). */
+  depthwiseRegularizer?: RegularizerIdentifier;
+  /** A constraint applied to the depthwise kernel after each update: a constraint or a name ('maxNorm', 'nonNeg', 'unitNorm'). */
+  depthwiseConstraint?: ConstraintIdentifier;
 }
 
 /** What both depthwise kinds share: the multiplier, the depthwise kernel's initializer, and their geometry. */
@@ -30,8 +36,8 @@ abstract class DepthwiseLayer extends ConvLayer {
   /** The initializer of the depthwise kernel. */
   readonly depthwiseInitializer: Initializer;
 
-  protected constructor(options: DepthwiseConvOptions, op: string, keys: readonly string[]) {
-    super(options, op, 2, ['depthMultiplier', 'depthwiseInitializer', ...keys]);
+  protected constructor(options: DepthwiseConvOptions, op: string, keys: readonly string[], targets: Readonly<Record<string, string>>) {
+    super(options, op, 2, ['depthMultiplier', 'depthwiseInitializer', ...keys], true, targets);
     this.depthMultiplier = checkInteger(options.depthMultiplier ?? 1, op, 'depthMultiplier', 1, 1 << 16);
     this.depthwiseInitializer = toInitializer(options.depthwiseInitializer ?? 'glorotUniform', op, 'depthwiseInitializer');
   }
@@ -82,7 +88,7 @@ export class DepthwiseConv2D extends DepthwiseLayer {
    * new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2 }).depthMultiplier; // 2
    */
   constructor(options: DepthwiseConvOptions) {
-    super(options, 'depthwiseConv2d', []);
+    super(options, 'depthwiseConv2d', [], { depthwise: 'depthwise_kernel', bias: 'bias' });
   }
 
   /** @internal */
@@ -124,6 +130,10 @@ export interface SeparableConvOptions extends DepthwiseConvOptions {
   filters: number;
   /** Initial pointwise kernel: an initializer or its name (default 'glorotUniform'). */
   pointwiseInitializer?: string | Initializer;
+  /** A penalty on the pointwise kernel. */
+  pointwiseRegularizer?: RegularizerIdentifier;
+  /** A constraint applied to the pointwise kernel after each update. */
+  pointwiseConstraint?: ConstraintIdentifier;
 }
 
 /**
@@ -167,7 +177,7 @@ export class SeparableConv2D extends DepthwiseLayer {
    */
   constructor(options: SeparableConvOptions) {
     const op = 'separableConv2d';
-    super(options, op, ['filters', 'pointwiseInitializer']);
+    super(options, op, ['filters', 'pointwiseInitializer'], { depthwise: 'depthwise_kernel', pointwise: 'pointwise_kernel', bias: 'bias' });
     this.filters = checkInteger(options.filters, op, 'filters', 1, 1 << 16);
     this.pointwiseInitializer = toInitializer(options.pointwiseInitializer ?? 'glorotUniform', op, 'pointwiseInitializer');
   }

@@ -11,9 +11,16 @@ import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
 import { Layer, type LayerOptions, type NodeFields } from './layer';
 import { layerWeight } from './weight';
+import { takeRules, type ActivityRegularizerOptions } from './regularization';
+import type { ConstraintIdentifier } from '../constraints';
+import type { RegularizerIdentifier } from '../regularizers';
+
+/** The embedding's one regularized weight, its table. */
+const TABLE = { embeddings: 'embeddings' };
 import type { Variable } from '../../tensor/variable';
 
-const EMBEDDING_KEYS = ['inputDim', 'outputDim', 'embeddingsInitializer', 'maskZero', 'inputLength', 'inputShape', 'batchInputShape', 'name'];
+const EMBEDDING_KEYS = ['inputDim', 'outputDim', 'embeddingsInitializer', 'maskZero', 'inputLength', 'inputShape', 'batchInputShape', 'name',
+  'embeddingsRegularizer', 'embeddingsConstraint', 'activityRegularizer'];
 
 /**
  * Options of `layers.embedding`.
@@ -21,13 +28,17 @@ const EMBEDDING_KEYS = ['inputDim', 'outputDim', 'embeddingsInitializer', 'maskZ
  * const options: EmbeddingOptions = { inputDim: 1000, outputDim: 16, inputLength: 20 };
  * layers.embedding(options).outputDim; // 16
  */
-export interface EmbeddingOptions extends LayerOptions {
+export interface EmbeddingOptions extends LayerOptions, ActivityRegularizerOptions {
   /** Size of the vocabulary: indices are integers in [0, inputDim), inputDim in [1, 2^24]. */
   inputDim: number;
   /** Length of each index's vector, an integer in [1, 2^24]. */
   outputDim: number;
   /** Initial table: an initializer or its name (default: uniform in [-0.05, 0.05), as Keras). */
   embeddingsInitializer?: string | Initializer;
+  /** A penalty on the table: a regularizer or a name ('l1', 'l2', 'l1l2'). */
+  embeddingsRegularizer?: RegularizerIdentifier;
+  /** A constraint applied to the table after each update: a constraint or a name ('maxNorm', 'nonNeg', 'unitNorm'). */
+  embeddingsConstraint?: ConstraintIdentifier;
   /**
    * Index 0 is padding (default false): its output is a zero vector and its row of the table takes no gradient
    * (so it keeps its initial values, never read). Keras' maskZero instead keeps that row and hands later layers a
@@ -120,6 +131,7 @@ export class Embedding extends Layer {
       }
       this.inputShape = [length];
     }
+    this.rules = takeRules(options, op, TABLE);
   }
 
   /** [...indices] → [...indices, outputDim]. @internal */
@@ -180,7 +192,7 @@ export class Embedding extends Layer {
    */
   override getConfig(): Record<string, unknown> {
     return { name: this.name, inputDim: this.inputDim, outputDim: this.outputDim, embeddingsInitializer: this.embeddingsInitializer.config,
-      maskZero: this.maskZero, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}) };
+      maskZero: this.maskZero, ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}), ...this.rules.config() };
   }
 
   /** maskZero as the node's rate word (1: index 0 is padding). @internal */

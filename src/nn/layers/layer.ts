@@ -10,6 +10,9 @@ import type { Variable } from '../../tensor/variable';
 import { LayerCall, SymbolicTensor } from '../symbolic';
 import type { Initializer } from '../initializers';
 import { addLayerWeight, buildCustomLayer, customOutputShape, type SymbolicShape } from './custom';
+import { NO_RULES, type LayerRules } from './regularization';
+import type { RegularizerIdentifier } from '../regularizers';
+import type { ConstraintIdentifier } from '../constraints';
 
 /** Options every layer takes. */
 export interface LayerOptions {
@@ -111,6 +114,11 @@ export abstract class Layer {
    * @internal
    */
   readonly calls: LayerCall[] = [];
+  /**
+   * The layer's regularizers and constraints (kernelRegularizer, biasConstraint, activityRegularizer, …).
+   * @internal
+   */
+  rules: LayerRules = NO_RULES;
   /** The argument shapes (per sample) of the first call; later calls (a shared layer) must match them. */
   private argDims: (readonly number[])[] | undefined;
 
@@ -181,7 +189,8 @@ export abstract class Layer {
    * `<layer>/<name>` of `shape` with the initializer's values (default glorotUniform; the model's seed seeds a
    * random one without a seed of its own), trained by the optimizer unless `trainable` is false. The layer owns it:
    * the model that builds the layer frees it.
-   * @throws RangeError for a dtype other than 'float32', a regularizer (not supported), a shape that is not sizes,
+   * A `regularizer` adds its penalty to the loss, a `constraint` applies after each update (as a built-in layer's).
+   * @throws RangeError for a dtype other than 'float32', an unknown regularizer or constraint, a shape that is not sizes,
    * an unknown initializer name; TypeError for a trainable that is not a boolean.
    * @example
    * class Scale extends Layer {
@@ -195,8 +204,8 @@ export abstract class Layer {
    * net.getWeights()[0].toArray(); // [1, 1]
    */
   addWeight(name: string, shape: readonly number[], dtype: 'float32' = 'float32', initializer?: Initializer | string,
-    regularizer?: unknown, trainable = true): Variable {
-    return addLayerWeight(this, name, shape, dtype, initializer, regularizer, trainable);
+    regularizer?: RegularizerIdentifier, trainable = true, constraint?: ConstraintIdentifier): Variable {
+    return addLayerWeight(this, name, shape, dtype, initializer, regularizer, trainable, constraint);
   }
 
   /**

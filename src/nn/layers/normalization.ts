@@ -10,6 +10,9 @@ import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import type { Tensor } from '../../tensor/tensor';
 import { toInitializer, type Initializer } from '../initializers';
+import { ruleKeys, takeRules, type ActivityRegularizerOptions } from './regularization';
+import type { ConstraintIdentifier } from '../constraints';
+import type { RegularizerIdentifier } from '../regularizers';
 import { INPUT_SHAPE_KEYS, Layer, type LayerOptions, type NodeBuffer, type NodeFields, type PlanPurpose } from './layer';
 import { layerWeight } from './weight';
 import type { Variable } from '../../tensor/variable';
@@ -20,7 +23,7 @@ import type { Variable } from '../../tensor/variable';
  * const options: LayerNormalizationOptions = { epsilon: 1e-5, center: false };
  * layers.layerNormalization(options).epsilon; // 0.00001
  */
-export interface LayerNormalizationOptions extends LayerOptions {
+export interface LayerNormalizationOptions extends LayerOptions, ActivityRegularizerOptions {
   /** The axis normalized: -1 (the default), or the index of the last axis of a sample, counting the batch as 0. */
   axis?: number;
   /** Added to the variance before its square root (default 1e-3, as Keras); a positive number (read as a float32). */
@@ -33,6 +36,14 @@ export interface LayerNormalizationOptions extends LayerOptions {
   betaInitializer?: string | Initializer;
   /** Initial γ: an initializer or its name (default 'ones'). */
   gammaInitializer?: string | Initializer;
+  /** A penalty on β: a regularizer or a name ('l1', 'l2', 'l1l2'). */
+  betaRegularizer?: RegularizerIdentifier;
+  /** A penalty on γ. */
+  gammaRegularizer?: RegularizerIdentifier;
+  /** A constraint applied to β after each update: a constraint or a name ('maxNorm', 'nonNeg', 'unitNorm'). */
+  betaConstraint?: ConstraintIdentifier;
+  /** A constraint applied to γ after each update. */
+  gammaConstraint?: ConstraintIdentifier;
   /** The shape of one input sample, for the first layer of a Sequential. */
   inputShape?: readonly number[];
   /** TensorFlow.js's form of inputShape with the batch size first, [null, ...inputShape] (the batch size is not kept). */
@@ -56,7 +67,9 @@ export interface BatchNormalizationOptions extends LayerNormalizationOptions {
   movingVarianceInitializer?: string | Initializer;
 }
 
-const LAYER_KEYS = ['name', 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', ...INPUT_SHAPE_KEYS];
+/** γ and β take a regularizer and a constraint each (gammaRegularizer, betaConstraint, …). */
+const SCALE_AND_OFFSET = { gamma: 'gamma', beta: 'beta' };
+const LAYER_KEYS = ['name', 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', ...INPUT_SHAPE_KEYS, ...ruleKeys(SCALE_AND_OFFSET)];
 const BATCH_KEYS = [...LAYER_KEYS, 'momentum', 'movingMeanInitializer', 'movingVarianceInitializer'];
 
 /** The bits of an f32, as an i32 word of a geometry record. */
@@ -131,6 +144,8 @@ abstract class Normalization extends Layer {
     this.betaInitializer = toInitializer(options.betaInitializer ?? 'zeros', op, 'betaInitializer');
     this.gammaInitializer = toInitializer(options.gammaInitializer ?? 'ones', op, 'gammaInitializer');
     this.takeInputShape(options, op);
+    this.rules = takeRules(options, op, SCALE_AND_OFFSET, {
+      ...(this.scale ? {} : { gamma: 'scale is false' }), ...(this.center ? {} : { beta: 'center is false' }) });
   }
 
   /** @internal */
@@ -169,7 +184,7 @@ abstract class Normalization extends Layer {
   /** The options both layers save. */
   protected baseConfig(): Record<string, unknown> {
     return { name: this.name, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale,
-      betaInitializer: this.betaInitializer.config, gammaInitializer: this.gammaInitializer.config };
+      betaInitializer: this.betaInitializer.config, gammaInitializer: this.gammaInitializer.config, ...this.rules.config() };
   }
 
   protected shapeConfig(): Record<string, unknown> {

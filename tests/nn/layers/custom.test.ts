@@ -168,13 +168,13 @@ describe('custom layers', () => {
       constructor(readonly what: 'dtype' | 'regularizer') { super(); }
       override build(): void {
         if (this.what === 'dtype') this.addWeight('w', [2], 'int32' as 'float32');
-        else this.addWeight('w', [2], 'float32', 'zeros', {});
+        else this.addWeight('w', [2], 'float32', 'zeros', 'l3' as never);
       }
       override call(inputs: Tensor | Tensor[]): Tensor { return inputs as Tensor; }
     }
     const i = input({ shape: [2] });
     expect(() => model({ inputs: i, outputs: new BadWeight('dtype').apply(i) })).toThrow(/^bad_weight_\d+\.addWeight: dtype must be 'float32', got "int32"/);
-    expect(() => model({ inputs: i, outputs: new BadWeight('regularizer').apply(i) })).toThrow(/^bad_weight_\d+\.addWeight: regularizers are not supported/);
+    expect(() => model({ inputs: i, outputs: new BadWeight('regularizer').apply(i) })).toThrow(/^bad_weight_\d+\.addWeight: regularizer must be a regularizer .*got "l3"/);
     dispose([xs, ys]);
   });
 

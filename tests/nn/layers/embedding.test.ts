@@ -135,7 +135,7 @@ describe('layers.embedding', () => {
     expect(() => layers.embedding({ inputDim: 3, outputDim: 1.5 })).toThrow(/embedding: outputDim must be an integer, got 1.5/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, maskZero: 'yes' as unknown as boolean })).toThrow(/embedding: maskZero must be true or false/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4, inputShape: [5] })).toThrow(/embedding: inputLength 4 disagrees with inputShape \[5\]/);
-    expect(() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsRegularizer: 'l2' } as never)).toThrow(/embedding: .*embeddingsRegularizer/);
+    expect(() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsRegularizer: 'l3' } as never)).toThrow(/embedding: .*embeddingsRegularizer/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsInitializer: 'nope' })).toThrow(/embedding: embeddingsInitializer must be one of/);
   });
 });

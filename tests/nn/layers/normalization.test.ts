@@ -213,7 +213,7 @@ describe('layers.batchNormalization', () => {
     expect(() => layers.batchNormalization({ center: 'yes' as unknown as boolean })).toThrow(/batchNormalization: center must be true or false/);
     expect(() => layers.batchNormalization({ movingVarianceInitializer: 'twos' })).toThrow(/batchNormalization: movingVarianceInitializer must be one of/);
     expect(() => layers.batchNormalization({ momentun: 0.9 } as never)).toThrow(/batchNormalization: unknown option "momentun".*did you mean "momentum"/);
-    expect(() => layers.batchNormalization({ betaRegularizer: 'l2' } as never)).toThrow(/batchNormalization: unknown option "betaRegularizer"/);
+    expect(() => layers.batchNormalization({ betaRegularizer: 'l3' } as never)).toThrow(/batchNormalization: betaRegularizer must be a regularizer/);
   });
 });
 
