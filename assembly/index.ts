@@ -9,7 +9,7 @@ export { copy, gather } from './copy';
 export { im2col, col2imAdd, depthwiseConvForward, depthwiseConvBackwardInput, depthwiseConvBackwardFilter } from './conv';
 export { embedding, embeddingBackward } from './embedding';
 export { randomUniform, randomNormal } from './random';
-export { trainEpochs, evaluateRows, predictRows, forwardRows, backwardRows, lossOf, addMetrics, firstNonFinite, settlePlan, restorePointers } from './train';
+export { trainEpochs, evaluateRows, predictRows, forwardRows, backwardRows, lossOf, runningLogs, firstNonFinite, settlePlan, restorePointers } from './train';
 export { weightsChanged } from './plan';
 export { applyStep } from './optim';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';

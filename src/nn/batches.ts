@@ -10,7 +10,6 @@ import { DivergedError } from '../tensor/errors';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkIdle, checkTrainingData, runSeed } from './fit';
-import { logSlots } from './metrics';
 import { Plan, seedDropout, type ModelState, type PlanKind } from './plan';
 
 /** Mixed into the seed of the dropout stream of applyTraining plans, so that it differs from fit's and trainOnBatch's. */
@@ -141,8 +140,10 @@ export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y:
       plan.pointAt(xs.map(() => 0), ys.map(() => 0), total); // the plan keeps no pointer to the caller's tensors
     }
     if (failed) throw new DivergedError(1, 1, op);
-    const means = plan.batchMeans();
-    const values = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([, slot]) => means[slot]);
+    // One call is one epoch of the plan's rows: its logs are the batch's, the metrics' state reset before it (Keras's
+    // reset_metrics).
+    const logs = plan.epochMeans(1);
+    const values = compiled.logs.names.map(([, slot]) => logs[slot]);
     return values.length === 1 ? values[0] : values;
   } finally {
     use.done(); // a plan too large to keep is freed

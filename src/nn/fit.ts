@@ -8,7 +8,7 @@ import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkFinite, checkInputs, checkTargets } from './data';
-import { logSlots, toLogs } from './metrics';
+import { toLogs } from './metric-specs';
 import type { Model } from './model';
 import { Plan, type ModelState } from './plan';
 import { deriveSeed, SEED_STREAMS } from './seeds';
@@ -241,7 +241,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
   const perEpoch = validation !== undefined || heldOut || settings.verbose || has('onEpochEnd') || has('onEpochBegin');
   const perBatch = has('onBatchEnd') || has('onBatchBegin');
   const epochsPerCall = perEpoch || perBatch ? 1 : Math.min(Math.max(epochs, 1), 1024);
-  const names = compiled.outputs.map((o) => o.name), metrics = compiled.metrics;
+  const layout = compiled.logs;
 
   const data: [Tensor, string][] = [...xs.map((t): [Tensor, string] => [t, 'x']), ...ys.map((t): [Tensor, string] => [t, 'y'])];
   if (validation) data.push(...validation[0].map((t): [Tensor, string] => [t, 'validationData[0]']), ...validation[1].map((t): [Tensor, string] => [t, 'validationData[1]']));
@@ -256,7 +256,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
       checkFinite: settings.terminateOnNaN, epochsPerCall, op: 'fit' });
     plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
     const history: History = { epoch: [], history: {} };
-    const slots = logSlots(names, metrics), width = plan.slotCount;
+    const slots = layout.names, width = plan.slotCount;
     for (const [key] of slots) history.history[key] = [];
     const kept = new EpochMeans(slots, width); // without per-epoch work: the history, filled at the end
     let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
@@ -271,15 +271,15 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
       if (failedBatch >= 0) throw new DivergedError(epoch + ended + 1, failedBatch + 1);
       const spent = performance.now() - began;
       budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
-      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(names, metrics, plan.batchMeans()));
+      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, plan.runningLogs());
       const means = plan.epochMeans(ended);
       if (!perEpoch) epoch = kept.add(means, ended);
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
-        const logs = toLogs(names, metrics, means.subarray(e * width, (e + 1) * width));
+        const logs = toLogs(layout, means.subarray(e * width, (e + 1) * width));
         if (validation || heldOut) {
           unchanged();
           const [vx, vy, from, to] = heldOut ? [xs, ys, samples, total] : [validation![0], validation![1], 0, validation![0][0].shape[0]];
-          const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to));
+          const valLogs = toLogs(layout, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to));
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
         history.epoch.push(epoch);

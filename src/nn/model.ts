@@ -16,11 +16,12 @@ import { runFit, type FitOptions, type History } from './fit';
 import { argDims, graphOf, nameLayers, trainableOf, type Graph } from './graph';
 import { showShapes, type Layer } from './layers/layer';
 import type { LossName } from './losses';
-import { toLogs, type MetricName } from './metrics';
+import { toLogs } from './metric-specs';
+import type { Metric, MetricName } from './metrics';
 import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
 import { registeredClass } from './custom-classes';
-import { slotsOf, type ModelState } from './plan';
+import type { ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import { SymbolicTensor } from './symbolic';
@@ -281,14 +282,15 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   }
 
   /**
-   * The metrics `compile` set, besides the loss ('acc' is listed as 'accuracy').
+   * The metrics `compile` set, besides the loss: names as given ('acc' is listed as 'accuracy'), and metrics made
+   * with options (see Metric).
    * @example
    * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2] })]);
    * model.compile({ loss: 'binaryCrossentropy', metrics: ['acc'] });
    * model.metrics; // ['accuracy']
    */
-  get metrics(): MetricName[] {
-    return [...(this.compiled?.metrics ?? [])];
+  get metrics(): (MetricName | Metric)[] {
+    return (this.compiled?.metrics ?? []).map((m) => m.source ?? m);
   }
 
   /**
@@ -452,11 +454,10 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const rows = xs[0].shape[0];
     const ys = checkTargets(graph, compiled, y, rows, op);
     const chunk = Math.min(rows, batchRows(options, op, 4096));
-    const names = compiled.outputs.map((o) => o.name);
-    if (rows === 0) return toEvaluation(toLogs(names, compiled.metrics, new Float64Array(slotsOf(names.length)).fill(NaN)));
+    if (rows === 0) return toEvaluation(toLogs(compiled.logs, new Float64Array(compiled.logs.slots).fill(NaN)));
     const plan = planFor(this.state, 'evaluate', chunk, op);
     try {
-      return toEvaluation(toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows)));
+      return toEvaluation(toLogs(compiled.logs, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows)));
     } finally {
       plan.done();
     }
@@ -631,7 +632,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     // A file cannot hold a loss function: a model compiled with one is saved uncompiled (as TF.js saves the topology).
     if (!c || c.outputs.some((o) => o.loss.fn)) return undefined;
     const single = c.outputs.length === 1;
-    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: c.metrics,
+    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: c.metrics.map((m) => m.toJSON()),
       ...(c.outputs.some((o) => o.weight !== 1) ? { lossWeights: c.outputs.map((o) => o.weight) } : {}) };
   }
 

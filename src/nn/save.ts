@@ -11,7 +11,7 @@ import type { Layer } from './layers/layer';
 import type { ActivationName } from './layers/dense';
 import type { Initializer } from './initializers';
 import type { LossName } from './losses';
-import type { MetricName } from './metrics';
+import type { MetricClass, MetricConfig, MetricName } from './metrics';
 
 /** The first 4 bytes of a model file, "SDPM" read as a little-endian u32. */
 export const MAGIC = 0x4d504453;
@@ -52,8 +52,8 @@ export interface ModelJSON {
     lossWeights?: number[];
     /** The optimizer's settings. */
     optimizer: OptimizerConfig;
-    /** The metrics besides the loss. */
-    metrics: MetricName[];
+    /** The metrics besides the loss: names, or Keras's { className, config } of metrics made with options. */
+    metrics: (MetricName | { className: MetricClass; config: MetricConfig })[];
   };
   /** The model's `metadata` (JSON), such as the preprocessing of its inputs. */
   metadata?: Record<string, unknown>;

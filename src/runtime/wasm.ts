@@ -43,7 +43,7 @@ export interface Kernels extends GemmKernels {
   forwardRows(plan: number, rows: number): void;
   backwardRows(plan: number, rows: number): void;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number): number;
-  addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number): void;
+  runningLogs(plan: number, logs: number): void;
   firstNonFinite(p: number, n: number): number;
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;
