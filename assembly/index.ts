@@ -10,6 +10,8 @@ export { im2col, col2imAdd, depthwiseConvForward, depthwiseConvBackwardInput, de
 export { embedding, embeddingBackward } from './embedding';
 export { randomUniform, randomNormal } from './random';
 export { trainEpochs, evaluateRows, predictRows, forwardRows, backwardRows, lossOf, runningLogs, firstNonFinite, settlePlan, restorePointers } from './train';
+export { updateMetrics } from './metrics';
+export { metricValues } from './metric-values';
 export { weightsChanged } from './plan';
 export { applyStep } from './optim';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pool';

@@ -75,6 +75,24 @@ export function seedDropout(ptr: number, seed: number): void {
   writeState(ptr, seed ^ 0x5bd1e995);
 }
 
+/** Writes the metric records (METRIC_WORDS words each, from `at`) of one output's metrics. */
+export function writeMetricRecords(at: number, output: OutputLogs): void {
+  const I = i32View(at, METRIC_WORDS * output.metrics.length), F = new Float32Array(I.buffer, I.byteOffset, I.length);
+  output.metrics.forEach(({ spec, valueSlot, stateOffset }, m) => {
+    const r = m * METRIC_WORDS;
+    I[r + METRIC_KIND] = spec.kind;
+    I[r + METRIC_STATE] = stateOffset;
+    I[r + METRIC_VALUE] = valueSlot;
+    I[r + METRIC_CLASS] = spec.classId;
+    I[r + METRIC_TOP_K] = spec.topK;
+    F[r + METRIC_THRESHOLD] = spec.threshold;
+    I[r + METRIC_BUCKETS] = spec.buckets;
+    I[r + METRIC_CURVE] = spec.curve;
+    I[r + METRIC_MULTI_LABEL] = spec.multiLabel ? 1 : 0;
+    I[r + METRIC_AVERAGE] = spec.average;
+  });
+}
+
 /**
  * Assigns buffers to lifetimes [first, last] (steps, inclusive) so that buffers whose lifetimes overlap never share:
  * returns each lifetime's pool index and each pool's size in bytes.
@@ -334,7 +352,7 @@ export class Plan {
         }
         F[at + OUTPUT_WEIGHT] = weight;
         I[at + OUTPUT_Y_COLS] = loss.sparse ? 1 : n.width;
-        this.writeMetrics(I[at + OUTPUT_METRICS] = take(4 * METRIC_WORDS * settings.metrics.length), this.logs!.outputs[o]);
+        writeMetricRecords(I[at + OUTPUT_METRICS] = take(4 * METRIC_WORDS * settings.metrics.length), this.logs!.outputs[o]);
         I[at + OUTPUT_METRIC_COUNT] = settings.metrics.length;
         I[at + OUTPUT_LOSS_SLOT] = this.logs!.outputs[o].lossSlot;
         // Alone, the loss gives dLoss/dZ through the node's activation; used by other nodes too, it gives dLoss/dA
@@ -428,24 +446,6 @@ export class Plan {
     const block = this.sums + this.slots * 8;
     kernels().runningLogs(this.ptr, block);
     return new Float64Array(wasmMemory().buffer, block, this.slots).slice();
-  }
-
-  /** Writes the metric records of one output (`at`: METRIC_WORDS words each). */
-  private writeMetrics(at: number, output: OutputLogs): void {
-    const I = i32View(at, METRIC_WORDS * output.metrics.length), F = new Float32Array(I.buffer, I.byteOffset, I.length);
-    output.metrics.forEach(({ spec, valueSlot, stateOffset }, m) => {
-      const r = m * METRIC_WORDS;
-      I[r + METRIC_KIND] = spec.kind;
-      I[r + METRIC_STATE] = stateOffset;
-      I[r + METRIC_VALUE] = valueSlot;
-      I[r + METRIC_CLASS] = spec.classId;
-      I[r + METRIC_TOP_K] = spec.topK;
-      F[r + METRIC_THRESHOLD] = spec.threshold;
-      I[r + METRIC_BUCKETS] = spec.buckets;
-      I[r + METRIC_CURVE] = spec.curve;
-      I[r + METRIC_MULTI_LABEL] = spec.multiLabel ? 1 : 0;
-      I[r + METRIC_AVERAGE] = spec.average;
-    });
   }
 
   /**
