@@ -102,11 +102,11 @@ export interface AucOptions extends MetricOptions {
 /** Options of `metrics.precision` and `metrics.recall`. */
 export interface ConfusionOptions extends MetricOptions {
   /** A prediction above it is positive (default 0.5; with topK, every prediction in the top k). */
-  thresholds?: number;
-  /** Only this column (class) counts. */
-  classId?: number;
-  /** Only each row's k largest predictions can be positive. */
-  topK?: number;
+  thresholds?: number | null;
+  /** Only this column (class) counts (null: every column). */
+  classId?: number | null;
+  /** Only each row's k largest predictions can be positive (null: no limit). */
+  topK?: number | null;
 }
 
 /** Options of `metrics.f1Score`. */
@@ -163,9 +163,9 @@ export function auc(options?: AucOptions): Metric {
 
 function confusion(op: 'precision' | 'recall', options: ConfusionOptions | undefined): Metric {
   const name = nameOf(op, options, ['thresholds', 'classId', 'topK'], op);
-  const thresholds = options?.thresholds === undefined ? null : checkThreshold(op, 'thresholds', options.thresholds);
-  const classId = options?.classId === undefined ? null : checkInteger(options.classId, op, 'classId', 0, 1 << 24);
-  const topK = options?.topK === undefined ? null : checkInteger(options.topK, op, 'topK', 1, 1 << 24);
+  const thresholds = options?.thresholds == null ? null : checkThreshold(op, 'thresholds', options.thresholds);
+  const classId = options?.classId == null ? null : checkInteger(options.classId, op, 'classId', 0, 1 << 24);
+  const topK = options?.topK == null ? null : checkInteger(options.topK, op, 'topK', 1, 1 << 24);
   return new Metric(op === 'precision' ? 'Precision' : 'Recall', { name, thresholds, classId, topK });
 }
 
