@@ -51,11 +51,29 @@ const NAMES = Object.keys(CLASS_OF) as MetricName[];
  */
 export class Metric {
   /**
-   * @internal A metric of Keras's class `className` with checked settings `config` (its name included); `source`: the
-   * name it was given as.
+   * Keras's class of the metric.
+   * @example
+   * metrics.recall().className; // 'Recall'
    */
-  constructor(readonly className: MetricClass, readonly config: Readonly<MetricConfig>, readonly source?: MetricName) {
-    Object.freeze(config);
+  readonly className: MetricClass;
+  /**
+   * Its settings, as Keras's get_config gives them (frozen).
+   * @example
+   * metrics.auc().config; // { name: 'auc', curve: 'ROC', numThresholds: 200, multiLabel: false }
+   */
+  readonly config: Readonly<MetricConfig>;
+  /**
+   * The name it was given as in `compile` ('acc' as 'accuracy'), or undefined for a metric made by a factory.
+   * @example
+   * metrics.auc().source; // undefined
+   */
+  readonly source: MetricName | undefined;
+
+  /** @internal A metric of Keras's class `className` with checked settings `config` (its name included). */
+  constructor(className: MetricClass, config: MetricConfig, source?: MetricName) {
+    this.className = className;
+    this.config = Object.freeze(config);
+    this.source = source;
   }
 
   /**
@@ -201,9 +219,10 @@ export function recall(options?: ConfusionOptions): Metric {
  * @throws TypeError or RangeError for an unknown option or a bad value (average not 'micro'/'macro'/'weighted'/null,
  * threshold outside [0, 1]).
  * @example
- * const model = sequential([dense({ units: 2, activation: 'softmax', inputShape: [2], kernelInitializer: 'identity' })]);
- * model.compile({ loss: 'categoricalCrossentropy', metrics: [metrics.f1Score({ average: 'micro' })] });
- * model.evaluate(tensor([[1, 0], [0, 1]]), tensor([[1, 0], [1, 0]])).f1_score; // ≈ 0.5
+ * const x = input({ shape: [2] });
+ * const net = model({ inputs: x, outputs: layers.activation({ activation: 'softmax' }).apply(x) as SymbolicTensor });
+ * net.compile({ loss: 'categoricalCrossentropy', metrics: [metrics.f1Score({ average: 'micro' })] });
+ * net.evaluate(tensor([[1, 0], [0, 1]]), tensor([[1, 0], [1, 0]])).f1_score; // ≈ 0.5
  */
 export function f1Score(options?: F1Options): Metric {
   const op = 'f1Score', name = nameOf(op, options, ['average', 'threshold'], 'f1_score');
@@ -225,9 +244,10 @@ function topK(op: string, className: MetricClass, name: string, options: TopKOpt
  * than k predictions exceed its own).
  * @throws TypeError or RangeError for an unknown option or k below 1 (compile: k not below the classes).
  * @example
- * const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [3], kernelInitializer: 'identity' })]);
- * model.compile({ loss: 'categoricalCrossentropy', metrics: [metrics.topKCategoricalAccuracy({ k: 2 })] });
- * model.evaluate(tensor([[3, 2, 1], [3, 2, 1]]), tensor([[0, 1, 0], [0, 0, 1]])).top_k_categorical_accuracy; // 0.5
+ * const x = input({ shape: [3] });
+ * const net = model({ inputs: x, outputs: layers.activation({ activation: 'softmax' }).apply(x) as SymbolicTensor });
+ * net.compile({ loss: 'categoricalCrossentropy', metrics: [metrics.topKCategoricalAccuracy({ k: 2 })] });
+ * net.evaluate(tensor([[3, 2, 1], [3, 2, 1]]), tensor([[0, 1, 0], [0, 0, 1]])).top_k_categorical_accuracy; // 0.5
  */
 export function topKCategoricalAccuracy(options?: TopKOptions): Metric {
   return topK('topKCategoricalAccuracy', 'TopKCategoricalAccuracy', 'top_k_categorical_accuracy', options);

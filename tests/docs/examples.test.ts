@@ -45,6 +45,7 @@ const SKIPPED: readonly string[] = [];
 /** Exports and public class members tagged @internal: helpers other modules of simdeep call, hidden from the reference. */
 const INTERNAL: readonly string[] = [
   'Tensor.constructor', 'Tensor.storage', 'Variable.constructor', 'Table.constructor', 'initializers.toInitializer', 'SymbolicTensor.constructor', 'SymbolicTensor.call',
+  'Metric.constructor',
 ];
 /** The layer contract (layers/layer.ts) that the model, the plan and model files call; each layer kind overrides some of it. */
 const CONTRACT: readonly string[] = ['arity', 'build', 'calls', 'detail', 'dispose', 'kind', 'nodeFields', 'outputShape', 'owner', 'trainingBuffers',

@@ -103,7 +103,7 @@ describe('streaming in evaluate, fit and trainOnBatch', () => {
   const t = new Float64Array(rows * cols);
   labels.forEach((l, r) => { t[r * cols + l] = 1; });
   const d = (n: number): Rows => ({ p: softmaxRows(z, n, cols), t: t.subarray(0, n * cols), w: new Float64Array(n).fill(1), rows: n, cols });
-  const list = ['accuracy', 'auc', m.auc({ curve: 'PR', name: 'pr' }), m.f1Score({ average: 'macro' }), 'categorical_crossentropy', 'mse'];
+  const list: CompileOptions['metrics'] = ['accuracy', 'auc', m.auc({ curve: 'PR', name: 'pr' }), m.f1Score({ average: 'macro' }), 'categorical_crossentropy', 'mse'];
   const want = (n: number): Record<string, number> => ({ accuracy: meanMetric('categorical_accuracy', d(n)), auc: aucRef(d(n), 200, 'ROC', false),
     pr: aucRef(d(n), 200, 'PR', false), f1_score: f1(d(n), 'macro', null) as number, categorical_crossentropy: meanMetric('categorical_crossentropy', d(n)),
     mse: meanMetric('mean_squared_error', d(n)) });

@@ -89,7 +89,7 @@ describe('errors before training', () => {
 describe('model files', () => {
   it('keep names and metrics with options; the loaded model logs the same values', async () => {
     const net = classifier();
-    const list = ['accuracy', 'mae', 'mse', m.auc({ curve: 'PR', numThresholds: 50 }), m.f1Score({ average: 'weighted', threshold: 0.4 }), m.precision({ topK: 2 })];
+    const list: CompileOptions['metrics'] = ['accuracy', 'mae', 'mse', m.auc({ curve: 'PR', numThresholds: 50 }), m.f1Score({ average: 'weighted', threshold: 0.4 }), m.precision({ topK: 2 })];
     net.compile({ loss: 'categoricalCrossentropy', metrics: list });
     expect(net.toJSON().compile?.metrics).toEqual(['accuracy', 'mae', 'mse', { className: 'AUC', config: { name: 'auc', curve: 'PR', numThresholds: 50, multiLabel: false } },
       { className: 'F1Score', config: { name: 'f1_score', average: 'weighted', threshold: 0.4 } },
