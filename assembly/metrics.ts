@@ -33,7 +33,8 @@ function rowProbabilities(loss: i32, x: usize, cols: i32, p: usize): void {
       store<f64>(p + (<usize>j << 3), e);
       s += e;
     }
-    for (let j = 0; j < cols; j++) store<f64>(p + (<usize>j << 3), f64At(p, j) / s);
+    const inv = 1 / s; // one division: a product rounds once more (≤ 2^-52 relative), far below the f32 outputs' own
+    for (let j = 0; j < cols; j++) store<f64>(p + (<usize>j << 3), f64At(p, j) * inv);
   } else if (loss == LOSS_SIGMOID_CE) {
     for (let j = 0; j < cols; j++) store<f64>(p + (<usize>j << 3), 1 / (1 + Math.exp(-<f64>load<f32>(x + (<usize>j << 2)))));
   } else {
