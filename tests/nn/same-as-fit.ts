@@ -24,33 +24,46 @@ export function expectSameBits(a: Sequential, b: Sequential): void {
 export const rows = (x: Tensor, from: number, to: number): Tensor => x.slice([from], [to - from]);
 
 /**
+ * Expects fit's onBatchEnd logs (running means over the epoch so far, as Keras's) to be the running means of
+ * trainOnBatch's values over the same batches (each batch's own; `sizes`: the rows of each batch of an epoch): the
+ * same bits at each epoch's first batch; later, means rebuilt from the batches' rounded means, which differ from the
+ * kernel's f64 sums by a few roundings (≤ 1e-13).
+ */
+export function expectRunningLogs(returned: readonly number[][], logs: readonly number[][], sizes: readonly number[]): void {
+  expect(returned.length).toBe(logs.length);
+  let sums: number[] = [], done = 0;
+  returned.forEach((values, i) => {
+    const b = i % sizes.length;
+    if (b === 0) [sums, done] = [[], 0];
+    sums = values.map((v, j) => (sums[j] ?? 0) + v * sizes[b]);
+    done += sizes[b];
+    if (b === 0) expect(values).toEqual(logs[i]);
+    else sums.forEach((v, j) => expect(Math.abs(v / done - logs[i][j]), `batch ${i} log ${j}`).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(logs[i][j]))));
+  });
+}
+
+/** The rows of each batch of an epoch of `total` rows in batches of `batchSize`. */
+export const batchSizes = (total: number, batchSize: number): number[] =>
+  Array.from({ length: Math.ceil(total / batchSize) }, (_, b) => Math.min(batchSize, total - b * batchSize));
+
+/**
  * Trains `a` with fit (one epoch per call, shuffle off) and `b` with trainOnBatch over the same batches, `epochs`
- * times; expects the same bits and fit's onBatchEnd logs (running means over the epoch so far, as Keras's) to be the
- * running means of trainOnBatch's values (each batch's own): the same bits at each epoch's first batch; later, means
- * rebuilt from the batches' rounded means, which differ from the kernel's f64 sums by a few roundings (≤ 1e-13).
+ * times; expects the same bits, and fit's onBatchEnd logs to be the running means of trainOnBatch's values.
  */
 export async function expectFitEquals(a: Sequential, b: Sequential, x: Tensor, y: Tensor, batchSize: number, epochs: number): Promise<void> {
   const logs: number[][] = [];
   await a.fit(x, y, { epochs, batchSize, shuffle: false, callbacks: { onBatchEnd: (_, l) => { logs.push(Object.values(l)); } } });
-  const running: number[][] = [];
+  const returned: number[][] = [];
   for (let e = 0; e < epochs; e++) {
-    let sums: number[] = [], done = 0;
     for (let from = 0; from < x.shape[0]; from += batchSize) {
       const to = Math.min(from + batchSize, x.shape[0]);
       const xb = rows(x, from, to), yb = rows(y, from, to); // fresh tensors each step, disposed after it
       const value = await b.trainOnBatch(xb, yb);
       dispose([xb, yb]);
-      const values = typeof value === 'number' ? [value] : value;
-      sums = values.map((v, i) => (sums[i] ?? 0) + v * (to - from));
-      done += to - from;
-      running.push(from === 0 ? values : sums.map((v) => v / done));
+      returned.push(typeof value === 'number' ? [value] : value);
     }
   }
   expect(b.step).toBe(a.step);
-  expect(running.length).toBe(logs.length);
-  running.forEach((values, i) => {
-    if (i % Math.ceil(x.shape[0] / batchSize) === 0) expect(values).toEqual(logs[i]);
-    else values.forEach((v, j) => expect(Math.abs(v - logs[i][j]), `batch ${i} log ${j}`).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
-  });
+  expectRunningLogs(returned, logs, batchSizes(x.shape[0], batchSize));
   expectSameBits(a, b);
 }
