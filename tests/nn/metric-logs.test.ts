@@ -4,6 +4,7 @@
 // running logs equal to the reference over the rows seen so far, and trainOnBatch's values those of its batch.
 import { describe, expect, it } from 'vitest';
 import { input, layers, metrics as m, model, sgd, tensor, type CompileOptions, type LossName } from '../../src/index';
+import { heapStats } from '../../src/runtime/heap';
 import { failOnLeaks, seededValues } from '../reference';
 import { aucRef, exactRocAuc, f1, meanMetric, type Rows } from './metric-reference';
 
@@ -132,6 +133,16 @@ describe('streaming in evaluate, fit and trainOnBatch', () => {
     running.forEach((logs, i) => expectClose(logs, want(Math.min(rows, 8 * ((i % 5) + 1))), `batch ${i}`));
     const shuffled = await net.fit(x, y, { epochs: 1, batchSize: 8, seed: 6 });
     expectClose(Object.fromEntries(Object.entries(shuffled.history).map(([k, v]) => [k, v[0]])), want(rows), 'shuffled');
+    [x, y].forEach((v) => v.dispose());
+    net.dispose();
+  });
+
+  it('an epoch with metrics allocates nothing: the heap is the same at each epoch\'s end and at each batch\'s', async () => {
+    const net = probe(cols, 'softmax', 'sparseCategoricalCrossentropy', list);
+    const x = tensor(x2d()), y = tensor(labels), seen: string[] = [];
+    await net.fit(x, y, { epochs: 3, batchSize: 8, validationSplit: 0.2, callbacks: {
+      onEpochEnd: () => { seen.push(JSON.stringify(heapStats())); }, onBatchEnd: () => { seen.push(JSON.stringify(heapStats())); } } });
+    expect(new Set(seen).size).toBe(1);
     [x, y].forEach((v) => v.dispose());
     net.dispose();
   });
