@@ -38,7 +38,7 @@ export {
   ZeroPadding2D, Cropping2D, UpSampling2D, type ZeroPadding2DOptions, type Cropping2DOptions, type UpSampling2DOptions, type SidesOption,
 } from './nn/layers/spatial';
 export { SymbolicTensor } from './nn/symbolic';
-export type { CompileOptions, LossOption } from './nn/compile';
+export type { CompileOptions, LossOption, MetricList } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
 export type { FitOptions, History, Callbacks, Logs } from './nn/fit';

@@ -41,10 +41,18 @@ export interface CompileOptions {
   /**
    * Metrics reported besides the loss, for every output: names (see MetricName, such as 'accuracy', 'auc',
    * 'mean_squared_error') or metrics with options (`metrics.auc({ curve: 'PR' })`, see Metric), or the
-   * `{ className, config }` a model file holds of one.
+   * `{ className, config }` a model file holds of one; or an object of such lists by output layer name (an output
+   * it leaves out reports no metrics), as Keras takes them.
    */
-  metrics?: readonly (MetricName | Metric | { className: MetricClass; config: MetricConfig })[];
+  metrics?: MetricList | Readonly<Record<string, MetricList>>;
 }
+
+/**
+ * A list of metrics for `compile`: names, metrics made with options, or their `{ className, config }`.
+ * @example
+ * const list: MetricList = ['accuracy', metrics.auc({ curve: 'PR' })];
+ */
+export type MetricList = readonly (MetricName | Metric | { className: MetricClass; config: MetricConfig })[];
 
 /** What compile needs to know of an output: its layer's name and activation, its width, whether other layers use it. */
 export interface OutputInfo {
@@ -69,7 +77,8 @@ export interface OutputSettings {
 export interface Compiled {
   readonly outputs: readonly OutputSettings[];
   readonly optimizer: Optimizer;
-  readonly metrics: readonly Metric[];
+  /** The metrics as compile took them: one list for every output, or lists by output name. */
+  readonly metrics: readonly Metric[] | Readonly<Record<string, readonly Metric[]>>;
   /** Where the losses and metrics land in a block of logs. */
   readonly logs: LogLayout;
 }
@@ -88,7 +97,8 @@ export function compileSettings(outputs: readonly OutputInfo[], softmaxHidden: r
   checkOptionKeys(op, options, ['optimizer', 'loss', 'lossWeights', 'metrics']);
   const names = perOutput(options.loss, outputs, op, 'loss');
   const weights = options.lossWeights === undefined ? outputs.map(() => 1) : perOutput(options.lossWeights, outputs, op, 'lossWeights', true);
-  const metrics = toMetrics(options.metrics ?? [], op);
+  const metrics = metricsOf(options.metrics ?? [], outputs, op);
+  const listOf = (name: string): readonly Metric[] => (Array.isArray(metrics) ? metrics : (metrics as Record<string, readonly Metric[]>)[name] ?? []);
   const settings = outputs.map((out, i): OutputSettings => {
     const arg = outputs.length > 1 ? `loss of output ${out.name}` : 'loss';
     const loss = toLoss(names[i], out.activation, op, out.consumed, arg);
@@ -103,10 +113,21 @@ export function compileSettings(outputs: readonly OutputInfo[], softmaxHidden: r
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
       throw new RangeError(`${op}: lossWeights for output ${out.name} must be a finite number >= 0, got ${showValue(weight)}`);
     }
-    return { name: out.name, loss, weight, metrics: metricSpecs(metrics, out, loss, op) };
+    return { name: out.name, loss, weight, metrics: metricSpecs(listOf(out.name), out, loss, op) };
   });
   const logs = logLayout(settings.map((o) => o.name), settings.map((o) => o.metrics));
   return { outputs: settings, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics, logs };
+}
+
+/** The metrics option: one list for every output, or lists by output name (checked against the outputs). */
+function metricsOf(value: unknown, outputs: readonly OutputInfo[], op: string): readonly Metric[] | Record<string, readonly Metric[]> {
+  if (Array.isArray(value) || typeof value !== 'object' || value === null) return toMetrics(value, op);
+  const names = outputs.map((o) => o.name), byOutput: Record<string, readonly Metric[]> = Object.create(null) as Record<string, readonly Metric[]>;
+  for (const [key, list] of Object.entries(value)) {
+    if (!names.includes(key)) throw new RangeError(`${op}: metrics names ${JSON.stringify(key)}, which is not an output (outputs: ${names.join(', ')})`);
+    byOutput[key] = toMetrics(list, `${op}: metrics.${key}`);
+  }
+  return byOutput;
 }
 
 /**

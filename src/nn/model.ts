@@ -289,8 +289,10 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * model.compile({ loss: 'binaryCrossentropy', metrics: ['acc'] });
    * model.metrics; // ['accuracy']
    */
-  get metrics(): (MetricName | Metric)[] {
-    return (this.compiled?.metrics ?? []).map((m) => m.source ?? m);
+  get metrics(): (MetricName | Metric)[] | Record<string, (MetricName | Metric)[]> {
+    const given = (list: readonly Metric[]): (MetricName | Metric)[] => list.map((m) => m.source ?? m);
+    const metrics = this.compiled?.metrics ?? [];
+    return Array.isArray(metrics) ? given(metrics) : Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, given(v)]));
   }
 
   /**
@@ -632,7 +634,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     // A file cannot hold a loss function: a model compiled with one is saved uncompiled (as TF.js saves the topology).
     if (!c || c.outputs.some((o) => o.loss.fn)) return undefined;
     const single = c.outputs.length === 1;
-    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: c.metrics.map((m) => m.toJSON()),
+    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: metricsJSON(c.metrics),
       ...(c.outputs.some((o) => o.weight !== 1) ? { lossWeights: c.outputs.map((o) => o.weight) } : {}) };
   }
 
@@ -793,4 +795,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/** The metrics of a compile section: names as given, others as { className, config }; a list, or lists by output. */
+function metricsJSON(metrics: Compiled['metrics']): NonNullable<ModelJSON['compile']>['metrics'] {
+  const json = (list: readonly Metric[]) => list.map((m) => m.toJSON());
+  return Array.isArray(metrics) ? json(metrics) : Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, json(v)]));
 }
