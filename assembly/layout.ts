@@ -105,17 +105,28 @@ export const SCHEDULE_P2 = 10;
 export const SCHEDULE_P3 = 12;
 export const SCHEDULE_WORDS = 14;
 
-// Metrics: bits of an output's OUTPUT_METRICS mask, and the f64 slot of each sum within an output's SLOTS f64.
-export const METRIC_ACCURACY = 1;
-export const METRIC_MAE = 2;
-export const METRIC_MSE = 4;
-export const SLOT_LOSS = 0;
-export const SLOT_ACCURACY = 1;
-export const SLOT_MAE = 2;
-export const SLOT_MSE = 3;
-// Σ of the row weights the metric sums were weighted by (rows when unweighted): a metric's mean is its sum over this.
-export const SLOT_WEIGHT = 4;
-export const SLOTS = 5;
+// Metric kinds (a metric record's METRIC_KIND; assembly/metrics.ts): accuracies (binary, categorical: argmax against
+// the label, top-k: the label among the k largest), confusion counts (precision, recall, F1, AUC), errors (squared,
+// absolute, R²) and cross-entropies of probabilities (binary; categorical, sparse or not).
+export const SCORE_BINARY_ACCURACY = 0;
+export const SCORE_CATEGORICAL_ACCURACY = 1;
+export const SCORE_TOP_K = 2;
+export const SCORE_PRECISION = 3;
+export const SCORE_RECALL = 4;
+export const SCORE_F1 = 5;
+export const SCORE_AUC = 6;
+export const SCORE_MSE = 7;
+export const SCORE_MAE = 8;
+export const SCORE_R2 = 9;
+export const SCORE_BCE = 10;
+export const SCORE_CCE = 11;
+// An AUC's curve (METRIC_CURVE) and an F1 score's averaging over classes (METRIC_AVERAGE), as Keras names them.
+export const CURVE_ROC = 0;
+export const CURVE_PR = 1;
+export const AVERAGE_NONE = 0;
+export const AVERAGE_MICRO = 1;
+export const AVERAGE_MACRO = 2;
+export const AVERAGE_WEIGHTED = 3;
 
 // Layer kinds: the NODE_KIND of a node record; each kind's forward and backward kernels are in assembly/layers/.
 export const KIND_INPUT = 0;
@@ -155,9 +166,10 @@ export const KIND_CUSTOM = 27;
 // optimizer, learning rate (f32), optimizer
 // parameters P1 and P2 (f32: momentum, beta1 or rho; nesterov or beta2), epsilon (f32), weight decay (f32), step,
 // FLOPs from which a product runs through the host, GEMM workspace, shuffle and dropout generators (0: none), failed
-// batch (-1: none), check-finite flag, next batch, sums (3 blocks of PLAN_SLOTS f64: epoch, last batch,
-// validation), history (PLAN_SLOTS f64 per epoch), leakyRelu slope (f32), f64 per block of sums (with one output,
-// SLOTS: its loss and metrics; with several, SLOTS for the total loss, then SLOTS per output). PLAN_SCHEDULE: the
+// batch (-1: none), check-finite flag, next batch, sums (3 blocks of PLAN_SLOTS f64: the epoch's loss sums, the
+// running logs, evaluation), history (PLAN_SLOTS f64 per epoch), leakyRelu slope (f32), f64 per block of logs (slot 0
+// the total loss, then each output's loss (OUTPUT_LOSS_SLOT; with one output, slot 0 too) and metric values
+// (METRIC_VALUE)). PLAN_SCHEDULE: the
 // learning rate's schedule record (0: the constant PLAN_LR); PLAN_CLIP: gradient clipping (CLIP_) with its bound
 // PLAN_CLIP_BOUND (f32).
 export const PLAN_NODES = 0;
@@ -209,7 +221,15 @@ export const PLAN_CLIP_BOUND = 36;
 // each update; PLAN_ACTIVITY 1 when some node's outputs are penalized (NODE_ACTIVITY_L1, NODE_ACTIVITY_L2).
 export const PLAN_REGULARIZED = 37;
 export const PLAN_ACTIVITY = 38;
-export const PLAN_HEADER_WORDS = 40;
+// Metrics (assembly/metrics.ts): the base of the training metrics' state (reset at each epoch's start) and of the
+// evaluation's, the bytes of each, a scratch of 3 rows of the widest output's width (f64: a row's probabilities,
+// targets, marks), and the rows trained on so far in the current epoch (the running logs divide by it).
+export const PLAN_STATE = 39;
+export const PLAN_EVAL_STATE = 40;
+export const PLAN_STATE_BYTES = 41;
+export const PLAN_METRIC_ROW = 42;
+export const PLAN_ROWS_DONE = 43;
+export const PLAN_HEADER_WORDS = 44;
 
 // Node record (one call of a layer): kind, output features per row, outputs [rows, NODE_WIDTH], gradient of the loss
 // with respect to the outputs (0: none flows here), its edges (address and count), activation code, kernel and bias
@@ -298,8 +318,9 @@ export const INPUT_COLS = 2;
 export const INPUT_WORDS = 4;
 
 // Output record: its node, loss code, loss weight (f32), targets [PLAN_TOTAL, OUTPUT_Y_COLS] (for prediction, the
-// output tensor [rows, NODE_WIDTH]), the batch's targets, their columns, metric mask, and the activation the loss
-// differentiates through (ACT_NONE when the node's own backward applies it, because other nodes use its outputs too).
+// output tensor [rows, NODE_WIDTH]), the batch's targets, their columns, its metric records (OUTPUT_METRIC_COUNT of
+// them, METRIC_WORDS each; 0: none), the activation the loss differentiates through (ACT_NONE when the node's own
+// backward applies it, because other nodes use its outputs too), and the f64 slot of its loss in a block of logs.
 export const OUTPUT_NODE = 0;
 export const OUTPUT_LOSS = 1;
 export const OUTPUT_WEIGHT = 2;
@@ -308,7 +329,25 @@ export const OUTPUT_YB = 4;
 export const OUTPUT_Y_COLS = 5;
 export const OUTPUT_METRICS = 6;
 export const OUTPUT_ACT = 7;
-export const OUTPUT_WORDS = 8;
+export const OUTPUT_METRIC_COUNT = 8;
+export const OUTPUT_LOSS_SLOT = 9;
+export const OUTPUT_WORDS = 10;
+
+// Metric record (one metric of one output; assembly/metrics.ts): its kind (SCORE_), the byte offset of its f64 state
+// from a state block's base (PLAN_STATE or PLAN_EVAL_STATE), the f64 slot of its first value in a block of logs, the
+// one class it reads (-1: all), the k of a top-k (0: none), its threshold (f32), an AUC's thresholds, curve and
+// whether it keeps one curve per class, and an F1 score's averaging.
+export const METRIC_KIND = 0;
+export const METRIC_STATE = 1;
+export const METRIC_VALUE = 2;
+export const METRIC_CLASS = 3;
+export const METRIC_TOP_K = 4;
+export const METRIC_THRESHOLD = 5;
+export const METRIC_BUCKETS = 6;
+export const METRIC_CURVE = 7;
+export const METRIC_MULTI_LABEL = 8;
+export const METRIC_AVERAGE = 9;
+export const METRIC_WORDS = 10;
 
 // Parameter record: the weights (the model's buffer and a spare), gradient, size in floats, two optimizer state
 // arrays (each with a spare), and which of each pair is current (0: the model's). With PLAN_CHECK_FINITE a step

@@ -1,8 +1,9 @@
 // The training loop over a plan lowered from a model graph (src/nn/plan.ts; word offsets and codes in layout.ts),
 // batch after batch in one call: shuffle, gather each input and target, the nodes forward in topological order (each
-// kind's kernels in layers/, dispatched by layers/index.ts), each output's loss and its gradient, metrics, the nodes
-// backward in reverse order (activity penalties join there), the weight penalties (regularize.ts), then the optimizer
-// updates in place and the weight constraints. evaluateRows and predictRows run the same forward without training.
+// kind's kernels in layers/, dispatched by layers/index.ts), each output's loss and its gradient, its metrics
+// (metrics.ts, values read by metric-values.ts), the nodes backward in reverse order (activity penalties join there),
+// the weight penalties (regularize.ts), then the optimizer updates in place and the weight constraints. evaluateRows
+// and predictRows run the same forward without training.
 import { gather } from './copy';
 import { activationBackward, softmaxBackward } from './activation';
 import { next } from './random';
@@ -11,18 +12,20 @@ import { optimizerStep } from './optim';
 import { normScale, sumOfSquares } from './clip';
 import { learningRateAt } from './schedule';
 import { activityPenalty, constrain, weightPenalties } from './regularize';
+import { updateMetrics } from './metrics';
+import { metricValues } from './metric-values';
 import { nodeBackward, nodeForward } from './layers/index';
 import { inputAt, nodeAt, outputAt, paramAt, ptr, real, setPtr, setWord, slot, weightsChanged, word } from './plan';
 import {
   ACT_NONE, ACT_SOFTMAX, LOSS_CUSTOM, LOSS_MSE, LOSS_MAE, LOSS_SIGMOID_CE, LOSS_SOFTMAX_CE, LOSS_SPARSE_SOFTMAX_CE,
-  METRIC_ACCURACY, METRIC_MAE, METRIC_MSE, SLOT_LOSS, SLOT_ACCURACY, SLOT_MAE, SLOT_MSE, SLOT_WEIGHT, SLOTS,
   PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
   PLAN_NODES, PLAN_INPUTS, PLAN_OUTPUTS, PLAN_PARAMS, PLAN_TOTAL, PLAN_SAMPLES, PLAN_BATCH, PLAN_ORDER, PLAN_OPTIMIZER, PLAN_LR,
   PLAN_P1, PLAN_P2, PLAN_EPS, PLAN_WD, PLAN_STEP, PLAN_SHUFFLE, PLAN_FAILED, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_SUMS,
   PLAN_HISTORY, PLAN_ALPHA, PLAN_SLOTS, PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND, CLIP_NORM, CLIP_GLOBAL_NORM, CLIP_VALUE,
   PLAN_ACTIVITY, PLAN_REGULARIZED,
+  PLAN_STATE, PLAN_EVAL_STATE, PLAN_STATE_BYTES, PLAN_METRIC_ROW, PLAN_ROWS_DONE,
   NODE_WIDTH, NODE_OUT, NODE_DELTA, INPUT_NODE, INPUT_X, INPUT_COLS,
-  OUTPUT_NODE, OUTPUT_LOSS, OUTPUT_WEIGHT, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, OUTPUT_METRICS, OUTPUT_ACT,
+  OUTPUT_NODE, OUTPUT_LOSS, OUTPUT_WEIGHT, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, OUTPUT_METRIC_COUNT, OUTPUT_LOSS_SLOT, OUTPUT_ACT,
   PARAM_HOME, PARAM_SPARE, PARAM_GRAD, PARAM_SIZE, PARAM_S0, PARAM_S0_SPARE, PARAM_S1, PARAM_S1_SPARE, PARAM_CURRENT,
 } from './layout';
 
@@ -58,45 +61,6 @@ function customLoss(R: usize, act: i32, out: usize, target: usize, grad: usize, 
   if (grad != 0 && act == ACT_SOFTMAX) softmaxBackward(out, grad, grad, rows, cols);
   else if (grad != 0 && act != ACT_NONE) activationBackward(act, out, grad, grad, rows * cols, alpha);
   return value;
-}
-
-// Adds the per-sample sums of the metrics in `metrics` (bits) over `rows` samples to sums[1..3] (f64 running sums,
-// ≤ rows·2^-53 relative error, as the epoch sums in trainEpochs): accuracy
-// (argmax against the label for the softmax losses, else outputs and targets on the same side of 0.5, averaged
-// over the columns), absolute and squared error (averaged over the columns) of the probabilities. With `weights`
-// (f32 per row; 0: each row weighs 1), each row's values times its weight; the weights' sum goes to SLOT_WEIGHT.
-export function addMetrics(loss: i32, metrics: i32, out: usize, target: usize, rows: i32, cols: i32, sums: usize, weights: usize): void {
-  const classes = loss == LOSS_SOFTMAX_CE || loss == LOSS_SPARSE_SOFTMAX_CE, sparse = loss == LOSS_SPARSE_SOFTMAX_CE;
-  let hits = 0.0, abs = 0.0, sq = 0.0, total = 0.0;
-  for (let r = 0; r < rows; r++) {
-    const x = out + (<usize>(r * cols) << 2), t = target + (<usize>(r * (sparse ? 1 : cols)) << 2);
-    let top = 0, label = sparse ? <i32>load<f32>(t) : 0, m = load<f32>(x);
-    for (let j = 1; j < cols; j++) {
-      const v = load<f32>(x + (<usize>j << 2));
-      if (v > m) { m = v; top = j; }
-      if (!sparse && load<f32>(t + (<usize>j << 2)) > load<f32>(t + (<usize>label << 2))) label = j;
-    }
-    let s = 0.0;
-    if (classes) for (let j = 0; j < cols; j++) s += Math.exp(<f64>load<f32>(x + (<usize>j << 2)) - <f64>m);
-    let rowHits = 0.0, rowAbs = 0.0, rowSq = 0.0;
-    for (let j = 0; j < cols; j++) {
-      const z = <f64>load<f32>(x + (<usize>j << 2));
-      const p = classes ? Math.exp(z - <f64>m) / s : loss == LOSS_SIGMOID_CE ? 1 / (1 + Math.exp(-z)) : z;
-      const tj = sparse ? (j == label ? 1.0 : 0.0) : <f64>load<f32>(t + (<usize>j << 2));
-      if (!classes && (p > 0.5) == (tj > 0.5)) rowHits += 1;
-      rowAbs += Math.abs(p - tj);
-      rowSq += (p - tj) * (p - tj);
-    }
-    const w = weights == 0 ? 1.0 : <f64>load<f32>(weights + (<usize>r << 2));
-    hits += w * (classes ? (top == label ? 1.0 : 0.0) : rowHits / <f64>cols);
-    abs += w * (rowAbs / <f64>cols);
-    sq += w * (rowSq / <f64>cols);
-    total += w;
-  }
-  store<f64>(slot(sums, SLOT_WEIGHT), load<f64>(slot(sums, SLOT_WEIGHT)) + total);
-  if (metrics & METRIC_ACCURACY) store<f64>(slot(sums, SLOT_ACCURACY), load<f64>(slot(sums, SLOT_ACCURACY)) + hits);
-  if (metrics & METRIC_MAE) store<f64>(slot(sums, SLOT_MAE), load<f64>(slot(sums, SLOT_MAE)) + abs);
-  if (metrics & METRIC_MSE) store<f64>(slot(sums, SLOT_MSE), load<f64>(slot(sums, SLOT_MSE)) + sq);
 }
 
 // Fisher–Yates over the first n i32 of order, from the generator `state`.
@@ -138,11 +102,12 @@ function backward(plan: usize, rows: i32): f64 {
   return penalties;
 }
 
-// The losses and metrics of `rows` rows whose outputs the forward left and whose targets are at each OUTPUT_YB, added
-// (as sums over the rows) to the block of PLAN_SLOTS f64 at `sums`: with one output, its loss and metrics (SLOTS);
-// with several, SLOTS for the total (its loss, Σ weight · loss), then SLOTS per output. With `gradients`, each
-// output's NODE_DELTA gets the gradient of weight · its loss. Returns the total loss (the mean over the rows).
-function losses(plan: usize, rows: i32, sums: usize, gradients: bool): f64 {
+// The losses and metrics of `rows` rows whose outputs the forward left and whose targets are at each OUTPUT_YB: each
+// output's loss added (as a sum over the rows) at its OUTPUT_LOSS_SLOT of the block of PLAN_SLOTS f64 at `sums`, with
+// several outputs also the total (Σ weight · loss) at slot 0; its metrics added to their state in block `state`. With
+// `gradients`, each output's NODE_DELTA gets the gradient of weight · its loss. Returns the total loss (the mean over
+// the rows).
+function losses(plan: usize, rows: i32, sums: usize, state: usize, gradients: bool): f64 {
   let total = 0.0;
   const outputs = word(plan, PLAN_OUTPUTS), weights = ptr(plan, PLAN_ROW_WEIGHTS);
   for (let o = 0; o < outputs; o++) {
@@ -151,26 +116,29 @@ function losses(plan: usize, rows: i32, sums: usize, gradients: bool): f64 {
     const value = loss == LOSS_CUSTOM ? customLoss(R, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA), weights)
       : lossOf(loss, word(R, OUTPUT_ACT), out, target, grad, rows, cols, real(plan, PLAN_ALPHA), weights);
     if (grad != 0 && weight != 1) for (let i = 0; i < rows * cols; i++) store<f32>(grad + (<usize>i << 2), load<f32>(grad + (<usize>i << 2)) * weight);
-    const group = outputs == 1 ? sums : slot(sums, SLOTS * (o + 1));
-    store<f64>(slot(group, SLOT_LOSS), load<f64>(slot(group, SLOT_LOSS)) + value * <f64>rows);
-    if (word(R, OUTPUT_METRICS) != 0) addMetrics(loss, word(R, OUTPUT_METRICS), out, target, rows, cols, group, weights);
+    const at = slot(sums, word(R, OUTPUT_LOSS_SLOT));
+    store<f64>(at, load<f64>(at) + value * <f64>rows);
+    if (word(R, OUTPUT_METRIC_COUNT) != 0) updateMetrics(R, state, loss, out, target, rows, cols, weights, ptr(plan, PLAN_METRIC_ROW));
     total += weight == 1 ? value : <f64>weight * value;
   }
-  if (outputs > 1) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + total * <f64>rows);
+  if (outputs > 1) store<f64>(sums, load<f64>(sums) + total * <f64>rows);
   return total;
 }
 
-// Means of a block of `slots` sums into `means` (may be the same block): each group's loss over `rows` (Keras's
-// loss: Σ w·loss over the samples), its metrics over their weights' total (Σ w·m / Σ w; 0 when that is 0, as Keras's
-// divide_no_nan), and the total itself over `rows` (the mean weight).
-function toMeans(sums: usize, means: usize, slots: i32, rows: f64): void {
-  for (let g = 0; g < slots; g += SLOTS) {
-    const weight = load<f64>(slot(sums, g + SLOT_WEIGHT));
-    for (let s = g; s < g + SLOTS; s++) {
-      const value = load<f64>(slot(sums, s)), metric = s != g + SLOT_LOSS && s != g + SLOT_WEIGHT;
-      store<f64>(slot(means, s), !metric ? value / rows : weight > 0 ? value / weight : 0);
-    }
+// The logs of `rows` rows into `logs` (PLAN_SLOTS f64; may be `sums`): each loss sum in `sums` over the rows, and
+// each output's metric values from their state in block `state`.
+function logsOf(plan: usize, sums: usize, state: usize, rows: i32, logs: usize): void {
+  for (let s = 0, slots = word(plan, PLAN_SLOTS); s < slots; s++) store<f64>(slot(logs, s), load<f64>(slot(sums, s)) / <f64>rows);
+  for (let o = 0; o < word(plan, PLAN_OUTPUTS); o++) {
+    const R = outputAt(plan, o);
+    if (word(R, OUTPUT_METRIC_COUNT) != 0) metricValues(R, state, logs, word(ptr(R, OUTPUT_NODE), NODE_WIDTH));
   }
+}
+
+// The running logs of the current epoch (what a progress bar shows) into `logs` (PLAN_SLOTS f64): the mean losses
+// over the rows trained on so far in it and the metrics over them; those of the whole epoch when it just ended.
+export function runningLogs(plan: usize, logs: usize): void {
+  logsOf(plan, ptr(plan, PLAN_SUMS), ptr(plan, PLAN_STATE), word(plan, PLAN_ROWS_DONE), logs);
 }
 
 // Row weights of a training batch: the sample weights of the rows `picks` names, into PLAN_ROW_WEIGHTS.
@@ -255,21 +223,22 @@ function finiteStep(plan: usize, loss: f64): bool {
 }
 
 // Trains from the plan's PLAN_CURSOR (the next batch of the current epoch) until `epochs` epochs end or `maxBatches`
-// batches ran; returns the epochs that ended. PLAN_SUMS holds the running sums of the epoch (PLAN_SLOTS f64: the
-// total loss and each output's loss and metrics, weighted by rows; f64, so ≤ samples·2^-53 relative error: below f32
-// rounding for any dataset that fits memory, hence no pairwise scheme) and the last batch's means (the next
-// PLAN_SLOTS); each ended epoch's means go to PLAN_HISTORY (PLAN_SLOTS per epoch). With PLAN_CHECK_FINITE, a batch
-// whose loss or gradient is not finite stops training before its update, with PLAN_FAILED set to its index in the
-// epoch; so does a step that would make a weight non-finite. On return the model's buffers hold the weights and
-// optimizer state of the last committed step.
+// batches ran; returns the epochs that ended. PLAN_SUMS holds the running loss sums of the epoch (PLAN_SLOTS f64:
+// weighted by rows; f64, so ≤ samples·2^-53 relative error: below f32 rounding for any dataset that fits memory, hence
+// no pairwise scheme) and PLAN_STATE its metrics' state, both reset as an epoch starts; each ended epoch's logs go to
+// PLAN_HISTORY (PLAN_SLOTS f64 per epoch). With PLAN_CHECK_FINITE, a batch whose loss or gradient is not finite stops
+// training before its update, with PLAN_FAILED set to its index in the epoch; so does a step that would make a weight
+// non-finite. On return the model's buffers hold the weights and optimizer state of the last committed step.
 export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
   const samples = word(plan, PLAN_SAMPLES), batch = word(plan, PLAN_BATCH), total = word(plan, PLAN_TOTAL), slots = word(plan, PLAN_SLOTS);
-  const sums = ptr(plan, PLAN_SUMS), last = slot(sums, slots), order = ptr(plan, PLAN_ORDER);
+  const sums = ptr(plan, PLAN_SUMS), state = ptr(plan, PLAN_STATE), order = ptr(plan, PLAN_ORDER);
   let ended = 0;
   for (let b = 0; b < maxBatches && ended < epochs; b++) {
     const start = word(plan, PLAN_CURSOR) * batch;
     if (start == 0) {
       for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), 0);
+      memory.fill(state, 0, <usize>word(plan, PLAN_STATE_BYTES));
+      setWord(plan, PLAN_ROWS_DONE, 0);
       if (ptr(plan, PLAN_SHUFFLE) != 0) shuffle(ptr(plan, PLAN_SHUFFLE), order, samples);
     }
     const rows = min(batch, samples - start);
@@ -285,16 +254,14 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
       }
       if (ptr(plan, PLAN_SAMPLE_WEIGHTS) != 0) gatherWeights(plan, picks, rows);
       forward(plan, rows, true, true);
-      for (let s = 0; s < slots; s++) store<f64>(slot(last, s), 0);
-      let value = losses(plan, rows, last, true);
-      // The penalties join the batch's total loss (Keras adds its regularization losses to `loss`).
+      let value = losses(plan, rows, sums, state, true);
+      setWord(plan, PLAN_ROWS_DONE, word(plan, PLAN_ROWS_DONE) + rows);
+      // The penalties join the batch's total loss (slot 0; Keras adds its regularization losses to `loss`).
       const penalties = backward(plan, rows) + (word(plan, PLAN_REGULARIZED) != 0 ? weightPenalties(plan, true) : 0);
       if (penalties != 0) {
         value += penalties;
-        store<f64>(slot(last, SLOT_LOSS), load<f64>(slot(last, SLOT_LOSS)) + penalties * <f64>rows);
+        store<f64>(sums, load<f64>(sums) + penalties * <f64>rows);
       }
-      for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), load<f64>(slot(sums, s)) + load<f64>(slot(last, s)));
-      toMeans(last, last, slots, <f64>rows);
       if ((word(plan, PLAN_CHECK_FINITE) != 0 && !finiteStep(plan, value)) || !update(plan)) {
         setWord(plan, PLAN_FAILED, word(plan, PLAN_CURSOR));
         settle(plan);
@@ -303,7 +270,7 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
       if (word(plan, PLAN_REGULARIZED) != 0) constrain(plan);
     }
     if (start + rows >= samples) {
-      toMeans(sums, ptr(plan, PLAN_HISTORY) + (<usize>(ended * slots) << 3), slots, <f64>samples);
+      logsOf(plan, sums, state, samples, ptr(plan, PLAN_HISTORY) + (<usize>(ended * slots) << 3));
       setWord(plan, PLAN_CURSOR, 0);
       ended++;
     } else {
@@ -355,24 +322,26 @@ export function restorePointers(plan: usize, keep: usize): void {
 
 // The mean losses and metrics (PLAN_SLOTS f64 into `sums`) over rows [from, to) of the data, PLAN_BATCH rows at a
 // time, dropout off: the forward of training, read straight from the data (no gather), rows weighted by their
-// PLAN_SAMPLE_WEIGHTS when it is set. `keep` holds 2 · (inputs + outputs + 1) words of scratch. Returns the total loss.
+// PLAN_SAMPLE_WEIGHTS when it is set, the metrics' state in PLAN_EVAL_STATE. `keep` holds 2 · (inputs + outputs + 1)
+// words of scratch. Returns the total loss.
 export function evaluateRows(plan: usize, from: i32, to: i32, sums: usize, keep: usize): f64 {
-  const slots = word(plan, PLAN_SLOTS), chunk = word(plan, PLAN_BATCH);
+  const slots = word(plan, PLAN_SLOTS), chunk = word(plan, PLAN_BATCH), state = ptr(plan, PLAN_EVAL_STATE);
   for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), 0);
+  memory.fill(state, 0, <usize>word(plan, PLAN_STATE_BYTES));
   keepPointers(plan, keep, false);
   for (let start = from; start < to; start += chunk) {
     const rows = min(chunk, to - start);
     pointAtRows(plan, start, false);
     const activity = forward(plan, rows, false, true);
-    losses(plan, rows, sums, false);
-    if (activity != 0) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + activity * <f64>rows);
+    losses(plan, rows, sums, state, false);
+    if (activity != 0) store<f64>(sums, load<f64>(sums) + activity * <f64>rows);
   }
   keepPointers(plan, keep, true);
   // The weights' penalties join the loss of every row, as they join each batch's in Keras's evaluation.
   const penalties = word(plan, PLAN_REGULARIZED) != 0 ? weightPenalties(plan, false) : 0;
-  if (penalties != 0) store<f64>(slot(sums, SLOT_LOSS), load<f64>(slot(sums, SLOT_LOSS)) + penalties * <f64>(to - from));
-  toMeans(sums, sums, slots, <f64>(to - from));
-  return load<f64>(slot(sums, SLOT_LOSS));
+  if (penalties != 0) store<f64>(sums, load<f64>(sums) + penalties * <f64>(to - from));
+  logsOf(plan, sums, state, to - from, sums);
+  return load<f64>(sums);
 }
 
 // Each output's values for rows [from, to) of the inputs' data into the same rows of its OUTPUT_Y, PLAN_BATCH rows at

@@ -39,13 +39,13 @@ export {
   ZeroPadding2D, Cropping2D, UpSampling2D, type ZeroPadding2DOptions, type Cropping2DOptions, type UpSampling2DOptions, type SidesOption,
 } from './nn/layers/spatial';
 export { SymbolicTensor } from './nn/symbolic';
-export type { CompileOptions, LossOption } from './nn/compile';
+export type { CompileOptions, LossOption, MetricList } from './nn/compile';
 export type { TensorList } from './nn/data';
 export { dense, Dense, type DenseOptions, type ActivationName } from './nn/layers/dense';
 export type { ActivityRegularizerOptions, BiasRuleOptions, KernelRuleOptions } from './nn/layers/regularization';
 export type { FitOptions, FitParams, History, Callbacks, Logs } from './nn/fit';
 export type { LossName, LossFunction } from './nn/losses';
-export type { MetricName } from './nn/metrics';
+export { Metric, type MetricName, type MetricClass, type MetricConfig, type MetricOptions, type AucOptions, type ConfusionOptions, type F1Options, type TopKOptions } from './nn/metrics';
 export { sgd, adam, rmsprop, adagrad, type Optimizer, type OptimizerConfig, type NamedTensor, type SgdOptions, type AdamOptions, type RmspropOptions, type AdagradOptions,
   type ClipOptions } from './optim/optimizers';
 export { LearningRateSchedule, type ScheduleConfig } from './optim/schedule';
@@ -161,7 +161,9 @@ export * as train from './compat/train';
 export * as losses from './compat/losses';
 /**
  * TensorFlow.js's `tf.metrics.*`: per-sample metrics (binaryAccuracy, categoricalAccuracy, meanSquaredError, …) and
- * scalar ones (precision, recall, r2Score).
+ * scalar ones (precision, recall, r2Score); and the metrics with options that `compile` takes (Keras's): `auc`,
+ * `precision`, `recall` and `r2Score` called without tensors, `f1Score`, `topKCategoricalAccuracy`,
+ * `sparseTopKCategoricalAccuracy`.
  * @example
  * metrics.categoricalAccuracy(tensor([[0, 1]]), tensor([[0.1, 0.9]])).toArray(); // [1]
  */

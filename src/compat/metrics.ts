@@ -1,11 +1,20 @@
 // TensorFlow.js's `tf.metrics.*` (tfjs-layers' metrics): per-sample values over the last axis (binaryAccuracy,
 // meanSquaredError, ...) or a scalar (precision, recall, r2Score), in simdeep's ops. The error metrics are
 // differentiable and serve as custom losses in `compile`; accuracies, precision and recall go through comparisons,
-// which pass no gradient (as in TF.js).
+// which pass no gradient (as in TF.js). Called without tensors, precision, recall and r2Score make the streaming
+// metrics `compile` takes (src/nn/metrics.ts), as do auc, f1Score and the top-k accuracies.
 import { abs, clipByValue, div, equal, greater, log, maximum, mul, sqrt, square, sub, where } from '../ops/elementwise';
 import { argmax, mean, sum } from '../ops/reduce';
 import { squeeze } from '../ops/shape';
-import { checkTensor, type Tensor } from '../tensor/tensor';
+import { checkTensor, Tensor } from '../tensor/tensor';
+import {
+  precision as precisionMetric, r2Score as r2ScoreMetric, recall as recallMetric, type ConfusionOptions, type Metric, type MetricOptions,
+} from '../nn/metrics';
+
+export { auc, f1Score, sparseTopKCategoricalAccuracy, topKCategoricalAccuracy } from '../nn/metrics';
+
+/** Whether a call with these arguments asks for a metric object (options or nothing) rather than TF.js's tensor function. */
+const wantsMetric = (args: readonly unknown[]): boolean => args.length < 2 && !(args[0] instanceof Tensor);
 import { tidy } from '../memory';
 
 const EPSILON = 1e-7; // TF.js's backend epsilon for float32
@@ -53,13 +62,19 @@ function counts(t: Tensor, p: Tensor, label: number, predicted: number): Tensor 
 
 /**
  * True positives over predicted positives (0 when there are none), as TensorFlow.js's `tf.metrics.precision`: values
- * count as positive or negative only when exactly 1 or 0, as TF.js (threshold probabilities first).
- * @throws TypeError unless both are tensors.
+ * count as positive or negative only when exactly 1 or 0, as TF.js (threshold probabilities first). Without tensors
+ * (options or nothing): the streaming metric `compile` takes (Keras's Precision: see the Metric factories in the
+ * documentation of `compile`).
+ * @throws TypeError unless both are tensors, or for bad options.
  * @example
  * metrics.precision(tensor([1, 0, 1, 1]), tensor([1, 1, 0, 1])).item(); // ≈ 0.6667
+ * metrics.precision({ thresholds: 0.7 }).name; // 'precision'
  */
-export function precision(yTrue: Tensor, yPred: Tensor): Tensor {
-  const [t, p] = pair('precision', yTrue, yPred);
+export function precision(yTrue: Tensor, yPred: Tensor): Tensor;
+export function precision(options?: ConfusionOptions): Metric;
+export function precision(...args: unknown[]): Tensor | Metric {
+  if (wantsMetric(args)) return precisionMetric(args[0] as ConfusionOptions | undefined);
+  const [t, p] = pair('precision', args[0], args[1]);
   return tidy(() => {
     const tp = counts(t, p, 1, 1), denominator = tp.add(counts(t, p, 0, 1));
     return where(greater(denominator, 0), div(tp, maximum(denominator, 1)), 0);
@@ -68,13 +83,18 @@ export function precision(yTrue: Tensor, yPred: Tensor): Tensor {
 
 /**
  * True positives over actual positives (0 when there are none), as TensorFlow.js's `tf.metrics.recall` (values
- * exactly 0 or 1, as precision).
- * @throws TypeError unless both are tensors.
+ * exactly 0 or 1, as precision). Without tensors (options or nothing): the streaming metric `compile` takes
+ * (Keras's Recall).
+ * @throws TypeError unless both are tensors, or for bad options.
  * @example
  * metrics.recall(tensor([1, 0, 1, 1]), tensor([1, 1, 0, 0])).item(); // ≈ 0.3333
+ * metrics.recall({ classId: 2 }).config.classId; // 2
  */
-export function recall(yTrue: Tensor, yPred: Tensor): Tensor {
-  const [t, p] = pair('recall', yTrue, yPred);
+export function recall(yTrue: Tensor, yPred: Tensor): Tensor;
+export function recall(options?: ConfusionOptions): Metric;
+export function recall(...args: unknown[]): Tensor | Metric {
+  if (wantsMetric(args)) return recallMetric(args[0] as ConfusionOptions | undefined);
+  const [t, p] = pair('recall', args[0], args[1]);
   return tidy(() => {
     const tp = counts(t, p, 1, 1), denominator = tp.add(counts(t, p, 1, 0));
     return where(greater(denominator, 0), div(tp, maximum(denominator, 1)), 0);
@@ -157,12 +177,17 @@ export function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
 
 /**
  * The coefficient of determination over all values, 1 − SS_res / SS_tot, as TensorFlow.js's `tf.metrics.r2Score`.
- * @throws TypeError unless both are tensors.
+ * Without tensors: the streaming metric `compile` takes (Keras's R2Score, per output column then averaged).
+ * @throws TypeError unless both are tensors, or for bad options.
  * @example
  * metrics.r2Score(tensor([1, 2, 3]), tensor([1, 2, 4])).item(); // 0.5
+ * metrics.r2Score().name; // 'r2_score'
  */
-export function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
-  const [t, p] = pair('r2Score', yTrue, yPred);
+export function r2Score(yTrue: Tensor, yPred: Tensor): Tensor;
+export function r2Score(options?: MetricOptions): Metric;
+export function r2Score(...args: unknown[]): Tensor | Metric {
+  if (wantsMetric(args)) return r2ScoreMetric(args[0] as MetricOptions | undefined);
+  const [t, p] = pair('r2Score', args[0], args[1]);
   return tidy(() => sub(1, div(sum(square(sub(t, p))), sum(square(sub(t, mean(t)))))));
 }
 

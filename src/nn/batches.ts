@@ -10,7 +10,6 @@ import { DivergedError } from '../tensor/errors';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkIdle, checkTrainingData, runSeed } from './fit';
-import { logSlots } from './metrics';
 import { checkOptionKeys } from '../tensor/options';
 import { checkWeights, freeWeights, weightsInMemory, type WeightOptions } from './sample-weights';
 import { Plan, seedDropout, type ModelState, type PlanKind } from './plan';
@@ -151,8 +150,10 @@ export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y:
       freeWeights(w);
     }
     if (failed) throw new DivergedError(1, 1, op);
-    const means = plan.batchMeans();
-    const values = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([, slot]) => means[slot]);
+    // One call is one epoch of the plan's rows: its logs are the batch's, the metrics' state reset before it (Keras's
+    // reset_metrics).
+    const logs = plan.epochMeans(1);
+    const values = compiled.logs.names.map(([, slot]) => logs[slot]);
     return values.length === 1 ? values[0] : values;
   } finally {
     use.done(); // a plan too large to keep is freed

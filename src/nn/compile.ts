@@ -8,7 +8,8 @@ import { Activation } from './layers/activation';
 import { ACTIVATION_CODES, type ActivationName } from './layers/dense';
 import type { Layer } from './layers/layer';
 import { toLoss, type Loss, type LossFunction, type LossName } from './losses';
-import { toMetrics, type MetricName } from './metrics';
+import { logLayout, metricSpecs, type LogLayout, type MetricSpec } from './metric-specs';
+import { toMetrics, type Metric, type MetricClass, type MetricConfig, type MetricName } from './metrics';
 
 /**
  * A loss `compile` takes: a name ('mse' and 'mae' are short for 'meanSquaredError' and 'meanAbsoluteError'), or a
@@ -37,9 +38,21 @@ export interface CompileOptions {
   loss: LossOption | readonly LossOption[] | Readonly<Record<string, LossOption>>;
   /** The weight of each output's loss (default 1 each): an array in output order, or an object by output layer name. */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
-  /** Metrics reported per epoch besides the loss, for every output: 'accuracy' (or 'acc'), 'mae', 'mse'. */
-  metrics?: readonly MetricName[];
+  /**
+   * Metrics reported besides the loss, for every output: names (see MetricName, such as 'accuracy', 'auc',
+   * 'mean_squared_error') or metrics with options (`metrics.auc({ curve: 'PR' })`, see Metric), or the
+   * `{ className, config }` a model file holds of one; or an object of such lists by output layer name (an output
+   * it leaves out reports no metrics), as Keras takes them.
+   */
+  metrics?: MetricList | Readonly<Record<string, MetricList>>;
 }
+
+/**
+ * A list of metrics for `compile`: names, metrics made with options, or their `{ className, config }`.
+ * @example
+ * const list: MetricList = ['accuracy', metrics.auc({ curve: 'PR' })];
+ */
+export type MetricList = readonly (MetricName | Metric | { className: MetricClass; config: MetricConfig })[];
 
 /** What compile needs to know of an output: its layer's name and activation, its width, whether other layers use it. */
 export interface OutputInfo {
@@ -56,13 +69,18 @@ export interface OutputSettings {
   readonly name: string;
   readonly loss: Loss;
   readonly weight: number;
+  /** Its metrics, resolved against it. */
+  readonly metrics: readonly MetricSpec[];
 }
 
 /** Checked compile settings. */
 export interface Compiled {
   readonly outputs: readonly OutputSettings[];
   readonly optimizer: Optimizer;
-  readonly metrics: MetricName[];
+  /** The metrics as compile took them: one list for every output, or lists by output name. */
+  readonly metrics: readonly Metric[] | Readonly<Record<string, readonly Metric[]>>;
+  /** Where the losses and metrics land in a block of logs. */
+  readonly logs: LogLayout;
 }
 
 /**
@@ -79,6 +97,8 @@ export function compileSettings(outputs: readonly OutputInfo[], softmaxHidden: r
   checkOptionKeys(op, options, ['optimizer', 'loss', 'lossWeights', 'metrics']);
   const names = perOutput(options.loss, outputs, op, 'loss');
   const weights = options.lossWeights === undefined ? outputs.map(() => 1) : perOutput(options.lossWeights, outputs, op, 'lossWeights', true);
+  const metrics = metricsOf(options.metrics ?? [], outputs, op);
+  const listOf = (name: string): readonly Metric[] => (Array.isArray(metrics) ? metrics : (metrics as Record<string, readonly Metric[]>)[name] ?? []);
   const settings = outputs.map((out, i): OutputSettings => {
     const arg = outputs.length > 1 ? `loss of output ${out.name}` : 'loss';
     const loss = toLoss(names[i], out.activation, op, out.consumed, arg);
@@ -93,9 +113,21 @@ export function compileSettings(outputs: readonly OutputInfo[], softmaxHidden: r
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
       throw new RangeError(`${op}: lossWeights for output ${out.name} must be a finite number >= 0, got ${showValue(weight)}`);
     }
-    return { name: out.name, loss, weight };
+    return { name: out.name, loss, weight, metrics: metricSpecs(listOf(out.name), out, loss, op) };
   });
-  return { outputs: settings, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics: toMetrics(options.metrics ?? [], op) };
+  const logs = logLayout(settings.map((o) => o.name), settings.map((o) => o.metrics));
+  return { outputs: settings, optimizer: toOptimizer(options.optimizer ?? 'adam', op), metrics, logs };
+}
+
+/** The metrics option: one list for every output, or lists by output name (checked against the outputs). */
+function metricsOf(value: unknown, outputs: readonly OutputInfo[], op: string): readonly Metric[] | Record<string, readonly Metric[]> {
+  if (Array.isArray(value) || typeof value !== 'object' || value === null) return toMetrics(value, op);
+  const names = outputs.map((o) => o.name), byOutput: Record<string, readonly Metric[]> = Object.create(null) as Record<string, readonly Metric[]>;
+  for (const [key, list] of Object.entries(value)) {
+    if (!names.includes(key)) throw new RangeError(`${op}: metrics names ${JSON.stringify(key)}, which is not an output (outputs: ${names.join(', ')})`);
+    byOutput[key] = toMetrics(list, `${op}: metrics.${key}`);
+  }
+  return byOutput;
 }
 
 /**

@@ -8,12 +8,12 @@ import { checkInteger } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkFinite, checkInputs, checkTargets } from './data';
-import { logSlots, toLogs } from './metrics';
+import { toLogs } from './metric-specs';
 import type { Model } from './model';
 import { CALLBACK_NAMES, checkCallbacks, notify, ON_NON_FINITE, type Callbacks, type FitParams, type Logs } from './fit-callbacks';
 import { Plan, type ModelState } from './plan';
 import { checkWeights, freeWeights, weightsInMemory, type ClassWeight, type SampleWeight } from './sample-weights';
-import { progressDisplay, runningMeans } from './progress-bar';
+import { progressDisplay } from './progress-bar';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 
 export { ON_NON_FINITE, type Callbacks, type FitParams, type Logs };
@@ -207,7 +207,7 @@ function checkFit(model: ModelState, compiled: Compiled, x: unknown, y: unknown,
   }
   const verbose = options.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${op}: verbose must be 0, 1 or 2, got ${showValue(verbose)}`);
-  const logNames = logSlots(compiled.outputs.map((o) => o.name), compiled.metrics).map(([key]) => key);
+  const logNames = compiled.logs.names.map(([key]) => key);
   const doValidation = validation !== undefined || samples < total;
   const params: FitParams = { epochs, steps: Math.ceil(samples / batchSize), samples, batchSize, verbose, doValidation,
     metrics: doValidation ? [...logNames, ...logNames.map((key) => `val_${key}`)] : logNames };
@@ -225,7 +225,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
   const perEpoch = validation !== undefined || heldOut || progress !== undefined || has('onEpochEnd') || has('onEpochBegin');
   const perBatch = has('onBatchEnd') || has('onBatchBegin');
   const epochsPerCall = perEpoch || perBatch ? 1 : Math.min(Math.max(epochs, 1), 1024);
-  const names = compiled.outputs.map((o) => o.name), metrics = compiled.metrics;
+  const layout = compiled.logs;
 
   const data: [Tensor, string][] = [...xs.map((t): [Tensor, string] => [t, 'x']), ...ys.map((t): [Tensor, string] => [t, 'y'])];
   if (validation) data.push(...validation[0].map((t): [Tensor, string] => [t, 'validationData[0]']), ...validation[1].map((t): [Tensor, string] => [t, 'validationData[1]']));
@@ -247,7 +247,7 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
     plan.setSampleWeights(weights);
     const history: History = { epoch: [], history: {}, params };
     model.history = history;
-    const slots = logSlots(names, metrics), width = plan.slotCount;
+    const slots = layout.names, width = plan.slotCount;
     for (const [key] of slots) history.history[key] = [];
     const kept = new EpochMeans(slots, width); // without per-epoch work: the history, filled at the end
     let lastYield = performance.now(), budget = 1, epoch = 0, stop = false;
@@ -269,18 +269,17 @@ async function train(model: Model, state: ModelState, compiled: Compiled, settin
       }
       const spent = performance.now() - began;
       budget = spent < 4 ? Math.min(budget * 2, 1 << 20) : spent > 16 && budget > 1 ? budget >> 1 : budget;
-      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, toLogs(names, metrics, plan.batchMeans()));
-      // NOTE: the plan's epoch-so-far logs (runningLogs) replace runningMeans here once the plan gives them.
-      if (ended === 0) progress?.update(plan.cursor, () => toLogs(names, metrics, runningMeans(plan!, Math.min(plan!.cursor * batchSize, samples))));
+      if (perBatch) await notify(callbacks, 'onBatchEnd', batch, plan.runningLogs());
+      if (ended === 0) progress?.update(plan.cursor, () => plan!.runningLogs());
       const means = plan.epochMeans(ended);
       if (!perEpoch) epoch = kept.add(means, ended);
       if (!perEpoch && ended > 0 && model.stopTraining) stop = true;
       for (let e = 0; e < ended && perEpoch && !stop; e++, epoch++) {
-        const logs = toLogs(names, metrics, means.subarray(e * width, (e + 1) * width));
+        const logs = toLogs(layout, means.subarray(e * width, (e + 1) * width));
         if (validation || heldOut) {
           unchanged();
           const [vx, vy, from, to, vw] = heldOut ? [xs, ys, samples, total, weights] : [validation![0], validation![1], 0, validation![0][0].shape[0], validationWeights];
-          const valLogs = toLogs(names, metrics, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to, vw));
+          const valLogs = toLogs(layout, plan.evaluate(vx.map((t) => t.ptr), vy.map((t) => t.ptr), from, to, vw));
           for (const [key, v] of Object.entries(valLogs)) logs[`val_${key}`] = v;
         }
         stop = (await notify(callbacks, 'onEpochEnd', epoch, logs)) || model.stopTraining;

@@ -17,11 +17,12 @@ import { runFit, type FitOptions, type History } from './fit';
 import { argDims, graphOf, nameLayers, trainableOf, type Graph } from './graph';
 import { showShapes, type Layer } from './layers/layer';
 import type { LossName } from './losses';
-import { toLogs, type MetricName } from './metrics';
+import { toLogs } from './metric-specs';
+import type { Metric, MetricName } from './metrics';
 import { summaryOf } from './summary';
 import { saveToFile } from './model-file';
 import { registeredClass } from './custom-classes';
-import { slotsOf, type ModelState } from './plan';
+import type { ModelState } from './plan';
 import { modelToJSON, serialize, type ModelJSON } from './save';
 import { deriveSeed, SEED_STREAMS } from './seeds';
 import { SymbolicTensor } from './symbolic';
@@ -314,14 +315,17 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
   }
 
   /**
-   * The metrics `compile` set, besides the loss ('acc' is listed as 'accuracy').
+   * The metrics `compile` set, besides the loss: names as given ('acc' is listed as 'accuracy'), and metrics made
+   * with options (see Metric).
    * @example
    * const model = sequential([dense({ units: 1, activation: 'sigmoid', inputShape: [2] })]);
    * model.compile({ loss: 'binaryCrossentropy', metrics: ['acc'] });
    * model.metrics; // ['accuracy']
    */
-  get metrics(): MetricName[] {
-    return [...(this.compiled?.metrics ?? [])];
+  get metrics(): (MetricName | Metric)[] | Record<string, (MetricName | Metric)[]> {
+    const given = (list: readonly Metric[]): (MetricName | Metric)[] => list.map((m) => m.source ?? m);
+    const metrics = this.compiled?.metrics ?? [];
+    return Array.isArray(metrics) ? given(metrics) : Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, given(v)]));
   }
 
   /**
@@ -488,15 +492,14 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const rows = xs[0].shape[0];
     const ys = checkTargets(graph, compiled, y, rows, op);
     const chunk = Math.min(rows, batchRows({ batchSize: options.batchSize }, op, 4096));
-    const names = compiled.outputs.map((o) => o.name);
     const weights = checkWeights(graph, compiled, ys, rows, options.sampleWeight, options.classWeight,
       { op, sampleArg: 'sampleWeight', classRows: rows, ranges: [[0, rows, 'the samples']] });
-    if (rows === 0) return toEvaluation(toLogs(names, compiled.metrics, new Float64Array(slotsOf(names.length)).fill(NaN)));
+    if (rows === 0) return toEvaluation(toLogs(compiled.logs, new Float64Array(compiled.logs.slots).fill(NaN)));
     const plan = planFor(this.state, 'evaluate', chunk, op);
     let w = 0;
     try {
       w = weightsInMemory(weights, op);
-      return toEvaluation(toLogs(names, compiled.metrics, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows, w)));
+      return toEvaluation(toLogs(compiled.logs, plan.plan.evaluate(xs.map((t) => t.ptr), ys.map((t) => t.ptr), 0, rows, w)));
     } finally {
       freeWeights(w);
       plan.done();
@@ -673,7 +676,7 @@ export class Model<Output extends Tensor | Tensor[] = Tensor | Tensor[]> {
     // A file cannot hold a loss function: a model compiled with one is saved uncompiled (as TF.js saves the topology).
     if (!c || c.outputs.some((o) => o.loss.fn)) return undefined;
     const single = c.outputs.length === 1;
-    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: c.metrics,
+    return { loss: single ? c.outputs[0].loss.name as LossName : c.outputs.map((o) => o.loss.name as LossName), optimizer: c.optimizer.config, metrics: metricsJSON(c.metrics),
       ...(c.outputs.some((o) => o.weight !== 1) ? { lossWeights: c.outputs.map((o) => o.weight) } : {}) };
   }
 
@@ -834,4 +837,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/** The metrics of a compile section: names as given, others as { className, config }; a list, or lists by output. */
+function metricsJSON(metrics: Compiled['metrics']): NonNullable<ModelJSON['compile']>['metrics'] {
+  const json = (list: readonly Metric[]) => list.map((m) => m.toJSON());
+  return Array.isArray(metrics) ? json(metrics) : Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, json(v)]));
 }

@@ -140,7 +140,7 @@ function checkCompileShape(value: unknown): ModelJSON['compile'] {
   if (!isRecord(optimizer) || typeof optimizer.name !== 'string' || Object.hasOwn(optimizer, 'config') || Object.hasOwn(optimizer, 'stateArrays')) {
     fail(`compile.optimizer is ${show(optimizer)}, not an optimizer's config such as { name: 'adam', learningRate: 0.001 }`);
   }
-  if (!Array.isArray(value.metrics)) fail(`compile.metrics is ${show(value.metrics)}, not an array`);
+  if (!Array.isArray(value.metrics) && !isRecord(value.metrics)) fail(`compile.metrics is ${show(value.metrics)}, not an array or an object by output`);
   return value as ModelJSON['compile'];
 }
 

@@ -8,14 +8,15 @@
 import {
   ACT_NONE, ACT_SOFTMAX, EDGE_ADD, EDGE_NODE, EDGE_WORDS, INPUT_COLS, INPUT_NODE, INPUT_WORDS, INPUT_X, NODE_ACT, NODE_ADD_GRADS, NODE_BIAS,
   GEOM_WORDS, NODE_DELTA, NODE_DELTA_IS_DZ, NODE_EDGES, NODE_GEOM, NODE_PARAMS, NODE_EDGE_COUNT, NODE_KERNEL, NODE_KIND, NODE_LOGITS, NODE_MASK, NODE_OUT, NODE_PACKED, NODE_RATE,
-  NODE_SCRATCH, NODE_WIDTH, NODE_WORDS, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_METRICS, OUTPUT_NODE,
+  NODE_SCRATCH, NODE_WIDTH, NODE_WORDS, OUTPUT_ACT, OUTPUT_LOSS, OUTPUT_LOSS_SLOT, OUTPUT_METRICS, OUTPUT_METRIC_COUNT, OUTPUT_NODE,
   OUTPUT_WEIGHT, OUTPUT_WORDS, OUTPUT_Y, OUTPUT_YB, OUTPUT_Y_COLS, PARAM_GRAD, PARAM_HOME, PARAM_S0, PARAM_S0_SPARE, PARAM_S1,
   PARAM_S1_SPARE, PARAM_SIZE, PARAM_SPARE, PARAM_WORDS, PLAN_ALPHA, PLAN_BATCH, PLAN_CHECK_FINITE, PLAN_CURSOR, PLAN_DROP_STATE,
   PLAN_EPS, PLAN_FAILED, PLAN_HEADER_WORDS, PLAN_HISTORY, PLAN_HOST_FLOPS, PLAN_INPUTS, PLAN_INPUT_TABLE, PLAN_LR, PLAN_NODES,
   PLAN_NODE_TABLE, PLAN_OPTIMIZER, PLAN_ORDER, PLAN_OUTPUTS, PLAN_OUTPUT_TABLE, PLAN_P1, PLAN_P2, PLAN_PARAMS, PLAN_PARAM_TABLE,
-  PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, SLOTS, PLAN_INFERENCE, PLAN_FROZEN_STATS,
-  PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS,
-  PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND,
+  PLAN_SAMPLES, PLAN_SHUFFLE, PLAN_SLOTS, PLAN_STEP, PLAN_SUMS, PLAN_TOTAL, PLAN_WD, PLAN_WORK, PLAN_INFERENCE, PLAN_FROZEN_STATS,
+  PLAN_STATE, PLAN_EVAL_STATE, PLAN_STATE_BYTES, PLAN_METRIC_ROW, PLAN_ROWS_DONE, METRIC_AVERAGE, METRIC_BUCKETS, METRIC_CLASS, METRIC_CURVE,
+  METRIC_KIND, METRIC_MULTI_LABEL, METRIC_STATE, METRIC_THRESHOLD, METRIC_TOP_K, METRIC_VALUE, METRIC_WORDS,
+  PLAN_ROW_WEIGHTS, PLAN_SAMPLE_WEIGHTS, PLAN_SCHEDULE, PLAN_CLIP, PLAN_CLIP_BOUND,
   PLAN_ACTIVITY, PLAN_REGULARIZED, NODE_ACTIVITY_L1, NODE_ACTIVITY_L2,
 } from '../../assembly/layout';
 import { writeParamRules } from './layers/regularization';
@@ -28,7 +29,7 @@ import type { Compiled } from './compile';
 import { trainableOf, type Graph } from './graph';
 import { LEAKY_ALPHA, NEEDS_INPUT } from './layers/dense';
 import { hostLayer, hostLoss, unhost } from './custom-host';
-import { metricMask } from './metrics';
+import { toLogs, type LogLayout, type OutputLogs } from './metric-specs';
 import { stepSettings } from '../optim/optimizer';
 
 /**
@@ -77,9 +78,22 @@ export function seedDropout(ptr: number, seed: number): void {
   writeState(ptr, seed ^ 0x5bd1e995);
 }
 
-/** f64 per block of sums: SLOTS (the loss and metrics) for one output; for several, SLOTS for the total, then SLOTS each. */
-export function slotsOf(outputs: number): number {
-  return outputs === 1 ? SLOTS : SLOTS * (1 + outputs);
+/** Writes the metric records (METRIC_WORDS words each, from `at`) of one output's metrics. */
+export function writeMetricRecords(at: number, output: OutputLogs): void {
+  const I = i32View(at, METRIC_WORDS * output.metrics.length), F = new Float32Array(I.buffer, I.byteOffset, I.length);
+  output.metrics.forEach(({ spec, valueSlot, stateOffset }, m) => {
+    const r = m * METRIC_WORDS;
+    I[r + METRIC_KIND] = spec.kind;
+    I[r + METRIC_STATE] = stateOffset;
+    I[r + METRIC_VALUE] = valueSlot;
+    I[r + METRIC_CLASS] = spec.classId;
+    I[r + METRIC_TOP_K] = spec.topK;
+    F[r + METRIC_THRESHOLD] = spec.threshold;
+    I[r + METRIC_BUCKETS] = spec.buckets;
+    I[r + METRIC_CURVE] = spec.curve;
+    I[r + METRIC_MULTI_LABEL] = spec.multiLabel ? 1 : 0;
+    I[r + METRIC_AVERAGE] = spec.average;
+  });
 }
 
 /**
@@ -114,6 +128,8 @@ export class Plan {
   private readonly slots: number;
   /** Training plans: the f32 row weights of a batch (PLAN_ROW_WEIGHTS while the plan has sample weights). */
   private readonly rowWeights: number = 0;
+  /** Where the losses and metrics land in a block of logs (null: a plan without compile settings). */
+  private readonly logs: LogLayout | null;
   /** Words of the plan's records, and where its input and output tables start (word offsets). */
   private readonly words: number = 0;
   private readonly inputAt: number = 0;
@@ -146,7 +162,8 @@ export class Plan {
     const params = [...trainable, ...new Set(nodes.flatMap((n) => n.layer.nonTrainableWeights))];
     const edges = nodes.reduce((sum, n) => sum + n.args.length, 0);
     const outputs = graph.outputs.length;
-    this.slots = slotsOf(outputs);
+    this.logs = compiled?.logs ?? null;
+    this.slots = this.logs?.slots ?? 1;
     // The optimizer's state first (kept from plan to plan), so that it lies below the plan's buffers, which are freed.
     const state = train && compiled ? trainable.map((p) => compiled.optimizer.getSlots(p).map((t) => t.ptr)) : [];
     try {
@@ -158,6 +175,11 @@ export class Plan {
       this.history = take((options.epochsPerCall ?? 1) * this.slots * 8);
       this.keep = take(8 * (graph.inputs.length + outputs + 1));
       if (train) this.rowWeights = take(rows * 4);
+      // The metrics' state (training, evaluation; the kernels reset each before use) and 3 rows of scratch.
+      const stateBytes = this.logs?.stateBytes ?? 0;
+      const [metricState, evalState] = stateBytes > 0 ? [take(stateBytes), take(stateBytes)] : [0, 0];
+      if (metricState) new Float64Array(wasmMemory().buffer, metricState, stateBytes / 8).fill(0); // running logs may read it first
+      const metricRow = stateBytes > 0 ? take(3 * 8 * Math.max(...graph.outputs.map((node) => nodes[node].width))) : 0;
       const I = i32View(this.ptr, words), F = new Float32Array(I.buffer, I.byteOffset, words);
       I.fill(0);
       const address = (word: number): number => this.ptr + 4 * word;
@@ -180,6 +202,7 @@ export class Plan {
       I[PLAN_INFERENCE] = kind === 'apply' ? 1 : 0;
       I[PLAN_SUMS] = this.sums;
       I[PLAN_HISTORY] = this.history;
+      [I[PLAN_STATE], I[PLAN_EVAL_STATE], I[PLAN_STATE_BYTES], I[PLAN_METRIC_ROW]] = [metricState, evalState, stateBytes, metricRow];
       I[PLAN_FAILED] = -1;
       I[PLAN_STEP] = model.step;
 
@@ -352,7 +375,9 @@ export class Plan {
         }
         F[at + OUTPUT_WEIGHT] = weight;
         I[at + OUTPUT_Y_COLS] = loss.sparse ? 1 : n.width;
-        I[at + OUTPUT_METRICS] = metricMask(compiled!.metrics);
+        writeMetricRecords(I[at + OUTPUT_METRICS] = take(4 * METRIC_WORDS * settings.metrics.length), this.logs!.outputs[o]);
+        I[at + OUTPUT_METRIC_COUNT] = settings.metrics.length;
+        I[at + OUTPUT_LOSS_SLOT] = this.logs!.outputs[o].lossSlot;
         // Alone, the loss gives dLoss/dZ through the node's activation; used by other nodes too, it gives dLoss/dA
         // and the node's backward applies the activation to the sum.
         I[at + OUTPUT_ACT] = alone ? I[nat + NODE_ACT] : ACT_NONE;
@@ -430,19 +455,30 @@ export class Plan {
     return i32View(this.ptr, PLAN_HEADER_WORDS)[PLAN_CURSOR];
   }
 
-  /** f64 per block of sums (see slotsOf). */
+  /** f64 per block of logs (see logLayout). */
   get slotCount(): number {
     return this.slots;
   }
 
-  /** Means of the loss and metrics (slotCount per epoch) of the `epochs` epochs ended by the last run, copied. */
+  /** Batches of the current epoch run so far (all of them when an epoch just ended). */
+  get batchesDone(): number {
+    const I = i32View(this.ptr, PLAN_HEADER_WORDS);
+    return I[PLAN_CURSOR] === 0 && I[PLAN_ROWS_DONE] > 0 ? Math.ceil(I[PLAN_SAMPLES] / I[PLAN_BATCH]) : I[PLAN_CURSOR];
+  }
+
+  /** Logs of the `epochs` epochs ended by the last run (slotCount f64 per epoch: see logLayout), copied. */
   epochMeans(epochs: number): Float64Array {
     return new Float64Array(wasmMemory().buffer, this.history, epochs * this.slots).slice();
   }
 
-  /** Means of the loss and metrics of the last batch, copied. */
-  batchMeans(): Float64Array {
-    return new Float64Array(wasmMemory().buffer, this.sums + this.slots * 8, this.slots).slice();
+  /**
+   * The running logs of the current epoch, as Keras's progress bar shows them: the mean losses over the rows trained
+   * on in it so far and the metrics over those rows (the whole epoch's when it just ended).
+   */
+  runningLogs(): Record<string, number> {
+    const block = this.sums + this.slots * 8;
+    kernels().runningLogs(this.ptr, block);
+    return toLogs(this.logs!, new Float64Array(wasmMemory().buffer, block, this.slots));
   }
 
   /**

@@ -7,11 +7,7 @@
 // NOTE: written by hand rather than with cli-progress: Keras's line (a padded step counter, a two-colour bar of ━, an
 // ETA from the mean step time after the first update, per-step time, sorted logs in .4f or .4e) is not one of
 // cli-progress's formats, and fit draws only between its kernel calls, which cli-progress's own timer cannot know.
-import { PLAN_HEADER_WORDS, PLAN_SUMS } from '../../assembly/layout';
-import { i32View } from '../runtime/heap';
-import { wasmMemory } from '../runtime/wasm';
 import { formatValue, parseSpec } from './callbacks/python-format';
-import type { Plan } from './plan';
 
 /** What fit tells the display: epochs beginning and ending, and progress after each kernel call. */
 export interface ProgressDisplay {
@@ -110,15 +106,4 @@ export function progressDisplay(verbose: 0 | 1 | 2, epochs: number, steps: numbe
       open = false;
     },
   };
-}
-
-/**
- * The epoch-so-far means of a training plan's loss and metrics (slotCount f64) after `rows` rows of the epoch: its
- * running sums (PLAN_SUMS) over the rows. NOTE: the plan's own running logs replace this once it gives them.
- */
-export function runningMeans(plan: Plan, rows: number): Float64Array {
-  const sums = i32View(plan.ptr, PLAN_HEADER_WORDS)[PLAN_SUMS];
-  const means = new Float64Array(wasmMemory().buffer, sums, plan.slotCount).slice();
-  for (let i = 0; i < means.length; i++) means[i] /= Math.max(rows, 1);
-  return means;
 }

@@ -11,7 +11,10 @@ import type { Layer } from './layers/layer';
 import type { ActivationName } from './layers/dense';
 import type { Initializer } from './initializers';
 import type { LossName } from './losses';
-import type { MetricName } from './metrics';
+import type { MetricClass, MetricConfig, MetricName } from './metrics';
+
+/** A metric in a model file: its name, or Keras's { className, config }. */
+type MetricJSON = MetricName | { className: MetricClass; config: MetricConfig };
 
 /** The first 4 bytes of a model file, "SDPM" read as a little-endian u32. */
 export const MAGIC = 0x4d504453;
@@ -52,8 +55,11 @@ export interface ModelJSON {
     lossWeights?: number[];
     /** The optimizer's settings. */
     optimizer: OptimizerConfig;
-    /** The metrics besides the loss. */
-    metrics: MetricName[];
+    /**
+     * The metrics besides the loss: names, or Keras's { className, config } of metrics made with options; one list, or
+     * lists by output name.
+     */
+    metrics: MetricJSON[] | Record<string, MetricJSON[]>;
   };
   /** The model's `metadata` (JSON), such as the preprocessing of its inputs. */
   metadata?: Record<string, unknown>;

@@ -43,7 +43,9 @@ export interface Kernels extends GemmKernels {
   forwardRows(plan: number, rows: number): void;
   backwardRows(plan: number, rows: number): void;
   lossOf(loss: number, act: number, out: number, target: number, grad: number, rows: number, cols: number, alpha: number, weights: number): number;
-  addMetrics(loss: number, metrics: number, out: number, target: number, rows: number, cols: number, sums: number, weights: number): void;
+  runningLogs(plan: number, logs: number): void;
+  updateMetrics(output: number, state: number, loss: number, out: number, target: number, rows: number, cols: number, weights: number, scratch: number): void;
+  metricValues(output: number, state: number, logs: number, cols: number): void;
   firstNonFinite(p: number, n: number): number;
   packWeights(b: number, ldb: number, flags: number, k: number, n: number, out: number): void;
   packedWeightsFloats(k: number, n: number): number;

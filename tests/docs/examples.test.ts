@@ -47,6 +47,7 @@ const INTERNAL: readonly string[] = [
   'Tensor.constructor', 'Tensor.storage', 'Variable.constructor', 'Table.constructor', 'initializers.toInitializer', 'SymbolicTensor.constructor', 'SymbolicTensor.call',
   'LearningRateSchedule.constructor', 'LearningRateSchedule.recordBytes', 'LearningRateSchedule.writeRecord',
   'regularizers.toRegularizer', 'regularizers.regularizerConfig', 'constraints.toConstraint', 'constraints.constraintConfig', 'constraints.Constraint.axesOf',
+  'Metric.constructor',
 ];
 /** The layer contract (layers/layer.ts) that the model, the plan and model files call; each layer kind overrides some of it. */
 const CONTRACT: readonly string[] = ['arity', 'build', 'calls', 'detail', 'dispose', 'kind', 'nodeFields', 'outputShape', 'owner', 'trainingBuffers',

@@ -38,8 +38,8 @@ interface Expected { accuracy: number; mae: number; mse: number; slack: { accura
 
 /**
  * The metrics as documented, from probabilities p each known to within delta[i]: accuracy is the argmax of p
- * against the label (first maximum of a target row) for the softmax losses, else p and t on the same side of 0.5
- * averaged over the columns; mae and mse average |p − t| and (p − t)² over the columns, then over the rows. The slack
+ * against the label (first maximum of a target row) for the softmax losses, else p thresholded at 0.5 (1 above, else
+ * 0) equal to t, averaged over the columns; mae and mse average |p − t| and (p − t)² over the columns, then over the rows. The slack
  * counts samples whose accuracy delta could flip and the error delta can cause.
  */
 function expectedMetrics(p: Float64Array, t: Float64Array, rows: number, cols: number, classes: boolean, delta: Float64Array): Expected {
@@ -59,7 +59,7 @@ function expectedMetrics(p: Float64Array, t: Float64Array, rows: number, cols: n
     for (let j = 0; j < cols; j++) {
       const e = p[at(j)] - t[at(j)], d = delta[at(j)];
       if (!classes) {
-        hits += (p[at(j)] > 0.5) === (t[at(j)] > 0.5) ? 1 / cols : 0;
+        hits += (p[at(j)] > 0.5 ? 1 : 0) === t[at(j)] ? 1 / cols : 0; // Keras: the thresholded output equals the target
         if (Math.abs(p[at(j)] - 0.5) <= d) slack.accuracy += 1 / cols;
       }
       abs += Math.abs(e) / cols; sq += (e * e) / cols;

@@ -48,10 +48,10 @@ function sourceFiles(dir: string): string[] {
 
 /** The record families: field prefix and the size every field must stay below. */
 const RECORDS = [['PLAN_', 'PLAN_HEADER_WORDS'], ['NODE_', 'NODE_WORDS'], ['EDGE_', 'EDGE_WORDS'], ['INPUT_', 'INPUT_WORDS'], ['OUTPUT_', 'OUTPUT_WORDS'],
-  ['PARAM_', 'PARAM_WORDS'], ['SLOT_', 'SLOTS'], ['GEOM_', 'GEOM_WORDS'], ['SCHEDULE_', 'SCHEDULE_WORDS']] as const;
+  ['PARAM_', 'PARAM_WORDS'], ['METRIC_', 'METRIC_WORDS'], ['GEOM_', 'GEOM_WORDS'], ['SCHEDULE_', 'SCHEDULE_WORDS']] as const;
 /** The code families: each code distinct within its family; flag families are distinct single bits. */
-const CODES = ['BINARY_', 'UNARY_', 'REDUCE_', 'ARG_', 'ACT_', 'LOSS_', 'OPT_', 'KIND_', 'CLIP_', 'DECAY_', 'CONSTRAINT_'] as const;
-const FLAGS = ['GEMM_', 'METRIC_', 'NORM_'] as const;
+const CODES = ['BINARY_', 'UNARY_', 'REDUCE_', 'ARG_', 'ACT_', 'LOSS_', 'OPT_', 'KIND_', 'CLIP_', 'DECAY_', 'CONSTRAINT_', 'SCORE_', 'CURVE_', 'AVERAGE_'] as const;
+const FLAGS = ['GEMM_', 'NORM_'] as const;
 const SIZES: readonly string[] = RECORDS.map(([, size]) => size);
 
 const family = (prefix: string): [string, number][] =>
