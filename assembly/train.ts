@@ -237,7 +237,9 @@ export function trainEpochs(plan: usize, epochs: i32, maxBatches: i32): i32 {
     const start = word(plan, PLAN_CURSOR) * batch;
     if (start == 0) {
       for (let s = 0; s < slots; s++) store<f64>(slot(sums, s), 0);
-      memory.fill(state, 0, <usize>word(plan, PLAN_STATE_BYTES));
+      // NOTE: only when there is state: an empty memory.fill still cost about 150 ns per epoch here (Node 20), which
+      // made the 60,000 one-batch epochs of a 3-4-1 fit 30 % slower.
+      if (word(plan, PLAN_STATE_BYTES) != 0) memory.fill(state, 0, <usize>word(plan, PLAN_STATE_BYTES));
       setWord(plan, PLAN_ROWS_DONE, 0);
       if (ptr(plan, PLAN_SHUFFLE) != 0) shuffle(ptr(plan, PLAN_SHUFFLE), order, samples);
     }
