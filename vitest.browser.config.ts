@@ -66,7 +66,8 @@ export default defineConfig({
       'tests/autograd/**/*.test.ts', 'tests/optim/**/*.test.ts',
       'tests/browser/**/*.browser.test.ts', 'tests/reliability/longrun.test.ts'],
     exclude: ['tests/nn/save-file.test.ts', 'tests/nn/model-files.test.ts', 'tests/nn/batches-mnist.test.ts',
-      'tests/nn/structure.test.ts'], // node:fs
+      'tests/nn/structure.test.ts', 'tests/nn/callbacks/model-checkpoint.test.ts', 'tests/nn/callbacks/csv-logger.test.ts', // node:fs
+      'tests/nn/progress-bar.test.ts'], // a pseudo-terminal and pipes
     browser: {
       enabled: true,
       headless: true,

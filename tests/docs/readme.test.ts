@@ -22,6 +22,12 @@ const DIGESTS: Record<string, string> = {
 console.log(JSON.stringify(history.history));
 console.log(bits(model.getWeights()));
 console.log(bits(model.predict(tensor([[0, 0, 1], [1, 1, 1]]))));`,
+  'Training controls and evaluation': `${BITS}
+import { readFileSync } from 'node:fs';
+console.log(JSON.stringify(history.history));
+console.log(bits(model.getWeights(), best.getWeights()));
+console.log(readFileSync('training.csv', 'utf8'));
+console.log(JSON.stringify(LabelEncoder.fromModel(model).classes));`,
   'Models as graphs': `${BITS}
 console.log(JSON.stringify(history.history));
 console.log(bits(net.getWeights()));
