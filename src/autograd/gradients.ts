@@ -104,6 +104,8 @@ function filled(xs: readonly Tensor[], gs: readonly (Tensor | null)[]): Tensor[]
 
 function checkFunction(f: unknown, op: string): void {
   if (typeof f !== 'function') throw new TypeError(`${op}: f must be a function, got ${showValue(f)}`);
+  // A class is a function that cannot be called: refused here, not when f is first called inside the gradient.
+  if (Function.prototype.toString.call(f).startsWith('class')) throw new TypeError(`${op}: f must be a function, got the class ${f.name}`);
 }
 
 function checkList(xs: unknown, op: string): readonly Tensor[] {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   add, customGrad, DisposedError, grad, grads, matmul, memory, mul, scalar, ShapeError, stopGradient, sum, tensor, tidy,
-  valueAndGrad, valueAndGrads, variable, variableGrads, type Tensor,
+  Tensor, valueAndGrad, valueAndGrads, variable, variableGrads, type CustomGradientFunc,
 } from '../../src/index';
 import { failOnLeaks } from '../reference';
 
@@ -144,6 +144,9 @@ describe('errors, before any work', () => {
     expect(() => grads((v) => v.sum())(y as unknown as Tensor[])).toThrow(/grads: xs must be an array of Tensors/);
     expect(() => grads((v) => v.sum())([])).toThrow(new RangeError('grads: xs is empty; give the tensors to differentiate with respect to'));
     expect(() => grad(5 as unknown as (x: Tensor) => Tensor)).toThrow(/grad: f must be a function/);
+    // A class is a function that cannot be called (found by the fuzzer: customGrad(Tensor)(y) threw V8's own error).
+    expect(() => grad(Tensor as unknown as (x: Tensor) => Tensor)).toThrow(new TypeError('grad: f must be a function, got the class Tensor'));
+    expect(() => customGrad(Tensor as unknown as CustomGradientFunc)).toThrow(new TypeError('customGrad: f must be a function, got the class Tensor'));
     y.dispose();
   });
 
