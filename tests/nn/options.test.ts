@@ -55,7 +55,7 @@ describe('unknown option keys', () => {
 
   it('earlyStopping and the initializers name the nearest valid key', async () => {
     await expectTypo(() => earlyStopping({ patiance: 3 } as never),
-      'earlyStopping: unknown option "patiance" in options; did you mean "patience"? (expected monitor, patience, minDelta, restoreBestWeights)');
+      'earlyStopping: unknown option "patiance" in options; did you mean "patience"? (expected monitor, mode, patience, minDelta, restoreBestWeights)');
     expect(() => earlyStopping({ restoreBestWeights: 1 } as never)).toThrow(new TypeError('earlyStopping: restoreBestWeights must be true or false, got 1'));
     await expectTypo(() => initializers.glorotUniform({ sed: 1 } as never), 'glorotUniform: unknown option "sed" in options; did you mean "seed"? (expected seed)');
     await expectTypo(() => initializers.randomNormal({ stdev: 1 } as never),

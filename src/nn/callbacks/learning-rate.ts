@@ -7,6 +7,7 @@ import { checkOptionKeys } from '../../tensor/options';
 import type { Optimizer } from '../../optim/optimizers';
 import type { Callbacks, Logs } from '../fit';
 import type { Model } from '../model';
+import { checkMode, missingLog, risesWhenBetter, type MonitorMode } from './monitor';
 
 /** The model's optimizer, checked to take a learning rate that can be set (not a schedule), or an error naming `op`. */
 function settableOptimizer(model: Model, op: string): Optimizer {
@@ -65,24 +66,16 @@ export interface ReduceLROnPlateauOptions {
   /** Epochs without improvement after which the rate is reduced, an integer >= 0 (default 10). */
   patience?: number;
   /**
-   * 'min' (the log should fall), 'max' (rise) or 'auto' (default: 'min' for losses, errors and cross-entropies,
-   * 'max' for accuracies, AUC, precision, recall, F1 and R²).
+   * 'min' (the log should fall), 'max' (rise) or 'auto' (default: 'max' for accuracies, AUC, precision, recall, F1
+   * and R², 'min' for anything else, as earlyStopping and modelCheckpoint decide).
    */
-  mode?: 'auto' | 'min' | 'max';
+  mode?: MonitorMode;
   /** The least change that counts as an improvement (default 1e-4; its magnitude is used, as Keras). */
   minDelta?: number;
   /** Epochs to wait after a reduction before counting epochs without improvement again, an integer >= 0 (default 0). */
   cooldown?: number;
   /** The rate is never reduced below it, >= 0 (default 0). */
   minLr?: number;
-}
-
-/** Whether `monitor` should fall ('min') or rise ('max') in auto mode, from its name; null if the name does not say. */
-function directionOf(monitor: string): 'min' | 'max' | null {
-  const name = monitor.replace(/^val_/, '');
-  if (/(^|_)loss$|(^|_)(mae|mse|mean_absolute_error|mean_squared_error)$|crossentropy$/.test(name)) return 'min';
-  if (/(^|_)(acc|accuracy|auc|precision|recall|f1_score|r2_score)$/.test(name)) return 'max';
-  return null;
 }
 
 /**
@@ -93,7 +86,7 @@ function directionOf(monitor: string): 'min' | 'max' | null {
  * @throws RangeError for an unknown option, a factor outside [0, 1), a patience or cooldown that is not an integer
  * >= 0, a non-finite minDelta, a negative minLr or an unknown mode; TypeError for a monitor that is not a string.
  * `fit` rejects, before training, if the optimizer's rate follows a schedule, and at the first epoch's end if the
- * logs have no such entry or auto mode cannot tell its direction.
+ * logs have no such entry.
  * @example
  * const x = linspace(-1, 1, 32).reshape([32, 1]), y = x.mul(2);
  * const model = sequential([dense({ units: 1, inputShape: [1] })]);
@@ -116,10 +109,10 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Callb
   }
   if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw new RangeError(`${op}: minDelta must be a finite number, got ${showValue(minDelta)}`);
   if (typeof minLr !== 'number' || !Number.isFinite(minLr) || minLr < 0) throw new RangeError(`${op}: minLr must be a finite number >= 0, got ${showValue(minLr)}`);
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new RangeError(`${op}: mode must be 'auto', 'min' or 'max', got ${showValue(mode)}`);
+  const rises = risesWhenBetter(monitor, checkMode(op, mode));
   const delta = Math.abs(minDelta);
   let optimizer: Optimizer | null = null;
-  let best: number | null = null, wait = 0, cooling = 0, direction: 'min' | 'max' | null = null;
+  let best: number | null = null, wait = 0, cooling = 0;
   return {
     setModel: (model: Model) => {
       optimizer = settableOptimizer(model, op);
@@ -133,14 +126,12 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Callb
       const lr = optimizer!.learningRate;
       logs.learning_rate = lr;
       const current = logs[monitor];
-      if (current === undefined) throw new RangeError(`${op}: the logs have no ${monitor} (they have ${Object.keys(logs).join(', ')})`);
-      direction ??= mode === 'auto' ? directionOf(monitor) : mode;
-      if (!direction) throw new RangeError(`${op}: cannot tell whether ${monitor} should fall or rise; pass mode 'min' or 'max'`);
+      if (current === undefined) throw missingLog(op, monitor, Object.keys(logs));
       if (cooling > 0) {
         cooling--;
         wait = 0;
       }
-      const improved = best === null || (direction === 'min' ? current + delta < best : current - delta > best);
+      const improved = best === null || (rises ? current - delta > best : current + delta < best);
       if (improved) {
         best = current;
         wait = 0;

@@ -20,4 +20,19 @@ describe('earlyStopping', () => {
     dispose([input, target]);
     model.dispose();
   });
+
+  it('maximises the logs that rise as a model improves (auc, precision, accuracies), and takes mode', () => {
+    // The epoch at which a scripted series of logs stops training: patience 1, so the first epoch without improvement.
+    const stopsAt = (options: Parameters<typeof earlyStopping>[0], values: number[]): number => {
+      const callbacks = earlyStopping(options);
+      callbacks.setModel?.(null as never);
+      return values.findIndex((v, epoch) => callbacks.onEpochEnd!(epoch, { [options!.monitor!]: v }) === true);
+    };
+    expect(stopsAt({ monitor: 'val_auc', patience: 1 }, [0.6, 0.7, 0.8, 0.75])).toBe(3);
+    expect(stopsAt({ monitor: 'val_precision', patience: 1 }, [0.6, 0.5])).toBe(1);
+    expect(stopsAt({ monitor: 'val_loss', patience: 1 }, [0.6, 0.7])).toBe(1);
+    expect(stopsAt({ monitor: 'score', mode: 'max', patience: 1 }, [1, 2, 3, 2])).toBe(3);
+    expect(stopsAt({ monitor: 'score', patience: 1 }, [3, 2, 1, 2])).toBe(3);
+    expect(() => earlyStopping({ mode: 'up' as never })).toThrow(new RangeError(`earlyStopping: mode must be 'auto', 'min' or 'max', got "up"`));
+  });
 });

@@ -108,8 +108,9 @@ describe('reduceLROnPlateau', () => {
     model.optimizer!.learningRate = 1;
     const maximising = reduceLROnPlateau({ monitor: 'val_accuracy', factor: 0.5, patience: 1 });
     expect(script(maximising, model, [0.5, 0.6, 0.55, 0.7], 'val_accuracy').rates).toEqual([1, 1, 0.5, 0.5]);
-    const unknown = reduceLROnPlateau({ monitor: 'score', patience: 1 });
-    expect(() => script(unknown, model, [1], 'score')).toThrow(/^reduceLROnPlateau: cannot tell whether score should fall or rise; pass mode 'min' or 'max'$/);
+    // A name auto mode does not know is minimised, as Keras's callbacks (and earlyStopping, modelCheckpoint) do.
+    model.optimizer!.learningRate = 1;
+    expect(script(reduceLROnPlateau({ monitor: 'score', patience: 0, factor: 0.5 }), model, [1, 2], 'score').rates).toEqual([1, 0.5]);
     expect(script(reduceLROnPlateau({ monitor: 'score', mode: 'max', patience: 0, factor: 0.5 }), model, [1, 0], 'score').rates).toEqual([0.5, 0.25]);
     model.dispose();
   });
