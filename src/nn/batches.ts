@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkIdle, checkTrainingData, runSeed } from './fit';
 import { checkOptionKeys } from '../tensor/options';
-import { checkWeights, freeWeights, weightsInMemory, type WeightOptions } from './sample-weights';
+import { checkWeights, type WeightOptions } from './sample-weights';
 import { Plan, seedDropout, type ModelState, type PlanKind } from './plan';
 
 /** Mixed into the seed of the dropout stream of applyTraining plans, so that it differs from fit's and trainOnBatch's. */
@@ -135,19 +135,16 @@ export function trainBatch(model: ModelState, compiled: Compiled, x: unknown, y:
   const weights = checkWeights(model.graph, compiled, ys, total, options.sampleWeight, options.classWeight,
     { op, sampleArg: 'sampleWeight', classRows: total, ranges: [[0, total, 'the batch']] });
   const use = planFor(model, 'train', total, op), plan = use.plan;
-  let w = 0;
   try {
     plan.pointAt(xs.map((t) => t.ptr), ys.map((t) => t.ptr), total);
     let failed: boolean;
     try {
-      w = weightsInMemory(weights, op);
-      plan.setSampleWeights(w);
+      plan.setBatchWeights(weights);
       plan.run(1, 1);
       failed = plan.failedBatch >= 0;
     } finally {
       plan.pointAt(xs.map(() => 0), ys.map(() => 0), total); // the plan keeps no pointer to the caller's tensors
-      plan.setSampleWeights(0);
-      freeWeights(w);
+      plan.setBatchWeights(null);
     }
     if (failed) throw new DivergedError(1, 1, op);
     // One call is one epoch of the plan's rows: its logs are the batch's, the metrics' state reset before it (Keras's

@@ -20,7 +20,7 @@ import {
   PLAN_ACTIVITY, PLAN_REGULARIZED, NODE_ACTIVITY_L1, NODE_ACTIVITY_L2,
 } from '../../assembly/layout';
 import { writeParamRules } from './layers/regularization';
-import { allocBytes, freeBytes, i32View } from '../runtime/heap';
+import { allocBytes, f32View, freeBytes, i32View } from '../runtime/heap';
 import { gemmWorkBytes, kernels, wasmMemory } from '../runtime/wasm';
 import { PARALLEL_FLOPS } from '../runtime/threads';
 import { writeState } from '../tensor/random';
@@ -425,6 +425,16 @@ export class Plan {
     const I = i32View(this.ptr, PLAN_HEADER_WORDS);
     I[PLAN_SAMPLE_WEIGHTS] = weights;
     I[PLAN_ROW_WEIGHTS] = weights !== 0 ? this.rowWeights : 0;
+  }
+
+  /**
+   * Weighs the rows of an unshuffled training plan whose data are its own rows (trainOnBatch) by `weights` (one per
+   * row; null: unweighted), written into the plan's row-weight buffer, which the batch then reads in place: no call
+   * allocates.
+   */
+  setBatchWeights(weights: Float32Array | null): void {
+    if (weights) f32View(this.rowWeights, weights.length).set(weights);
+    this.setSampleWeights(weights ? this.rowWeights : 0);
   }
 
   /**
