@@ -111,7 +111,7 @@ export { toCategorical } from './data/toCategorical';
 export { confusionMatrix, type ConfusionMatrixOptions, type ClassValues } from './evaluation/confusionMatrix';
 export { classificationReport, type ClassificationReport, type ClassificationReportOptions, type ClassificationScores, type ClassScores } from './evaluation/classificationReport';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
-export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
+export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type TrialReport, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
 /**
  * TF.js's `serialization` namespace: `serialization.registerClass(cls)` registers a custom Layer subclass by its
  * static `className`, so that models holding it save and load (simdeep's format and TF.js's layers format).

@@ -115,7 +115,7 @@ export async function runSearch(jobs: Job[], settings: Settings, op: string): Pr
       await runInWorkers(jobs, objective as ObjectiveModule, workers, finished, op);
     } else {
       const run = typeof objective === 'function' ? objective : await importObjective(objective, op);
-      for (const job of jobs) await finished(job, await callObjective(run, { ...job.params }, { trial: job.index, seed: job.seed }));
+      for (const job of jobs) await finished(job, await callObjective(run, job));
     }
   } finally {
     progress.stop();

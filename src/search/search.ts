@@ -5,7 +5,7 @@ import { gridJobs, randomJobs, type GridParamsOf, type GridSpace, type ParamsOf,
 
 export type { SearchOptions, SearchResult } from './run';
 export type { GridParamsOf, GridSpace, ParamsOf, Space } from './space';
-export type { Objective, ObjectiveModule, Trial, TrialContext } from './trial';
+export type { Objective, ObjectiveModule, Trial, TrialContext, TrialReport } from './trial';
 
 /**
  * Options of `randomSearch`: the space, the number of trials, and those of SearchOptions.

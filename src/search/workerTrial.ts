@@ -1,10 +1,11 @@
 // A search worker (a worker_threads Worker started by src/search/workers.ts, Node only): import the objective's
-// module by its URL, say 'ready' (or why it cannot), then run each trial it is sent, as callObjective in trial.ts does.
+// module by its URL, say 'ready' (or why it cannot), then run each trial it is sent with callObjective, sending each
+// report back to be decided on.
 // NOTE: worker_threads by nodeImport, not an import statement: a bundler that copies this file as an asset
 // (webpack) may place it where Node reads .js files as CommonJS.
 import { nodeImport } from '../runtime/node';
-import type { Job } from './space';
-import type { Call } from './trial';
+import { callObjective, type Decide, type Objective } from './trial';
+import type { ToThread } from './workers';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -20,17 +21,15 @@ async function main(): Promise<void> {
   }
   const objective = loaded[name];
   if (typeof objective !== 'function') return port.postMessage({ type: 'unusable', problem: { exports: Object.keys(loaded) } });
-  port.on('message', async (job: Job) => {
-    const start = performance.now();
-    let call: Call;
-    try {
-      const value: unknown = await objective(job.params, { trial: job.index, seed: job.seed });
-      const seconds = (performance.now() - start) / 1000;
-      call = typeof value === 'number' ? { seconds, value } : { seconds, type: value === null ? 'null' : typeof value };
-    } catch (error) {
-      call = { seconds: (performance.now() - start) / 1000, error: message(error) };
-    }
-    port.postMessage({ type: 'done', call });
+  // Decisions come back in the order the reports went out.
+  const decisions: ((decision: Extract<ToThread, { type: 'decision' }>) => void)[] = [];
+  const decide: Decide = (step, score) => new Promise<boolean>((resolve, reject) => {
+    decisions.push((d) => (d.error !== undefined ? reject(new Error(d.error)) : resolve(d.go)));
+    port.postMessage({ type: 'report', step, score });
+  });
+  port.on('message', (received: ToThread) => {
+    if (received.type === 'decision') return decisions.shift()?.(received);
+    void callObjective(objective as Objective<unknown>, received.job, decide).then((call) => port.postMessage({ type: 'done', call }));
   });
   port.postMessage({ type: 'ready' });
 }
