@@ -4,7 +4,7 @@ import { showValue } from '../../tensor/errors';
 import { checkOptionKeys } from '../../tensor/options';
 import { checkInteger } from '../../tensor/shape';
 import { LayerCall, type SymbolicTensor } from '../symbolic';
-import { Layer, type LayerOptions } from './layer';
+import { Layer, MAX_SAMPLE_VALUES, type LayerOptions } from './layer';
 
 /**
  * Options of `input`.
@@ -59,9 +59,9 @@ export class InputLayer extends Layer {
     if (!Array.isArray(options.shape) || options.shape.length === 0 || options.shape.length > 8) {
       throw new RangeError(`${op}: shape must be the shape of one sample, such as [features] or [28, 28, 1], got ${showValue(options.shape)}`);
     }
-    this.dims = options.shape.map((v, i) => checkInteger(v, op, `shape[${i}]`, 1, 1 << 24));
+    this.dims = options.shape.map((v, i) => checkInteger(v, op, `shape[${i}]`, 1, MAX_SAMPLE_VALUES));
     this.features = this.dims.reduce((a, b) => a * b, 1);
-    if (this.features > 1 << 24) throw new RangeError(`${op}: shape ${showValue(options.shape)} holds ${this.features} values per sample; at most 2^24`);
+    if (this.features > MAX_SAMPLE_VALUES) throw new RangeError(`${op}: shape ${showValue(options.shape)} holds ${this.features} values per sample; at most 2^24`);
     this.calls.push(new LayerCall(this, [], this.dims));
   }
 

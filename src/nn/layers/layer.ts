@@ -14,6 +14,9 @@ import { NO_RULES, type LayerRules } from './regularization';
 import type { RegularizerIdentifier } from '../regularizers';
 import type { ConstraintIdentifier } from '../constraints';
 
+/** The most values one sample of any layer's input or output may hold (2^24). */
+export const MAX_SAMPLE_VALUES = 1 << 24;
+
 /** Options every layer takes. */
 export interface LayerOptions {
   /** The layer's name, unique in its model (default: its class in snake case and a count, such as `dense_2`). */
@@ -251,6 +254,12 @@ export abstract class Layer {
       throw new ShapeError(`${op}: ${this.label} was first called on ${showShapes(this.argDims)} and shares its weights; it cannot take ${showShapes(shapes)}`);
     }
     const dims = this.outputShape(shapes, op);
+    const values = dims.reduce((a, b) => a * b, 1);
+    // NOTE: a huge factor (an up-sampling size of 10^19 read from a damaged file, say) would otherwise reach the
+    // geometry loops of the plan; no layer's sample may outgrow what an input may hold.
+    if (!(values <= MAX_SAMPLE_VALUES)) {
+      throw new ShapeError(`${op}: ${this.label} would give samples of shape [${dims.join(', ')}], ${values} values; at most 2^24 per sample`);
+    }
     this.argDims ??= shapes;
     const call = new LayerCall(this, list, dims);
     this.calls.push(call);

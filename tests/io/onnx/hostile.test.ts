@@ -64,6 +64,14 @@ describe('modelFromOnnx on hostile bytes', () => {
     });
   }
 
+  it('refuses a layer whose samples would outgrow 2^24 values: a Resize scale of 3.7e19 once hung the import', () => {
+    // Two bit flips of cnn.onnx: one turns the Resize node's height scale 2 into 0x60000000 as a float (3.7e19).
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '../../fixtures/onnx/cnn.onnx')));
+    bytes[2580] ^= 1 << 1;
+    bytes[1403] ^= 1 << 5;
+    expect(outcome(bytes)).toMatch(/^modelFromOnnx: node "\/up\/Resize" \(Resize\): .* would give samples of shape \[73786976294838210000, 4, 6\], .* values; at most 2\^24 per sample$/);
+  });
+
   /** `good` with its first initializer changed by `edit`. */
   const withTensor = (edit: (t: OnnxTensor) => void): Uint8Array => {
     const model = decoded(good);

@@ -40,5 +40,8 @@ describe('options and shapes are checked, naming the option or the layer', () =>
       'c.apply: c (Cropping2D) cannot crop [1, 2] rows and [0, 0] columns from samples of shape [3, 3, 2]: nothing would remain'));
     expect(() => layers.zeroPadding2d().apply(steps)).toThrow(new ShapeError('ZeroPadding2D.apply: ZeroPadding2D takes samples of shape [height, width, channels], got [4, 2]'));
     expect(() => layers.upSampling2d().apply(steps)).toThrow(/UpSampling2D takes samples of shape \[height, width, channels\], got \[4, 2\]/);
+    expect(() => layers.upSampling2d({ size: [4096, 4096], name: 'u' }).apply(image)).toThrow(new ShapeError(
+      'u.apply: u would give samples of shape [12288, 12288, 2], 301989888 values; at most 2^24 per sample'));
+    expect(layers.upSampling2d({ size: [1024, 4096] }).apply(layers.input({ shape: [2, 1, 2] })).shape).toEqual([null, 2048, 4096, 2]);
   });
 });
