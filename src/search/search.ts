@@ -1,6 +1,7 @@
 // Hyperparameter search: random search over distributions, and grid search over lists of values.
 import { checkInteger } from '../tensor/shape';
 import { checkSettings, runSearch, type SearchOptions, type SearchResult } from './run';
+import { checkSampler, type SamplerName } from './samplers';
 import { gridJobs, randomJobs, type GridParamsOf, type GridSpace, type ParamsOf, type Space } from './space';
 
 export type { SearchOptions, SearchResult } from './run';
@@ -18,6 +19,14 @@ export interface RandomSearchOptions<S extends Space> extends SearchOptions<Para
   space: S;
   /** How many sets of hyperparameters to draw and try (an integer from 1 to 10^7). */
   trials: number;
+  /**
+   * How the trials are drawn: 'random' (default), independent uniform draws; 'halton' or 'sobol', trial i at point i
+   * of that quasi-random sequence (seeded; see `halton` and `sobol`), one coordinate per distribution in key order,
+   * which covers the space more evenly. A custom distribution's `sample(random)` gets its coordinate from the first
+   * call of `random`, and uniform pseudo-random numbers from later calls. 'sobol' covers up to 128
+   * distributions (more is a RangeError).
+   */
+  sampler?: SamplerName;
 }
 
 /**
@@ -69,9 +78,9 @@ export interface GridSearchOptions<S extends GridSpace> extends SearchOptions<Gr
  */
 export async function randomSearch<S extends Space>(options: RandomSearchOptions<S>): Promise<SearchResult<ParamsOf<S>>> {
   const op = 'randomSearch';
-  const settings = checkSettings(options as SearchOptions<never>, op, ['space', 'trials']);
+  const settings = checkSettings(options as SearchOptions<never>, op, ['space', 'trials', 'sampler']);
   const trials = checkInteger(options.trials, op, 'trials', 1, 1e7);
-  const jobs = randomJobs(options.space, trials, settings.seed, op);
+  const jobs = randomJobs(options.space, trials, settings.seed, op, checkSampler(options.sampler ?? 'random', op));
   return (await runSearch(jobs, settings, op)) as SearchResult<ParamsOf<S>>;
 }
 
