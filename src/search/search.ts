@@ -75,6 +75,10 @@ export interface GridSearchOptions<S extends GridSpace> extends SearchOptions<Gr
  * const { trials } = await randomSearch({ space: { x: uniform(0, 4) }, trials: 8, seed: 1, parallel: 2,
  *   objective: { module: 'objective.mjs' } }); // a path relative to the working directory, or a URL
  * trials.length; // 8
+ * @example
+ * // Trials from a seeded Sobol sequence cover the space more evenly than independent draws: 4 trials, one per quarter.
+ * const { trials } = await randomSearch({ space: { x: uniform(0, 1) }, trials: 4, seed: 1, sampler: 'sobol', objective: ({ x }) => x });
+ * trials.map((t) => Math.floor(t.params.x * 4)).sort(); // [0, 1, 2, 3]
  */
 export async function randomSearch<S extends Space>(options: RandomSearchOptions<S>): Promise<SearchResult<ParamsOf<S>>> {
   const op = 'randomSearch';
