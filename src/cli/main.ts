@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { setThreads } from '../runtime/threads';
 import { train, TASK_METRICS, type TrainOptions } from './train';
+import { SEARCH_STRATEGIES } from './searchStrategy';
 import { parseClassWeight, type ClassWeightSetting } from './classWeights';
 import { predict, type PredictOptions } from './predict';
 import { exportModel } from './export';
@@ -82,6 +83,7 @@ function withTrainOptions(command: Command, defaults: { search: number; features
     .option('--batch-size <n>', 'samples per step', integer('--batch-size', 1), 32)
     .option('--lr <rate>', 'Adam learning rate', positive('--lr'), 0.003)
     .option('--search <trials>', 'random-search this many settings first (chosen on the validation rows), then train the best', integer('--search', 0), defaults.search)
+    .addOption(new Option('--search-strategy <name>', 'random: every search trial trains in full; asha or hyperband: each trains up to --epochs, and the worse ones on the validation loss stop early').choices(SEARCH_STRATEGIES).default('random'))
     .option('--seed <n>', 'seed of the splits, the initial weights and the search', integer('--seed', 0), 1)
     .option('--test <fraction>', 'fraction of rows held out for the final test score, seen by nothing else', fraction('--test'), 0.2)
     .option('--validation <fraction>', 'fraction of the other rows held out for early stopping and the search', fraction('--validation'), 0.2)

@@ -6,6 +6,8 @@ import { trainTestSplit, type Split as SplitParts } from '../data/split';
 import { dispose } from '../memory';
 import { choice, int, logUniform } from '../search/distributions';
 import { randomSearch } from '../search/search';
+import { reportEpochs } from '../search/report-epochs';
+import { strategySearch, type SearchStrategy } from './searchStrategy';
 import type { Tensor } from '../tensor/tensor';
 import type { Table } from '../data/table';
 import type { Sequential } from '../nn/sequential';
@@ -29,6 +31,8 @@ export interface TrainOptions extends ModelSettings {
   task?: 'regression' | 'classification';
   /** Random-search trials (0: train with the given settings). */
   search: number;
+  /** How the search spends its epochs: every trial in full ('random', the default), or pruning bad ones early. */
+  searchStrategy?: SearchStrategy;
   seed: number;
   out: string;
   report?: string;
@@ -178,10 +182,11 @@ export async function train(file: string, options: TrainOptions, output: Output)
     let trialRows: string[][] | undefined;
     if (options.search > 0) {
       const measure = classes > 0 ? 'validation 1 − accuracy' : 'validation mse (target scaled to 0..1)';
+      const strategy = options.searchStrategy ?? 'random';
       const result = await randomSearch({
-        space: SPACE, trials: options.search, seed: options.seed, progress: output.progress,
-        objective: async (params, { seed }) => {
-          const trained = await trainModel(settingsOf(params), data, classes, seed, { classWeight });
+        ...strategySearch(strategy, SPACE, options.epochs), trials: options.search, seed: options.seed, progress: output.progress,
+        objective: async (params, context) => {
+          const trained = await trainModel(settingsOf(params), data, classes, context.seed, { classWeight, callbacks: [reportEpochs(context)] });
           const logs = trained.model.evaluate(data.xVal, data.yVal);
           trained.model.dispose();
           return classes > 0 ? 1 - logs.accuracy : logs.loss;
@@ -191,8 +196,11 @@ export async function train(file: string, options: TrainOptions, output: Output)
       settings = settingsOf(result.best.params);
       trialRows = [['trial', 'layers', 'units', 'activation', 'learning rate', 'batch', 'epochs', measure],
         ...result.trials.map((t) => [String(t.index + 1), String(t.params.layers), String(t.params.units), String(t.params.activation),
-          (t.params.learningRate as number).toPrecision(3), String(t.params.batchSize), String(t.params.epochs), t.status === 'ok' ? t.score.toPrecision(4) : `failed: ${t.error}`])];
-      output.log(`search: ${options.search} trials; best ${JSON.stringify(result.best.params)} (${measure} ${result.best.score.toPrecision(4)})`);
+          (t.params.learningRate as number).toPrecision(3), String(t.params.batchSize), String(t.params.epochs), t.status === 'failed' ? `failed: ${t.error}`
+            : `${t.score.toPrecision(4)}${t.status === 'pruned' ? ` (stopped at epoch ${t.reports.length})` : ''}`])];
+      const pruned = result.trials.filter((t) => t.status === 'pruned').length, epochsRun = result.trials.reduce((n, t) => n + t.reports.length, 0);
+      const spent = strategy === 'random' ? '' : ` (${strategy}: ${pruned} stopped early; ${epochsRun} epochs trained)`;
+      output.log(`search: ${options.search} trials${spent}; best ${JSON.stringify(result.best.params)} (${measure} ${result.best.score.toPrecision(4)})`);
     }
 
     const bar = epochBar(output, settings.epochs);

@@ -6,7 +6,8 @@ import { checkInteger } from '../tensor/shape';
 import { progressByDefault, startProgress } from './progress';
 import { checkCloneable, type Job } from './space';
 import { availableCores, importObjective, isNode } from './module';
-import { callObjective, compareTrials, toTrial, type Call, type Objective, type ObjectiveModule, type Trial } from './trial';
+import { memoryRungs, type Pruner } from './pruners';
+import { callObjective, compareTrials, goOn, toTrial, type Call, type Decide, type Objective, type ObjectiveModule, type Trial } from './trial';
 import { runInWorkers } from './workers';
 
 /**
@@ -34,6 +35,11 @@ export interface SearchOptions<P> {
   onTrialEnd?: (trial: Trial<P>, best: Trial<P> | undefined) => void | Promise<void>;
   /** Show a progress bar on stderr (Node; default: when stderr is a terminal and the CI variable is unset). */
   progress?: boolean;
+  /**
+   * Stops bad trials early from the scores they report (`context.report`): `asha({...})` or `hyperband({...})`.
+   * Pruned trials are kept (status 'pruned') but never the best. Default: none (every trial runs in full).
+   */
+  pruner?: Pruner;
 }
 
 /**
@@ -60,6 +66,16 @@ export interface Settings {
   direction: 'minimize' | 'maximize';
   onTrialEnd?: (trial: Trial, best: Trial | undefined) => void | Promise<void>;
   progress: boolean;
+  pruner?: Pruner;
+}
+
+function checkPruner(pruner: unknown, op: string): Pruner | undefined {
+  if (pruner === undefined) return undefined;
+  const p = pruner as Pruner | null;
+  if (typeof p !== 'object' || p === null || typeof p.decide !== 'function' || typeof p.toJSON !== 'function') {
+    throw new TypeError(`${op}: pruner must be a pruner such as asha({ maxResource }) or hyperband({ maxResource }), got ${showValue(pruner)}`);
+  }
+  return p;
 }
 
 function checkObjective(objective: unknown, parallel: boolean | number, op: string): Objective<unknown> | ObjectiveModule {
@@ -78,7 +94,7 @@ function checkObjective(objective: unknown, parallel: boolean | number, op: stri
 }
 
 /** The keys of SearchOptions. */
-const SEARCH_KEYS: readonly string[] = ['objective', 'seed', 'parallel', 'direction', 'onTrialEnd', 'progress'];
+const SEARCH_KEYS: readonly string[] = ['objective', 'seed', 'parallel', 'direction', 'onTrialEnd', 'progress', 'pruner'];
 
 /** Checks the shared options, and that no key is unknown (`keys`: the search's own), throwing errors that name the option. */
 export function checkSettings(options: SearchOptions<never>, op: string, keys: readonly string[]): Settings {
@@ -91,7 +107,8 @@ export function checkSettings(options: SearchOptions<never>, op: string, keys: r
   if (typeof progress !== 'boolean') throw new TypeError(`${op}: progress must be true or false, got ${showValue(progress)}`);
   const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
   const objective = checkObjective(options.objective, parallel, op);
-  return { objective, seed, parallel, direction, onTrialEnd: onTrialEnd as Settings['onTrialEnd'], progress };
+  const pruner = checkPruner(options.pruner, op);
+  return { objective, seed, parallel, direction, onTrialEnd: onTrialEnd as Settings['onTrialEnd'], progress, pruner };
 }
 
 /** Runs the jobs and gathers the result. */
@@ -103,6 +120,9 @@ export async function runSearch(jobs: Job[], settings: Settings, op: string): Pr
   const trials: Trial[] = [];
   let best: Trial | undefined;
   const progress = await startProgress(settings.progress, jobs.length);
+  // One rung store per search: the trials of this search compete only with each other.
+  const { pruner } = settings, rungs = memoryRungs();
+  const decideFor = (job: Job): Decide => (pruner ? (step, score) => pruner.decide(job.index, step, score, direction, rungs) : goOn);
   const finished = async (job: Job, call: Call): Promise<void> => {
     const trial = toTrial(job, call);
     trials.push(trial);
@@ -112,10 +132,10 @@ export async function runSearch(jobs: Job[], settings: Settings, op: string): Pr
   };
   try {
     if (workers > 0) {
-      await runInWorkers(jobs, objective as ObjectiveModule, workers, finished, op);
+      await runInWorkers(jobs, objective as ObjectiveModule, workers, finished, op, decideFor);
     } else {
       const run = typeof objective === 'function' ? objective : await importObjective(objective, op);
-      for (const job of jobs) await finished(job, await callObjective(run, job));
+      for (const job of jobs) await finished(job, await callObjective(run, job, decideFor(job)));
     }
   } finally {
     progress.stop();

@@ -2,6 +2,7 @@
 // trials however they are run (one by one, or several at once in workers).
 import { showValue } from '../tensor/errors';
 import { isDistribution, type Distribution } from './distributions';
+import { quasiDraws, type SamplerName } from './samplers';
 
 /**
  * A random-search space: a distribution per hyperparameter, or a constant value passed to every trial as is.
@@ -83,15 +84,31 @@ function checkDistribution(name: string, d: Distribution, op: string): void {
  * The trials of a random search: `trials` draws from `space` by a generator seeded with `seed`. Trial i's draws
  * come before trial i + 1's, so asking for more trials keeps the first ones.
  */
-export function randomJobs(space: unknown, trials: number, seed: number, op: string): Job[] {
+export function randomJobs(space: unknown, trials: number, seed: number, op: string, sampler: SamplerName = 'random'): Job[] {
   const entries = entriesOf(space, op);
   for (const [name, value] of entries) if (isDistribution(value)) checkDistribution(name, value, op);
+  if (sampler !== 'random') return quasiJobs(entries, trials, seed, op, sampler);
   const random = mulberry32(fold(seed));
   return Array.from({ length: trials }, (_, index) => ({
     index,
     params: Object.fromEntries(entries.map(([name, value]) => [name, isDistribution(value) ? value.sample(random) : value])),
     seed: trialSeed(seed, index),
   }));
+}
+
+/** Trial i at point i of a Halton or Sobol sequence, one coordinate per distribution (in key order). */
+function quasiJobs(entries: [string, unknown][], trials: number, seed: number, op: string, sampler: 'halton' | 'sobol'): Job[] {
+  const positions = new Map<string, number>();
+  for (const [name, value] of entries) if (isDistribution(value)) positions.set(name, positions.size);
+  const draws = quasiDraws(sampler, positions.size, seed, op);
+  return Array.from({ length: trials }, (_, index) => {
+    const random = draws(index);
+    return {
+      index,
+      params: Object.fromEntries(entries.map(([name, value]) => [name, isDistribution(value) ? value.sample(random(positions.get(name)!)) : value])),
+      seed: trialSeed(seed, index),
+    };
+  });
 }
 
 /** The values a grid tries for one hyperparameter. */
