@@ -15,6 +15,7 @@ const BENCHES = {
   models: () => import('./models.mjs'),
   nn: () => import('./nn.mjs'),
   predict: () => import('./predict.mjs'),
+  search: () => import('./search.mjs'),
   reduce: () => import('./reduce.mjs'),
   size: () => import('./size.mjs'),
   steps: () => import('./steps.mjs'),

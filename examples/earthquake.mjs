@@ -70,7 +70,8 @@ export function scores(predicted, truth) {
   return { mae: truth.reduce((s, t, i) => s + Math.abs(t - predicted[i]), 0) / truth.length, r2: 1 - sse / sst };
 }
 
-async function trainNetwork(params, data, seed) {
+/** Trains the network of `params` on the prepared data, with early stopping and any further fit callbacks. */
+export async function trainNetwork(params, data, seed, callbacks = []) {
   const hidden = Array.from({ length: params.layers }, (_, i) => dense({
     units: params.units, activation: params.activation, ...(i === 0 ? { inputShape: [data.xTrain.shape[1]] } : {}),
     kernelInitializer: initializers.glorotUniform({ seed: seed + i }),
@@ -78,7 +79,7 @@ async function trainNetwork(params, data, seed) {
   const model = sequential([...hidden, dense({ units: 1, kernelInitializer: initializers.glorotUniform({ seed: seed + 9 }) })]);
   model.compile({ optimizer: adam({ learningRate: params.learningRate }), loss: 'meanSquaredError' });
   await model.fit(data.xTrain, data.yTrain, { epochs: params.epochs, batchSize: params.batchSize, seed,
-    validationData: [data.xVal, data.yVal], callbacks: earlyStopping({ patience: 15, restoreBestWeights: true }) });
+    validationData: [data.xVal, data.yVal], callbacks: [earlyStopping({ patience: 15, restoreBestWeights: true }), ...callbacks] });
   return model;
 }
 
@@ -111,15 +112,20 @@ export function prepareEarthquakes({ seed = 7, log = console.log } = {}) {
   return { data, xAll, xTest, yTrainRaw, yTestRaw, yScaler, tensors };
 }
 
+/** The hyperparameters the search tries. */
+export function searchSpace() {
+  return {
+    layers: int(1, 3), units: choice([8, 16, 32, 64]), activation: choice(['relu', 'tanh']),
+    learningRate: logUniform(3e-4, 3e-2), batchSize: choice([16, 32, 64]), epochs: int(50, 300),
+  };
+}
+
 /** Runs the example; returns the test scores of each predictor and the best hyperparameters. */
 export async function main({ trials = 16, seed = 7, log = console.log } = {}) {
   await setThreads(1);
   const { data, xAll, xTest, yTrainRaw, yTestRaw, yScaler, tensors } = prepareEarthquakes({ seed, log });
 
-  const space = {
-    layers: int(1, 3), units: choice([8, 16, 32, 64]), activation: choice(['relu', 'tanh']),
-    learningRate: logUniform(3e-4, 3e-2), batchSize: choice([16, 32, 64]), epochs: int(50, 300),
-  };
+  const space = searchSpace();
   const started = performance.now();
   const search = await randomSearch({ space, trials, seed, objective: async (params, context) => {
     const model = await trainNetwork(params, data, context.seed);
