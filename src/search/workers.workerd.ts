@@ -5,6 +5,6 @@ import type { Call, Decide, ObjectiveModule } from './trial';
 
 /** Rejects: no worker runs in this build. */
 export async function runInWorkers(_jobs: readonly Job[], _target: ObjectiveModule, _count: number,
-  _finished: (job: Job, call: Call) => Promise<void>, op: string, _decideFor?: (job: Job) => Decide): Promise<void> {
+  _finished: (job: Job, call: Call) => Promise<void>, op: string, _decideFor?: (job: Job) => Decide, _signal?: AbortSignal): Promise<void> {
   throw new Error(`${op}: edge runtimes (workerd) have no worker threads`);
 }
