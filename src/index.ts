@@ -112,6 +112,9 @@ export { confusionMatrix, type ConfusionMatrixOptions, type ClassValues } from '
 export { classificationReport, type ClassificationReport, type ClassificationReportOptions, type ClassificationScores, type ClassScores } from './evaluation/classificationReport';
 export { uniform, logUniform, int, choice, type Distribution, type DistributionJSON, type Choice } from './search/distributions';
 export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOptions, type SearchOptions, type SearchResult, type Trial, type TrialContext, type TrialReport, type Objective, type ObjectiveModule, type Space, type GridSpace, type ParamsOf, type GridParamsOf } from './search/search';
+export { queue, type QueueOptions, type SearchExecutor } from './search/queue';
+export { runWorker, type RunWorkerOptions } from './search/queue-worker';
+export type { RedisConnection } from './search/redis';
 /**
  * TF.js's `serialization` namespace: `serialization.registerClass(cls)` registers a custom Layer subclass by its
  * static `className`, so that models holding it save and load (simdeep's format and TF.js's layers format).

@@ -5,7 +5,12 @@ import { nodeImport } from '../runtime/node';
 import { showValue } from '../tensor/errors';
 import type { RungStore } from './pruners';
 
-/** Where a queue's Redis server is: a `redis://` (or `rediss://`) URL, or ioredis options such as `{ host, port }`. */
+/**
+ * Where a queue's Redis server is: a `redis://` (or `rediss://`) URL, or ioredis options such as `{ host, port }`.
+ * @example
+ * const url: RedisConnection = 'redis://:secret@10.0.0.5:6379/0';
+ * const options: RedisConnection = { host: '10.0.0.5', port: 6379, password: 'secret' };
+ */
 export type RedisConnection = string | Record<string, unknown>;
 
 /** A MULTI transaction of ioredis (the commands the rung store uses). */

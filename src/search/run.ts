@@ -142,6 +142,7 @@ export async function runSearch(jobs: Job[], settings: Settings, op: string): Pr
     } else {
       const run = typeof objective === 'function' ? objective : await importObjective(objective, op);
       for (const job of jobs) {
+        signal?.throwIfAborted();
         const call = await untilAborted(callObjective(run, job), signal);
         signal?.throwIfAborted();
         await finished(job, call);
