@@ -97,9 +97,11 @@ export function checkQueueName(name: unknown, op: string): string {
  * `simdeep worker --redis <url>`) started anywhere that reaches the server and has the objective module at the same
  * path. Give it as `executor` to randomSearch or gridSearch, with the objective as `{ module, export }`. The
  * search's result is the one a local run with the same seed gives (same kernel build); `onTrialEnd` and the progress
- * bar follow the trials as they finish on the workers. Running the same search again (same objective, trials, seed,
- * pruner and direction) reads back the trials that finished instead of running them: so a search stopped (by
- * `signal`, which removes its waiting jobs) resumes. The finished jobs stay in Redis for that. Nothing connects
+ * bar follow the trials as they finish on the workers; an objective that throws fails its trial only. Running the
+ * same search again (same objective, trials, seed, pruner and direction) reads back the trials that finished instead
+ * of running them: so a search stopped (by `signal`) or failed resumes. A search that stops or fails removes its
+ * waiting jobs; a job that fails on the queue (its module cannot be imported, or its workers died more than
+ * `maxStalledCount` times) rejects the search. The finished jobs stay in Redis for that. Nothing connects
  * until a search runs; a server that cannot be reached rejects it within `connectTimeout`, naming the server.
  * @throws TypeError or RangeError (starting with `queue:`) for a bad option.
  * @doctestSkip needs a Redis server
@@ -176,6 +178,7 @@ async function runOnQueue(request: ExecutorRequest, { connection, name, connectT
   const failedOnQueue = (index: number, reason: string): void => fail(new Error(`${op}: trial ${index} failed on ${where}: ${reason}`));
   const onAbort = (): void => fail(signal!.reason);
   let polling = true;
+  let completed = false;
   try {
     events.on('completed', ({ jobId, returnvalue }) => {
       const index = indexOf(jobId);
@@ -226,16 +229,19 @@ async function runOnQueue(request: ExecutorRequest, { connection, name, connectT
       }
     })().catch(fail);
     await outcome;
+    completed = true;
   } finally {
     polling = false;
     signal?.removeEventListener('abort', onAbort);
-    if (signal?.aborted) await removeWaiting(queue, [...pending.keys()].map(idOf));
+    // Stopped or failed: no worker should start this study's remaining trials (running ones finish, and the same
+    // search run again reads them back and queues the rest again).
+    if (!completed) await removeWaiting(queue, [...pending.keys()].map(idOf));
     await Promise.allSettled([events.close(), queue.close()]);
     await client.quit().catch(() => client.disconnect());
   }
 }
 
-/** Removes the jobs that no worker has taken yet (running ones finish, and a resumed search reads them back). */
+/** Removes the jobs that no worker has taken yet. */
 async function removeWaiting(queue: import('bullmq').Queue, ids: readonly string[]): Promise<void> {
   await Promise.allSettled(ids.map(async (id) => {
     const state = await queue.getJobState(id);

@@ -6,10 +6,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniform } from '../../src/search/distributions';
 import { queue } from '../../src/search/queue';
 import { runWorker } from '../../src/search/queue-worker';
+import { connectRedis } from '../../src/search/redis';
 import { gridSearch, randomSearch, type Objective, type Trial } from '../../src/search/search';
 import { freePort, startRedis, type RedisServer } from './redis-server';
 
@@ -101,6 +103,19 @@ describe('a search on the queue', () => {
 });
 
 describe('errors', () => {
+  it('a module without the objective rejects the search, which leaves no job waiting', async () => {
+    const search = randomSearch({ space: { x: uniform(0, 1) }, trials: 40, seed: 1, progress: false, objective: { module: fixture, export: 'missing' },
+      executor: queue({ connection: redis.url, name: 'missing' }) });
+    const missing = runWorker({ connection: redis.url, name: 'missing', signal: stopWorkers.signal });
+    await expect(search).rejects.toThrow(new RegExp(`^randomSearch: trial \\d+ failed on missing on ${redis.url}: runWorker: objective.module ${fixture.href} has no function export "missing" \\(it exports: exitsOnTrial2, objective, threadId\\)$`));
+    const client = await connectRedis(redis.url, 'test');
+    const left = new Queue('missing', { connection: client as never });
+    expect(await left.getWaitingCount()).toBe(0);
+    await left.close();
+    await client.quit();
+    workers.push(missing);
+  }, 20_000);
+
   it('an unreachable server rejects in under 5 s, naming it', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     const began = performance.now();
