@@ -69,8 +69,9 @@ export default defineConfig([{
     for (const name of ['kernels.wasm', 'relaxed.wasm']) copyFileSync(join('build', name), join('dist', name));
   },
 }, {
-  // The `simdeep` command (Node only).
-  entry: { cli: 'src/cli/bin.ts' },
+  // The `simdeep` command (Node only), and the objective module its searches on a queue send to workers
+  // (dist/searchTrial.js, which the command names by its URL beside itself).
+  entry: { cli: 'src/cli/bin.ts', searchTrial: 'src/cli/searchTrial.ts' },
   format: ['esm'],
   ...common,
   platform: 'node',

@@ -67,7 +67,8 @@ export default defineConfig({
       'tests/browser/**/*.browser.test.ts', 'tests/reliability/longrun.test.ts'],
     exclude: ['tests/nn/save-file.test.ts', 'tests/nn/model-files.test.ts', 'tests/nn/batches-mnist.test.ts',
       'tests/nn/structure.test.ts', 'tests/nn/callbacks/model-checkpoint.test.ts', 'tests/nn/callbacks/csv-logger.test.ts', // node:fs
-      'tests/nn/progress-bar.test.ts'], // a pseudo-terminal and pipes
+      'tests/nn/progress-bar.test.ts', // a pseudo-terminal and pipes
+      'tests/search/queue.test.ts', 'tests/search/queue-worker.test.ts', 'tests/cli/worker.test.ts'], // redis-server and processes
     browser: {
       enabled: true,
       headless: true,

@@ -115,6 +115,9 @@ export { randomSearch, gridSearch, type RandomSearchOptions, type GridSearchOpti
 export { asha, hyperband, prunerFromJSON, memoryRungs, type Pruner, type PrunerJSON, type RungStore, type RungPruner, type AshaOptions, type HyperbandOptions } from './search/pruners';
 export { reportEpochs, type ReportEpochsOptions } from './search/report-epochs';
 export { halton, sobol, type QuasiRandom, type QuasiRandomOptions, type SamplerName } from './search/samplers';
+export { queue, type QueueOptions, type SearchExecutor } from './search/queue';
+export { runWorker, type RunWorkerOptions } from './search/queue-worker';
+export type { RedisConnection } from './search/redis';
 /**
  * TF.js's `serialization` namespace: `serialization.registerClass(cls)` registers a custom Layer subclass by its
  * static `className`, so that models holding it save and load (simdeep's format and TF.js's layers format).

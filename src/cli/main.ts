@@ -1,4 +1,4 @@
-// The `simdeep` command: train, predict and demo. Errors print one line and exit with status 1.
+// The `simdeep` command: train, predict, export, demo, and worker (trials of searches on a queue). Errors print one line and exit with status 1.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { SEARCH_STRATEGIES } from './searchStrategy';
 import { parseClassWeight, type ClassWeightSetting } from './classWeights';
 import { predict, type PredictOptions } from './predict';
 import { exportModel } from './export';
+import { worker, type WorkerFlags } from './worker';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 /** Comma-separated values add to those of earlier uses of the flag (--keep id --keep name, or --keep id,name). */
@@ -92,7 +93,8 @@ function withTrainOptions(command: Command, defaults: { search: number; features
     .option('--report <file.html>', 'also write an HTML report with the loss curves')
     .option('--metrics <names>', `more metrics to log, comma-separated (Keras's names): ${TASK_METRICS.classification.join(', ')} (classification); ${TASK_METRICS.regression.join(', ')} (regression)`, list)
     .option('--class-weight <weights>', "weigh the classes in the loss: balanced (n_samples / (n_classes · count), from the training rows), or a JSON object such as '{\"yes\": 5}' (other classes weigh 1)", classWeight)
-    .option('--checkpoint <file>', 'also save the model of the best epoch (lowest validation loss) here as training goes');
+    .option('--checkpoint <file>', 'also save the model of the best epoch (lowest validation loss) here as training goes')
+    .option('--workers <redis-url>', 'run the search trials on the queue of this Redis server, for `simdeep worker` processes (which need the data file at the same path)', redisUrl);
 }
 
 async function runTrain(file: string, flags: TrainFlags): Promise<void> {
@@ -103,6 +105,11 @@ async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   await setThreads(flags.threads);
   const progress = process.stderr.isTTY === true && !process.env.CI;
   await train(file, { ...flags, target, learningRate: flags.lr }, { log: (line) => console.log(line), progress });
+}
+
+function redisUrl(value: string): string {
+  if (!/^rediss?:\/\/./.test(value)) throw new InvalidArgumentError(`must be a redis:// URL, got ${value}`);
+  return value;
 }
 
 const ENCODING_HELP = "the data file's text encoding, e.g. latin1, windows-1252, utf-16le (default: utf-8)";
@@ -136,6 +143,11 @@ export function program(): Command {
   withTrainOptions(cli.command('demo').description('the earthquake example: predict magnitudes of one week of USGS earthquakes, with a random search')
     .option('--out <file>', 'where to save the model', 'earthquake-model.json'), { search: 12, features: EARTHQUAKE_FEATURES })
     .action((flags: TrainFlags) => runTrain(earthquakesFile(), { ...flags, target: 'mag' }));
+  cli.command('worker').description('run the trials of searches on a Redis queue (train --workers <url>) until SIGINT or SIGTERM')
+    .requiredOption('--redis <url>', 'the Redis server, e.g. redis://127.0.0.1:6379', redisUrl)
+    .option('--concurrency <n>', 'trials run at once, each on a thread of its own', integer('--concurrency', 1), 1)
+    .option('--queue <name>', 'the queue to take trials from', 'simdeep-search')
+    .action((flags: WorkerFlags) => worker(flags, (line) => console.log(line)));
   return cli;
 }
 

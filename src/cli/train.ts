@@ -1,25 +1,24 @@
 // `simdeep train`: read, clean, encode, normalize, train (or search, then train the best), report, save.
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
-import { readTable } from '../data/read';
-import { trainTestSplit, type Split as SplitParts } from '../data/split';
 import { dispose } from '../memory';
 import { choice, int, logUniform } from '../search/distributions';
+import { queue } from '../search/queue';
 import { randomSearch } from '../search/search';
 import { reportEpochs } from '../search/report-epochs';
 import { strategySearch, type SearchStrategy } from './searchStrategy';
 import type { Tensor } from '../tensor/tensor';
-import type { Table } from '../data/table';
 import type { Sequential } from '../nn/sequential';
 import type { Callbacks } from '../nn/fit';
 import { classificationReport, type ClassificationReport } from '../evaluation/classificationReport';
-import { trainModel, type ModelSettings, type Split } from './model';
+import { trainModel, type ModelSettings } from './model';
 import { bestEpochCheckpoint } from './checkpoint';
-import { classWeightsOf, type ClassWeightSetting } from './classWeights';
-import { decode, encodeFeatures, fitScaler, featureNames, planPreparation, rowsWithTarget, scale, targets, type Preparation } from './prepare';
+import type { ClassWeightSetting } from './classWeights';
+import { decode, featureNames, type Preparation } from './prepare';
+import { prepareSplits, readAndPlan, trialScore } from './trainData';
+import { SEARCH_TRIAL, searchTrialData } from './searchTrial';
 import { htmlReport, sparkline, textTable } from './report';
 import { checkWritable, saveCliModel } from './files';
-import { reworded, RowError, withFilePlace } from './lines';
 
 export interface TrainOptions extends ModelSettings {
   target: string;
@@ -46,6 +45,8 @@ export interface TrainOptions extends ModelSettings {
   classWeight?: ClassWeightSetting;
   /** Where to save the model of the best epoch (lowest val_loss) as training goes. */
   checkpoint?: string;
+  /** A Redis URL: run the search's trials on the queue there, for `simdeep worker` processes. */
+  workers?: string;
 }
 
 /** The --metrics names each task takes (Keras's), besides accuracy and mae, which the command always logs. */
@@ -92,7 +93,7 @@ const SPACE = {
   learningRate: logUniform(1e-4, 3e-2), batchSize: choice([16, 32, 64]), epochs: int(30, 200),
 };
 
-function settingsOf(params: Record<string, unknown>): ModelSettings {
+export function settingsOf(params: Record<string, unknown>): ModelSettings {
   return { hidden: Array<number>(params.layers as number).fill(params.units as number), activation: params.activation as ModelSettings['activation'],
     learningRate: params.learningRate as number, batchSize: params.batchSize as number, epochs: params.epochs as number };
 }
@@ -110,46 +111,6 @@ function epochBar(output: Output, epochs: number): { callbacks: Callbacks[]; sto
 /** What the loss is, in the units the model trains on. */
 const lossUnits = (classes: number): string => (classes > 0 ? 'cross-entropy' : 'mean squared error of the target scaled to 0..1');
 
-/**
- * Reads the file and plans the preparation on the rows with a target, leaving out the columns of --drop (or all but
- * those of --features); errors name the file and its lines.
- */
-async function readAndPlan(file: string, options: TrainOptions): Promise<{ table: Table; preparation: Preparation; drop: string[] }> {
-  const read = await readTable(file, { encoding: options.encoding }).catch(async (error: unknown) => {
-    throw await withFilePlace(error, 'train', file);
-  });
-  let rows: number[] = [];
-  try {
-    const withTarget = rowsWithTarget(read, options.target);
-    rows = withTarget.rows;
-    if (withTarget.table.rowCount < 10) throw new RangeError(`has ${withTarget.table.rowCount} rows with a target; at least 10 are needed`);
-    let drop = options.drop;
-    if (options.features) {
-      const columns = new Set(read.columns), features = new Set(options.features);
-      const unknown = options.features.filter((name) => !columns.has(name));
-      if (unknown.length) throw new RangeError(`--features names columns not in the data: ${unknown.join(', ')}`);
-      drop = read.columns.filter((name) => name !== options.target && !features.has(name));
-    }
-    return { table: withTarget.table, preparation: planPreparation(withTarget.table, options.target, drop, options.task), drop };
-  } catch (error) {
-    if (error instanceof RowError) throw await withFilePlace(error, 'train', file, (row) => rows[row]);
-    throw reworded(error as Error, `train: ${file}: ${(error as Error).message}`);
-  }
-}
-
-/** Splits off the test rows, then the validation rows from the rest; `keep` takes every part. */
-function splitRows(x: Tensor, y: Tensor, options: TrainOptions, keep: <T extends Tensor>(t: T) => T): { held: SplitParts; rest: SplitParts } {
-  try {
-    const held = trainTestSplit(x, y, { testSize: options.test, seed: options.seed });
-    [held.xTrain, held.xTest, held.yTrain, held.yTest].forEach(keep);
-    const rest = trainTestSplit(held.xTrain, held.yTrain, { testSize: options.validation, seed: options.seed + 1 });
-    [rest.xTrain, rest.xTest, rest.yTrain, rest.yTest].forEach(keep);
-    return { held, rest };
-  } catch (error) {
-    throw reworded(error as Error, `train: --test ${options.test} and --validation ${options.validation} of ${x.shape[0]} rows: ${(error as Error).message}`);
-  }
-}
-
 /** Runs `simdeep train`. */
 export async function train(file: string, options: TrainOptions, output: Output): Promise<TrainSummary> {
   await checkWritable(options.out, '--out');
@@ -161,15 +122,7 @@ export async function train(file: string, options: TrainOptions, output: Output)
   const keep = <T extends Tensor>(t: T): T => (tensors.push(t), t);
   let model: Sequential | undefined;
   try {
-    const raw = keep(encodeFeatures(table, preparation)), y = keep(targets(table, preparation));
-    // The test rows are split off first and seen only by the final score; early stopping and the search choose on
-    // the validation rows, split from the rest.
-    const { held, rest } = splitRows(raw, y, options, keep);
-    fitScaler(preparation, rest.xTrain);
-    const data: Split = { xTrain: keep(scale(preparation, rest.xTrain)), yTrain: rest.yTrain, xVal: keep(scale(preparation, rest.xTest)), yVal: rest.yTest };
-    const xTest = keep(scale(preparation, held.xTest));
-    const classes = preparation.classes?.length ?? 0;
-    const classWeight = options.classWeight && classWeightsOf(options.classWeight, preparation.classes, data.yTrain.dataSync(), options.target);
+    const { held, data, xTest, classes, classWeight } = prepareSplits(table, preparation, options, keep);
     output.log(`${file}: ${table.rowCount} rows; target ${options.target} (${preparation.task}); ${featureNames(preparation).length} inputs from ${preparation.features.map((f) => f.name).join(', ')}`);
     output.log(`  ${data.xTrain.shape[0]} rows to train on, ${data.xVal.shape[0]} to validate (early stopping${options.search > 0 ? ', the search' : ''}), ${xTest.shape[0]} to test`);
     const requested = new Set(drop);
@@ -183,14 +136,14 @@ export async function train(file: string, options: TrainOptions, output: Output)
     if (options.search > 0) {
       const measure = classes > 0 ? 'validation 1 − accuracy' : 'validation mse (target scaled to 0..1)';
       const strategy = options.searchStrategy ?? 'random';
+      const searched = strategySearch(strategy, SPACE, options.epochs);
+      if (options.workers) searched.space = { ...searched.space, data: searchTrialData(file, options) };
       const result = await randomSearch({
-        ...strategySearch(strategy, SPACE, options.epochs), trials: options.search, seed: options.seed, progress: output.progress,
-        objective: async (params, context) => {
-          const trained = await trainModel(settingsOf(params), data, classes, context.seed, { classWeight, callbacks: [reportEpochs(context)] });
-          const logs = trained.model.evaluate(data.xVal, data.yVal);
-          trained.model.dispose();
-          return classes > 0 ? 1 - logs.accuracy : logs.loss;
-        },
+        ...searched, trials: options.search, seed: options.seed, progress: output.progress,
+        // With --workers, the trials run on the queue's workers, which read and prepare the data themselves.
+        objective: options.workers ? SEARCH_TRIAL
+          : async (params, context) => trialScore(settingsOf(params), data, classes, context.seed, { classWeight, callbacks: [reportEpochs(context)] }),
+        ...(options.workers ? { executor: queue({ connection: options.workers }) } : {}),
       });
       if (!result.best) throw new Error(`train: every search trial failed (first error: ${result.trials[0]?.error})`);
       settings = settingsOf(result.best.params);
@@ -200,7 +153,8 @@ export async function train(file: string, options: TrainOptions, output: Output)
             : `${t.score.toPrecision(4)}${t.status === 'pruned' ? ` (stopped at epoch ${t.reports.length})` : ''}`])];
       const pruned = result.trials.filter((t) => t.status === 'pruned').length, epochsRun = result.trials.reduce((n, t) => n + t.reports.length, 0);
       const spent = strategy === 'random' ? '' : ` (${strategy}: ${pruned} stopped early; ${epochsRun} epochs trained)`;
-      output.log(`search: ${options.search} trials${spent}; best ${JSON.stringify(result.best.params)} (${measure} ${result.best.score.toPrecision(4)})`);
+      const { data: _, ...best } = result.best.params as Record<string, unknown>;
+      output.log(`search: ${options.search} trials${options.workers ? ` on ${options.workers}` : ''}${spent}; best ${JSON.stringify(best)} (${measure} ${result.best.score.toPrecision(4)})`);
     }
 
     const bar = epochBar(output, settings.epochs);

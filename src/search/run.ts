@@ -4,6 +4,7 @@ import { showValue } from '../tensor/errors';
 import { checkOptionKeys } from '../tensor/options';
 import { checkInteger } from '../tensor/shape';
 import { progressByDefault, startProgress } from './progress';
+import type { SearchExecutor } from './queue';
 import { checkCloneable, type Job } from './space';
 import { availableCores, importObjective, isNode } from './module';
 import { memoryRungs, type Pruner } from './pruners';
@@ -40,6 +41,16 @@ export interface SearchOptions<P> {
    * Pruned trials are kept (status 'pruned') but never the best. Default: none (every trial runs in full).
    */
   pruner?: Pruner;
+  /**
+   * Where the trials run instead of this process: `queue({ connection, name })` runs them as jobs of a BullMQ queue
+   * on Redis, for `runWorker` processes anywhere (the objective then given as `{ module, export }`).
+   */
+  executor?: SearchExecutor;
+  /**
+   * Stops the search: no new trial starts (a queue search also removes its waiting jobs), and the search rejects
+   * with the signal's reason. A queue search run again later resumes, reading back the trials that finished.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -67,6 +78,8 @@ export interface Settings {
   onTrialEnd?: (trial: Trial, best: Trial | undefined) => void | Promise<void>;
   progress: boolean;
   pruner?: Pruner;
+  executor?: SearchExecutor;
+  signal?: AbortSignal;
 }
 
 function checkPruner(pruner: unknown, op: string): Pruner | undefined {
@@ -78,8 +91,9 @@ function checkPruner(pruner: unknown, op: string): Pruner | undefined {
   return p;
 }
 
-function checkObjective(objective: unknown, parallel: boolean | number, op: string): Objective<unknown> | ObjectiveModule {
+function checkObjective(objective: unknown, parallel: boolean | number, op: string, executor?: SearchExecutor): Objective<unknown> | ObjectiveModule {
   if (typeof objective === 'function') {
+    if (executor) throw new TypeError(`${op}: a search on ${executor.description} needs objective as { module, export }: functions cannot be sent to queue workers`);
     if (parallel !== false) throw new TypeError(`${op}: a parallel search needs objective as { module, export }: functions cannot be sent to worker threads`);
     return objective as Objective<unknown>;
   }
@@ -94,27 +108,33 @@ function checkObjective(objective: unknown, parallel: boolean | number, op: stri
 }
 
 /** The keys of SearchOptions. */
-const SEARCH_KEYS: readonly string[] = ['objective', 'seed', 'parallel', 'direction', 'onTrialEnd', 'progress', 'pruner'];
+const SEARCH_KEYS: readonly string[] = ['objective', 'seed', 'parallel', 'direction', 'onTrialEnd', 'progress', 'pruner',
+  'executor', 'signal'];
 
 /** Checks the shared options, and that no key is unknown (`keys`: the search's own), throwing errors that name the option. */
 export function checkSettings(options: SearchOptions<never>, op: string, keys: readonly string[]): Settings {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${showValue(options)}`);
   checkOptionKeys(op, options, [...keys, ...SEARCH_KEYS]);
-  const { parallel = false, direction = 'minimize', onTrialEnd, progress = progressByDefault() } = options;
+  const { parallel = false, direction = 'minimize', onTrialEnd, progress = progressByDefault(), executor, signal } = options;
   if (typeof parallel !== 'boolean') checkInteger(parallel, op, 'parallel', 1, 1024);
   if (direction !== 'minimize' && direction !== 'maximize') throw new RangeError(`${op}: direction must be 'minimize' or 'maximize', got ${showValue(direction)}`);
   if (onTrialEnd !== undefined && typeof onTrialEnd !== 'function') throw new TypeError(`${op}: onTrialEnd must be a function, got ${showValue(onTrialEnd)}`);
   if (typeof progress !== 'boolean') throw new TypeError(`${op}: progress must be true or false, got ${showValue(progress)}`);
   const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkInteger(options.seed, op, 'seed', 0, Number.MAX_SAFE_INTEGER);
-  const objective = checkObjective(options.objective, parallel, op);
+  if (executor !== undefined && (typeof executor !== 'object' || executor === null || typeof executor.run !== 'function')) {
+    throw new TypeError(`${op}: executor must be what queue({ connection }) returns, got ${showValue(executor)}`);
+  }
+  if (executor !== undefined && parallel !== false) throw new TypeError(`${op}: parallel and executor cannot be given together: the executor decides where trials run`);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`${op}: signal must be an AbortSignal, got ${showValue(signal)}`);
+  const objective = checkObjective(options.objective, parallel, op, executor);
   const pruner = checkPruner(options.pruner, op);
-  return { objective, seed, parallel, direction, onTrialEnd: onTrialEnd as Settings['onTrialEnd'], progress, pruner };
+  return { objective, seed, parallel, direction, onTrialEnd: onTrialEnd as Settings['onTrialEnd'], progress, pruner, executor, signal };
 }
 
 /** Runs the jobs and gathers the result. */
 export async function runSearch(jobs: Job[], settings: Settings, op: string): Promise<SearchResult<Record<string, unknown>>> {
   const { objective, parallel, direction } = settings;
-  const workers = parallel === false || !isNode() ? 0 : Math.min(jobs.length, parallel === true ? await availableCores() : parallel);
+  const workers = parallel === false || !isNode() || settings.executor ? 0 : Math.min(jobs.length, parallel === true ? await availableCores() : parallel);
   if (workers > 0) checkCloneable(jobs, op);
   const better = compareTrials(direction);
   const trials: Trial[] = [];
@@ -130,15 +150,36 @@ export async function runSearch(jobs: Job[], settings: Settings, op: string): Pr
     progress.update(trials.length, best?.score);
     await settings.onTrialEnd?.(trial, best);
   };
+  const { executor, signal } = settings;
   try {
-    if (workers > 0) {
-      await runInWorkers(jobs, objective as ObjectiveModule, workers, finished, op, decideFor);
+    signal?.throwIfAborted();
+    if (executor) {
+      await executor.run({ jobs, objective: objective as ObjectiveModule, direction, pruner: settings.pruner?.toJSON() ?? null, finished, signal, op });
+    } else if (workers > 0) {
+      await untilAborted(runInWorkers(jobs, objective as ObjectiveModule, workers, finished, op, decideFor, signal), signal);
     } else {
       const run = typeof objective === 'function' ? objective : await importObjective(objective, op);
-      for (const job of jobs) await finished(job, await callObjective(run, job, decideFor(job)));
+      for (const job of jobs) {
+        signal?.throwIfAborted();
+        const call = await untilAborted(callObjective(run, job, decideFor(job)), signal);
+        signal?.throwIfAborted();
+        await finished(job, call);
+      }
     }
   } finally {
     progress.stop();
   }
   return { trials: trials.sort(better), best, seed: settings.seed };
+}
+
+/** `work`, or a rejection with the signal's reason as soon as it aborts (the work is left to end on its own). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

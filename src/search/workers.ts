@@ -123,13 +123,18 @@ export async function startTrialThreads(target: ObjectiveModule, count: number, 
  * Runs the jobs on `count` worker threads, one trial per worker at a time, calling `finished` as each ends and
  * `decideFor(job)` at its reports. A worker that dies during a trial fails that trial and is replaced. Resolves once
  * every job has finished, and rejects on a module that cannot be used or when `finished` throws; either way every
- * worker has been terminated by then.
+ * worker has been terminated by then. When `signal` aborts, every worker is terminated at once (and this never
+ * settles: the caller rejects on the signal).
  */
 export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule, count: number,
-  finished: (job: Job, call: Call) => Promise<void>, op: string, decideFor: (job: Job) => Decide = () => goOn): Promise<void> {
+  finished: (job: Job, call: Call) => Promise<void>, op: string, decideFor: (job: Job) => Decide = () => goOn,
+  signal?: AbortSignal): Promise<void> {
   const threads = await startTrialThreads(target, Math.min(count, jobs.length), op);
   let next = 0;
   let stopped = false;
+  const onAbort = (): void => void ((stopped = true), threads.close());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   const lane = async (): Promise<void> => {
     try {
       while (next < jobs.length && !stopped) {
@@ -145,6 +150,7 @@ export async function runInWorkers(jobs: readonly Job[], target: ObjectiveModule
   try {
     await Promise.all(Array.from({ length: Math.min(count, jobs.length) }, lane));
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await threads.close();
   }
 }

@@ -40,7 +40,7 @@ vi.mock('../../src/tensor/storage', async (importOriginal) => {
  * typedoc.json, which leaves it out of the reference); use it only for examples that cannot run in Node, such as
  * ones that need a page's DOM. Node has Blob and URL.createObjectURL, so `toBlob` examples run here.
  */
-const SKIPPED: readonly string[] = [];
+const SKIPPED: readonly string[] = ['queue', 'runWorker'];
 
 /** Exports and public class members tagged @internal: helpers other modules of simdeep call, hidden from the reference. */
 const INTERNAL: readonly string[] = [

@@ -169,7 +169,7 @@ describe('bad spaces and options', () => {
 
   it('gridSearch rejects unknown option keys, and trials (random search only)', async () => {
     await expect(gridSearch({ space: { x: [1] }, objective, progress: false, directon: 'maximize' } as never)).rejects.toThrow(
-      new RangeError('gridSearch: unknown option "directon" in options; did you mean "direction"? (expected space, objective, seed, parallel, direction, onTrialEnd, progress, pruner)'));
+      new RangeError('gridSearch: unknown option "directon" in options; did you mean "direction"? (expected space, objective, seed, parallel, direction, onTrialEnd, progress, pruner, executor, signal)'));
     await expect(gridSearch({ space: { x: [1] }, objective, progress: false, trials: 3 } as never)).rejects.toThrow('gridSearch: unknown option "trials" in options');
   });
 
@@ -186,9 +186,9 @@ describe('bad spaces and options', () => {
     ['randomSearch: onTrialEnd must be a function, got "log"', { onTrialEnd: 'log' }, TypeError],
     ['randomSearch: progress must be true or false, got "yes"', { progress: 'yes' }, TypeError],
     ['randomSearch: space must be an object of hyperparameters, got null', { space: null }, TypeError],
-    ['randomSearch: unknown option "trial" in options; did you mean "trials"? (expected space, trials, sampler, objective, seed, parallel, direction, onTrialEnd, progress, pruner)', { trial: 5 }, RangeError],
-    ['randomSearch: unknown option "n_iter" in options (expected space, trials, sampler, objective, seed, parallel, direction, onTrialEnd, progress, pruner)', { n_iter: 5 }, RangeError],
-    ['randomSearch: unknown option "onTrialEnds" in options; did you mean "onTrialEnd"? (expected space, trials, sampler, objective, seed, parallel, direction, onTrialEnd, progress, pruner)', { onTrialEnds: () => undefined }, RangeError],
+    ['randomSearch: unknown option "trial" in options; did you mean "trials"? (expected space, trials, sampler, objective, seed, parallel, direction, onTrialEnd, progress, pruner, executor, signal)', { trial: 5 }, RangeError],
+    ['randomSearch: unknown option "n_iter" in options (expected space, trials, sampler, objective, seed, parallel, direction, onTrialEnd, progress, pruner, executor, signal)', { n_iter: 5 }, RangeError],
+    ['randomSearch: unknown option "onTrialEnds" in options; did you mean "onTrialEnd"? (expected space, trials, sampler, objective, seed, parallel, direction, onTrialEnd, progress, pruner, executor, signal)', { onTrialEnds: () => undefined }, RangeError],
     ['randomSearch: unknown option "exports" in objective; did you mean "export"? (expected module, export)', { objective: { module: 'x.mjs', exports: 'f' } }, RangeError],
   ])('%s', async (message, bad, type) => {
     const options = { space, trials: 5, seed: 1, objective, progress: false, ...bad } as Parameters<typeof randomSearch>[0];
