@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniform } from '../../src/search/distributions';
+import { asha, hyperband } from '../../src/search/pruners';
 import { queue } from '../../src/search/queue';
 import { runWorker } from '../../src/search/queue-worker';
 import { connectRedis } from '../../src/search/redis';
@@ -28,7 +29,8 @@ let workers: Promise<void>[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   workers = [runWorker({ connection: redis.url, concurrency: 2, signal: stopWorkers.signal }),
-    runWorker({ connection: redis.url, name: 'grid', signal: stopWorkers.signal })];
+    runWorker({ connection: redis.url, name: 'grid', signal: stopWorkers.signal }),
+    runWorker({ connection: redis.url, name: 'pruned', signal: stopWorkers.signal })];
 }, 20_000);
 afterAll(async () => {
   stopWorkers.abort();
@@ -66,6 +68,19 @@ describe('a search on the queue', () => {
     const remote = await gridSearch({ ...options, executor: queue({ connection: redis.url }) });
     expect(remote.trials.map((t) => [t.params.x, t.reports])).toEqual([1, 2, 3].map((x) => [x, [1, 2, 3].map((step) => ({ step, score: x * step }))]));
     expect(withoutTimes(remote.trials)).toEqual(withoutTimes((await gridSearch(options)).trials));
+  }, 30_000);
+
+  it('prunes as a local run does, the rung scores kept in Redis (one worker takes the trials in order)', async () => {
+    const options = { space: { x: [3, 1, 2, 4, 0.5, 5] }, seed: 1, progress: false, objective: { module: queueFixture, export: 'reports' } } as const;
+    for (const pruner of [asha({ maxResource: 3 }), hyperband({ maxResource: 3 })]) {
+      const local = await gridSearch({ ...options, pruner });
+      const remote = await gridSearch({ ...options, pruner, executor: queue({ connection: redis.url, name: 'pruned' }) });
+      expect(withoutTimes(remote.trials)).toEqual(withoutTimes(local.trials));
+      if (pruner.kind === 'asha') {
+        // Rung 1 (step 1) in order: 3 and 1 are each the best so far; 2, 4 and 5 are not in the best third; 0.5 is.
+        expect(remote.trials.map((t) => [t.params.x, t.status])).toEqual([[0.5, 'ok'], [1, 'ok'], [3, 'ok'], [2, 'pruned'], [4, 'pruned'], [5, 'pruned']]);
+      }
+    }
   }, 30_000);
 
   it('fails a trial whose objective throws alone, with its error', async () => {
