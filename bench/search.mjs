@@ -2,14 +2,15 @@
 // with its trials on a BullMQ queue in a real redis-server, run by 1, 2 and 3 `simdeep worker` processes (one trial
 // thread each) against the same search in worker threads of this process; the queue's cost per trial on an objective
 // that returns at once; and how many epochs ASHA and Hyperband train to reach the random search's best validation
-// loss. Run: npm run bench -- search
+// loss. With SIMDEEP_BASELINE=<another build's dist/index.js>, that build's in-process parallel search runs beside.
+// Run: npm run bench -- search
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as sd from 'simdeep';
 import { median, table } from './harness.mjs';
 
@@ -60,9 +61,9 @@ async function startWorkers(url, name, count) {
 }
 
 /** Seconds the search takes, and its result. */
-async function timed(options) {
+async function timed(options, search = sd.randomSearch) {
   const t0 = performance.now();
-  const result = await sd.randomSearch({ space: searchSpace(), trials: TRIALS, seed: SEED, progress: false, ...options });
+  const result = await search({ space: searchSpace(), trials: TRIALS, seed: SEED, progress: false, ...options });
   return { seconds: (performance.now() - t0) / 1e3, result };
 }
 
@@ -96,12 +97,18 @@ async function scaling(redis) {
       cases.push({ label: `queue, ${count} worker${count > 1 ? 's' : ''}`, key: count, before: () => emptyQueue(redis.url, name), options: { objective, executor } });
     }
     for (const threads of [1, 2]) cases.push({ label: `in-process, parallel: ${threads}`, key: `p${threads}`, before: () => undefined, options: { objective, parallel: threads } });
+    // With SIMDEEP_BASELINE (another build's dist/index.js), that build's search runs the same parallel cases (its own
+    // worker threads; the objective module trains with this build either way).
+    const baseline = process.env.SIMDEEP_BASELINE ? await import(pathToFileURL(process.env.SIMDEEP_BASELINE).href) : undefined;
+    for (const threads of baseline ? [1, 2] : []) {
+      cases.push({ label: `before: parallel: ${threads}`, key: `b${threads}`, before: () => undefined, options: { objective, parallel: threads }, search: baseline.randomSearch });
+    }
     const times = cases.map(() => []), sameTrials = cases.map(() => true);
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < cases.length; k++) {
         const c = (k + round) % cases.length;
         await cases[c].before();
-        const { seconds, result } = await timed(cases[c].options);
+        const { seconds, result } = await timed(cases[c].options, cases[c].search);
         times[c].push(seconds);
         sameTrials[c] &&= same(result);
       }

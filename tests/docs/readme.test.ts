@@ -7,8 +7,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { packedTarball, root, run } from '../package/tarball';
+import { startRedis, type RedisServer } from '../search/redis-server';
 
 /** Prints the float32 bits of tensors (and arrays of them) as hex, so equal digests mean equal bits. */
 const BITS = `
@@ -48,6 +49,10 @@ console.log(JSON.stringify(folds));`,
   'Data, search and the command line#1': `
 console.log(JSON.stringify([best.params, best.score, best.seed]));
 console.log(JSON.stringify(trials.map((t) => [t.params, t.score ?? t.value, t.error?.message])));`,
+  // The second run finds the study's trials finished in Redis and reads them back: the same digest shows the resume.
+  'Scaling out: searches on a job queue': `
+console.log(JSON.stringify([best.params, best.score, best.seed]));
+console.log(JSON.stringify(trials.map((t) => [t.index, t.params, t.status, t.score, t.reports.length])));`,
 };
 
 /** A small houses.csv for the data example: prices from area, rooms and city, with empty cells. */
@@ -84,19 +89,22 @@ function examples(): { name: string; code: string }[] {
 
 describe('README examples', () => {
   let dir = '';
-  beforeAll(() => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis(); // for the queue search's example (REDIS_URL)
     dir = mkdtempSync(join(tmpdir(), 'simdeep-readme-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme', private: true, type: 'module' }));
     run('npm', ['install', '--no-audit', '--no-fund', packedTarball()], dir);
     writeFileSync(join(dir, 'houses.csv'), housesCsv());
   }, 300_000);
+  afterAll(() => redis.stop());
 
   test.each(examples())('$name runs as written and repeats bit for bit', ({ name, code }) => {
     expect(Object.keys(DIGESTS), `no digest for the README example in "${name}"`).toContain(name);
     const file = join(dir, `${name.replace(/\W+/g, '-')}.mjs`);
     writeFileSync(file, `${code}\n${DIGESTS[name]}\n`);
-    const first = run('node', [file], dir);
-    const second = run('node', [file], dir);
+    const first = run('node', [file], dir, { REDIS_URL: redis.url });
+    const second = run('node', [file], dir, { REDIS_URL: redis.url });
     expect(first.trim().length).toBeGreaterThan(0);
     expect(second).toBe(first);
   }, 120_000);
