@@ -1,4 +1,5 @@
-// The `simdeep` command: train, predict, export, demo, and worker (trials of searches on a queue). Errors print one line and exit with status 1.
+// The `simdeep` command: train, predict, export, demo, and worker (trials of searches on a queue). Errors print one
+// line and exit with status 1.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
