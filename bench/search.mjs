@@ -100,8 +100,10 @@ async function scaling(redis) {
     // With SIMDEEP_BASELINE (another build's dist/index.js), that build's search runs the same parallel cases (its own
     // worker threads; the objective module trains with this build either way).
     const baseline = process.env.SIMDEEP_BASELINE ? await import(pathToFileURL(process.env.SIMDEEP_BASELINE).href) : undefined;
+    const silent = { ...objective, export: 'silentObjective' }; // the baseline's objectives may have no `report`
     for (const threads of baseline ? [1, 2] : []) {
-      cases.push({ label: `before: parallel: ${threads}`, key: `b${threads}`, before: () => undefined, options: { objective, parallel: threads }, search: baseline.randomSearch });
+      cases.push({ label: `parallel: ${threads}, no reports`, key: `s${threads}`, before: () => undefined, options: { objective: silent, parallel: threads } });
+      cases.push({ label: `before: parallel: ${threads}, no reports`, key: `b${threads}`, before: () => undefined, options: { objective: silent, parallel: threads }, search: baseline.randomSearch });
     }
     const times = cases.map(() => []), sameTrials = cases.map(() => true);
     for (let round = 0; round < ROUNDS; round++) {

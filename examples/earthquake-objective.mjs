@@ -9,12 +9,21 @@ let prepared;
 
 /** The validation loss of the network of `params`, trained with the trial's seed. */
 export async function objective(params, context) {
+  return score(params, context.seed, [reportEpochs(context)]);
+}
+
+/** The same, reporting nothing (for searches that give objectives no `report`). */
+export async function silentObjective(params, context) {
+  return score(params, context.seed, []);
+}
+
+async function score(params, seed, callbacks) {
   if (!prepared) {
     await setThreads(1);
     prepared = prepareEarthquakes({ seed: 7, log: () => undefined });
   }
   const { data } = prepared;
-  const model = await trainNetwork(params, data, context.seed, [reportEpochs(context)]);
+  const model = await trainNetwork(params, data, seed, callbacks);
   const { loss } = model.evaluate(data.xVal, data.yVal);
   model.dispose();
   return loss;

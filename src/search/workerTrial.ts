@@ -1,10 +1,10 @@
 // A search worker (a worker_threads Worker started by src/search/workers.ts, Node only): import the objective's
 // module by its URL, say 'ready' (or why it cannot), then run each trial it is sent with callObjective, sending each
-// report back to be decided on.
+// report back to be decided on when the search has a pruner.
 // NOTE: worker_threads by nodeImport, not an import statement: a bundler that copies this file as an asset
 // (webpack) may place it where Node reads .js files as CommonJS.
 import { nodeImport } from '../runtime/node';
-import { callObjective, type Decide, type Objective } from './trial';
+import { callObjective, goOn, type Decide, type Objective } from './trial';
 import type { ToThread } from './workers';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   });
   port.on('message', (received: ToThread) => {
     if (received.type === 'decision') return decisions.shift()?.(received);
-    void callObjective(objective as Objective<unknown>, received.job, decide).then((call) => port.postMessage({ type: 'done', call }));
+    void callObjective(objective as Objective<unknown>, received.job, received.ask ? decide : goOn).then((call) => port.postMessage({ type: 'done', call }));
   });
   port.postMessage({ type: 'ready' });
 }

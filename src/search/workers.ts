@@ -14,8 +14,11 @@ import { goOn, type Call, type Decide, type ObjectiveModule } from './trial';
 type FromThread = { type: 'ready' } | { type: 'unusable'; problem: ModuleProblem } | { type: 'report'; step: number; score: number }
   | { type: 'done'; call: Call };
 
-/** What a trial thread receives: a trial to run, or the decision on its last report (or why none could be made). */
-export type ToThread = { type: 'trial'; job: Job } | { type: 'decision'; go: boolean; error?: string };
+/**
+ * What a trial thread receives: a trial to run (`ask`: whether its reports need a decision; without a pruner they go
+ * on, answered in the thread), or the decision on its last report (or why none could be made).
+ */
+export type ToThread = { type: 'trial'; job: Job; ask: boolean } | { type: 'decision'; go: boolean; error?: string };
 
 /**
  * A pool of worker threads that each import the objective module once and run one trial at a time.
@@ -71,7 +74,7 @@ export async function startTrialThreads(target: ObjectiveModule, count: number, 
     let crash: Error | undefined;
     const take = (run: Run): void => {
       current = { run, began: performance.now() };
-      worker.postMessage({ type: 'trial', job: run.job } satisfies ToThread);
+      worker.postMessage({ type: 'trial', job: run.job, ask: run.decide !== goOn } satisfies ToThread);
     };
     const free = (): void => {
       idle.push(take);
