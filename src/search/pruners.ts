@@ -133,6 +133,8 @@ function rungPruner(kind: string, reductionFactor: number, bracketOf: (trial: nu
  * for k = 0, 1, … below maxResource, goes on when that score is among the best ⌊n/η⌋ of the n scores recorded at
  * that rung so far (the best one while n < η), and is pruned otherwise. Reports at other steps, and from
  * maxResource on, always go on. Trials must report at the rung steps (report every epoch, as `reportEpochs` does).
+ * A decision depends on the scores already at the rung, so it repeats for a search that runs one trial at a time;
+ * with trials running side by side (threads, queue workers) it depends on which reach a rung first, as ASHA intends.
  * Pass it as `pruner` to randomSearch or gridSearch. Throws a TypeError or RangeError naming a bad or unknown
  * option, or a missing maxResource.
  * @example

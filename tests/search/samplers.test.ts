@@ -79,18 +79,22 @@ describe('sobol', () => {
 
 describe('randomSearch samplers', () => {
   it('spread trials more evenly than uniform draws (L2-star discrepancy, 64 trials in 3 dimensions, property)', async () => {
+    // Over 1,500 seeds: uniform draws 0.020-0.090 (mean 0.036), Halton 0.012-0.024 (mean 0.015), Sobol 0.011-0.014
+    // (mean 0.012). A shifted sequence can be beaten by lucky uniform draws now and then, so each seed is held to the
+    // root mean square of independent points, and 20 seeds' mean to half the uniform draws' mean.
     const space = { a: uniform(0, 1), b: uniform(0, 1), c: uniform(0, 1) };
     const expectedRandom = Math.sqrt((2 ** -3 - 3 ** -3) / 64); // the root mean square for independent uniform points
-    await fc.assert(fc.asyncProperty(fc.nat(2 ** 32 - 1), async (seed) => {
-      const draw = async (sampler: 'random' | 'halton' | 'sobol'): Promise<number> => l2Discrepancy((await randomSearch({
-        space, trials: 64, seed, sampler, progress: false, objective: () => 0 })).trials.map((t) => [t.params.a, t.params.b, t.params.c]));
-      const random = await draw('random');
-      for (const sampler of ['halton', 'sobol'] as const) {
-        const quasi = await draw(sampler);
-        expect(quasi).toBeLessThan(random);
-        expect(quasi).toBeLessThan(expectedRandom / 2);
-      }
-    }), { numRuns: 10 });
+    const draw = async (seed: number, sampler: 'random' | 'halton' | 'sobol'): Promise<number> => l2Discrepancy((await randomSearch({
+      space, trials: 64, seed, sampler, progress: false, objective: () => 0 })).trials.map((t) => [t.params.a, t.params.b, t.params.c]));
+    await fc.assert(fc.asyncProperty(fc.array(fc.nat(2 ** 32 - 1), { minLength: 20, maxLength: 20 }), async (seeds) => {
+      const mean = async (sampler: 'random' | 'halton' | 'sobol'): Promise<number> => {
+        const values = await Promise.all(seeds.map((seed) => draw(seed, sampler)));
+        if (sampler !== 'random') for (const v of values) expect(v).toBeLessThan(expectedRandom);
+        return values.reduce((a, b) => a + b, 0) / values.length;
+      };
+      const random = await mean('random');
+      for (const sampler of ['halton', 'sobol'] as const) expect(await mean(sampler)).toBeLessThan(random / 2);
+    }), { numRuns: 3 });
   });
 
   it('give each distribution (in key order) its coordinate at the first call, and uniform numbers after', async () => {
