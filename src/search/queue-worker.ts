@@ -90,23 +90,20 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const bullmq = await optionalImport<typeof import('bullmq')>('bullmq', op);
   const client = await connectRedis(settings.connection, op, settings.connectTimeout);
   const pools = new Map<string, Promise<TrialThreads>>();
-  const poolFor = (href: string, name: string): Promise<TrialThreads> => {
-    const key = `${name}@${href}`;
-    let pool = pools.get(key);
-    if (!pool) pools.set(key, (pool = startTrialThreads({ module: href, export: name }, concurrency, op)));
-    return pool;
-  };
+
   const processor = async (job: { data: TrialJobData }): Promise<string> => {
     const { href, export: exported, index, params, seed, pruner, direction, study } = job.data;
     const rule = pruner ? prunerFromJSON(pruner) : undefined;
     const rungs = redisRungs(client, `simdeep:${name}:${study}`);
     const decide: Decide = rule ? (step, score) => rule.decide(index, step, score, direction, rungs) : goOn;
-    const pool = poolFor(href, exported);
+    const key = `${exported}@${href}`;
+    let pool = pools.get(key);
+    if (!pool) pools.set(key, (pool = startTrialThreads({ module: href, export: exported }, concurrency, op)));
     try {
       return callToJSON(await (await pool).run({ index, params, seed }, decide));
     } catch (error) {
       // The module cannot give the objective: the pool is unusable; a later job starts a new one (the file may be fixed).
-      if (pools.get(`${exported}@${href}`) === pool) pools.delete(`${exported}@${href}`);
+      if (pools.get(key) === pool) pools.delete(key);
       void pool.then((threads) => threads.close(), () => undefined);
       throw new bullmq.UnrecoverableError((error as Error).message);
     }

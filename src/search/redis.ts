@@ -22,14 +22,11 @@ interface RedisTransaction {
 
 /** The part of an ioredis client the queue uses. */
 export interface RedisClient {
-  status: string;
   multi(): RedisTransaction;
-  duplicate(): RedisClient;
   connect(): Promise<void>;
   quit(): Promise<unknown>;
   disconnect(): void;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
-  off(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** Imports an optional package by a name bundlers do not follow. */
